@@ -1,11 +1,13 @@
 import { formatConfusion, perDigitAccuracy } from '../ml/evaluate.js';
 import type { SvmModel } from '../ml/model.js';
-import type { SearchResult } from '../node/training-run.js';
 
 const pct = (x: number): string => `${(x * 100).toFixed(2)}%`;
 
-/** Renders model/MODEL_CARD.md from a trained model and its run. */
-export function renderModelCard(model: SvmModel, run: { peakRssMB: number; search: readonly SearchResult[] | null }): string {
+/**
+ * Renders model/MODEL_CARD.md from what the model records about itself (training run, search, evaluation), so the
+ * card can be rewritten from the model file alone (`npm run evaluate -- --card model/MODEL_CARD.md`).
+ */
+export function renderModelCard(model: SvmModel): string {
   const t = model.training;
   const k = model.kernel;
   const e = model.evaluation;
@@ -24,7 +26,7 @@ export function renderModelCard(model: SvmModel, run: { peakRssMB: number; searc
     `| Support vectors per digit | ${t.supportVectorsPerClass.join(', ')} (sum ${t.supportVectorsPerClass.reduce((a, b) => a + b, 0)}) |`,
     `| Training images | ${t.trainSize} |`,
     `| Training wall time | ${t.seconds.toFixed(1)} s on ${t.threads} threads |`,
-    `| Peak memory (RSS, whole process) | ${run.peakRssMB} MB |`,
+    `| Peak memory (RSS, whole process) | ${t.peakRssMB === null ? 'not recorded' : `${t.peakRssMB} MB`} |`,
     `| Machine | ${t.machine} |`,
     `| Trained at | ${t.trainedAt} |`,
     '',
@@ -36,16 +38,21 @@ export function renderModelCard(model: SvmModel, run: { peakRssMB: number; searc
     `- Solver: SMO with second-order working-set selection (Fan, Chen & Lin 2005), one-vs-rest, one kernel-row cache shared by the ten problems`,
     `- Iterations per digit: ${t.iterations.join(', ')}`,
     `- Confidence: softmax of the decision values at temperature ${model.calibration.temperature.toPrecision(4)}, fitted on ${model.calibration.fittedOn}`,
+    ...(e ? [`- Evaluation: ${e.dataset}, ${e.count} images`] : []),
     '',
   ];
-  if (run.search && run.search.length > 0) {
-    const best = run.search.reduce((a, b) => (b.validationAccuracy > a.validationAccuracy ? b : a));
+  const search = model.search;
+  if (search && search.results.length > 0) {
+    const best = search.results.reduce((a, b) => (b.validationAccuracy > a.validationAccuracy ? b : a));
     lines.push(
       '## Hyperparameter search (validation split of the training set; the test set was not used)',
       '',
+      `Each grid point was trained on ${search.trainSize} training images and scored on ${search.validationSize} other`,
+      'training images held out with the seed; the winner was then trained on all the training images.',
+      '',
       '| C | gamma (x scale) | coef0 | validation accuracy | support vectors | seconds |',
       '|---:|---:|---:|---:|---:|---:|',
-      ...run.search.map(
+      ...search.results.map(
         (r) =>
           `| ${r.C} | ${r.gammaMultiplier} | ${r.coef0} | ${r === best ? `**${pct(r.validationAccuracy)}**` : pct(r.validationAccuracy)} | ${r.supportVectors} | ${r.seconds.toFixed(0)} |`,
       ),
@@ -79,6 +86,8 @@ export function renderModelCard(model: SvmModel, run: { peakRssMB: number; searc
     '```',
     t.command,
     '```',
+    '',
+    'The test-set figures can be re-measured from the model file alone: `npm run evaluate -- --card model/MODEL_CARD.md`.',
     '',
   );
   return lines.join('\n');

@@ -18,6 +18,7 @@ export interface IdxLabels {
 
 /** Magic numbers of the two IDX layouts MNIST uses: 0x0000 (zero), 0x08 (unsigned byte), then the rank. */
 export const IDX_LABELS_MAGIC = 2049;
+/** Magic number of an IDX file of unsigned-byte images (rank 3); see {@link IDX_LABELS_MAGIC}. */
 export const IDX_IMAGES_MAGIC = 2051;
 
 /**

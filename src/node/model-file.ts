@@ -9,6 +9,7 @@ import { PACKAGE_ROOT } from './package-root.js';
 /** The model shipped in the package, loaded when no other is given. */
 export const DEFAULT_MODEL_PATH = path.join(PACKAGE_ROOT, 'model', 'model.json.gz');
 
+/** Why a model file could not be used: missing, unreadable (I/O or gzip), or not a valid model. */
 export type ModelFileErrorCode = 'MODEL_NOT_FOUND' | 'MODEL_UNREADABLE' | 'MODEL_INVALID';
 
 /** A model file that cannot be used; the message names the file and the reason. */

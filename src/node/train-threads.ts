@@ -9,6 +9,7 @@ export type TrainEvent =
   | { readonly type: 'progress'; readonly digit: number; readonly iterations: number; readonly activeSize: number; readonly gap: number; readonly cachedRows: number }
   | { readonly type: 'class-done'; readonly solution: ClassSolution; readonly done: number; readonly cachedRows: number };
 
+/** Options of {@link trainOneVsRestThreaded}: kernel, C, tolerance, shrinking, threads, shared cache budget. */
 export interface ThreadedTrainOptions {
   readonly kernel: PolyKernel;
   readonly C: number;

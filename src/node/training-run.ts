@@ -13,6 +13,7 @@ import { trainOneVsRestThreaded, type TrainEvent } from './train-threads.js';
 /** A gamma given as a number, or as a multiple of sklearn's "scale" rule. */
 export type GammaSpec = { readonly kind: 'value'; readonly value: number } | { readonly kind: 'scale'; readonly multiplier: number };
 
+/** Everything a training run needs: data source, sizes, hyperparameters, threads, cache, optional grid search. */
 export interface TrainingPlan {
   readonly source: MnistSource;
   /** Training images drawn (seeded) from the 60k; all of them by default. */
@@ -43,6 +44,7 @@ export interface SearchPlan {
   readonly validationSize: number;
 }
 
+/** One grid point of a search: its hyperparameters and validation accuracy. */
 export interface SearchResult {
   readonly C: number;
   readonly gammaMultiplier: number;
@@ -53,6 +55,7 @@ export interface SearchResult {
   readonly seconds: number;
 }
 
+/** What {@link runTraining} returns: the model plus validation, search results and resource use. */
 export interface TrainingReport {
   readonly model: SvmModel;
   readonly validation: ModelEvaluation | null;
@@ -61,6 +64,7 @@ export interface TrainingReport {
   readonly cachedRows: number;
 }
 
+/** Receives one progress line at a time (the CLI writes them to stderr). */
 export type Log = (line: string) => void;
 
 function peakRssMB(): number {
@@ -247,7 +251,7 @@ export async function runTraining(plan: TrainingPlan, log: Log): Promise<Trainin
   model = withModelRecords(model, {
     evaluation,
     ...(calibration ? { calibration } : {}),
-    ...(searchResults ? { search: { validationSize: plan.search?.validationSize, trainSize: plan.search?.trainSize, results: searchResults } } : {}),
+    ...(searchResults && plan.search ? { search: { validationSize: plan.search.validationSize, trainSize: plan.search.trainSize, results: searchResults } } : {}),
   });
   const training = { ...model.training, dataChecksums: mnist.checksums, peakRssMB: peakRssMB() };
   model = withTraining(model, training);

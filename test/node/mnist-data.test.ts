@@ -68,3 +68,35 @@ describe('loadMnist', () => {
     expect(error.code).toBe('MNIST_INVALID');
   });
 });
+
+describe('loadMnist --download', () => {
+  it('fetches <name>.gz from a mirror, verifies it and caches it; a bad mirror is a clear error', async () => {
+    const { createServer } = await import('node:http');
+    const served: string[] = [];
+    const server = createServer((req, res) => {
+      const name = path.basename(req.url ?? '').replace(/\.gz$/, '');
+      served.push(name);
+      if (!req.url?.startsWith('/mirror/') || !(Object.values(MNIST_FILES) as string[]).includes(name)) {
+        res.statusCode = 404;
+        res.end();
+        return;
+      }
+      readFile(path.join(PACKAGE_DATA, name)).then((bytes) => res.end(gzipSync(bytes, { level: 1 })), () => res.end());
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    try {
+      const cache = await dirWith({});
+      const data = await loadMnist({ download: `http://127.0.0.1:${port}/mirror/`, dataDir: cache, env: {} });
+      expect(data.test.count).toBe(10000);
+      expect(served).toHaveLength(4);
+      await loadMnist({ download: `http://127.0.0.1:${port}/mirror/`, dataDir: cache, env: {} });
+      expect(served).toHaveLength(4); // the second run reads the cache
+      const error = await failure(loadMnist({ download: `http://127.0.0.1:${port}/nothing/x`, dataDir: await dirWith({}), env: {} }));
+      expect(error.code).toBe('MNIST_DOWNLOAD');
+      expect(error.message).toMatch(/HTTP 404/);
+    } finally {
+      server.close();
+    }
+  });
+});

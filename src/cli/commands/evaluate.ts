@@ -1,4 +1,7 @@
+import { writeFile } from 'node:fs/promises';
 import { evaluateModel, formatConfusion, perDigitAccuracy } from '../../ml/evaluate.js';
+import { withModelRecords } from '../../ml/model.js';
+import { renderModelCard } from '../model-card.js';
 import { loadMnist } from '../../node/mnist-data.js';
 import { DEFAULT_MODEL_PATH, loadModelFile } from '../../node/model-file.js';
 import { describeFlags, parseArgs, type FlagSpecs } from '../args.js';
@@ -8,6 +11,7 @@ const FLAGS: FlagSpecs = {
   model: { kind: 'value', valueName: 'PATH', description: 'model file (default: the shipped model/model.json.gz)' },
   'data-dir': { kind: 'value', valueName: 'DIR', description: 'directory with the MNIST files (else MNIST_DIR, else mnist-data)' },
   json: { kind: 'boolean', description: 'print the result as JSON' },
+  card: { kind: 'value', valueName: 'PATH', description: 'also rewrite the model card at PATH with this evaluation' },
   help: { kind: 'boolean', description: 'show this help' },
 };
 
@@ -26,9 +30,14 @@ export const evaluateCommand: Command = {
     const { model } = await loadModelFile(modelPath);
     const mnist = await loadMnist(flags['data-dir'] === undefined ? {} : { dataDir: flags['data-dir'] as string });
     const started = performance.now();
-    const result = evaluateModel(model, mnist.test.images, mnist.test.labels, 'MNIST test set');
+    const result = evaluateModel(model, mnist.test.images, mnist.test.labels, 'MNIST test set (10,000 images)');
     const msPerImage = (performance.now() - started) / mnist.test.count;
     const perDigit = perDigitAccuracy(result.confusion);
+    const card = flags['card'] as string | undefined;
+    if (card !== undefined) {
+      await writeFile(card, renderModelCard(withModelRecords(model, { evaluation: result })));
+      io.stderr(`model card written to ${card}\n`);
+    }
     if (flags['json']) {
       io.stdout(`${JSON.stringify({ model: modelPath, ...result, perDigitAccuracy: perDigit, msPerImage })}\n`);
       return 0;

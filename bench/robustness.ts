@@ -1,0 +1,186 @@
+/**
+ * Robustness benchmark: accuracy of the shipped model on MNIST test digits rendered the ways people send them,
+ * one row per rendering, each through the full decode + normalize pipeline (imageToDigitInput), plus the time
+ * decode + normalize takes per image. Run: `npm run bench:robustness -- [--limit N] [--model PATH] [--out FILE]`
+ * (or `npx tsx bench/robustness.ts ...`). Default: the first 2,000 test digits (`--limit 10000` for all).
+ * `--only TEXT` runs the clean row and the rows whose name contains TEXT.
+ * `--com` prints the mean centre of mass of the MNIST test images instead (see MNIST_CENTER).
+ */
+import { writeFile } from 'node:fs/promises';
+import { parseArgs as parseNodeArgs } from 'node:util';
+import { predict } from '../src/ml/predict.js';
+import type { SvmModel } from '../src/ml/model.js';
+import { loadMnist } from '../src/node/mnist-data.js';
+import { loadModelFile } from '../src/node/model-file.js';
+import { centerOfMass, encodeGrayPng, ImageError, imageToDigitInput } from '../src/image/index.js';
+import {
+  blur,
+  fromMnist,
+  morph,
+  paint,
+  paintTransparent,
+  place,
+  seeded,
+  sharpen,
+  toJpeg,
+  toPng,
+  type InkMap,
+  type Rgb,
+} from './robustness-render.js';
+
+/** One way of rendering a digit into an uploaded file. */
+interface Rendering {
+  readonly name: string;
+  readonly render: (digit: Uint8Array, random: () => number) => Uint8Array;
+}
+
+const WHITE: Rgb = [255, 255, 255];
+const BLACK: Rgb = [0, 0, 0];
+const PEN: Rgb = [25, 25, 35];
+/** Enlargement of the 28x28 digit for "ordinary" renders: 112x112, a small canvas or a tight crop of a photo. */
+const SCALE = 4;
+
+function big(digit: Uint8Array, degrees = 0): InkMap {
+  return place(fromMnist(digit), 28 * SCALE, 28 * SCALE, SCALE, 14 * SCALE, 14 * SCALE, degrees);
+}
+
+function darkOnWhitePng(m: InkMap): Uint8Array {
+  return toPng(paint(m, { paper: WHITE, ink: PEN }), m.width, m.height);
+}
+
+const between = (random: () => number, lo: number, hi: number): number => lo + (hi - lo) * random();
+
+const RENDERINGS: readonly Rendering[] = [
+  { name: 'clean (28x28 grey PNG, white on black)', render: (d) => encodeGrayPng(d, 28, 28) },
+  { name: 'dark on light (112x112 PNG)', render: (d) => darkOnWhitePng(big(d)) },
+  {
+    name: 'large canvas 640x480, random size 3-9x and offset',
+    render: (d, random) => {
+      const scale = between(random, 3, 9);
+      const half = 14 * scale;
+      const m = place(fromMnist(d), 640, 480, scale, between(random, half, 640 - half), between(random, half, 480 - half));
+      return darkOnWhitePng(m);
+    },
+  },
+  { name: 'rotated -10..10 degrees', render: (d, random) => darkOnWhitePng(big(d, between(random, -10, 10))) },
+  {
+    name: 'photo: grey uneven paper, blur, noise, JPEG q85',
+    render: (d, random) => {
+      const m = blur(big(d), 1.5);
+      const rgba = paint(m, { paper: [215, 212, 200], ink: [45, 45, 60], gradient: 0.3, noise: 0.05, random });
+      return toJpeg(rgba, m.width, m.height, 85);
+    },
+  },
+  { name: 'JPEG q50', render: (d) => toJpeg(paint(big(d), { paper: WHITE, ink: PEN }), 28 * SCALE, 28 * SCALE, 50) },
+  { name: 'JPEG q95', render: (d) => toJpeg(paint(big(d), { paper: WHITE, ink: PEN }), 28 * SCALE, 28 * SCALE, 95) },
+  { name: 'transparent PNG, black strokes', render: (d) => toPng(paintTransparent(big(d), BLACK), 28 * SCALE, 28 * SCALE) },
+  { name: 'transparent PNG, white strokes', render: (d) => toPng(paintTransparent(big(d), WHITE), 28 * SCALE, 28 * SCALE) },
+  { name: 'thick strokes (+1.5 px at 28x28)', render: (d) => darkOnWhitePng(morph(sharpen(big(d)), 6)) },
+  { name: 'thin strokes (pen, ~1 px at 28x28)', render: (d) => darkOnWhitePng(sharpen(big(d), 0.8)) },
+  {
+    name: 'coloured: blue ink on yellow paper',
+    render: (d) => toPng(paint(big(d), { paper: [250, 236, 170], ink: [30, 60, 190] }), 28 * SCALE, 28 * SCALE),
+  },
+  {
+    name: 'coloured: red ink on green paper, JPEG q75',
+    render: (d) => toJpeg(paint(big(d), { paper: [200, 235, 200], ink: [200, 30, 30] }), 28 * SCALE, 28 * SCALE, 75),
+  },
+];
+
+interface RowResult {
+  readonly name: string;
+  readonly correct: number;
+  readonly total: number;
+  readonly errors: number;
+  readonly times: number[];
+}
+
+async function main(): Promise<void> {
+  const { values } = parseNodeArgs({
+    options: {
+      limit: { type: 'string', default: '2000' },
+      model: { type: 'string' },
+      out: { type: 'string' },
+      com: { type: 'boolean', default: false },
+      only: { type: 'string' },
+    },
+  });
+  const { test } = await loadMnist();
+  if (values.com) {
+    let sx = 0;
+    let sy = 0;
+    for (let k = 0; k < test.count; k++) {
+      const c = centerOfMass({ width: 28, height: 28, data: test.images.subarray(k * 784, (k + 1) * 784) });
+      sx += c.x;
+      sy += c.y;
+    }
+    console.log(`mean centre of mass of ${test.count} MNIST test images: (${(sx / test.count).toFixed(2)}, ${(sy / test.count).toFixed(2)})`);
+    return;
+  }
+  const limit = Math.min(test.count, Number(values.limit));
+  if (!Number.isInteger(limit) || limit < 1) throw new Error(`--limit must be a positive integer, got ${values.limit}`);
+  let model: SvmModel | undefined;
+  let modelNote: string;
+  try {
+    const loaded = await loadModelFile(values.model);
+    model = loaded.model;
+    modelNote = `model ${loaded.path} (sha256 ${loaded.sha256.slice(0, 12)})`;
+  } catch (error) {
+    modelNote = `no model (${(error as Error).message}): timing only`;
+  }
+  console.error(`robustness bench: ${limit} MNIST test digits x ${RENDERINGS.length} renderings; ${modelNote}`);
+
+  let rawCorrect = 0;
+  if (model) for (let k = 0; k < limit; k++) if (predict(model, test.images.subarray(k * 784, (k + 1) * 784)).digit === test.labels[k]) rawCorrect++;
+
+  const rows: RowResult[] = [];
+  for (const [r, rendering] of RENDERINGS.entries()) {
+    if (r > 0 && values.only !== undefined && !rendering.name.includes(values.only)) continue;
+    const random = seeded(1000 + r);
+    const times: number[] = [];
+    let correct = 0;
+    let errors = 0;
+    for (let k = 0; k < limit; k++) {
+      const bytes = rendering.render(test.images.subarray(k * 784, (k + 1) * 784), random);
+      const start = performance.now();
+      let pixels: Uint8Array | undefined;
+      try {
+        pixels = imageToDigitInput(bytes).pixels;
+      } catch (error) {
+        if (!(error instanceof ImageError)) throw error;
+        errors++;
+      }
+      times.push(performance.now() - start);
+      if (model && pixels && predict(model, pixels).digit === test.labels[k]) correct++;
+    }
+    rows.push({ name: rendering.name, correct, total: limit, errors, times });
+    console.error(`  ${rendering.name}: done`);
+  }
+  const table = formatTable(rows, model ? rawCorrect / limit : undefined, limit, modelNote);
+  console.log(table);
+  if (values.out) await writeFile(values.out, table);
+}
+
+function formatTable(rows: readonly RowResult[], raw: number | undefined, limit: number, modelNote: string): string {
+  const clean = rows[0];
+  const cleanAcc = clean && raw !== undefined ? clean.correct / clean.total : undefined;
+  const pct = (v: number): string => `${(100 * v).toFixed(2)}%`;
+  const lines = [
+    `Robustness on the first ${limit} MNIST test digits; ${modelNote}.`,
+    '',
+    '| rendering | accuracy | vs clean (points) | no digit / errors | decode+normalize ms/image (mean / p95) |',
+    '|---|---:|---:|---:|---:|',
+  ];
+  if (raw !== undefined) lines.push(`| raw MNIST bytes, no image pipeline | ${pct(raw)} | | | |`);
+  for (const row of rows) {
+    const acc = row.correct / row.total;
+    const sorted = [...row.times].sort((a, b) => a - b);
+    const mean = row.times.reduce((a, b) => a + b, 0) / row.times.length;
+    const p95 = sorted[Math.floor(0.95 * (sorted.length - 1))] ?? 0;
+    const delta = cleanAcc === undefined ? '' : `${((acc - cleanAcc) * 100).toFixed(2)}`;
+    lines.push(`| ${row.name} | ${raw === undefined ? 'n/a' : pct(acc)} | ${delta} | ${row.errors} | ${mean.toFixed(2)} / ${p95.toFixed(2)} |`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+await main();

@@ -1,0 +1,88 @@
+import { parseArgs, describeFlags, numberIn, type FlagSpecs } from '../args.js';
+import { UsageError, type Command } from '../command.js';
+import { startServer } from '../../server/node/serve.js';
+
+const FLAGS: FlagSpecs = {
+  port: { kind: 'value', valueName: 'n', description: 'Port to listen on (env PORT, default 5000; 0 = any free port)', parse: numberIn(0, 65535, true) },
+  host: { kind: 'value', valueName: 'address', description: 'Interface to bind (env HOST, default 0.0.0.0)' },
+  model: { kind: 'value', valueName: 'path', description: 'Model file (env MODEL_PATH, default: the shipped model/model.json.gz)' },
+  threads: { kind: 'value', valueName: 'n', description: 'Prediction worker threads (env PREDICT_THREADS, default: one per core)', parse: numberIn(1, 256, true) },
+  help: { kind: 'boolean', description: 'Show this help' },
+};
+
+const HELP = `Usage: serve [options]
+
+Starts the web app: the upload-and-draw page at /, the old POST /api, POST /v1/predict, GET /v1/model,
+/healthz, /readyz, /metrics, /openapi.json and /docs. Stops gracefully on SIGTERM or SIGINT.
+
+Options:
+${describeFlags(FLAGS)}
+
+Request limits come from MAX_BODY_BYTES, MAX_FILES and MAX_IMAGE_PIXELS; LOG_LEVEL=error hides the info lines.`;
+
+/** Waits for the first SIGTERM or SIGINT, then stops listening for them. */
+function nextSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const onTerm = () => done('SIGTERM');
+    const onInt = () => done('SIGINT');
+    const done = (signal: NodeJS.Signals) => {
+      process.off('SIGTERM', onTerm);
+      process.off('SIGINT', onInt);
+      resolve(signal);
+    };
+    process.on('SIGTERM', onTerm);
+    process.on('SIGINT', onInt);
+  });
+}
+
+/**
+ * `serve`: runs the HTTP server until SIGTERM/SIGINT, then shuts down gracefully (stop accepting, finish
+ * in-flight requests, stop the worker threads). Exits 1 if the model cannot be loaded.
+ * @example node dist/cli/main.js serve --port 8080 --threads 2
+ */
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'Run the web app and HTTP API (default port 5000)',
+  help: HELP,
+  async run(args, io) {
+    const { flags, positionals } = parseArgs(args, FLAGS);
+    if (positionals.length > 0) throw new UsageError(`serve takes no positional arguments, got '${positionals.join(' ')}' (use --port)`);
+    if (flags['help'] === true) {
+      io.stdout(`${HELP}\n`);
+      return 0;
+    }
+    // LOG_LEVEL=error (or silent) keeps only failures; startup and shutdown lines are info.
+    const level = (process.env['LOG_LEVEL'] ?? 'info').toLowerCase();
+    const info = level === 'error' || level === 'silent' ? () => undefined : (text: string) => io.stderr(text);
+    const server = await startServer({
+      ...(flags['port'] !== undefined ? { port: flags['port'] as number } : {}),
+      ...(flags['host'] !== undefined ? { host: flags['host'] as string } : {}),
+      ...(flags['model'] !== undefined ? { modelPath: flags['model'] as string } : {}),
+      ...(flags['threads'] !== undefined ? { threads: flags['threads'] as number } : {}),
+      log: (line) => {
+        if (level !== 'silent') io.stderr(`${line}\n`);
+      },
+    });
+    info(`listening on ${server.url} (${server.pool.threads} prediction threads); loading the model…\n`);
+    const signal = nextSignal().then((name) => ({ kind: 'signal', name }) as const);
+    const ready = server.pool.whenReady().then(
+      (model) => {
+        info(`model ready: format ${model.format}, sha256 ${model.sha256 ?? '-'}\n`);
+        return { kind: 'ready' } as const;
+      },
+      (error: unknown) => ({ kind: 'failed', error }) as const,
+    );
+    const first = await Promise.race([ready, signal]);
+    if (first.kind === 'failed') {
+      io.stderr(`cannot load the model: ${first.error instanceof Error ? first.error.message : String(first.error)}\n`);
+      await server.close(0);
+      return 1;
+    }
+    const stop = first.kind === 'signal' ? first : await signal;
+    info(`${stop.name}: shutting down\n`);
+    const started = Date.now();
+    await server.close();
+    info(`stopped in ${Date.now() - started} ms\n`);
+    return 0;
+  },
+};

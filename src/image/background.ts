@@ -1,0 +1,123 @@
+import type { GrayImage } from './gray.js';
+import { histogram, otsuThreshold } from './stats.js';
+
+/** Most pixels used for the surface fit; a regular subsample is plenty for 6 coefficients. */
+const MAX_FIT_SAMPLES = 20_000;
+/** Below this share of background pixels the fit is unreliable; fall back to a constant level. */
+const MIN_BACKGROUND_SHARE = 0.2;
+/** Paper darker than this (of full scale) is not paper: avoids dividing by (near) zero in dark corners. */
+const MIN_PAPER = 0.05;
+
+/**
+ * Removes the background, including smooth illumination changes (a phone photo of paper is brighter on one side,
+ * darker in the corners): fits a quadratic surface a + bx + cy + dx^2 + exy + fy^2 by least squares to the
+ * background pixels (the paper side of Otsu's threshold) and takes the ink relative to it. A quadratic cannot
+ * follow strokes, so it never eats the digit the way a local-median background can on thick ink.
+ *
+ * Dark ink on paper is reflectance: what the camera sees is illumination x reflectance, so the ink is
+ * 1 - luminance / paper (a shadow dims paper and ink alike and leaves this unchanged). Light ink on a dark
+ * ground (MNIST itself, screenshots) is emitted or printed light, so it is luminance minus the ground.
+ * @param luminance the picture's luminance
+ * @param darkInk whether the ink is darker than the background (from isDarkInk)
+ * @returns ink strength in [0, 1], background 0
+ */
+export function flattenBackground(luminance: GrayImage, darkInk: boolean): GrayImage {
+  const { width: w, height: h } = luminance;
+  const threshold = otsuThreshold(histogram(luminance.data));
+  const isBackground = (v: number): boolean => (darkInk ? v >= threshold : v < threshold);
+  const level = fitSurface(luminance, isBackground);
+  const data = new Float32Array(w * h);
+  for (let i = 0; i < w * h; i++) {
+    const v = luminance.data[i] as number;
+    const ground = level[i] as number;
+    const ink = darkInk ? 1 - v / Math.max(ground, MIN_PAPER) : v - ground;
+    data[i] = Math.min(1, Math.max(0, ink));
+  }
+  return { width: w, height: h, data };
+}
+
+/** Fits the quadratic surface to the selected pixels; a constant (their mean) when too few to fit. */
+function fitSurface(image: GrayImage, select: (v: number) => boolean): Float32Array {
+  const { width: w, height: h } = image;
+  const step = Math.max(1, Math.ceil(Math.sqrt((w * h) / MAX_FIT_SAMPLES)));
+  // Normal equations A^T A c = A^T b over selected samples, coordinates scaled to [-1, 1] for conditioning.
+  const ata = new Float64Array(36);
+  const atb = new Float64Array(6);
+  const basis = new Float64Array(6);
+  let count = 0;
+  let total = 0;
+  let sum = 0;
+  for (let y = 0; y < h; y += step) {
+    for (let x = 0; x < w; x += step) {
+      total++;
+      const v = image.data[y * w + x] as number;
+      if (!select(v)) continue;
+      fillBasis(basis, x, y, w, h);
+      for (let r = 0; r < 6; r++) {
+        atb[r] = (atb[r] as number) + (basis[r] as number) * v;
+        for (let c = 0; c < 6; c++) ata[r * 6 + c] = (ata[r * 6 + c] as number) + (basis[r] as number) * (basis[c] as number);
+      }
+      count++;
+      sum += v;
+    }
+  }
+  const coefficients = count >= Math.max(12, MIN_BACKGROUND_SHARE * total) ? solve6(ata, atb) : undefined;
+  const constant = count > 0 ? sum / count : 0;
+  const out = new Float32Array(w * h);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let level = constant;
+      if (coefficients) {
+        fillBasis(basis, x, y, w, h);
+        level = 0;
+        for (let k = 0; k < 6; k++) level += (coefficients[k] as number) * (basis[k] as number);
+      }
+      out[y * w + x] = level;
+    }
+  }
+  return out;
+}
+
+function fillBasis(basis: Float64Array, x: number, y: number, w: number, h: number): void {
+  const u = w > 1 ? (2 * x) / (w - 1) - 1 : 0;
+  const v = h > 1 ? (2 * y) / (h - 1) - 1 : 0;
+  basis[0] = 1;
+  basis[1] = u;
+  basis[2] = v;
+  basis[3] = u * u;
+  basis[4] = u * v;
+  basis[5] = v * v;
+}
+
+/** Solves the 6x6 system by Gaussian elimination with partial pivoting; undefined when (near) singular. */
+function solve6(a: Float64Array, b: Float64Array): Float64Array | undefined {
+  const m = Float64Array.from(a);
+  const x = Float64Array.from(b);
+  const scale = Math.max(1e-300, ...Array.from(m, Math.abs));
+  for (let col = 0; col < 6; col++) {
+    let pivot = col;
+    for (let r = col + 1; r < 6; r++) if (Math.abs(m[r * 6 + col] as number) > Math.abs(m[pivot * 6 + col] as number)) pivot = r;
+    if (Math.abs(m[pivot * 6 + col] as number) < 1e-9 * scale) return undefined;
+    if (pivot !== col) {
+      for (let c = 0; c < 6; c++) {
+        const t = m[col * 6 + c] as number;
+        m[col * 6 + c] = m[pivot * 6 + c] as number;
+        m[pivot * 6 + c] = t;
+      }
+      const t = x[col] as number;
+      x[col] = x[pivot] as number;
+      x[pivot] = t;
+    }
+    for (let r = col + 1; r < 6; r++) {
+      const f = (m[r * 6 + col] as number) / (m[col * 6 + col] as number);
+      for (let c = col; c < 6; c++) m[r * 6 + c] = (m[r * 6 + c] as number) - f * (m[col * 6 + c] as number);
+      x[r] = (x[r] as number) - f * (x[col] as number);
+    }
+  }
+  for (let r = 5; r >= 0; r--) {
+    let s = x[r] as number;
+    for (let c = r + 1; c < 6; c++) s -= (m[r * 6 + c] as number) * (x[c] as number);
+    x[r] = s / (m[r * 6 + r] as number);
+  }
+  return x;
+}

@@ -1,0 +1,40 @@
+import { createGray, type GrayImage } from './gray.js';
+
+/** Alpha below this (of 255) counts as transparent when deciding whether an image uses transparency at all. */
+const TRANSPARENT_ALPHA = 250;
+
+/**
+ * Converts RGBA to luminance in [0, 1] (ITU-R BT.601 luma weights, which is what "grey" meant for the scanned
+ * NIST forms), compositing transparency over a backdrop that contrasts with the visible content: dark strokes on a
+ * transparent canvas are laid over white, white strokes over black. Compositing over a fixed white would erase
+ * white-on-transparent drawings, over black would erase the (more common) black-on-transparent ones.
+ * @param rgba width*height*4 bytes, non-premultiplied
+ * @param width columns
+ * @param height rows
+ * @returns the luminance image
+ */
+export function rgbaToLuminance(rgba: Uint8Array, width: number, height: number): GrayImage {
+  const out = createGray(width, height);
+  const n = width * height;
+  let transparent = 0;
+  let alphaSum = 0;
+  let lumaAlphaSum = 0;
+  for (let i = 0; i < n; i++) {
+    const a = (rgba[i * 4 + 3] as number) / 255;
+    const luma = (0.299 * (rgba[i * 4] as number) + 0.587 * (rgba[i * 4 + 1] as number) + 0.114 * (rgba[i * 4 + 2] as number)) / 255;
+    out.data[i] = luma;
+    if ((rgba[i * 4 + 3] as number) < TRANSPARENT_ALPHA) transparent++;
+    alphaSum += a;
+    lumaAlphaSum += a * luma;
+  }
+  if (transparent === 0) return out;
+  // Mean luminance of what is visible, weighted by opacity; a fully transparent image has nothing visible and
+  // becomes a uniform backdrop (later reported as "no digit").
+  const visible = alphaSum > 0 ? lumaAlphaSum / alphaSum : 0;
+  const backdrop = visible < 0.5 ? 1 : 0;
+  for (let i = 0; i < n; i++) {
+    const a = (rgba[i * 4 + 3] as number) / 255;
+    out.data[i] = a * (out.data[i] as number) + (1 - a) * backdrop;
+  }
+  return out;
+}

@@ -1,0 +1,151 @@
+import { flattenBackground } from './background.js';
+import { fitToBox, MNIST_BOX, MNIST_SIZE, placeByCenterOfMass } from './center.js';
+import { boundingBox, labelComponents, selectDigitComponents } from './components.js';
+import { ImageError } from './errors.js';
+import type { GrayImage } from './gray.js';
+import { borderLevel, borderQuantile, isDarkInk } from './polarity.js';
+import { areaResample } from './resample.js';
+import { histogram, histogramQuantile, otsuThreshold } from './stats.js';
+import { MNIST_STROKE_RANGE, morphSquare, strokeWidth } from './stroke.js';
+
+/**
+ * Longest side the analysis works at. Larger pictures are area-averaged down first: the digit ends up 20 px
+ * tall, and 512 px keeps strokes several pixels wide for thresholding while bounding the per-pixel work.
+ */
+const WORKING_SIZE = 512;
+/** The digit must stand out from the background by this much (of full scale) or the picture has no digit. */
+const MIN_CONTRAST = 0.12;
+/** The digit's box must span at least this share of the picture's longer side (smaller is a speck, not a digit). */
+const MIN_DIGIT_SHARE = 0.04;
+/** Ink values at or above this quantile of the digit's pixels become full white, like MNIST's saturated cores. */
+const INK_QUANTILE = 0.75;
+/** Stroke corrections smaller than this (working pixels) are too small to be worth a filter pass. */
+const MIN_MORPH_RADIUS = 0.25;
+/** Refinements of the stroke-width correction (each one a min/max filter of the crop). */
+const STROKE_ROUNDS = 3;
+
+/**
+ * Turns a luminance picture of one digit into MNIST's representation (LeCun et al. 1998, III.A): ink found and
+ * made white on black, background and specks removed, cropped to the ink, longer side scaled to 20 px with area
+ * averaging, placed in 28x28 by centre of mass.
+ * @param gray luminance in [0, 1], any polarity, any size
+ * @returns 784 bytes, row-major, 0..255
+ * @throws ImageError NO_DIGIT_FOUND for a blank or near-uniform picture
+ * @example normalizeDigit(rgbaToLuminance(rgba, w, h))
+ */
+export function normalizeDigit(gray: GrayImage): Uint8Array {
+  const work = shrinkToWorkingSize(gray);
+  const background = borderLevel(work);
+  const ink = flattenBackground(work, isDarkInk(work, background));
+  const { width: w, height: h } = ink;
+
+  const bins = histogram(ink.data);
+  const threshold = Math.max(otsuThreshold(bins), MIN_CONTRAST / 2);
+  // Where background noise ends: the 90th percentile of the border ring, which is paper, not ink, in a digit
+  // picture. Clean images have 0 here and keep MNIST's faint anti-aliased edges.
+  const noise = borderQuantile(ink, 0.9);
+  const { labels, components } = labelComponents(ink.data, w, h, threshold);
+  const keep = selectDigitComponents(components);
+  const kept = components.filter((c) => keep.has(c.label));
+  if (kept.length === 0) throw noDigit();
+  const box = boundingBox(kept);
+  const inkLevel = histogramQuantile(histogram(ink.data, (i) => keep.has(labels[i] as number)), INK_QUANTILE);
+  const boxSide = Math.max(box.maxX - box.minX + 1, box.maxY - box.minY + 1);
+  if (inkLevel - noise < MIN_CONTRAST || boxSide < Math.max(2, MIN_DIGIT_SHARE * Math.max(w, h))) throw noDigit();
+
+  // Keep the anti-aliased rim around kept strokes (within ~half an output pixel) and nothing else.
+  const rim = Math.max(1, Math.round(boxSide / 40));
+  const lo = Math.min(noise, threshold / 2);
+  const hi = Math.max(inkLevel, lo + MIN_CONTRAST);
+  const x0 = Math.max(0, box.minX - rim);
+  const y0 = Math.max(0, box.minY - rim);
+  const x1 = Math.min(w - 1, box.maxX + rim);
+  const y1 = Math.min(h - 1, box.maxY + rim);
+  const near = dilate(labels, keep, w, h, rim, x0, y0, x1, y1);
+  const crop: GrayImage = { width: x1 - x0 + 1, height: y1 - y0 + 1, data: new Float32Array((x1 - x0 + 1) * (y1 - y0 + 1)) };
+  let minX = crop.width;
+  let minY = crop.height;
+  let maxX = -1;
+  let maxY = -1;
+  for (let y = 0; y < crop.height; y++) {
+    for (let x = 0; x < crop.width; x++) {
+      const i = (y + y0) * w + x + x0;
+      const v = near[y * crop.width + x] ? Math.min(1, Math.max(0, ((ink.data[i] as number) - lo) / (hi - lo))) : 0;
+      crop.data[y * crop.width + x] = v;
+      if (v > 0) {
+        if (x < minX) minX = x;
+        if (x > maxX) maxX = x;
+        if (y < minY) minY = y;
+        if (y > maxY) maxY = y;
+      }
+    }
+  }
+  if (maxX < 0) throw noDigit();
+  // Stroke-width normalization: measured in MNIST space, corrected at working resolution, where the digit's
+  // longer side of `side` px becomes 20 px. Thinning shrinks the box (and so enlarges the strokes again), so the
+  // correction is refined a few times from the original crop.
+  const side = Math.max(maxX - minX + 1, maxY - minY + 1);
+  let best = toMnistFrame(crop);
+  let radius = 0;
+  for (let round = 0; round < STROKE_ROUNDS; round++) {
+    const width = strokeWidth(best);
+    const target = Math.min(MNIST_STROKE_RANGE.max, Math.max(MNIST_STROKE_RANGE.min, width));
+    const step = ((target - width) / 2) * (side / MNIST_BOX);
+    if (width === 0 || Math.abs(step) < MIN_MORPH_RADIUS) break;
+    radius += step;
+    const adjusted = toMnistFrame(morphSquare(crop, radius));
+    if (!adjusted.some((v) => v > 0)) break;
+    best = adjusted;
+  }
+  return best;
+}
+
+/** Crops to the ink, scales to the 20 px box and centres by mass. */
+function toMnistFrame(digit: GrayImage): Uint8Array {
+  let minX = digit.width;
+  let minY = digit.height;
+  let maxX = -1;
+  let maxY = -1;
+  for (let y = 0; y < digit.height; y++) {
+    for (let x = 0; x < digit.width; x++) {
+      if ((digit.data[y * digit.width + x] as number) <= 0) continue;
+      if (x < minX) minX = x;
+      if (x > maxX) maxX = x;
+      if (y < minY) minY = y;
+      if (y > maxY) maxY = y;
+    }
+  }
+  if (maxX < 0) return new Uint8Array(MNIST_SIZE * MNIST_SIZE);
+  const w = maxX - minX + 1;
+  const h = maxY - minY + 1;
+  return placeByCenterOfMass(fitToBox(areaResample(digit, { x: minX, y: minY, width: w, height: h }, w, h)));
+}
+
+function shrinkToWorkingSize(gray: GrayImage): GrayImage {
+  const longer = Math.max(gray.width, gray.height);
+  if (longer <= WORKING_SIZE) return gray;
+  const scale = WORKING_SIZE / longer;
+  const width = Math.max(1, Math.round(gray.width * scale));
+  const height = Math.max(1, Math.round(gray.height * scale));
+  return areaResample(gray, { x: 0, y: 0, width: gray.width, height: gray.height }, width, height);
+}
+
+/** Marks the pixels of the window [x0,x1]x[y0,y1] within `radius` (square) of a kept component. */
+function dilate(labels: Int32Array, keep: Set<number>, w: number, h: number, radius: number, x0: number, y0: number, x1: number, y1: number): Uint8Array {
+  const cw = x1 - x0 + 1;
+  const ch = y1 - y0 + 1;
+  const out = new Uint8Array(cw * ch);
+  for (let y = Math.max(0, y0 - radius); y <= Math.min(h - 1, y1 + radius); y++) {
+    for (let x = Math.max(0, x0 - radius); x <= Math.min(w - 1, x1 + radius); x++) {
+      if (!keep.has(labels[y * w + x] as number)) continue;
+      for (let yy = Math.max(y0, y - radius); yy <= Math.min(y1, y + radius); yy++) {
+        for (let xx = Math.max(x0, x - radius); xx <= Math.min(x1, x + radius); xx++) out[(yy - y0) * cw + xx - x0] = 1;
+      }
+    }
+  }
+  return out;
+}
+
+function noDigit(): ImageError {
+  return new ImageError('NO_DIGIT_FOUND', 'no digit found: the picture has no ink that stands out from its background');
+}

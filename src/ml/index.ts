@@ -1,0 +1,39 @@
+/**
+ * The ML toolkit (`mnist-digits/ml`): MNIST's IDX format, deskewing, a polynomial-kernel SVM trained with SMO,
+ * the versioned model format, and prediction. Pure: typed arrays in, typed arrays out, no Node APIs, so it runs
+ * in browsers, Deno, Bun and edge workers alike (test/package/purity.test.ts and browser.test.ts hold it to that).
+ *
+ * @example
+ * import { parseModel, predict } from 'mnist-digits/ml';
+ * const model = parseModel(await (await fetch('/model.json')).json());
+ * const { digit, confidence } = predict(model, pixels); // pixels: 784 bytes, 28x28 MNIST form
+ */
+export { MlError } from './errors.js';
+export type { MlErrorCode } from './errors.js';
+
+export { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, readIdx, readIdxImages, readIdxLabels } from './idx.js';
+export type { IdxImages, IdxLabels } from './idx.js';
+export { selectRows, toDataset } from './dataset.js';
+export type { Dataset } from './dataset.js';
+
+export { deskew, deskewAll } from './deskew.js';
+export { imageMoments } from './moments.js';
+export type { ImageMoments } from './moments.js';
+
+export { computeKernelRow, kernelFromDot, prepareKernelData, scaleGamma } from './kernel.js';
+export type { BufferAllocator, KernelData, PolyKernel } from './kernel.js';
+export { createKernelRowCache, createUncachedKernelRows } from './kernel-cache.js';
+export type { CountingKernelRows, KernelRowStats } from './kernel-cache.js';
+export { DEFAULT_TOLERANCE, solveBinarySvm } from './smo.js';
+export type { BinarySolution, KernelRows, SmoOptions, SmoProgress } from './smo.js';
+export { DIGITS, solveDigit, trainOneVsRest } from './ovr.js';
+export type { ClassSolution, OvrOptions } from './ovr.js';
+export { mulberry32, permutation } from './rng.js';
+export type { RandomSource } from './rng.js';
+
+export { MODEL_FORMAT, assembleModel, parseModel, serializeModel, withModelRecords } from './model.js';
+export type { AssembleInput, ModelEvaluation, ModelInfo, ModelJson, ModelTraining, SvmModel } from './model.js';
+export { decisionValues, predict, predictBatch } from './predict.js';
+export type { Prediction } from './predict.js';
+export { fitTemperature, negativeLogLikelihood, softmaxConfidence } from './calibration.js';
+export { evaluateModel, formatConfusion, perDigitAccuracy, scorePredictions } from './evaluate.js';

@@ -1,0 +1,110 @@
+import { Hono } from 'hono';
+import { matchedRoutes } from 'hono/route';
+import { secureHeaders } from 'hono/secure-headers';
+import type { SvmModel } from '../ml/model.js';
+import { createErrorHandler, HttpError, type ErrorLogger } from './errors.js';
+import { createInProcessPredictor } from './in-process-predictor.js';
+import { resolveLimits, type ServerLimits } from './limits.js';
+import { Metrics } from './metrics.js';
+import type { Predictor } from './predictor.js';
+import { registerMetaRoutes } from './routes/meta.js';
+import { registerPageRoutes } from './routes/page.js';
+import { registerPredictRoutes } from './routes/predict.js';
+
+/** Options of `createApp`. Give a `predictor` (e.g. the Node worker pool), or a `model` to classify in process. */
+export interface AppOptions {
+  /** Runs predictions; wins over `model`. */
+  readonly predictor?: Predictor;
+  /** A loaded model, wrapped in an in-process predictor when no `predictor` is given. */
+  readonly model?: SvmModel;
+  /** SHA-256 of the model file, for the in-process predictor. */
+  readonly sha256?: string | null;
+  /** Request limits; unset ones come from `env`, then the DEFAULT_* constants. */
+  readonly limits?: Partial<ServerLimits>;
+  /** Environment to read limits from (`process.env` at the Node edge; nothing by default, so the app stays pure). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Where unexpected (500) errors are reported. Default: console.error. */
+  readonly logError?: ErrorLogger;
+  /** Version shown in the OpenAPI document. */
+  readonly version?: string;
+}
+
+/** Every route and the methods it answers; any other method is a 405 with an Allow header. */
+const ROUTES: Readonly<Record<string, readonly string[]>> = {
+  '/': ['GET', 'HEAD'],
+  '/assets/app.js': ['GET', 'HEAD'],
+  '/assets/app.css': ['GET', 'HEAD'],
+  '/docs': ['GET', 'HEAD'],
+  '/openapi.json': ['GET', 'HEAD'],
+  '/api': ['POST'],
+  '/v1/predict': ['POST'],
+  '/v1/model': ['GET', 'HEAD'],
+  '/healthz': ['GET', 'HEAD'],
+  '/readyz': ['GET', 'HEAD'],
+  '/metrics': ['GET', 'HEAD'],
+};
+
+/** Content-Security-Policy: everything from this origin only, no inline script or style, no framing. */
+const CSP = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'"],
+  // data: for the 28x28 previews returned as base64 PNG; blob: for thumbnails of the user's own files.
+  imgSrc: ["'self'", 'data:', 'blob:'],
+  connectSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'none'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+};
+
+/** The route pattern that answered, for metric labels; raw paths would let clients create unbounded series. */
+function routeLabel(c: Parameters<Parameters<Hono['use']>[1]>[0]): string {
+  const routes = matchedRoutes(c);
+  for (let i = routes.length - 1; i >= 0; i--) {
+    const path = routes[i]!.path;
+    if (path !== '/*' && path !== '*') return path;
+  }
+  return 'unmatched';
+}
+
+/**
+ * Builds the web app: page, old /api, /v1 API, health, metrics and OpenAPI. A pure value: no sockets, no
+ * process globals; the Node entry (src/server/node/serve.ts) is the only place that listens.
+ * @param options - Predictor or model, limits, logging.
+ * @returns The Hono app (use `app.fetch` or `app.request`).
+ * @example
+ * const app = createApp({ model });
+ * const res = await app.request('/healthz');
+ */
+export function createApp(options: AppOptions): Hono {
+  const predictor =
+    options.predictor ?? (options.model ? createInProcessPredictor(options.model, options.sha256 ?? null) : undefined);
+  if (predictor === undefined) throw new TypeError('createApp needs a predictor or a model');
+  const limits = resolveLimits(options.limits, options.env);
+  const metrics = new Metrics();
+  const logError: ErrorLogger = options.logError ?? ((err) => console.error(err));
+
+  const app = new Hono();
+  app.use('*', async (c, next) => {
+    const started = performance.now();
+    await next();
+    metrics.observeRequest(c.req.method, routeLabel(c), c.res.status, (performance.now() - started) / 1000);
+  });
+  app.use('*', secureHeaders({ contentSecurityPolicy: CSP, referrerPolicy: 'no-referrer', xFrameOptions: 'DENY' }));
+
+  registerPageRoutes(app);
+  registerMetaRoutes(app, { predictor, metrics, version: options.version ?? '0.1.0' });
+  registerPredictRoutes(app, { predictor, limits, metrics });
+
+  for (const [path, methods] of Object.entries(ROUTES)) {
+    app.all(path, (c) => {
+      throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${c.req.method} is not allowed on ${path}; use ${methods.join(', ')}`, {
+        headers: { allow: methods.join(', ') },
+      });
+    });
+  }
+  app.notFound((c) => c.json(new HttpError(404, 'NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`).toBody(), 404));
+  app.onError(createErrorHandler(logError));
+  return app;
+}

@@ -1,0 +1,30 @@
+/**
+ * The web app as a value: `createApp` builds the Hono app (page, old /api, /v1 API, health, metrics, OpenAPI)
+ * around an injected predictor. Runtime-neutral: the Node server with its worker pool is in `./node/index.js`.
+ */
+export { createApp } from './app.js';
+export type { AppOptions } from './app.js';
+export { createInProcessPredictor } from './in-process-predictor.js';
+export { describeModel } from './predictor.js';
+export type { DigitResult, ModelDescription, PredictOptions, Predictor } from './predictor.js';
+export { HttpError, IMAGE_ERROR_STATUS, toHttpError } from './errors.js';
+export type { ErrorBody, ErrorCode, ErrorIssue } from './errors.js';
+export {
+  DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_MAX_FILES,
+  DEFAULT_MAX_IMAGE_PIXELS,
+  LIMIT_ENV_VARS,
+  LimitConfigError,
+  resolveLimits,
+} from './limits.js';
+export type { ServerLimits } from './limits.js';
+export { buildOpenApiDocument } from './openapi.js';
+export {
+  ErrorBodySchema,
+  LegacyResponseSchema,
+  ModelResponseSchema,
+  PredictJsonRequestSchema,
+  PredictResponseSchema,
+  PredictionSchema,
+} from './schemas.js';
+export type { ModelResponse, PredictJsonRequest, PredictResponse, PredictionBody } from './schemas.js';

@@ -1,0 +1,112 @@
+import type { ModelDescription } from './predictor.js';
+
+/**
+ * Upper bounds (seconds) of the latency histogram: from the sub-millisecond /healthz up to a slow batch of
+ * photos, roughly x2.5 apart so p50/p99 can be read within one bucket.
+ */
+export const LATENCY_BUCKETS_SECONDS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+interface Histogram {
+  readonly counts: number[]; // one per bucket, not cumulative; the +Inf bucket is `count`
+  sum: number;
+  count: number;
+}
+
+/**
+ * Counters for /metrics, owned by one app instance (never module-global, so two apps in one process, as in
+ * tests, do not mix their numbers). Rendered in the Prometheus text exposition format 0.0.4.
+ */
+export class Metrics {
+  private readonly requests = new Map<string, number>();
+  private readonly latency = new Map<string, Histogram>();
+  private readonly predictions: number[] = new Array<number>(10).fill(0);
+
+  /**
+   * Records one finished request.
+   * @param method - HTTP method.
+   * @param route - The route pattern (not the raw path, which would let clients create unbounded label values).
+   * @param status - Response status.
+   * @param seconds - Time from arrival to response.
+   */
+  observeRequest(method: string, route: string, status: number, seconds: number): void {
+    const key = `${method}\u0000${route}\u0000${status}`;
+    this.requests.set(key, (this.requests.get(key) ?? 0) + 1);
+    let histogram = this.latency.get(route);
+    if (histogram === undefined) {
+      histogram = { counts: new Array<number>(LATENCY_BUCKETS_SECONDS.length).fill(0), sum: 0, count: 0 };
+      this.latency.set(route, histogram);
+    }
+    const bucket = LATENCY_BUCKETS_SECONDS.findIndex((bound) => seconds <= bound);
+    if (bucket !== -1) histogram.counts[bucket]! += 1;
+    histogram.sum += seconds;
+    histogram.count += 1;
+  }
+
+  /**
+   * Records one answered digit.
+   * @param digit - 0..9.
+   */
+  observePrediction(digit: number): void {
+    if (Number.isInteger(digit) && digit >= 0 && digit <= 9) this.predictions[digit]! += 1;
+  }
+
+  /**
+   * Renders every metric in the Prometheus text format.
+   * @param model - The loaded model, or undefined while loading.
+   * @returns The exposition text (serve as `text/plain; version=0.0.4`).
+   */
+  render(model: ModelDescription | undefined): string {
+    const lines: string[] = [];
+    lines.push('# HELP http_requests_total HTTP requests answered, by method, route pattern and status.');
+    lines.push('# TYPE http_requests_total counter');
+    for (const [key, value] of this.requests) {
+      const [method, route, status] = key.split('\u0000') as [string, string, string];
+      lines.push(`http_requests_total${labels({ method, route, status })} ${value}`);
+    }
+    lines.push('# HELP http_request_duration_seconds Time from request arrival to response, by route pattern.');
+    lines.push('# TYPE http_request_duration_seconds histogram');
+    for (const [route, histogram] of this.latency) {
+      let cumulative = 0;
+      LATENCY_BUCKETS_SECONDS.forEach((bound, i) => {
+        cumulative += histogram.counts[i]!;
+        lines.push(`http_request_duration_seconds_bucket${labels({ route, le: String(bound) })} ${cumulative}`);
+      });
+      lines.push(`http_request_duration_seconds_bucket${labels({ route, le: '+Inf' })} ${histogram.count}`);
+      lines.push(`http_request_duration_seconds_sum${labels({ route })} ${histogram.sum}`);
+      lines.push(`http_request_duration_seconds_count${labels({ route })} ${histogram.count}`);
+    }
+    lines.push('# HELP digit_predictions_total Images classified, by predicted digit.');
+    lines.push('# TYPE digit_predictions_total counter');
+    this.predictions.forEach((value, digit) => {
+      lines.push(`digit_predictions_total${labels({ digit: String(digit) })} ${value}`);
+    });
+    lines.push('# HELP model_ready 1 once the model is loaded and predictions can be served.');
+    lines.push('# TYPE model_ready gauge');
+    lines.push(`model_ready ${model ? 1 : 0}`);
+    if (model) {
+      lines.push('# HELP model_info The loaded model (value is always 1).');
+      lines.push('# TYPE model_info gauge');
+      const info = { format: String(model.format), sha256: model.sha256 ?? '', trained_at: model.info.trainedAt };
+      lines.push(`model_info${labels(info)} 1`);
+      lines.push('# HELP model_support_vectors Support vectors in the loaded model.');
+      lines.push('# TYPE model_support_vectors gauge');
+      lines.push(`model_support_vectors ${model.supportVectorCount}`);
+      if (model.info.testAccuracy !== null) {
+        lines.push('# HELP model_test_accuracy Accuracy of the loaded model on the MNIST test set.');
+        lines.push('# TYPE model_test_accuracy gauge');
+        lines.push(`model_test_accuracy ${model.info.testAccuracy}`);
+      }
+    }
+    return `${lines.join('\n')}\n`;
+  }
+}
+
+function labels(values: Record<string, string>): string {
+  const parts = Object.entries(values).map(([name, value]) => `${name}="${escapeLabel(value)}"`);
+  return `{${parts.join(',')}}`;
+}
+
+/** Label values escape backslash, double quote and newline (Prometheus text format spec). */
+function escapeLabel(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+}

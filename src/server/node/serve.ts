@@ -1,0 +1,94 @@
+import { createAdaptorServer } from '@hono/node-server';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApp } from '../app.js';
+import type { ServerLimits } from '../limits.js';
+import { resolveServeConfig, type ServeConfig } from './config.js';
+import { createPredictPool, type PredictPool } from './predict-pool.js';
+import type { ModelSource } from './pool-protocol.js';
+
+/** Options of `startServer`; anything unset comes from the environment, then the defaults. */
+export interface StartOptions extends Partial<ServeConfig> {
+  /** Load this model value into the workers instead of a file (tests). */
+  readonly modelSource?: ModelSource;
+  readonly limits?: Partial<ServerLimits>;
+  /** Environment for configuration. Default: process.env. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Where log lines go. Default: stderr. */
+  readonly log?: (line: string) => void;
+}
+
+/** A listening server. */
+export interface RunningServer {
+  /** e.g. http://127.0.0.1:5000 (a wildcard host is shown as 127.0.0.1, where it can be reached). */
+  readonly url: string;
+  readonly port: number;
+  readonly pool: PredictPool;
+  /** Stops accepting, lets in-flight requests finish (at most `graceMs`), then stops the worker threads. */
+  close(graceMs?: number): Promise<void>;
+}
+
+/** In-flight requests get this long to finish on shutdown; Docker's default stop timeout is 10 s. */
+export const DEFAULT_SHUTDOWN_GRACE_MS = 8_000;
+
+/**
+ * Starts the HTTP server with a worker pool: the only place that opens a socket. It listens at once (so /healthz
+ * answers) while the workers load the model (/readyz turns 200 when they have).
+ * @param options - Port, host, model, threads, limits.
+ * @returns The running server.
+ * @example const server = await startServer({ port: 0, host: '127.0.0.1' });
+ */
+export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
+  const env = options.env ?? process.env;
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const config = resolveServeConfig(options, env);
+  const pool = createPredictPool({
+    source: options.modelSource ?? { kind: 'file', path: config.modelPath },
+    threads: config.threads,
+  });
+  const app = createApp({
+    predictor: pool,
+    env,
+    ...(options.limits ? { limits: options.limits } : {}),
+    logError: (err) => log(`error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
+  });
+  const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+  // Slow clients must not hold sockets forever (slowloris); the longest legitimate upload fits well within.
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 10_000;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (err) {
+    await pool.close();
+    throw err;
+  }
+  const port = (server.address() as AddressInfo).port;
+  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
+
+  let closing: Promise<void> | undefined;
+  const close = (graceMs = DEFAULT_SHUTDOWN_GRACE_MS): Promise<void> => {
+    closing ??= (async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Keep-alive sockets with no request in flight would otherwise hold close() open until they time out.
+      server.closeIdleConnections();
+      const sweep = setInterval(() => server.closeIdleConnections(), 50);
+      const deadline = setTimeout(() => server.closeAllConnections(), graceMs);
+      try {
+        await closed;
+      } finally {
+        clearInterval(sweep);
+        clearTimeout(deadline);
+      }
+      await pool.close();
+    })();
+    return closing;
+  };
+  return { url, port, pool, close };
+}

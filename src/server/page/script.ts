@@ -1,0 +1,239 @@
+/**
+ * The page's browser code, served as /assets/app.js (an ES module). Kept as a string module so it ships inside
+ * dist/ with no copy step. It talks only to POST /v1/predict?include=normalized and inserts every server- or
+ * user-provided text (file names, messages) with textContent, never as HTML.
+ */
+export const PAGE_JS = String.raw`'use strict';
+
+const PREDICT_URL = '/v1/predict?include=normalized';
+const DRAW_DEBOUNCE_MS = 250;
+
+const $ = (id) => document.getElementById(id);
+
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+async function errorMessage(response) {
+  try {
+    const body = await response.json();
+    if (body && body.error && typeof body.error.message === 'string') return body.error.message;
+  } catch (e) { /* not JSON: fall through */ }
+  return 'request failed with status ' + response.status;
+}
+
+function renderResult(prediction, sourceUrl) {
+  const card = el('article', 'result');
+  card.setAttribute('aria-label', 'Result for ' + prediction.filename);
+  card.append(el('h3', '', prediction.filename));
+  const top = el('div', 'top');
+  const digit = el('div', 'digit', String(prediction.digit));
+  digit.setAttribute('aria-label', 'Predicted digit ' + prediction.digit);
+  digit.dataset.digit = String(prediction.digit);
+  top.append(digit);
+  if (sourceUrl) {
+    const original = el('img', 'source');
+    original.src = sourceUrl;
+    original.alt = 'The uploaded image';
+    top.append(original);
+  }
+  if (prediction.normalized) {
+    const seen = el('img');
+    seen.src = 'data:image/png;base64,' + prediction.normalized;
+    seen.alt = 'The 28 by 28 pixel image the model saw';
+    top.append(seen);
+  }
+  card.append(top);
+  card.append(el('p', 'confidence', 'Confidence ' + (prediction.confidence * 100).toFixed(1) + '%'));
+
+  const scores = prediction.scores;
+  const min = Math.min.apply(null, scores);
+  const max = Math.max.apply(null, scores);
+  const span = max - min || 1;
+  const list = el('ol', 'bars');
+  list.setAttribute('aria-label', 'Score for each digit');
+  scores.forEach((score, d) => {
+    const item = el('li', d === prediction.digit ? 'best' : '');
+    item.append(el('span', 'label', String(d)));
+    const track = el('span', 'track');
+    track.setAttribute('aria-hidden', 'true');
+    const fill = el('span', 'fill');
+    // Set through the CSSOM, which the Content-Security-Policy allows (style attributes in HTML it would not).
+    fill.style.width = (((score - min) / span) * 100).toFixed(1) + '%';
+    track.append(fill);
+    item.append(track);
+    item.append(el('span', 'value', score.toFixed(2)));
+    list.append(item);
+  });
+  card.append(list);
+  return card;
+}
+
+function setStatus(text, isError) {
+  const status = $('status');
+  status.textContent = text;
+  status.className = isError ? 'status error' : 'status';
+}
+
+async function uploadFiles(files) {
+  const images = Array.from(files).filter((f) => f.type === 'image/png' || f.type === 'image/jpeg' || f.type === '');
+  if (images.length === 0) {
+    setStatus('Please choose PNG or JPEG images.', true);
+    return;
+  }
+  setStatus('Reading ' + images.length + (images.length === 1 ? ' image…' : ' images…'), false);
+  const results = $('results');
+  results.replaceChildren();
+  let failures = 0;
+  // One request per file, so one unreadable file does not hide the others' results.
+  await Promise.all(images.map(async (file) => {
+    const form = new FormData();
+    form.append('file', file, file.name || 'pasted.png');
+    try {
+      const response = await fetch(PREDICT_URL, { method: 'POST', body: form });
+      if (!response.ok) {
+        failures++;
+        const card = el('article', 'result');
+        card.append(el('h3', '', file.name || 'pasted image'));
+        card.append(el('p', 'error', await errorMessage(response)));
+        results.append(card);
+        return;
+      }
+      const body = await response.json();
+      for (const prediction of body.predictions) results.append(renderResult(prediction, URL.createObjectURL(file)));
+    } catch (e) {
+      failures++;
+      results.append(el('p', 'error', (file.name || 'image') + ': network error'));
+    }
+  }));
+  const ok = images.length - failures;
+  setStatus(ok + ' of ' + images.length + (images.length === 1 ? ' image' : ' images') + ' read.', failures > 0);
+}
+
+function setUpUpload() {
+  const input = $('files');
+  input.addEventListener('change', () => {
+    if (input.files && input.files.length > 0) uploadFiles(input.files);
+  });
+  const zone = $('dropzone');
+  zone.addEventListener('dragover', (event) => {
+    event.preventDefault();
+    zone.classList.add('over');
+  });
+  zone.addEventListener('dragleave', () => zone.classList.remove('over'));
+  zone.addEventListener('drop', (event) => {
+    event.preventDefault();
+    zone.classList.remove('over');
+    if (event.dataTransfer && event.dataTransfer.files.length > 0) uploadFiles(event.dataTransfer.files);
+  });
+  document.addEventListener('paste', (event) => {
+    const files = event.clipboardData ? Array.from(event.clipboardData.files) : [];
+    if (files.length > 0) {
+      event.preventDefault();
+      uploadFiles(files);
+    }
+  });
+}
+
+function setUpDrawing() {
+  const canvas = $('pad');
+  const ctx = canvas.getContext('2d');
+  const output = $('draw-result');
+  let drawing = false;
+  let dirty = false;
+  let timer = 0;
+  let sequence = 0;
+  let controller = null;
+
+  function reset() {
+    ctx.fillStyle = '#fff';
+    ctx.fillRect(0, 0, canvas.width, canvas.height);
+    dirty = false;
+  }
+  reset();
+  ctx.lineCap = 'round';
+  ctx.lineJoin = 'round';
+  ctx.strokeStyle = '#000';
+  ctx.lineWidth = 20;
+
+  function point(event) {
+    const rect = canvas.getBoundingClientRect();
+    return {
+      x: ((event.clientX - rect.left) / rect.width) * canvas.width,
+      y: ((event.clientY - rect.top) / rect.height) * canvas.height,
+    };
+  }
+
+  async function predictDrawing() {
+    if (!dirty) return;
+    const mine = ++sequence;
+    if (controller) controller.abort();
+    controller = new AbortController();
+    const blob = await new Promise((resolve) => canvas.toBlob(resolve, 'image/png'));
+    if (!blob || mine !== sequence) return;
+    try {
+      const response = await fetch(PREDICT_URL + '&filename=drawing.png', {
+        method: 'POST',
+        headers: { 'content-type': 'image/png' },
+        body: blob,
+        signal: controller.signal,
+      });
+      if (mine !== sequence) return;
+      if (!response.ok) {
+        output.replaceChildren(el('p', 'hint', await errorMessage(response)));
+        return;
+      }
+      const body = await response.json();
+      if (mine !== sequence) return;
+      output.replaceChildren(renderResult(body.predictions[0], null));
+    } catch (e) {
+      if (e && e.name === 'AbortError') return;
+      output.replaceChildren(el('p', 'error', 'Network error'));
+    }
+  }
+
+  function schedule() {
+    clearTimeout(timer);
+    timer = setTimeout(predictDrawing, DRAW_DEBOUNCE_MS);
+  }
+
+  canvas.addEventListener('pointerdown', (event) => {
+    event.preventDefault();
+    canvas.setPointerCapture(event.pointerId);
+    drawing = true;
+    const p = point(event);
+    ctx.beginPath();
+    ctx.moveTo(p.x, p.y);
+    ctx.lineTo(p.x + 0.01, p.y);
+    ctx.stroke();
+    dirty = true;
+  });
+  canvas.addEventListener('pointermove', (event) => {
+    if (!drawing) return;
+    const p = point(event);
+    ctx.lineTo(p.x, p.y);
+    ctx.stroke();
+    schedule();
+  });
+  const stop = () => {
+    if (!drawing) return;
+    drawing = false;
+    schedule();
+  };
+  canvas.addEventListener('pointerup', stop);
+  canvas.addEventListener('pointercancel', stop);
+  $('clear').addEventListener('click', () => {
+    sequence++;
+    clearTimeout(timer);
+    if (controller) controller.abort();
+    reset();
+    output.replaceChildren();
+  });
+}
+
+setUpUpload();
+setUpDrawing();
+`;

@@ -1,0 +1,65 @@
+import type { SvmModel } from '../ml/model.js';
+
+/** What /v1/model and /metrics say about the loaded model: its metadata plus the file's SHA-256. */
+export interface ModelDescription {
+  readonly format: SvmModel['format'];
+  readonly kernel: SvmModel['kernel'];
+  readonly supportVectorCount: number;
+  readonly info: SvmModel['info'];
+  /** SHA-256 (hex) of the model file as loaded; null when the model did not come from a file. */
+  readonly sha256: string | null;
+}
+
+/** Per-image options: the limits that bound decoding, and whether to return the 28x28 input. */
+export interface PredictOptions {
+  /** Largest encoded image, in bytes (the request body limit). */
+  readonly maxBytes: number;
+  /** Largest declared width * height, checked from the header before decoding. */
+  readonly maxPixels: number;
+  /** Also return the 784 normalized pixels the model saw. */
+  readonly includeNormalized: boolean;
+}
+
+/** One image's answer. */
+export interface DigitResult {
+  readonly digit: number;
+  /** In [0, 1]. */
+  readonly confidence: number;
+  /** Ten decision values, index = digit. */
+  readonly scores: readonly number[];
+  /** Time spent normalizing and classifying this image, in milliseconds. */
+  readonly ms: number;
+  /** The 28x28 MNIST-form input (784 bytes, row-major), when asked for. */
+  readonly normalized?: Uint8Array;
+}
+
+/**
+ * Runs image-to-digit prediction. The app depends only on this interface: an in-process implementation serves
+ * tests and edge runtimes, a worker_threads pool serves Node so the event loop stays free.
+ * `predict` rejects with an error carrying an image error `code` (see src/image) for bad input.
+ */
+export interface Predictor {
+  /** The loaded model, or undefined while it is still loading (or failed to load). */
+  describe(): ModelDescription | undefined;
+  /** Resolves once the model is loaded; rejects if it cannot be. */
+  whenReady(): Promise<ModelDescription>;
+  predict(bytes: Uint8Array, options: PredictOptions): Promise<DigitResult>;
+  /** Releases threads or other resources; pending predictions settle first. */
+  close(): Promise<void>;
+}
+
+/**
+ * Extracts the public description of a model.
+ * @param model - A validated model.
+ * @param sha256 - Hash of the file it came from, if any.
+ * @returns The description served by /v1/model.
+ */
+export function describeModel(model: SvmModel, sha256: string | null = null): ModelDescription {
+  return {
+    format: model.format,
+    kernel: model.kernel,
+    supportVectorCount: model.supportVectorCount,
+    info: model.info,
+    sha256,
+  };
+}

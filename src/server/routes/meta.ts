@@ -1,0 +1,63 @@
+import type { Hono } from 'hono';
+import { HttpError } from '../errors.js';
+import type { Metrics } from '../metrics.js';
+import { buildOpenApiDocument } from '../openapi.js';
+import { renderDocsPage } from '../page/docs.js';
+import type { Predictor } from '../predictor.js';
+import type { ModelResponse } from '../schemas.js';
+
+/** What the informational routes need from the app. */
+export interface MetaDeps {
+  readonly predictor: Predictor;
+  readonly metrics: Metrics;
+  readonly version: string;
+}
+
+/**
+ * Registers /v1/model, /healthz, /readyz, /metrics, /openapi.json and /docs.
+ * @param app - The app to add routes to.
+ * @param deps - Predictor, metrics and the version shown in the OpenAPI document.
+ */
+export function registerMetaRoutes(app: Hono, deps: MetaDeps): void {
+  // Built once: the document depends only on the schemas and the version.
+  const openApi = buildOpenApiDocument(deps.version);
+  const docsPage = renderDocsPage(openApi);
+  let loadFailed = false;
+  deps.predictor.whenReady().catch(() => {
+    loadFailed = true;
+  });
+
+  app.get('/v1/model', (c) => {
+    const model = deps.predictor.describe();
+    if (model === undefined) throw new HttpError(503, 'MODEL_NOT_READY', 'the model is still loading; retry shortly');
+    const body: ModelResponse = {
+      format: model.format,
+      sha256: model.sha256,
+      trainedAt: model.info.trainedAt,
+      trainSize: model.info.trainSize,
+      testAccuracy: model.info.testAccuracy,
+      kernel: model.kernel,
+      supportVectorCount: model.supportVectorCount,
+      hyperparameters: { ...model.info.hyperparameters },
+    };
+    return c.json(body);
+  });
+
+  // Liveness: answers as long as the event loop does, whatever the model's state.
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+
+  // Readiness: only once the model is loaded, so a load balancer does not send traffic to a warming instance.
+  app.get('/readyz', (c) => {
+    if (deps.predictor.describe() !== undefined) return c.json({ status: 'ready' });
+    return c.json({ status: loadFailed ? 'failed' : 'loading' }, 503);
+  });
+
+  app.get('/metrics', (c) =>
+    c.body(deps.metrics.render(deps.predictor.describe()), 200, {
+      'content-type': 'text/plain; version=0.0.4; charset=utf-8',
+    }),
+  );
+
+  app.get('/openapi.json', (c) => c.json(openApi));
+  app.get('/docs', (c) => c.html(docsPage));
+}

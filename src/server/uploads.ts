@@ -1,0 +1,136 @@
+import type { Context } from 'hono';
+import { decodeBase64 } from './base64.js';
+import { HttpError, type ErrorIssue } from './errors.js';
+import type { ServerLimits } from './limits.js';
+import { PredictJsonRequestSchema } from './schemas.js';
+
+/** One uploaded image, before decoding. */
+export interface Upload {
+  readonly filename: string;
+  readonly bytes: Uint8Array;
+}
+
+/** The multipart field that carries files (the old app's name, kept). */
+export const FILE_FIELD = 'file';
+
+/** Raw-body content types accepted by /v1/predict. */
+const RAW_IMAGE_TYPES = new Set(['image/png', 'image/jpeg', 'image/jpg']);
+
+function mediaType(c: Context): string {
+  return (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+function checkCount(count: number, limits: ServerLimits): void {
+  if (count > limits.maxFiles) {
+    throw new HttpError(413, 'TOO_MANY_FILES', `${count} images in one request; the limit is ${limits.maxFiles}`);
+  }
+  if (count === 0) {
+    throw new HttpError(400, 'BAD_REQUEST', `no image: send one or more multipart '${FILE_FIELD}' fields`);
+  }
+}
+
+/**
+ * Reads the `file` fields of a multipart/form-data request (the only input style of the old /api).
+ * @param c - The request context.
+ * @param limits - Bounds on the file count.
+ * @returns The uploads in request order.
+ */
+export async function readMultipart(c: Context, limits: ServerLimits): Promise<Upload[]> {
+  if (mediaType(c) !== 'multipart/form-data') {
+    throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', `expected multipart/form-data with '${FILE_FIELD}' fields`);
+  }
+  let form: FormData;
+  try {
+    form = await c.req.raw.formData();
+  } catch (err) {
+    if (err instanceof HttpError) throw err; // the body limit fired while the form was being read
+    throw new HttpError(400, 'BAD_REQUEST', 'malformed multipart/form-data body', { cause: err });
+  }
+  const values = form.getAll(FILE_FIELD);
+  checkCount(values.length, limits);
+  return Promise.all(
+    values.map(async (value, index) => {
+      if (typeof value === 'string') {
+        throw new HttpError(400, 'BAD_REQUEST', `field '${FILE_FIELD}' #${index + 1} is text, not a file`);
+      }
+      return { filename: value.name || `image-${index + 1}`, bytes: new Uint8Array(await value.arrayBuffer()) };
+    }),
+  );
+}
+
+async function readJson(c: Context, limits: ServerLimits): Promise<Upload[]> {
+  let body: unknown;
+  try {
+    body = await c.req.raw.json();
+  } catch (err) {
+    if (err instanceof HttpError) throw err;
+    throw new HttpError(400, 'BAD_REQUEST', 'request body is not valid JSON', { cause: err });
+  }
+  // Counted before validation so an oversized batch is a 413 even if some entries are also malformed.
+  const images = (body as { images?: unknown } | null)?.images;
+  if (Array.isArray(images)) checkCount(images.length, limits);
+  const parsed = PredictJsonRequestSchema.safeParse(body);
+  if (!parsed.success) {
+    const issues: ErrorIssue[] = parsed.error.issues.map((issue) => ({
+      path: issue.path.map(String).join('.'),
+      message: issue.message,
+    }));
+    throw new HttpError(400, 'BAD_REQUEST', 'request JSON does not match { images: [{ filename?, data }] }', {
+      issues,
+    });
+  }
+  return parsed.data.images.map((image, index) => {
+    const bytes = decodeBase64(image.data);
+    if (bytes === undefined) {
+      throw new HttpError(400, 'BAD_REQUEST', `images.${index}.data is not valid base64`, {
+        issues: [{ path: `images.${index}.data`, message: 'not valid base64' }],
+      });
+    }
+    return { filename: image.filename ?? `image-${index + 1}`, bytes };
+  });
+}
+
+/**
+ * Reads the images of a /v1/predict request in any of its three styles: multipart `file` fields, JSON
+ * `{ images: [{ filename?, data }] }` with base64 data, or a raw image/png or image/jpeg body
+ * (named by `?filename=`, default `image`).
+ * @param c - The request context (the body limit has already been applied).
+ * @param limits - Bounds on the file count.
+ * @returns The uploads in request order; throws HttpError 400/413/415 for requests it cannot use.
+ */
+export async function readUploads(c: Context, limits: ServerLimits): Promise<Upload[]> {
+  const type = mediaType(c);
+  if (type === 'multipart/form-data') return readMultipart(c, limits);
+  if (type === 'application/json') return readJson(c, limits);
+  if (RAW_IMAGE_TYPES.has(type)) {
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(await c.req.raw.arrayBuffer());
+    } catch (err) {
+      if (err instanceof HttpError) throw err;
+      throw new HttpError(400, 'BAD_REQUEST', 'the request body could not be read', { cause: err });
+    }
+    return [{ filename: c.req.query('filename') ?? 'image', bytes }];
+  }
+  throw new HttpError(
+    415,
+    'UNSUPPORTED_MEDIA_TYPE',
+    `unsupported content type '${type || '(none)'}': use multipart/form-data, application/json, image/png or image/jpeg`,
+  );
+}
+
+/**
+ * Gives every upload a distinct key for the old /api answer, which is an object keyed by file name: the first
+ * "a.png" keeps its name, later ones become "a.png (2)", "a.png (3)", ... skipping names already taken.
+ * @param names - File names in request order.
+ * @returns Keys in the same order, all distinct.
+ */
+export function uniqueKeys(names: readonly string[]): string[] {
+  const taken = new Set<string>();
+  return names.map((name) => {
+    let key = name;
+    for (let n = 2; taken.has(key); n++) key = `${name} (${n})`;
+    taken.add(key);
+    return key;
+  });
+}

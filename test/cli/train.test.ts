@@ -1,0 +1,59 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadModelFile } from '../../src/node/model-file.js';
+import { cli } from '../helpers/cli.js';
+
+describe('mnist-digits train / evaluate', () => {
+  it('lists the commands and refuses an unknown one', async () => {
+    const help = await cli('--help');
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/train .*\n.*evaluate/s);
+    const bad = await cli('fly');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/unknown command 'fly'/);
+  });
+
+  it('refuses unknown flags and bad values, saying what is accepted', async () => {
+    const unknown = await cli('train', '--epochs', '3');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown option '--epochs'; accepted: --train-size/);
+    const bad = await cli('train', '--C', 'big');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--C must be a number from 0.000001 to 1000000, got 'big'/);
+    const size = await cli('train', '--train-size', '12.5');
+    expect(size.stderr).toMatch(/--train-size must be an integer/);
+    const missing = await cli('train', '--out');
+    expect(missing.stderr).toMatch(/'--out' needs a value/);
+  });
+
+  it('trains a small model with a held-out validation split, writes the model and its card, and evaluates it', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'train-cli-'));
+    const out = path.join(dir, 'model.json.gz');
+    const run = await cli('train', '--train-size', '400', '--validation', '200', '--threads', '2', '--out', out, '--no-test', '--seed', '3');
+    expect(run.stderr).toMatch(/digit \d done: \d+ iterations, \d+ support vectors/);
+    expect(run.stderr).toMatch(/validation accuracy \d+\.\d\d%/);
+    expect(run.code).toBe(0);
+    const { model } = await loadModelFile(out);
+    expect(model.training.trainSize).toBe(400);
+    expect(model.training.seed).toBe(3);
+    expect(model.calibration.fittedOn).toMatch(/validation split of 200/);
+    const card = await readFile(path.join(dir, 'MODEL_CARD.md'), 'utf8');
+    expect(card).toContain('npm run train -- --train-size 400 --validation 200');
+    expect(card).toMatch(/Training images \| 400/);
+
+    const evaluation = await cli('evaluate', '--model', out, '--json');
+    expect(evaluation.code).toBe(0);
+    const result = JSON.parse(evaluation.stdout) as { accuracy: number; count: number; confusion: number[][] };
+    expect(result.count).toBe(10000);
+    expect(result.accuracy).toBeGreaterThan(0.85);
+    expect(result.confusion.flat().reduce((a, b) => a + b, 0)).toBe(10000);
+  });
+
+  it('says clearly when the model file is missing', async () => {
+    const run = await cli('evaluate', '--model', '/nonexistent/model.json.gz');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/error \[MODEL_NOT_FOUND\]: model file \/nonexistent\/model.json.gz does not exist/);
+  });
+});

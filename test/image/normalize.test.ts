@@ -1,0 +1,148 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { centerOfMass, imageToDigitInput, MNIST_SIZE } from '../../src/image/index.js';
+import { MNIST_CENTER } from '../../src/image/center.js';
+import { loadMnist } from '../../src/node/mnist-data.js';
+import { encodePng } from '../../src/image/encode-png.js';
+import { blurredDiff, drawStrokes, inkToGreyPng, inkToTransparentPng, meanAbsDiff, shiftTolerantDiff, type Point } from './draw.js';
+
+/** A "digit": 1-3 polylines of 2-5 points inside a unit box, drawn at a chosen size and place. */
+const digitArb = fc.array(fc.array(fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true })), { minLength: 2, maxLength: 5 }), {
+  minLength: 1,
+  maxLength: 3,
+}).filter((strokes) => {
+  // Keep drawings with some extent (a dot or a tiny scribble is not a digit-sized shape).
+  const xs = strokes.flat().map((p) => p[0]);
+  const ys = strokes.flat().map((p) => p[1]);
+  return Math.max(Math.max(...xs) - Math.min(...xs), Math.max(...ys) - Math.min(...ys)) > 0.4;
+});
+
+/** Draws the unit-box strokes scaled to `size` px with the box's corner at (ox, oy) on a w x h canvas. */
+function render(strokes: readonly (readonly (readonly [number, number])[])[], w: number, h: number, size: number, ox: number, oy: number, thickness: number): Float32Array {
+  const placed = strokes.map((line) => line.map(([x, y]) => [ox + x * size, oy + y * size] as Point));
+  return drawStrokes(w, h, placed, thickness);
+}
+
+function normalized(png: Uint8Array): Uint8Array {
+  return imageToDigitInput(png).pixels;
+}
+
+describe('normalization properties', () => {
+  it('always gives 784 values in 0..255 with the centre of mass within a pixel of MNIST centre', () => {
+    fc.assert(
+      fc.property(digitArb, fc.integer({ min: 20, max: 120 }), fc.boolean(), fc.double({ min: 1, max: 8, noNaN: true }), (strokes, size, dark, thickness) => {
+        const canvas = size + 20;
+        const ink = render(strokes, canvas, canvas, size, 10, 10, thickness);
+        const pixels = normalized(inkToGreyPng(ink, canvas, canvas, dark));
+        expect(pixels).toBeInstanceOf(Uint8Array);
+        expect(pixels.length).toBe(MNIST_SIZE * MNIST_SIZE);
+        const com = centerOfMass({ width: 28, height: 28, data: pixels });
+        expect(Math.abs(com.x - MNIST_CENTER)).toBeLessThanOrEqual(1);
+        expect(Math.abs(com.y - MNIST_CENTER)).toBeLessThanOrEqual(1);
+      }),
+    );
+  });
+
+  it('is nearly unchanged by moving the digit inside a larger canvas', () => {
+    fc.assert(
+      fc.property(digitArb, fc.integer({ min: 0, max: 200 }), fc.integer({ min: 0, max: 120 }), (strokes, ox, oy) => {
+        const tight = normalized(inkToGreyPng(render(strokes, 80, 80, 60, 10, 10, 5), 80, 80, true));
+        const moved = normalized(inkToGreyPng(render(strokes, 300, 200, 60, 10 + ox, 10 + oy, 5), 300, 200, true));
+        expect(shiftTolerantDiff(tight, moved)).toBeLessThan(4);
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  it('is nearly unchanged by scaling the digit (strokes scaled with it)', () => {
+    fc.assert(
+      fc.property(digitArb, fc.double({ min: 1.5, max: 4, noNaN: true }), (strokes, factor) => {
+        const small = normalized(inkToGreyPng(render(strokes, 80, 80, 60, 10, 10, 6), 80, 80, true));
+        const side = Math.round(80 * factor);
+        const large = normalized(inkToGreyPng(render(strokes, side, side, 60 * factor, 10 * factor, 10 * factor, 6 * factor), side, side, true));
+        expect(blurredDiff(small, large)).toBeLessThan(8);
+      }),
+      { numRuns: 20 },
+    );
+  });
+
+  it('is nearly unchanged by inverting the polarity (dark on light vs light on dark)', () => {
+    fc.assert(
+      fc.property(digitArb, fc.double({ min: 2, max: 7, noNaN: true }), (strokes, thickness) => {
+        const ink = render(strokes, 90, 90, 70, 10, 10, thickness);
+        const light = normalized(inkToGreyPng(ink, 90, 90, false));
+        const dark = normalized(inkToGreyPng(ink, 90, 90, true));
+        expect(meanAbsDiff(light, dark)).toBeLessThan(2);
+      }),
+      { numRuns: 30 },
+    );
+  });
+});
+
+describe('MNIST digits', () => {
+  it('pass through almost unchanged (mean difference under 2 grey levels of 255)', async () => {
+    const { test } = await loadMnist();
+    const diffs: number[] = [];
+    for (let k = 0; k < 200; k++) {
+      const original = test.images.subarray(k * 784, (k + 1) * 784);
+      diffs.push(meanAbsDiff(normalized(encodePng(original, 28, 28, 1)), original));
+    }
+    const mean = diffs.reduce((a, b) => a + b, 0) / diffs.length;
+    expect(mean).toBeLessThan(2);
+    expect(diffs.filter((d) => d > 15).length).toBeLessThan(10);
+  });
+});
+
+describe('real-world pictures', () => {
+  const seven: Point[][] = [
+    [
+      [20, 20],
+      [80, 20],
+      [45, 100],
+    ],
+    [
+      [35, 60],
+      [70, 60],
+    ],
+  ];
+  const ink = drawStrokes(100, 120, seven, 9);
+  const reference = normalized(inkToGreyPng(ink, 100, 120, true));
+
+  it('reads thick black strokes on a transparent canvas like black on white', () => {
+    expect(meanAbsDiff(normalized(inkToTransparentPng(ink, 100, 120, 0)), reference)).toBeLessThan(2);
+  });
+
+  it('reads white strokes on a transparent canvas like black on white', () => {
+    expect(meanAbsDiff(normalized(inkToTransparentPng(ink, 100, 120, 255)), reference)).toBeLessThan(2);
+  });
+
+  it('drops specks far from the digit', () => {
+    const moved = seven.map((line) => line.map(([x, y]) => [x + 60, y + 60] as Point));
+    const clean = drawStrokes(220, 240, moved, 9);
+    const dots = drawStrokes(220, 240, [[[10, 230]], [[210, 10]], [[210, 230]], [[10, 10]], [[110, 8]]], 5);
+    const specks = clean.map((v, i) => Math.max(v, dots[i]!));
+    expect(meanAbsDiff(normalized(inkToGreyPng(specks, 220, 240, true)), normalized(inkToGreyPng(clean, 220, 240, true)))).toBeLessThan(0.5);
+  });
+
+  it('reads dark ink on grey, unevenly lit, noisy paper like a clean scan', () => {
+    let seed = 3;
+    const random = (): number => {
+      seed = (seed * 1664525 + 1013904223) >>> 0;
+      return seed / 2 ** 32;
+    };
+    const grey = new Uint8Array(100 * 120);
+    for (let y = 0; y < 120; y++) {
+      for (let x = 0; x < 100; x++) {
+        const paper = 210 * (1 - 0.3 * ((x / 100 + y / 120) / 2)); // brighter top-left, shadowed bottom-right
+        const v = paper * (1 - 0.8 * ink[y * 100 + x]!) + (random() - 0.5) * 24;
+        grey[y * 100 + x] = Math.max(0, Math.min(255, Math.round(v)));
+      }
+    }
+    expect(meanAbsDiff(normalized(encodePng(grey, 100, 120, 1)), reference)).toBeLessThan(8);
+  });
+
+  it('returns the source format and size with the pixels', () => {
+    const result = imageToDigitInput(inkToGreyPng(ink, 100, 120, true));
+    expect(result.source).toEqual({ format: 'png', width: 100, height: 120 });
+  });
+});

@@ -1,0 +1,85 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SvmModel } from '../../../src/ml/model.js';
+import { saveModelFile, loadModelFile } from '../../../src/node/model-file.js';
+import { createInProcessPredictor } from '../../../src/server/in-process-predictor.js';
+import { createPredictPool, type PredictPool } from '../../../src/server/node/predict-pool.js';
+import { mnistPng, tinyModel } from '../fixtures.js';
+import { BAD_IMAGES } from '../real-images.js';
+
+const OPTIONS = { maxBytes: 1 << 20, maxPixels: 1 << 20, includeNormalized: true };
+
+let model: SvmModel;
+let pool: PredictPool;
+beforeAll(async () => {
+  model = tinyModel();
+  pool = createPredictPool({ source: { kind: 'value', model, sha256: null }, threads: 2 });
+  await pool.whenReady();
+});
+afterAll(() => pool.close());
+
+describe('createPredictPool', () => {
+  it('answers exactly like the in-process predictor, for many images in parallel', async () => {
+    const local = createInProcessPredictor(model);
+    const pngs = Array.from({ length: 12 }, (_, i) => mnistPng(i).png);
+    const expected = await Promise.all(pngs.map((png) => local.predict(png, OPTIONS)));
+    // Copies: the pool transfers (detaches) the buffers it is given.
+    const got = await Promise.all(pngs.map((png) => pool.predict(png.slice(), OPTIONS)));
+    expect(got.map((r) => [r.digit, r.confidence, r.scores, [...r.normalized!]])).toEqual(
+      expected.map((r) => [r.digit, r.confidence, r.scores, [...r.normalized!]]),
+    );
+    expect(pool.threads).toBe(2);
+    expect(pool.describe()?.supportVectorCount).toBe(10);
+  });
+
+  it('rebuilds image errors with their code on this side of the thread boundary', async () => {
+    for (const bad of Object.values(BAD_IMAGES)) {
+      await expect(pool.predict(bad.bytes.slice(), OPTIONS)).rejects.toMatchObject({ name: 'ImageError', code: bad.code });
+    }
+  });
+
+  it('has workers load the model file themselves and report its SHA-256', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'pool-'));
+    try {
+      const file = path.join(dir, 'model.json.gz');
+      await saveModelFile(model, file);
+      const { sha256 } = await loadModelFile(file);
+      const filePool = createPredictPool({ source: { kind: 'file', path: file }, threads: 1 });
+      try {
+        const description = await filePool.whenReady();
+        expect(description.sha256).toBe(sha256);
+        expect((await filePool.predict(mnistPng(0).png, OPTIONS)).digit).toBe((await pool.predict(mnistPng(0).png, OPTIONS)).digit);
+      } finally {
+        await filePool.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('fails readiness with the loader\'s code when the model file is missing', async () => {
+    const missing = createPredictPool({ source: { kind: 'file', path: '/nonexistent/model.json.gz' }, threads: 1 });
+    try {
+      await expect(missing.whenReady()).rejects.toMatchObject({ code: 'MODEL_NOT_FOUND' });
+      expect(missing.describe()).toBeUndefined();
+    } finally {
+      await missing.close();
+    }
+  });
+
+  it('finishes in-flight predictions on close, then refuses new ones', async () => {
+    const closing = createPredictPool({ source: { kind: 'value', model, sha256: null }, threads: 1 });
+    await closing.whenReady();
+    const inFlight = closing.predict(mnistPng(3).png, OPTIONS);
+    const closed = closing.close();
+    await expect(inFlight).resolves.toMatchObject({ digit: expect.any(Number) });
+    await closed;
+    await expect(closing.predict(mnistPng(3).png, OPTIONS)).rejects.toThrow(/closed/);
+  });
+
+  it('rejects a thread count that is not a positive integer', () => {
+    expect(() => createPredictPool({ source: { kind: 'value', model, sha256: null }, threads: 0 })).toThrow(RangeError);
+  });
+});
