@@ -4,6 +4,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { DigitResult, ModelDescription, PredictOptions, Predictor } from '../predictor.js';
+import { loadModelFile } from '../../node/model-file.js';
+import { shareModel } from './share-model.js';
 import { fromWireError, type ModelSource, type TaskMessage, type WorkerInit, type WorkerMessage } from './pool-protocol.js';
 
 /** Options of `createPredictPool`. */
@@ -48,7 +50,8 @@ function workerEntry(): { target: URL | string; eval: boolean } {
 }
 
 /**
- * Starts a pool of prediction workers. Each loads the model itself; the pool is ready once all have loaded it.
+ * Starts a pool of prediction workers. A model file is loaded once, on this thread, and handed to every worker in
+ * shared memory (see shareModel); the pool is ready once all workers have it.
  * Tasks go to the worker with the fewest in flight, so a slow photo does not hold up small images behind it.
  * @param options - Model source and thread count.
  * @returns A Predictor; call `close()` to stop the threads.
@@ -60,7 +63,7 @@ export function createPredictPool(options: PredictPoolOptions): PredictPool {
   const threads = options.threads ?? DEFAULT_PREDICT_THREADS;
   if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`threads must be a positive integer, got ${threads}`);
   const entry = workerEntry();
-  const init: WorkerInit = { source: options.source };
+  let init: WorkerInit | undefined;
   let description: ModelDescription | undefined;
   let closing = false;
   let nextId = 1;
@@ -75,7 +78,7 @@ export function createPredictPool(options: PredictPoolOptions): PredictPool {
   const slots: Slot[] = [];
   const inFlight = new Set<Promise<DigitResult>>();
   const spawn = (slot?: Slot): Slot => {
-    const worker = new Worker(entry.target, { workerData: init, eval: entry.eval });
+    const worker = new Worker(entry.target, { workerData: init as WorkerInit, eval: entry.eval });
     const target: Slot = slot ?? { worker, pending: new Map() };
     target.worker = worker;
     worker.on('message', (message: WorkerMessage) => {
@@ -118,7 +121,19 @@ export function createPredictPool(options: PredictPoolOptions): PredictPool {
     });
     return target;
   };
-  for (let i = 0; i < threads; i++) slots.push(spawn());
+  const source = options.source;
+  const sourceReady: Promise<ModelSource> =
+    source.kind === 'file'
+      ? loadModelFile(source.path).then(({ model, sha256 }) => ({ kind: 'value', model: shareModel(model), sha256 }))
+      : Promise.resolve(source.kind === 'value' ? { ...source, model: shareModel(source.model) } : source);
+  sourceReady.then(
+    (resolved) => {
+      if (closing) return;
+      init = { source: resolved };
+      for (let i = 0; i < threads; i++) slots.push(spawn());
+    },
+    (err: unknown) => settleReady?.reject(err),
+  );
 
   function failPending(slot: Slot, err: unknown): void {
     for (const pending of slot.pending.values()) pending.reject(err);
