@@ -1,17 +1,6 @@
 import jpeg from 'jpeg-js';
 import { encodeGrayPng } from '../src/image/index.js';
-
-/** A small deterministic generator (mulberry32), so every run benchmarks the same bytes. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../src/ml/rng.js';
 
 /**
  * A 28x28 grayscale PNG of a "7" drawn as two thick strokes, white on black like MNIST.
@@ -44,7 +33,7 @@ export function smallDigitPng(): Uint8Array {
 export function photoDigitJpeg(): Uint8Array {
   const width = 600;
   const height = 400;
-  const random = rng(42);
+  const random = mulberry32(42);
   const data = new Uint8Array(width * height * 4);
   // Distance from each pixel to the digit's strokes: two arcs of a "3" around (300, 200).
   const ink = (x: number, y: number): number => {

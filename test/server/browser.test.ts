@@ -2,7 +2,8 @@ import { existsSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../helpers/chromium.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { imageToDigitInput } from '../../src/image/index.js';
 import { predict } from '../../src/ml/predict.js';
@@ -17,7 +18,6 @@ import { mnistPng, tinyModel } from './fixtures.js';
  * tiny nearest-mean model and an MNIST image that model reads correctly.
  */
 
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const SAMPLES_DIR = path.resolve('images_test');
 
 let server: RunningServer;
@@ -51,11 +51,7 @@ beforeAll(async () => {
     server = await startServer({ port: 0, host: '127.0.0.1', threads: 1, modelSource: { kind: 'value', model, sha256: null }, env: {}, log: () => undefined });
   }
   await server.pool.whenReady();
-  if (!existsSync(CHROMIUM)) throw new Error(`chromium not found at ${CHROMIUM}: install it (apt-get install chromium) or set CHROMIUM_PATH`);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

@@ -1,16 +1,14 @@
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { DigitResult, ModelDescription, PredictOptions, Predictor } from '../predictor.js';
 import { loadModelFile } from '../../node/model-file.js';
+import { spawnWorker } from '../../node/spawn-worker.js';
 import { shareModel } from './share-model.js';
 import { fromWireError, type ModelSource, type TaskMessage, type WorkerInit, type WorkerMessage } from './pool-protocol.js';
 
 /** Options of `createPredictPool`. */
 export interface PredictPoolOptions {
-  /** Where each worker loads the model from. */
+  /** The model: a file (loaded once, here) or a model value; either way the workers share one copy. */
   readonly source: ModelSource;
   /** Worker threads; default one per core (prediction is CPU-bound, more threads than cores only add switching). */
   readonly threads?: number;
@@ -35,21 +33,6 @@ interface Slot {
 }
 
 /**
- * How to start the worker script next to this module. From dist/ it is the compiled .js. Under vitest or tsx this
- * module is the .ts source, so the worker is the .ts file too; Node 20 does not apply `--import tsx` to a worker's
- * entry, so a tiny ESM bootstrap registers tsx's loader inside the worker, then imports the .ts file.
- */
-function workerEntry(): { target: URL | string; eval: boolean } {
-  const here = import.meta.url;
-  if (!here.endsWith('.ts')) return { target: new URL('./predict-worker.js', here), eval: false };
-  const tsxRoot = path.dirname(createRequire(here).resolve('tsx/package.json'));
-  const api = pathToFileURL(path.join(tsxRoot, 'dist', 'esm', 'api', 'index.mjs')).href;
-  const entry = new URL('./predict-worker.ts', here).href;
-  const code = `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`;
-  return { target: code, eval: true };
-}
-
-/**
  * Starts a pool of prediction workers. A model file is loaded once, on this thread, and handed to every worker in
  * shared memory (see shareModel); the pool is ready once all workers have it.
  * Tasks go to the worker with the fewest in flight, so a slow photo does not hold up small images behind it.
@@ -62,7 +45,6 @@ function workerEntry(): { target: URL | string; eval: boolean } {
 export function createPredictPool(options: PredictPoolOptions): PredictPool {
   const threads = options.threads ?? DEFAULT_PREDICT_THREADS;
   if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`threads must be a positive integer, got ${threads}`);
-  const entry = workerEntry();
   let init: WorkerInit | undefined;
   let description: ModelDescription | undefined;
   let closing = false;
@@ -78,7 +60,7 @@ export function createPredictPool(options: PredictPoolOptions): PredictPool {
   const slots: Slot[] = [];
   const inFlight = new Set<Promise<DigitResult>>();
   const spawn = (slot?: Slot): Slot => {
-    const worker = new Worker(entry.target, { workerData: init as WorkerInit, eval: entry.eval });
+    const worker = spawnWorker('predict-worker', import.meta.url, { workerData: init as WorkerInit });
     const target: Slot = slot ?? { worker, pending: new Map() };
     target.worker = worker;
     worker.on('message', (message: WorkerMessage) => {
