@@ -26,7 +26,7 @@ RUN npm run build \
 FROM node:${NODE_VERSION}-bookworm-slim AS runtime
 # --max-semi-space-size=2 (MB, per isolate: the main thread and each prediction worker): V8's default
 # young generation grows to tens of MB per isolate under load and is not given back. Measured with
-# 1,000 predictions (docs/readme/docker.md), capping it cut the container's memory from 141 to 113 MiB
+# 1,000 predictions (docs/DEPLOY.md), capping it cut the container's memory from 141 to 113 MiB
 # (one worker) at the same throughput.
 ENV NODE_ENV=production \
     NODE_OPTIONS=--max-semi-space-size=2 \

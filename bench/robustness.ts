@@ -4,7 +4,8 @@
  * decode + normalize takes per image. Run: `npm run bench:robustness -- [--limit N] [--model PATH] [--out FILE]`
  * (or `npx tsx bench/robustness.ts ...`). Default: the first 2,000 test digits (`--limit 10000` for all).
  * `--only TEXT` runs the clean row and the rows whose name contains TEXT.
- * `--com` prints the mean centre of mass of the MNIST test images instead (see MNIST_CENTER).
+ * `--com` prints the mean centre of mass of the MNIST test images instead (see MNIST_CENTER); `--stroke` their
+ * stroke-width percentiles (see MNIST_STROKE_RANGE).
  */
 import { writeFile } from 'node:fs/promises';
 import { parseArgs as parseNodeArgs } from 'node:util';
@@ -13,6 +14,7 @@ import type { SvmModel } from '../src/ml/model.js';
 import { loadMnist } from '../src/node/mnist-data.js';
 import { loadModelFile } from '../src/node/model-file.js';
 import { centerOfMass, encodeGrayPng, ImageError, imageToDigitInput } from '../src/image/index.js';
+import { strokeWidth } from '../src/image/stroke.js';
 import {
   blur,
   fromMnist,
@@ -103,6 +105,7 @@ async function main(): Promise<void> {
       out: { type: 'string' },
       com: { type: 'boolean', default: false },
       only: { type: 'string' },
+      stroke: { type: 'boolean', default: false },
     },
   });
   const { test } = await loadMnist();
@@ -115,6 +118,12 @@ async function main(): Promise<void> {
       sy += c.y;
     }
     console.log(`mean centre of mass of ${test.count} MNIST test images: (${(sx / test.count).toFixed(2)}, ${(sy / test.count).toFixed(2)})`);
+    return;
+  }
+  if (values.stroke) {
+    const widths = Array.from({ length: test.count }, (_, k) => strokeWidth(test.images.subarray(k * 784, (k + 1) * 784))).sort((a, b) => a - b);
+    const at = (q: number): string => (widths[Math.floor(q * (widths.length - 1))] ?? 0).toFixed(2);
+    console.log(`stroke width of ${test.count} MNIST test images: p10 ${at(0.1)}, median ${at(0.5)}, p90 ${at(0.9)}`);
     return;
   }
   const limit = Math.min(test.count, Number(values.limit));

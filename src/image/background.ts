@@ -24,7 +24,19 @@ const MIN_PAPER = 0.05;
 export function flattenBackground(luminance: GrayImage, darkInk: boolean): GrayImage {
   const { width: w, height: h } = luminance;
   const threshold = otsuThreshold(histogram(luminance.data));
-  const isBackground = (v: number): boolean => (darkInk ? v >= threshold : v < threshold);
+  const onPaperSide = (v: number): boolean => (darkInk ? v >= threshold : v < threshold);
+  // Anti-aliased stroke rims fall on the paper side of Otsu's threshold too and would bend the surface toward the
+  // ink (and differently for dark and light ink). Only pixels nearer the paper's mean than the threshold are fitted.
+  let sum = 0;
+  let count = 0;
+  for (const v of luminance.data) {
+    if (onPaperSide(v)) {
+      sum += v;
+      count++;
+    }
+  }
+  const cut = count > 0 ? (threshold + sum / count) / 2 : threshold;
+  const isBackground = (v: number): boolean => (darkInk ? v >= cut : v <= cut);
   const level = fitSurface(luminance, isBackground);
   const data = new Float32Array(w * h);
   for (let i = 0; i < w * h; i++) {

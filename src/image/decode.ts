@@ -7,6 +7,7 @@ import { readJpegHeader } from './jpeg-header.js';
 import { checkByteLength, checkDimensions, type ImageLimits } from './limits.js';
 import { readPngHeader, sanitizePng } from './png-container.js';
 import { installUpngInterlaceFix } from './upng-interlace-fix.js';
+import { withBoundedInflate } from './bounded-inflate.js';
 
 installUpngInterlaceFix();
 
@@ -44,7 +45,7 @@ function decodePng(bytes: Uint8Array, limits: ImageLimits): RgbaImage {
   const { png } = sanitizePng(bytes, header);
   let rgba: Uint8Array;
   try {
-    const decoded = UPNG.decode(png.buffer as ArrayBuffer);
+    const decoded = withBoundedInflate(header, () => UPNG.decode(png.buffer as ArrayBuffer));
     const frame = UPNG.toRGBA8(decoded)[0];
     if (frame === undefined) throw new Error('no frame decoded');
     rgba = new Uint8Array(frame);

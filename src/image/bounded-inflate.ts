@@ -1,0 +1,83 @@
+import pako from 'pako';
+import UPNG from 'upng-js';
+import type { PngHeader } from './png-container.js';
+
+/** upng-js 2.1's inflate hook (not in its published types). */
+interface UpngInflateHook {
+  _inflate: (data: Uint8Array) => Uint8Array;
+  _boundedByMnistDigits?: true;
+}
+
+/** Channels per PNG colour type (PNG spec table 11.1). */
+const CHANNELS: Readonly<Record<number, number>> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
+
+/** Adam7 passes: starting row, starting column, row step, column step. */
+const PASSES = [
+  [0, 0, 8, 8],
+  [0, 4, 8, 8],
+  [4, 0, 8, 4],
+  [0, 2, 4, 4],
+  [2, 0, 4, 2],
+  [0, 1, 2, 2],
+  [1, 0, 2, 1],
+] as const;
+
+/** Bytes the image data of a valid PNG inflates to: one filter byte plus the packed pixels per (pass) row. */
+export function inflatedPngSize(header: PngHeader): number {
+  const bitsPerPixel = (CHANNELS[header.colorType] ?? 4) * header.bitDepth;
+  const rowBytes = (width: number): number => 1 + Math.ceil((width * bitsPerPixel) / 8);
+  if (header.interlace === 0) return header.height * rowBytes(header.width);
+  let total = 0;
+  for (const [row0, col0, rowStep, colStep] of PASSES) {
+    const w = col0 < header.width ? Math.ceil((header.width - col0) / colStep) : 0;
+    const h = row0 < header.height ? Math.ceil((header.height - row0) / rowStep) : 0;
+    if (w > 0 && h > 0) total += h * rowBytes(w);
+  }
+  return total;
+}
+
+let limit: number | undefined;
+
+/**
+ * Runs `decode` (a synchronous upng-js call) with PNG inflation capped at what `header` says the image needs.
+ * upng-js inflates with pako in one call and no output limit, so a few megabytes of crafted IDAT (a "zip bomb")
+ * would otherwise expand to gigabytes before any size check. The cap is module state, set and cleared around one
+ * synchronous call, so no other call can observe it.
+ */
+export function withBoundedInflate<T>(header: PngHeader, decode: () => T): T {
+  const hook = UPNG.decode as unknown as UpngInflateHook;
+  if (!hook._boundedByMnistDigits) {
+    hook._inflate = boundedInflate;
+    hook._boundedByMnistDigits = true;
+  }
+  limit = inflatedPngSize(header);
+  try {
+    return decode();
+  } finally {
+    limit = undefined;
+  }
+}
+
+function boundedInflate(data: Uint8Array): Uint8Array {
+  const cap = limit;
+  if (cap === undefined) return pako.inflate(data);
+  const inflater = new pako.Inflate({ chunkSize: 1 << 16 });
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  inflater.onData = (chunk: pako.Data) => {
+    const bytes = chunk as Uint8Array;
+    total += bytes.length;
+    // Stop at the first chunk past the cap: memory stays bounded by the cap plus one chunk.
+    if (total > cap) throw new Error(`image data inflates to more than the ${cap} bytes its header allows`);
+    chunks.push(bytes);
+  };
+  inflater.push(data, true);
+  if (inflater.err) throw new Error(inflater.msg || `inflate error ${inflater.err}`);
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.length;
+  }
+  return out;
+}

@@ -1,0 +1,45 @@
+import { deflateSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { inflatedPngSize } from '../../src/image/bounded-inflate.js';
+import { ImageError } from '../../src/image/errors.js';
+import { imageToDigitInput } from '../../src/image/index.js';
+import { pngChunk } from './png-writer.js';
+
+/** A PNG with a given IHDR and raw IDAT payload, chunks and CRCs written by the test writer. */
+function pngWithIdat(width: number, height: number, idat: Uint8Array): Uint8Array {
+  const ihdr = new Uint8Array(13);
+  const view = new DataView(ihdr.buffer);
+  view.setUint32(0, width);
+  view.setUint32(4, height);
+  ihdr[8] = 8; // bit depth
+  ihdr[9] = 0; // greyscale
+  const signature = Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a);
+  return Buffer.concat([signature, pngChunk('IHDR', ihdr), pngChunk('IDAT', idat), pngChunk('IEND', new Uint8Array(0))]);
+}
+
+describe('PNG inflation is bounded by the header', () => {
+  it('computes the inflated size of plain and Adam7 images', () => {
+    expect(inflatedPngSize({ width: 28, height: 28, bitDepth: 8, colorType: 0, interlace: 0 })).toBe(28 * 29);
+    expect(inflatedPngSize({ width: 10, height: 3, bitDepth: 1, colorType: 0, interlace: 0 })).toBe(3 * 3);
+    expect(inflatedPngSize({ width: 4, height: 4, bitDepth: 8, colorType: 6, interlace: 0 })).toBe(4 * 17);
+    // 8x8 Adam7 of 8-bit grey: passes of 1x1, 1x1, 2x1, 2x2, 4x2, 4x4, 8x4 pixels, each row with a filter byte.
+    expect(inflatedPngSize({ width: 8, height: 8, bitDepth: 8, colorType: 0, interlace: 1 })).toBe(2 + 2 + 3 + 2 * 3 + 2 * 5 + 4 * 5 + 4 * 9);
+  });
+
+  it('refuses a small file whose image data inflates far beyond its 28x28 header (a zip bomb)', () => {
+    const bomb = deflateSync(new Uint8Array(64 * 1024 * 1024), { level: 9 });
+    expect(bomb.length).toBeLessThan(200_000);
+    const png = pngWithIdat(28, 28, new Uint8Array(bomb));
+    let error: unknown;
+    const before = process.memoryUsage().arrayBuffers;
+    try {
+      imageToDigitInput(png);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ImageError);
+    expect((error as ImageError).code).toBe('CORRUPT_IMAGE');
+    expect((error as Error).message).toMatch(/inflates to more than the 812 bytes its header allows/);
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(16 * 1024 * 1024);
+  });
+});
