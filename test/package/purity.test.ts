@@ -7,7 +7,7 @@ import { scanModuleGraph, scanSource } from './purity-scan.js';
 const NODE_ONLY_DIRS = ['src/node/', 'src/cli/', 'src/server/node/'];
 
 /** Packages checked to run without Node (browser.test.ts bundles ml + image for a browser). Add new ones deliberately. */
-const PURE_PACKAGES = ['jpeg-js', 'upng-js', 'zod'];
+const PURE_PACKAGES = ['jpeg-js', 'pako', 'upng-js', 'zod'];
 
 function sourcesIn(dir: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: 'utf8' })
