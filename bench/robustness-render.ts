@@ -5,6 +5,7 @@
 import UPNG from 'upng-js';
 import jpeg from 'jpeg-js';
 import { encodePng } from '../src/image/encode-png.js';
+import { mulberry32 } from '../src/ml/rng.js';
 
 /** An ink map: values in [0, 1], 1 = full ink. */
 export interface InkMap {
@@ -13,17 +14,8 @@ export interface InkMap {
   readonly data: Float32Array;
 }
 
-/** A deterministic PRNG (mulberry32), so the same seed renders the same pictures. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A deterministic PRNG (mulberry32, from src/ml), so the same seed renders the same pictures. */
+export const seeded = mulberry32;
 
 /** Standard normal sample (Box-Muller). */
 export function gaussian(random: () => number): number {

@@ -1,6 +1,7 @@
 import pako from 'pako';
 import UPNG from 'upng-js';
 import type { PngHeader } from './png-container.js';
+import { ADAM7_PASSES } from './adam7.js';
 
 /** upng-js 2.1's inflate hook (not in its published types). */
 interface UpngInflateHook {
@@ -11,24 +12,13 @@ interface UpngInflateHook {
 /** Channels per PNG colour type (PNG spec table 11.1). */
 const CHANNELS: Readonly<Record<number, number>> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
 
-/** Adam7 passes: starting row, starting column, row step, column step. */
-const PASSES = [
-  [0, 0, 8, 8],
-  [0, 4, 8, 8],
-  [4, 0, 8, 4],
-  [0, 2, 4, 4],
-  [2, 0, 4, 2],
-  [0, 1, 2, 2],
-  [1, 0, 2, 1],
-] as const;
-
 /** Bytes the image data of a valid PNG inflates to: one filter byte plus the packed pixels per (pass) row. */
 export function inflatedPngSize(header: PngHeader): number {
   const bitsPerPixel = (CHANNELS[header.colorType] ?? 4) * header.bitDepth;
   const rowBytes = (width: number): number => 1 + Math.ceil((width * bitsPerPixel) / 8);
   if (header.interlace === 0) return header.height * rowBytes(header.width);
   let total = 0;
-  for (const [row0, col0, rowStep, colStep] of PASSES) {
+  for (const [row0, col0, rowStep, colStep] of ADAM7_PASSES) {
     const w = col0 < header.width ? Math.ceil((header.width - col0) / colStep) : 0;
     const h = row0 < header.height ? Math.ceil((header.height - row0) / rowStep) : 0;
     if (w > 0 && h > 0) total += h * rowBytes(w);

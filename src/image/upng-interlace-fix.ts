@@ -1,4 +1,5 @@
 import UPNG from 'upng-js';
+import { ADAM7_PASSES } from './adam7.js';
 
 /** The internals of upng-js 2.1 this fix touches (not in its published types). */
 interface UpngDecodeInternals {
@@ -7,17 +8,6 @@ interface UpngDecodeInternals {
   _getBPP: (out: unknown) => number;
   _fixedByMnistDigits?: true;
 }
-
-/** Adam7 passes (PNG spec 8.2): starting row, starting column, row step, column step. */
-const PASSES = [
-  [0, 0, 8, 8],
-  [0, 4, 8, 8],
-  [4, 0, 8, 4],
-  [0, 2, 4, 4],
-  [2, 0, 4, 2],
-  [0, 1, 2, 2],
-  [1, 0, 2, 1],
-] as const;
 
 /**
  * Replaces upng-js 2.1's Adam7 de-interlacer, whose 1-bit branch places pixel `col` at bit `col & 3` instead of
@@ -34,7 +24,7 @@ export function installUpngInterlaceFix(): void {
     const bpl = Math.ceil((w * bpp) / 8);
     const img = new Uint8Array(h * bpl);
     let offset = 0;
-    for (const [startRow, startCol, rowStep, colStep] of PASSES) {
+    for (const [startRow, startCol, rowStep, colStep] of ADAM7_PASSES) {
       const passWidth = startCol < w ? Math.ceil((w - startCol) / colStep) : 0;
       const passHeight = startRow < h ? Math.ceil((h - startRow) / rowStep) : 0;
       if (passWidth === 0 || passHeight === 0) continue;
