@@ -34,12 +34,15 @@ async function fixtures(): Promise<{ dir: string; digit: string; gif: string; bl
   return { dir, digit, gif, blank };
 }
 
+/** The path as a literal inside a RegExp. */
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 describe('predict command', () => {
   it('prints one line per file: name, digit, confidence', async () => {
     const { digit } = await fixtures();
     const c = capture();
     expect(await createPredictCommand(deps).run([digit], c.io)).toBe(0);
-    expect(c.out()).toMatch(/^one\.png\t\d\t0\.500\n$/);
+    expect(c.out()).toMatch(new RegExp(`^${escapeRegExp(digit)}\t\\d\t0\\.500\n$`));
   });
 
   it('keeps going past bad files, names each problem, and exits 1', async () => {
@@ -47,7 +50,7 @@ describe('predict command', () => {
     const c = capture();
     const missing = path.join(dir, 'missing.jpg');
     expect(await createPredictCommand(deps).run([gif, digit, missing, blank], c.io)).toBe(1);
-    expect(c.out()).toMatch(/^one\.png\t/);
+    expect(c.out()).toMatch(new RegExp(`^${escapeRegExp(digit)}\t`));
     expect(c.err()).toMatch(/anim\.png: error \[UNSUPPORTED_FORMAT\]: GIF images are not supported; supported formats: PNG, JPEG/);
     expect(c.err()).toMatch(/missing\.jpg: error \[FILE_UNREADABLE\]/);
     expect(c.err()).toMatch(/blank\.png: error \[NO_DIGIT_FOUND\]/);

@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { ImageError, imageToDigitInput } from '../../image/index.js';
 import { predict } from '../../ml/predict.js';
 import type { SvmModel } from '../../ml/model.js';
@@ -87,9 +86,9 @@ export function createPredictCommand(deps: PredictDependencies = DEFAULT_DEPENDE
         io.stdout(`${JSON.stringify(results)}\n`);
       } else {
         for (const r of results) {
-          const name = path.basename(r.file);
+          // The path as given, like the errors and --json: two files of one name in different folders stay apart.
           if ('error' in r) io.stderr(`${r.file}: error [${r.error.code}]: ${r.error.message}\n`);
-          else io.stdout(`${name}\t${r.digit}\t${r.confidence.toFixed(3)}\n`);
+          else io.stdout(`${r.file}\t${r.digit}\t${r.confidence.toFixed(3)}\n`);
         }
       }
       return results.some((r) => 'error' in r) ? 1 : 0;
