@@ -242,6 +242,9 @@ export async function runTraining(plan: TrainingPlan, log: Log): Promise<Trainin
     calibration = { temperature: fitTemperature(scores, val.labels), fittedOn: `validation split of ${val.count} training images` };
     log(`validation accuracy ${(validation.accuracy * 100).toFixed(2)}%`);
   }
+  if (calibration === undefined) {
+    log('note: confidences are not calibrated (temperature 1): no held-out data; add --validation N or --search');
+  }
   let evaluation: ModelEvaluation | null = null;
   if (plan.evaluateTest) {
     const t = performance.now();
