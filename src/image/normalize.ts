@@ -75,28 +75,18 @@ export function normalizeDigit(gray: GrayImage): Uint8Array {
   const y1 = Math.min(h - 1, box.maxY + rim);
   const near = dilate(labels, keep, w, h, rim, x0, y0, x1, y1);
   const crop: GrayImage = { width: x1 - x0 + 1, height: y1 - y0 + 1, data: new Float32Array((x1 - x0 + 1) * (y1 - y0 + 1)) };
-  let minX = crop.width;
-  let minY = crop.height;
-  let maxX = -1;
-  let maxY = -1;
   for (let y = 0; y < crop.height; y++) {
     for (let x = 0; x < crop.width; x++) {
       const i = (y + y0) * w + x + x0;
-      const v = near[y * crop.width + x] ? Math.min(1, Math.max(0, ((ink.data[i] as number) - lo) / (hi - lo))) : 0;
-      crop.data[y * crop.width + x] = v;
-      if (v > 0) {
-        if (x < minX) minX = x;
-        if (x > maxX) maxX = x;
-        if (y < minY) minY = y;
-        if (y > maxY) maxY = y;
-      }
+      crop.data[y * crop.width + x] = near[y * crop.width + x] ? Math.min(1, Math.max(0, ((ink.data[i] as number) - lo) / (hi - lo))) : 0;
     }
   }
-  if (maxX < 0) throw noDigit();
+  const inkBox = boxAbove(crop, 0);
+  if (inkBox === undefined) throw noDigit();
   // Stroke-width normalization: measured in MNIST space, corrected at working resolution, where the digit's
   // longer side of `side` px becomes 20 px. Thinning shrinks the box (and so enlarges the strokes again), so the
   // correction is refined a few times from the original crop.
-  const side = Math.max(maxX - minX + 1, maxY - minY + 1);
+  const side = Math.max(inkBox.width, inkBox.height);
   let best = toMnistFrame(crop);
   let radius = 0;
   for (let round = 0; round < STROKE_ROUNDS; round++) {
@@ -132,23 +122,27 @@ function strokeTarget(width: number): number {
  * would otherwise count as ink, make the box larger and the digit smaller than MNIST's.
  */
 function toMnistFrame(digit: GrayImage): Uint8Array {
-  let minX = digit.width;
-  let minY = digit.height;
+  const box = boxAbove(digit, BOX_LEVEL);
+  if (box === undefined) return new Uint8Array(MNIST_SIZE * MNIST_SIZE);
+  return placeByCenterOfMass(fitToBox(areaResample(digit, box, box.width, box.height)));
+}
+
+/** The bounding box of the pixels above `level`, or undefined when there are none. */
+function boxAbove(image: GrayImage, level: number): { x: number; y: number; width: number; height: number } | undefined {
+  let minX = image.width;
+  let minY = image.height;
   let maxX = -1;
   let maxY = -1;
-  for (let y = 0; y < digit.height; y++) {
-    for (let x = 0; x < digit.width; x++) {
-      if ((digit.data[y * digit.width + x] as number) <= BOX_LEVEL) continue;
+  for (let y = 0; y < image.height; y++) {
+    for (let x = 0; x < image.width; x++) {
+      if ((image.data[y * image.width + x] as number) <= level) continue;
       if (x < minX) minX = x;
       if (x > maxX) maxX = x;
       if (y < minY) minY = y;
       if (y > maxY) maxY = y;
     }
   }
-  if (maxX < 0) return new Uint8Array(MNIST_SIZE * MNIST_SIZE);
-  const w = maxX - minX + 1;
-  const h = maxY - minY + 1;
-  return placeByCenterOfMass(fitToBox(areaResample(digit, { x: minX, y: minY, width: w, height: h }, w, h)));
+  return maxX < 0 ? undefined : { x: minX, y: minY, width: maxX - minX + 1, height: maxY - minY + 1 };
 }
 
 function shrinkToWorkingSize(gray: GrayImage): GrayImage {

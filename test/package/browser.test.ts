@@ -6,7 +6,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build, type BuildOptions } from 'esbuild';
 import type { Browser } from 'playwright-core';
-import { launchChromium } from '../helpers/chromium.js';
+import { launchChromium, watchProblems } from '../helpers/chromium.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeGrayPng, imageToDigitInput } from '../../src/image/index.js';
 import { serializeModel, predict, type Prediction, type SvmModel } from '../../src/ml/index.js';
@@ -149,12 +149,7 @@ describe('the pure entry points bundled for a browser', () => {
 
   it('predict in Chromium exactly as in Node, from raw pixels and from an encoded image, without console errors', async () => {
     const page = await browser.newPage();
-    const problems: string[] = [];
-    page.on('console', (message) => {
-      if (message.type() === 'error' || message.type() === 'warning') problems.push(`${message.type()}: ${message.text()}`);
-    });
-    page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-    page.on('requestfailed', (request) => problems.push(`requestfailed: ${request.url()}`));
+    const problems = watchProblems(page);
     await page.goto(`${origin}/`);
     await page.waitForFunction(() => 'runDigits' in globalThis);
     const result = await page.evaluate(async () => {

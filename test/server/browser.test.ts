@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../helpers/chromium.js';
+import { launchChromium, watchProblems } from '../helpers/chromium.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { imageToDigitInput } from '../../src/image/index.js';
 import { predict } from '../../src/ml/predict.js';
@@ -62,12 +62,7 @@ afterAll(async () => {
 
 async function openPage(): Promise<{ page: Page; problems: string[] }> {
   const page = await browser.newPage();
-  const problems: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warning') problems.push(`${message.type()}: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-  page.on('requestfailed', (request) => problems.push(`requestfailed: ${request.url()}`));
+  const problems = watchProblems(page);
   await page.goto(`${server.url}/`);
   return { page, problems };
 }

