@@ -3,7 +3,8 @@
  * one row per rendering, each through the full decode + normalize pipeline (imageToDigitInput), plus the time
  * decode + normalize takes per image. Run: `npm run bench:robustness -- [--limit N] [--model PATH] [--out FILE]`
  * (or `npx tsx bench/robustness.ts ...`). Default: the first 2,000 test digits (`--limit 10000` for all).
- * `--only TEXT` runs the clean row and the rows whose name contains TEXT.
+ * `--only TEXT[,TEXT...]` runs the clean row and the rows whose name contains one of the TEXTs (two processes with
+ * different --only lists use both cores).
  * `--com` prints the mean centre of mass of the MNIST test images instead (see MNIST_CENTER); `--stroke` their
  * stroke-width percentiles (see MNIST_STROKE_RANGE).
  */
@@ -24,6 +25,7 @@ import {
   place,
   seeded,
   sharpen,
+  skeleton,
   toJpeg,
   toPng,
   type InkMap,
@@ -78,7 +80,8 @@ const RENDERINGS: readonly Rendering[] = [
   { name: 'transparent PNG, black strokes', render: (d) => toPng(paintTransparent(big(d), BLACK), 28 * SCALE, 28 * SCALE) },
   { name: 'transparent PNG, white strokes', render: (d) => toPng(paintTransparent(big(d), WHITE), 28 * SCALE, 28 * SCALE) },
   { name: 'thick strokes (+1.5 px at 28x28)', render: (d) => darkOnWhitePng(morph(sharpen(big(d)), 6)) },
-  { name: 'thin strokes (pen, ~1 px at 28x28)', render: (d) => darkOnWhitePng(sharpen(big(d), 0.8)) },
+  { name: 'thin strokes (fine pen along the centre line, ~1.1 px at 28x28)', render: (d) => darkOnWhitePng(blur(morph(skeleton(sharpen(big(d))), 2), 0.7)) },
+  { name: 'faint strokes lost (pen keeps only the darkest core)', render: (d) => darkOnWhitePng(sharpen(big(d), 0.8)) },
   {
     name: 'coloured: blue ink on yellow paper',
     render: (d) => toPng(paint(big(d), { paper: [250, 236, 170], ink: [30, 60, 190] }), 28 * SCALE, 28 * SCALE),
@@ -126,6 +129,7 @@ async function main(): Promise<void> {
     console.log(`stroke width of ${test.count} MNIST test images: p10 ${at(0.1)}, median ${at(0.5)}, p90 ${at(0.9)}`);
     return;
   }
+  const only = values.only?.split(',').map((part) => part.trim());
   const limit = Math.min(test.count, Number(values.limit));
   if (!Number.isInteger(limit) || limit < 1) throw new Error(`--limit must be a positive integer, got ${values.limit}`);
   let model: SvmModel | undefined;
@@ -144,7 +148,7 @@ async function main(): Promise<void> {
 
   const rows: RowResult[] = [];
   for (const [r, rendering] of RENDERINGS.entries()) {
-    if (r > 0 && values.only !== undefined && !rendering.name.includes(values.only)) continue;
+    if (r > 0 && only !== undefined && !only.some((part) => rendering.name.includes(part))) continue;
     const random = seeded(1000 + r);
     const times: number[] = [];
     let correct = 0;

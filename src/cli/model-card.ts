@@ -24,7 +24,7 @@ export function renderModelCard(model: SvmModel): string {
     `| Test accuracy (MNIST t10k, 10,000 images) | ${e ? `**${pct(e.accuracy)}**` : 'not evaluated'} |`,
     `| Support vectors (distinct, stored once) | ${model.supportVectorCount} |`,
     `| Support vectors per digit | ${t.supportVectorsPerClass.join(', ')} (sum ${t.supportVectorsPerClass.reduce((a, b) => a + b, 0)}) |`,
-    `| Training images | ${t.trainSize} |`,
+    `| Training images | ${t.penVariants ? `${t.trainSize} MNIST + ${t.penVariants.count} pen variants of them` : t.trainSize} |`,
     `| Training wall time | ${t.seconds.toFixed(1)} s on ${t.threads} threads |`,
     `| Peak memory (RSS, whole process) | ${t.peakRssMB === null ? 'not recorded' : `${t.peakRssMB} MB`} |`,
     `| Machine | ${t.machine} |`,
@@ -36,6 +36,14 @@ export function renderModelCard(model: SvmModel): string {
     `- Kernel: (gamma * x.y + coef0)^degree on pixels scaled to [0, 1]: degree ${k.degree}, gamma ${k.gamma.toPrecision(6)} (${t.gammaRule}), coef0 ${k.coef0}`,
     `- C = ${t.C}, KKT tolerance ${t.tolerance}, shrinking ${t.shrinking ? 'on' : 'off'}, seed ${t.seed}`,
     `- Solver: SMO with second-order working-set selection (Fan, Chen & Lin 2005), one-vs-rest, one kernel-row cache shared by the ten problems`,
+    ...(t.penVariants
+      ? [
+          `- Pen variants: ${t.penVariants.thicker} training digits redrawn with a thicker pen (strokes dilated by ` +
+            `${t.penVariants.radius[0]}-${t.penVariants.radius[1]} px) and ${t.penVariants.thinner} with a thinner one (only ink above ` +
+            `${t.penVariants.level[0]}-${t.penVariants.level[1]} kept), each normalized by the upload pipeline and added to training ` +
+            '(variants of validation images are never in a search fit)',
+        ]
+      : []),
     `- Iterations per digit: ${t.iterations.join(', ')}`,
     `- Confidence: softmax of the decision values at temperature ${model.calibration.temperature.toPrecision(4)}, fitted on ${model.calibration.fittedOn}`,
     ...(e ? [`- Evaluation: ${e.dataset}, ${e.count} images`] : []),

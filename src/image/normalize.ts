@@ -31,8 +31,9 @@ const STROKE_ROUNDS = 3;
 const BOX_LEVEL = 0.4;
 /**
  * Strokes this thin or thinner (28x28 px) are thickened all the way to MNIST's median width; between this and the
- * bottom of MNIST's range the target ramps up. Measured on pen strokes (`npm run bench:robustness -- --limit 1000
- * --only thin`): 1.0 left them at -1.60 points from clean, 1.3 at -1.40, a hard jump to the median -1.30.
+ * bottom of MNIST's range the target ramps up. Measured on a pen that keeps only the strokes' dark core (the
+ * `faint strokes lost` row of `npm run bench:robustness -- --limit 1000`, with the model of the time): 1.0 left them
+ * at -1.60 points from clean, 1.3 at -1.40, a hard jump to the median -1.30.
  */
 const HAIRLINE = 1.3;
 

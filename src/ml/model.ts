@@ -26,7 +26,20 @@ export const trainingSchema = z.object({
   shrinking: z.boolean(),
   gammaRule: z.string(),
   seed: z.number().int(),
+  /** MNIST training images (pen variants not counted). */
   trainSize: z.number().int().positive(),
+  /** Training digits redrawn with thicker and thinner pens and added to the rows (absent: none). */
+  penVariants: z
+    .object({
+      count: z.number().int().nonnegative(),
+      thicker: z.number().int().nonnegative(),
+      thinner: z.number().int().nonnegative(),
+      /** Dilation radii of the thicker pens, 28x28 pixels. */
+      radius: z.tuple([finite, finite]),
+      /** Ink levels the thinner pens keep. */
+      level: z.tuple([finite, finite]),
+    })
+    .optional(),
   iterations: z.array(z.number().int().nonnegative()).length(10),
   supportVectorsPerClass: z.array(z.number().int().nonnegative()).length(10),
   seconds: finite.nonnegative(),

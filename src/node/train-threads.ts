@@ -1,6 +1,6 @@
 import { prepareKernelData, type PolyKernel } from '../ml/kernel.js';
 import { DIGITS, type ClassSolution } from '../ml/ovr.js';
-import { spawnWorker } from './spawn-worker.js';
+import { runWorkers } from './spawn-worker.js';
 import { allocateSharedRowCache, cachedRowCount } from './shared-kernel-rows.js';
 import type { TrainWorkerData, TrainWorkerMessage } from './train-worker.js';
 
@@ -53,28 +53,21 @@ export async function trainOneVsRestThreaded(images: Uint8Array, labels: Uint8Ar
   };
   const solutions = new Map<number, ClassSolution>();
   const threads = Math.max(1, Math.min(options.threads, DIGITS.length));
-  const workers = Array.from({ length: threads }, () => spawnWorker('train-worker', import.meta.url, { workerData }));
-  try {
-    await Promise.all(
-      workers.map(
-        (worker) =>
-          new Promise<void>((resolve, reject) => {
-            worker.on('message', (message: TrainWorkerMessage) => {
-              if (message.type === 'progress') {
-                options.onEvent?.({ ...message, cachedRows: cachedRowCount(cache) });
-              } else {
-                solutions.set(message.solution.digit, message.solution);
-                options.onEvent?.({ type: 'class-done', solution: message.solution, done: solutions.size, cachedRows: cachedRowCount(cache) });
-              }
-            });
-            worker.on('error', reject);
-            worker.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`training thread exited with code ${code}`))));
-          }),
-      ),
-    );
-  } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
-  }
+  await runWorkers<TrainWorkerMessage>(
+    'train-worker',
+    import.meta.url,
+    threads,
+    { workerData },
+    (message) => {
+      if (message.type === 'progress') {
+        options.onEvent?.({ ...message, cachedRows: cachedRowCount(cache) });
+      } else {
+        solutions.set(message.solution.digit, message.solution);
+        options.onEvent?.({ type: 'class-done', solution: message.solution, done: solutions.size, cachedRows: cachedRowCount(cache) });
+      }
+    },
+    'training thread',
+  );
   return DIGITS.map((d) => {
     const s = solutions.get(d);
     if (s === undefined) throw new Error(`training thread returned no solution for digit ${d}`);

@@ -8,6 +8,8 @@ import { scaleGamma, type PolyKernel } from '../ml/kernel.js';
 import { assembleModel, withModelRecords, type ModelEvaluation, type SvmModel } from '../ml/model.js';
 import { mulberry32, permutation } from '../ml/rng.js';
 import { loadMnist, type MnistSource } from './mnist-data.js';
+import { THICKER_RADIUS, THINNER_LEVEL, withPenVariants, type PenVariants } from './pen-augmentation.js';
+import { makePenVariantsThreaded } from './pen-threads.js';
 import { trainOneVsRestThreaded, type TrainEvent } from './train-threads.js';
 
 /** A gamma given as a number, or as a multiple of sklearn's "scale" rule. */
@@ -30,6 +32,11 @@ export interface TrainingPlan {
   readonly threads: number;
   readonly cacheBytes: number;
   readonly evaluateTest: boolean;
+  /**
+   * Training digits redrawn with thicker and thinner pens and added to training; see pen-augmentation. Default 0
+   * (none); the CLI's default is 30,000, as the shipped model was trained.
+   */
+  readonly penVariants?: number;
   readonly search?: SearchPlan;
   readonly command: string;
 }
@@ -82,13 +89,14 @@ function sortedIndices(indices: Int32Array): Int32Array {
 
 /** Trains one model on `train` (already deskewed) and returns it with its run statistics. */
 async function fitOnce(
-  train: Dataset,
+  set: TrainingSet,
   kernel: PolyKernel,
   plan: TrainingPlan,
   C: number,
   log: Log,
   label: string,
 ): Promise<{ model: SvmModel; seconds: number; cachedRows: number }> {
+  const train = set.data;
   const started = performance.now();
   let lastLine = 0;
   let cachedRows = 0;
@@ -134,7 +142,8 @@ async function fitOnce(
       shrinking: plan.shrinking,
       gammaRule: plan.gamma.kind === 'scale' ? `scale x ${plan.gamma.multiplier}` : 'fixed',
       seed: plan.seed,
-      trainSize: train.count,
+      trainSize: train.count - set.penVariants.count,
+      ...(set.penVariants.count > 0 ? { penVariants: set.penVariants } : {}),
       iterations: solutions.map((s) => s.iterations),
       supportVectorsPerClass: solutions.map((s) => s.indices.length),
       seconds,
@@ -147,6 +156,36 @@ async function fitOnce(
     },
   });
   return { model, seconds, cachedRows };
+}
+
+/** Makes the pen variants once, from images some fit will train on (never a validation image). */
+async function penVariantsFor(raw: Dataset, fits: readonly Int32Array[], plan: TrainingPlan, log: Log): Promise<PenVariants> {
+  const candidates = sortedIndices(Int32Array.from(new Set(fits.flatMap((f) => Array.from(f)))));
+  const started = performance.now();
+  let last = started;
+  const variants = await makePenVariantsThreaded(raw, candidates, plan.penVariants ?? 0, plan.seed + 1, plan.threads, (done, total) => {
+    if (performance.now() - last < 5000) return;
+    last = performance.now();
+    log(`[pen variants ${((last - started) / 1000).toFixed(0).padStart(4)}s] ${done} of ${total} drawn`);
+  });
+  const thicker = variants.thicker.reduce((a, b) => a + b, 0);
+  log(
+    `pen variants: ${variants.data.count} (${thicker} thicker, ${variants.data.count - thicker} thinner; ${variants.skipped} left no ink) ` +
+      `in ${((performance.now() - started) / 1000).toFixed(1)}s`,
+  );
+  return variants;
+}
+
+/** Rows to train on: MNIST images, then pen variants of some of them. */
+interface TrainingSet {
+  readonly data: Dataset;
+  /** What the variants among the rows are (their count is 0 without augmentation). */
+  readonly penVariants: { count: number; thicker: number; thinner: number; radius: [number, number]; level: [number, number] };
+}
+
+function trainingSet(deskewed: Dataset, indices: Int32Array, variants: PenVariants | undefined): TrainingSet {
+  const { data, thicker, thinner } = withPenVariants(deskewed, indices, variants);
+  return { data, penVariants: { count: thicker + thinner, thicker, thinner, radius: [...THICKER_RADIUS], level: [...THINNER_LEVEL] } };
 }
 
 function resolveGamma(spec: GammaSpec, deskewed: Uint8Array): number {
@@ -185,13 +224,19 @@ export async function runTraining(plan: TrainingPlan, log: Log): Promise<Trainin
   let searchResults: SearchResult[] | null = null;
   let validation: ModelEvaluation | null = null;
 
-  if (plan.search) {
+  // With a search the final model uses the whole training pool; otherwise `validationSize` images are held out.
+  const holdOut = plan.search ? 0 : plan.validationSize;
+  const pool = order.subarray(holdOut);
+  const trainIdx = sortedIndices(pool.subarray(0, Math.min(plan.trainSize, pool.length)));
+  const fitIdx = plan.search ? sortedIndices(order.subarray(plan.search.validationSize, plan.search.validationSize + plan.search.trainSize)) : undefined;
+  const variants = (plan.penVariants ?? 0) > 0 ? await penVariantsFor(mnist.train, fitIdx ? [trainIdx, fitIdx] : [trainIdx], plan, log) : undefined;
+
+  if (plan.search && fitIdx) {
     const s = plan.search;
     const valIdx = sortedIndices(order.subarray(0, s.validationSize));
-    const fitIdx = sortedIndices(order.subarray(s.validationSize, s.validationSize + s.trainSize));
-    const fit = selectRows(allTrain, fitIdx);
+    const fit = trainingSet(allTrain, fitIdx, variants);
     const val = selectRows(mnist.train, valIdx); // raw: the model deskews what it predicts
-    const base = scaleGamma(fit.images, 784);
+    const base = scaleGamma(selectRows(allTrain, fitIdx).images, 784);
     searchResults = [];
     let bestScores: number[][] = [];
     for (const c of s.Cs) {
@@ -226,13 +271,14 @@ export async function runTraining(plan: TrainingPlan, log: Log): Promise<Trainin
     log(`search winner: C=${C} gamma=scale*${best.gammaMultiplier} coef0=${coef0}; temperature ${calibration.temperature.toFixed(4)}`);
   }
 
-  // With a search the final model uses the whole training pool; otherwise `validationSize` images are held out.
-  const holdOut = plan.search ? 0 : plan.validationSize;
-  const pool = order.subarray(holdOut);
-  const trainIdx = sortedIndices(pool.subarray(0, Math.min(plan.trainSize, pool.length)));
-  const train = trainIdx.length === allTrain.count ? allTrain : selectRows(allTrain, trainIdx);
-  const kernel: PolyKernel = { type: 'poly', degree: plan.degree, gamma: resolveGamma(gamma, train.images), coef0 };
-  log(`training ${train.count} images: C=${C}, degree ${kernel.degree}, gamma ${kernel.gamma.toPrecision(6)}, coef0 ${coef0}, ${plan.threads} threads`);
+  const train = trainingSet(allTrain, trainIdx, variants);
+  const mnistRows = train.data.count - train.penVariants.count;
+  // The "scale" gamma comes from the MNIST images alone, so adding variants does not move it.
+  const kernel: PolyKernel = { type: 'poly', degree: plan.degree, gamma: resolveGamma(gamma, train.data.images.subarray(0, mnistRows * 784)), coef0 };
+  log(
+    `training ${mnistRows} images + ${train.penVariants.count} pen variants: C=${C}, degree ${kernel.degree}, ` +
+      `gamma ${kernel.gamma.toPrecision(6)}, coef0 ${coef0}, ${plan.threads} threads`,
+  );
   const final = await fitOnce(train, kernel, { ...plan, gamma }, C, log, 'train');
   let model = final.model;
   if (holdOut > 0) {

@@ -37,11 +37,15 @@ describe('mnist-digits train / evaluate', () => {
     expect(run.code).toBe(0);
     const { model } = await loadModelFile(out);
     expect(model.training.trainSize).toBe(400);
+    // The default 30,000 pen variants are capped at one per training image.
+    expect(run.stderr).toMatch(/pen variants: \d+ \(\d+ thicker, \d+ thinner; \d+ left no ink\)/);
+    expect(model.training.penVariants?.count).toBeGreaterThan(350);
+    expect(model.training.penVariants?.count).toBeLessThanOrEqual(400);
     expect(model.training.seed).toBe(3);
     expect(model.calibration.fittedOn).toMatch(/validation split of 200/);
     const card = await readFile(path.join(dir, 'MODEL_CARD.md'), 'utf8');
     expect(card).toContain('npm run train -- --train-size 400 --validation 200');
-    expect(card).toMatch(/Training images \| 400/);
+    expect(card).toMatch(/Training images \| 400 MNIST \+ \d+ pen variants/);
 
     const evaluation = await cli('evaluate', '--model', out, '--json');
     expect(evaluation.code).toBe(0);
@@ -49,6 +53,17 @@ describe('mnist-digits train / evaluate', () => {
     expect(result.count).toBe(10000);
     expect(result.accuracy).toBeGreaterThan(0.85);
     expect(result.confusion.flat().reduce((a, b) => a + b, 0)).toBe(10000);
+  });
+
+  it('trains on MNIST alone with --pen-variants 0', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'train-cli-'));
+    const out = path.join(dir, 'model.json.gz');
+    const run = await cli('train', '--train-size', '200', '--pen-variants', '0', '--threads', '1', '--out', out, '--no-test');
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/training 200 images \+ 0 pen variants/);
+    const { model } = await loadModelFile(out);
+    expect(model.training.penVariants).toBeUndefined();
+    expect(await readFile(path.join(dir, 'MODEL_CARD.md'), 'utf8')).toMatch(/Training images \| 200 \|/);
   });
 
   it('says clearly when the model file is missing', async () => {

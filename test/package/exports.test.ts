@@ -106,6 +106,7 @@ describe('public exports', () => {
         "type ImageLimits",
         "MNIST_BOX",
         "MNIST_SIZE",
+        "type PenVariant",
         "type RgbaImage",
         "SUPPORTED_FORMATS_TEXT",
         "centerOfMass",
@@ -115,6 +116,8 @@ describe('public exports', () => {
         "encodePng",
         "imageToDigitInput",
         "normalizeDigit",
+        "penVariantInput",
+        "redrawWithPen",
         "resolveImageLimits",
         "rgbaToLuminance",
       ]

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { deskewAll } from '../../src/ml/deskew.js';
+import { makePenVariants, withPenVariants } from '../../src/node/pen-augmentation.js';
+import { makePenVariantsThreaded } from '../../src/node/pen-threads.js';
+import { mnistTrain } from '../helpers/mnist-subset.js';
+
+const raw = mnistTrain(120);
+const deskewed = { ...raw, images: deskewAll(raw.images, raw.count) };
+
+describe('pen augmentation of the training set', () => {
+  it('redraws only candidate images, two thirds with a thicker pen, each labelled like its source', () => {
+    const candidates = Int32Array.from({ length: 60 }, (_, k) => 2 * k);
+    const variants = makePenVariants(raw, candidates, 45, 7);
+    expect(variants.data.count + variants.skipped).toBe(45);
+    expect(variants.skipped).toBe(0);
+    expect(variants.thicker.reduce((a, b) => a + b, 0)).toBe(30);
+    const sources = Array.from(variants.sources);
+    expect(sources).toEqual([...sources].sort((a, b) => a - b));
+    expect(new Set(sources).size).toBe(45);
+    for (const [k, s] of sources.entries()) {
+      expect(s % 2).toBe(0);
+      expect(variants.data.labels[k]).toBe(raw.labels[s]);
+    }
+  });
+
+  it('caps the count at one variant per candidate and is deterministic for a seed', () => {
+    const candidates = Int32Array.from([5, 9, 11]);
+    const a = makePenVariants(raw, candidates, 100, 1);
+    expect(Array.from(a.sources)).toEqual([5, 9, 11]);
+    const b = makePenVariants(raw, candidates, 100, 1);
+    expect(Array.from(b.data.images)).toEqual(Array.from(a.data.images));
+    const other = makePenVariants(raw, Int32Array.from({ length: 100 }, (_, k) => k), 10, 2);
+    const again = makePenVariants(raw, Int32Array.from({ length: 100 }, (_, k) => k), 10, 3);
+    expect(Array.from(other.sources)).not.toEqual(Array.from(again.sources));
+  });
+
+  it('adds to a training split exactly the variants of its own images, so held-out images never leak in', () => {
+    const variants = makePenVariants(raw, Int32Array.from({ length: 120 }, (_, k) => k), 60, 4);
+    const split = Int32Array.from({ length: 80 }, (_, k) => k + 40); // images 0..39 held out
+    const { data, thicker, thinner } = withPenVariants(deskewed, split, variants);
+    const expected = Array.from(variants.sources).filter((s) => s >= 40).length;
+    expect(thicker + thinner).toBe(expected);
+    expect(data.count).toBe(80 + expected);
+    // MNIST rows first, unchanged, then the variants of images 40..119 in source order.
+    expect(Array.from(data.images.subarray(0, 784))).toEqual(Array.from(deskewed.images.subarray(40 * 784, 41 * 784)));
+    const firstVariant = variants.sources.findIndex((s) => s >= 40);
+    expect(Array.from(data.images.subarray(80 * 784, 81 * 784))).toEqual(Array.from(variants.data.images.subarray(firstVariant * 784, (firstVariant + 1) * 784)));
+    expect(withPenVariants(deskewed, split, undefined).data.count).toBe(80);
+  });
+
+  it('draws the same variants on worker threads as on one thread', async () => {
+    const candidates = Int32Array.from({ length: 120 }, (_, k) => k);
+    const single = makePenVariants(raw, candidates, 90, 9);
+    const progress: number[] = [];
+    const threaded = await makePenVariantsThreaded(raw, candidates, 90, 9, 2, (done) => progress.push(done));
+    expect(Array.from(threaded.sources)).toEqual(Array.from(single.sources));
+    expect(Buffer.from(threaded.data.images).equals(Buffer.from(single.data.images))).toBe(true);
+    expect(Array.from(threaded.data.labels)).toEqual(Array.from(single.data.labels));
+    expect(Array.from(threaded.thicker)).toEqual(Array.from(single.thicker));
+    expect(progress.at(-1)).toBe(90);
+  });
+});
