@@ -135,9 +135,10 @@ export interface SvmModel {
   readonly kernel: PolyKernel;
   readonly dim: number;
   readonly supportVectorCount: number;
-  /** count x dim bytes, row-major. */
-  readonly supportVectors: Uint8Array;
-  /** dim x count bytes, column-major: the layout prediction reads. */
+  /**
+   * dim x count bytes, column-major: the layout prediction reads, and the only copy kept in memory (the file's
+   * row-major layout is rebuilt by serializeModel), so a loaded model holds its support vectors once.
+   */
   readonly supportVectorColumns: Uint8Array;
   /** count x 10, sv-major. */
   readonly coefficients: Float64Array;
@@ -199,7 +200,6 @@ export function parseModel(json: unknown): SvmModel {
     kernel,
     dim,
     supportVectorCount: count,
-    supportVectors,
     supportVectorColumns: columns,
     coefficients,
     biases: m.biases,
@@ -218,6 +218,16 @@ export function parseModel(json: unknown): SvmModel {
   };
 }
 
+/** The support vectors one after another (the file's layout), from the column-major copy the model keeps. */
+function rowMajor(model: SvmModel): Uint8Array {
+  const { supportVectorCount: count, dim, supportVectorColumns: columns } = model;
+  const rows = new Uint8Array(count * dim);
+  for (let p = 0; p < dim; p++) {
+    for (let i = 0; i < count; i++) rows[i * dim + p] = columns[p * count + i] as number;
+  }
+  return rows;
+}
+
 /** Turns a model back into its JSON form (the inverse of {@link parseModel}). */
 export function serializeModel(model: SvmModel): ModelJson {
   const coefBytes = new Uint8Array(model.coefficients.length * 8);
@@ -229,7 +239,7 @@ export function serializeModel(model: SvmModel): ModelJson {
     classes: [...model.classes],
     preprocessing: { ...model.preprocessing },
     kernel: { ...model.kernel },
-    supportVectors: { count: model.supportVectorCount, dim: 784, encoding: 'uint8-base64', data: encodeBase64(model.supportVectors) },
+    supportVectors: { count: model.supportVectorCount, dim: 784, encoding: 'uint8-base64', data: encodeBase64(rowMajor(model)) },
     coefficients: { encoding: 'float64le-base64', layout: 'sv-major', data: encodeBase64(coefBytes) },
     biases: [...model.biases],
     calibration: { ...model.calibration },

@@ -26,6 +26,9 @@ describe('model format', () => {
     const again = parseModel(JSON.parse(JSON.stringify(serializeModel(model))));
     expect(again.supportVectorCount).toBe(model.supportVectorCount);
     expect([...again.coefficients]).toEqual([...model.coefficients]);
+    expect(Buffer.from(again.supportVectorColumns).equals(Buffer.from(model.supportVectorColumns))).toBe(true);
+    // The file keeps its row-major layout: serializing what was parsed gives back the same bytes.
+    expect(serializeModel(again).supportVectors.data).toBe(serializeModel(model).supportVectors.data);
     const test = mnistTest(20);
     for (let k = 0; k < test.count; k++) {
       const image = test.images.subarray(k * 784, (k + 1) * 784);
@@ -67,6 +70,6 @@ describe('model format', () => {
     });
     expect(updated.info.testAccuracy).toBe(1);
     expect(updated.calibration.temperature).toBe(0.5);
-    expect([...updated.supportVectors]).toEqual([...model.supportVectors]);
+    expect([...updated.supportVectorColumns]).toEqual([...model.supportVectorColumns]);
   });
 });
