@@ -236,7 +236,8 @@ export async function runTraining(plan: TrainingPlan, log: Log): Promise<Trainin
     const valIdx = sortedIndices(order.subarray(0, s.validationSize));
     const fit = trainingSet(allTrain, fitIdx, variants);
     const val = selectRows(mnist.train, valIdx); // raw: the model deskews what it predicts
-    const base = scaleGamma(selectRows(allTrain, fitIdx).images, 784);
+    // MNIST rows come first in the fit set; gamma is taken from them alone, as for the final model.
+    const base = scaleGamma(fit.data.images.subarray(0, (fit.data.count - fit.penVariants.count) * 784), 784);
     searchResults = [];
     let bestScores: number[][] = [];
     for (const c of s.Cs) {
