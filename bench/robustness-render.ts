@@ -5,6 +5,7 @@
 import UPNG from 'upng-js';
 import jpeg from 'jpeg-js';
 import { encodePng } from '../src/image/encode-png.js';
+import { skeletonize } from '../src/image/skeleton.js';
 import { mulberry32 } from '../src/ml/rng.js';
 
 /** An ink map: values in [0, 1], 1 = full ink. */
@@ -164,37 +165,7 @@ function clampByte(v: number): number {
   return v < 0 ? 0 : v > 255 ? 255 : Math.round(v);
 }
 
-/**
- * The centre line of the strokes, one pixel wide: the ink above 0.5 thinned by Zhang & Suen's algorithm (1984), which
- * peels boundary pixels in two alternating sub-passes until only a connected skeleton is left. Drawing it with a
- * small pen gives the same digit written with a fine pen, every stroke kept.
- */
+/** The centre line of the strokes (the ink above 0.5), one pixel wide: src/image's Zhang-Suen thinning. */
 export function skeleton(m: InkMap): InkMap {
-  const { width: w, height: h } = m;
-  const on = Uint8Array.from(m.data, (v) => (v > 0.5 ? 1 : 0));
-  const at = (x: number, y: number): number => (x < 0 || y < 0 || x >= w || y >= h ? 0 : (on[y * w + x] as number));
-  for (let changed = true; changed; ) {
-    changed = false;
-    for (const step of [0, 1]) {
-      const remove: number[] = [];
-      for (let y = 0; y < h; y++) {
-        for (let x = 0; x < w; x++) {
-          if (!on[y * w + x]) continue;
-          // Neighbours clockwise from north: P2..P9.
-          const p = [at(x, y - 1), at(x + 1, y - 1), at(x + 1, y), at(x + 1, y + 1), at(x, y + 1), at(x - 1, y + 1), at(x - 1, y), at(x - 1, y - 1)];
-          const count = p.reduce((a, b) => a + b, 0);
-          if (count < 2 || count > 6) continue;
-          let transitions = 0;
-          for (let i = 0; i < 8; i++) if (p[i] === 0 && p[(i + 1) % 8] === 1) transitions++;
-          if (transitions !== 1) continue;
-          const [p2, , p4, , p6, , p8] = p as [number, number, number, number, number, number, number, number];
-          if (step === 0 ? p2 * p4 * p6 !== 0 || p4 * p6 * p8 !== 0 : p2 * p4 * p8 !== 0 || p2 * p6 * p8 !== 0) continue;
-          remove.push(y * w + x);
-        }
-      }
-      for (const i of remove) on[i] = 0;
-      if (remove.length > 0) changed = true;
-    }
-  }
-  return { ...m, data: Float32Array.from(on) };
+  return skeletonize(m);
 }

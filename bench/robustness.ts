@@ -5,14 +5,18 @@
  * (or `npx tsx bench/robustness.ts ...`). Default: the first 2,000 test digits (`--limit 10000` for all).
  * `--only TEXT[,TEXT...]` runs the clean row and the rows whose name contains one of the TEXTs (two processes with
  * different --only lists use both cores).
+ * `--digits validation` renders the 10,000 training digits `train --validation 10000` holds out instead of test digits.
  * `--com` prints the mean centre of mass of the MNIST test images instead (see MNIST_CENTER); `--stroke` their
- * stroke-width percentiles (see MNIST_STROKE_RANGE).
+ * stroke-width percentiles (see MNIST_STROKE_RANGE); `--ink-lost` how much of each half of the test set's ink the
+ * "faint strokes lost" pen erases (why that row differs between the first 5,000 digits and all 10,000).
  */
 import { writeFile } from 'node:fs/promises';
 import { parseArgs as parseNodeArgs } from 'node:util';
 import { predict } from '../src/ml/predict.js';
 import type { SvmModel } from '../src/ml/model.js';
 import { loadMnist } from '../src/node/mnist-data.js';
+import { selectRows } from '../src/ml/dataset.js';
+import { mulberry32, permutation } from '../src/ml/rng.js';
 import { loadModelFile } from '../src/node/model-file.js';
 import { centerOfMass, encodeGrayPng, ImageError, imageToDigitInput } from '../src/image/index.js';
 import { strokeWidth } from '../src/image/stroke.js';
@@ -109,9 +113,16 @@ async function main(): Promise<void> {
       com: { type: 'boolean', default: false },
       only: { type: 'string' },
       stroke: { type: 'boolean', default: false },
+      'ink-lost': { type: 'boolean', default: false },
+      digits: { type: 'string', default: 'test' },
     },
   });
-  const { test } = await loadMnist();
+  const mnist = await loadMnist();
+  const { test } = mnist;
+  // --digits validation: the 10,000 training images `train --validation 10000` holds out (seed 1), for choosing
+  // training options without looking at the test set.
+  const digits = values.digits === 'validation' ? selectRows(mnist.train, Int32Array.from(permutation(mnist.train.count, mulberry32(1)).subarray(0, 10000)).sort()) : test;
+  if (values.digits !== 'test' && values.digits !== 'validation') throw new Error(`--digits must be test or validation, got ${values.digits}`);
   if (values.com) {
     let sx = 0;
     let sy = 0;
@@ -129,8 +140,24 @@ async function main(): Promise<void> {
     console.log(`stroke width of ${test.count} MNIST test images: p10 ${at(0.1)}, median ${at(0.5)}, p90 ${at(0.9)}`);
     return;
   }
+  if (values['ink-lost']) {
+    for (const [from, to] of [
+      [0, 5000],
+      [5000, 10000],
+    ] as const) {
+      const lost = Array.from({ length: to - from }, (_, j) => {
+        const m = big(test.images.subarray((from + j) * 784, (from + j + 1) * 784));
+        const sum = (data: Float32Array): number => data.reduce((a, b) => a + b, 0);
+        return 1 - sum(sharpen(m, 0.8).data) / sum(sharpen(m).data);
+      }).sort((a, b) => a - b);
+      const median = lost[Math.floor(lost.length / 2)] ?? 0;
+      const over = lost.filter((v) => v > 0.6).length / lost.length;
+      console.log(`test digits ${from}-${to - 1}: the faint pen erases a median ${(100 * median).toFixed(1)}% of the ink; over 60% in ${(100 * over).toFixed(1)}% of the digits`);
+    }
+    return;
+  }
   const only = values.only?.split(',').map((part) => part.trim());
-  const limit = Math.min(test.count, Number(values.limit));
+  const limit = Math.min(digits.count, Number(values.limit));
   if (!Number.isInteger(limit) || limit < 1) throw new Error(`--limit must be a positive integer, got ${values.limit}`);
   let model: SvmModel | undefined;
   let modelNote: string;
@@ -141,10 +168,10 @@ async function main(): Promise<void> {
   } catch (error) {
     modelNote = `no model (${(error as Error).message}): timing only`;
   }
-  console.error(`robustness bench: ${limit} MNIST test digits x ${RENDERINGS.length} renderings; ${modelNote}`);
+  console.error(`robustness bench: ${limit} MNIST ${values.digits} digits x ${RENDERINGS.length} renderings; ${modelNote}`);
 
   let rawCorrect = 0;
-  if (model) for (let k = 0; k < limit; k++) if (predict(model, test.images.subarray(k * 784, (k + 1) * 784)).digit === test.labels[k]) rawCorrect++;
+  if (model) for (let k = 0; k < limit; k++) if (predict(model, digits.images.subarray(k * 784, (k + 1) * 784)).digit === digits.labels[k]) rawCorrect++;
 
   const rows: RowResult[] = [];
   for (const [r, rendering] of RENDERINGS.entries()) {
@@ -154,7 +181,7 @@ async function main(): Promise<void> {
     let correct = 0;
     let errors = 0;
     for (let k = 0; k < limit; k++) {
-      const bytes = rendering.render(test.images.subarray(k * 784, (k + 1) * 784), random);
+      const bytes = rendering.render(digits.images.subarray(k * 784, (k + 1) * 784), random);
       const start = performance.now();
       let pixels: Uint8Array | undefined;
       try {
@@ -164,12 +191,12 @@ async function main(): Promise<void> {
         errors++;
       }
       times.push(performance.now() - start);
-      if (model && pixels && predict(model, pixels).digit === test.labels[k]) correct++;
+      if (model && pixels && predict(model, pixels).digit === digits.labels[k]) correct++;
     }
     rows.push({ name: rendering.name, correct, total: limit, errors, times });
     console.error(`  ${rendering.name}: done`);
   }
-  const table = formatTable(rows, model ? rawCorrect / limit : undefined, limit, modelNote);
+  const table = formatTable(rows, model ? rawCorrect / limit : undefined, limit, `${values.digits} digits; ${modelNote}`);
   console.log(table);
   if (values.out) await writeFile(values.out, table);
 }
@@ -179,7 +206,7 @@ function formatTable(rows: readonly RowResult[], raw: number | undefined, limit:
   const cleanAcc = clean && raw !== undefined ? clean.correct / clean.total : undefined;
   const pct = (v: number): string => `${(100 * v).toFixed(2)}%`;
   const lines = [
-    `Robustness on the first ${limit} MNIST test digits; ${modelNote}.`,
+    `Robustness on the first ${limit} MNIST ${modelNote}.`,
     '',
     '| rendering | accuracy | vs clean (points) | no digit / errors | decode+normalize ms/image (mean / p95) |',
     '|---|---:|---:|---:|---:|',

@@ -39,8 +39,12 @@ export function renderModelCard(model: SvmModel): string {
     ...(t.penVariants
       ? [
           `- Pen variants: ${t.penVariants.thicker} training digits redrawn with a thicker pen (strokes dilated by ` +
-            `${t.penVariants.radius[0]}-${t.penVariants.radius[1]} px) and ${t.penVariants.thinner} with a thinner one (only ink above ` +
-            `${t.penVariants.level[0]}-${t.penVariants.level[1]} kept), each normalized by the upload pipeline and added to training ` +
+            `${t.penVariants.radius[0]}-${t.penVariants.radius[1]} px), ${t.penVariants.thinner} with a thinner one (only ink above ` +
+            `${t.penVariants.level[0]}-${t.penVariants.level[1]} kept)` +
+            (t.penVariants.fine !== undefined && t.penVariants.width !== undefined
+              ? `, ${t.penVariants.fine} with a fine pen along their skeleton (${t.penVariants.width[0]}-${t.penVariants.width[1]} px wide)`
+              : '') +
+            ', each normalized by the upload pipeline and added to training ' +
             '(variants of validation images are never in a search fit)',
         ]
       : []),

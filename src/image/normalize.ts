@@ -52,11 +52,12 @@ export function normalizeDigit(gray: GrayImage): Uint8Array {
   const ink = flattenBackground(work, isDarkInk(work, background));
   const { width: w, height: h } = ink;
 
-  const bins = histogram(ink.data);
-  const threshold = Math.max(otsuThreshold(bins), MIN_CONTRAST / 2);
   // Where background noise ends: the 90th percentile of the border ring, which is paper, not ink, in a digit
   // picture. Clean images have 0 here and keep MNIST's faint anti-aliased edges.
   const noise = borderQuantile(ink, 0.9);
+  // Otsu splits ink from paper, unless the ink is a sliver of the picture (a thin 1 on noisy paper): then it splits
+  // the noise, and the digit drowns in hundreds of specks. The threshold never goes below the paper's own noise.
+  const threshold = Math.max(otsuThreshold(histogram(ink.data)), MIN_CONTRAST / 2, noise);
   const { labels, components } = labelComponents(ink.data, w, h, threshold);
   const keep = selectDigitComponents(components);
   const kept = components.filter((c) => keep.has(c.label));

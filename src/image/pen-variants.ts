@@ -1,5 +1,6 @@
 import type { GrayImage } from './gray.js';
 import { normalizeDigit } from './normalize.js';
+import { skeletonize } from './skeleton.js';
 import { morphOctagon } from './stroke.js';
 
 /**
@@ -7,7 +8,10 @@ import { morphOctagon } from './stroke.js';
  * a felt-tip or a fat canvas brush, which also closes small loops; `thinner` keeps only the ink above `level`
  * (0..1), like a fine pen that traces the stroke's core and drops its faint ends.
  */
-export type PenVariant = { readonly kind: 'thicker'; readonly radius: number } | { readonly kind: 'thinner'; readonly level: number };
+export type PenVariant =
+  | { readonly kind: 'thicker'; readonly radius: number }
+  | { readonly kind: 'thinner'; readonly level: number }
+  | { readonly kind: 'fine'; readonly width: number };
 
 /** Enlargement the redrawing works at: enough for sub-pixel dilation radii and a sharp ramp at the core's edge. */
 const UPSCALE = 3;
@@ -24,6 +28,7 @@ const PEN_RAMP = 0.25;
 export function redrawWithPen(pixels: Uint8Array, variant: PenVariant): GrayImage {
   const enlarged = upsampleDigit(pixels, UPSCALE);
   if (variant.kind === 'thicker') return morphOctagon(enlarged, variant.radius * UPSCALE);
+  if (variant.kind === 'fine') return morphOctagon(skeletonize(enlarged), (variant.width * UPSCALE - 1) / 2);
   const from = variant.level - PEN_RAMP / 2;
   const data = enlarged.data.map((v) => Math.min(1, Math.max(0, (v - from) / PEN_RAMP)));
   return { ...enlarged, data };

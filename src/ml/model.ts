@@ -28,16 +28,20 @@ export const trainingSchema = z.object({
   seed: z.number().int(),
   /** MNIST training images (pen variants not counted). */
   trainSize: z.number().int().positive(),
-  /** Training digits redrawn with thicker and thinner pens and added to the rows (absent: none). */
+  /** Training digits redrawn with other pens and added to the rows (absent: none). */
   penVariants: z
     .object({
       count: z.number().int().nonnegative(),
       thicker: z.number().int().nonnegative(),
       thinner: z.number().int().nonnegative(),
+      /** Redrawn along their skeleton with a fine pen (absent in models trained before that pen existed: none). */
+      fine: z.number().int().nonnegative().optional(),
       /** Dilation radii of the thicker pens, 28x28 pixels. */
       radius: z.tuple([finite, finite]),
       /** Ink levels the thinner pens keep. */
       level: z.tuple([finite, finite]),
+      /** Widths of the fine pens, 28x28 pixels (absent with `fine`). */
+      width: z.tuple([finite, finite]).optional(),
     })
     .optional(),
   iterations: z.array(z.number().int().nonnegative()).length(10),

@@ -4,15 +4,23 @@ import { mulberry32, permutation } from '../ml/rng.js';
 import { ImageError } from '../image/errors.js';
 import { penVariantInput, type PenVariant } from '../image/pen-variants.js';
 
+/** The pens training digits are redrawn with; a variant's index here is its entry in {@link PenVariants.kinds}. */
+export const PEN_KINDS = ['thicker', 'thinner', 'fine'] as const;
+/** One of {@link PEN_KINDS}. */
+export type PenKind = (typeof PEN_KINDS)[number];
+
 /**
- * Dilation radii (28x28 pixels) of the thicker pens, drawn uniformly: from a little over MNIST's widest strokes to
- * a felt-tip whose strokes are about 3x MNIST's median.
+ * Each pen's share of the variants and the range its parameter is drawn from, uniformly (see PenVariant):
+ * - thicker: dilation radius, 28x28 px, from a little over MNIST's widest strokes to a felt-tip ~3x its median;
+ * - thinner: the ink level kept, from a fine pen (0.6) to one that keeps only the darkest core;
+ * - fine: the width of a pen retracing the skeleton, 28x28 px, from a hairline to about MNIST's narrowest strokes.
+ * Chosen on 10,000 held-out training digits rendered like the robustness bench's stroke rows (docs/IMAGES.md).
  */
-export const THICKER_RADIUS = [1, 2] as const;
-/** Ink levels a thinner pen keeps, drawn uniformly: from a fine pen (0.6) to one that keeps only the darkest core. */
-export const THINNER_LEVEL = [0.6, 0.9] as const;
-/** Share of the variants drawn with a thicker pen; the rest are thinner. */
-const THICKER_SHARE = 2 / 3;
+export const PEN_MIX = {
+  thicker: { share: 0.5, range: [1, 2] },
+  thinner: { share: 0.25, range: [0.6, 0.9] },
+  fine: { share: 0.25, range: [0.6, 1.3] },
+} as const satisfies Record<PenKind, { readonly share: number; readonly range: readonly [number, number] }>;
 
 /** Training digits redrawn with other pens and normalized, deskewed, with the training image each came from. */
 export interface PenVariants {
@@ -20,8 +28,8 @@ export interface PenVariants {
   readonly sources: Int32Array;
   /** The variants, deskewed like every training row. */
   readonly data: Dataset;
-  /** 1 where the variant was drawn with a thicker pen, 0 for a thinner one. */
-  readonly thicker: Uint8Array;
+  /** The pen of each variant: its index in {@link PEN_KINDS}. */
+  readonly kinds: Uint8Array;
   /** Variants dropped because the pen left no ink (normalization found no digit). */
   readonly skipped: number;
 }
@@ -34,8 +42,8 @@ export interface PenVariantPlan {
 }
 
 /**
- * Chooses `count` training images among `candidates` (at most one variant each) and a pen for each: two thirds
- * thicker, the rest thinner. Only images the model may train on belong in `candidates`: a held-out validation
+ * Chooses `count` training images among `candidates` (at most one variant each) and a pen for each, in the
+ * proportions of {@link PEN_MIX}. Only images the model may train on belong in `candidates`: a held-out validation
  * image must not reach training through its variant.
  * @param candidates indices into the training set
  * @param count how many variants
@@ -45,10 +53,23 @@ export function planPenVariants(candidates: ArrayLike<number>, count: number, se
   const random = mulberry32(seed);
   const order = permutation(candidates.length, random);
   const sources = Int32Array.from(order.subarray(0, Math.min(count, candidates.length)), (k) => candidates[k] as number);
-  const thickerCount = Math.round(sources.length * THICKER_SHARE);
-  const pens = Array.from(sources, (_, k): PenVariant =>
-    k < thickerCount ? { kind: 'thicker', radius: between(random, THICKER_RADIUS) } : { kind: 'thinner', level: between(random, THINNER_LEVEL) },
-  );
+  // Cumulative shares, rounded once, so the counts add up to exactly `sources.length`.
+  let cumulative = 0;
+  const ends = PEN_KINDS.map((kind) => Math.round(sources.length * (cumulative += PEN_MIX[kind].share)));
+  const pens = Array.from(sources, (_, k): PenVariant => {
+    const kind = PEN_KINDS[ends.findIndex((end) => k < end)] ?? 'fine';
+    const value = between(random, PEN_MIX[kind].range);
+    switch (kind) {
+      case 'thicker':
+        return { kind, radius: value };
+      case 'thinner':
+        return { kind, level: value };
+      case 'fine':
+        return { kind, width: value };
+      default:
+        return assertUnreachable(kind);
+    }
+  });
   return { sources, pens };
 }
 
@@ -80,7 +101,7 @@ export function collectPenVariants(labels: Uint8Array, plan: PenVariantPlan, dra
   return {
     sources: Int32Array.from(kept, (k) => plan.sources[k] as number),
     data: { images: deskewAll(images, kept.length), labels: Uint8Array.from(kept, (k) => labels[plan.sources[k] as number] as number), count: kept.length },
-    thicker: Uint8Array.from(kept, (k) => (plan.pens[k]?.kind === 'thicker' ? 1 : 0)),
+    kinds: Uint8Array.from(kept, (k) => PEN_KINDS.indexOf((plan.pens[k] as PenVariant).kind)),
     skipped: plan.sources.length - kept.length,
   };
 }
@@ -98,24 +119,23 @@ export function makePenVariants(raw: Dataset, candidates: ArrayLike<number>, cou
   return collectPenVariants(raw.labels, plan, drawn, ok);
 }
 
+/** How many variants of each pen a training set holds. */
+export type PenCounts = Record<PenKind, number>;
+
 /**
  * The training rows at `indices` (sorted) of the deskewed set, followed by the variants of exactly those rows.
- * @returns the combined set and how many of its rows are variants of each kind
+ * @returns the combined set and how many of its rows are variants of each pen
  */
-export function withPenVariants(
-  deskewed: Dataset,
-  indices: Int32Array,
-  variants: PenVariants | undefined,
-): { data: Dataset; thicker: number; thinner: number } {
+export function withPenVariants(deskewed: Dataset, indices: Int32Array, variants: PenVariants | undefined): { data: Dataset; counts: PenCounts } {
   const base = indices.length === deskewed.count ? deskewed : selectRows(deskewed, indices);
-  if (variants === undefined || variants.data.count === 0) return { data: base, thicker: 0, thinner: 0 };
+  const counts: PenCounts = { thicker: 0, thinner: 0, fine: 0 };
+  if (variants === undefined || variants.data.count === 0) return { data: base, counts };
   const included = new Set<number>(indices);
   const rows: number[] = [];
-  let thicker = 0;
   variants.sources.forEach((source, k) => {
     if (!included.has(source)) return;
     rows.push(k);
-    thicker += variants.thicker[k] as number;
+    counts[PEN_KINDS[variants.kinds[k] as number] as PenKind]++;
   });
   const extra = selectRows(variants.data, rows);
   const images = new Uint8Array((base.count + extra.count) * 784);
@@ -124,7 +144,11 @@ export function withPenVariants(
   const labels = new Uint8Array(base.count + extra.count);
   labels.set(base.labels);
   labels.set(extra.labels, base.count);
-  return { data: { images, labels, count: base.count + extra.count }, thicker, thinner: extra.count - thicker };
+  return { data: { images, labels, count: base.count + extra.count }, counts };
+}
+
+function assertUnreachable(kind: never): never {
+  throw new Error(`unknown pen kind ${String(kind)}`);
 }
 
 function between(random: () => number, [lo, hi]: readonly [number, number]): number {

@@ -8,7 +8,7 @@ import { scaleGamma, type PolyKernel } from '../ml/kernel.js';
 import { assembleModel, withModelRecords, type ModelEvaluation, type SvmModel } from '../ml/model.js';
 import { mulberry32, permutation } from '../ml/rng.js';
 import { loadMnist, type MnistSource } from './mnist-data.js';
-import { THICKER_RADIUS, THINNER_LEVEL, withPenVariants, type PenVariants } from './pen-augmentation.js';
+import { PEN_KINDS, PEN_MIX, withPenVariants, type PenVariants } from './pen-augmentation.js';
 import { makePenVariantsThreaded } from './pen-threads.js';
 import { trainOneVsRestThreaded, type TrainEvent } from './train-threads.js';
 
@@ -33,8 +33,8 @@ export interface TrainingPlan {
   readonly cacheBytes: number;
   readonly evaluateTest: boolean;
   /**
-   * Training digits redrawn with thicker and thinner pens and added to training; see pen-augmentation. Default 0
-   * (none); the CLI's default is 30,000, as the shipped model was trained.
+   * Training digits redrawn with other pens (thicker, thinner, fine) and added to training; see pen-augmentation.
+   * Default 0 (none); the CLI's default (DEFAULT_PEN_VARIANTS) is how the shipped model was trained.
    */
   readonly penVariants?: number;
   readonly search?: SearchPlan;
@@ -168,24 +168,31 @@ async function penVariantsFor(raw: Dataset, fits: readonly Int32Array[], plan: T
     last = performance.now();
     log(`[pen variants ${((last - started) / 1000).toFixed(0).padStart(4)}s] ${done} of ${total} drawn`);
   });
-  const thicker = variants.thicker.reduce((a, b) => a + b, 0);
-  log(
-    `pen variants: ${variants.data.count} (${thicker} thicker, ${variants.data.count - thicker} thinner; ${variants.skipped} left no ink) ` +
-      `in ${((performance.now() - started) / 1000).toFixed(1)}s`,
-  );
+  const perPen = PEN_KINDS.map((kind, index) => `${variants.kinds.filter((k) => k === index).length} ${kind}`).join(', ');
+  log(`pen variants: ${variants.data.count} (${perPen}; ${variants.skipped} left no ink) in ${((performance.now() - started) / 1000).toFixed(1)}s`);
   return variants;
 }
 
 /** Rows to train on: MNIST images, then pen variants of some of them. */
 interface TrainingSet {
   readonly data: Dataset;
-  /** What the variants among the rows are (their count is 0 without augmentation). */
-  readonly penVariants: { count: number; thicker: number; thinner: number; radius: [number, number]; level: [number, number] };
+  /** What the variants among the rows are (their count is 0 without augmentation), as the model records them. */
+  readonly penVariants: NonNullable<SvmModel['training']['penVariants']>;
 }
 
 function trainingSet(deskewed: Dataset, indices: Int32Array, variants: PenVariants | undefined): TrainingSet {
-  const { data, thicker, thinner } = withPenVariants(deskewed, indices, variants);
-  return { data, penVariants: { count: thicker + thinner, thicker, thinner, radius: [...THICKER_RADIUS], level: [...THINNER_LEVEL] } };
+  const { data, counts } = withPenVariants(deskewed, indices, variants);
+  const range = (kind: keyof typeof PEN_MIX): [number, number] => [...PEN_MIX[kind].range];
+  return {
+    data,
+    penVariants: {
+      count: counts.thicker + counts.thinner + counts.fine,
+      ...counts,
+      radius: range('thicker'),
+      level: range('thinner'),
+      width: range('fine'),
+    },
+  };
 }
 
 function resolveGamma(spec: GammaSpec, deskewed: Uint8Array): number {

@@ -37,8 +37,8 @@ describe('mnist-digits train / evaluate', () => {
     expect(run.code).toBe(0);
     const { model } = await loadModelFile(out);
     expect(model.training.trainSize).toBe(400);
-    // The default 30,000 pen variants are capped at one per training image.
-    expect(run.stderr).toMatch(/pen variants: \d+ \(\d+ thicker, \d+ thinner; \d+ left no ink\)/);
+    // The default pen variants are capped at one per training image.
+    expect(run.stderr).toMatch(/pen variants: \d+ \(\d+ thicker, \d+ thinner, \d+ fine; \d+ left no ink\)/);
     expect(model.training.penVariants?.count).toBeGreaterThan(350);
     expect(model.training.penVariants?.count).toBeLessThanOrEqual(400);
     expect(model.training.seed).toBe(3);
@@ -46,6 +46,8 @@ describe('mnist-digits train / evaluate', () => {
     const card = await readFile(path.join(dir, 'MODEL_CARD.md'), 'utf8');
     expect(card).toContain('npm run train -- --train-size 400 --validation 200');
     expect(card).toMatch(/Training images \| 400 MNIST \+ \d+ pen variants/);
+    expect(card).toMatch(/\d+ with a fine pen along their skeleton \(0\.6-1\.3 px wide\)/);
+    expect(model.training.penVariants?.fine).toBeGreaterThan(80);
 
     const evaluation = await cli('evaluate', '--model', out, '--json');
     expect(evaluation.code).toBe(0);

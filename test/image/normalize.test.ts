@@ -4,6 +4,7 @@ import { centerOfMass, imageToDigitInput, MNIST_SIZE } from '../../src/image/ind
 import { MNIST_CENTER } from '../../src/image/center.js';
 import { loadMnist } from '../../src/node/mnist-data.js';
 import { encodePng } from '../../src/image/encode-png.js';
+import { mulberry32 } from '../../src/ml/rng.js';
 import { blurredDiff, drawStrokes, inkToGreyPng, inkToTransparentPng, meanAbsDiff, shiftTolerantDiff, type Point } from './draw.js';
 
 /** A "digit": 1-3 polylines of 2-5 points inside a unit box, drawn at a chosen size and place. */
@@ -149,6 +150,32 @@ describe('real-world pictures', () => {
       }
     }
     expect(meanAbsDiff(normalized(encodePng(grey, 100, 120, 1)), reference)).toBeLessThan(8);
+  });
+
+  it('finds a thin 1 on noisy paper, where the ink is too small a share of the picture for Otsu alone', () => {
+    // Faint pencil (45% darker than the paper) under Gaussian noise of 20 grey levels: Otsu's threshold alone falls
+    // inside the noise, the stroke drowns in specks and the picture used to be answered "no digit found".
+    for (const [thickness, sigma] of [
+      [4, 20],
+      [6, 30],
+    ] as const) {
+      const random = mulberry32(11);
+      const one = drawStrokes(112, 112, [[[60, 14], [52, 98]]], thickness);
+      const noisy = Uint8Array.from(one, (v) => {
+        const gaussian = Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+        return Math.max(0, Math.min(255, Math.round(200 * (1 - 0.45 * v) + sigma * gaussian)));
+      });
+      const pixels = normalized(encodePng(noisy, 112, 112, 1));
+      // A vertical stroke down the middle, not noise spread over the square.
+      let total = 0;
+      let central = 0;
+      pixels.forEach((v, i) => {
+        total += v;
+        if (Math.abs((i % 28) - 14) <= 3 && Math.abs(Math.floor(i / 28) - 14) <= 10) central += v;
+      });
+      expect(total).toBeGreaterThan(20 * 255);
+      expect(central / total).toBeGreaterThan(0.9);
+    }
   });
 
   it('returns the source format and size with the pixels', () => {

@@ -30,6 +30,24 @@ describe('pen variants of training digits', () => {
     }
   });
 
+  it('a fine pen retraces the skeleton: every stroke kept, about as wide as the pen', () => {
+    for (let k = 0; k < 10; k++) {
+      const base = redrawWithPen(digit(k), { kind: 'thicker', radius: 0 });
+      const fine = redrawWithPen(digit(k), { kind: 'fine', width: 0.9 });
+      const fine28 = at28(fine);
+      expect(strokeWidth(fine28)).toBeGreaterThan(0.5);
+      expect(strokeWidth(fine28)).toBeLessThan(1.4);
+      // Along the whole digit: the skeleton only loses about half a stroke width at each end.
+      const span = (g: GrayImage): number => {
+        const rows = Array.from({ length: g.height }, (_, y) => g.data.subarray(y * g.width, (y + 1) * g.width).some((v) => v > 0.5));
+        return rows.lastIndexOf(true) - rows.indexOf(true);
+      };
+      expect(span(fine)).toBeGreaterThan(0.8 * span(base));
+      // A wider fine pen puts down more ink.
+      expect(ink(redrawWithPen(digit(k), { kind: 'fine', width: 1.3 }))).toBeGreaterThan(ink(fine));
+    }
+  });
+
   it('gives what the upload pipeline gives: 784 bytes in MNIST form, strokes back in MNIST range', () => {
     for (let k = 0; k < 10; k++) {
       const input = penVariantInput(digit(k), { kind: 'thicker', radius: 2 });
@@ -38,6 +56,8 @@ describe('pen variants of training digits', () => {
       expect(strokeWidth(at28(redrawWithPen(digit(k), { kind: 'thicker', radius: 2 })))).toBeGreaterThan(4);
       expect(strokeWidth(input)).toBeLessThan(3.6);
       expect(penVariantInput(digit(k), { kind: 'thinner', level: 0.7 })).toHaveLength(784);
+      // A hairline is thickened back into MNIST's range.
+      expect(strokeWidth(penVariantInput(digit(k), { kind: 'fine', width: 0.6 }))).toBeGreaterThan(1.4);
     }
   });
 
