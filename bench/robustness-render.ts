@@ -5,7 +5,6 @@
 import UPNG from 'upng-js';
 import jpeg from 'jpeg-js';
 import { encodePng } from '../src/image/encode-png.js';
-import { skeletonize } from '../src/image/skeleton.js';
 import { mulberry32 } from '../src/ml/rng.js';
 
 /** An ink map: values in [0, 1], 1 = full ink. */
@@ -163,9 +162,4 @@ export function toJpeg(rgba: Uint8Array, width: number, height: number, quality:
 
 function clampByte(v: number): number {
   return v < 0 ? 0 : v > 255 ? 255 : Math.round(v);
-}
-
-/** The centre line of the strokes (the ink above 0.5), one pixel wide: src/image's Zhang-Suen thinning. */
-export function skeleton(m: InkMap): InkMap {
-  return skeletonize(m);
 }

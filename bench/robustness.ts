@@ -19,6 +19,7 @@ import { selectRows } from '../src/ml/dataset.js';
 import { mulberry32, permutation } from '../src/ml/rng.js';
 import { loadModelFile } from '../src/node/model-file.js';
 import { centerOfMass, encodeGrayPng, ImageError, imageToDigitInput } from '../src/image/index.js';
+import { skeletonize } from '../src/image/skeleton.js';
 import { strokeWidth } from '../src/image/stroke.js';
 import {
   blur,
@@ -29,7 +30,6 @@ import {
   place,
   seeded,
   sharpen,
-  skeleton,
   toJpeg,
   toPng,
   type InkMap,
@@ -84,7 +84,7 @@ const RENDERINGS: readonly Rendering[] = [
   { name: 'transparent PNG, black strokes', render: (d) => toPng(paintTransparent(big(d), BLACK), 28 * SCALE, 28 * SCALE) },
   { name: 'transparent PNG, white strokes', render: (d) => toPng(paintTransparent(big(d), WHITE), 28 * SCALE, 28 * SCALE) },
   { name: 'thick strokes (+1.5 px at 28x28)', render: (d) => darkOnWhitePng(morph(sharpen(big(d)), 6)) },
-  { name: 'thin strokes (fine pen along the centre line, ~1.1 px at 28x28)', render: (d) => darkOnWhitePng(blur(morph(skeleton(sharpen(big(d))), 2), 0.7)) },
+  { name: 'thin strokes (fine pen along the centre line, ~1.1 px at 28x28)', render: (d) => darkOnWhitePng(blur(morph(skeletonize(sharpen(big(d))), 2), 0.7)) },
   { name: 'faint strokes lost (pen keeps only the darkest core)', render: (d) => darkOnWhitePng(sharpen(big(d), 0.8)) },
   {
     name: 'coloured: blue ink on yellow paper',
@@ -121,8 +121,8 @@ async function main(): Promise<void> {
   const { test } = mnist;
   // --digits validation: the 10,000 training images `train --validation 10000` holds out (seed 1), for choosing
   // training options without looking at the test set.
-  const digits = values.digits === 'validation' ? selectRows(mnist.train, Int32Array.from(permutation(mnist.train.count, mulberry32(1)).subarray(0, 10000)).sort()) : test;
   if (values.digits !== 'test' && values.digits !== 'validation') throw new Error(`--digits must be test or validation, got ${values.digits}`);
+  const digits = values.digits === 'validation' ? selectRows(mnist.train, Int32Array.from(permutation(mnist.train.count, mulberry32(1)).subarray(0, 10000)).sort()) : test;
   if (values.com) {
     let sx = 0;
     let sy = 0;
@@ -223,4 +223,10 @@ function formatTable(rows: readonly RowResult[], raw: number | undefined, limit:
   return `${lines.join('\n')}\n`;
 }
 
-await main();
+try {
+  await main();
+} catch (error) {
+  // A bad flag is the user's mistake: say which, without a stack trace.
+  console.error(`bench:robustness: ${(error as Error).message}`);
+  process.exitCode = 1;
+}

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createGray, type GrayImage } from '../../src/image/gray.js';
+import { labelComponents } from '../../src/image/components.js';
 import { skeletonize } from '../../src/image/skeleton.js';
 
 /** Bars (x0, y0, x1, y1) painted as full ink on a blank image. */
@@ -12,35 +13,8 @@ function bars(width: number, height: number, rects: readonly (readonly [number, 
 
 const on = (g: GrayImage): number => g.data.reduce((a, v) => a + (v > 0 ? 1 : 0), 0);
 
-/** Number of 8-connected components of the pixels that are on. */
-function components(g: GrayImage): number {
-  const seen = new Uint8Array(g.data.length);
-  let count = 0;
-  for (let start = 0; start < g.data.length; start++) {
-    if (seen[start] || !(g.data[start] as number)) continue;
-    count++;
-    const stack = [start];
-    seen[start] = 1;
-    while (stack.length > 0) {
-      const i = stack.pop() as number;
-      const x = i % g.width;
-      const y = (i - x) / g.width;
-      for (let dy = -1; dy <= 1; dy++) {
-        for (let dx = -1; dx <= 1; dx++) {
-          const xx = x + dx;
-          const yy = y + dy;
-          if (xx < 0 || yy < 0 || xx >= g.width || yy >= g.height) continue;
-          const j = yy * g.width + xx;
-          if (!seen[j] && g.data[j]) {
-            seen[j] = 1;
-            stack.push(j);
-          }
-        }
-      }
-    }
-  }
-  return count;
-}
+/** Number of 8-connected components of the pixels that are on (the normalizer's own labelling). */
+const components = (g: GrayImage): number => labelComponents(g.data, g.width, g.height, 0).components.length;
 
 describe('skeletonize (Zhang-Suen thinning)', () => {
   it('thins a 7 px wide bar to a one-pixel line along its middle', () => {
