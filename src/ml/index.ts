@@ -20,8 +20,14 @@ export { deskew, deskewAll } from './deskew.js';
 export { imageMoments } from './moments.js';
 export type { ImageMoments } from './moments.js';
 
-export { computeKernelRow, kernelFromDot, prepareKernelData, scaleGamma } from './kernel.js';
-export type { BufferAllocator, KernelData, PolyKernel } from './kernel.js';
+export { computeKernelRow, kernelFromDot, kernelRowScratch, prepareKernelData, scaleGamma } from './kernel.js';
+export type { BufferAllocator, KernelData, KernelRowScratch, PolyKernel } from './kernel.js';
+export { createJsEngine } from './engine/js-engine.js';
+export { compileKernelModules, createWasmEngine, placeModel, wasmSimdAvailable } from './engine/wasm-engine.js';
+export type { ModelPlacement, PlacedModel, WasmKernelModules } from './engine/wasm-engine.js';
+export { kernelWasmBytes } from './engine/wasm/kernel-module.js';
+export type { EngineBackend, ModelEngine } from './engine/types.js';
+export type { PairMatrix } from './engine/pairs.js';
 export { createKernelRowCache, createUncachedKernelRows } from './kernel-cache.js';
 export type { CountingKernelRows, KernelRowStats } from './kernel-cache.js';
 export { DEFAULT_TOLERANCE, solveBinarySvm } from './smo.js';

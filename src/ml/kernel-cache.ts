@@ -1,4 +1,4 @@
-import { computeKernelRow, type KernelData, type PolyKernel } from './kernel.js';
+import { computeKernelRow, kernelRowScratch, type KernelData, type PolyKernel } from './kernel.js';
 import type { KernelRows } from './smo.js';
 
 /** Counters of a kernel row source, for progress output and tests. */
@@ -27,7 +27,7 @@ export function createKernelRowCache(data: KernelData, kernel: PolyKernel, budge
   const next = new Int32Array(capacity).fill(-1);
   let head = -1;
   let tail = -1;
-  const acc = new Int32Array(n);
+  const scratch = kernelRowScratch(data);
   const stats: KernelRowStats = { hits: 0, misses: 0 };
 
   const unlink = (s: number): void => {
@@ -70,7 +70,7 @@ export function createKernelRowCache(data: KernelData, kernel: PolyKernel, budge
         unlink(slot);
         slotOf[ownerOf[slot] as number] = -1;
       }
-      computeKernelRow(data, kernel, i, slots[slot] as Float32Array, acc);
+      computeKernelRow(data, kernel, i, slots[slot] as Float32Array, scratch);
       slotOf[i] = slot;
       ownerOf[slot] = i;
       pushFront(slot);
@@ -81,7 +81,7 @@ export function createKernelRowCache(data: KernelData, kernel: PolyKernel, budge
 
 /** Kernel rows computed afresh on every call: the reference that cached sources must agree with. */
 export function createUncachedKernelRows(data: KernelData, kernel: PolyKernel): CountingKernelRows {
-  const acc = new Int32Array(data.n);
+  const scratch = kernelRowScratch(data);
   const stats: KernelRowStats = { hits: 0, misses: 0 };
   return {
     n: data.n,
@@ -90,7 +90,7 @@ export function createUncachedKernelRows(data: KernelData, kernel: PolyKernel): 
     row(i: number): Float32Array {
       stats.misses++;
       const out = new Float32Array(data.n);
-      computeKernelRow(data, kernel, i, out, acc);
+      computeKernelRow(data, kernel, i, out, scratch);
       return out;
     },
   };

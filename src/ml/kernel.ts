@@ -1,4 +1,10 @@
+import { pairDots } from './engine/js-dots.js';
+import { kernelValues } from './engine/js-sums.js';
+import { activePairsFor, findActivePairsOfVector, pairMatrixBytes, pairMatrixFromRows, type ActivePairs, type PairMatrix } from './engine/pairs.js';
+import { dotScale, integerPower } from './engine/poly.js';
 import { assertNumberIn, MlError } from './errors.js';
+
+export { integerPower } from './engine/poly.js';
 
 /**
  * The polynomial kernel K(x, y) = (gamma * x.y + coef0)^degree on pixels scaled to [0, 1].
@@ -12,8 +18,6 @@ export interface PolyKernel {
   readonly coef0: number;
 }
 
-const BYTE_SCALE = 255 * 255;
-
 /** Checks a kernel's parameters. @throws MlError `INVALID_ARGUMENT` */
 export function assertPolyKernel(kernel: PolyKernel): void {
   assertNumberIn(kernel.degree, 1, 10, 'kernel degree');
@@ -22,23 +26,12 @@ export function assertPolyKernel(kernel: PolyKernel): void {
   assertNumberIn(kernel.coef0, 0, 1e6, 'kernel coef0');
 }
 
-/** Raises `t` to a small integer power by repeated multiplication (float64 throughout). */
-export function integerPower(t: number, degree: number): number {
-  if (degree === 4) {
-    const t2 = t * t;
-    return t2 * t2;
-  }
-  let r = 1;
-  for (let k = 0; k < degree; k++) r *= t;
-  return r;
-}
-
 /**
  * Kernel value from the integer dot product of two byte images.
  * @param dot sum of products of raw 0..255 pixels
  */
 export function kernelFromDot(dot: number, kernel: PolyKernel): number {
-  return integerPower((kernel.gamma / BYTE_SCALE) * dot + kernel.coef0, kernel.degree);
+  return integerPower(dotScale(kernel.gamma) * dot + kernel.coef0, kernel.degree);
 }
 
 /** Integer dot product of two byte vectors of the same length. */
@@ -67,18 +60,15 @@ export function scaleGamma(images: Uint8Array, dim: number): number {
 }
 
 /**
- * Training images laid out for fast kernel rows: column-major bytes (pixel p of every image is contiguous), each
- * image's non-zero pixels, and the kernel diagonal. Plain typed arrays, so they can live in SharedArrayBuffers.
+ * Training images laid out for fast kernel rows: the engine's pair layout (engine/pairs.ts; also where each image's
+ * non-zero pixels are read from) and the kernel diagonal. Plain typed arrays, so they can live in
+ * SharedArrayBuffers.
  */
 export interface KernelData {
   readonly n: number;
   readonly dim: number;
-  /** dim x n, column-major: columns[p * n + j] is pixel p of image j. */
-  readonly columns: Uint8Array;
-  /** Non-zeros of image i are rowIndex/rowValue[rowStarts[i] .. rowStarts[i + 1]). */
-  readonly rowStarts: Int32Array;
-  readonly rowIndex: Uint16Array;
-  readonly rowValue: Uint8Array;
+  /** The n images as pair rows. */
+  readonly pairs: PairMatrix;
   /** K(x_i, x_i). */
   readonly diag: Float64Array;
 }
@@ -102,79 +92,31 @@ export function prepareKernelData(
   if (images.length !== n * dim) {
     throw new MlError('INVALID_ARGUMENT', `expected ${n} x ${dim} = ${n * dim} bytes of images, got ${images.length}`);
   }
-  let nnz = 0;
-  for (let k = 0; k < images.length; k++) if (images[k] !== 0) nnz++;
-  const columns = new Uint8Array(alloc(n * dim));
-  const rowStarts = new Int32Array(alloc(4 * (n + 1)));
-  const rowIndex = new Uint16Array(alloc(2 * nnz));
-  const rowValue = new Uint8Array(alloc(nnz));
+  const pairs = pairMatrixFromRows(images, n, dim, new Uint8Array(alloc(pairMatrixBytes(n, dim))));
   const diag = new Float64Array(alloc(8 * n));
-  let s = 0;
-  for (let i = 0; i < n; i++) {
-    rowStarts[i] = s;
-    let sq = 0;
-    const base = i * dim;
-    for (let p = 0; p < dim; p++) {
-      const v = images[base + p] as number;
-      columns[p * n + i] = v;
-      if (v !== 0) {
-        rowIndex[s] = p;
-        rowValue[s] = v;
-        s++;
-        sq += v * v;
-      }
-    }
-    diag[i] = kernelFromDot(sq, kernel);
-  }
-  rowStarts[n] = s;
-  return { n, dim, columns, rowStarts, rowIndex, rowValue, diag };
+  for (let i = 0; i < n; i++) diag[i] = kernelFromDot(dotBytes(images.subarray(i * dim, (i + 1) * dim), images.subarray(i * dim, (i + 1) * dim)), kernel);
+  return { n, dim, pairs, diag };
+}
+
+/** Scratch for {@link computeKernelRow}: the dot products of one row and the row image's active pairs. */
+export interface KernelRowScratch {
+  readonly acc: Int32Array;
+  readonly act: ActivePairs;
+}
+
+/** Scratch sized for `data`. */
+export function kernelRowScratch(data: KernelData): KernelRowScratch {
+  return { acc: new Int32Array(data.pairs.padded), act: activePairsFor(data.dim) };
 }
 
 /**
  * Writes K(x_i, x_j) for every j into `out`, float32 like LIBSVM's cache (the values feed gradients that are
- * accumulated in float64).
- * @param acc scratch of n int32s, overwritten
+ * accumulated in float64). The dot products come from the kernel engine's loop (engine/js-dots.ts), the one
+ * prediction uses.
  */
-export function computeKernelRow(data: KernelData, kernel: PolyKernel, i: number, out: Float32Array, acc: Int32Array): void {
-  const { n, columns, rowStarts, rowIndex, rowValue } = data;
-  acc.fill(0);
-  let s = rowStarts[i] as number;
-  const end = rowStarts[i + 1] as number;
-  // Sparse image x dense columns: each non-zero pixel of x_i adds one contiguous column of all images. Four pixels
-  // per pass cut the loads and stores of `acc` by four (measured 12.3 -> 5.0 ms per 60k row on the dev machine).
-  for (; s + 3 < end; s += 4) {
-    const v0 = rowValue[s] as number;
-    const v1 = rowValue[s + 1] as number;
-    const v2 = rowValue[s + 2] as number;
-    const v3 = rowValue[s + 3] as number;
-    const b0 = (rowIndex[s] as number) * n;
-    const b1 = (rowIndex[s + 1] as number) * n;
-    const b2 = (rowIndex[s + 2] as number) * n;
-    const b3 = (rowIndex[s + 3] as number) * n;
-    for (let j = 0; j < n; j++) {
-      acc[j] =
-        ((acc[j] as number) +
-          v0 * (columns[b0 + j] as number) +
-          v1 * (columns[b1 + j] as number) +
-          v2 * (columns[b2 + j] as number) +
-          v3 * (columns[b3 + j] as number)) |
-        0;
-    }
-  }
-  for (; s < end; s++) {
-    const v = rowValue[s] as number;
-    const b = (rowIndex[s] as number) * n;
-    for (let j = 0; j < n; j++) acc[j] = ((acc[j] as number) + v * (columns[b + j] as number)) | 0;
-  }
-  const scale = kernel.gamma / BYTE_SCALE;
-  const coef0 = kernel.coef0;
-  if (kernel.degree === 4) {
-    for (let j = 0; j < n; j++) {
-      const t = scale * (acc[j] as number) + coef0;
-      const t2 = t * t;
-      out[j] = t2 * t2;
-    }
-  } else {
-    for (let j = 0; j < n; j++) out[j] = integerPower(scale * (acc[j] as number) + coef0, kernel.degree);
-  }
+export function computeKernelRow(data: KernelData, kernel: PolyKernel, i: number, out: Float32Array, scratch: KernelRowScratch = kernelRowScratch(data)): void {
+  const { acc, act } = scratch;
+  findActivePairsOfVector(data.pairs, i, act);
+  pairDots(data.pairs, act, acc, 0, data.n);
+  kernelValues(acc, data.n, kernel, out);
 }

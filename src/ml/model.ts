@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { decodeBase64, encodeBase64 } from './base64.js';
 import { MlError } from './errors.js';
+import { pairMatrixFromRows, rowsFromPairMatrix, type PairMatrix } from './engine/pairs.js';
 import type { PolyKernel } from './kernel.js';
 import type { ClassSolution } from './ovr.js';
 
@@ -140,10 +141,11 @@ export interface SvmModel {
   readonly dim: number;
   readonly supportVectorCount: number;
   /**
-   * dim x count bytes, column-major: the layout prediction reads, and the only copy kept in memory (the file's
-   * row-major layout is rebuilt by serializeModel), so a loaded model holds its support vectors once.
+   * The support vectors in the kernel engine's pair layout (see engine/pairs.ts): what every backend reads, and the
+   * only copy kept in memory (the file's row-major layout is rebuilt by serializeModel), so a loaded model holds its
+   * support vectors once.
    */
-  readonly supportVectorColumns: Uint8Array;
+  readonly supportVectorPairs: PairMatrix;
   /** count x 10, sv-major. */
   readonly coefficients: Float64Array;
   readonly biases: readonly number[];
@@ -192,10 +194,6 @@ export function parseModel(json: unknown): SvmModel {
     if (!Number.isFinite(v)) throw new MlError('MODEL_INVALID', `coefficients.data: value ${k} is not finite`);
     coefficients[k] = v;
   }
-  const columns = new Uint8Array(count * dim);
-  for (let i = 0; i < count; i++) {
-    for (let p = 0; p < dim; p++) columns[p * count + i] = supportVectors[i * dim + p] as number;
-  }
   const kernel: PolyKernel = { ...m.kernel };
   return {
     format: MODEL_FORMAT,
@@ -204,7 +202,7 @@ export function parseModel(json: unknown): SvmModel {
     kernel,
     dim,
     supportVectorCount: count,
-    supportVectorColumns: columns,
+    supportVectorPairs: pairMatrixFromRows(supportVectors, count, dim),
     coefficients,
     biases: m.biases,
     calibration: m.calibration,
@@ -222,16 +220,6 @@ export function parseModel(json: unknown): SvmModel {
   };
 }
 
-/** The support vectors one after another (the file's layout), from the column-major copy the model keeps. */
-function rowMajor(model: SvmModel): Uint8Array {
-  const { supportVectorCount: count, dim, supportVectorColumns: columns } = model;
-  const rows = new Uint8Array(count * dim);
-  for (let p = 0; p < dim; p++) {
-    for (let i = 0; i < count; i++) rows[i * dim + p] = columns[p * count + i] as number;
-  }
-  return rows;
-}
-
 /** Turns a model back into its JSON form (the inverse of {@link parseModel}). */
 export function serializeModel(model: SvmModel): ModelJson {
   const coefBytes = new Uint8Array(model.coefficients.length * 8);
@@ -243,7 +231,7 @@ export function serializeModel(model: SvmModel): ModelJson {
     classes: [...model.classes],
     preprocessing: { ...model.preprocessing },
     kernel: { ...model.kernel },
-    supportVectors: { count: model.supportVectorCount, dim: 784, encoding: 'uint8-base64', data: encodeBase64(rowMajor(model)) },
+    supportVectors: { count: model.supportVectorCount, dim: 784, encoding: 'uint8-base64', data: encodeBase64(rowsFromPairMatrix(model.supportVectorPairs)) },
     coefficients: { encoding: 'float64le-base64', layout: 'sv-major', data: encodeBase64(coefBytes) },
     biases: [...model.biases],
     calibration: { ...model.calibration },

@@ -7,6 +7,8 @@ export { DEFAULT_MODEL_PATH, ModelFileError, loadModelFile, saveModelFile } from
 export type { LoadedModelFile, ModelFileErrorCode } from './model-file.js';
 export { DEFAULT_DOWNLOAD_DIR, DataError, MNIST_FILES, loadMnist } from './mnist-data.js';
 export type { DataErrorCode, MnistData, MnistSource } from './mnist-data.js';
+export { KERNEL_WASM_FILES, createModelEngine, loadKernelModules } from './kernel-wasm.js';
+export type { EngineChoice } from './kernel-wasm.js';
 export { trainOneVsRestThreaded } from './train-threads.js';
 export type { ThreadedTrainOptions, TrainEvent } from './train-threads.js';
 export { runTraining } from './training-run.js';

@@ -1,4 +1,4 @@
-import { computeKernelRow, type KernelData, type PolyKernel } from '../ml/kernel.js';
+import { computeKernelRow, kernelRowScratch, type KernelData, type PolyKernel } from '../ml/kernel.js';
 import { createKernelRowCache, type CountingKernelRows } from '../ml/kernel-cache.js';
 
 /**
@@ -53,7 +53,7 @@ export function sharedKernelRows(
   localBudgetBytes: number,
 ): CountingKernelRows {
   const n = data.n;
-  const acc = new Int32Array(n);
+  const scratch = kernelRowScratch(data);
   const views: (Float32Array | undefined)[] = [];
   const local = createKernelRowCache(data, kernel, localBudgetBytes);
   const stats = { hits: 0, misses: 0 };
@@ -96,7 +96,7 @@ export function sharedKernelRows(
           }
           stats.misses++;
           const v = view(slot);
-          computeKernelRow(data, kernel, i, v, acc);
+          computeKernelRow(data, kernel, i, v, scratch);
           Atomics.store(cache.slotOf, i, slot);
           // The seq-cst store publishes the row written above to any thread that then loads READY.
           Atomics.store(cache.state, i, READY);

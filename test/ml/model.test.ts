@@ -26,7 +26,7 @@ describe('model format', () => {
     const again = parseModel(JSON.parse(JSON.stringify(serializeModel(model))));
     expect(again.supportVectorCount).toBe(model.supportVectorCount);
     expect([...again.coefficients]).toEqual([...model.coefficients]);
-    expect(Buffer.from(again.supportVectorColumns).equals(Buffer.from(model.supportVectorColumns))).toBe(true);
+    expect(Buffer.from(again.supportVectorPairs.bytes).equals(Buffer.from(model.supportVectorPairs.bytes))).toBe(true);
     // The file keeps its row-major layout: serializing what was parsed gives back the same bytes.
     expect(serializeModel(again).supportVectors.data).toBe(serializeModel(model).supportVectors.data);
     const test = mnistTest(20);
@@ -70,6 +70,6 @@ describe('model format', () => {
     });
     expect(updated.info.testAccuracy).toBe(1);
     expect(updated.calibration.temperature).toBe(0.5);
-    expect([...updated.supportVectorColumns]).toEqual([...model.supportVectorColumns]);
+    expect([...updated.supportVectorPairs.bytes]).toEqual([...model.supportVectorPairs.bytes]);
   });
 });

@@ -1,5 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { SvmModel } from '../../ml/model.js';
+import type { ModelEngine } from '../../ml/engine/types.js';
+import { createModelEngine } from '../../node/kernel-wasm.js';
 import { loadModelFile } from '../../node/model-file.js';
 import { describeModel, type ModelDescription } from '../predictor.js';
 import { runPrediction } from '../run-prediction.js';
@@ -7,7 +9,9 @@ import { toWireError, type TaskMessage, type WorkerInit, type WorkerMessage } fr
 
 /**
  * A prediction worker: loads the model once (from its file, so the main thread never holds it), then decodes,
- * normalizes and classifies the images it is sent. Started by predict-pool.ts.
+ * normalizes and classifies the images it is sent. Started by predict-pool.ts. Classifies with the WebAssembly
+ * SIMD engine, on the model's shared memory when the pool placed it there (one copy for all workers), or with the
+ * JavaScript engine where SIMD is not available.
  */
 
 const port = parentPort;
@@ -15,19 +19,20 @@ if (port === null) throw new Error('predict-worker.ts must run as a worker threa
 
 const send = (message: WorkerMessage, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
 
-async function load(init: WorkerInit): Promise<{ model: SvmModel; description: ModelDescription }> {
+async function load(init: WorkerInit): Promise<{ model: SvmModel; engine: ModelEngine; description: ModelDescription }> {
   if (init.source.kind === 'value') {
-    return { model: init.source.model, description: describeModel(init.source.model, init.source.sha256) };
+    const model = init.source.model;
+    return { model, engine: await createModelEngine(model), description: describeModel(model, init.source.sha256) };
   }
   const loaded = await loadModelFile(init.source.path);
-  return { model: loaded.model, description: describeModel(loaded.model, loaded.sha256) };
+  return { model: loaded.model, engine: await createModelEngine(loaded.model), description: describeModel(loaded.model, loaded.sha256) };
 }
 
 try {
-  const { model, description } = await load(workerData as WorkerInit);
+  const { model, engine, description } = await load(workerData as WorkerInit);
   port.on('message', (task: TaskMessage) => {
     try {
-      const result = runPrediction(model, task.bytes, task.options);
+      const result = runPrediction(model, task.bytes, task.options, engine);
       // Copied into its own 784-byte buffer so the transfer never hands over memory the decoder may share.
       const normalized = result.normalized?.slice();
       send({ type: 'result', id: task.id, result: normalized ? { ...result, normalized } : result }, normalized ? [normalized.buffer] : []);

@@ -1,3 +1,4 @@
+import { placeModel, wasmSimdAvailable } from '../../ml/engine/wasm-engine.js';
 import type { SvmModel } from '../../ml/model.js';
 
 function shared<T extends Uint8Array | Float64Array>(array: T, make: (buffer: SharedArrayBuffer) => T): T {
@@ -7,14 +8,18 @@ function shared<T extends Uint8Array | Float64Array>(array: T, make: (buffer: Sh
 }
 
 /**
- * The same model with its large arrays (support vectors, coefficients) moved into
- * SharedArrayBuffers. Sent to worker threads, it is shared, not copied: N prediction threads hold one model in
- * memory, and none of them has to parse the model file.
+ * The same model with its large arrays (support vectors, coefficients) moved into shared memory. Sent to worker
+ * threads, it is shared, not copied: N prediction threads hold one model in memory, and none of them has to parse
+ * the model file. Where WebAssembly SIMD runs, that memory is a shared WebAssembly.Memory (placeModel), so each
+ * worker's WebAssembly engine computes on the one copy too; elsewhere it is plain SharedArrayBuffers for the
+ * JavaScript engine.
  */
 export function shareModel(model: SvmModel): SvmModel {
+  if (wasmSimdAvailable()) return placeModel(model);
+  const pairs = model.supportVectorPairs;
   return {
     ...model,
-    supportVectorColumns: shared(model.supportVectorColumns, (b) => new Uint8Array(b)),
+    supportVectorPairs: { ...pairs, bytes: shared(pairs.bytes, (b) => new Uint8Array(b)) },
     coefficients: shared(model.coefficients, (b) => new Float64Array(b)),
   };
 }

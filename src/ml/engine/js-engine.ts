@@ -1,0 +1,36 @@
+import type { SvmModel } from '../model.js';
+import { pairDots } from './js-dots.js';
+import { addBiases, classSums } from './js-sums.js';
+import { activePairsFor, findActivePairs } from './pairs.js';
+import type { ModelEngine } from './types.js';
+
+/**
+ * The plain-JavaScript engine: the reference every other backend must match bit for bit, and the fallback where
+ * WebAssembly SIMD is not available. Reads the model's own support vectors (no copy).
+ * @example const engine = createJsEngine(model);
+ */
+export function createJsEngine(model: SvmModel): ModelEngine {
+  const m = model.supportVectorPairs;
+  const { dim, supportVectorCount: count } = model;
+  const act = activePairsFor(dim);
+  const acc = new Int32Array(m.padded);
+  return {
+    backend: 'js',
+    model,
+    dots(images, imageCount, out) {
+      for (let b = 0; b < imageCount; b++) {
+        findActivePairs(images.subarray(b * dim, (b + 1) * dim), dim, m.stride, act);
+        pairDots(m, act, acc, 0, count);
+        out.set(acc.subarray(0, count), b * count);
+      }
+    },
+    decisionValues(images, imageCount, out) {
+      for (let b = 0; b < imageCount; b++) {
+        findActivePairs(images.subarray(b * dim, (b + 1) * dim), dim, m.stride, act);
+        pairDots(m, act, acc, 0, count);
+        classSums(acc, count, model.coefficients, model.kernel, out, b * 10);
+        addBiases(model.biases, out, b * 10);
+      }
+    },
+  };
+}

@@ -1,0 +1,26 @@
+import type { SvmModel } from '../model.js';
+
+/** Which implementation runs the dot products: the plain-JavaScript reference or WebAssembly SIMD. */
+export type EngineBackend = 'js' | 'wasm-simd';
+
+/**
+ * A model's decision function on one backend. Every backend gives bit-identical results (integer dot products,
+ * float64 sums in one operation order); they differ only in speed. Images are already preprocessed (deskewed when
+ * the model says so): `predict` in ../predict.ts does that and then calls an engine.
+ */
+export interface ModelEngine {
+  readonly backend: EngineBackend;
+  readonly model: SvmModel;
+  /**
+   * Exact dot products of `imageCount` byte images with every support vector.
+   * @param images imageCount x dim bytes, row-major
+   * @param out imageCount x supportVectorCount: out[b * count + i] = images[b] . sv_i
+   */
+  dots(images: Uint8Array, imageCount: number, out: Int32Array): void;
+  /**
+   * The ten decision values of each image (biases included).
+   * @param images imageCount x dim bytes, row-major
+   * @param out imageCount x 10: out[b * 10 + c]
+   */
+  decisionValues(images: Uint8Array, imageCount: number, out: Float64Array): void;
+}

@@ -1,0 +1,186 @@
+import { MlError } from '../errors.js';
+import type { SvmModel } from '../model.js';
+import { addBiases } from './js-sums.js';
+import { activePairsFor, findActivePairs, pairMatrixBytes, type ActivePairs } from './pairs.js';
+import { dotScale } from './poly.js';
+import type { ModelEngine } from './types.js';
+import { kernelWasmBytes, MAX_SHARED_PAGES } from './wasm/kernel-module.js';
+
+/**
+ * The compiled kernel module (wasm/kernel-module.ts), in the variant for an ordinary memory and, where threads
+ * share one copy of the model, the variant for a shared memory. Compile them from the shipped `.wasm` files
+ * (Node: `loadKernelModules` in mnist-digits' Node entry), from {@link kernelWasmBytes}, or import them as
+ * modules where compiling at run time is forbidden (workerd).
+ */
+export interface WasmKernelModules {
+  readonly plain: WebAssembly.Module;
+  readonly shared?: WebAssembly.Module;
+}
+
+/** Where a model placed by {@link placeModel} lives in a shared WebAssembly memory. */
+export interface ModelPlacement {
+  readonly memory: WebAssembly.Memory;
+  readonly pairsOffset: number;
+  readonly coefOffset: number;
+}
+
+/** A model whose support vectors and coefficients are views into a shared WebAssembly memory. */
+export type PlacedModel = SvmModel & { readonly placement: ModelPlacement };
+
+interface KernelExports {
+  dots(act: number, nAct: number, acc: number, start: number, end: number): void;
+  scores(acc: number, count: number, coef: number, scale: number, coef0: number, degree: number, out: number): void;
+  kernelRow(acc: number, n: number, scale: number, coef0: number, degree: number, out: number): void;
+}
+
+const PAGE = 65_536;
+/** Leaves address 0 unused, so a stray zero pointer reads no model data. */
+const HEADER_BYTES = 64;
+/** Images per pass of a batch: their accumulators (54 KB each for 13,442 vectors) stay in L2 together. */
+export const WASM_BATCH = 8;
+/**
+ * Support vectors per block in a batch: each block's active pair rows (about 98 rows x 2 x 2,048 bytes = 400 KB)
+ * are read from L2, not memory, by the batch's other images.
+ */
+export const WASM_VECTOR_BLOCK = 2048;
+
+const align = (n: number, to: number) => Math.ceil(n / to) * to;
+
+function layout(model: SvmModel): { pairsOffset: number; coefOffset: number; end: number } {
+  const pairsOffset = HEADER_BYTES;
+  const coefOffset = align(pairsOffset + pairMatrixBytes(model.supportVectorCount, model.dim), 16);
+  return { pairsOffset, coefOffset, end: coefOffset + model.supportVectorCount * 80 };
+}
+
+/** True when this runtime runs the kernel module (WebAssembly with fixed-width SIMD). */
+export function wasmSimdAvailable(): boolean {
+  try {
+    return typeof WebAssembly === 'object' && WebAssembly.validate(kernelWasmBytes(false));
+  } catch {
+    return false;
+  }
+}
+
+/** Compiles both variants of the kernel module from {@link kernelWasmBytes} (where compiling at run time is allowed). */
+export async function compileKernelModules(): Promise<WasmKernelModules> {
+  const [plain, shared] = await Promise.all([WebAssembly.compile(kernelWasmBytes(false)), WebAssembly.compile(kernelWasmBytes(true))]);
+  return { plain, shared };
+}
+
+/**
+ * The same model with its support vectors and coefficients moved into one shared WebAssembly memory. Posted to
+ * worker threads (postMessage or workerData), the memory is shared, not copied: every thread's WebAssembly and
+ * JavaScript engines read the one copy.
+ * @example const placed = placeModel(model); new Worker(url, { workerData: placed });
+ */
+export function placeModel(model: SvmModel): PlacedModel {
+  const { pairsOffset, coefOffset, end } = layout(model);
+  const memory = new WebAssembly.Memory({ initial: Math.ceil(end / PAGE), maximum: MAX_SHARED_PAGES, shared: true });
+  const m = model.supportVectorPairs;
+  const bytes = new Uint8Array(memory.buffer, pairsOffset, m.bytes.length);
+  bytes.set(m.bytes);
+  const coefficients = new Float64Array(memory.buffer, coefOffset, model.coefficients.length);
+  coefficients.set(model.coefficients);
+  return { ...model, supportVectorPairs: { ...m, bytes }, coefficients, placement: { memory, pairsOffset, coefOffset } };
+}
+
+function placementOf(model: SvmModel): ModelPlacement | undefined {
+  return (model as Partial<PlacedModel>).placement;
+}
+
+/**
+ * The WebAssembly SIMD engine. A model from {@link placeModel} is used in place (this engine only adds its own
+ * scratch, about 0.5 MB, to the shared memory); any other model is copied into a private memory.
+ * @throws MlError `INVALID_ARGUMENT` for a placed model without the shared module variant
+ * @example const engine = createWasmEngine(model, await compileKernelModules());
+ */
+export function createWasmEngine(model: SvmModel, modules: WasmKernelModules): ModelEngine {
+  const { dim, supportVectorCount: count } = model;
+  const padded = model.supportVectorPairs.padded;
+  const room = dim / 2 + 4;
+  const outBytes = WASM_BATCH * 80;
+  const actBytes = WASM_BATCH * room * 8;
+  const scratchBytes = outBytes + actBytes + WASM_BATCH * padded * 4;
+  const placement = placementOf(model);
+  let memory: WebAssembly.Memory;
+  let pairsOffset: number;
+  let coefOffset: number;
+  let scratch: number;
+  let module: WebAssembly.Module;
+  if (placement !== undefined) {
+    if (modules.shared === undefined) throw new MlError('INVALID_ARGUMENT', 'a model in shared memory needs the shared variant of the kernel module');
+    ({ memory, pairsOffset, coefOffset } = placement);
+    module = modules.shared;
+    // Growing a shared memory never moves it, so this thread's scratch is simply the pages it added.
+    scratch = memory.grow(Math.ceil(scratchBytes / PAGE)) * PAGE;
+  } else {
+    const at = layout(model);
+    ({ pairsOffset, coefOffset } = at);
+    scratch = align(at.end, 64);
+    memory = new WebAssembly.Memory({ initial: Math.ceil((scratch + scratchBytes) / PAGE) });
+    new Uint8Array(memory.buffer, pairsOffset, model.supportVectorPairs.bytes.length).set(model.supportVectorPairs.bytes);
+    new Float64Array(memory.buffer, coefOffset, model.coefficients.length).set(model.coefficients);
+    module = modules.plain;
+  }
+  const kernel = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
+  const i32 = new Int32Array(memory.buffer);
+  const f64 = new Float64Array(memory.buffer);
+  const outAt = scratch;
+  const actAt = outAt + outBytes;
+  const accAt = actAt + actBytes;
+  const act = activePairsFor(dim);
+  const stride = model.supportVectorPairs.stride;
+  const scale = dotScale(model.kernel.gamma);
+  const { coef0, degree } = model.kernel;
+  const nAct = new Int32Array(WASM_BATCH);
+
+  /** Writes image `b` of the pass as (row address, lo | hi << 16) entries for the `dots` export. */
+  const stage = (image: Uint8Array, b: number): void => {
+    const found: ActivePairs = findActivePairs(image, dim, stride, act);
+    const base = (actAt + b * room * 8) >> 2;
+    for (let t = 0; t < found.count; t++) {
+      i32[base + 2 * t] = pairsOffset + (found.rowOffsets[t] as number);
+      i32[base + 2 * t + 1] = (found.lo[t] as number) | ((found.hi[t] as number) << 16);
+    }
+    nAct[b] = found.count;
+  };
+  /** Dot products of the staged images 0..nb-1 into their accumulators. */
+  const run = (nb: number): void => {
+    if (nb === 1) {
+      kernel.dots(actAt, nAct[0] as number, accAt, 0, padded);
+      return;
+    }
+    for (let s = 0; s < padded; s += WASM_VECTOR_BLOCK) {
+      const e = Math.min(padded, s + WASM_VECTOR_BLOCK);
+      for (let b = 0; b < nb; b++) kernel.dots(actAt + b * room * 8, nAct[b] as number, accAt + b * padded * 4, s, e);
+    }
+  };
+  const passes = (images: Uint8Array, imageCount: number, each: (first: number, nb: number) => void): void => {
+    if (images.length < imageCount * dim) throw new MlError('INVALID_ARGUMENT', `expected ${imageCount} x ${dim} bytes of images, got ${images.length}`);
+    for (let first = 0; first < imageCount; first += WASM_BATCH) {
+      const nb = Math.min(WASM_BATCH, imageCount - first);
+      for (let b = 0; b < nb; b++) stage(images.subarray((first + b) * dim, (first + b + 1) * dim), b);
+      run(nb);
+      each(first, nb);
+    }
+  };
+  return {
+    backend: 'wasm-simd',
+    model,
+    dots(images, imageCount, out) {
+      passes(images, imageCount, (first, nb) => {
+        for (let b = 0; b < nb; b++) out.set(i32.subarray((accAt >> 2) + b * padded, (accAt >> 2) + b * padded + count), (first + b) * count);
+      });
+    },
+    decisionValues(images, imageCount, out) {
+      passes(images, imageCount, (first, nb) => {
+        for (let b = 0; b < nb; b++) {
+          kernel.scores(accAt + b * padded * 4, count, coefOffset, scale, coef0, degree, outAt);
+          const at = (first + b) * 10;
+          for (let c = 0; c < 10; c++) out[at + c] = f64[(outAt >> 3) + c] as number;
+          addBiases(model.biases, out, at);
+        }
+      });
+    },
+  };
+}

@@ -1,0 +1,95 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createJsEngine } from '../../../src/ml/engine/js-engine.js';
+import { rowsFromPairMatrix } from '../../../src/ml/engine/pairs.js';
+import type { ModelEngine } from '../../../src/ml/engine/types.js';
+import { dotBytes, kernelFromDot } from '../../../src/ml/kernel.js';
+import type { SvmModel } from '../../../src/ml/model.js';
+import { images, modelOf, randomModels } from './random-models.js';
+
+const DIM = 784;
+
+/**
+ * Properties every kernel engine must have, run over random models and random sparse and dense images:
+ * exact int32 dot products (against the definition, one vector at a time) and decision values identical to the
+ * JavaScript reference engine's, bit for bit, for single images and batches of any size.
+ * @param make builds the engine under test for a model
+ */
+export function engineProperties(name: string, make: (model: SvmModel) => ModelEngine): void {
+  describe(`kernel engine: ${name}`, () => {
+    it('computes every dot product exactly (int32, against the definition)', () => {
+      fc.assert(
+        fc.property(
+          randomModels(40).chain((model) => fc.tuple(fc.constant(model), fc.integer({ min: 1, max: 19 }).chain((n) => fc.tuple(fc.constant(n), images(n))))),
+          ([model, [n, batch]]) => {
+            const engine = make(model);
+            const count = model.supportVectorCount;
+            const vectors = rowsFromPairMatrix(engine.model.supportVectorPairs);
+            const out = new Int32Array(n * count);
+            engine.dots(batch, n, out);
+            for (let b = 0; b < n; b++) {
+              const x = batch.subarray(b * DIM, (b + 1) * DIM);
+              const want = Array.from({ length: count }, (_, i) => dotBytes(x, vectors.subarray(i * DIM, (i + 1) * DIM)));
+              expect([...out.subarray(b * count, (b + 1) * count)]).toEqual(want);
+            }
+          },
+        ),
+        { numRuns: 40 },
+      );
+    });
+
+    it('gives the reference decision values bit for bit, one image or a batch', () => {
+      fc.assert(
+        fc.property(
+          randomModels(40).chain((model) => fc.tuple(fc.constant(model), fc.integer({ min: 1, max: 19 }).chain((n) => fc.tuple(fc.constant(n), images(n))))),
+          ([model, [n, batch]]) => {
+            const engine = make(model);
+            const reference = createJsEngine(model);
+            const want = new Float64Array(n * 10);
+            reference.decisionValues(batch, n, want);
+            const got = new Float64Array(n * 10);
+            engine.decisionValues(batch, n, got);
+            expect([...got]).toEqual([...want]);
+            const one = new Float64Array(10);
+            engine.decisionValues(batch.subarray(0, DIM), 1, one);
+            expect([...one]).toEqual([...want.subarray(0, 10)]);
+          },
+        ),
+        { numRuns: 40 },
+      );
+    });
+
+    it('matches the definition of the decision function (float tolerance)', () => {
+      fc.assert(
+        fc.property(randomModels(12), images(1), (model, x) => {
+          const got = new Float64Array(10);
+          make(model).decisionValues(x, 1, got);
+          const vectors = rowsFromPairMatrix(model.supportVectorPairs);
+          for (let c = 0; c < 10; c++) {
+            let want = model.biases[c] as number;
+            for (let i = 0; i < model.supportVectorCount; i++) {
+              want += (model.coefficients[i * 10 + c] as number) * kernelFromDot(dotBytes(x, vectors.subarray(i * DIM, (i + 1) * DIM)), model.kernel);
+            }
+            expect(Math.abs((got[c] as number) - want)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(want)));
+          }
+        }),
+        { numRuns: 30 },
+      );
+    });
+
+    it('crosses support-vector blocks and batch passes (2,100 vectors, 11 images) without a difference', () => {
+      const count = 2100;
+      const rng = (seed: number) => () => ((seed = (Math.imul(seed, 1103515245) + 12345) | 0) >>> 16) & 0xff;
+      const next = rng(7);
+      const vectors = Uint8Array.from({ length: count * DIM }, () => (next() < 64 ? next() : 0));
+      const coef = Float64Array.from({ length: count * 10 }, () => (next() - 128) / 64);
+      const model = modelOf(vectors, count, { type: 'poly', degree: 4, gamma: 0.02, coef0: 0 }, coef, new Array<number>(10).fill(0.5));
+      const batch = Uint8Array.from({ length: 11 * DIM }, () => (next() < 48 ? 255 - next() : 0));
+      const want = new Float64Array(110);
+      createJsEngine(model).decisionValues(batch, 11, want);
+      const got = new Float64Array(110);
+      make(model).decisionValues(batch, 11, got);
+      expect([...got]).toEqual([...want]);
+    });
+  });
+}

@@ -1,0 +1,60 @@
+import fc from 'fast-check';
+import type { PolyKernel } from '../../../src/ml/kernel.js';
+import { assembleModel, type SvmModel } from '../../../src/ml/model.js';
+import type { ClassSolution } from '../../../src/ml/ovr.js';
+import { trainingRecord } from '../../helpers/training-record.js';
+
+const DIM = 784;
+
+/** Byte images, dense (every pixel random) or sparse (a few random pixels, as in MNIST digits, or none). */
+export const images = (count: number): fc.Arbitrary<Uint8Array> =>
+  fc.oneof(
+    fc.uint8Array({ minLength: count * DIM, maxLength: count * DIM }),
+    fc
+      .array(fc.tuple(fc.integer({ min: 0, max: count * DIM - 1 }), fc.integer({ min: 1, max: 255 })), { maxLength: count * 200 })
+      .map((pixels) => {
+        const out = new Uint8Array(count * DIM);
+        for (const [p, v] of pixels) out[p] = v;
+        return out;
+      }),
+    fc.constant(new Uint8Array(count * DIM).fill(255)),
+  );
+
+export const kernels: fc.Arbitrary<PolyKernel> = fc.record({
+  type: fc.constant('poly' as const),
+  degree: fc.integer({ min: 1, max: 6 }),
+  gamma: fc.double({ min: 1e-4, max: 0.1, noNaN: true }),
+  coef0: fc.oneof(fc.constant(0), fc.double({ min: 0, max: 2, noNaN: true })),
+});
+
+/**
+ * A model over `count` random vectors (sparse or dense) with random coefficients for the ten digits: the shape of
+ * a trained model, without training. No deskew, so engines see exactly the images they are given.
+ */
+export const randomModels = (maxCount: number): fc.Arbitrary<SvmModel> =>
+  fc.integer({ min: 1, max: maxCount }).chain((count) =>
+    fc
+      .tuple(
+        images(count),
+        kernels,
+        fc.array(fc.double({ min: -10, max: 10, noNaN: true, noDefaultInfinity: true }), { minLength: count * 10, maxLength: count * 10 }),
+        fc.array(fc.double({ min: -1, max: 1, noNaN: true, noDefaultInfinity: true }), { minLength: 10, maxLength: 10 }),
+      )
+      .map(([vectors, kernel, coef, biases]) => modelOf(vectors, count, kernel, Float64Array.from(coef), biases)),
+  );
+
+/** A model whose support vectors are `vectors` (count x 784), coefficient coef[i * 10 + c], given biases. */
+export function modelOf(vectors: Uint8Array, count: number, kernel: PolyKernel, coef: Float64Array, biases: readonly number[]): SvmModel {
+  const all = Int32Array.from({ length: count }, (_, i) => i);
+  const solutions: ClassSolution[] = biases.map((bias, digit) => ({
+    digit,
+    indices: all,
+    coefficients: Float64Array.from({ length: count }, (_, i) => coef[i * 10 + digit] as number),
+    bias,
+    iterations: 1,
+    converged: true,
+    gap: 0,
+    seconds: 0,
+  }));
+  return assembleModel({ solutions, images: vectors, kernel, deskew: false, training: trainingRecord(count) });
+}
