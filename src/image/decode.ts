@@ -4,6 +4,7 @@ import { corruptImage } from './errors.js';
 import type { Orientation } from './exif.js';
 import { detectFormat, type ImageFormat } from './format.js';
 import { readJpegHeader } from './jpeg-header.js';
+import { checkJpegStructure } from './jpeg-structure.js';
 import { checkByteLength, checkDimensions, type ImageLimits } from './limits.js';
 import { readPngHeader, sanitizePng } from './png-container.js';
 import { installUpngInterlaceFix } from './upng-interlace-fix.js';
@@ -59,6 +60,9 @@ function decodePng(bytes: Uint8Array, limits: ImageLimits): RgbaImage {
 function decodeJpeg(bytes: Uint8Array, limits: ImageLimits): RgbaImage {
   const header = readJpegHeader(bytes);
   checkDimensions(header.width, header.height, limits);
+  // jpeg-js walks every block in every scan and allocates planes for every frame: refuse what would cost far
+  // more than the file's size before it starts.
+  checkJpegStructure(bytes);
   let decoded: { width: number; height: number; data: Uint8Array };
   try {
     decoded = jpeg.decode(bytes, {

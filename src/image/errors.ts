@@ -4,6 +4,8 @@ export type ImageErrorCode =
   | 'UNSUPPORTED_FORMAT'
   | 'CORRUPT_IMAGE'
   | 'IMAGE_TOO_LARGE'
+  /** Decodable, but its structure (e.g. thousands of progressive scans) would cost far more than its size. */
+  | 'IMAGE_TOO_COMPLEX'
   | 'NO_DIGIT_FOUND';
 
 /** The formats we decode, named in every format-related message so the user knows what to send instead. */

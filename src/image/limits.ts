@@ -10,21 +10,27 @@ export interface ImageLimits {
   readonly maxHeight: number;
   /**
    * Most pixels (width x height): bounds the decoded RGBA buffer (4 B/px) and the decoders' working memory
-   * (about 20 B/px for JPEG component planes); 40 MP is a 48 MP-class phone photo's binned output and costs
-   * under 1 GB at the worst.
+   * (about 35 B/px at the peak for a JPEG, measured in the container: docs/DEPLOY.md).
    */
   readonly maxPixels: number;
 }
 
 /**
+ * 12 megapixels: a 4000x3000 phone photo, the default output of phone cameras (48 MP sensors bin to 12 MP).
+ * At ~35 B/px one such decode peaks near 420 MB, so every deployment (Dockerfile, compose, Kubernetes, ECS)
+ * uses this same value; the server's MAX_IMAGE_PIXELS defaults to it.
+ */
+export const DEFAULT_MAX_IMAGE_PIXELS = 12_000_000;
+
+/**
  * Default limits. 10 MiB matches the server's MAX_BODY_BYTES default; 16384 px per side is the largest
- * dimension common encoders (libjpeg-turbo, browsers' canvas) produce; 40 MP matches MAX_IMAGE_PIXELS.
+ * dimension common encoders (libjpeg-turbo, browsers' canvas) produce.
  */
 export const DEFAULT_IMAGE_LIMITS: ImageLimits = Object.freeze({
   maxBytes: 10 * 1024 * 1024,
   maxWidth: 16_384,
   maxHeight: 16_384,
-  maxPixels: 40_000_000,
+  maxPixels: DEFAULT_MAX_IMAGE_PIXELS,
 });
 
 /**

@@ -25,8 +25,23 @@ export interface AppOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Where unexpected (500) errors are reported. Default: console.error. */
   readonly logError?: ErrorLogger;
+  /** Called once per answered request (the Node entry prints it as a JSON line with LOG_LEVEL=debug). */
+  readonly logAccess?: (entry: AccessLogEntry) => void;
   /** Version shown in the OpenAPI document. */
   readonly version?: string;
+}
+
+/** One answered request, as the access log records it. */
+export interface AccessLogEntry {
+  readonly method: string;
+  /** The route pattern (not the raw path: no client-chosen text in logs). */
+  readonly route: string;
+  readonly status: number;
+  readonly ms: number;
+  /** Request body bytes as declared by Content-Length (0 when none). */
+  readonly bytesIn: number;
+  /** Response body bytes as declared by Content-Length (0 when streamed or empty). */
+  readonly bytesOut: number;
 }
 
 /** Every route and the methods it answers; any other method is a 405 with an Allow header. */
@@ -89,7 +104,17 @@ export function createApp(options: AppOptions): Hono {
   app.use('*', async (c, next) => {
     const started = performance.now();
     await next();
-    metrics.observeRequest(c.req.method, routeLabel(c), c.res.status, (performance.now() - started) / 1000);
+    const seconds = (performance.now() - started) / 1000;
+    const route = routeLabel(c);
+    metrics.observeRequest(c.req.method, route, c.res.status, seconds);
+    options.logAccess?.({
+      method: c.req.method,
+      route,
+      status: c.res.status,
+      ms: Math.round(seconds * 1e6) / 1000,
+      bytesIn: Number(c.req.header('content-length') ?? 0) || 0,
+      bytesOut: Number(c.res.headers.get('content-length') ?? 0) || 0,
+    });
   });
   app.use('*', secureHeaders({ contentSecurityPolicy: CSP, referrerPolicy: 'no-referrer', xFrameOptions: 'DENY' }));
 
@@ -105,6 +130,6 @@ export function createApp(options: AppOptions): Hono {
     });
   }
   app.notFound((c) => c.json(new HttpError(404, 'NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`).toBody(), 404));
-  app.onError(createErrorHandler(logError));
+  app.onError(createErrorHandler(logError, (code) => metrics.observeRejection(code)));
   return app;
 }

@@ -1,6 +1,10 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { ImageErrorCode } from '../image/errors.js';
+import type { PredictorErrorCode } from './predictor.js';
+
+export type { ImageErrorCode };
 
 /** One field-level problem in a malformed request, in a stable shape (never zod's raw output). */
 export interface ErrorIssue {
@@ -17,12 +21,9 @@ export type ErrorCode =
   | 'PAYLOAD_TOO_LARGE'
   | 'TOO_MANY_FILES'
   | 'UNSUPPORTED_MEDIA_TYPE'
-  | 'MODEL_NOT_READY'
   | 'INTERNAL'
-  | ImageErrorCode;
-
-/** The codes thrown by src/image's `ImageError` (kept as a literal list so the status map below is exhaustive). */
-export type ImageErrorCode = 'EMPTY_INPUT' | 'UNSUPPORTED_FORMAT' | 'CORRUPT_IMAGE' | 'IMAGE_TOO_LARGE' | 'NO_DIGIT_FOUND';
+  | ImageErrorCode
+  | PredictorErrorCode;
 
 /** The JSON body of every error response. */
 export interface ErrorBody {
@@ -71,17 +72,56 @@ export const IMAGE_ERROR_STATUS: Readonly<Record<ImageErrorCode, ContentfulStatu
   CORRUPT_IMAGE: 400,
   UNSUPPORTED_FORMAT: 415,
   IMAGE_TOO_LARGE: 413,
+  IMAGE_TOO_COMPLEX: 422,
   NO_DIGIT_FOUND: 422,
 };
 
-function isImageError(err: unknown): err is Error & { code: ImageErrorCode } {
+/**
+ * Status for each predictor error. 503s are about this server's state, not the request: they carry
+ * Retry-After so clients and load balancers back off. A deadline is 422: the same image would take as long
+ * again, so retrying it cannot help.
+ */
+export const PREDICTOR_ERROR_STATUS: Readonly<Record<PredictorErrorCode, ContentfulStatusCode>> = {
+  BUSY: 503,
+  DEADLINE_EXCEEDED: 422,
+  WORKER_LOST: 503,
+  MODEL_NOT_READY: 503,
+  CANCELLED: 503,
+  CLOSED: 503,
+};
+
+/** Seconds a client should wait before retrying each 503: a queue drains in about a second, a worker restarts in less. */
+const RETRY_AFTER_SECONDS: Partial<Record<ErrorCode, number>> = {
+  BUSY: 1,
+  WORKER_LOST: 1,
+  MODEL_NOT_READY: 2,
+  CLOSED: 5,
+};
+
+function hasCodeIn<C extends string>(err: unknown, table: Readonly<Record<C, unknown>>): err is Error & { code: C } {
   // Matched by shape rather than `instanceof`: errors from the worker pool are rebuilt on this side of the
   // thread boundary, and this module must not pull in the image decoders.
   return (
     err instanceof Error &&
     typeof (err as unknown as { code?: unknown }).code === 'string' &&
-    Object.hasOwn(IMAGE_ERROR_STATUS, (err as unknown as { code: string }).code)
+    Object.hasOwn(table, (err as unknown as { code: string }).code)
   );
+}
+
+/**
+ * Builds the HttpError for a known code, with Retry-After on the 503s that have one.
+ * @param status - HTTP status.
+ * @param code - Stable code.
+ * @param message - Message for the client.
+ * @param cause - The original error, for logs.
+ * @returns The error.
+ */
+export function codedHttpError(status: ContentfulStatusCode, code: ErrorCode, message: string, cause?: unknown): HttpError {
+  const retryAfter = RETRY_AFTER_SECONDS[code];
+  return new HttpError(status, code, message, {
+    cause,
+    ...(retryAfter === undefined ? {} : { headers: { 'retry-after': String(retryAfter) } }),
+  });
 }
 
 /**
@@ -99,9 +139,10 @@ export function toHttpError(err: unknown, filename?: string): HttpError {
       cause: err,
     });
   }
-  if (isImageError(err)) {
-    const message = filename === undefined ? err.message : `${filename}: ${err.message}`;
-    return new HttpError(IMAGE_ERROR_STATUS[err.code], err.code, message, { cause: err });
+  const named = (message: string) => (filename === undefined ? message : `${filename}: ${message}`);
+  if (hasCodeIn(err, IMAGE_ERROR_STATUS)) return codedHttpError(IMAGE_ERROR_STATUS[err.code], err.code, named(err.message), err);
+  if (hasCodeIn(err, PREDICTOR_ERROR_STATUS)) {
+    return codedHttpError(PREDICTOR_ERROR_STATUS[err.code], err.code, named(err.message), err);
   }
   return new HttpError(500, 'INTERNAL', 'internal server error', { cause: err });
 }
@@ -109,15 +150,21 @@ export function toHttpError(err: unknown, filename?: string): HttpError {
 /** Reports errors the app did not expect (500s); injected so tests stay quiet and the Node edge can log. */
 export type ErrorLogger = (err: unknown, c: Context) => void;
 
+/** Counts answers that refused a request, by code; injected so /metrics can show rejections by reason. */
+export type RejectionCounter = (code: ErrorCode) => void;
+
 /**
  * Builds the app's one `onError` handler: every error becomes the JSON shape above, with no stack trace.
- * @param log - Called for 500s only (4xx are the client's problem, not ours).
+ * @param log - Called for unexpected errors only (INTERNAL): a 4xx is the client's problem, and a documented
+ *   503 (BUSY, MODEL_NOT_READY, ...) is the server working as designed, so neither is logged as an error.
+ * @param countRejection - Called for every error answer with its code.
  * @returns A handler for `app.onError`.
  */
-export function createErrorHandler(log: ErrorLogger) {
+export function createErrorHandler(log: ErrorLogger, countRejection: RejectionCounter = () => undefined) {
   return (err: unknown, c: Context): Response => {
     const httpError = toHttpError(err);
-    if (httpError.status >= 500) log(httpError.cause ?? err, c);
+    countRejection(httpError.code);
+    if (httpError.code === 'INTERNAL') log(httpError.cause ?? err, c);
     return c.json(httpError.toBody(), httpError.status, { ...httpError.headers });
   };
 }

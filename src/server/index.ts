@@ -5,14 +5,25 @@
 export { createApp } from './app.js';
 export type { AppOptions } from './app.js';
 export { createInProcessPredictor } from './in-process-predictor.js';
-export { describeModel } from './predictor.js';
-export type { DigitResult, ModelDescription, PredictOptions, Predictor } from './predictor.js';
-export { HttpError, IMAGE_ERROR_STATUS, toHttpError } from './errors.js';
+export { describeModel, PredictorError } from './predictor.js';
+export type {
+  DigitResult,
+  ModelDescription,
+  PredictOptions,
+  Predictor,
+  PredictorErrorCode,
+  PredictorStats,
+} from './predictor.js';
+export type { AccessLogEntry } from './app.js';
+export { HttpError, IMAGE_ERROR_STATUS, PREDICTOR_ERROR_STATUS, toHttpError } from './errors.js';
 export type { ErrorBody, ErrorCode, ErrorIssue } from './errors.js';
 export {
   DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_MAX_BODY_BYTES_IN_FLIGHT,
   DEFAULT_MAX_FILES,
   DEFAULT_MAX_IMAGE_PIXELS,
+  DEFAULT_MAX_JSON_BYTES,
+  DEFAULT_MODEL_WAIT_MS,
   LIMIT_ENV_VARS,
   LimitConfigError,
   resolveLimits,

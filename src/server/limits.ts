@@ -1,34 +1,59 @@
-/** Bounds on untrusted request input. Every value is a hard ceiling: going over it is a 413, never a crash. */
+import { DEFAULT_MAX_IMAGE_PIXELS } from '../image/limits.js';
+
+/** Bounds on untrusted request input. Every value is a hard ceiling: going over it is a 4xx or a 503, never a crash. */
 export interface ServerLimits {
   /** Largest request body in bytes, checked by hono's bodyLimit before any parsing. */
   readonly maxBodyBytes: number;
+  /** Largest JSON body in bytes: JSON is parsed on the main thread, so it gets a smaller limit of its own. */
+  readonly maxJsonBytes: number;
+  /**
+   * Bytes of request bodies being read at once (each counted at its Content-Length, or at `maxBodyBytes` when
+   * it has none). A request that would go over waits for nothing: it is answered 503 BUSY at once.
+   */
+  readonly maxBodyBytesInFlight: number;
   /** Most image files (multipart `file` fields or JSON `images` entries) in one request. */
   readonly maxFiles: number;
   /** Most pixels (width * height, read from the image header) an upload may declare before it is decoded. */
   readonly maxImagePixels: number;
+  /** How long a prediction request that arrives while the model is loading waits for it before a 503. */
+  readonly modelWaitMs: number;
 }
 
 /** 10 MiB: a phone photo is 2-6 MB as JPEG; more than that in one request is not a digit upload. */
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
+/**
+ * 4 MiB: room for a 3 MB photo in base64. A JSON body costs the main thread ~2x its size to parse, and it is
+ * also checked for structure (few tokens) before parsing; bigger files go as multipart or a raw image body.
+ */
+export const DEFAULT_MAX_JSON_BYTES = 4 * 1024 * 1024;
+/**
+ * 64 MiB: six full-size uploads read at once, while small ones (a 28x28 PNG is ~1 KB) practically never meet
+ * it. Reading and parsing a body costs ~3x its size (socket buffers, form parts, the bytes handed to a worker).
+ */
+export const DEFAULT_MAX_BODY_BYTES_IN_FLIGHT = 64 * 1024 * 1024;
 /** 16 files: enough for a batch from a script, small enough that one request cannot hog the worker pool. */
 export const DEFAULT_MAX_FILES = 16;
-/**
- * 40 megapixels: above any phone camera, and the decoded RGBA buffer (160 MB) still fits in a worker's heap.
- * A tiny compressed file can declare a huge size (a "decompression bomb"), which this stops before decoding.
- */
-export const DEFAULT_MAX_IMAGE_PIXELS = 40_000_000;
+export { DEFAULT_MAX_IMAGE_PIXELS };
+/** 5 s: the model loads in about one second after start; a request that arrives then waits instead of failing. */
+export const DEFAULT_MODEL_WAIT_MS = 5_000;
 
 /** The environment variable read for each limit. */
 export const LIMIT_ENV_VARS = {
   maxBodyBytes: 'MAX_BODY_BYTES',
+  maxJsonBytes: 'MAX_JSON_BYTES',
+  maxBodyBytesInFlight: 'MAX_BODY_BYTES_IN_FLIGHT',
   maxFiles: 'MAX_FILES',
   maxImagePixels: 'MAX_IMAGE_PIXELS',
+  modelWaitMs: 'MODEL_WAIT_MS',
 } as const satisfies Record<keyof ServerLimits, string>;
 
 const DEFAULTS: ServerLimits = {
   maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
+  maxJsonBytes: DEFAULT_MAX_JSON_BYTES,
+  maxBodyBytesInFlight: DEFAULT_MAX_BODY_BYTES_IN_FLIGHT,
   maxFiles: DEFAULT_MAX_FILES,
   maxImagePixels: DEFAULT_MAX_IMAGE_PIXELS,
+  modelWaitMs: DEFAULT_MODEL_WAIT_MS,
 };
 
 /** A limit that is not a positive integer: thrown at startup so a typo in the environment fails loudly. */
@@ -58,7 +83,15 @@ export function resolveLimits(
     if (raw !== undefined && raw.trim() !== '') return checkPositiveInteger(Number(raw), LIMIT_ENV_VARS[key], raw);
     return DEFAULTS[key];
   };
-  return { maxBodyBytes: pick('maxBodyBytes'), maxFiles: pick('maxFiles'), maxImagePixels: pick('maxImagePixels') };
+  const keys = Object.keys(DEFAULTS) as (keyof ServerLimits)[];
+  const limits = Object.fromEntries(keys.map((key) => [key, pick(key)])) as unknown as ServerLimits;
+  if (limits.maxBodyBytesInFlight < limits.maxBodyBytes) {
+    throw new LimitConfigError(
+      `MAX_BODY_BYTES_IN_FLIGHT (${limits.maxBodyBytesInFlight}) must be at least MAX_BODY_BYTES (${limits.maxBodyBytes}), ` +
+        'or no full-size upload could ever be read',
+    );
+  }
+  return limits;
 }
 
 function checkPositiveInteger(value: number, name: string, raw: string = String(value)): number {

@@ -1,4 +1,4 @@
-import type { ModelDescription } from './predictor.js';
+import type { ModelDescription, PredictorStats } from './predictor.js';
 
 /**
  * Upper bounds (seconds) of the latency histogram: from the sub-millisecond /healthz up to a slow batch of
@@ -20,6 +20,16 @@ export class Metrics {
   private readonly requests = new Map<string, number>();
   private readonly latency = new Map<string, Histogram>();
   private readonly predictions: number[] = new Array<number>(10).fill(0);
+  private readonly rejections = new Map<string, number>();
+
+  /**
+   * Records one error answer (4xx or 5xx) by its code: BUSY, PAYLOAD_TOO_LARGE, DEADLINE_EXCEEDED, ...
+   * Codes are a fixed set, so the label cannot grow without bound.
+   * @param code - The answer's error code.
+   */
+  observeRejection(code: string): void {
+    this.rejections.set(code, (this.rejections.get(code) ?? 0) + 1);
+  }
 
   /**
    * Records one finished request.
@@ -53,9 +63,10 @@ export class Metrics {
   /**
    * Renders every metric in the Prometheus text format.
    * @param model - The loaded model, or undefined while loading.
+   * @param pool - The predictor's queue and worker figures, when it has any.
    * @returns The exposition text (serve as `text/plain; version=0.0.4`).
    */
-  render(model: ModelDescription | undefined): string {
+  render(model: ModelDescription | undefined, pool?: PredictorStats): string {
     const lines: string[] = [];
     lines.push('# HELP http_requests_total HTTP requests answered, by method, route pattern and status.');
     lines.push('# TYPE http_requests_total counter');
@@ -80,6 +91,21 @@ export class Metrics {
     this.predictions.forEach((value, digit) => {
       lines.push(`digit_predictions_total${labels({ digit: String(digit) })} ${value}`);
     });
+    lines.push('# HELP http_rejected_total Requests answered with an error, by error code.');
+    lines.push('# TYPE http_rejected_total counter');
+    for (const [reason, value] of this.rejections) lines.push(`http_rejected_total${labels({ reason })} ${value}`);
+    if (pool) {
+      const gauges: [string, string, string, number][] = [
+        ['predict_queue_depth', 'gauge', 'Images waiting for a prediction thread.', pool.queued],
+        ['predict_tasks_running', 'gauge', 'Images being decoded and classified now.', pool.running],
+        ['predict_workers_ready', 'gauge', 'Prediction threads up (the rest are starting or being replaced).', pool.workersReady],
+        ['predict_tasks_over_deadline_total', 'counter', 'Images stopped at the per-task deadline.', pool.deadlineExceeded],
+        ['predict_worker_restarts_total', 'counter', 'Prediction threads replaced (deadline or crash).', pool.restarts],
+      ];
+      for (const [name, type, help, value] of gauges) {
+        lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, `${name} ${value}`);
+      }
+    }
     lines.push('# HELP model_ready 1 once the model is loaded and predictions can be served.');
     lines.push('# TYPE model_ready gauge');
     lines.push(`model_ready ${model ? 1 : 0}`);

@@ -33,6 +33,49 @@ export interface DigitResult {
   readonly normalized?: Uint8Array;
 }
 
+/** Why a predictor could not run a prediction (the image itself was not at fault, except DEADLINE_EXCEEDED). */
+export type PredictorErrorCode =
+  /** The queue is full: retry after a moment (answered 503 with Retry-After). */
+  | 'BUSY'
+  /** The image took longer than the per-task deadline; its worker was replaced. */
+  | 'DEADLINE_EXCEEDED'
+  /** The worker running the task died (e.g. out of memory); the pool replaced it. */
+  | 'WORKER_LOST'
+  /** The model is not loaded (yet, or it failed to load). */
+  | 'MODEL_NOT_READY'
+  /** The caller aborted (its client hung up) before the task started. */
+  | 'CANCELLED'
+  /** The predictor is shutting down. */
+  | 'CLOSED';
+
+/** A typed predictor failure; the HTTP layer maps `code` to a status (see PREDICTOR_ERROR_STATUS). */
+export class PredictorError extends Error {
+  readonly code: PredictorErrorCode;
+  constructor(code: PredictorErrorCode, message: string) {
+    super(message);
+    this.name = 'PredictorError';
+    this.code = code;
+  }
+}
+
+/** A predictor's load, for /metrics and /readyz. */
+export interface PredictorStats {
+  /** Threads configured. */
+  readonly threads: number;
+  /** Threads with a loaded model, idle or busy (the rest are starting or being replaced). */
+  readonly workersReady: number;
+  /** Tasks waiting for a thread. */
+  readonly queued: number;
+  /** Tasks running. */
+  readonly running: number;
+  /** The queue is at its bound: new tasks are refused with BUSY. */
+  readonly saturated: boolean;
+  /** Workers replaced since start (deadline or crash). */
+  readonly restarts: number;
+  /** Tasks stopped at the deadline since start. */
+  readonly deadlineExceeded: number;
+}
+
 /**
  * Runs image-to-digit prediction. The app depends only on this interface: an in-process implementation serves
  * tests and edge runtimes, a worker_threads pool serves Node so the event loop stays free.
@@ -43,7 +86,13 @@ export interface Predictor {
   describe(): ModelDescription | undefined;
   /** Resolves once the model is loaded; rejects if it cannot be. */
   whenReady(): Promise<ModelDescription>;
-  predict(bytes: Uint8Array, options: PredictOptions): Promise<DigitResult>;
+  /**
+   * Classifies one image. `signal` aborts the task while it is still queued (its client hung up); a task
+   * already running finishes or meets its deadline.
+   */
+  predict(bytes: Uint8Array, options: PredictOptions, signal?: AbortSignal): Promise<DigitResult>;
+  /** Queue and worker figures, when the predictor has any (the in-process one has none). */
+  stats?(): PredictorStats;
   /** Releases threads or other resources; pending predictions settle first. */
   close(): Promise<void>;
 }

@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { decodeBase64 } from './base64.js';
 import { HttpError, type ErrorIssue } from './errors.js';
+import { countJsonStructure, maxJsonStructure } from './json-budget.js';
 import type { ServerLimits } from './limits.js';
 import { PredictJsonRequestSchema } from './schemas.js';
 
@@ -59,11 +60,24 @@ export async function readMultipart(c: Context, limits: ServerLimits): Promise<U
 }
 
 async function readJson(c: Context, limits: ServerLimits): Promise<Upload[]> {
-  let body: unknown;
+  const declared = Number(c.req.header('content-length'));
+  if (Number.isFinite(declared) && declared > limits.maxJsonBytes) throw jsonTooLarge(declared, limits);
+  let text: Uint8Array;
   try {
-    body = await c.req.raw.json();
+    text = new Uint8Array(await c.req.raw.arrayBuffer());
   } catch (err) {
     if (err instanceof HttpError) throw err;
+    throw new HttpError(400, 'BAD_REQUEST', 'the request body could not be read', { cause: err });
+  }
+  if (text.length > limits.maxJsonBytes) throw jsonTooLarge(text.length, limits);
+  const maxTokens = maxJsonStructure(limits.maxFiles);
+  if (countJsonStructure(text, maxTokens) > maxTokens) {
+    throw new HttpError(400, 'BAD_REQUEST', `request JSON has more structure than { images: [{ filename?, data }] } with at most ${limits.maxFiles} images`);
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(new TextDecoder().decode(text));
+  } catch (err) {
     throw new HttpError(400, 'BAD_REQUEST', 'request body is not valid JSON', { cause: err });
   }
   // Counted before validation so an oversized batch is a 413 even if some entries are also malformed.
@@ -116,6 +130,14 @@ export async function readUploads(c: Context, limits: ServerLimits): Promise<Upl
     415,
     'UNSUPPORTED_MEDIA_TYPE',
     `unsupported content type '${type || '(none)'}': use multipart/form-data, application/json, image/png or image/jpeg`,
+  );
+}
+
+function jsonTooLarge(bytes: number, limits: ServerLimits): HttpError {
+  return new HttpError(
+    413,
+    'PAYLOAD_TOO_LARGE',
+    `JSON body of ${bytes} bytes; the JSON limit is ${limits.maxJsonBytes} bytes (send larger files as multipart/form-data or a raw image body)`,
   );
 }
 

@@ -141,10 +141,14 @@ describe('public exports', () => {
   it('mnist-digits/server', () => {
     expect(listing(exportsOf('server'))).toMatchInlineSnapshot(`
       [
+        "type AccessLogEntry",
         "type AppOptions",
         "DEFAULT_MAX_BODY_BYTES",
+        "DEFAULT_MAX_BODY_BYTES_IN_FLIGHT",
         "DEFAULT_MAX_FILES",
         "DEFAULT_MAX_IMAGE_PIXELS",
+        "DEFAULT_MAX_JSON_BYTES",
+        "DEFAULT_MODEL_WAIT_MS",
         "type DigitResult",
         "type ErrorBody",
         "ErrorBodySchema",
@@ -158,6 +162,7 @@ describe('public exports', () => {
         "type ModelDescription",
         "type ModelResponse",
         "ModelResponseSchema",
+        "PREDICTOR_ERROR_STATUS",
         "type PredictJsonRequest",
         "PredictJsonRequestSchema",
         "type PredictOptions",
@@ -166,6 +171,9 @@ describe('public exports', () => {
         "type PredictionBody",
         "PredictionSchema",
         "type Predictor",
+        "PredictorError",
+        "type PredictorErrorCode",
+        "type PredictorStats",
         "type ServerLimits",
         "buildOpenApiDocument",
         "createApp",

@@ -58,8 +58,8 @@ describe('createApp: health, model, metrics, OpenAPI', () => {
     expect(await ready.json()).toEqual({ status: 'ready' });
   });
 
-  it('is alive but not ready while the model loads, and refuses predictions with 503', async () => {
-    const app = createApp({ predictor: fakePredictor({}, null), ...quiet });
+  it('is alive but not ready while the model loads, and refuses predictions with 503 past the wait bound', async () => {
+    const app = createApp({ predictor: fakePredictor({}, null), limits: { modelWaitMs: 50 }, ...quiet });
     expect((await app.request('/healthz')).status).toBe(200);
     const ready = await app.request('/readyz');
     expect(ready.status).toBe(503);

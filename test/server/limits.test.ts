@@ -1,17 +1,40 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_FILES, DEFAULT_MAX_IMAGE_PIXELS, LimitConfigError, resolveLimits } from '../../src/server/limits.js';
+import { DEFAULT_IMAGE_LIMITS } from '../../src/image/limits.js';
+import {
+  DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_MAX_BODY_BYTES_IN_FLIGHT,
+  DEFAULT_MAX_FILES,
+  DEFAULT_MAX_IMAGE_PIXELS,
+  DEFAULT_MAX_JSON_BYTES,
+  DEFAULT_MODEL_WAIT_MS,
+  LimitConfigError,
+  resolveLimits,
+} from '../../src/server/limits.js';
+
+const DEFAULTS = {
+  maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
+  maxJsonBytes: DEFAULT_MAX_JSON_BYTES,
+  maxBodyBytesInFlight: DEFAULT_MAX_BODY_BYTES_IN_FLIGHT,
+  maxFiles: DEFAULT_MAX_FILES,
+  maxImagePixels: DEFAULT_MAX_IMAGE_PIXELS,
+  modelWaitMs: DEFAULT_MODEL_WAIT_MS,
+};
 
 describe('resolveLimits', () => {
   it('uses the DEFAULT_* constants when nothing is set', () => {
-    expect(resolveLimits()).toEqual({ maxBodyBytes: DEFAULT_MAX_BODY_BYTES, maxFiles: DEFAULT_MAX_FILES, maxImagePixels: DEFAULT_MAX_IMAGE_PIXELS });
+    expect(resolveLimits()).toEqual(DEFAULTS);
     expect(DEFAULT_MAX_BODY_BYTES).toBe(10 * 1024 * 1024);
+    expect(DEFAULT_MAX_JSON_BYTES).toBe(4 * 1024 * 1024);
+    expect(DEFAULT_MAX_BODY_BYTES_IN_FLIGHT).toBe(64 * 1024 * 1024);
     expect(DEFAULT_MAX_FILES).toBe(16);
-    expect(DEFAULT_MAX_IMAGE_PIXELS).toBe(40_000_000);
+    // One value for the server and the image decoder, so the two cannot drift apart.
+    expect(DEFAULT_MAX_IMAGE_PIXELS).toBe(12_000_000);
+    expect(DEFAULT_IMAGE_LIMITS.maxPixels).toBe(DEFAULT_MAX_IMAGE_PIXELS);
   });
 
   it('prefers an explicit option over the environment over the default', () => {
     const env = { MAX_BODY_BYTES: '2048', MAX_FILES: '3', MAX_IMAGE_PIXELS: '' };
-    expect(resolveLimits({ maxFiles: 5 }, env)).toEqual({ maxBodyBytes: 2048, maxFiles: 5, maxImagePixels: DEFAULT_MAX_IMAGE_PIXELS });
+    expect(resolveLimits({ maxFiles: 5 }, env)).toEqual({ ...DEFAULTS, maxBodyBytes: 2048, maxFiles: 5 });
   });
 
   it('rejects values that are not positive integers, naming the variable', () => {
@@ -19,5 +42,11 @@ describe('resolveLimits', () => {
     expect(() => resolveLimits({}, { MAX_FILES: 'many' })).toThrow(/MAX_FILES must be a positive integer, got 'many'/);
     expect(() => resolveLimits({}, { MAX_BODY_BYTES: '0' })).toThrow(/MAX_BODY_BYTES/);
     expect(() => resolveLimits({ maxImagePixels: 1.5 })).toThrow(/maxImagePixels/);
+  });
+
+  it('refuses an in-flight body budget smaller than one full-size body', () => {
+    expect(() => resolveLimits({}, { MAX_BODY_BYTES: '1000', MAX_BODY_BYTES_IN_FLIGHT: '999' })).toThrow(
+      /MAX_BODY_BYTES_IN_FLIGHT \(999\) must be at least MAX_BODY_BYTES \(1000\)/,
+    );
   });
 });

@@ -18,7 +18,9 @@ Starts the web app: the upload-and-draw page at /, the old POST /api, POST /v1/p
 Options:
 ${describeFlags(FLAGS)}
 
-Request limits come from MAX_BODY_BYTES, MAX_FILES and MAX_IMAGE_PIXELS; LOG_LEVEL=error hides the info lines.`;
+Request limits come from MAX_BODY_BYTES, MAX_JSON_BYTES, MAX_BODY_BYTES_IN_FLIGHT, MAX_FILES, MAX_IMAGE_PIXELS and
+MODEL_WAIT_MS; the worker pool's from TASK_DEADLINE_MS, MAX_QUEUE and DECODE_MEMORY_MB (docs/SERVER.md).
+LOG_LEVEL: error hides the info lines, silent hides everything, debug adds one JSON access line per request.`;
 
 /** Waits for the first SIGTERM or SIGINT, then stops listening for them. */
 function nextSignal(): Promise<NodeJS.Signals> {
@@ -51,18 +53,16 @@ export const serveCommand: Command = {
       io.stdout(`${HELP}\n`);
       return 0;
     }
-    // LOG_LEVEL=error (or silent) keeps only failures; startup and shutdown lines are info.
-    const level = (process.env['LOG_LEVEL'] ?? 'info').toLowerCase();
-    const info = level === 'error' || level === 'silent' ? () => undefined : (text: string) => io.stderr(text);
     const server = await startServer({
       ...(flags['port'] !== undefined ? { port: flags['port'] as number } : {}),
       ...(flags['host'] !== undefined ? { host: flags['host'] as string } : {}),
       ...(flags['model'] !== undefined ? { modelPath: flags['model'] as string } : {}),
       ...(flags['threads'] !== undefined ? { threads: flags['threads'] as number } : {}),
-      log: (line) => {
-        if (level !== 'silent') io.stderr(`${line}\n`);
-      },
+      log: (line) => io.stderr(`${line}\n`),
     });
+    // Startup and shutdown lines are info: LOG_LEVEL=error or silent hides them.
+    const level = server.config.logLevel;
+    const info = level === 'error' || level === 'silent' ? () => undefined : (text: string) => io.stderr(text);
     info(`listening on ${server.url} (${server.pool.threads} prediction threads); loading the model…\n`);
     const signal = nextSignal().then((name) => ({ kind: 'signal', name }) as const);
     const ready = server.pool.whenReady().then(

@@ -1,5 +1,10 @@
 import { DEFAULT_MODEL_PATH } from '../../node/model-file.js';
-import { DEFAULT_PREDICT_THREADS } from './predict-pool.js';
+import {
+  DEFAULT_DECODE_MEMORY_BYTES,
+  DEFAULT_MAX_QUEUE,
+  DEFAULT_PREDICT_THREADS,
+  DEFAULT_TASK_DEADLINE_MS,
+} from './predict-pool.js';
 
 /** 5000: the old app's port; users' scripts call localhost:5000/api. */
 export const DEFAULT_PORT = 5000;
@@ -12,7 +17,19 @@ export interface ServeConfig {
   readonly host: string;
   readonly modelPath: string;
   readonly threads: number;
+  /** Per-task deadline of the worker pool, ms. */
+  readonly taskDeadlineMs: number;
+  /** Most tasks waiting for a worker before 503 BUSY. */
+  readonly maxQueue: number;
+  /** Decode-memory budget of the tasks running at once, MiB. */
+  readonly decodeMemoryMb: number;
+  /** error: failures only; info: start and stop lines (default); debug: also one JSON access line per request. */
+  readonly logLevel: LogLevel;
 }
+
+/** How much the server says on stderr. */
+export type LogLevel = 'silent' | 'error' | 'info' | 'debug';
+const LOG_LEVELS: readonly LogLevel[] = ['silent', 'error', 'info', 'debug'];
 
 /** A configuration value that cannot be used: the message names the variable or flag. */
 export class ServeConfigError extends Error {
@@ -33,7 +50,7 @@ function integerIn(raw: string, name: string, min: number, max: number): number 
 
 /**
  * Resolves the server's settings in one place: explicit option (CLI flag), then PORT / HOST / MODEL_PATH /
- * PREDICT_THREADS, then the DEFAULT_* constants. Request limits are resolved separately by `resolveLimits`.
+ * PREDICT_THREADS / TASK_DEADLINE_MS / MAX_QUEUE / DECODE_MEMORY_MB / LOG_LEVEL, then the DEFAULT_* constants. Request limits are resolved separately by `resolveLimits`.
  * @param options - Values given explicitly.
  * @param env - The environment (process.env).
  * @returns The settings.
@@ -48,11 +65,22 @@ export function resolveServeConfig(
   };
   const portRaw = fromEnv('PORT');
   const threadsRaw = fromEnv('PREDICT_THREADS');
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = fromEnv(name);
+    return raw === undefined ? fallback : integerIn(raw, name, min, max);
+  };
+  const level = (options.logLevel ?? fromEnv('LOG_LEVEL') ?? 'info').toLowerCase() as LogLevel;
+  if (!LOG_LEVELS.includes(level)) throw new ServeConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got '${level}'`);
   return {
     port: options.port ?? (portRaw === undefined ? DEFAULT_PORT : integerIn(portRaw, 'PORT', 0, 65535)),
     host: options.host ?? fromEnv('HOST') ?? DEFAULT_HOST,
     modelPath: options.modelPath ?? fromEnv('MODEL_PATH') ?? DEFAULT_MODEL_PATH,
     threads:
       options.threads ?? (threadsRaw === undefined ? DEFAULT_PREDICT_THREADS : integerIn(threadsRaw, 'PREDICT_THREADS', 1, 256)),
+    taskDeadlineMs: options.taskDeadlineMs ?? integer('TASK_DEADLINE_MS', DEFAULT_TASK_DEADLINE_MS, 1, 600_000),
+    maxQueue: options.maxQueue ?? integer('MAX_QUEUE', DEFAULT_MAX_QUEUE, 1, 100_000),
+    decodeMemoryMb:
+      options.decodeMemoryMb ?? integer('DECODE_MEMORY_MB', DEFAULT_DECODE_MEMORY_BYTES / (1024 * 1024), 1, 1_048_576),
+    logLevel: level,
   };
 }

@@ -14,7 +14,7 @@ export interface StartOptions extends Partial<ServeConfig> {
   readonly limits?: Partial<ServerLimits>;
   /** Environment for configuration. Default: process.env. */
   readonly env?: Readonly<Record<string, string | undefined>>;
-  /** Where log lines go. Default: stderr. */
+  /** Where log lines go (unexpected errors, and access lines with LOG_LEVEL=debug). Default: stderr. */
   readonly log?: (line: string) => void;
 }
 
@@ -24,6 +24,8 @@ export interface RunningServer {
   readonly url: string;
   readonly port: number;
   readonly pool: PredictPool;
+  /** The resolved settings (threads, deadline, log level, ...). */
+  readonly config: ServeConfig;
   /** Stops accepting, lets in-flight requests finish (at most `graceMs`), then stops the worker threads. */
   close(graceMs?: number): Promise<void>;
 }
@@ -45,12 +47,19 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const pool = createPredictPool({
     source: options.modelSource ?? { kind: 'file', path: config.modelPath },
     threads: config.threads,
+    taskDeadlineMs: config.taskDeadlineMs,
+    maxQueue: config.maxQueue,
+    decodeMemoryBytes: config.decodeMemoryMb * 1024 * 1024,
   });
   const app = createApp({
     predictor: pool,
     env,
     ...(options.limits ? { limits: options.limits } : {}),
-    logError: (err) => log(`error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
+    // Only unexpected failures reach here (documented 4xx/503 answers are not errors of ours).
+    logError: (err) => {
+      if (config.logLevel !== 'silent') log(`error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    },
+    ...(config.logLevel === 'debug' ? { logAccess: (entry) => log(JSON.stringify({ time: new Date().toISOString(), ...entry })) } : {}),
   });
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
   // Slow clients must not hold sockets forever (slowloris); the longest legitimate upload fits well within.
@@ -90,5 +99,5 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     })();
     return closing;
   };
-  return { url, port, pool, close };
+  return { url, port, pool, config, close };
 }

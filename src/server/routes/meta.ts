@@ -1,5 +1,5 @@
 import type { Hono } from 'hono';
-import { HttpError } from '../errors.js';
+import { codedHttpError } from '../errors.js';
 import type { Metrics } from '../metrics.js';
 import { buildOpenApiDocument } from '../openapi.js';
 import { renderDocsPage } from '../page/docs.js';
@@ -29,7 +29,7 @@ export function registerMetaRoutes(app: Hono, deps: MetaDeps): void {
 
   app.get('/v1/model', (c) => {
     const model = deps.predictor.describe();
-    if (model === undefined) throw new HttpError(503, 'MODEL_NOT_READY', 'the model is still loading; retry shortly');
+    if (model === undefined) throw codedHttpError(503, 'MODEL_NOT_READY', 'the model is still loading; retry shortly');
     const body: ModelResponse = {
       format: model.format,
       sha256: model.sha256,
@@ -46,14 +46,18 @@ export function registerMetaRoutes(app: Hono, deps: MetaDeps): void {
   // Liveness: answers as long as the event loop does, whatever the model's state.
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
 
-  // Readiness: only once the model is loaded, so a load balancer does not send traffic to a warming instance.
+  // Readiness: only once the model is loaded, and not while the queue is full or no worker is up (all being
+  // replaced), so a load balancer sends traffic elsewhere until this instance can take it again.
   app.get('/readyz', (c) => {
-    if (deps.predictor.describe() !== undefined) return c.json({ status: 'ready' });
-    return c.json({ status: loadFailed ? 'failed' : 'loading' }, 503);
+    if (deps.predictor.describe() === undefined) return c.json({ status: loadFailed ? 'failed' : 'loading' }, 503);
+    const stats = deps.predictor.stats?.();
+    if (stats?.saturated) return c.json({ status: 'saturated', queued: stats.queued }, 503, { 'retry-after': '1' });
+    if (stats !== undefined && stats.workersReady === 0) return c.json({ status: 'restarting' }, 503, { 'retry-after': '1' });
+    return c.json({ status: 'ready' });
   });
 
   app.get('/metrics', (c) =>
-    c.body(deps.metrics.render(deps.predictor.describe()), 200, {
+    c.body(deps.metrics.render(deps.predictor.describe(), deps.predictor.stats?.()), 200, {
       'content-type': 'text/plain; version=0.0.4; charset=utf-8',
     }),
   );

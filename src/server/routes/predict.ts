@@ -2,7 +2,8 @@ import type { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { encodeGrayPng } from '../../image/index.js';
 import { encodeBase64 } from '../base64.js';
-import { HttpError, toHttpError } from '../errors.js';
+import { bodyAdmission } from '../admission.js';
+import { codedHttpError, HttpError, toHttpError } from '../errors.js';
 import type { ServerLimits } from '../limits.js';
 import type { Metrics } from '../metrics.js';
 import type { DigitResult, ModelDescription, Predictor } from '../predictor.js';
@@ -16,18 +17,33 @@ export interface PredictDeps {
   readonly metrics: Metrics;
 }
 
-function readyModel(predictor: Predictor): ModelDescription {
-  const model = predictor.describe();
-  if (model === undefined) throw new HttpError(503, 'MODEL_NOT_READY', 'the model is still loading; retry shortly');
+/**
+ * The loaded model; a request that arrives while it is loading (the first second after start) waits for it, at
+ * most `modelWaitMs`, instead of failing.
+ */
+async function readyModel(deps: PredictDeps): Promise<ModelDescription> {
+  const loaded = deps.predictor.describe();
+  if (loaded !== undefined) return loaded;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), deps.limits.modelWaitMs);
+  });
+  const model = await Promise.race([deps.predictor.whenReady().catch(() => undefined), timeout]);
+  clearTimeout(timer);
+  if (model === undefined) throw codedHttpError(503, 'MODEL_NOT_READY', 'the model is not loaded yet; retry shortly');
   return model;
 }
 
 /** Classifies every upload in parallel (the pool spreads them over threads); the first bad file fails the request. */
-async function classify(deps: PredictDeps, uploads: readonly Upload[], includeNormalized: boolean) {
+async function classify(deps: PredictDeps, uploads: readonly Upload[], includeNormalized: boolean, signal: AbortSignal) {
   const options = { maxBytes: deps.limits.maxBodyBytes, maxPixels: deps.limits.maxImagePixels, includeNormalized };
+  // One file's failure aborts the request's other queued files: their answer would be thrown away.
+  const failed = new AbortController();
+  const either = AbortSignal.any([signal, failed.signal]);
   const results = await Promise.all(
     uploads.map((upload) =>
-      deps.predictor.predict(upload.bytes, options).catch((err: unknown) => {
+      deps.predictor.predict(upload.bytes, options, either).catch((err: unknown) => {
+        failed.abort();
         throw toHttpError(err, upload.filename);
       }),
     ),
@@ -53,6 +69,7 @@ function toBody(filename: string, result: DigitResult): PredictionBody {
  * @param deps - Predictor, limits and metrics.
  */
 export function registerPredictRoutes(app: Hono, deps: PredictDeps): void {
+  const admit = bodyAdmission(deps.limits);
   const limitBody = bodyLimit({
     maxSize: deps.limits.maxBodyBytes,
     onError: () => {
@@ -60,16 +77,16 @@ export function registerPredictRoutes(app: Hono, deps: PredictDeps): void {
     },
   });
 
-  app.post('/v1/predict', limitBody, async (c) => {
+  app.post('/v1/predict', admit, limitBody, async (c) => {
     const include = c.req.query('include');
     if (include !== undefined && include !== 'normalized') {
       throw new HttpError(400, 'BAD_REQUEST', `unknown include '${include}'; accepted: normalized`, {
         issues: [{ path: 'include', message: "expected 'normalized'" }],
       });
     }
-    const model = readyModel(deps.predictor);
+    const model = await readyModel(deps);
     const uploads = await readUploads(c, deps.limits);
-    const results = await classify(deps, uploads, include === 'normalized');
+    const results = await classify(deps, uploads, include === 'normalized', c.req.raw.signal);
     const body: PredictResponse = {
       model: { format: model.format, sha256: model.sha256, trainedAt: model.info.trainedAt },
       predictions: results.map((result, i) => toBody(uploads[i]!.filename, result)),
@@ -78,15 +95,14 @@ export function registerPredictRoutes(app: Hono, deps: PredictDeps): void {
   });
 
   // The old contract: multipart `file` fields in, { "<file name>": "<digit>" } out. Kept byte-for-byte.
-  app.post('/api', limitBody, async (c) => {
-    readyModel(deps.predictor);
+  app.post('/api', admit, limitBody, async (c) => {
+    await readyModel(deps);
     const uploads = await readMultipart(c, deps.limits);
-    const results = await classify(deps, uploads, false);
+    const results = await classify(deps, uploads, false, c.req.raw.signal);
     const keys = uniqueKeys(uploads.map((u) => u.filename));
-    const body: Record<string, string> = {};
-    keys.forEach((key, i) => {
-      body[key] = String(results[i]!.digit);
-    });
+    // fromEntries defines own properties, so a file named "__proto__" is a key like any other (an assignment
+    // would set the object's prototype and drop the file from the answer).
+    const body: Record<string, string> = Object.fromEntries(keys.map((key, i) => [key, String(results[i]!.digit)]));
     return c.json(body);
   });
 }

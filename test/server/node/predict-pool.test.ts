@@ -76,7 +76,7 @@ describe('createPredictPool', () => {
     const closed = closing.close();
     await expect(inFlight).resolves.toMatchObject({ digit: expect.any(Number) });
     await closed;
-    await expect(closing.predict(mnistPng(3).png, OPTIONS)).rejects.toThrow(/closed/);
+    await expect(closing.predict(mnistPng(3).png, OPTIONS)).rejects.toMatchObject({ code: 'CLOSED', message: /shutting down/ });
   });
 
   it('rejects a thread count that is not a positive integer', () => {

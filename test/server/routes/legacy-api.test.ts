@@ -61,3 +61,14 @@ describe('POST /api (the old contract)', () => {
     await expectError(await app({ maxBodyBytes: 64 }).request('/api', { method: 'POST', body: two }), 413, 'PAYLOAD_TOO_LARGE');
   });
 });
+
+describe('POST /api keys', () => {
+  it('keeps a file named like an Object.prototype key ("__proto__", "constructor") in the answer', async () => {
+    const form = formWith([
+      { name: '__proto__', bytes: fakeImage(4) },
+      { name: 'constructor', bytes: fakeImage(5) },
+    ]);
+    const res = await app().request('/api', { method: 'POST', body: form });
+    expect(await res.text()).toBe('{"__proto__":"4","constructor":"5"}');
+  });
+});

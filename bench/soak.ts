@@ -1,0 +1,202 @@
+/**
+ * Soak test under hostile load: the real server (built CLI, its own process, so its memory is measured alone) on a
+ * random loopback port, 32 connections for 60 s. Most connections send ordinary uploads; the others send the
+ * hostile inputs the service must shrug off, each on its own connections so the mix is fixed:
+ *
+ *   normal     22 connections: /api with a 28x28 PNG (9 in 10) or a 600x400 photo JPEG (1 in 10)
+ *   many-scan   2: a 45 KB progressive JPEG with 2,000 scans of a 4000x3000 frame   (expected 422)
+ *   multiframe  1: a JPEG with 10 frame headers of 4000x3000                         (expected 400)
+ *   flat-json   1: /v1/predict with a 3 MB JSON array of 1.5 M numbers              (expected 400)
+ *   slow        2: a 12 MP progressive JPEG within every structural bound: ~2 s of decoding each
+ *   hang-up     2: the slow JPEG again, from clients that hang up after 3 s          (the issue's attack)
+ *   big-body    2: 9 MB multipart bodies of random bytes                              (expected 415 or 503 BUSY)
+ *
+ * Reports each class's answers by status, 5xx other than the documented 503s (with Retry-After), the normal
+ * requests' throughput and p50/p99, and the server's peak RSS (sampled every 100 ms from /proc).
+ *
+ *   npm run bench:soak                      (60 s, 32 connections)
+ *   npx tsx bench/soak.ts --seconds 10      (a shorter run)
+ *   options: --seconds <n>, --model <path> (default: the shipped model), --threads <n>
+ *
+ * Traffic goes only to 127.0.0.1, and every loop stops when the time is up.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { availableParallelism, cpus } from 'node:os';
+import { parseArgs } from 'node:util';
+import { manyScanJpeg, multiFrameJpeg } from '../test/helpers/hostile-images.js';
+import { mulberry32 } from '../src/ml/rng.js';
+import { multipartBody, photoDigitJpeg, smallDigitPng } from './server-images.js';
+
+const { values: flags } = parseArgs({
+  options: { seconds: { type: 'string', default: '60' }, model: { type: 'string' }, threads: { type: 'string' } },
+});
+const seconds = Number(flags.seconds);
+if (!Number.isFinite(seconds) || seconds <= 0) {
+  process.stderr.write(`--seconds must be a positive number, got '${flags.seconds}'\n`);
+  process.exit(1);
+}
+
+interface Request {
+  readonly path: string;
+  readonly body: Uint8Array;
+  readonly contentType: string;
+  /** Client hangs up after this many ms. */
+  readonly hangUpMs?: number;
+}
+
+interface Role {
+  readonly name: string;
+  readonly connections: number;
+  readonly next: (random: () => number) => Request;
+}
+
+const api = (filename: string, type: string, bytes: Uint8Array): Request => {
+  const { body, contentType } = multipartBody(filename, type, bytes);
+  return { path: '/api', body: new Uint8Array(body), contentType };
+};
+const png = api('digit.png', 'image/png', smallDigitPng());
+const photo = api('photo.jpg', 'image/jpeg', photoDigitJpeg());
+const manyScan = api('scans.jpg', 'image/jpeg', manyScanJpeg({ width: 4000, height: 3000, scans: 2000 }));
+const multiFrame = api('frames.jpg', 'image/jpeg', multiFrameJpeg({ width: 4000, height: 3000, frames: 10 }));
+const slow = api('slow.jpg', 'image/jpeg', manyScanJpeg({ width: 4000, height: 3000, scans: 16 }));
+const flatJson: Request = {
+  path: '/v1/predict',
+  body: new TextEncoder().encode(`[${'1,'.repeat(1_500_000)}1]`),
+  contentType: 'application/json',
+};
+const noise = new Uint8Array(9 * 1024 * 1024);
+for (let i = 0, random = mulberry32(7); i < noise.length; i++) noise[i] = Math.floor(random() * 256);
+const bigBody = api('noise.bin', 'application/octet-stream', noise);
+
+const ROLES: readonly Role[] = [
+  { name: 'normal', connections: 22, next: (random) => (random() < 0.9 ? png : photo) },
+  { name: 'many-scan', connections: 2, next: () => manyScan },
+  { name: 'multiframe', connections: 1, next: () => multiFrame },
+  { name: 'flat-json', connections: 1, next: () => flatJson },
+  { name: 'slow', connections: 2, next: () => slow },
+  { name: 'hang-up', connections: 2, next: () => ({ ...slow, hangUpMs: 3_000 }) },
+  { name: 'big-body', connections: 2, next: () => bigBody },
+];
+
+interface Tally {
+  statuses: Map<string, number>;
+  latencies: number[];
+  undocumented5xx: number;
+}
+
+async function startServerProcess(): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
+  const args = ['dist/cli/main.js', 'serve', '--port', '0', '--host', '127.0.0.1'];
+  if (flags.model) args.push('--model', flags.model);
+  if (flags.threads) args.push('--threads', flags.threads);
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LOG_LEVEL: 'info' } });
+  let log = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => {
+      log += chunk;
+      process.stderr.write(`[server] ${chunk}`);
+      const listening = /listening on (\S+)/.exec(log);
+      if (listening && log.includes('model ready')) resolve(listening[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`server exited with code ${code} before it was ready:\n${log}`)));
+  });
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
+  return { url, pid: child.pid!, stop };
+}
+
+function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0);
+  return kb / 1024;
+}
+
+async function connection(url: string, role: Role, seed: number, until: number, tally: Tally): Promise<void> {
+  const random = mulberry32(seed);
+  while (Date.now() < until) {
+    const request = role.next(random);
+    const started = performance.now();
+    const abort = new AbortController();
+    const hangUp = request.hangUpMs === undefined ? undefined : setTimeout(() => abort.abort(), request.hangUpMs);
+    let status: string;
+    try {
+      const res = await fetch(`${url}${request.path}`, {
+        method: 'POST',
+        body: request.body,
+        headers: { 'content-type': request.contentType },
+        signal: abort.signal,
+      });
+      await res.arrayBuffer();
+      status = String(res.status);
+      if (res.status >= 500 && !(res.status === 503 && res.headers.get('retry-after') !== null)) tally.undocumented5xx++;
+      if (role.name === 'normal' && res.status === 200) tally.latencies.push(performance.now() - started);
+    } catch (err) {
+      status = abort.signal.aborted ? 'hung up' : `error: ${err instanceof Error ? err.message : String(err)}`;
+    } finally {
+      clearTimeout(hangUp);
+    }
+    tally.statuses.set(status, (tally.statuses.get(status) ?? 0) + 1);
+  }
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+async function main(): Promise<void> {
+  const server = await startServerProcess();
+  let peakRss = rssMb(server.pid);
+  const idleRss = peakRss;
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, rssMb(server.pid));
+  }, 100);
+  const tallies = new Map<string, Tally>(ROLES.map((r) => [r.name, { statuses: new Map(), latencies: [], undocumented5xx: 0 }]));
+  const until = Date.now() + seconds * 1000;
+  let seed = 1;
+  try {
+    process.stderr.write(`soak: ${ROLES.reduce((n, r) => n + r.connections, 0)} connections for ${seconds} s against ${server.url}\n`);
+    await Promise.all(
+      ROLES.flatMap((role) =>
+        Array.from({ length: role.connections }, () => connection(server.url, role, seed++, until, tallies.get(role.name)!)),
+      ),
+    );
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    const ready = await fetch(`${server.url}/readyz`);
+    const after = await fetch(`${server.url}/api`, { method: 'POST', body: png.body, headers: { 'content-type': png.contentType } });
+    clearInterval(sampler);
+    const normal = tallies.get('normal')!;
+    const sorted = [...normal.latencies].sort((a, b) => a - b);
+    const undocumented = [...tallies.values()].reduce((n, t) => n + t.undocumented5xx, 0);
+    const pick = (name: string) => metrics.split('\n').filter((line) => line.startsWith(name)).join('; ') || `${name} (absent)`;
+    const cpu = cpus()[0]?.model ?? 'unknown CPU';
+    const lines = [
+      `Soak benchmark (${availableParallelism()} cores, ${cpu}; Node ${process.version}; ${seconds} s; npm run bench:soak)`,
+      '',
+      '| connections | role | answers by status |',
+      '| ---: | --- | --- |',
+      ...ROLES.map((role) => {
+        const statuses = [...tallies.get(role.name)!.statuses].sort().map(([s, n]) => `${s}: ${n}`).join(', ');
+        return `| ${role.connections} | ${role.name} | ${statuses} |`;
+      }),
+      '',
+      `5xx other than documented 503s with Retry-After: ${undocumented}`,
+      `normal requests answered 200: ${sorted.length} (${(sorted.length / seconds).toFixed(0)}/s), p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms`,
+      `server RSS: ${idleRss.toFixed(0)} MB when ready, peak ${peakRss.toFixed(0)} MB`,
+      `after the soak: /readyz ${ready.status}, /api ${after.status} ${await after.text()}`,
+      `server metrics: ${pick('predict_worker_restarts_total')}; ${pick('predict_tasks_over_deadline_total')}`,
+      `rejections: ${pick('http_rejected_total{')}`,
+      '',
+    ];
+    process.stdout.write(lines.join('\n'));
+  } finally {
+    clearInterval(sampler);
+    await server.stop();
+  }
+}
+
+await main();

@@ -1,0 +1,185 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { saveModelFile } from '../../../src/node/model-file.js';
+import { startServer, type RunningServer, type StartOptions } from '../../../src/server/node/serve.js';
+import { manyScanJpeg, multiFrameJpeg } from '../../helpers/hostile-images.js';
+import { mnistPng, tinyModel } from '../fixtures.js';
+import { expectError, formWith } from '../helpers.js';
+
+/**
+ * The rules that keep hostile input from holding the service, each checked against a real server on a loopback
+ * port with real worker threads.
+ */
+
+const model = tinyModel();
+let dir: string;
+let modelFile: string;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'hostile-'));
+  modelFile = path.join(dir, 'model.json.gz');
+  await saveModelFile(model, modelFile);
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+const servers: RunningServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.close(0)));
+});
+
+async function serve(options: StartOptions & { lines?: string[] } = {}): Promise<RunningServer> {
+  const lines = options.lines;
+  const server = await startServer({
+    port: 0,
+    host: '127.0.0.1',
+    threads: 1,
+    modelSource: { kind: 'value', model, sha256: null },
+    env: {},
+    log: (line) => lines?.push(line),
+    ...options,
+  });
+  servers.push(server);
+  return server;
+}
+
+const upload = (server: RunningServer, name: string, bytes: Uint8Array, init: RequestInit = {}) =>
+  fetch(`${server.url}/api`, { method: 'POST', body: formWith([{ name, bytes, type: 'image/jpeg' }]), ...init });
+
+async function until(condition: () => boolean, what: string): Promise<void> {
+  for (let waited = 0; !condition(); waited += 10) {
+    if (waited > 5_000) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** ~2 s of jpeg-js work that passes the structural checks: a stand-in for a slow legitimate photo. */
+const slowJpeg = () => manyScanJpeg({ width: 4000, height: 3000, scans: 16 });
+
+describe('the server under hostile input', () => {
+  it('answers two 2,000-scan progressive JPEGs 422 in under a second, and a normal upload beside them normally', async () => {
+    const server = await serve({ threads: 2 });
+    await server.pool.whenReady();
+    const hostile = manyScanJpeg({ width: 4000, height: 3000, scans: 2000 });
+    const started = performance.now();
+    const [a, b, normal] = await Promise.all([
+      upload(server, 'a.jpg', hostile),
+      upload(server, 'b.jpg', hostile),
+      upload(server, 'images_test_7.png', mnistPng(7).png),
+    ]);
+    const elapsed = performance.now() - started;
+    expect((await expectError(a, 422, 'IMAGE_TOO_COMPLEX')).message).toMatch(/^a\.jpg: .*more than 16 times/);
+    await expectError(b, 422, 'IMAGE_TOO_COMPLEX');
+    expect(normal.status).toBe(200);
+    expect(Object.keys(await normal.json())).toEqual(['images_test_7.png']);
+    // Before the structural check, each of these held a worker for over a minute.
+    expect(elapsed).toBeLessThan(1_000);
+  });
+
+  it('refuses a JPEG with several frame headers (400 CORRUPT_IMAGE)', async () => {
+    const server = await serve();
+    const res = await upload(server, 'frames.jpg', multiFrameJpeg({ width: 4000, height: 3000, frames: 10 }));
+    expect((await expectError(res, 400, 'CORRUPT_IMAGE')).message).toMatch(/more than one frame header/);
+  });
+
+  it('stops a task at the deadline (422), replaces its worker, and answers the requests queued behind it', async () => {
+    const lines: string[] = [];
+    const server = await serve({ taskDeadlineMs: 150, lines });
+    await server.pool.whenReady();
+    const [slow, ...normal] = await Promise.all([
+      upload(server, 'slow.jpg', slowJpeg()),
+      upload(server, 'a.png', mnistPng(1).png),
+      upload(server, 'b.png', mnistPng(2).png),
+    ]);
+    expect((await expectError(slow, 422, 'DEADLINE_EXCEEDED')).message).toMatch(/longer than the 150 ms limit/);
+    expect(normal.map((r) => r.status)).toEqual([200, 200]);
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).toContain('predict_tasks_over_deadline_total 1');
+    expect(metrics).toContain('predict_worker_restarts_total 1');
+    expect(metrics).toContain('http_rejected_total{reason="DEADLINE_EXCEEDED"} 1');
+    expect(lines.filter((line) => line.startsWith('error'))).toEqual([]);
+  });
+
+  it('answers 503 BUSY with Retry-After when the queue is full, turns /readyz 503, and logs no error', async () => {
+    const lines: string[] = [];
+    const server = await serve({ maxQueue: 1, lines });
+    await server.pool.whenReady();
+    const slow = upload(server, 'slow.jpg', slowJpeg());
+    await until(() => server.pool.stats().running === 1, 'the slow task to start');
+    const queued = upload(server, 'queued.png', mnistPng(3).png);
+    await until(() => server.pool.stats().queued === 1, 'the second task to queue');
+    const busy = await upload(server, 'busy.png', mnistPng(4).png);
+    expect(busy.headers.get('retry-after')).toBe('1');
+    await expectError(busy, 503, 'BUSY');
+    const ready = await fetch(`${server.url}/readyz`);
+    expect([ready.status, await ready.json()]).toEqual([503, { status: 'saturated', queued: 1 }]);
+    expect((await queued).status).toBe(200);
+    await (await slow).text();
+    expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
+    expect(await (await fetch(`${server.url}/metrics`)).text()).toContain('http_rejected_total{reason="BUSY"} 1');
+    expect(lines.filter((line) => line.startsWith('error'))).toEqual([]);
+  });
+
+  it('drops the queued work of a request whose client hung up', async () => {
+    const server = await serve();
+    await server.pool.whenReady();
+    const slow = upload(server, 'slow.jpg', slowJpeg());
+    await until(() => server.pool.stats().running === 1, 'the slow task to start');
+    const abort = new AbortController();
+    const gone = upload(server, 'gone.png', mnistPng(5).png, { signal: abort.signal }).catch((err: unknown) => err);
+    await until(() => server.pool.stats().queued === 1, 'the task to queue');
+    abort.abort();
+    await until(() => server.pool.stats().queued === 0, 'the aborted task to leave the queue');
+    // Still the slow one running: the aborted task left the queue without ever reaching a worker.
+    expect(server.pool.stats().running).toBe(1);
+    expect(await gone).toBeInstanceOf(Error);
+    await (await slow).text();
+  });
+
+  it('refuses a large flat JSON array before parsing it, and a JSON body over its own limit', async () => {
+    const server = await serve();
+    const flat = `[${'1,'.repeat(1_500_000)}1]`; // 3 MB, 1.5 M values
+    const post = (body: string) => fetch(`${server.url}/v1/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    expect((await expectError(await post(flat), 400, 'BAD_REQUEST')).message).toMatch(/more structure than/);
+    const huge = JSON.stringify({ images: [{ data: 'A'.repeat(5 * 1024 * 1024) }] });
+    expect((await expectError(await post(huge), 413, 'PAYLOAD_TOO_LARGE')).message).toMatch(/JSON limit is 4194304 bytes/);
+  });
+
+  it('holds a request that arrives while the model loads until it is ready, instead of failing it', async () => {
+    const server = await serve({ modelSource: { kind: 'file', path: modelFile } });
+    expect(server.pool.describe()).toBeUndefined(); // the request below surely arrives during loading
+    const res = await upload(server, 'early.png', mnistPng(6).png);
+    expect(res.status).toBe(200);
+    expect(Object.keys(await res.json())).toEqual(['early.png']);
+  });
+
+  it('answers 503 MODEL_NOT_READY with Retry-After past the wait bound, without logging an error', async () => {
+    const lines: string[] = [];
+    const server = await serve({ modelSource: { kind: 'file', path: modelFile }, limits: { modelWaitMs: 1 }, lines });
+    expect(server.pool.describe()).toBeUndefined();
+    const res = await upload(server, 'early.png', mnistPng(6).png);
+    expect(res.headers.get('retry-after')).toBe('2');
+    await expectError(res, 503, 'MODEL_NOT_READY');
+    expect(lines).toEqual([]);
+  });
+
+  it('writes one JSON access line per request with LOG_LEVEL=debug, and none by default', async () => {
+    const lines: string[] = [];
+    const server = await serve({ logLevel: 'debug', lines });
+    await server.pool.whenReady();
+    const png = mnistPng(8).png;
+    await (await upload(server, 'x.png', png)).text();
+    await (await fetch(`${server.url}/nope`)).text();
+    const entries = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(entries).toHaveLength(2);
+    expect(entries[0]).toMatchObject({ method: 'POST', route: '/api', status: 200, bytesIn: expect.any(Number) });
+    expect(entries[0]!['bytesIn']).toBeGreaterThan(png.length);
+    expect(entries[0]!['ms']).toEqual(expect.any(Number));
+    expect(entries[1]).toMatchObject({ method: 'GET', route: 'unmatched', status: 404 });
+
+    const quiet: string[] = [];
+    const info = await serve({ lines: quiet });
+    await (await fetch(`${info.url}/healthz`)).text();
+    expect(quiet).toEqual([]);
+  });
+});
