@@ -28,10 +28,13 @@ FROM node:${NODE_VERSION}-bookworm-slim AS runtime
 # young generation grows to tens of MB per isolate under load and is not given back. Measured with
 # 1,000 predictions (docs/DEPLOY.md), capping it cut the container's memory from 141 to 113 MiB
 # (one worker) at the same throughput.
+# MAX_IMAGE_PIXELS: the app's default (12 MP, a 4000x3000 photo), written out so every deployment file shows
+# the same value (compose, Kubernetes and ECS set it too; test/deploy checks they agree).
 ENV NODE_ENV=production \
     NODE_OPTIONS=--max-semi-space-size=2 \
     PORT=5000 \
-    HOST=0.0.0.0
+    HOST=0.0.0.0 \
+    MAX_IMAGE_PIXELS=12000000
 WORKDIR /app
 # --ignore-scripts: no install script of a runtime dependency may run at build time; the cache is
 # removed in the same layer so it adds nothing to the image.

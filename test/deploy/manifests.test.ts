@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { createApp } from '../../src/server/app.js';
-import { resolveLimits } from '../../src/server/limits.js';
+import { DEFAULT_MAX_IMAGE_PIXELS, resolveLimits } from '../../src/server/limits.js';
 import type { ModelDescription, Predictor } from '../../src/server/predictor.js';
 import { DEFAULT_PORT, resolveServeConfig } from '../../src/server/node/config.js';
 
@@ -238,5 +238,25 @@ describe('ECS task definition', () => {
   it('runs non-root on a read-only root filesystem', () => {
     expect(container?.readonlyRootFilesystem).toBe(true);
     expect(container?.user).toMatch(/^[1-9]\d*(:\d+)?$/);
+  });
+});
+
+describe('every deployment', () => {
+  it('sets the same pixel limit, the app\'s default (Dockerfile, compose, Kubernetes, ECS)', () => {
+    const dockerfile = /\bMAX_IMAGE_PIXELS=(\d+)/.exec(finalStage('ENV').join(' '))?.[1];
+    const compose = (parse(read('docker-compose.yml')) as { services: { app: { environment: Env } } }).services.app.environment;
+    const kubernetes = parseAllDocuments(read('deploy/kubernetes/deployment.yaml'))
+      .map((doc) => doc.toJS() as { kind: string; spec: { template: { spec: { containers: Container[] } } } })
+      .find((doc) => doc.kind === 'Deployment')
+      ?.spec.template.spec.containers[0]?.env.find((e) => e.name === 'MAX_IMAGE_PIXELS')?.value;
+    const ecs = (JSON.parse(read('deploy/ecs/task-definition.json')) as { containerDefinitions: { environment: { name: string; value: string }[] }[] })
+      .containerDefinitions[0]?.environment.find((e) => e.name === 'MAX_IMAGE_PIXELS')?.value;
+    const expected = String(DEFAULT_MAX_IMAGE_PIXELS);
+    expect({ dockerfile, compose: compose['MAX_IMAGE_PIXELS'], kubernetes, ecs }).toEqual({
+      dockerfile: expected,
+      compose: expected,
+      kubernetes: expected,
+      ecs: expected,
+    });
   });
 });

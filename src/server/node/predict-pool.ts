@@ -39,10 +39,11 @@ export interface PredictPool extends Predictor {
 /** One per CPU the process may use (cgroup quota included): prediction is CPU-bound, more threads only add switching. */
 export const DEFAULT_PREDICT_THREADS = cpusGranted();
 /**
- * 5 s: a 12 MP progressive colour photo, the largest legitimate upload, decodes in about 2.5 s on the slowest
- * machine measured (jpeg-js); hostile files that pass the structural checks are cut off here.
+ * 10 s: a 12 MP photo, the largest upload the default limits allow, took 3.8 s to decode and normalize on a busy
+ * 2-core Intel Xeon (jpeg-js); this leaves room for slower machines. A file that passes the structural checks
+ * but costs more is cut off here, and the decode-memory budget keeps such files to one worker at a time.
  */
-export const DEFAULT_TASK_DEADLINE_MS = 5_000;
+export const DEFAULT_TASK_DEADLINE_MS = 10_000;
 /** 64 tasks: four full 16-file requests, or ~0.2 s of small-image work on two threads, before BUSY. */
 export const DEFAULT_MAX_QUEUE = 64;
 /**

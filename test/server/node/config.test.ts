@@ -25,7 +25,7 @@ describe('resolveServeConfig', () => {
       ...POOL_DEFAULTS,
     });
     expect([DEFAULT_PORT, DEFAULT_HOST]).toEqual([5000, '0.0.0.0']);
-    expect([DEFAULT_TASK_DEADLINE_MS, DEFAULT_MAX_QUEUE, DEFAULT_DECODE_MEMORY_BYTES]).toEqual([5000, 64, 512 * 1024 * 1024]);
+    expect([DEFAULT_TASK_DEADLINE_MS, DEFAULT_MAX_QUEUE, DEFAULT_DECODE_MEMORY_BYTES]).toEqual([10_000, 64, 512 * 1024 * 1024]);
   });
 
   it('prefers explicit options over PORT, HOST, MODEL_PATH, PREDICT_THREADS', () => {
