@@ -1,6 +1,7 @@
 import { MlError } from './errors.js';
 import type { ModelEvaluation, SvmModel } from './model.js';
-import { predict } from './predict.js';
+import type { ModelEngine } from './engine/types.js';
+import { predictBatch } from './predict.js';
 
 /** Accuracy and confusion matrix of `predicted` against `labels` (digits 0..9). */
 export function scorePredictions(predicted: ArrayLike<number>, labels: ArrayLike<number>, dataset: string): ModelEvaluation {
@@ -29,11 +30,18 @@ export function perDigitAccuracy(confusion: readonly (readonly number[])[]): num
 /**
  * Predicts `count` 28x28 images and scores them.
  * @param images count x 784 bytes (raw MNIST form: the model deskews)
+ * @param engine the kernel engine made for `model`; the JavaScript reference when omitted (same answers)
  */
-export function evaluateModel(model: SvmModel, images: Uint8Array, labels: Uint8Array, dataset: string): ModelEvaluation {
+export function evaluateModel(model: SvmModel, images: Uint8Array, labels: Uint8Array, dataset: string, engine?: ModelEngine): ModelEvaluation {
   const count = labels.length;
   const predicted = new Uint8Array(count);
-  for (let k = 0; k < count; k++) predicted[k] = predict(model, images.subarray(k * 784, (k + 1) * 784)).digit;
+  const batch = 64;
+  for (let k = 0; k < count; k += batch) {
+    const chunk = Array.from({ length: Math.min(batch, count - k) }, (_, b) => images.subarray((k + b) * 784, (k + b + 1) * 784));
+    predictBatch(model, chunk, engine).forEach((p, b) => {
+      predicted[k + b] = p.digit;
+    });
+  }
   return scorePredictions(predicted, labels, dataset);
 }
 

@@ -20,8 +20,10 @@ export { deskew, deskewAll } from './deskew.js';
 export { imageMoments } from './moments.js';
 export type { ImageMoments } from './moments.js';
 
-export { computeKernelRow, kernelFromDot, kernelRowScratch, prepareKernelData, scaleGamma } from './kernel.js';
-export type { BufferAllocator, KernelData, KernelRowScratch, PolyKernel } from './kernel.js';
+export { computeKernelRow, createJsKernelRows, kernelDiagonal, kernelFromDot, kernelRowScratch, prepareKernelData, scaleGamma } from './kernel.js';
+export type { BufferAllocator, KernelData, KernelRowEngine, KernelRowScratch, PolyKernel } from './kernel.js';
+export { createWasmKernelRows, placeKernelData } from './engine/wasm-rows.js';
+export type { PlacedKernelData } from './engine/wasm-rows.js';
 export { createJsEngine } from './engine/js-engine.js';
 export { compileKernelModules, createWasmEngine, placeModel, wasmSimdAvailable } from './engine/wasm-engine.js';
 export type { ModelPlacement, PlacedModel, WasmKernelModules } from './engine/wasm-engine.js';

@@ -1,4 +1,4 @@
-import { computeKernelRow, kernelRowScratch, type KernelData, type PolyKernel } from './kernel.js';
+import { createJsKernelRows, type KernelData, type KernelRowEngine, type PolyKernel } from './kernel.js';
 import type { KernelRows } from './smo.js';
 
 /** Counters of a kernel row source, for progress output and tests. */
@@ -15,8 +15,14 @@ export interface CountingKernelRows extends KernelRows {
 /**
  * Kernel rows with a least-recently-used cache of at most `budgetBytes` of float32 rows (never fewer than two rows,
  * the pair one SMO step needs). One cache serves every one-vs-rest problem, since K does not depend on labels.
+ * @param engine computes missing rows; the JavaScript reference when omitted
  */
-export function createKernelRowCache(data: KernelData, kernel: PolyKernel, budgetBytes: number): CountingKernelRows {
+export function createKernelRowCache(
+  data: KernelData,
+  kernel: PolyKernel,
+  budgetBytes: number,
+  engine: KernelRowEngine = createJsKernelRows(data, kernel),
+): CountingKernelRows {
   const n = data.n;
   const capacity = Math.max(2, Math.min(n, Math.floor(budgetBytes / (4 * n))));
   const slotOf = new Int32Array(n).fill(-1);
@@ -27,7 +33,6 @@ export function createKernelRowCache(data: KernelData, kernel: PolyKernel, budge
   const next = new Int32Array(capacity).fill(-1);
   let head = -1;
   let tail = -1;
-  const scratch = kernelRowScratch(data);
   const stats: KernelRowStats = { hits: 0, misses: 0 };
 
   const unlink = (s: number): void => {
@@ -70,7 +75,7 @@ export function createKernelRowCache(data: KernelData, kernel: PolyKernel, budge
         unlink(slot);
         slotOf[ownerOf[slot] as number] = -1;
       }
-      computeKernelRow(data, kernel, i, slots[slot] as Float32Array, scratch);
+      engine.row(i, slots[slot] as Float32Array);
       slotOf[i] = slot;
       ownerOf[slot] = i;
       pushFront(slot);
@@ -80,8 +85,7 @@ export function createKernelRowCache(data: KernelData, kernel: PolyKernel, budge
 }
 
 /** Kernel rows computed afresh on every call: the reference that cached sources must agree with. */
-export function createUncachedKernelRows(data: KernelData, kernel: PolyKernel): CountingKernelRows {
-  const scratch = kernelRowScratch(data);
+export function createUncachedKernelRows(data: KernelData, kernel: PolyKernel, engine: KernelRowEngine = createJsKernelRows(data, kernel)): CountingKernelRows {
   const stats: KernelRowStats = { hits: 0, misses: 0 };
   return {
     n: data.n,
@@ -90,7 +94,7 @@ export function createUncachedKernelRows(data: KernelData, kernel: PolyKernel): 
     row(i: number): Float32Array {
       stats.misses++;
       const out = new Float32Array(data.n);
-      computeKernelRow(data, kernel, i, out, scratch);
+      engine.row(i, out);
       return out;
     },
   };

@@ -2,6 +2,7 @@ import { pairDots } from './engine/js-dots.js';
 import { kernelValues } from './engine/js-sums.js';
 import { activePairsFor, findActivePairsOfVector, pairMatrixBytes, pairMatrixFromRows, type ActivePairs, type PairMatrix } from './engine/pairs.js';
 import { dotScale, integerPower } from './engine/poly.js';
+import type { EngineBackend } from './engine/types.js';
 import { assertNumberIn, MlError } from './errors.js';
 
 export { integerPower } from './engine/poly.js';
@@ -93,9 +94,16 @@ export function prepareKernelData(
     throw new MlError('INVALID_ARGUMENT', `expected ${n} x ${dim} = ${n * dim} bytes of images, got ${images.length}`);
   }
   const pairs = pairMatrixFromRows(images, n, dim, new Uint8Array(alloc(pairMatrixBytes(n, dim))));
-  const diag = new Float64Array(alloc(8 * n));
-  for (let i = 0; i < n; i++) diag[i] = kernelFromDot(dotBytes(images.subarray(i * dim, (i + 1) * dim), images.subarray(i * dim, (i + 1) * dim)), kernel);
-  return { n, dim, pairs, diag };
+  return { n, dim, pairs, diag: kernelDiagonal(images, n, dim, kernel, new Float64Array(alloc(8 * n))) };
+}
+
+/** K(x_i, x_i) of `n` row-major images into `out`. */
+export function kernelDiagonal(images: Uint8Array, n: number, dim: number, kernel: PolyKernel, out: Float64Array): Float64Array {
+  for (let i = 0; i < n; i++) {
+    const x = images.subarray(i * dim, (i + 1) * dim);
+    out[i] = kernelFromDot(dotBytes(x, x), kernel);
+  }
+  return out;
 }
 
 /** Scratch for {@link computeKernelRow}: the dot products of one row and the row image's active pairs. */
@@ -107,6 +115,23 @@ export interface KernelRowScratch {
 /** Scratch sized for `data`. */
 export function kernelRowScratch(data: KernelData): KernelRowScratch {
   return { acc: new Int32Array(data.pairs.padded), act: activePairsFor(data.dim) };
+}
+
+/**
+ * Where training kernel rows come from: the JavaScript reference ({@link createJsKernelRows}) or the WebAssembly
+ * engine (engine/wasm-rows.ts). Rows are bit-identical across backends, so the trained model does not depend on
+ * which one ran.
+ */
+export interface KernelRowEngine {
+  readonly backend: EngineBackend;
+  /** Writes K(x_i, x_j) for every j into `out` (n float32s). */
+  row(i: number, out: Float32Array): void;
+}
+
+/** Kernel rows from the JavaScript reference loop. */
+export function createJsKernelRows(data: KernelData, kernel: PolyKernel): KernelRowEngine {
+  const scratch = kernelRowScratch(data);
+  return { backend: 'js', row: (i, out) => computeKernelRow(data, kernel, i, out, scratch) };
 }
 
 /**

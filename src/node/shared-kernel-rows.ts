@@ -1,4 +1,4 @@
-import { computeKernelRow, kernelRowScratch, type KernelData, type PolyKernel } from '../ml/kernel.js';
+import { createJsKernelRows, type KernelData, type KernelRowEngine, type PolyKernel } from '../ml/kernel.js';
 import { createKernelRowCache, type CountingKernelRows } from '../ml/kernel-cache.js';
 
 /**
@@ -45,17 +45,20 @@ const COMPUTING = 1;
 const READY = 2;
 const LOCAL = 3;
 
-/** One thread's view of the shared cache, as the `KernelRows` the solver reads. */
+/**
+ * One thread's view of the shared cache, as the `KernelRows` the solver reads.
+ * @param engine computes missing rows (this thread's WebAssembly or JavaScript engine)
+ */
 export function sharedKernelRows(
   data: KernelData,
   kernel: PolyKernel,
   cache: SharedRowCache,
   localBudgetBytes: number,
+  engine: KernelRowEngine = createJsKernelRows(data, kernel),
 ): CountingKernelRows {
   const n = data.n;
-  const scratch = kernelRowScratch(data);
   const views: (Float32Array | undefined)[] = [];
-  const local = createKernelRowCache(data, kernel, localBudgetBytes);
+  const local = createKernelRowCache(data, kernel, localBudgetBytes, engine);
   const stats = { hits: 0, misses: 0 };
   const view = (slot: number): Float32Array => {
     let v = views[slot];
@@ -96,7 +99,7 @@ export function sharedKernelRows(
           }
           stats.misses++;
           const v = view(slot);
-          computeKernelRow(data, kernel, i, v, scratch);
+          engine.row(i, v);
           Atomics.store(cache.slotOf, i, slot);
           // The seq-cst store publishes the row written above to any thread that then loads READY.
           Atomics.store(cache.state, i, READY);

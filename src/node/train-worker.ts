@@ -1,5 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import type { KernelData, PolyKernel } from '../ml/kernel.js';
+import { createWasmKernelRows, type PlacedKernelData } from '../ml/engine/wasm-rows.js';
+import { createJsKernelRows, type KernelData, type KernelRowEngine, type PolyKernel } from '../ml/kernel.js';
+import { loadKernelModules } from './kernel-wasm.js';
 import { solveDigit, type ClassSolution } from '../ml/ovr.js';
 import { sharedKernelRows, type SharedRowCache } from './shared-kernel-rows.js';
 
@@ -20,17 +22,24 @@ export interface TrainWorkerData {
 
 export type TrainWorkerMessage =
   | { readonly type: 'progress'; readonly digit: number; readonly iterations: number; readonly activeSize: number; readonly gap: number }
-  | { readonly type: 'done'; readonly solution: ClassSolution; readonly rowsComputed: number };
+  | { readonly type: 'done'; readonly solution: ClassSolution; readonly rowRequests: number; readonly rowsComputed: number };
 
 const input = workerData as TrainWorkerData;
 const port = parentPort;
 if (port === null) throw new Error('train-worker must run as a worker thread');
-const rows = sharedKernelRows(input.data, input.kernel, input.cache, input.localCacheBytes);
+// Data placed in a shared WebAssembly memory (train-threads.ts does that where SIMD runs) gets the WebAssembly
+// engine; rows are bit-identical either way, so the model does not depend on it.
+const engine: KernelRowEngine =
+  (input.data as Partial<PlacedKernelData>).placement === undefined
+    ? createJsKernelRows(input.data, input.kernel)
+    : createWasmKernelRows(input.data, input.kernel, await loadKernelModules());
+const rows = sharedKernelRows(input.data, input.kernel, input.cache, input.localCacheBytes, engine);
 for (;;) {
   const task = Atomics.add(input.taskCounter, 0, 1);
   if (task >= input.digits.length) break;
   const digit = input.digits[task] as number;
   const before = rows.stats.misses;
+  const requestsBefore = rows.stats.hits + rows.stats.misses;
   const solution = solveDigit(rows, input.labels, digit, {
     C: input.C,
     tolerance: input.tolerance,
@@ -38,7 +47,8 @@ for (;;) {
     progressEvery: 2000,
     onProgress: (d, p) => port.postMessage({ type: 'progress', digit: d, ...p } satisfies TrainWorkerMessage),
   });
-  port.postMessage({ type: 'done', solution, rowsComputed: rows.stats.misses - before } satisfies TrainWorkerMessage, [
+  const rowRequests = rows.stats.hits + rows.stats.misses - requestsBefore;
+  port.postMessage({ type: 'done', solution, rowRequests, rowsComputed: rows.stats.misses - before } satisfies TrainWorkerMessage, [
     solution.indices.buffer as ArrayBuffer,
     solution.coefficients.buffer as ArrayBuffer,
   ]);

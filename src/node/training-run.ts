@@ -1,5 +1,7 @@
 import os from 'node:os';
+import type { ModelEngine } from '../ml/engine/types.js';
 import { decisionValues } from '../ml/predict.js';
+import { createModelEngine, type EngineChoice } from './kernel-wasm.js';
 import { fitTemperature } from '../ml/calibration.js';
 import { selectRows, type Dataset } from '../ml/dataset.js';
 import { deskewAll } from '../ml/deskew.js';
@@ -38,6 +40,8 @@ export interface TrainingPlan {
    */
   readonly penVariants?: number;
   readonly search?: SearchPlan;
+  /** Kernel engine for training rows and evaluation: WebAssembly SIMD where it runs (`auto`, the default) or JS. */
+  readonly engine?: EngineChoice;
   readonly command: string;
 }
 
@@ -69,6 +73,9 @@ export interface TrainingReport {
   readonly search: readonly SearchResult[] | null;
   readonly peakRssMB: number;
   readonly cachedRows: number;
+  /** Kernel rows the final fit's solvers asked for, and how many had to be computed (the rest were cache hits). */
+  readonly rowRequests: number;
+  readonly rowsComputed: number;
 }
 
 /** Receives one progress line at a time (the CLI writes them to stderr). */
@@ -95,13 +102,19 @@ async function fitOnce(
   C: number,
   log: Log,
   label: string,
-): Promise<{ model: SvmModel; seconds: number; cachedRows: number }> {
+): Promise<{ model: SvmModel; seconds: number; cachedRows: number; rowRequests: number; rowsComputed: number }> {
   const train = set.data;
   const started = performance.now();
   let lastLine = 0;
   let cachedRows = 0;
+  let rowRequests = 0;
+  let rowsComputed = 0;
   const onEvent = (event: TrainEvent): void => {
     cachedRows = event.cachedRows;
+    if (event.type === 'class-done') {
+      rowRequests += event.rowRequests;
+      rowsComputed += event.rowsComputed;
+    }
     const elapsed = (performance.now() - started) / 1000;
     if (event.type === 'class-done') {
       const s = event.solution;
@@ -126,6 +139,7 @@ async function fitOnce(
     shrinking: plan.shrinking,
     threads: plan.threads,
     cacheBytes: plan.cacheBytes,
+    ...(plan.engine === undefined ? {} : { backend: plan.engine }),
     onEvent,
   });
   const seconds = (performance.now() - started) / 1000;
@@ -155,7 +169,7 @@ async function fitOnce(
       dataChecksums: {},
     },
   });
-  return { model, seconds, cachedRows };
+  return { model, seconds, cachedRows, rowRequests, rowsComputed };
 }
 
 /** Makes the pen variants once, from images some fit will train on (never a validation image). */
@@ -199,9 +213,10 @@ function resolveGamma(spec: GammaSpec, deskewed: Uint8Array): number {
   return spec.kind === 'value' ? spec.value : scaleGamma(deskewed, 784) * spec.multiplier;
 }
 
-function validationScores(model: SvmModel, data: Dataset): number[][] {
+async function validationScores(model: SvmModel, data: Dataset, plan: TrainingPlan): Promise<number[][]> {
+  const engine = await createModelEngine(model, plan.engine);
   const scores: number[][] = [];
-  for (let k = 0; k < data.count; k++) scores.push(decisionValues(model, data.images.subarray(k * 784, (k + 1) * 784)));
+  for (let k = 0; k < data.count; k++) scores.push(decisionValues(model, data.images.subarray(k * 784, (k + 1) * 784), engine));
   return scores;
 }
 
@@ -253,7 +268,7 @@ export async function runTraining(plan: TrainingPlan, log: Log): Promise<Trainin
           const kernel: PolyKernel = { type: 'poly', degree: plan.degree, gamma: base * m, coef0: c0 };
           const label = `search C=${c} gamma=scale*${m} coef0=${c0}`;
           const run = await fitOnce(fit, kernel, plan, c, () => {}, label);
-          const scores = validationScores(run.model, val);
+          const scores = await validationScores(run.model, val, plan);
           const acc = scorePredictions(scores.map(argmax), val.labels, 'validation').accuracy;
           const result: SearchResult = {
             C: c,
@@ -291,7 +306,7 @@ export async function runTraining(plan: TrainingPlan, log: Log): Promise<Trainin
   let model = final.model;
   if (holdOut > 0) {
     const val = selectRows(mnist.train, sortedIndices(order.subarray(0, holdOut)));
-    const scores = validationScores(model, val);
+    const scores = await validationScores(model, val, plan);
     validation = scorePredictions(scores.map(argmax), val.labels, `validation (${val.count} held-out training images)`);
     calibration = { temperature: fitTemperature(scores, val.labels), fittedOn: `validation split of ${val.count} training images` };
     log(`validation accuracy ${(validation.accuracy * 100).toFixed(2)}%`);
@@ -302,7 +317,8 @@ export async function runTraining(plan: TrainingPlan, log: Log): Promise<Trainin
   let evaluation: ModelEvaluation | null = null;
   if (plan.evaluateTest) {
     const t = performance.now();
-    evaluation = evaluateModel(model, mnist.test.images, mnist.test.labels, 'MNIST test set (10,000 images)');
+    const engine: ModelEngine = await createModelEngine(model, plan.engine);
+    evaluation = evaluateModel(model, mnist.test.images, mnist.test.labels, 'MNIST test set (10,000 images)', engine);
     log(`test accuracy ${(evaluation.accuracy * 100).toFixed(2)}% (${((performance.now() - t) / mnist.test.count).toFixed(2)} ms per image)`);
   }
   model = withModelRecords(model, {
@@ -312,7 +328,15 @@ export async function runTraining(plan: TrainingPlan, log: Log): Promise<Trainin
   });
   const training = { ...model.training, dataChecksums: mnist.checksums, peakRssMB: peakRssMB() };
   model = withTraining(model, training);
-  return { model, validation, search: searchResults, peakRssMB: peakRssMB(), cachedRows: final.cachedRows };
+  return {
+    model,
+    validation,
+    search: searchResults,
+    peakRssMB: peakRssMB(),
+    cachedRows: final.cachedRows,
+    rowRequests: final.rowRequests,
+    rowsComputed: final.rowsComputed,
+  };
 }
 
 function withTraining(model: SvmModel, training: SvmModel['training']): SvmModel {

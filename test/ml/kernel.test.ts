@@ -2,6 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { computeKernelRow, dotBytes, kernelFromDot, prepareKernelData, scaleGamma, type PolyKernel } from '../../src/ml/kernel.js';
 import { createKernelRowCache, createUncachedKernelRows } from '../../src/ml/kernel-cache.js';
+import { compileKernelModules } from '../../src/ml/engine/wasm-engine.js';
+import { createWasmKernelRows, placeKernelData } from '../../src/ml/engine/wasm-rows.js';
 
 /** The kernel straight from its definition, on pixels scaled to [0, 1]. */
 function direct(a: Uint8Array, b: Uint8Array, k: PolyKernel): number {
@@ -48,6 +50,31 @@ describe('polynomial kernel', () => {
           for (let i = 0; i < n; i++) {
             computeKernelRow(kd, k, i, out);
             expect([...out]).toEqual(Array.from({ length: n }, (_, j) => Math.fround(kernelFromDot(dotBytes(image(i), image(j)), k))));
+          }
+        }
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  it('the WebAssembly engine gives the same kernel rows, bit for bit, in shared or private memory', async () => {
+    const modules = await compileKernelModules();
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 20 }).chain((n) => fc.tuple(fc.constant(n), images(n))), kernels, ([n, data], k) => {
+        const sparse = data.map((v, p) => ((p * 7919) % 7 === 0 ? v : 0));
+        for (const pixels of [data, sparse]) {
+          const kd = prepareKernelData(pixels, n, 784, k);
+          const placed = placeKernelData(pixels, n, 784, k);
+          expect([...placed.diag]).toEqual([...kd.diag]);
+          const engines = [createWasmKernelRows(kd, k, modules), createWasmKernelRows(placed, k, modules)];
+          const want = new Float32Array(n);
+          const got = new Float32Array(n);
+          for (let i = 0; i < n; i++) {
+            computeKernelRow(kd, k, i, want);
+            for (const engine of engines) {
+              engine.row(i, got);
+              expect([...got]).toEqual([...want]);
+            }
           }
         }
       }),

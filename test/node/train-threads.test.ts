@@ -12,8 +12,9 @@ describe('threaded one-vs-rest trainer', () => {
     const images = deskewAll(train.images, train.count);
     const kernel: PolyKernel = { type: 'poly', degree: 4, gamma: scaleGamma(images, 784), coef0: 0 };
     const reference = trainOneVsRest(createKernelRowCache(prepareKernelData(images, train.count, 784, kernel), kernel, 1 << 30), train.labels, { C: 1 });
-    // A budget of 100 rows forces the per-thread fallback for the rest.
-    for (const [threads, cacheBytes] of [[2, 1 << 30], [3, 100 * 4 * 600]] as const) {
+    // A budget of 100 rows forces the per-thread fallback for the rest. The reference computes rows in JavaScript;
+    // the threads with the WebAssembly engine (the default) and with JavaScript: the same bits either way.
+    for (const [threads, cacheBytes, backend] of [[2, 1 << 30, 'auto'], [3, 100 * 4 * 600, 'wasm-simd'], [2, 100 * 4 * 600, 'js']] as const) {
       const events: TrainEvent[] = [];
       const solutions = await trainOneVsRestThreaded(images, train.labels, {
         kernel,
@@ -22,9 +23,12 @@ describe('threaded one-vs-rest trainer', () => {
         shrinking: true,
         threads,
         cacheBytes,
+        backend,
         onEvent: (e) => events.push(e),
       });
-      expect(events.filter((e) => e.type === 'class-done')).toHaveLength(10);
+      const done = events.flatMap((e) => (e.type === 'class-done' ? [e] : []));
+      expect(done).toHaveLength(10);
+      for (const e of done) expect(e.rowsComputed).toBeLessThanOrEqual(e.rowRequests);
       solutions.forEach((s, d) => {
         const r = reference[d];
         expect(s.digit).toBe(d);

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { writeFile } from 'node:fs/promises';
+import type { EngineChoice } from '../../node/kernel-wasm.js';
 import { DEFAULT_MODEL_PATH, saveModelFile } from '../../node/model-file.js';
 import { runTraining, type GammaSpec, type SearchPlan } from '../../node/training-run.js';
 import { describeFlags, numberIn, parseArgs, type FlagSpecs } from '../args.js';
@@ -8,11 +9,18 @@ import { UsageError, type Command } from '../command.js';
 import { renderModelCard } from '../model-card.js';
 
 /**
- * Default kernel-row cache: 6 GiB, 13,421 rows of 480 KB for the shipped configuration (60,000 images + 60,000 pen
- * variants). `npm run bench:train` fills it (peak RSS about 7.1 GB); rows beyond it go to each thread's own LRU.
- * Kept at 6 GiB rather than raised with the larger training set, so training still runs on a machine with 8 GB.
+ * Default kernel-row cache budget: 2 GiB, about 4,470 rows of 480 KB for the shipped configuration (60,000 images
+ * + 60,000 pen variants), shared by the threads plus each thread's fallback LRU. Was 6 GiB (peak RSS 7.3 GB) while
+ * rows came from the scalar JavaScript loop; the WebAssembly engine recomputes a row in a few milliseconds, so the
+ * smaller budget keeps `npm run train` within 3 GB on an 8 GB laptop. A larger `--cache-mb` trades memory for fewer
+ * recomputed rows (README, training benchmark).
  */
-export const DEFAULT_CACHE_MB = 6144;
+export const DEFAULT_CACHE_MB = 2048;
+
+const engineChoice = (raw: string, flag: string): EngineChoice => {
+  if (raw === 'auto' || raw === 'js' || raw === 'wasm-simd') return raw;
+  throw new UsageError(`${flag} must be auto, js or wasm-simd, got '${raw}'`);
+};
 
 const list = (parse: (raw: string, flag: string) => number) => (raw: string, flag: string) =>
   raw.split(',').map((part) => parse(part.trim(), flag));
@@ -48,7 +56,8 @@ const FLAGS: FlagSpecs = {
   tolerance: { kind: 'value', valueName: 'EPS', description: 'KKT stopping tolerance (default 0.001)', parse: numberIn(1e-9, 1) },
   seed: { kind: 'value', valueName: 'S', description: 'seed of the data splits (default 1)', parse: numberIn(0, 2 ** 31 - 1, true) },
   threads: { kind: 'value', valueName: 'T', description: `worker threads (default: cores = ${os.availableParallelism()})`, parse: numberIn(1, 64, true) },
-  'cache-mb': { kind: 'value', valueName: 'MB', description: `shared kernel-row cache budget (default ${DEFAULT_CACHE_MB})`, parse: numberIn(1, 1 << 20, true) },
+  'cache-mb': { kind: 'value', valueName: 'MB', description: `kernel-row cache budget (default ${DEFAULT_CACHE_MB})`, parse: numberIn(1, 1 << 20, true) },
+  engine: { kind: 'value', valueName: 'auto|js|wasm-simd', description: 'kernel engine (default auto: WebAssembly SIMD where it runs); the model is the same', parse: engineChoice },
   out: { kind: 'value', valueName: 'PATH', description: 'where to write the model (.json or .json.gz; default model/model.json.gz)' },
   card: { kind: 'value', valueName: 'PATH', description: 'where to write the model card (default MODEL_CARD.md beside the model)' },
   'pen-variants': {
@@ -83,6 +92,8 @@ export const trainCommand: Command = {
     }
     if (positionals.length > 0) throw new UsageError(`train takes no positional arguments, got '${positionals.join(' ')}'`);
     const bench = flags['bench'] === true;
+    const started = performance.now();
+    const cpuBefore = process.cpuUsage();
     const out = (flags['out'] as string | undefined) ?? (bench ? path.join(os.tmpdir(), `mnist-bench-${process.pid}.json.gz`) : DEFAULT_MODEL_PATH);
     const card = (flags['card'] as string | undefined) ?? (bench && flags['out'] === undefined ? undefined : path.join(path.dirname(out), 'MODEL_CARD.md'));
     const search: SearchPlan | undefined = flags['search']
@@ -113,6 +124,7 @@ export const trainCommand: Command = {
         cacheBytes: ((flags['cache-mb'] as number | undefined) ?? DEFAULT_CACHE_MB) * 1024 * 1024,
         evaluateTest: flags['no-test'] !== true,
         penVariants: (flags['pen-variants'] as number | undefined) ?? DEFAULT_PEN_VARIANTS,
+        ...(flags['engine'] === undefined ? {} : { engine: flags['engine'] as EngineChoice }),
         ...(search ? { search } : {}),
         command: `npm run train -- ${args.join(' ')}`.trim(),
       },
@@ -127,11 +139,17 @@ export const trainCommand: Command = {
     if (bench) {
       const t = report.model.training;
       const acc = report.model.evaluation ? `${(report.model.evaluation.accuracy * 100).toFixed(2)}%` : 'n/a';
+      const cpu = process.cpuUsage(cpuBefore);
+      const wall = (performance.now() - started) / 1000;
+      const hitRate = report.rowRequests > 0 ? `${((100 * (report.rowRequests - report.rowsComputed)) / report.rowRequests).toFixed(1)}%` : 'n/a';
       io.stdout(
         [
-          '| training images | threads | wall time | peak RSS | support vectors (distinct / summed) | kernel rows computed | test accuracy |',
-          '|---:|---:|---:|---:|---:|---:|---:|',
-          `| ${t.trainSize} | ${t.threads} | ${t.seconds.toFixed(1)} s | ${report.peakRssMB} MB | ${report.model.supportVectorCount} / ${t.supportVectorsPerClass.reduce((a, b) => a + b, 0)} | ${report.cachedRows} | ${acc} |`,
+          '| training images | threads | whole command | solving | CPU time | peak RSS | support vectors (distinct / summed) | kernel rows computed / asked (hit rate) | test accuracy |',
+          '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+          `| ${t.trainSize}${t.penVariants ? ` + ${t.penVariants.count} pen variants` : ''} | ${t.threads} | ${wall.toFixed(1)} s | ${t.seconds.toFixed(1)} s | ` +
+            `${((cpu.user + cpu.system) / 1e6).toFixed(1)} s | ${report.peakRssMB} MB | ` +
+            `${report.model.supportVectorCount} / ${t.supportVectorsPerClass.reduce((a, b) => a + b, 0)} | ` +
+            `${report.rowsComputed.toLocaleString('en-US')} / ${report.rowRequests.toLocaleString('en-US')} (${hitRate}) | ${acc} |`,
           '',
         ].join('\n'),
       );

@@ -1,9 +1,10 @@
 import { MlError } from '../errors.js';
 import type { SvmModel } from '../model.js';
 import { addBiases } from './js-sums.js';
-import { activePairsFor, findActivePairs, pairMatrixBytes, type ActivePairs } from './pairs.js';
+import { activePairsFor, findActivePairs, pairMatrixBytes } from './pairs.js';
 import { dotScale } from './poly.js';
 import type { ModelEngine } from './types.js';
+import { align, growScratch, HEADER_BYTES, instantiateKernel, PAGE, stageActivePairs } from './wasm-memory.js';
 import { kernelWasmBytes, MAX_SHARED_PAGES } from './wasm/kernel-module.js';
 
 /**
@@ -27,15 +28,6 @@ export interface ModelPlacement {
 /** A model whose support vectors and coefficients are views into a shared WebAssembly memory. */
 export type PlacedModel = SvmModel & { readonly placement: ModelPlacement };
 
-interface KernelExports {
-  dots(act: number, nAct: number, acc: number, start: number, end: number): void;
-  scores(acc: number, count: number, coef: number, scale: number, coef0: number, degree: number, out: number): void;
-  kernelRow(acc: number, n: number, scale: number, coef0: number, degree: number, out: number): void;
-}
-
-const PAGE = 65_536;
-/** Leaves address 0 unused, so a stray zero pointer reads no model data. */
-const HEADER_BYTES = 64;
 /** Images per pass of a batch: their accumulators (54 KB each for 13,442 vectors) stay in L2 together. */
 export const WASM_BATCH = 8;
 /**
@@ -43,8 +35,6 @@ export const WASM_BATCH = 8;
  * are read from L2, not memory, by the batch's other images.
  */
 export const WASM_VECTOR_BLOCK = 2048;
-
-const align = (n: number, to: number) => Math.ceil(n / to) * to;
 
 function layout(model: SvmModel): { pairsOffset: number; coefOffset: number; end: number } {
   const pairsOffset = HEADER_BYTES;
@@ -111,8 +101,7 @@ export function createWasmEngine(model: SvmModel, modules: WasmKernelModules): M
     if (modules.shared === undefined) throw new MlError('INVALID_ARGUMENT', 'a model in shared memory needs the shared variant of the kernel module');
     ({ memory, pairsOffset, coefOffset } = placement);
     module = modules.shared;
-    // Growing a shared memory never moves it, so this thread's scratch is simply the pages it added.
-    scratch = memory.grow(Math.ceil(scratchBytes / PAGE)) * PAGE;
+    scratch = growScratch(memory, scratchBytes);
   } else {
     const at = layout(model);
     ({ pairsOffset, coefOffset } = at);
@@ -122,7 +111,7 @@ export function createWasmEngine(model: SvmModel, modules: WasmKernelModules): M
     new Float64Array(memory.buffer, coefOffset, model.coefficients.length).set(model.coefficients);
     module = modules.plain;
   }
-  const kernel = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
+  const kernel = instantiateKernel(module, memory);
   const i32 = new Int32Array(memory.buffer);
   const f64 = new Float64Array(memory.buffer);
   const outAt = scratch;
@@ -136,13 +125,8 @@ export function createWasmEngine(model: SvmModel, modules: WasmKernelModules): M
 
   /** Writes image `b` of the pass as (row address, lo | hi << 16) entries for the `dots` export. */
   const stage = (image: Uint8Array, b: number): void => {
-    const found: ActivePairs = findActivePairs(image, dim, stride, act);
-    const base = (actAt + b * room * 8) >> 2;
-    for (let t = 0; t < found.count; t++) {
-      i32[base + 2 * t] = pairsOffset + (found.rowOffsets[t] as number);
-      i32[base + 2 * t + 1] = (found.lo[t] as number) | ((found.hi[t] as number) << 16);
-    }
-    nAct[b] = found.count;
+    stageActivePairs(i32, actAt + b * room * 8, findActivePairs(image, dim, stride, act), pairsOffset);
+    nAct[b] = act.count;
   };
   /** Dot products of the staged images 0..nb-1 into their accumulators. */
   const run = (nb: number): void => {
