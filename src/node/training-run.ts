@@ -40,6 +40,8 @@ export interface TrainingPlan {
    */
   readonly penVariants?: number;
   readonly search?: SearchPlan;
+  /** Where drawn pen variants are cached between runs (see pen-cache.ts); absent or null: always draw. */
+  readonly penCacheDir?: string | null;
   /** Kernel engine for training rows and evaluation: WebAssembly SIMD where it runs (`auto`, the default) or JS. */
   readonly engine?: EngineChoice;
   readonly command: string;
@@ -173,7 +175,7 @@ async function fitOnce(
 }
 
 /** Makes the pen variants once, from images some fit will train on (never a validation image). */
-async function penVariantsFor(raw: Dataset, fits: readonly Int32Array[], plan: TrainingPlan, log: Log): Promise<PenVariants> {
+async function penVariantsFor(raw: Dataset, fits: readonly Int32Array[], plan: TrainingPlan, dataChecksums: Readonly<Record<string, string>>, log: Log): Promise<PenVariants> {
   const candidates = sortedIndices(Int32Array.from(new Set(fits.flatMap((f) => Array.from(f)))));
   const started = performance.now();
   let last = started;
@@ -181,9 +183,10 @@ async function penVariantsFor(raw: Dataset, fits: readonly Int32Array[], plan: T
     if (performance.now() - last < 5000) return;
     last = performance.now();
     log(`[pen variants ${((last - started) / 1000).toFixed(0).padStart(4)}s] ${done} of ${total} drawn`);
-  });
+  }, plan.penCacheDir ? { dir: plan.penCacheDir, dataChecksums } : undefined);
   const perPen = PEN_KINDS.map((kind, index) => `${variants.kinds.filter((k) => k === index).length} ${kind}`).join(', ');
-  log(`pen variants: ${variants.data.count} (${perPen}; ${variants.skipped} left no ink) in ${((performance.now() - started) / 1000).toFixed(1)}s`);
+  const how = variants.fromCache ? `read from the cache in ${plan.penCacheDir}` : 'drawn';
+  log(`pen variants: ${variants.data.count} (${perPen}; ${variants.skipped} left no ink) ${how} in ${((performance.now() - started) / 1000).toFixed(1)}s`);
   return variants;
 }
 
@@ -251,7 +254,7 @@ export async function runTraining(plan: TrainingPlan, log: Log): Promise<Trainin
   const pool = order.subarray(holdOut);
   const trainIdx = sortedIndices(pool.subarray(0, Math.min(plan.trainSize, pool.length)));
   const fitIdx = plan.search ? sortedIndices(order.subarray(plan.search.validationSize, plan.search.validationSize + plan.search.trainSize)) : undefined;
-  const variants = (plan.penVariants ?? 0) > 0 ? await penVariantsFor(mnist.train, fitIdx ? [trainIdx, fitIdx] : [trainIdx], plan, log) : undefined;
+  const variants = (plan.penVariants ?? 0) > 0 ? await penVariantsFor(mnist.train, fitIdx ? [trainIdx, fitIdx] : [trainIdx], plan, mnist.checksums, log) : undefined;
 
   if (plan.search && fitIdx) {
     const s = plan.search;

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import type { EngineChoice } from '../../node/kernel-wasm.js';
 import { DEFAULT_MODEL_PATH, saveModelFile } from '../../node/model-file.js';
+import { DEFAULT_PEN_CACHE_DIR } from '../../node/pen-cache.js';
 import { runTraining, type GammaSpec, type SearchPlan } from '../../node/training-run.js';
 import { describeFlags, numberIn, parseArgs, type FlagSpecs } from '../args.js';
 import { UsageError, type Command } from '../command.js';
@@ -67,6 +68,7 @@ const FLAGS: FlagSpecs = {
     parse: numberIn(0, 60000, true),
   },
   'no-test': { kind: 'boolean', description: 'skip the test-set evaluation' },
+  'no-pen-cache': { kind: 'boolean', description: `draw the pen variants even if an identical drawing is cached (in ${DEFAULT_PEN_CACHE_DIR})` },
   'no-shrinking': { kind: 'boolean', description: 'disable the shrinking heuristic' },
   search: { kind: 'boolean', description: 'grid-search C/gamma/coef0 on a validation split first, then train the winner on the full set' },
   'grid-C': { kind: 'value', valueName: 'LIST', description: 'search: C values (default 1,10)', parse: list(numberIn(1e-6, 1e6)) },
@@ -125,6 +127,7 @@ export const trainCommand: Command = {
         evaluateTest: flags['no-test'] !== true,
         penVariants: (flags['pen-variants'] as number | undefined) ?? DEFAULT_PEN_VARIANTS,
         ...(flags['engine'] === undefined ? {} : { engine: flags['engine'] as EngineChoice }),
+        penCacheDir: flags['no-pen-cache'] === true ? null : DEFAULT_PEN_CACHE_DIR,
         ...(search ? { search } : {}),
         command: `npm run train -- ${args.join(' ')}`.trim(),
       },
