@@ -39,7 +39,7 @@ if (!Number.isFinite(seconds) || seconds <= 0) {
 
 interface Request {
   readonly path: string;
-  readonly body: Uint8Array;
+  readonly body: Uint8Array<ArrayBuffer>;
   readonly contentType: string;
   /** Client hangs up after this many ms. */
   readonly hangUpMs?: number;
@@ -53,7 +53,7 @@ interface Role {
 
 const api = (filename: string, type: string, bytes: Uint8Array): Request => {
   const { body, contentType } = multipartBody(filename, type, bytes);
-  return { path: '/api', body: new Uint8Array(body), contentType };
+  return { path: '/api', body: Uint8Array.from(body), contentType };
 };
 const png = api('digit.png', 'image/png', smallDigitPng());
 const photo = api('photo.jpg', 'image/jpeg', photoDigitJpeg());

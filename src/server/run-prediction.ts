@@ -1,7 +1,7 @@
 import { imageToDigitInput } from '../image/index.js';
 import type { ModelEngine } from '../ml/engine/types.js';
 import type { SvmModel } from '../ml/model.js';
-import { predict } from '../ml/predict.js';
+import { predict, predictBatch, type Prediction } from '../ml/predict.js';
 import type { DigitResult, PredictOptions } from './predictor.js';
 
 /**
@@ -15,14 +15,64 @@ import type { DigitResult, PredictOptions } from './predictor.js';
  */
 export function runPrediction(model: SvmModel, bytes: Uint8Array, options: PredictOptions, engine?: ModelEngine): DigitResult {
   const started = performance.now();
-  const input = imageToDigitInput(bytes, { maxBytes: options.maxBytes, maxPixels: options.maxPixels });
-  const prediction = predict(model, input.pixels, engine);
-  const ms = performance.now() - started;
+  const pixels = normalizeUpload(bytes, options);
+  return toDigitResult(predict(model, pixels, engine), pixels, performance.now() - started, options);
+}
+
+/** One image of a batch: what it was sent, and its outcome. */
+export interface BatchItem<T> {
+  readonly key: T;
+  readonly bytes: Uint8Array;
+  readonly options: PredictOptions;
+}
+
+/**
+ * Decodes and normalizes each image of a batch (a bad one fails alone), then classifies all the good ones in one
+ * pass of the engine, which reads each block of support vectors once for several images. The answers are the
+ * same bits as {@link runPrediction}'s, image by image; `ms` is the image's own decoding plus its share of the
+ * batch's classification.
+ * @param model - The loaded model.
+ * @param items - The images, each with a key the caller uses to match answers.
+ * @param engine - The kernel engine made for `model`; the JavaScript reference if omitted.
+ * @param hooks.onStart - Called before each image is decoded (the worker pool records progress with it).
+ * @param hooks.onError - Called at once for an image that cannot be read.
+ * @param hooks.onClassify - Called once the images are decoded, before they are classified together.
+ * @returns The results of the images that could be read, in order.
+ */
+export function runPredictionBatch<T>(
+  model: SvmModel,
+  items: readonly BatchItem<T>[],
+  engine: ModelEngine | undefined,
+  hooks: { onStart?: (key: T) => void; onError: (key: T, error: unknown) => void; onClassify?: () => void },
+): { key: T; result: DigitResult }[] {
+  const good: { item: BatchItem<T>; pixels: Uint8Array; ms: number }[] = [];
+  for (const item of items) {
+    hooks.onStart?.(item.key);
+    const started = performance.now();
+    try {
+      good.push({ item, pixels: normalizeUpload(item.bytes, item.options), ms: performance.now() - started });
+    } catch (err) {
+      hooks.onError(item.key, err);
+    }
+  }
+  if (good.length === 0) return [];
+  hooks.onClassify?.();
+  const started = performance.now();
+  const predictions = predictBatch(model, good.map((g) => g.pixels), engine);
+  const share = (performance.now() - started) / good.length;
+  return good.map((g, i) => ({ key: g.item.key, result: toDigitResult(predictions[i]!, g.pixels, g.ms + share, g.item.options) }));
+}
+
+function normalizeUpload(bytes: Uint8Array, options: PredictOptions): Uint8Array {
+  return imageToDigitInput(bytes, { maxBytes: options.maxBytes, maxPixels: options.maxPixels }).pixels;
+}
+
+function toDigitResult(prediction: Prediction, pixels: Uint8Array, ms: number, options: PredictOptions): DigitResult {
   return {
     digit: prediction.digit,
     confidence: prediction.confidence,
     scores: prediction.scores,
     ms,
-    ...(options.includeNormalized ? { normalized: input.pixels } : {}),
+    ...(options.includeNormalized ? { normalized: pixels } : {}),
   };
 }

@@ -37,6 +37,7 @@ describe('public exports', () => {
     expect(Object.keys(node).sort()).toEqual([
       'DEFAULT_DECODE_MEMORY_BYTES',
       'DEFAULT_HOST',
+      'DEFAULT_MAX_BATCH',
       'DEFAULT_MAX_QUEUE',
       'DEFAULT_PORT',
       'DEFAULT_PREDICT_THREADS',

@@ -1,6 +1,7 @@
 import { DEFAULT_MODEL_PATH } from '../../node/model-file.js';
 import {
   DEFAULT_DECODE_MEMORY_BYTES,
+  DEFAULT_MAX_BATCH,
   DEFAULT_MAX_QUEUE,
   DEFAULT_PREDICT_THREADS,
   DEFAULT_TASK_DEADLINE_MS,
@@ -23,6 +24,8 @@ export interface ServeConfig {
   readonly maxQueue: number;
   /** Decode-memory budget of the tasks running at once, MiB. */
   readonly decodeMemoryMb: number;
+  /** Most images a worker classifies in one pass (1 = no batching). */
+  readonly maxBatch: number;
   /** error: failures only; info: start and stop lines (default); debug: also one JSON access line per request. */
   readonly logLevel: LogLevel;
 }
@@ -50,7 +53,8 @@ function integerIn(raw: string, name: string, min: number, max: number): number 
 
 /**
  * Resolves the server's settings in one place: explicit option (CLI flag), then PORT / HOST / MODEL_PATH /
- * PREDICT_THREADS / TASK_DEADLINE_MS / MAX_QUEUE / DECODE_MEMORY_MB / LOG_LEVEL, then the DEFAULT_* constants. Request limits are resolved separately by `resolveLimits`.
+ * PREDICT_THREADS / TASK_DEADLINE_MS / MAX_QUEUE / DECODE_MEMORY_MB / MAX_BATCH / LOG_LEVEL, then the DEFAULT_*
+ * constants. Request limits are resolved separately by `resolveLimits`.
  * @param options - Values given explicitly.
  * @param env - The environment (process.env).
  * @returns The settings.
@@ -81,6 +85,7 @@ export function resolveServeConfig(
     maxQueue: options.maxQueue ?? integer('MAX_QUEUE', DEFAULT_MAX_QUEUE, 1, 100_000),
     decodeMemoryMb:
       options.decodeMemoryMb ?? integer('DECODE_MEMORY_MB', DEFAULT_DECODE_MEMORY_BYTES / (1024 * 1024), 1, 1_048_576),
+    maxBatch: options.maxBatch ?? integer('MAX_BATCH', DEFAULT_MAX_BATCH, 1, 1024),
     logLevel: level,
   };
 }

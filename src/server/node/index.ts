@@ -4,6 +4,7 @@ export type { RunningServer, StartOptions } from './serve.js';
 export {
   createPredictPool,
   DEFAULT_DECODE_MEMORY_BYTES,
+  DEFAULT_MAX_BATCH,
   DEFAULT_MAX_QUEUE,
   DEFAULT_PREDICT_THREADS,
   DEFAULT_TASK_DEADLINE_MS,

@@ -9,7 +9,24 @@ export type ModelSource =
 /** The `workerData` of a prediction worker. */
 export interface WorkerInit {
   readonly source: ModelSource;
+  /** Two int32s shared with the pool, see {@link PROGRESS}: which task the worker is on, and since when. */
+  readonly progress: SharedArrayBuffer;
 }
+
+/**
+ * Layout of the progress buffer. The worker writes, before each image it decodes, the clock (`Date.now() | 0`,
+ * wrapping every 24 days; differences stay right) and then the task id; the pool reads them when a deadline
+ * fires, to know which image of a batch is at fault and whether it has really run that long. Shared memory
+ * rather than a message per image: free while the worker computes, and readable while it is stuck.
+ */
+export const PROGRESS = {
+  /** Index of the task id being decoded; 0 when idle, CLASSIFYING while the batch is classified. */
+  task: 0,
+  /** Index of the clock reading when that step started. */
+  since: 1,
+  /** The task value while the decoded images are classified together. */
+  CLASSIFYING: -1,
+} as const;
 
 /** An error as it crosses the thread boundary (Error objects lose their class and `code` in structured clone). */
 export interface WireError {
@@ -18,19 +35,24 @@ export interface WireError {
   readonly message: string;
 }
 
-/** Main thread -> worker. */
+/** One image to classify. */
 export interface TaskMessage {
   readonly id: number;
   readonly bytes: Uint8Array;
   readonly options: PredictOptions;
 }
 
-/** Worker -> main thread. */
+/** Main thread -> worker: images classified in one pass of the engine. */
+export interface BatchMessage {
+  readonly tasks: readonly TaskMessage[];
+}
+
+/** Worker -> main thread. Per batch: an `error` at once for each image that cannot be read, then one `results`. */
 export type WorkerMessage =
   | { readonly type: 'ready'; readonly model: ModelDescription }
   | { readonly type: 'failed'; readonly error: WireError }
-  | { readonly type: 'result'; readonly id: number; readonly result: DigitResult }
-  | { readonly type: 'error'; readonly id: number; readonly error: WireError };
+  | { readonly type: 'error'; readonly id: number; readonly error: WireError }
+  | { readonly type: 'results'; readonly results: readonly { readonly id: number; readonly result: DigitResult }[] };
 
 /**
  * Flattens any thrown value for postMessage.

@@ -11,7 +11,15 @@ import {
   type PredictorStats,
 } from '../predictor.js';
 import { cpusGranted } from './cpus.js';
-import { fromWireError, type ModelSource, type TaskMessage, type WorkerInit, type WorkerMessage } from './pool-protocol.js';
+import {
+  fromWireError,
+  PROGRESS,
+  type BatchMessage,
+  type ModelSource,
+  type TaskMessage,
+  type WorkerInit,
+  type WorkerMessage,
+} from './pool-protocol.js';
 import { shareModel } from './share-model.js';
 
 /** Options of `createPredictPool`. */
@@ -26,6 +34,8 @@ export interface PredictPoolOptions {
   readonly maxQueue?: number;
   /** Estimated decode memory (bytes) of the tasks running at once; a task that does not fit waits its turn. */
   readonly decodeMemoryBytes?: number;
+  /** Most images a worker classifies in one pass of the engine (1 turns batching off). */
+  readonly maxBatch?: number;
   /** Called with every worker the pool starts (first ones and replacements): for tests and instrumentation. */
   readonly onWorker?: (worker: Worker) => void;
 }
@@ -52,12 +62,18 @@ export const DEFAULT_MAX_QUEUE = 64;
  */
 export const DEFAULT_DECODE_MEMORY_BYTES = 512 * 1024 * 1024;
 /**
+ * 16 images: the WebAssembly engine reads each block of support vectors once for up to 8 images, so a batch of 16
+ * is two passes; more only delays the first answer of the batch.
+ */
+export const DEFAULT_MAX_BATCH = 16;
+/**
  * V8 heap per worker. The pixel buffers live outside it (typed arrays), bounded by the decode budget; this
  * catches a runaway JS heap, which ends the worker (WORKER_LOST) instead of the process.
  */
 const WORKER_HEAP_MB = 256;
 
 interface Task {
+  readonly id: number;
   readonly bytes: Uint8Array;
   readonly options: PredictOptions;
   readonly cost: number;
@@ -69,8 +85,10 @@ interface Task {
 interface Slot {
   worker: Worker;
   state: 'starting' | 'idle' | 'busy' | 'failed';
-  task: Task | undefined;
-  taskId: number;
+  /** The batch it is running, by task id; a task leaves when it is answered. */
+  readonly tasks: Map<number, Task>;
+  /** Shared with the worker: the task it is on and since when (see PROGRESS). */
+  progress: Int32Array;
   timer: ReturnType<typeof setTimeout> | undefined;
 }
 
@@ -78,10 +96,15 @@ interface Slot {
  * Starts a pool of prediction workers. A model file is loaded once, on this thread, and handed to every worker in
  * shared memory (see shareModel); the pool is ready once all workers have it.
  *
- * Tasks wait in one queue and each worker runs one at a time, so a slow image delays nothing queued behind it on
- * "its" worker: there is none. Every rule that keeps hostile input from holding the service lives here:
- * - a deadline per task: past it the task is answered DEADLINE_EXCEEDED and its worker terminated and replaced;
- * - a crashed worker fails only the task it was running (WORKER_LOST) and is replaced; queued tasks are untouched;
+ * Tasks wait in one queue. An idle worker takes a batch of them (those that arrived together, up to `maxBatch`,
+ * shared fairly between idle workers) and classifies it in one pass of the engine; at light load a batch is one
+ * image, and no request waits for others to arrive. Every rule that keeps hostile input from holding the service
+ * lives here:
+ * - a deadline per image: a worker records which image it is decoding (shared memory); past the deadline that
+ *   image is answered DEADLINE_EXCEEDED, the worker is terminated and replaced, and the rest of its batch goes
+ *   back to the front of the queue;
+ * - a crashed worker fails only the image it was on (WORKER_LOST) and is replaced; the rest of its batch is
+ *   re-queued, queued tasks are untouched;
  * - a bounded queue: past `maxQueue` waiting tasks, predict() rejects with BUSY at once;
  * - a decode-memory budget: tasks run together only while their estimated decode memory fits;
  * - an aborted task (its client hung up) leaves the queue before it costs anything.
@@ -96,10 +119,11 @@ export function createPredictPool(options: PredictPoolOptions): PredictPool {
   const deadlineMs = options.taskDeadlineMs ?? DEFAULT_TASK_DEADLINE_MS;
   const maxQueue = options.maxQueue ?? DEFAULT_MAX_QUEUE;
   const budget = options.decodeMemoryBytes ?? DEFAULT_DECODE_MEMORY_BYTES;
-  for (const [name, value] of Object.entries({ threads, taskDeadlineMs: deadlineMs, maxQueue, decodeMemoryBytes: budget })) {
+  const maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH;
+  for (const [name, value] of Object.entries({ threads, taskDeadlineMs: deadlineMs, maxQueue, decodeMemoryBytes: budget, maxBatch })) {
     if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer, got ${value}`);
   }
-  let init: WorkerInit | undefined;
+  let init: Omit<WorkerInit, 'progress'> | undefined;
   let description: ModelDescription | undefined;
   let closing = false;
   let nextId = 1;
@@ -113,17 +137,20 @@ export function createPredictPool(options: PredictPoolOptions): PredictPool {
   // The app observes rejection through whenReady(); this keeps an unobserved failure from crashing the process.
   ready.catch(() => undefined);
   let drained: (() => void) | undefined;
+  let pumpScheduled = false;
 
   const slots: Slot[] = [];
   const queue: Task[] = [];
 
   const start = (slot?: Slot): Slot => {
+    const progress = new Int32Array(new SharedArrayBuffer(8));
     const worker = spawnWorker('predict-worker', import.meta.url, {
-      workerData: init as WorkerInit,
+      workerData: { ...init!, progress: progress.buffer as SharedArrayBuffer } satisfies WorkerInit,
       resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
     });
-    const target: Slot = slot ?? { worker, state: 'starting', task: undefined, taskId: 0, timer: undefined };
+    const target: Slot = slot ?? { worker, state: 'starting', tasks: new Map(), progress, timer: undefined };
     target.worker = worker;
+    target.progress = progress;
     target.state = 'starting';
     options.onWorker?.(worker);
     worker.on('message', (message: WorkerMessage) => {
@@ -142,10 +169,12 @@ export function createPredictPool(options: PredictPoolOptions): PredictPool {
           settleReady?.reject(fromWireError(message.error));
           failQueued(() => new PredictorError('MODEL_NOT_READY', `the model could not be loaded: ${message.error.message}`));
           return;
-        case 'result':
         case 'error':
-          if (message.id !== target.taskId) return;
-          finish(target, (task) => (message.type === 'result' ? task.resolve(message.result) : task.reject(fromWireError(message.error))));
+          answer(target, message.id, (task) => task.reject(fromWireError(message.error)));
+          return;
+        case 'results':
+          for (const { id, result } of message.results) answer(target, id, (task) => task.resolve(result));
+          endBatch(target);
           target.state = 'idle';
           pump();
           return;
@@ -161,10 +190,9 @@ export function createPredictPool(options: PredictPoolOptions): PredictPool {
         settleReady?.reject(new Error(`prediction worker exited with code ${code} while loading the model`));
         return;
       }
-      finish(target, (task) =>
-        task.reject(new PredictorError('WORKER_LOST', `the prediction worker stopped (exit code ${code}) while reading this image; retry`)),
-      );
+      abandon(target, () => new PredictorError('WORKER_LOST', `the prediction worker stopped (exit code ${code}) while reading this image; retry`));
       if (!closing) replace(target);
+      else checkDrained();
     });
     return target;
   };
@@ -186,18 +214,44 @@ export function createPredictPool(options: PredictPoolOptions): PredictPool {
     },
   );
 
-  /** Ends a slot's task (if any): stops its clock, releases its decode budget, settles it. */
-  function finish(slot: Slot, settle: (task: Task) => void): void {
-    const task = slot.task;
-    if (slot.timer !== undefined) clearTimeout(slot.timer);
-    slot.timer = undefined;
-    slot.task = undefined;
-    slot.taskId = 0;
+  /** Settles one task of a slot's batch and releases its decode budget. */
+  function answer(slot: Slot, id: number, settle: (task: Task) => void): void {
+    const task = slot.tasks.get(id);
     if (task === undefined) return;
+    slot.tasks.delete(id);
     costRunning -= task.cost;
     task.detach();
     settle(task);
     checkDrained();
+  }
+
+  /** A batch's `results` came: every task is answered; stop its clock. */
+  function endBatch(slot: Slot): void {
+    if (slot.timer !== undefined) clearTimeout(slot.timer);
+    slot.timer = undefined;
+    // A worker answers every task it was sent; one left here would be a protocol bug, not the client's fault.
+    for (const id of [...slot.tasks.keys()]) answer(slot, id, (task) => task.reject(new Error('the worker did not answer this image')));
+  }
+
+  /**
+   * The worker is being given up (deadline or crash): the image it was on gets `culprit`'s error, the rest of the
+   * batch goes back to the front of the queue, in order, to be run by another worker.
+   */
+  function abandon(slot: Slot, culprit: () => PredictorError): void {
+    if (slot.timer !== undefined) clearTimeout(slot.timer);
+    slot.timer = undefined;
+    const on = Atomics.load(slot.progress, PROGRESS.task);
+    const requeue: Task[] = [];
+    for (const [id, task] of [...slot.tasks]) {
+      if (id === on || on === PROGRESS.CLASSIFYING) {
+        answer(slot, id, (t) => t.reject(culprit()));
+      } else {
+        slot.tasks.delete(id);
+        costRunning -= task.cost;
+        requeue.push(task);
+      }
+    }
+    queue.unshift(...requeue);
   }
 
   function replace(slot: Slot): void {
@@ -207,36 +261,74 @@ export function createPredictPool(options: PredictPoolOptions): PredictPool {
     void old.terminate();
   }
 
-  function onDeadline(slot: Slot): void {
+  /** Fires `deadlineMs` after a batch starts, then again each time the worker had moved on to a later image. */
+  function checkDeadline(slot: Slot): void {
+    const elapsed = ((Date.now() | 0) - Atomics.load(slot.progress, PROGRESS.since)) | 0;
+    if (elapsed < deadlineMs) {
+      slot.timer = setTimeout(() => checkDeadline(slot), deadlineMs - elapsed);
+      return;
+    }
     deadlineExceeded++;
-    finish(slot, (task) =>
-      task.reject(
+    abandon(
+      slot,
+      () =>
         new PredictorError(
           'DEADLINE_EXCEEDED',
           `reading this image took longer than the ${deadlineMs} ms limit; send a smaller picture, or a baseline JPEG or PNG`,
         ),
-      ),
     );
     replace(slot);
+    schedulePump();
   }
 
-  /** Hands queued tasks to idle workers: the first task whose decode memory fits, in arrival order. */
+  /** Defers dispatch to the end of this turn of the event loop, so images that arrived together go out together. */
+  function schedulePump(): void {
+    if (pumpScheduled) return;
+    pumpScheduled = true;
+    setImmediate(() => {
+      pumpScheduled = false;
+      pump();
+    });
+  }
+
+  /** Hands queued tasks to idle workers: batches shared fairly, each task in arrival order if its decode memory fits. */
   function pump(): void {
-    for (const slot of slots) {
-      if (slot.state !== 'idle' || queue.length === 0) continue;
-      const index = queue.findIndex((task) => costRunning === 0 || costRunning + task.cost <= budget);
-      if (index === -1) return;
-      const task = queue.splice(index, 1)[0]!;
-      const id = nextId++;
-      slot.state = 'busy';
-      slot.task = task;
-      slot.taskId = id;
-      costRunning += task.cost;
-      slot.timer = setTimeout(() => onDeadline(slot), deadlineMs);
-      const message: TaskMessage = { id, bytes: task.bytes, options: task.options };
-      // Transferred, not copied: the pool owns these bytes (see predict()).
-      slot.worker.postMessage(message, [task.bytes.buffer as ArrayBuffer]);
+    const idle = slots.filter((slot) => slot.state === 'idle');
+    for (let k = 0; k < idle.length && queue.length > 0; k++) {
+      const batch = take(Math.min(maxBatch, Math.ceil(queue.length / (idle.length - k))));
+      if (batch.length === 0) return;
+      dispatch(idle[k]!, batch);
     }
+  }
+
+  function take(count: number): Task[] {
+    const batch: Task[] = [];
+    for (let i = 0; i < queue.length && batch.length < count; ) {
+      const task = queue[i]!;
+      if (costRunning === 0 || costRunning + task.cost <= budget) {
+        queue.splice(i, 1);
+        costRunning += task.cost;
+        batch.push(task);
+      } else {
+        i++;
+      }
+    }
+    return batch;
+  }
+
+  function dispatch(slot: Slot, batch: readonly Task[]): void {
+    slot.state = 'busy';
+    for (const task of batch) slot.tasks.set(task.id, task);
+    Atomics.store(slot.progress, PROGRESS.since, Date.now() | 0);
+    Atomics.store(slot.progress, PROGRESS.task, batch[0]!.id);
+    slot.timer = setTimeout(() => checkDeadline(slot), deadlineMs);
+    const message: BatchMessage = {
+      tasks: batch.map((task): TaskMessage => ({ id: task.id, bytes: task.bytes, options: task.options })),
+    };
+    // Copied (structured clone), not transferred: the pool keeps the bytes until the image is answered, so the rest
+    // of a batch can be sent to another worker if this one is given up. A 28x28 PNG is ~1 KB; a 10 MB upload
+    // costs a few milliseconds of copying, against its hundreds of milliseconds of decoding.
+    slot.worker.postMessage(message);
   }
 
   function failQueued(error: () => Error): void {
@@ -248,7 +340,7 @@ export function createPredictPool(options: PredictPoolOptions): PredictPool {
   }
 
   function checkDrained(): void {
-    if (drained !== undefined && queue.length === 0 && slots.every((s) => s.task === undefined)) drained();
+    if (drained !== undefined && queue.length === 0 && slots.every((s) => s.tasks.size === 0)) drained();
   }
 
   function stats(): PredictorStats {
@@ -256,7 +348,7 @@ export function createPredictPool(options: PredictPoolOptions): PredictPool {
       threads,
       workersReady: slots.filter((s) => s.state === 'idle' || s.state === 'busy').length,
       queued: queue.length,
-      running: slots.filter((s) => s.task !== undefined).length,
+      running: slots.reduce((n, s) => n + s.tasks.size, 0),
       saturated: queue.length >= maxQueue,
       restarts,
       deadlineExceeded,
@@ -274,9 +366,6 @@ export function createPredictPool(options: PredictPoolOptions): PredictPool {
       if (queue.length >= maxQueue) {
         return Promise.reject(new PredictorError('BUSY', `the server is busy (${queue.length} images waiting); retry in a moment`));
       }
-      // The pool transfers the bytes to a worker, so it owns them: the upload's own buffer when it is exactly this
-      // file (the usual case), else a copy.
-      const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
       return new Promise<DigitResult>((resolve, reject) => {
         const onAbort = () => {
           const index = queue.indexOf(task);
@@ -286,16 +375,17 @@ export function createPredictPool(options: PredictPoolOptions): PredictPool {
           checkDrained();
         };
         const task: Task = {
-          bytes: owned,
+          id: nextId++,
+          bytes,
           options: predictOptions,
-          cost: estimateDecodeBytes(owned),
+          cost: estimateDecodeBytes(bytes),
           resolve,
           reject,
           detach: () => signal?.removeEventListener('abort', onAbort),
         };
         signal?.addEventListener('abort', onAbort, { once: true });
         queue.push(task);
-        pump();
+        schedulePump();
       });
     },
     async close(): Promise<void> {

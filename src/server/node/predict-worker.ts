@@ -4,14 +4,15 @@ import type { ModelEngine } from '../../ml/engine/types.js';
 import { createModelEngine } from '../../node/kernel-wasm.js';
 import { loadModelFile } from '../../node/model-file.js';
 import { describeModel, type ModelDescription } from '../predictor.js';
-import { runPrediction } from '../run-prediction.js';
-import { toWireError, type TaskMessage, type WorkerInit, type WorkerMessage } from './pool-protocol.js';
+import { runPredictionBatch } from '../run-prediction.js';
+import { PROGRESS, toWireError, type BatchMessage, type WorkerInit, type WorkerMessage } from './pool-protocol.js';
 
 /**
  * A prediction worker: loads the model once (from its file, so the main thread never holds it), then decodes,
- * normalizes and classifies the images it is sent. Started by predict-pool.ts. Classifies with the WebAssembly
- * SIMD engine, on the model's shared memory when the pool placed it there (one copy for all workers), or with the
- * JavaScript engine where SIMD is not available.
+ * normalizes and classifies the batches of images it is sent, recording which image it is on in the shared
+ * progress buffer (see PROGRESS) so the pool can tell which one overran its deadline. Started by predict-pool.ts.
+ * Classifies with the WebAssembly SIMD engine, on the model's shared memory when the pool placed it there (one copy
+ * for all workers), or with the JavaScript engine where SIMD is not available.
  */
 
 const port = parentPort;
@@ -29,16 +30,27 @@ async function load(init: WorkerInit): Promise<{ model: SvmModel; engine: ModelE
 }
 
 try {
-  const { model, engine, description } = await load(workerData as WorkerInit);
-  port.on('message', (task: TaskMessage) => {
-    try {
-      const result = runPrediction(model, task.bytes, task.options, engine);
+  const init = workerData as WorkerInit;
+  const progress = new Int32Array(init.progress);
+  const mark = (task: number) => {
+    Atomics.store(progress, PROGRESS.since, Date.now() | 0);
+    Atomics.store(progress, PROGRESS.task, task);
+  };
+  const { model, engine, description } = await load(init);
+  port.on('message', (batch: BatchMessage) => {
+    const items = batch.tasks.map((task) => ({ key: task.id, bytes: task.bytes, options: task.options }));
+    const results = runPredictionBatch(model, items, engine, {
+      onStart: mark,
+      onError: (id, err) => send({ type: 'error', id, error: toWireError(err) }),
+      onClassify: () => mark(PROGRESS.CLASSIFYING),
+    }).map(({ key, result }) => {
       // Copied into its own 784-byte buffer so the transfer never hands over memory the decoder may share.
       const normalized = result.normalized?.slice();
-      send({ type: 'result', id: task.id, result: normalized ? { ...result, normalized } : result }, normalized ? [normalized.buffer] : []);
-    } catch (err) {
-      send({ type: 'error', id: task.id, error: toWireError(err) });
-    }
+      return { id: key, result: normalized ? { ...result, normalized } : result };
+    });
+    const transfer = results.flatMap((r) => (r.result.normalized ? [r.result.normalized.buffer as ArrayBuffer] : []));
+    mark(0);
+    send({ type: 'results', results }, transfer);
   });
   send({ type: 'ready', model: description });
 } catch (err) {

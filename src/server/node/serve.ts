@@ -50,6 +50,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     taskDeadlineMs: config.taskDeadlineMs,
     maxQueue: config.maxQueue,
     decodeMemoryBytes: config.decodeMemoryMb * 1024 * 1024,
+    maxBatch: config.maxBatch,
   });
   const app = createApp({
     predictor: pool,

@@ -3,6 +3,7 @@ import { DEFAULT_MODEL_PATH } from '../../../src/node/model-file.js';
 import { DEFAULT_HOST, DEFAULT_PORT, resolveServeConfig, ServeConfigError } from '../../../src/server/node/config.js';
 import {
   DEFAULT_DECODE_MEMORY_BYTES,
+  DEFAULT_MAX_BATCH,
   DEFAULT_MAX_QUEUE,
   DEFAULT_PREDICT_THREADS,
   DEFAULT_TASK_DEADLINE_MS,
@@ -12,6 +13,7 @@ const POOL_DEFAULTS = {
   taskDeadlineMs: DEFAULT_TASK_DEADLINE_MS,
   maxQueue: DEFAULT_MAX_QUEUE,
   decodeMemoryMb: DEFAULT_DECODE_MEMORY_BYTES / 1024 / 1024,
+  maxBatch: DEFAULT_MAX_BATCH,
   logLevel: 'info',
 };
 
@@ -35,8 +37,8 @@ describe('resolveServeConfig', () => {
   });
 
   it('reads the pool bounds and the log level from TASK_DEADLINE_MS, MAX_QUEUE, DECODE_MEMORY_MB, LOG_LEVEL', () => {
-    const env = { TASK_DEADLINE_MS: '250', MAX_QUEUE: '3', DECODE_MEMORY_MB: '100', LOG_LEVEL: 'DEBUG' };
-    expect(resolveServeConfig({}, env)).toMatchObject({ taskDeadlineMs: 250, maxQueue: 3, decodeMemoryMb: 100, logLevel: 'debug' });
+    const env = { TASK_DEADLINE_MS: '250', MAX_QUEUE: '3', DECODE_MEMORY_MB: '100', MAX_BATCH: '1', LOG_LEVEL: 'DEBUG' };
+    expect(resolveServeConfig({}, env)).toMatchObject({ taskDeadlineMs: 250, maxQueue: 3, decodeMemoryMb: 100, maxBatch: 1, logLevel: 'debug' });
     expect(resolveServeConfig({ maxQueue: 9 }, env).maxQueue).toBe(9);
     expect(() => resolveServeConfig({}, { TASK_DEADLINE_MS: '0' })).toThrow(/TASK_DEADLINE_MS must be an integer from 1/);
     expect(() => resolveServeConfig({}, { LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL must be one of silent, error, info, debug, got 'loud'/);

@@ -7,8 +7,12 @@ import { manyScanJpeg } from '../../helpers/hostile-images.js';
 import { mnistPng, tinyModel } from '../fixtures.js';
 
 const OPTIONS = { maxBytes: 1 << 24, maxPixels: 1 << 24, includeNormalized: false };
-/** Structurally fine (16 visits per block, at the bound) but ~0.5 s of jpeg-js work: a stand-in for "slow". */
-const slowJpeg = () => manyScanJpeg({ width: 2000, height: 2000, scans: 16 });
+/** Structurally fine (16 visits per block, at the bound) but ~2 s of jpeg-js work: a stand-in for "slow". */
+const slowJpeg = () => manyScanJpeg({ width: 4000, height: 3000, scans: 16 });
+/** Dispatch happens at the end of the event loop's turn (so images that arrive together are batched). */
+const dispatched = () => new Promise((resolve) => setImmediate(resolve));
+/** Far above a small image's cost even on a loaded 2-core machine with cold JIT, far below the slow one's. */
+const DEADLINE_MS = 500;
 /** A PNG header declaring 3000x3000 with no pixel data: costs its declared size in the budget, fails fast. */
 function bigDeclaredPng(): Uint8Array {
   const png = encodeGrayPng(new Uint8Array(4), 2, 2);
@@ -31,10 +35,13 @@ afterEach(async () => {
 
 describe('createPredictPool under hostile load', () => {
   it('stops a task at its deadline, replaces the worker, and answers the tasks queued behind it', async () => {
-    const p = await pool({ threads: 1, taskDeadlineMs: 100 });
+    const p = await pool({ threads: 1, taskDeadlineMs: DEADLINE_MS });
+    // One batch: the slow image first, then three small ones the worker never reaches before the deadline.
     const slow = p.predict(slowJpeg(), OPTIONS);
     const queued = [0, 1, 2].map((i) => p.predict(mnistPng(i).png, OPTIONS));
-    await expect(slow).rejects.toMatchObject({ code: 'DEADLINE_EXCEEDED', message: /longer than the 100 ms limit/ });
+    await dispatched();
+    expect(p.stats()).toMatchObject({ running: 4, queued: 0 });
+    await expect(slow).rejects.toMatchObject({ code: 'DEADLINE_EXCEEDED', message: /longer than the 500 ms limit/ });
     const answers = await Promise.all(queued);
     expect(answers.map((a) => a.digit)).toHaveLength(3);
     expect(p.stats()).toMatchObject({ restarts: 1, deadlineExceeded: 1, queued: 0, running: 0, workersReady: 1 });
@@ -44,7 +51,9 @@ describe('createPredictPool under hostile load', () => {
     const workers: Worker[] = [];
     const p = await pool({ threads: 1, onWorker: (w) => workers.push(w) });
     const running = p.predict(slowJpeg(), OPTIONS);
+    await dispatched();
     const queued = [3, 4].map((i) => p.predict(mnistPng(i).png, OPTIONS));
+    await dispatched();
     expect(p.stats()).toMatchObject({ running: 1, queued: 2 });
     await workers[0]!.terminate(); // killed from outside, mid-task
     await expect(running).rejects.toMatchObject({ code: 'WORKER_LOST' });
@@ -56,6 +65,7 @@ describe('createPredictPool under hostile load', () => {
   it('refuses with BUSY at once when the queue is full, and reports saturation', async () => {
     const p = await pool({ threads: 1, maxQueue: 2 });
     const running = p.predict(slowJpeg(), OPTIONS);
+    await dispatched();
     const queued = [p.predict(mnistPng(0).png, OPTIONS), p.predict(mnistPng(1).png, OPTIONS)];
     expect(p.stats()).toMatchObject({ queued: 2, saturated: true });
     await expect(p.predict(mnistPng(2).png, OPTIONS)).rejects.toMatchObject({ code: 'BUSY' });
@@ -68,6 +78,7 @@ describe('createPredictPool under hostile load', () => {
   it('drops a queued task whose request was aborted, before it costs a worker anything', async () => {
     const p = await pool({ threads: 1 });
     const running = p.predict(slowJpeg(), OPTIONS);
+    await dispatched();
     const abort = new AbortController();
     const cancelled = p.predict(mnistPng(0).png, OPTIONS, abort.signal);
     const kept = p.predict(mnistPng(1).png, OPTIONS);
@@ -81,14 +92,15 @@ describe('createPredictPool under hostile load', () => {
     await expect(p.predict(mnistPng(2).png, OPTIONS, abort.signal)).rejects.toMatchObject({ code: 'CANCELLED' });
   });
 
-  it('runs two large decodes one after the other within the memory budget, small ones beside them', async () => {
+  it('runs two large decodes one after the other within the memory budget, small ones with them', async () => {
     const small = mnistPng(5).png;
     const large = 3000 * 3000 * 35;
     const p = await pool({ threads: 2, decodeMemoryBytes: large + 28 * 28 * 35 });
     const first = p.predict(bigDeclaredPng(), OPTIONS);
     const second = p.predict(bigDeclaredPng(), OPTIONS);
     const beside = p.predict(small.slice(), OPTIONS); // a copy: the pool transfers what it is given
-    // Dispatch is synchronous: the second large one waits for the budget while the small one takes the other thread.
+    await dispatched();
+    // The second large one waits for the budget; the small one goes in the first one's batch.
     expect(p.stats()).toMatchObject({ running: 2, queued: 1 });
     await expect(first).rejects.toMatchObject({ code: 'CORRUPT_IMAGE' });
     await expect(second).rejects.toMatchObject({ code: 'CORRUPT_IMAGE' });

@@ -25,13 +25,36 @@ describe('createPredictPool', () => {
     const local = createInProcessPredictor(model);
     const pngs = Array.from({ length: 12 }, (_, i) => mnistPng(i).png);
     const expected = await Promise.all(pngs.map((png) => local.predict(png, OPTIONS)));
-    // Copies: the pool transfers (detaches) the buffers it is given.
+    // Copies, so the expected answers above and the pool never share a buffer.
     const got = await Promise.all(pngs.map((png) => pool.predict(png.slice(), OPTIONS)));
     expect(got.map((r) => [r.digit, r.confidence, r.scores, [...r.normalized!]])).toEqual(
       expected.map((r) => [r.digit, r.confidence, r.scores, [...r.normalized!]]),
     );
     expect(pool.threads).toBe(2);
     expect(pool.describe()?.supportVectorCount).toBe(10);
+  });
+
+  it('sends images that arrive together to a worker as one batch, at most maxBatch, shared between idle workers', async () => {
+    const batched = createPredictPool({ source: { kind: 'value', model, sha256: null }, threads: 1, maxBatch: 5 });
+    try {
+      await batched.whenReady();
+      const local = createInProcessPredictor(model);
+      const pngs = Array.from({ length: 12 }, (_, i) => mnistPng(i).png);
+      const answers = pngs.map((png) => batched.predict(png, OPTIONS));
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(batched.stats()).toMatchObject({ running: 5, queued: 7 });
+      const got = await Promise.all(answers);
+      const expected = await Promise.all(pngs.map((png) => local.predict(png, OPTIONS)));
+      expect(got.map((r) => r.scores)).toEqual(expected.map((r) => r.scores));
+    } finally {
+      await batched.close();
+    }
+    // Two idle workers take six images that arrive together at once, none left waiting.
+    const pngs = Array.from({ length: 6 }, (_, i) => mnistPng(i).png);
+    const answers = pngs.map((png) => pool.predict(png, OPTIONS));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(pool.stats()).toMatchObject({ running: 6, queued: 0 });
+    await Promise.all(answers);
   });
 
   it('rebuilds image errors with their code on this side of the thread boundary', async () => {
