@@ -102,8 +102,11 @@ export function scanModuleGraph(entries: readonly string[]): { findings: PurityF
     findings.push(...scanSource(file, text));
     const source = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
     for (const { specifier } of moduleSpecifiers(source)) {
-      if (specifier.startsWith('.')) queue.push(resolveRelative(file, specifier));
-      else if (!isNodeSpecifier(specifier)) packages.set(specifier, [...(packages.get(specifier) ?? []), file]);
+      // A relative import of a non-code module (an edge worker's `./kernel.wasm`, `./model.json.gz`) is supplied by
+      // the runtime, not read as source: nothing to scan.
+      if (specifier.startsWith('.')) {
+        if (/\.[cm]?[jt]s$/.test(specifier)) queue.push(resolveRelative(file, specifier));
+      } else if (!isNodeSpecifier(specifier)) packages.set(specifier, [...(packages.get(specifier) ?? []), file]);
     }
   }
   return { findings, files: [...seen].sort(), packages };

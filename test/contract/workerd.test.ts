@@ -1,0 +1,54 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { imageToDigitInput } from '../../src/image/index.js';
+import { predict } from '../../src/ml/predict.js';
+import { loadModelFile } from '../../src/node/model-file.js';
+import { buildEdgeWorker } from '../../scripts/edge/build.js';
+import { startWorkerd, type RunningWorkerd } from '../../scripts/edge/workerd.js';
+import { formWith } from '../server/helpers.js';
+import { CONTRACT_ENV, describeHttpContract } from './contract.js';
+
+// The edge bundle as `npm run start:edge` builds and serves it (same build function), in workerd on a loopback port.
+let dir: string;
+let worker: RunningWorkerd;
+const logged: string[] = [];
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'edge-worker-'));
+  await buildEdgeWorker({ dir });
+  worker = await startWorkerd({ dir, bindings: CONTRACT_ENV, log: (text) => logged.push(text) });
+  // The first request starts loading the bundled model; /readyz turns 200 once it is decoded.
+  for (let i = 0; ; i++) {
+    const res = await fetch(`${worker.url}/readyz`);
+    const body = (await res.json()) as { status: string };
+    if (res.status === 200) break;
+    if (body.status === 'failed' || i > 600) throw new Error(`the worker did not load its model: ${JSON.stringify(body)}\n${logged.join('')}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+});
+afterAll(async () => {
+  await worker?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describeHttpContract('workerd', () => worker.url);
+
+describe('the edge worker in workerd', () => {
+  it('scores with the WebAssembly engine imported as a module, as the JavaScript reference does in Node', async () => {
+    const { model } = await loadModelFile();
+    const bytes = new Uint8Array(readFileSync(path.resolve('images_test/images_test_9.jpg')));
+    const reference = predict(model, imageToDigitInput(bytes).pixels);
+    const res = await fetch(`${worker.url}/v1/predict`, { method: 'POST', body: formWith([{ name: 'nine.jpg', bytes, type: 'image/jpeg' }]) });
+    const body = (await res.json()) as { predictions: { digit: number; scores: number[] }[] };
+    expect(body.predictions[0]!.digit).toBe(reference.digit);
+    body.predictions[0]!.scores.forEach((score, d) => expect(score).toBeCloseTo(reference.scores[d]!, 9));
+    // edgeEngine() says so on stderr when it falls back to the JavaScript engine.
+    expect(logged.join('')).not.toContain('WebAssembly engine unavailable');
+  });
+
+  it('logs nothing unexpected while serving the contract (no 500s, no uncaught errors)', () => {
+    expect(logged.join('')).not.toMatch(/error|uncaught/i);
+  });
+});
