@@ -24,7 +24,8 @@ const wrangler = JSON.parse(
     .filter((line) => !line.trim().startsWith('//'))
     .join('\n'),
 ) as WranglerConfig;
-const scripts = (JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+const pkg = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string>; files: string[] };
+const scripts = pkg.scripts;
 
 /** The rule wrangler applies to a module name: the first whose glob's extension matches (globs here are `**\/*.ext`). */
 function ruleFor(name: string): string | undefined {
@@ -48,6 +49,11 @@ describe('wrangler.jsonc (for `wrangler deploy`)', () => {
     expect(wrangler.compatibility_date).toBe(COMPATIBILITY_DATE);
     expect(workerdConfig()).toContain(`compatibilityDate = "${COMPATIBILITY_DATE}"`);
     expect(wrangler.compatibility_flags ?? []).toEqual([]);
+  });
+
+  it('builds into a directory the npm package leaves out (the bundle and its 3 MB model are for Workers only)', () => {
+    expect(path.relative(REPO_ROOT, DEFAULT_EDGE_DIR)).toBe(path.join('dist', 'edge-worker'));
+    expect(pkg.files).toContain('!dist/edge-worker/');
   });
 
   it('sets only limits the app reads', () => {
