@@ -5,6 +5,7 @@
 import UPNG from 'upng-js';
 import jpeg from 'jpeg-js';
 import { encodePng } from '../src/image/encode-png.js';
+import { areaResample } from '../src/image/resample.js';
 import { mulberry32 } from '../src/ml/rng.js';
 
 /** An ink map: values in [0, 1], 1 = full ink. */
@@ -162,4 +163,76 @@ export function toJpeg(rgba: Uint8Array, width: number, height: number, quality:
 
 function clampByte(v: number): number {
   return v < 0 ? 0 : v > 255 ? 255 : Math.round(v);
+}
+
+/** The bounding box of the pixels whose ink is above `level`, or undefined when there are none. */
+export function inkBox(m: InkMap, level: number): { x: number; y: number; width: number; height: number } | undefined {
+  let minX = m.width;
+  let minY = m.height;
+  let maxX = -1;
+  let maxY = -1;
+  for (let y = 0; y < m.height; y++) {
+    for (let x = 0; x < m.width; x++) {
+      if ((m.data[y * m.width + x] as number) <= level) continue;
+      minX = Math.min(minX, x);
+      maxX = Math.max(maxX, x);
+      minY = Math.min(minY, y);
+      maxY = Math.max(maxY, y);
+    }
+  }
+  return maxX < 0 ? undefined : { x: minX, y: minY, width: maxX - minX + 1, height: maxY - minY + 1 };
+}
+
+/** Ink at or above this level is what a person cropping tightly keeps inside the frame (the stroke, not its halo). */
+export const TIGHT_CROP_LEVEL = 0.5;
+
+/**
+ * Crops the ink map to the box of its solid ink (above TIGHT_CROP_LEVEL): the strokes touch all four edges, as in
+ * a phone photo cropped around the digit or a form's box cut out. A map with no solid ink is returned as is.
+ */
+export function tightCrop(m: InkMap): InkMap {
+  const box = inkBox(m, TIGHT_CROP_LEVEL);
+  if (box === undefined) return m;
+  const data = new Float32Array(box.width * box.height);
+  for (let y = 0; y < box.height; y++) data.set(m.data.subarray((box.y + y) * m.width + box.x, (box.y + y) * m.width + box.x + box.width), y * box.width);
+  return { width: box.width, height: box.height, data };
+}
+
+/**
+ * Captures the 28x28 digit at low resolution: the MNIST frame is area-averaged (what a sensor or a scanner at low
+ * DPI integrates) so the digit's 20 px box becomes `digitSize` px, then its ink is quantized to `levels` grey
+ * levels (old scans, thumbnails and indexed-colour files keep few). Returns the small map, margin included.
+ */
+export function lowResolution(m: InkMap, digitSize: number, levels: number): InkMap {
+  const side = Math.max(1, Math.round((m.width * digitSize) / 20));
+  const out = areaResample(m, { x: 0, y: 0, width: m.width, height: m.height }, side, side);
+  const steps = Math.max(1, levels - 1);
+  return { width: side, height: side, data: out.data.map((v) => Math.round(Math.min(1, Math.max(0, v)) * steps) / steps) };
+}
+
+/**
+ * Enlarges a map by an integer factor, as a sender does with a small picture: `nearest` repeats each pixel into a
+ * factor x factor block (blocky), `bilinear` interpolates between pixel centres (blurry).
+ */
+export function upscale(m: InkMap, factor: number, filter: 'nearest' | 'bilinear'): InkMap {
+  const width = m.width * factor;
+  const height = m.height * factor;
+  const data = new Float32Array(width * height);
+  const at = (x: number, y: number): number => m.data[Math.min(m.height - 1, Math.max(0, y)) * m.width + Math.min(m.width - 1, Math.max(0, x))] as number;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      if (filter === 'nearest') {
+        data[y * width + x] = at(Math.floor(x / factor), Math.floor(y / factor));
+        continue;
+      }
+      const sx = (x + 0.5) / factor - 0.5;
+      const sy = (y + 0.5) / factor - 0.5;
+      const x0 = Math.floor(sx);
+      const y0 = Math.floor(sy);
+      const fx = sx - x0;
+      const fy = sy - y0;
+      data[y * width + x] = (at(x0, y0) * (1 - fx) + at(x0 + 1, y0) * fx) * (1 - fy) + (at(x0, y0 + 1) * (1 - fx) + at(x0 + 1, y0 + 1) * fx) * fy;
+    }
+  }
+  return { width, height, data };
 }

@@ -24,14 +24,17 @@ import { strokeWidth } from '../src/image/stroke.js';
 import {
   blur,
   fromMnist,
+  lowResolution,
   morph,
   paint,
   paintTransparent,
   place,
   seeded,
   sharpen,
+  tightCrop,
   toJpeg,
   toPng,
+  upscale,
   type InkMap,
   type Rgb,
 } from './robustness-render.js';
@@ -57,6 +60,18 @@ function darkOnWhitePng(m: InkMap): Uint8Array {
 }
 
 const between = (random: () => number, lo: number, hi: number): number => lo + (hi - lo) * random();
+/** A whole number in [lo, hi]. */
+const wholeBetween = (random: () => number, lo: number, hi: number): number => Math.min(hi, lo + Math.floor((hi - lo + 1) * random()));
+
+/**
+ * A digit captured 8-16 px tall (its 20 px MNIST box area-averaged down) with 4-16 grey levels: an old scan, a
+ * thumbnail, a form digitised at low DPI. The random draws come first so both low-resolution rows share them.
+ */
+function lowResolutionDigit(d: Uint8Array, random: () => number): InkMap {
+  const size = wholeBetween(random, 8, 16);
+  const levels = wholeBetween(random, 4, 16);
+  return lowResolution(fromMnist(d), size, levels);
+}
 
 const RENDERINGS: readonly Rendering[] = [
   { name: 'clean (28x28 grey PNG, white on black)', render: (d) => encodeGrayPng(d, 28, 28) },
@@ -86,6 +101,17 @@ const RENDERINGS: readonly Rendering[] = [
   { name: 'thick strokes (+1.5 px at 28x28)', render: (d) => darkOnWhitePng(morph(sharpen(big(d)), 6)) },
   { name: 'thin strokes (fine pen along the centre line, ~1.1 px at 28x28)', render: (d) => darkOnWhitePng(blur(morph(skeletonize(sharpen(big(d))), 2), 0.7)) },
   { name: 'faint strokes lost (pen keeps only the darkest core)', render: (d) => darkOnWhitePng(sharpen(big(d), 0.8)) },
+  // A pen-like rendering (sharp strokes) cropped to its solid ink, as a user crops a photo around the digit.
+  { name: 'tight crop (ink touches the edges)', render: (d) => darkOnWhitePng(tightCrop(sharpen(big(d)))) },
+  {
+    name: 'low resolution (digit 8-16 px, upscaled)',
+    // Enlarged 3-8x by the sender, half of them blocky (nearest neighbour), half blurry (bilinear).
+    render: (d, random) => {
+      const small = lowResolutionDigit(d, random);
+      return darkOnWhitePng(upscale(small, wholeBetween(random, 3, 8), random() < 0.5 ? 'nearest' : 'bilinear'));
+    },
+  },
+  { name: 'low resolution (digit 8-16 px, as is)', render: (d, random) => darkOnWhitePng(lowResolutionDigit(d, random)) },
   {
     name: 'coloured: blue ink on yellow paper',
     render: (d) => toPng(paint(big(d), { paper: [250, 236, 170], ink: [30, 60, 190] }), 28 * SCALE, 28 * SCALE),
