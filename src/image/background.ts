@@ -1,10 +1,12 @@
 import type { GrayImage } from './gray.js';
-import { histogram, otsuThreshold } from './stats.js';
+import { histogram, histogramQuantile, otsuThreshold } from './stats.js';
 
 /** Most pixels used for the surface fit; a regular subsample is plenty for 6 coefficients. */
 const MAX_FIT_SAMPLES = 20_000;
 /** Below this share of background pixels the fit is unreliable; fall back to a constant level. */
 const MIN_BACKGROUND_SHARE = 0.2;
+/** The paper's level is looked for among residuals below this: ink fainter than it is not legible ink anyway. */
+const PAPER_SEARCH = 0.25;
 /** Paper darker than this (of full scale) is not paper: avoids dividing by (near) zero in dark corners. */
 const MIN_PAPER = 0.05;
 
@@ -17,11 +19,17 @@ const MIN_PAPER = 0.05;
  * Dark ink on paper is reflectance: what the camera sees is illumination x reflectance, so the ink is
  * 1 - luminance / paper (a shadow dims paper and ink alike and leaves this unchanged). Light ink on a dark
  * ground (MNIST itself, screenshots) is emitted or printed light, so it is luminance minus the ground.
+ *
+ * The paper's noise is measured on the same residuals, from the whole picture rather than a border ring, so it
+ * holds when the ink touches every edge (a tight crop has ink, not paper, in its border): ink only ever lies on one
+ * side of the background, so the residuals on the other side (paper brighter than the fitted surface, for dark
+ * ink) are paper alone, half of a symmetric noise distribution. Their 80th percentile in magnitude is the paper
+ * noise's 90th percentile, whatever the share of ink.
  * @param luminance the picture's luminance
  * @param darkInk whether the ink is darker than the background (from isDarkInk)
- * @returns ink strength in [0, 1], background 0
+ * @returns ink strength in [0, 1] (background 0), and the paper's noise level on that scale
  */
-export function flattenBackground(luminance: GrayImage, darkInk: boolean): GrayImage {
+export function flattenBackground(luminance: GrayImage, darkInk: boolean): FlatInk {
   const { width: w, height: h } = luminance;
   const threshold = otsuThreshold(histogram(luminance.data));
   const onPaperSide = (v: number): boolean => (darkInk ? v >= threshold : v < threshold);
@@ -39,13 +47,40 @@ export function flattenBackground(luminance: GrayImage, darkInk: boolean): GrayI
   const isBackground = (v: number): boolean => (darkInk ? v >= cut : v <= cut);
   const level = fitSurface(luminance, isBackground);
   const data = new Float32Array(w * h);
+  const residual = new Float32Array(w * h);
   for (let i = 0; i < w * h; i++) {
     const v = luminance.data[i] as number;
     const ground = level[i] as number;
     const ink = darkInk ? 1 - v / Math.max(ground, MIN_PAPER) : v - ground;
+    residual[i] = ink;
     data[i] = Math.min(1, Math.max(0, ink));
   }
-  return { width: w, height: h, data };
+  return { ink: { width: w, height: h, data }, noise: paperNoise(residual) };
+}
+
+/** Ink strength with the background removed, and how noisy the background is on the same scale. */
+export interface FlatInk {
+  /** Ink in [0, 1], background 0. */
+  readonly ink: GrayImage;
+  /** The paper noise's 90th percentile: ink map values up to this are paper. 0 for a clean picture. */
+  readonly noise: number;
+}
+
+/**
+ * Paper noise's 90th percentile from the residuals on the side of the paper the ink never reaches. The paper's
+ * centre is the residuals' mode (searched below PAPER_SEARCH, where no legible ink lies), not 0: when the ink is a
+ * sliver of a noisy picture, Otsu's threshold splits the noise and the fitted surface sits on the noise's upper half.
+ */
+function paperNoise(residual: Float32Array): number {
+  // Residuals in [-1, 1] mapped to [0, 1] for the shared 256-bin histogram (bins 2/256 wide).
+  const toUnit = (r: number): number => (r + 1) / 2;
+  const bins = histogram(residual.map(toUnit));
+  let mode = 0;
+  for (let b = 0; (b + 0.5) / bins.length < toUnit(PAPER_SEARCH); b++) if ((bins[b] as number) > (bins[mode] as number)) mode = b;
+  const centre = 2 * ((mode + 0.5) / bins.length) - 1;
+  const below = residual.filter((r) => r < centre).map((r) => centre - r);
+  // Nothing below the centre: noise-free paper, reported as the first histogram bin like any other quantile.
+  return Math.max(0, centre) + histogramQuantile(histogram(below.length === 0 ? new Float32Array(1) : below), 0.8);
 }
 
 /** Fits the quadratic surface to the selected pixels; a constant (their mean) when too few to fit. */
