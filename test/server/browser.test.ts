@@ -1,11 +1,11 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, watchProblems } from '../helpers/chromium.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { imageToDigitInput } from '../../src/image/index.js';
+import { encodePng, imageToDigitInput } from '../../src/image/index.js';
 import { predict } from '../../src/ml/predict.js';
 import { DEFAULT_MODEL_PATH } from '../../src/node/model-file.js';
 import { startServer, type RunningServer } from '../../src/server/node/serve.js';
@@ -79,6 +79,40 @@ describe('the page in Chromium', () => {
     expect(await card.locator('img[alt^="The 28 by 28"]').getAttribute('src')).toMatch(/^data:image\/png;base64,/);
     expect(await page.locator('#status').textContent()).toBe('1 of 1 image read.');
     expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('shows every uploaded picture, also when the answer is an error, with a hint that says what to try', async () => {
+    const { page, problems } = await openPage();
+    const blank = Buffer.from(encodePng(new Uint8Array(40 * 30).fill(255), 40, 30, 1));
+    await page.getByLabel('Choose PNG or JPEG images').setInputFiles([
+      { name: path.basename(upload.file), mimeType: upload.file.endsWith('.png') ? 'image/png' : 'image/jpeg', buffer: await readFile(upload.file) },
+      { name: 'blank.png', mimeType: 'image/png', buffer: blank },
+      { name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('not a picture at all') },
+    ]);
+    await page.locator('#status').filter({ hasText: 'of 3 images read' }).waitFor({ timeout: 20_000 });
+    expect(await page.locator('#status').textContent()).toBe('1 of 3 images read.');
+    const card = (name: string) => page.getByRole('article', { name: `Result for ${name}` });
+
+    const read = card(path.basename(upload.file));
+    expect(await read.locator('img.source').getAttribute('src')).toMatch(/^blob:/);
+    expect(await read.locator('img[alt^="The 28 by 28"]').count()).toBe(1);
+
+    // Refused as "no digit found": the picture is shown as the user sent it (it loads: 40x30), no 28x28, a hint.
+    const blankCard = card('blank.png');
+    const shown = blankCard.locator('img.source');
+    await expect.poll(() => shown.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(40);
+    expect(await blankCard.locator('img[alt^="The 28 by 28"]').count()).toBe(0);
+    expect(await blankCard.locator('.error').textContent()).toMatch(/no digit found/);
+    expect(await blankCard.locator('.hint').textContent()).toMatch(/^Try a picture of one digit that fills most of the frame/);
+
+    // Not an image: the browser cannot show it either, and says so instead of a broken picture.
+    const junk = card('notes.png');
+    await junk.locator('.source-missing').waitFor({ timeout: 5_000 });
+    expect(await junk.locator('img').count()).toBe(0);
+    expect(await junk.locator('.hint').textContent()).toMatch(/PNG or JPEG/);
+    // The only complaints are Chromium logging the two refusals (422 no digit, 415 not an image) it was sent.
+    expect(problems.map((p) => /status of (\d{3})/.exec(p)?.[1] ?? p).sort()).toEqual(['415', '422']);
     await page.close();
   });
 

@@ -17,12 +17,49 @@ function el(tag, className, text) {
   return node;
 }
 
-async function errorMessage(response) {
+/** The error's code and message from a JSON error body, or a generic one when the body is not ours. */
+async function errorOf(response) {
   try {
     const body = await response.json();
-    if (body && body.error && typeof body.error.message === 'string') return body.error.message;
+    if (body && body.error && typeof body.error.message === 'string') return { code: String(body.error.code || ''), message: body.error.message };
   } catch (e) { /* not JSON: fall through */ }
-  return 'request failed with status ' + response.status;
+  return { code: '', message: 'request failed with status ' + response.status };
+}
+
+/** What to try next, for each error code a picture can get (the message says what was wrong). */
+const HINTS = {
+  NO_DIGIT_FOUND: 'Try a picture of one digit that fills most of the frame, in focus, dark on a plain light background (or light on dark). Crop away other marks, and avoid heavy shadows.',
+  UNSUPPORTED_FORMAT: 'Save or export the picture as PNG or JPEG (a screenshot works too) and upload that.',
+  CORRUPT_IMAGE: 'The file looks damaged or incomplete: export or download it again, or take a screenshot of it.',
+  IMAGE_TOO_LARGE: 'Crop or resize the picture: a few hundred pixels around the digit are plenty.',
+  PAYLOAD_TOO_LARGE: 'Crop or resize the picture: a few hundred pixels around the digit are plenty.',
+  EMPTY_INPUT: 'The file is empty: choose the picture again.',
+  TOO_MANY_FILES: 'Upload fewer files at a time.',
+};
+const DEFAULT_HINT = 'Try again in a moment; if it keeps failing, try another picture.';
+
+/** The uploaded picture as the browser shows it, or a note when the browser cannot show the file either. */
+function sourceImage(sourceUrl) {
+  const original = el('img', 'source');
+  original.alt = 'The uploaded image';
+  original.addEventListener('error', () => original.replaceWith(el('p', 'source-missing', 'The browser cannot show this file either.')));
+  original.src = sourceUrl;
+  return original;
+}
+
+/** A card for a file the server could not read: its name, the picture, what went wrong and what to try. */
+function renderFailure(name, sourceUrl, failure) {
+  const card = el('article', 'result failed');
+  card.setAttribute('aria-label', 'Result for ' + name);
+  card.append(el('h3', '', name));
+  if (sourceUrl) {
+    const top = el('div', 'top');
+    top.append(sourceImage(sourceUrl));
+    card.append(top);
+  }
+  card.append(el('p', 'error', failure.message));
+  card.append(el('p', 'hint', HINTS[failure.code] || DEFAULT_HINT));
+  return card;
 }
 
 function renderResult(prediction, sourceUrl) {
@@ -34,12 +71,7 @@ function renderResult(prediction, sourceUrl) {
   digit.setAttribute('aria-label', 'Predicted digit ' + prediction.digit);
   digit.dataset.digit = String(prediction.digit);
   top.append(digit);
-  if (sourceUrl) {
-    const original = el('img', 'source');
-    original.src = sourceUrl;
-    original.alt = 'The uploaded image';
-    top.append(original);
-  }
+  if (sourceUrl) top.append(sourceImage(sourceUrl));
   if (prediction.normalized) {
     const seen = el('img');
     seen.src = 'data:image/png;base64,' + prediction.normalized;
@@ -92,21 +124,21 @@ async function uploadFiles(files) {
   await Promise.all(images.map(async (file) => {
     const form = new FormData();
     form.append('file', file, file.name || 'pasted.png');
+    // Every card shows the picture as the user sent it, also when the answer is an error.
+    const sourceUrl = URL.createObjectURL(file);
+    const name = file.name || 'pasted image';
     try {
       const response = await fetch(PREDICT_URL, { method: 'POST', body: form });
       if (!response.ok) {
         failures++;
-        const card = el('article', 'result');
-        card.append(el('h3', '', file.name || 'pasted image'));
-        card.append(el('p', 'error', await errorMessage(response)));
-        results.append(card);
+        results.append(renderFailure(name, sourceUrl, await errorOf(response)));
         return;
       }
       const body = await response.json();
-      for (const prediction of body.predictions) results.append(renderResult(prediction, URL.createObjectURL(file)));
+      for (const prediction of body.predictions) results.append(renderResult(prediction, sourceUrl));
     } catch (e) {
       failures++;
-      results.append(el('p', 'error', (file.name || 'image') + ': network error'));
+      results.append(renderFailure(name, sourceUrl, { code: '', message: 'Network error: the server did not answer.' }));
     }
   }));
   const ok = images.length - failures;
@@ -183,7 +215,9 @@ function setUpDrawing() {
       });
       if (mine !== sequence) return;
       if (!response.ok) {
-        output.replaceChildren(el('p', 'hint', await errorMessage(response)));
+        const failure = await errorOf(response);
+        const hint = failure.code === 'NO_DIGIT_FOUND' ? 'Draw one digit, large, filling most of the square.' : HINTS[failure.code] || DEFAULT_HINT;
+        output.replaceChildren(el('p', 'hint', failure.message), el('p', 'hint', hint));
         return;
       }
       const body = await response.json();

@@ -22,6 +22,8 @@ button:hover { background: #0842a0; }
 .result .digit { font-size: 3rem; font-weight: 700; line-height: 1; min-width: 2ch; text-align: center; }
 .result img { width: 84px; height: 84px; image-rendering: pixelated; border: 1px solid var(--line); background: #000; }
 .result img.source { object-fit: contain; background: #fff; }
+.result.failed { border-color: #a50e0e; }
+.result .source-missing { width: 84px; min-height: 84px; margin: 0; font-size: 0.8rem; color: var(--muted); border: 1px dashed var(--line); padding: 0.25rem; }
 .bars { list-style: none; padding: 0; margin: 0.5rem 0 0; }
 .bars li { display: grid; grid-template-columns: 1.5ch 1fr 4.5ch; gap: 0.4rem; align-items: center; font-size: 0.85rem; }
 .bars .track { background: #e6e6e6; height: 0.7rem; border-radius: 3px; overflow: hidden; }
