@@ -55,6 +55,8 @@ interface Served {
   readonly coldStart: string[];
   /** CPU seconds the server process has used so far, where it can be told apart from this process. */
   readonly cpuSeconds?: () => number;
+  /** Resident memory of the server process, MB, where it is a process of its own. */
+  readonly residentMb?: () => number;
   close(): Promise<void>;
 }
 
@@ -64,6 +66,11 @@ function processCpuSeconds(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+
+/** Resident memory of a process in MB (proc(5): VmRSS of /proc/<pid>/status). */
+function residentMb(pid: number): number {
+  return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
 }
 
 async function timed<T>(run: () => Promise<T>): Promise<{ value: T; ms: number }> {
@@ -119,9 +126,11 @@ async function startEdge(png: { body: Buffer; contentType: string }): Promise<Se
   const started = await timed(() => startWorkerd({ dir: built.dir, log: (text) => process.stderr.write(text) }));
   const worker = started.value;
   const cpuAtListen = processCpuSeconds(worker.pid);
+  const rssAtListen = residentMb(worker.pid);
   // The first request of a fresh isolate: the worker script is compiled and run, then the model decoded.
   const first = await timed(() => postOnce(worker.url, png.body, png.contentType));
   const cpuFirst = processCpuSeconds(worker.pid) - cpuAtListen;
+  const rssLoaded = residentMb(worker.pid);
   const second = await timed(() => postOnce(worker.url, png.body, png.contentType));
   const kib = (n: number) => `${(n / 1024).toFixed(0)} KiB`;
   return {
@@ -134,7 +143,9 @@ async function startEdge(png: { body: Buffer; contentType: string }): Promise<Se
       `workerd listening ${started.ms.toFixed(0)} ms after spawn`,
       `first request (28x28 PNG to /api: script start, model decoded, one prediction): ${first.ms.toFixed(0)} ms wall, ${(cpuFirst * 1000).toFixed(0)} ms CPU of workerd`,
       `second request: ${second.ms.toFixed(0)} ms`,
+      `workerd resident memory ${rssAtListen.toFixed(0)} MB listening, ${rssLoaded.toFixed(0)} MB with the model loaded`,
     ],
+    residentMb: () => residentMb(worker.pid),
     cpuSeconds: () => processCpuSeconds(worker.pid),
     close: () => worker.close(),
   };
@@ -194,6 +205,7 @@ async function main(): Promise<void> {
         `Server benchmark, target ${target} (${availableParallelism()} cores, ${cpu}; ${served.description})`,
         `load average at start: ${loadAtStart}; at end: ${loadavg().map((n) => n.toFixed(2)).join(', ')}`,
         `cold start: ${served.coldStart.join('; ')}`,
+        ...(served.residentMb ? [`resident memory after the runs: ${served.residentMb().toFixed(0)} MB`] : []),
         '',
         '| target | connections | seconds | requests/s | p50 ms | p99 ms | errors | server CPU ms/request |',
         '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',

@@ -25,7 +25,7 @@ import kernelModule from './kernel.wasm';
  * The WebAssembly SIMD engine from the imported module; the JavaScript reference where the runtime cannot
  * instantiate it (no SIMD), so the worker still answers, only slower.
  */
-export function edgeEngine(model: SvmModel, module: WebAssembly.Module): ModelEngine {
+function edgeEngine(model: SvmModel, module: WebAssembly.Module): ModelEngine {
   try {
     return createWasmEngine(model, { plain: module });
   } catch (error) {
