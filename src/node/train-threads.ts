@@ -27,18 +27,23 @@ export interface ThreadedTrainOptions {
   readonly tolerance: number;
   readonly shrinking: boolean;
   readonly threads: number;
-  /** Kernel-row cache budget in bytes: the shared cache plus each thread's fallback LRU. */
+  /** Kernel-row cache budget in bytes: the threads' own LRU caches plus the shared cache, if any. */
   readonly cacheBytes: number;
+  /** Share of the budget split between the threads' own LRU caches (the rest is the shared, never-evicted cache). */
+  readonly localCacheShare?: number;
   /** Which engine computes kernel rows: WebAssembly SIMD where it runs (`auto`, the default) or JavaScript. */
   readonly backend?: EngineChoice;
   readonly onEvent?: (event: TrainEvent) => void;
 }
 
 /**
- * Per-thread fallback cache once the shared cache is full (counted inside the budget): an LRU for the rows the
- * solver is revisiting after shrinking. 128 MB is 279 rows of the shipped configuration's 120,000 images.
+ * Share of the budget given to the threads' own least-recently-used caches by default: all of it. With a budget of
+ * a few percent of the rows (2 GiB is 3.5% of the shipped configuration's 120,000 rows) a cache that adapts to the
+ * digit being solved beats one filled for good by the first rows asked for: on 15,000 images with 3.5% of the rows
+ * cacheable, 38,157 rows computed with per-thread LRUs against 41,918 with a shared never-evicted cache and 128 MB
+ * LRUs (the previous split; 44-48% hits either way). `localCacheShare` below 1 keeps a shared part.
  */
-const LOCAL_CACHE_BYTES = 128 * 1024 * 1024;
+const DEFAULT_LOCAL_CACHE_SHARE = 1;
 
 function kernelData(images: Uint8Array, n: number, options: ThreadedTrainOptions): KernelData {
   const backend = options.backend ?? 'auto';
@@ -48,7 +53,7 @@ function kernelData(images: Uint8Array, n: number, options: ThreadedTrainOptions
 }
 
 /**
- * Trains the ten one-vs-rest SVMs on `threads` worker threads that share one kernel-row cache. Kernel rows are
+ * Trains the ten one-vs-rest SVMs on `threads` worker threads within one kernel-row cache budget. Kernel rows are
  * computed exactly (integer dot products), so the result does not depend on which thread computed what: the same
  * data and options give the same solutions.
  *
@@ -61,7 +66,7 @@ export async function trainOneVsRestThreaded(images: Uint8Array, labels: Uint8Ar
   const sharedLabels = new Uint8Array(share(n));
   sharedLabels.set(labels);
   const threads = Math.max(1, Math.min(options.threads, DIGITS.length));
-  const localCacheBytes = Math.min(LOCAL_CACHE_BYTES, Math.floor(options.cacheBytes / (4 * threads)));
+  const localCacheBytes = Math.floor((options.cacheBytes * (options.localCacheShare ?? DEFAULT_LOCAL_CACHE_SHARE)) / threads);
   const cache = allocateSharedRowCache(n, options.cacheBytes - threads * localCacheBytes);
   const taskCounter = new Int32Array(share(4));
   const workerData: TrainWorkerData = {

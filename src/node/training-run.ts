@@ -111,6 +111,8 @@ async function fitOnce(
   let cachedRows = 0;
   let rowRequests = 0;
   let rowsComputed = 0;
+  /** The shared cache's fill, when there is one (by default each thread has its own LRU instead). */
+  const shared = (rows: number): string => (rows > 0 ? `${rows} kernel rows in the shared cache; ` : '');
   const onEvent = (event: TrainEvent): void => {
     cachedRows = event.cachedRows;
     if (event.type === 'class-done') {
@@ -124,13 +126,13 @@ async function fitOnce(
       log(
         `[${label} ${elapsed.toFixed(0).padStart(4)}s] digit ${s.digit} done: ${s.iterations} iterations, ` +
           `${s.indices.length} support vectors, ${s.seconds.toFixed(1)}s; ${event.done}/10 classes; ` +
-          `${event.cachedRows} kernel rows cached; ETA ${event.done === 10 ? 0 : eta.toFixed(0)}s`,
+          `${shared(event.cachedRows)}ETA ${event.done === 10 ? 0 : eta.toFixed(0)}s`,
       );
     } else if (performance.now() - lastLine > 5000) {
       lastLine = performance.now();
       log(
         `[${label} ${elapsed.toFixed(0).padStart(4)}s] digit ${event.digit}: ${event.iterations} iterations, ` +
-          `active ${event.activeSize}, KKT gap ${event.gap.toFixed(4)}; ${event.cachedRows} kernel rows cached`,
+          `active ${event.activeSize}, KKT gap ${event.gap.toFixed(4)}${shared(event.cachedRows).replace(/^/, '; ').replace(/; $/, '')}`,
       );
     }
   };

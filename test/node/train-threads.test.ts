@@ -12,9 +12,15 @@ describe('threaded one-vs-rest trainer', () => {
     const images = deskewAll(train.images, train.count);
     const kernel: PolyKernel = { type: 'poly', degree: 4, gamma: scaleGamma(images, 784), coef0: 0 };
     const reference = trainOneVsRest(createKernelRowCache(prepareKernelData(images, train.count, 784, kernel), kernel, 1 << 30), train.labels, { C: 1 });
-    // A budget of 100 rows forces the per-thread fallback for the rest. The reference computes rows in JavaScript;
-    // the threads with the WebAssembly engine (the default) and with JavaScript: the same bits either way.
-    for (const [threads, cacheBytes, backend] of [[2, 1 << 30, 'auto'], [3, 100 * 4 * 600, 'wasm-simd'], [2, 100 * 4 * 600, 'js']] as const) {
+    // A budget of 100 rows makes the caches evict; half of it shared (never evicted) exercises the shared cache.
+    // The reference computes rows in JavaScript; the threads with the WebAssembly engine (the default) and with
+    // JavaScript: the same bits either way.
+    const runs = [
+      [2, 1 << 30, 'auto', 1],
+      [3, 100 * 4 * 600, 'wasm-simd', 0.5],
+      [2, 100 * 4 * 600, 'js', 1],
+    ] as const;
+    for (const [threads, cacheBytes, backend, localCacheShare] of runs) {
       const events: TrainEvent[] = [];
       const solutions = await trainOneVsRestThreaded(images, train.labels, {
         kernel,
@@ -24,6 +30,7 @@ describe('threaded one-vs-rest trainer', () => {
         threads,
         cacheBytes,
         backend,
+        localCacheShare,
         onEvent: (e) => events.push(e),
       });
       const done = events.flatMap((e) => (e.type === 'class-done' ? [e] : []));

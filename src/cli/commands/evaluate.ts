@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { evaluateModel, formatConfusion, perDigitAccuracy } from '../../ml/evaluate.js';
 import { withModelRecords } from '../../ml/model.js';
 import { renderModelCard } from '../model-card.js';
+import { createModelEngine } from '../../node/kernel-wasm.js';
 import { loadMnist } from '../../node/mnist-data.js';
 import { DEFAULT_MODEL_PATH, loadModelFile } from '../../node/model-file.js';
 import { describeFlags, parseArgs, type FlagSpecs } from '../args.js';
@@ -29,8 +30,9 @@ export const evaluateCommand: Command = {
     const modelPath = (flags['model'] as string | undefined) ?? DEFAULT_MODEL_PATH;
     const { model } = await loadModelFile(modelPath);
     const mnist = await loadMnist(flags['data-dir'] === undefined ? {} : { dataDir: flags['data-dir'] as string });
+    const engine = await createModelEngine(model);
     const started = performance.now();
-    const result = evaluateModel(model, mnist.test.images, mnist.test.labels, 'MNIST test set (10,000 images)');
+    const result = evaluateModel(model, mnist.test.images, mnist.test.labels, 'MNIST test set (10,000 images)', engine);
     const msPerImage = (performance.now() - started) / mnist.test.count;
     const perDigit = perDigitAccuracy(result.confusion);
     const card = flags['card'] as string | undefined;
@@ -45,7 +47,7 @@ export const evaluateCommand: Command = {
     io.stdout(
       [
         `model: ${modelPath} (${model.supportVectorCount} support vectors)`,
-        `accuracy: ${(result.accuracy * 100).toFixed(2)}% on ${result.count} test images (${msPerImage.toFixed(2)} ms per image, one thread)`,
+        `accuracy: ${(result.accuracy * 100).toFixed(2)}% on ${result.count} test images (${msPerImage.toFixed(2)} ms per image, one thread, ${engine.backend} engine, batches of 64)`,
         `per digit: ${perDigit.map((a, d) => `${d}: ${(a * 100).toFixed(2)}%`).join(', ')}`,
         '',
         'confusion matrix (rows: true digit, columns: predicted):',
