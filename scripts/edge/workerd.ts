@@ -83,7 +83,18 @@ export async function startWorkerd(options: {
   });
   child.stdout?.on('data', (chunk: Buffer) => log(chunk.toString('utf8')));
   child.stderr?.on('data', (chunk: Buffer) => log(chunk.toString('utf8')));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // If this process ends without close() (a test runner torn down, an uncaught error), workerd goes with it
+  // instead of holding its port.
+  const killOnExit = (): void => {
+    child.kill('SIGKILL');
+  };
+  process.once('exit', killOnExit);
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      process.off('exit', killOnExit);
+      resolve();
+    }),
+  );
   const control = child.stdio[3] as Readable;
   const port = await new Promise<number>((resolve, reject) => {
     let text = '';
