@@ -78,7 +78,7 @@ function sampleTwo(): string {
 describe('the packed tarball', () => {
   it('holds the compiled library, its types, the CLI, the model and the samples', () => {
     const files = tarball.files.map((f) => f.path);
-    for (const needed of ['dist/index.js', 'dist/index.d.ts', 'dist/ml/index.js', 'dist/ml/index.d.ts', 'dist/image/index.js', 'dist/image/index.d.ts', 'dist/server/index.js', 'dist/server/index.d.ts', 'dist/cli/main.js', 'model/model.json.gz', 'package.json', 'README.md']) {
+    for (const needed of ['dist/index.js', 'dist/index.d.ts', 'dist/ml/index.js', 'dist/ml/index.d.ts', 'dist/image/index.js', 'dist/image/index.d.ts', 'dist/server/index.js', 'dist/server/index.d.ts', 'dist/cli/main.js', 'dist/ml/engine/kernel.wasm', 'dist/ml/engine/kernel-shared.wasm', 'model/model.json.gz', 'package.json', 'README.md']) {
       expect(files, `${needed} is missing from the tarball`).toContain(needed);
     }
     expect(files.some((f) => /^images_test\/images_test_2\.(png|jpe?g)$/i.test(f)), 'images_test/images_test_2.* is missing').toBe(true);
@@ -107,6 +107,24 @@ describe('installed into a fresh project', () => {
     expect(result.confidence).toBeGreaterThan(0.5);
     // The default model is the one inside the installed package, not this repository's.
     expect(result.path).toBe(path.join(installed, 'model', 'model.json.gz'));
+  });
+
+  it('predicts with the WebAssembly engine from the shipped .wasm, which is also exported as a file', async () => {
+    const script = [
+      "import { readFile } from 'node:fs/promises';",
+      "import { createModelEngine, createWasmEngine, loadModelFile, predict } from 'mnist-digits';",
+      'const { model } = await loadModelFile();',
+      'const engine = await createModelEngine(model);',
+      // As workerd would: a module compiled from the exported file, handed to the pure engine.
+      "const plain = await WebAssembly.compile(await readFile(new URL(import.meta.resolve('mnist-digits/ml/kernel.wasm'))));",
+      'const pixels = new Uint8Array(784).map((_, p) => (p % 28 > 12 && p % 28 < 16 && p > 150 && p < 620 ? 255 : 0));',
+      'const a = predict(model, pixels, engine);',
+      'const b = predict(model, pixels, createWasmEngine(model, { plain }));',
+      'console.log(JSON.stringify({ backend: engine.backend, same: JSON.stringify(a) === JSON.stringify(b) && JSON.stringify(a) === JSON.stringify(predict(model, pixels)) }));',
+    ].join('\n');
+    await writeFile(path.join(consumer, 'engine.mjs'), script);
+    const { stdout } = await sh(process.execPath, ['engine.mjs'], consumer);
+    expect(JSON.parse(stdout)).toEqual({ backend: 'wasm-simd', same: true });
   });
 
   it('resolves every subpath in `exports` and nothing internal', async () => {
