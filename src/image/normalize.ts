@@ -7,6 +7,7 @@ import { borderLevel, borderQuantile, isDarkInk } from './polarity.js';
 import { inkCorrelation } from './structure.js';
 import { areaResample } from './resample.js';
 import { upsampleCubic } from './upsample.js';
+import { undoBlockEnlargement } from './blocks.js';
 import { histogram, histogramQuantile, otsuThreshold } from './stats.js';
 import { MNIST_STROKE_RANGE, morphOctagon, strokeWidth } from './stroke.js';
 
@@ -74,7 +75,7 @@ const HAIRLINE = 1.3;
  * @example normalizeDigit(rgbaToLuminance(rgba, w, h))
  */
 export function normalizeDigit(gray: GrayImage): Uint8Array {
-  const work = shrinkToWorkingSize(gray);
+  const work = shrinkToWorkingSize(undoBlockEnlargement(gray));
   const background = borderLevel(work);
   const flat = flattenBackground(work, isDarkInk(work, background));
   const { ink } = flat;
