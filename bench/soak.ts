@@ -16,7 +16,8 @@
  *
  *   npm run bench:soak                      (60 s, 32 connections)
  *   npx tsx bench/soak.ts --seconds 10      (a shorter run)
- *   options: --seconds <n>, --model <path> (default: the shipped model), --threads <n>
+ *   options: --seconds <n>, --model <path> (default: the shipped model), --threads <n>,
+ *            --only normal,slow (a comma list of roles: e.g. the normal traffic alone, as a baseline)
  *
  * Traffic goes only to 127.0.0.1, and every loop stops when the time is up.
  */
@@ -29,7 +30,12 @@ import { mulberry32 } from '../src/ml/rng.js';
 import { multipartBody, photoDigitJpeg, smallDigitPng } from './server-images.js';
 
 const { values: flags } = parseArgs({
-  options: { seconds: { type: 'string', default: '60' }, model: { type: 'string' }, threads: { type: 'string' } },
+  options: {
+    seconds: { type: 'string', default: '60' },
+    model: { type: 'string' },
+    threads: { type: 'string' },
+    only: { type: 'string' },
+  },
 });
 const seconds = Number(flags.seconds);
 if (!Number.isFinite(seconds) || seconds <= 0) {
@@ -69,7 +75,7 @@ const noise = new Uint8Array(9 * 1024 * 1024);
 for (let i = 0, random = mulberry32(7); i < noise.length; i++) noise[i] = Math.floor(random() * 256);
 const bigBody = api('noise.bin', 'application/octet-stream', noise);
 
-const ROLES: readonly Role[] = [
+const ALL_ROLES: readonly Role[] = [
   { name: 'normal', connections: 22, next: (random) => (random() < 0.9 ? png : photo) },
   { name: 'many-scan', connections: 2, next: () => manyScan },
   { name: 'multiframe', connections: 1, next: () => multiFrame },
@@ -78,6 +84,13 @@ const ROLES: readonly Role[] = [
   { name: 'hang-up', connections: 2, next: () => ({ ...slow, hangUpMs: 3_000 }) },
   { name: 'big-body', connections: 2, next: () => bigBody },
 ];
+const only = flags.only?.split(',').map((name) => name.trim());
+const unknown = only?.filter((name) => !ALL_ROLES.some((role) => role.name === name)) ?? [];
+if (unknown.length > 0) {
+  process.stderr.write(`--only: unknown role(s) ${unknown.join(', ')}; roles: ${ALL_ROLES.map((r) => r.name).join(', ')}\n`);
+  process.exit(1);
+}
+const ROLES = only ? ALL_ROLES.filter((role) => only.includes(role.name)) : ALL_ROLES;
 
 interface Tally {
   statuses: Map<string, number>;
