@@ -14,9 +14,10 @@ ARG NODE_VERSION=24
 
 FROM node:${NODE_VERSION}-bookworm-slim AS build
 WORKDIR /app
-# Lockfile first: this layer (the slow one) is reused until the dependencies change.
+# Lockfile first: this layer (the slow one) is reused until the dependencies change. --omit=optional: the
+# build needs only tsc; the optional packages are platform binaries for dev tools (workerd's is 155 MB).
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+RUN npm ci --no-audit --no-fund --omit=optional
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 # Declarations and source maps (which point at src/, not shipped) are of no use at run time.
