@@ -72,15 +72,36 @@ export interface FlatInk {
  * sliver of a noisy picture, Otsu's threshold splits the noise and the fitted surface sits on the noise's upper half.
  */
 function paperNoise(residual: Float32Array): number {
-  // Residuals in [-1, 1] mapped to [0, 1] for the shared 256-bin histogram (bins 2/256 wide).
-  const toUnit = (r: number): number => (r + 1) / 2;
-  const bins = histogram(residual.map(toUnit));
+  // Residuals in [-1, 1] binned like the shared 256-bin histogram of [0, 1] values (bins 2/256 wide).
+  const bins = new Float64Array(NOISE_BINS);
+  for (let i = 0; i < residual.length; i++) {
+    const b = binOfResidual(residual[i] as number);
+    bins[b] = (bins[b] as number) + 1;
+  }
   let mode = 0;
-  for (let b = 0; (b + 0.5) / bins.length < toUnit(PAPER_SEARCH); b++) if ((bins[b] as number) > (bins[mode] as number)) mode = b;
-  const centre = 2 * ((mode + 0.5) / bins.length) - 1;
-  const below = residual.filter((r) => r < centre).map((r) => centre - r);
+  const searchEnd = binOfResidual(PAPER_SEARCH);
+  for (let b = 0; b < searchEnd; b++) if ((bins[b] as number) > (bins[mode] as number)) mode = b;
+  const centre = (2 * (mode + 0.5)) / NOISE_BINS - 1;
+  // Deviations below the centre, in [0, 1], in the shared histogram's 256 bins.
+  const below = new Float64Array(256);
+  let count = 0;
+  for (let i = 0; i < residual.length; i++) {
+    const r = residual[i] as number;
+    if (r >= centre) continue;
+    const b = Math.min(255, Math.floor((centre - r) * 256));
+    below[b] = (below[b] as number) + 1;
+    count++;
+  }
   // Nothing below the centre: noise-free paper, reported as the first histogram bin like any other quantile.
-  return Math.max(0, centre) + histogramQuantile(histogram(below.length === 0 ? new Float32Array(1) : below), 0.8);
+  if (count === 0) below[0] = 1;
+  return Math.max(0, centre) + histogramQuantile(below, 0.8);
+}
+
+/** Bins of the residual histogram over [-1, 1]. */
+const NOISE_BINS = 256;
+
+function binOfResidual(r: number): number {
+  return Math.min(NOISE_BINS - 1, Math.max(0, Math.floor(((r + 1) / 2) * NOISE_BINS)));
 }
 
 /** Fits the quadratic surface to the selected pixels; a constant (their mean) when too few to fit. */

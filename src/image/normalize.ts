@@ -146,8 +146,10 @@ function clusters(labels: Int32Array, keep: Set<number>, box: { minX: number; mi
   const y0 = Math.max(0, box.minY - margin);
   const x1 = Math.min(w - 1, box.maxX + margin);
   const y1 = Math.min(h - 1, box.maxY + margin);
-  const kept = (x: number, y: number): boolean => keep.has(labels[(y + y0) * w + x + x0] as number);
-  return inkCorrelation(kept, x1 - x0 + 1, y1 - y0 + 1) >= MIN_INK_CORRELATION;
+  const width = x1 - x0 + 1;
+  const mask = new Uint8Array(width * (y1 - y0 + 1));
+  for (let y = y0; y <= y1; y++) for (let x = x0; x <= x1; x++) mask[(y - y0) * width + x - x0] = keep.has(labels[y * w + x] as number) ? 1 : 0;
+  return inkCorrelation(mask, width, y1 - y0 + 1) >= MIN_INK_CORRELATION;
 }
 
 /**
