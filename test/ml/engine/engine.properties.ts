@@ -77,18 +77,18 @@ export function engineProperties(name: string, make: (model: SvmModel) => ModelE
       );
     });
 
-    it('crosses support-vector blocks and batch passes (2,100 vectors, 11 images) without a difference', () => {
+    it('crosses support-vector blocks and batch passes (2,100 vectors, 19 images) without a difference', () => {
       const count = 2100;
       const rng = (seed: number) => () => ((seed = (Math.imul(seed, 1103515245) + 12345) | 0) >>> 16) & 0xff;
       const next = rng(7);
       const vectors = Uint8Array.from({ length: count * DIM }, () => (next() < 64 ? next() : 0));
       const coef = Float64Array.from({ length: count * 10 }, () => (next() - 128) / 64);
       const model = modelOf(vectors, count, { type: 'poly', degree: 4, gamma: 0.02, coef0: 0 }, coef, new Array<number>(10).fill(0.5));
-      const batch = Uint8Array.from({ length: 11 * DIM }, () => (next() < 48 ? 255 - next() : 0));
-      const want = new Float64Array(110);
-      createJsEngine(model).decisionValues(batch, 11, want);
-      const got = new Float64Array(110);
-      make(model).decisionValues(batch, 11, got);
+      const batch = Uint8Array.from({ length: 19 * DIM }, () => (next() < 48 ? 255 - next() : 0));
+      const want = new Float64Array(190);
+      createJsEngine(model).decisionValues(batch, 19, want);
+      const got = new Float64Array(190);
+      make(model).decisionValues(batch, 19, got);
       expect([...got]).toEqual([...want]);
     });
   });
