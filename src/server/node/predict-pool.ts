@@ -78,6 +78,12 @@ const BATCHABLE_DECODE_BYTES = 100_000 * DECODE_BYTES_PER_PIXEL;
  * catches a runaway JS heap, which ends the worker (WORKER_LOST) instead of the process.
  */
 const WORKER_HEAP_MB = 256;
+/**
+ * Young generation per worker, MB: what the Dockerfile's --max-semi-space-size=2 gives the main thread. V8's default
+ * lets each worker's grow to tens of MB under load and keeps it: after 20 s of wrk at 16 connections the server's
+ * RSS was 330 MB with the default and 280 MB with this, at the same throughput (1,606 and 1,612 req/s).
+ */
+const WORKER_YOUNG_MB = 6;
 
 interface Task {
   readonly id: number;
@@ -153,7 +159,7 @@ export function createPredictPool(options: PredictPoolOptions): PredictPool {
     const progress = new Int32Array(new SharedArrayBuffer(8));
     const worker = spawnWorker('predict-worker', import.meta.url, {
       workerData: { ...init!, progress: progress.buffer as SharedArrayBuffer } satisfies WorkerInit,
-      resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
+      resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_MB },
     });
     const target: Slot = slot ?? { worker, state: 'starting', tasks: new Map(), progress, timer: undefined };
     target.worker = worker;
