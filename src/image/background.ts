@@ -121,14 +121,17 @@ function fitSurface(image: GrayImage, select: (v: number) => boolean): Float32Ar
       const v = image.data[y * w + x] as number;
       if (!select(v)) continue;
       fillBasis(basis, x, y, w, h);
+      // A^T A is symmetric: the upper triangle is accumulated and mirrored after the loop (the same sums, in the
+      // same order, so the same bits), half the multiply-adds.
       for (let r = 0; r < 6; r++) {
         atb[r] = (atb[r] as number) + (basis[r] as number) * v;
-        for (let c = 0; c < 6; c++) ata[r * 6 + c] = (ata[r * 6 + c] as number) + (basis[r] as number) * (basis[c] as number);
+        for (let c = r; c < 6; c++) ata[r * 6 + c] = (ata[r * 6 + c] as number) + (basis[r] as number) * (basis[c] as number);
       }
       count++;
       sum += v;
     }
   }
+  for (let r = 1; r < 6; r++) for (let c = 0; c < r; c++) ata[r * 6 + c] = ata[c * 6 + r] as number;
   const coefficients = count >= Math.max(12, MIN_BACKGROUND_SHARE * total) ? solve6(ata, atb) : undefined;
   const constant = count > 0 ? sum / count : 0;
   const out = new Float32Array(w * h);
