@@ -57,23 +57,23 @@ async function until(condition: () => boolean, what: string): Promise<void> {
 const slowJpeg = () => manyScanJpeg({ width: 4000, height: 3000, scans: 16 });
 
 describe('the server under hostile input', () => {
-  it('answers two 2,000-scan progressive JPEGs 422 in under a second, and a normal upload beside them normally', async () => {
+  it('answers two 2,000-scan progressive JPEGs 422 from their markers, and a normal upload beside them normally', async () => {
     const server = await serve({ threads: 2 });
     await server.pool.whenReady();
     const hostile = manyScanJpeg({ width: 4000, height: 3000, scans: 2000 });
-    const started = performance.now();
     const [a, b, normal] = await Promise.all([
       upload(server, 'a.jpg', hostile),
       upload(server, 'b.jpg', hostile),
       upload(server, 'images_test_7.png', mnistPng(7).png),
     ]);
-    const elapsed = performance.now() - started;
     expect((await expectError(a, 422, 'IMAGE_TOO_COMPLEX')).message).toMatch(/^a\.jpg: .*more than 16 times/);
     await expectError(b, 422, 'IMAGE_TOO_COMPLEX');
     expect(normal.status).toBe(200);
     expect(Object.keys(await normal.json())).toEqual(['images_test_7.png']);
-    // Before the structural check, each of these held a worker for over a minute.
-    expect(elapsed).toBeLessThan(1_000);
+    // Refused by the marker walk (the message above), so no worker ever decoded them: before the check each held a
+    // worker for over a minute, which the deadline would now cut and count. How fast they are answered is measured
+    // by npm run bench:soak, not asserted here.
+    expect(server.pool.stats()).toMatchObject({ deadlineExceeded: 0, restarts: 0 });
   });
 
   it('refuses a JPEG with several frame headers (400 CORRUPT_IMAGE)', async () => {
