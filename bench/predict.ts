@@ -19,7 +19,7 @@ import { placeModel, wasmSimdAvailable } from '../src/ml/engine/wasm-engine.js';
 import type { SvmModel } from '../src/ml/model.js';
 import { predict } from '../src/ml/predict.js';
 import { createModelEngine } from '../src/node/kernel-wasm.js';
-import { loadMnist } from '../src/node/mnist-data.js';
+import { loadMnist } from '../src/training/mnist-data.js';
 import { DEFAULT_MODEL_PATH, loadModelFile } from '../src/node/model-file.js';
 import { spawnWorker } from '../src/node/spawn-worker.js';
 import type { PredictBenchMessage, PredictBenchTask } from './predict-worker.js';

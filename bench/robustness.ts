@@ -14,12 +14,12 @@ import { writeFile } from 'node:fs/promises';
 import { parseArgs as parseNodeArgs } from 'node:util';
 import { predict } from '../src/ml/predict.js';
 import type { SvmModel } from '../src/ml/model.js';
-import { loadMnist } from '../src/node/mnist-data.js';
+import { loadMnist } from '../src/training/mnist-data.js';
 import { selectRows } from '../src/ml/dataset.js';
 import { mulberry32, permutation } from '../src/ml/rng.js';
 import { loadModelFile } from '../src/node/model-file.js';
 import { centerOfMass, encodeGrayPng, ImageError, imageToDigitInput } from '../src/image/index.js';
-import { skeletonize } from '../src/image/skeleton.js';
+import { skeletonize } from '../src/training/augment/skeleton.js';
 import { strokeWidth } from '../src/image/stroke.js';
 import {
   blur,

@@ -7,7 +7,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import jpeg from 'jpeg-js';
 import { encodeGrayPng } from '../src/image/index.js';
-import { loadMnist } from '../src/node/mnist-data.js';
+import { loadMnist } from '../src/training/mnist-data.js';
 import { PACKAGE_ROOT } from '../src/node/package-root.js';
 
 /** High enough that the JPEG reads like the PNG, low enough to look like a real JPEG upload. */

@@ -1,7 +1,7 @@
 /**
  * mnist-digits for Node: the whole typed public API in one import. It is the union of the pure toolkit
- * (`mnist-digits/ml`), real-image normalization (`mnist-digits/image`), the Node edges (model files, MNIST
- * loader, threaded training, the HTTP server) and the web app (`createApp`, also in `mnist-digits/server`).
+ * (`mnist-digits/ml`), real-image normalization (`mnist-digits/image`), the Node edges (model files, the
+ * WebAssembly kernels), training (MNIST loader, threaded trainer, pen variants), the HTTP server and the web app (`createApp`, also in `mnist-digits/server`).
  * Browsers and edge runtimes import the subpaths instead: this entry loads `node:` modules.
  *
  * @example
@@ -14,5 +14,11 @@
 export * from './ml/index.js';
 export * from './image/index.js';
 export * from './node/index.js';
+export * from './training/index.js';
+export { DEFAULT_SHUTDOWN_GRACE_MS, startServer } from './server/node/serve.js';
+export type { RunningServer, StartOptions } from './server/node/serve.js';
+export { ServeConfigError } from './server/node/config.js';
+export type { PredictPool } from './server/node/predict-pool.js';
+export type { ModelSource } from './server/node/pool-protocol.js';
 export { createApp, createInProcessPredictor, describeModel } from './server/index.js';
 export type { AppOptions, DigitResult, ModelDescription, PredictOptions, Predictor } from './server/index.js';

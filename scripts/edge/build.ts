@@ -1,5 +1,5 @@
 /**
- * Builds the edge worker: one ES-module bundle of src/edge/worker.ts (the app and its pure dependencies) and, beside
+ * Builds the edge worker: one ES-module bundle of src/server/edge/worker.ts (the app and its pure dependencies) and, beside
  * it, the two modules it imports and the runtime supplies: the shipped model as a data module and the kernel
  * engine's WebAssembly as a compiled module. The same directory is what `wrangler deploy` uploads (wrangler.jsonc:
  * `no_bundle`, module rules) and what `workerd` serves (scripts/edge/workerd.ts).
@@ -25,7 +25,7 @@ export const EDGE_MODULES = { main: 'worker.js', model: 'model.json.gz', wasm: '
 
 /**
  * Workers' compatibility date (which runtime behaviours apply); the same in wrangler.jsonc, checked by
- * test/edge/build.test.ts. No compatibility flags: the app needs no Node.js compatibility layer.
+ * test/server/edge/deploy-config.test.ts. No compatibility flags: the app needs no Node.js compatibility layer.
  */
 export const COMPATIBILITY_DATE = '2026-11-01';
 
@@ -47,7 +47,7 @@ export async function buildEdgeWorker(options: { dir?: string; modelPath?: strin
   const dir = options.dir ?? DEFAULT_EDGE_DIR;
   await mkdir(dir, { recursive: true });
   await build({
-    entryPoints: [path.join(REPO_ROOT, 'src', 'edge', 'worker.ts')],
+    entryPoints: [path.join(REPO_ROOT, 'src', 'server', 'edge', 'worker.ts')],
     outfile: path.join(dir, EDGE_MODULES.main),
     bundle: true,
     format: 'esm',

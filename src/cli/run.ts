@@ -12,7 +12,7 @@ function usage(): string {
   return `Usage: mnist-digits <command> [options]\n\nCommands:\n${rows}\n\nRun 'mnist-digits <command> --help' for a command's options.\n`;
 }
 
-/** A thrown value with a string `code`: the typed errors of src/ml, src/image and src/node. */
+/** A thrown value with a string `code`: the typed errors of src/ml, src/image, src/node and src/training. */
 function codeOf(error: unknown): string | undefined {
   if (error instanceof Error && 'code' in error && typeof error.code === 'string') return error.code;
   return undefined;

@@ -17,5 +17,3 @@ export { normalizeDigit } from './normalize.js';
 export { encodeGrayPng, encodePng } from './encode-png.js';
 export type { GrayImage } from './gray.js';
 export { MNIST_SIZE, MNIST_BOX, centerOfMass } from './center.js';
-export { penVariantInput, redrawWithPen } from './pen-variants.js';
-export type { PenVariant } from './pen-variants.js';

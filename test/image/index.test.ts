@@ -15,8 +15,6 @@ it('exports exactly the public image API (a change here is an API change: review
     'encodePng',
     'imageToDigitInput',
     'normalizeDigit',
-    'penVariantInput',
-    'redrawWithPen',
     'resolveImageLimits',
     'rgbaToLuminance',
   ]);

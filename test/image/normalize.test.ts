@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { centerOfMass, imageToDigitInput, MNIST_SIZE } from '../../src/image/index.js';
 import { MNIST_CENTER } from '../../src/image/center.js';
-import { loadMnist } from '../../src/node/mnist-data.js';
+import { loadMnist } from '../../src/training/mnist-data.js';
 import { encodePng } from '../../src/image/encode-png.js';
 import { mulberry32 } from '../../src/ml/rng.js';
 import { blurredDiff, drawStrokes, inkToGreyPng, inkToTransparentPng, meanAbsDiff, shiftTolerantDiff, type Point } from './draw.js';

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import * as server from '../../src/server/index.js';
-import * as node from '../../src/server/node/index.js';
 
 // A snapshot of the public API, so any change to it shows up in review.
 describe('public exports', () => {
@@ -30,24 +29,6 @@ describe('public exports', () => {
       'describeModel',
       'resolveLimits',
       'toHttpError',
-    ]);
-  });
-
-  it('src/server/node/index.ts', () => {
-    expect(Object.keys(node).sort()).toEqual([
-      'DEFAULT_DECODE_MEMORY_BYTES',
-      'DEFAULT_HOST',
-      'DEFAULT_MAX_BATCH',
-      'DEFAULT_MAX_QUEUE',
-      'DEFAULT_PORT',
-      'DEFAULT_PREDICT_THREADS',
-      'DEFAULT_SHUTDOWN_GRACE_MS',
-      'DEFAULT_TASK_DEADLINE_MS',
-      'ServeConfigError',
-      'cpusGranted',
-      'createPredictPool',
-      'resolveServeConfig',
-      'startServer',
     ]);
   });
 });

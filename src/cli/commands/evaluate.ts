@@ -3,7 +3,7 @@ import { evaluateModel, formatConfusion, perDigitAccuracy } from '../../ml/evalu
 import { withModelRecords } from '../../ml/model.js';
 import { renderModelCard } from '../model-card.js';
 import { createModelEngine } from '../../node/kernel-wasm.js';
-import { loadMnist } from '../../node/mnist-data.js';
+import { loadMnist } from '../../training/mnist-data.js';
 import { DEFAULT_MODEL_PATH, loadModelFile } from '../../node/model-file.js';
 import { describeFlags, parseArgs, type FlagSpecs } from '../args.js';
 import { UsageError, type Command } from '../command.js';

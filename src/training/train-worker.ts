@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { createWasmKernelRows, type PlacedKernelData } from '../ml/engine/wasm-rows.js';
 import { createJsKernelRows, type KernelData, type KernelRowEngine, type PolyKernel } from '../ml/kernel.js';
-import { loadKernelModules } from './kernel-wasm.js';
+import { loadKernelModules } from '../node/kernel-wasm.js';
 import { solveDigit, type ClassSolution } from '../ml/ovr.js';
 import { sharedKernelRows, type SharedRowCache } from './shared-kernel-rows.js';
 

@@ -9,12 +9,12 @@
  * Build and serve locally: `npm run start:edge` (scripts/edge/).
  */
 import type { ExecutionContext, Hono } from 'hono';
-import { createJsEngine } from '../ml/engine/js-engine.js';
-import type { ModelEngine } from '../ml/engine/types.js';
-import { createWasmEngine } from '../ml/engine/wasm-engine.js';
-import type { SvmModel } from '../ml/model.js';
-import { createApp } from '../server/app.js';
-import { createInProcessPredictor } from '../server/in-process-predictor.js';
+import { createJsEngine } from '../../ml/engine/js-engine.js';
+import type { ModelEngine } from '../../ml/engine/types.js';
+import { createWasmEngine } from '../../ml/engine/wasm-engine.js';
+import type { SvmModel } from '../../ml/model.js';
+import { createApp } from '../app.js';
+import { createInProcessPredictor } from '../in-process-predictor.js';
 import { createLazyPredictor } from './lazy-predictor.js';
 import { modelFromBytes } from './model-bytes.js';
 // Resolved by the runtime, not the bundler: modules of the worker beside worker.js (scripts/edge/build.ts).

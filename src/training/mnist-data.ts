@@ -6,7 +6,7 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { toDataset, type Dataset } from '../ml/dataset.js';
 import { readIdxImages, readIdxLabels } from '../ml/idx.js';
-import { PACKAGE_ROOT } from './package-root.js';
+import { PACKAGE_ROOT } from '../node/package-root.js';
 
 /** The four MNIST files, by their canonical names. */
 export const MNIST_FILES = {

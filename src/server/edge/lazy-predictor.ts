@@ -1,4 +1,4 @@
-import type { Predictor } from '../server/predictor.js';
+import type { Predictor } from '../predictor.js';
 
 /**
  * A predictor whose model is loaded on first use, for runtimes that forbid asynchronous work at global scope

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import type { ModelEngine } from '../ml/engine/types.js';
 import { decisionValues } from '../ml/predict.js';
-import { createModelEngine, type EngineChoice } from './kernel-wasm.js';
+import { createModelEngine, type EngineChoice } from '../node/kernel-wasm.js';
 import { fitTemperature } from '../ml/calibration.js';
 import { selectRows, type Dataset } from '../ml/dataset.js';
 import { deskewAll } from '../ml/deskew.js';
@@ -10,7 +10,7 @@ import { scaleGamma, type PolyKernel } from '../ml/kernel.js';
 import { assembleModel, withModelRecords, type ModelEvaluation, type SvmModel } from '../ml/model.js';
 import { mulberry32, permutation } from '../ml/rng.js';
 import { loadMnist, type MnistSource } from './mnist-data.js';
-import { PEN_KINDS, PEN_MIX, withPenVariants, type PenVariants } from './pen-augmentation.js';
+import { PEN_KINDS, PEN_MIX, withPenVariants, type PenVariants } from './augment/pen-augmentation.js';
 import { makePenVariantsThreaded } from './pen-threads.js';
 import { trainOneVsRestThreaded, type TrainEvent } from './train-threads.js';
 

@@ -2,9 +2,9 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { planPenVariants } from '../../src/node/pen-augmentation.js';
-import { penCacheKey } from '../../src/node/pen-cache.js';
-import { makePenVariantsThreaded } from '../../src/node/pen-threads.js';
+import { planPenVariants } from '../../src/training/augment/pen-augmentation.js';
+import { penCacheKey } from '../../src/training/pen-cache.js';
+import { makePenVariantsThreaded } from '../../src/training/pen-threads.js';
 import { mnistTrain } from '../helpers/mnist-subset.js';
 
 const raw = mnistTrain(80);

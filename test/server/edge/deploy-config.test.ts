@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LIMIT_ENV_VARS } from '../../src/server/limits.js';
-import { COMPATIBILITY_DATE, DEFAULT_EDGE_DIR, EDGE_MODULES, REPO_ROOT } from '../../scripts/edge/build.js';
-import { workerdConfig } from '../../scripts/edge/workerd.js';
+import { LIMIT_ENV_VARS } from '../../../src/server/limits.js';
+import { COMPATIBILITY_DATE, DEFAULT_EDGE_DIR, EDGE_MODULES, REPO_ROOT } from '../../../scripts/edge/build.js';
+import { workerdConfig } from '../../../scripts/edge/workerd.js';
 
 interface WranglerConfig {
   main: string;

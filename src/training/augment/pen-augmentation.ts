@@ -1,8 +1,8 @@
-import { selectRows, type Dataset } from '../ml/dataset.js';
-import { deskewAll } from '../ml/deskew.js';
-import { mulberry32, permutation } from '../ml/rng.js';
-import { ImageError } from '../image/errors.js';
-import { penVariantInput, type PenVariant } from '../image/pen-variants.js';
+import { selectRows, type Dataset } from '../../ml/dataset.js';
+import { deskewAll } from '../../ml/deskew.js';
+import { mulberry32, permutation } from '../../ml/rng.js';
+import { ImageError } from '../../image/errors.js';
+import { penVariantInput, type PenVariant } from './pen-variants.js';
 
 /** The pens training digits are redrawn with; a variant's index here is its entry in {@link PenVariants.kinds}. */
 export const PEN_KINDS = ['thicker', 'thinner', 'fine'] as const;

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ImageError } from '../../src/image/errors.js';
-import { penVariantInput, redrawWithPen } from '../../src/image/pen-variants.js';
-import { strokeWidth } from '../../src/image/stroke.js';
-import { areaResample } from '../../src/image/resample.js';
-import type { GrayImage } from '../../src/image/gray.js';
-import { mnistTrain } from '../helpers/mnist-subset.js';
+import { ImageError } from '../../../src/image/errors.js';
+import { penVariantInput, redrawWithPen } from '../../../src/training/augment/pen-variants.js';
+import { strokeWidth } from '../../../src/image/stroke.js';
+import { areaResample } from '../../../src/image/resample.js';
+import type { GrayImage } from '../../../src/image/gray.js';
+import { mnistTrain } from '../../helpers/mnist-subset.js';
 
 const train = mnistTrain(40);
 const digit = (k: number): Uint8Array => train.images.subarray(k * 784, (k + 1) * 784);

@@ -1,8 +1,8 @@
 import { selectRows, type Dataset } from '../ml/dataset.js';
-import { collectPenVariants, planPenVariants, type PenVariants } from './pen-augmentation.js';
+import { collectPenVariants, planPenVariants, type PenVariants } from './augment/pen-augmentation.js';
 import type { PenWorkerData, PenWorkerMessage } from './pen-worker.js';
 import { penCacheKey, readPenCache, writePenCache } from './pen-cache.js';
-import { runWorkers } from './spawn-worker.js';
+import { runWorkers } from '../node/spawn-worker.js';
 
 /** Variants per claim: small enough to balance the threads, large enough that messages cost nothing. */
 const CHUNK = 250;

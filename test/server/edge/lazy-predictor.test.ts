@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createLazyPredictor } from '../../src/edge/lazy-predictor.js';
-import { createApp } from '../../src/server/app.js';
-import { FAKE_DESCRIPTION, fakePredictor } from '../server/fixtures.js';
-import { expectError } from '../server/helpers.js';
+import { createLazyPredictor } from '../../../src/server/edge/lazy-predictor.js';
+import { createApp } from '../../../src/server/app.js';
+import { FAKE_DESCRIPTION, fakePredictor } from '../fixtures.js';
+import { expectError } from '../helpers.js';
 
 const options = { maxBytes: 1000, maxPixels: 1000, includeNormalized: false };
 

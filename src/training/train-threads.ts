@@ -1,9 +1,9 @@
 import { prepareKernelData, type KernelData, type PolyKernel } from '../ml/kernel.js';
 import { wasmSimdAvailable } from '../ml/engine/wasm-engine.js';
 import { placeKernelData } from '../ml/engine/wasm-rows.js';
-import type { EngineChoice } from './kernel-wasm.js';
+import type { EngineChoice } from '../node/kernel-wasm.js';
 import { DIGITS, type ClassSolution } from '../ml/ovr.js';
-import { runWorkers } from './spawn-worker.js';
+import { runWorkers } from '../node/spawn-worker.js';
 import { allocateSharedRowCache, cachedRowCount } from './shared-kernel-rows.js';
 import type { TrainWorkerData, TrainWorkerMessage } from './train-worker.js';
 

@@ -3,7 +3,7 @@ import { deskewAll } from '../../src/ml/deskew.js';
 import { prepareKernelData, scaleGamma, type PolyKernel } from '../../src/ml/kernel.js';
 import { createKernelRowCache } from '../../src/ml/kernel-cache.js';
 import { trainOneVsRest } from '../../src/ml/ovr.js';
-import { trainOneVsRestThreaded, type TrainEvent } from '../../src/node/train-threads.js';
+import { trainOneVsRestThreaded, type TrainEvent } from '../../src/training/train-threads.js';
 import { mnistTrain } from '../helpers/mnist-subset.js';
 
 describe('threaded one-vs-rest trainer', () => {

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { modelFromBytes, ModelBytesError } from '../../src/edge/model-bytes.js';
-import { serializeModel } from '../../src/ml/model.js';
-import { tinyModel } from '../server/fixtures.js';
+import { modelFromBytes, ModelBytesError } from '../../../src/server/edge/model-bytes.js';
+import { serializeModel } from '../../../src/ml/model.js';
+import { tinyModel } from '../fixtures.js';
 
 const model = tinyModel();
 const json = new TextEncoder().encode(JSON.stringify(serializeModel(model)));

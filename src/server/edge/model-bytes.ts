@@ -1,5 +1,5 @@
-import { MlError } from '../ml/errors.js';
-import { parseModel, type SvmModel } from '../ml/model.js';
+import { MlError } from '../../ml/errors.js';
+import { parseModel, type SvmModel } from '../../ml/model.js';
 
 /** A model decoded from the bytes of a model file, with the file's hash (as /v1/model shows it). */
 export interface ModelFromBytes {

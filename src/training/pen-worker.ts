@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { drawPenVariants, type PenVariantPlan } from './pen-augmentation.js';
+import { drawPenVariants, type PenVariantPlan } from './augment/pen-augmentation.js';
 
 /** What each pen-variant worker gets; `images`, `out`, `ok` and `next` sit on SharedArrayBuffers. */
 export interface PenWorkerData {

@@ -3,7 +3,7 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promise
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { PenVariantPlan } from './pen-augmentation.js';
+import type { PenVariantPlan } from './augment/pen-augmentation.js';
 
 /**
  * Where drawn pen variants are kept between training runs: `$XDG_CACHE_HOME/mnist-digits` (else
@@ -14,12 +14,21 @@ export const DEFAULT_PEN_CACHE_DIR = path.join(process.env['XDG_CACHE_HOME'] ?? 
 
 const PREFIX = 'pen-variants-';
 
-/** The modules whose code decides what a variant looks like: all of src/image (or dist/image) and the pen plan. */
+/**
+ * The modules whose code decides what a variant looks like: all of src/image (the upload normalization every variant
+ * goes through) and src/training/augment (the pens and the plan), or their dist/ builds.
+ */
 async function drawingCode(): Promise<Uint8Array[]> {
-  const imageDir = fileURLToPath(new URL('../image/', import.meta.url));
-  const names = (await readdir(imageDir, { recursive: true })).filter((f) => /\.(ts|js)$/.test(f) && !f.endsWith('.d.ts')).sort();
-  const own = fileURLToPath(new URL(`./pen-augmentation${path.extname(fileURLToPath(import.meta.url))}`, import.meta.url));
-  return Promise.all([...names.map((f) => readFile(path.join(imageDir, f))), readFile(own)]);
+  const dirs = ['../image/', './augment/'].map((d) => fileURLToPath(new URL(d, import.meta.url)));
+  const files = await Promise.all(
+    dirs.map(async (dir) =>
+      (await readdir(dir, { recursive: true }))
+        .filter((f) => /\.(ts|js)$/.test(f) && !f.endsWith('.d.ts'))
+        .sort()
+        .map((f) => path.join(dir, f)),
+    ),
+  );
+  return Promise.all(files.flat().map((f) => readFile(f)));
 }
 
 /**

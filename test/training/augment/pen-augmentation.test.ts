@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { deskewAll } from '../../src/ml/deskew.js';
-import { makePenVariants, PEN_KINDS, PEN_MIX, planPenVariants, withPenVariants } from '../../src/node/pen-augmentation.js';
-import { makePenVariantsThreaded } from '../../src/node/pen-threads.js';
-import { mnistTrain } from '../helpers/mnist-subset.js';
+import { deskewAll } from '../../../src/ml/deskew.js';
+import { makePenVariants, PEN_KINDS, PEN_MIX, planPenVariants, withPenVariants } from '../../../src/training/augment/pen-augmentation.js';
+import { makePenVariantsThreaded } from '../../../src/training/pen-threads.js';
+import { mnistTrain } from '../../helpers/mnist-subset.js';
 
 const raw = mnistTrain(120);
 const deskewed = { ...raw, images: deskewAll(raw.images, raw.count) };

