@@ -47,7 +47,7 @@ export function resolveImageLimits(limits: Partial<ImageLimits> = {}): ImageLimi
 }
 
 function stripUndefined(limits: Partial<ImageLimits>): Partial<ImageLimits> {
-  return Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined)) as Partial<ImageLimits>;
+  return Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined));
 }
 
 /**

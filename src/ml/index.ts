@@ -1,7 +1,8 @@
 /**
  * The ML toolkit (`mnist-digits/ml`): MNIST's IDX format, deskewing, a polynomial-kernel SVM trained with SMO,
  * the versioned model format, and prediction. Pure: typed arrays in, typed arrays out, no Node APIs, so it runs
- * in browsers, Deno, Bun and edge workers alike (test/package/purity.test.ts and browser.test.ts hold it to that).
+ * in browsers, Deno, Bun and edge workers alike (the lint rules of eslint.config.js and test/package/browser.test.ts
+ * hold it to that).
  *
  * @example
  * import { parseModel, predict } from 'mnist-digits/ml';

@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { matchedRoutes } from 'hono/route';
 import { secureHeaders } from 'hono/secure-headers';
 import type { SvmModel } from '../ml/model.js';
@@ -74,7 +74,7 @@ const CSP = {
 };
 
 /** The route pattern that answered, for metric labels; raw paths would let clients create unbounded series. */
-function routeLabel(c: Parameters<Parameters<Hono['use']>[1]>[0]): string {
+function routeLabel<C extends Context>(c: C): string {
   const routes = matchedRoutes(c);
   for (let i = routes.length - 1; i >= 0; i--) {
     const path = routes[i]!.path;

@@ -135,7 +135,7 @@ export function toHttpError(err: unknown, filename?: string): HttpError {
   if (err instanceof HttpError) return err;
   // Hono's own exceptions (e.g. a malformed multipart body) are client errors with a status already chosen.
   if (err instanceof HTTPException && err.status < 500) {
-    return new HttpError(err.status as ContentfulStatusCode, 'BAD_REQUEST', err.message || 'malformed request', {
+    return new HttpError(err.status, 'BAD_REQUEST', err.message || 'malformed request', {
       cause: err,
     });
   }

@@ -158,7 +158,7 @@ export function createPredictPool(options: PredictPoolOptions): PredictPool {
   const start = (slot?: Slot): Slot => {
     const progress = new Int32Array(new SharedArrayBuffer(8));
     const worker = spawnWorker('predict-worker', import.meta.url, {
-      workerData: { ...init!, progress: progress.buffer as SharedArrayBuffer } satisfies WorkerInit,
+      workerData: { ...init!, progress: progress.buffer } satisfies WorkerInit,
       resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_MB },
     });
     const target: Slot = slot ?? { worker, state: 'starting', tasks: new Map(), progress, timer: undefined };
