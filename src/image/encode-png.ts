@@ -1,4 +1,4 @@
-import { crc32 } from './crc32.js';
+import { concatBytes, PNG_SIGNATURE, pngChunk, writeUint32 } from './png-chunks.js';
 
 /** Samples per pixel for the PNG colour types we write: grey, grey+alpha, RGB, RGBA (PNG spec table 11.1). */
 const COLOR_TYPE: Readonly<Record<1 | 2 | 3 | 4, number>> = { 1: 0, 2: 4, 3: 2, 4: 6 };
@@ -34,11 +34,11 @@ export function encodePng(pixels: Uint8Array, width: number, height: number, cha
   writeUint32(ihdr, 4, height);
   ihdr[8] = 8;
   ihdr[9] = COLOR_TYPE[channels];
-  return concat([
-    Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', zlibStored(raw)),
-    chunk('IEND', new Uint8Array(0)),
+  return concatBytes([
+    Uint8Array.from(PNG_SIGNATURE),
+    pngChunk('IHDR', ihdr),
+    pngChunk('IDAT', zlibStored(raw)),
+    pngChunk('IEND', new Uint8Array(0)),
   ]);
 }
 
@@ -83,30 +83,4 @@ function adler32(data: Uint8Array): number {
     b = (b + a) % 65521;
   }
   return ((b << 16) | a) >>> 0;
-}
-
-function chunk(type: string, data: Uint8Array): Uint8Array {
-  const out = new Uint8Array(12 + data.length);
-  writeUint32(out, 0, data.length);
-  for (let i = 0; i < 4; i++) out[4 + i] = type.charCodeAt(i);
-  out.set(data, 8);
-  writeUint32(out, 8 + data.length, crc32(out, 4, 8 + data.length));
-  return out;
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
-function writeUint32(bytes: Uint8Array, at: number, value: number): void {
-  bytes[at] = (value >>> 24) & 0xff;
-  bytes[at + 1] = (value >>> 16) & 0xff;
-  bytes[at + 2] = (value >>> 8) & 0xff;
-  bytes[at + 3] = value & 0xff;
 }

@@ -1,9 +1,8 @@
 import { ImageError, SUPPORTED_FORMATS_TEXT } from './errors.js';
+import { PNG_SIGNATURE } from './png-chunks.js';
 
 /** The encoded formats we decode. */
 export type ImageFormat = 'png' | 'jpeg';
-
-const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a] as const;
 
 /** Formats people commonly send that we recognise only to name them in the error (never decoded). */
 const KNOWN_UNSUPPORTED: readonly { readonly name: string; readonly test: (b: Uint8Array) => boolean }[] = [

@@ -1,5 +1,6 @@
 import { ImageError, SUPPORTED_FORMATS_TEXT } from './errors.js';
 import { crc32 } from './crc32.js';
+import { concatBytes, pngChunk, readUint32 } from './png-chunks.js';
 
 /** The fields of a PNG IHDR chunk (PNG spec 11.2.2). */
 export interface PngHeader {
@@ -108,18 +109,11 @@ export function sanitizePng(bytes: Uint8Array, header: PngHeader): { png: Uint8A
     // upng-js 2.1 unpacks 1/2/4-bit greyscale as one continuous bit stream, ignoring that every row starts on a
     // byte boundary (PNG spec 7.2), so any width not a multiple of 8/depth comes out sheared. Its palette path
     // handles rows correctly, and a grey image is exactly a palette image with a grey ramp: rewrite it as one.
-    ihdr = chunk('IHDR', [greyAsPaletteHeader(ihdr)], 13);
+    ihdr = pngChunk('IHDR', greyAsPaletteHeader(ihdr));
     kept.length = 0;
     kept.push(...greyRampChunks(header.bitDepth, greyKey));
   }
-  const parts: Uint8Array[] = [bytes.subarray(0, SIGNATURE_LENGTH), ihdr, ...kept, chunk('IDAT', idat, idatLength), chunk('IEND', [], 0)];
-  const total = parts.reduce((sum, p) => sum + p.length, 0);
-  const png = new Uint8Array(total);
-  let at = 0;
-  for (const part of parts) {
-    png.set(part, at);
-    at += part.length;
-  }
+  const png = concatBytes([bytes.subarray(0, SIGNATURE_LENGTH), ihdr, ...kept, pngChunk('IDAT', idat), pngChunk('IEND', [])]);
   return { png, idatLength };
 }
 
@@ -135,41 +129,17 @@ function greyRampChunks(depth: number, key: number | undefined): Uint8Array[] {
   const levels = 2 ** depth;
   const palette = new Uint8Array(levels * 3);
   for (let v = 0; v < levels; v++) palette.fill(Math.round((v * 255) / (levels - 1)), v * 3, v * 3 + 3);
-  const chunks = [chunk('PLTE', [palette], palette.length)];
+  const chunks = [pngChunk('PLTE', palette)];
   if (key !== undefined && key < levels) {
     const alpha = new Uint8Array(key + 1).fill(255);
     alpha[key] = 0;
-    chunks.push(chunk('tRNS', [alpha], alpha.length));
+    chunks.push(pngChunk('tRNS', alpha));
   }
   return chunks;
 }
 
-function chunk(type: string, pieces: readonly Uint8Array[], length: number): Uint8Array {
-  const out = new Uint8Array(12 + length);
-  writeUint32(out, 0, length);
-  for (let i = 0; i < 4; i++) out[4 + i] = type.charCodeAt(i);
-  let at = 8;
-  for (const piece of pieces) {
-    out.set(piece, at);
-    at += piece.length;
-  }
-  writeUint32(out, 8 + length, crc32(out, 4, 8 + length));
-  return out;
-}
-
 function corrupt(detail: string): ImageError {
   return new ImageError('CORRUPT_IMAGE', `the PNG data is truncated or corrupt: ${detail}; ${SUPPORTED_FORMATS_TEXT}`);
-}
-
-function readUint32(bytes: Uint8Array, at: number): number {
-  return (((bytes[at] as number) << 24) | ((bytes[at + 1] as number) << 16) | ((bytes[at + 2] as number) << 8) | (bytes[at + 3] as number)) >>> 0;
-}
-
-function writeUint32(bytes: Uint8Array, at: number, value: number): void {
-  bytes[at] = (value >>> 24) & 0xff;
-  bytes[at + 1] = (value >>> 16) & 0xff;
-  bytes[at + 2] = (value >>> 8) & 0xff;
-  bytes[at + 3] = value & 0xff;
 }
 
 function chunkType(bytes: Uint8Array, at: number): string {

@@ -3,7 +3,9 @@
  * with real CRCs and zlib (node:zlib), so the decoder is tested on files upng-js 2.1's encoder cannot produce.
  */
 import { deflateSync } from 'node:zlib';
-import { crc32 } from '../../src/image/crc32.js';
+import { PNG_SIGNATURE, pngChunk } from '../../src/image/png-chunks.js';
+
+export { pngChunk };
 
 export interface PngSpec {
   readonly width: number;
@@ -23,17 +25,6 @@ export interface PngSpec {
 }
 
 const CHANNELS = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 } as const;
-
-/** Builds a chunk: length, type, data, CRC. */
-export function pngChunk(type: string, data: Uint8Array): Uint8Array {
-  const out = new Uint8Array(12 + data.length);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, data.length);
-  for (let i = 0; i < 4; i++) out[4 + i] = type.charCodeAt(i);
-  out.set(data, 8);
-  view.setUint32(8 + data.length, crc32(out, 4, 8 + data.length));
-  return out;
-}
 
 /** Packs one row of samples at the given bit depth, prefixed with filter byte 0. */
 function packRow(samples: readonly number[], depth: number): Uint8Array {
@@ -102,7 +93,7 @@ export function writePng(spec: PngSpec): Uint8Array {
   ihdr[8] = spec.bitDepth;
   ihdr[9] = spec.colorType;
   ihdr[12] = spec.interlace ? 1 : 0;
-  const parts: Uint8Array[] = [Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a), pngChunk('IHDR', ihdr)];
+  const parts: Uint8Array[] = [Uint8Array.from(PNG_SIGNATURE), pngChunk('IHDR', ihdr)];
   if (spec.palette) parts.push(pngChunk('PLTE', Uint8Array.from(spec.palette.flat())));
   if (spec.trns) parts.push(pngChunk('tRNS', spec.trns));
   parts.push(...(spec.extraChunks ?? []));
@@ -120,5 +111,5 @@ export function headerOnlyPng(width: number, height: number): Uint8Array {
   view.setUint32(4, height);
   ihdr[8] = 8;
   ihdr[9] = 6;
-  return Buffer.concat([Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a), pngChunk('IHDR', ihdr)]);
+  return Buffer.concat([Uint8Array.from(PNG_SIGNATURE), pngChunk('IHDR', ihdr)]);
 }
