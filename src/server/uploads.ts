@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { decodeBase64 } from './base64.js';
+import { decodeBase64 } from '../ml/base64.js';
 import { HttpError, type ErrorIssue } from './errors.js';
 import { countJsonStructure, maxJsonStructure } from './json-budget.js';
 import type { ServerLimits } from './limits.js';
@@ -28,6 +28,21 @@ function checkCount(count: number, limits: ServerLimits): void {
   if (count === 0) {
     throw new HttpError(400, 'BAD_REQUEST', `no image: send one or more multipart '${FILE_FIELD}' fields`);
   }
+}
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+const DATA_URL_PREFIX = /^data:[a-z0-9.+/-]*;base64,/i;
+
+/**
+ * An image's `data` field: standard base64 with its padding, tolerating whitespace and a `data:...;base64,`
+ * prefix (what a browser's FileReader.readAsDataURL gives).
+ * @param text - The field's text.
+ * @returns The bytes, or undefined when the text is not valid base64.
+ */
+export function decodeImageData(text: string): Uint8Array | undefined {
+  const clean = text.replace(DATA_URL_PREFIX, '').replace(/\s+/g, '');
+  if (clean.length % 4 !== 0 || !BASE64.test(clean)) return undefined;
+  return decodeBase64(clean);
 }
 
 /**
@@ -94,7 +109,7 @@ async function readJson(c: Context, limits: ServerLimits): Promise<Upload[]> {
     });
   }
   return parsed.data.images.map((image, index) => {
-    const bytes = decodeBase64(image.data);
+    const bytes = decodeImageData(image.data);
     if (bytes === undefined) {
       throw new HttpError(400, 'BAD_REQUEST', `images.${index}.data is not valid base64`, {
         issues: [{ path: `images.${index}.data`, message: 'not valid base64' }],

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeBase64, encodeBase64 } from '../../src/server/base64.js';
+import { decodeBase64, encodeBase64 } from '../../src/ml/base64.js';
 import { headerOnlyPng } from '../image/png-writer.js';
 import { BAD_IMAGES } from '../server/real-images.js';
 import { expectError, formWith } from '../server/helpers.js';
@@ -132,7 +132,7 @@ export function describeHttpContract(name: string, baseUrl: () => string): void 
       };
       expect(raw.predictions[0]).toMatchObject({ filename: 'eight.jpg', digit: 8 });
       // The 28x28 input the model saw, as a PNG.
-      expect([...decodeBase64(raw.predictions[0]!.normalized)!.subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
+      expect([...decodeBase64(raw.predictions[0]!.normalized).subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
     });
 
     it('maps bad requests and bad images to 4xx codes', async () => {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeBase64, encodeBase64 } from '../../src/server/base64.js';
-import { uniqueKeys } from '../../src/server/uploads.js';
+import { encodeBase64 } from '../../src/ml/base64.js';
+import { decodeImageData, uniqueKeys } from '../../src/server/uploads.js';
 
 describe('uniqueKeys', () => {
   it('keeps the first name and suffixes repeats', () => {
@@ -25,18 +25,13 @@ describe('uniqueKeys', () => {
   });
 });
 
-describe('base64', () => {
-  it('round-trips any bytes', () => {
-    fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
-        expect(decodeBase64(encodeBase64(bytes))).toEqual(bytes);
-      }),
-    );
-  });
-
-  it('accepts a data: URL prefix and whitespace, rejects non-base64', () => {
-    expect(decodeBase64('data:image/png;base64,AQID\n')).toEqual(Uint8Array.of(1, 2, 3));
-    expect(decodeBase64('AQI')).toBeUndefined();
-    expect(decodeBase64('A*ID')).toBeUndefined();
+describe('decodeImageData', () => {
+  it('accepts a data: URL prefix and whitespace, rejects non-base64 and missing padding', () => {
+    expect(decodeImageData('data:image/png;base64,AQID\n')).toEqual(Uint8Array.of(1, 2, 3));
+    expect(decodeImageData(' AQ\n== ')).toEqual(Uint8Array.of(1));
+    expect(decodeImageData(encodeBase64(Uint8Array.of(255, 0, 7, 9)))).toEqual(Uint8Array.of(255, 0, 7, 9));
+    expect(decodeImageData('AQI')).toBeUndefined();
+    expect(decodeImageData('A*ID')).toBeUndefined();
+    expect(decodeImageData('A===')).toBeUndefined();
   });
 });

@@ -1,7 +1,7 @@
 import type { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { encodeGrayPng } from '../../image/index.js';
-import { encodeBase64 } from '../base64.js';
+import { encodeBase64 } from '../../ml/base64.js';
 import { bodyAdmission } from '../admission.js';
 import { codedHttpError, HttpError, toHttpError } from '../errors.js';
 import type { ServerLimits } from '../limits.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../../src/server/app.js';
-import { encodeBase64 } from '../../../src/server/base64.js';
+import { encodeBase64 } from '../../../src/ml/base64.js';
 import { fakePredictor } from '../fixtures.js';
 import { expectError, fakeImage, formWith } from '../helpers.js';
 

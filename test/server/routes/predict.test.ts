@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodeBase64 } from '../../../src/server/base64.js';
+import { encodeBase64 } from '../../../src/ml/base64.js';
 import { createApp } from '../../../src/server/app.js';
 import type { PredictResponse } from '../../../src/server/schemas.js';
 import { FAKE_DESCRIPTION, fakePredictor } from '../fixtures.js';
