@@ -71,13 +71,24 @@ export default tseslint.config(
   },
   // The architecture (docs/ARCHITECTURE.md): pure folders use no Node, and arrows point one way.
   {
+    files: ['src/shared/**/*.ts'],
+    rules: {
+      'no-restricted-globals': ['error', ...NODE_GLOBALS],
+      'no-restricted-imports': boundary({
+        packages: [],
+        folders: ['ml', 'image', 'training', 'server', 'node', 'cli'],
+        why: 'src/shared is the bottom layer every folder may use; it uses nothing.',
+      }),
+    },
+  },
+  {
     files: ['src/ml/**/*.ts'],
     rules: {
       'no-restricted-globals': ['error', ...NODE_GLOBALS],
       'no-restricted-imports': boundary({
         packages: PURE_PACKAGES,
         folders: ['image', 'training', 'server', 'node', 'cli'],
-        why: 'src/ml is the pure toolkit; it depends on nothing else of ours.',
+        why: 'src/ml is the pure toolkit; it depends on nothing of ours but src/shared.',
       }),
     },
   },
@@ -88,7 +99,7 @@ export default tseslint.config(
       'no-restricted-imports': boundary({
         packages: PURE_PACKAGES,
         folders: ['ml', 'training', 'server', 'node', 'cli'],
-        why: 'src/image is the pure upload pipeline; it depends on nothing else of ours.',
+        why: 'src/image is the pure upload pipeline; it depends on nothing of ours but src/shared.',
       }),
     },
   },

@@ -1,3 +1,4 @@
+import { parseNumberIn } from '../shared/checks.js';
 import { UsageError } from './command.js';
 
 /** How one flag is read: a boolean switch, or a value checked and converted by `parse`. */
@@ -77,8 +78,8 @@ export function describeFlags(specs: FlagSpecs): string {
 /** A value parser for numbers within [min, max]; `integer` also rejects fractions. */
 export function numberIn(min: number, max: number, integer = false) {
   return (raw: string, flag: string): number => {
-    const value = Number(raw);
-    if (raw.trim() === '' || !Number.isFinite(value) || (integer && !Number.isInteger(value)) || value < min || value > max) {
+    const value = parseNumberIn(raw, { min, max, integer });
+    if (value === undefined) {
       const what = integer ? 'an integer' : 'a number';
       throw new UsageError(`${flag} must be ${what} from ${min} to ${max}, got '${raw}'`);
     }

@@ -1,3 +1,5 @@
+import { CodedError } from '../shared/coded-error.js';
+
 /** Where a command writes: injected so tests can capture output without touching the process. */
 export interface CliIO {
   readonly stdout: (text: string) => void;
@@ -13,10 +15,9 @@ export interface Command {
 }
 
 /** A usage error: the CLI prints its message and the command's `--help` hint, and exits with 2. */
-export class UsageError extends Error {
-  readonly code = 'USAGE' as const;
+export class UsageError extends CodedError<'USAGE'> {
+  override readonly name = 'UsageError';
   constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
+    super('USAGE', message);
   }
 }

@@ -1,8 +1,9 @@
+import { MNIST_SIZE } from '../shared/mnist.js';
 import type { GrayImage } from './gray.js';
 import { areaResample } from './resample.js';
 
-/** MNIST's frame: 28x28 pixels. */
-export const MNIST_SIZE = 28;
+export { MNIST_SIZE };
+
 /**
  * Where MNIST puts the centre of mass, in pixel units with pixel x covering [x, x+1): the centre of pixel (14, 14).
  * Measured on the 10,000 test images: mean (14.51, 14.49) (`npx tsx bench/robustness.ts --com`).

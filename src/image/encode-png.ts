@@ -1,3 +1,4 @@
+import { isNumberIn } from '../shared/checks.js';
 import { concatBytes, PNG_SIGNATURE, pngChunk, writeUint32 } from './png-chunks.js';
 
 /** Samples per pixel for the PNG colour types we write: grey, grey+alpha, RGB, RGBA (PNG spec table 11.1). */
@@ -19,7 +20,7 @@ const MAX_STORED_BLOCK = 65_535;
  * @example encodePng(new Uint8Array(784), 28, 28, 1)
  */
 export function encodePng(pixels: Uint8Array, width: number, height: number, channels: 1 | 2 | 3 | 4): Uint8Array {
-  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
+  if (!isNumberIn(width, { min: 1, integer: true }) || !isNumberIn(height, { min: 1, integer: true })) {
     throw new RangeError(`PNG dimensions must be positive integers, got ${width}x${height}`);
   }
   if (pixels.length !== width * height * channels) {

@@ -1,3 +1,5 @@
+import { CodedError } from '../shared/coded-error.js';
+
 /** Every way turning untrusted bytes into a digit picture can fail; each is a stable, documented `code`. */
 export type ImageErrorCode =
   | 'EMPTY_INPUT'
@@ -16,19 +18,8 @@ export const SUPPORTED_FORMATS_TEXT = 'supported formats: PNG, JPEG';
  * @example
  * try { imageToDigitInput(bytes) } catch (e) { if (e instanceof ImageError && e.code === 'NO_DIGIT_FOUND') ... }
  */
-export class ImageError extends Error {
-  readonly code: ImageErrorCode;
-
-  /**
-   * @param code stable machine-readable reason
-   * @param message human-readable description naming the bad input
-   * @param options.cause the underlying decoder exception, if any (kept for logs, never sent to clients)
-   */
-  constructor(code: ImageErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'ImageError';
-    this.code = code;
-  }
+export class ImageError extends CodedError<ImageErrorCode> {
+  override readonly name = 'ImageError';
 }
 
 /** Wraps an arbitrary decoder exception (upng-js throws strings, jpeg-js throws Errors) as CORRUPT_IMAGE. */

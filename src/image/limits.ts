@@ -1,3 +1,4 @@
+import { isNumberIn } from '../shared/checks.js';
 import { ImageError } from './errors.js';
 
 /** Bounds on untrusted images, checked from the header before any pixel buffer is allocated. */
@@ -41,7 +42,7 @@ export const DEFAULT_IMAGE_LIMITS: ImageLimits = Object.freeze({
 export function resolveImageLimits(limits: Partial<ImageLimits> = {}): ImageLimits {
   const resolved: ImageLimits = { ...DEFAULT_IMAGE_LIMITS, ...stripUndefined(limits) };
   for (const [name, value] of Object.entries(resolved)) {
-    if (!Number.isFinite(value) || value < 1) throw new RangeError(`image limit ${name} must be a positive number, got ${value}`);
+    if (!isNumberIn(value, { min: 1 })) throw new RangeError(`image limit ${name} must be a positive number, got ${value}`);
   }
   return resolved;
 }

@@ -1,3 +1,6 @@
+import { isNumberIn } from '../shared/checks.js';
+import { CodedError } from '../shared/coded-error.js';
+
 /** Every error code the ML toolkit raises; callers switch on `code`, never on message text. */
 export type MlErrorCode =
   | 'IDX_TRUNCATED'
@@ -8,19 +11,13 @@ export type MlErrorCode =
   | 'DID_NOT_CONVERGE';
 
 /** A typed error from src/ml: `code` says what kind of failure, `message` names the input at fault. */
-export class MlError extends Error {
-  readonly code: MlErrorCode;
-
-  constructor(code: MlErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'MlError';
-    this.code = code;
-  }
+export class MlError extends CodedError<MlErrorCode> {
+  override readonly name = 'MlError';
 }
 
 /** Throws `INVALID_ARGUMENT` unless `value` is a finite number within [min, max]. */
 export function assertNumberIn(value: unknown, min: number, max: number, what: string): asserts value is number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+  if (!isNumberIn(value, { min, max })) {
     throw new MlError('INVALID_ARGUMENT', `${what} must be a number from ${min} to ${max}, got ${String(value)}`);
   }
 }

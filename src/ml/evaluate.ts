@@ -2,6 +2,7 @@ import { MlError } from './errors.js';
 import type { ModelEvaluation, SvmModel } from './model.js';
 import type { ModelEngine } from './engine/types.js';
 import { predictBatch } from './predict.js';
+import { PIXELS } from '../shared/mnist.js';
 
 /** Accuracy and confusion matrix of `predicted` against `labels` (digits 0..9). */
 export function scorePredictions(predicted: ArrayLike<number>, labels: ArrayLike<number>, dataset: string): ModelEvaluation {
@@ -37,7 +38,7 @@ export function evaluateModel(model: SvmModel, images: Uint8Array, labels: Uint8
   const predicted = new Uint8Array(count);
   const batch = 64;
   for (let k = 0; k < count; k += batch) {
-    const chunk = Array.from({ length: Math.min(batch, count - k) }, (_, b) => images.subarray((k + b) * 784, (k + b + 1) * 784));
+    const chunk = Array.from({ length: Math.min(batch, count - k) }, (_, b) => images.subarray((k + b) * PIXELS, (k + b + 1) * PIXELS));
     predictBatch(model, chunk, engine).forEach((p, b) => {
       predicted[k + b] = p.digit;
     });

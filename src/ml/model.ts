@@ -4,6 +4,7 @@ import { MlError } from './errors.js';
 import { pairMatrixFromRows, rowsFromPairMatrix, type PairMatrix } from './engine/pairs.js';
 import type { PolyKernel } from './kernel.js';
 import type { ClassSolution } from './ovr.js';
+import { PIXELS } from '../shared/mnist.js';
 
 /** The model file format this code writes and reads. */
 export const MODEL_FORMAT = 1;
@@ -94,7 +95,7 @@ export const modelJsonSchema = z.object({
   }),
   supportVectors: z.object({
     count: z.number().int().positive(),
-    dim: z.literal(784),
+    dim: z.literal(PIXELS),
     encoding: z.literal('uint8-base64'),
     data: z.string(),
   }),
@@ -231,7 +232,7 @@ export function serializeModel(model: SvmModel): ModelJson {
     classes: [...model.classes],
     preprocessing: { ...model.preprocessing },
     kernel: { ...model.kernel },
-    supportVectors: { count: model.supportVectorCount, dim: 784, encoding: 'uint8-base64', data: encodeBase64(rowsFromPairMatrix(model.supportVectorPairs)) },
+    supportVectors: { count: model.supportVectorCount, dim: PIXELS, encoding: 'uint8-base64', data: encodeBase64(rowsFromPairMatrix(model.supportVectorPairs)) },
     coefficients: { encoding: 'float64le-base64', layout: 'sv-major', data: encodeBase64(coefBytes) },
     biases: [...model.biases],
     calibration: { ...model.calibration },
@@ -259,7 +260,7 @@ export interface AssembleInput {
  * coefficient per digit.
  */
 export function assembleModel(input: AssembleInput): SvmModel {
-  const dim = 784;
+  const dim = PIXELS;
   const union = new Set<number>();
   for (const s of input.solutions) for (const t of s.indices) union.add(t);
   const svIndex = [...union].sort((a, b) => a - b);
@@ -283,7 +284,7 @@ export function assembleModel(input: AssembleInput): SvmModel {
     classes: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
     preprocessing: { size: 28, deskew: input.deskew },
     kernel: { ...input.kernel },
-    supportVectors: { count, dim: 784, encoding: 'uint8-base64', data: encodeBase64(supportVectors) },
+    supportVectors: { count, dim: PIXELS, encoding: 'uint8-base64', data: encodeBase64(supportVectors) },
     coefficients: { encoding: 'float64le-base64', layout: 'sv-major', data: '' },
     biases,
     calibration: input.calibration ? { ...input.calibration } : { temperature: 1, fittedOn: 'none (default)' },

@@ -5,6 +5,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { MlError } from '../ml/errors.js';
 import { parseModel, serializeModel, type SvmModel } from '../ml/model.js';
 import { PACKAGE_ROOT } from './package-root.js';
+import { CodedError } from '../shared/coded-error.js';
 
 /** The model shipped in the package, loaded when no other is given. */
 export const DEFAULT_MODEL_PATH = path.join(PACKAGE_ROOT, 'model', 'model.json.gz');
@@ -13,13 +14,8 @@ export const DEFAULT_MODEL_PATH = path.join(PACKAGE_ROOT, 'model', 'model.json.g
 export type ModelFileErrorCode = 'MODEL_NOT_FOUND' | 'MODEL_UNREADABLE' | 'MODEL_INVALID';
 
 /** A model file that cannot be used; the message names the file and the reason. */
-export class ModelFileError extends Error {
-  readonly code: ModelFileErrorCode;
-  constructor(code: ModelFileErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'ModelFileError';
-    this.code = code;
-  }
+export class ModelFileError extends CodedError<ModelFileErrorCode> {
+  override readonly name = 'ModelFileError';
 }
 
 /** A model with where it came from. */

@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ImageErrorCode } from '../image/errors.js';
+import { CodedError } from '../shared/coded-error.js';
 import type { PredictorErrorCode } from './predictor.js';
 
 export type { ImageErrorCode };
@@ -34,9 +35,9 @@ export interface ErrorBody {
  * The single error type of the HTTP layer: a status, a stable code and a message safe to show the client.
  * `cause` keeps the original error for logs; it is never serialized.
  */
-export class HttpError extends Error {
+export class HttpError extends CodedError<ErrorCode> {
+  override readonly name = 'HttpError';
   readonly status: ContentfulStatusCode;
-  readonly code: ErrorCode;
   readonly issues: readonly ErrorIssue[] | undefined;
   /** Extra response headers, e.g. `Allow` on a 405. */
   readonly headers: Readonly<Record<string, string>>;
@@ -47,10 +48,8 @@ export class HttpError extends Error {
     message: string,
     options: { cause?: unknown; issues?: readonly ErrorIssue[]; headers?: Record<string, string> } = {},
   ) {
-    super(message, { cause: options.cause });
-    this.name = 'HttpError';
+    super(code, message, { cause: options.cause });
     this.status = status;
-    this.code = code;
     this.issues = options.issues;
     this.headers = options.headers ?? {};
   }

@@ -1,4 +1,6 @@
 import { DEFAULT_MAX_IMAGE_PIXELS } from '../image/limits.js';
+import { isNumberIn, POSITIVE_INTEGER } from '../shared/checks.js';
+import { CodedError } from '../shared/coded-error.js';
 
 /** Bounds on untrusted request input. Every value is a hard ceiling: going over it is a 4xx or a 503, never a crash. */
 export interface ServerLimits {
@@ -57,11 +59,10 @@ const DEFAULTS: ServerLimits = {
 };
 
 /** A limit that is not a positive integer: thrown at startup so a typo in the environment fails loudly. */
-export class LimitConfigError extends Error {
-  readonly code = 'LIMIT_INVALID' as const;
+export class LimitConfigError extends CodedError<'LIMIT_INVALID'> {
+  override readonly name = 'LimitConfigError';
   constructor(message: string) {
-    super(message);
-    this.name = 'LimitConfigError';
+    super('LIMIT_INVALID', message);
   }
 }
 
@@ -95,7 +96,7 @@ export function resolveLimits(
 }
 
 function checkPositiveInteger(value: number, name: string, raw: string = String(value)): number {
-  if (!Number.isSafeInteger(value) || value < 1) {
+  if (!isNumberIn(value, POSITIVE_INTEGER)) {
     throw new LimitConfigError(`${name} must be a positive integer, got '${raw}'`);
   }
   return value;

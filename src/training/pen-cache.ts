@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PenVariantPlan } from './augment/pen-augmentation.js';
+import { PIXELS } from '../shared/mnist.js';
 
 /**
  * Where drawn pen variants are kept between training runs: `$XDG_CACHE_HOME/mnist-digits` (else
@@ -60,7 +61,7 @@ export async function readPenCache(dir: string, key: string, n: number): Promise
   }
   if (bytes.length !== n * 785) return undefined;
   const all = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
-  return { drawn: all.subarray(0, n * 784), ok: all.subarray(n * 784) };
+  return { drawn: all.subarray(0, n * PIXELS), ok: all.subarray(n * PIXELS) };
 }
 
 /**

@@ -3,6 +3,7 @@ import { collectPenVariants, planPenVariants, type PenVariants } from './augment
 import type { PenWorkerData, PenWorkerMessage } from './pen-worker.js';
 import { penCacheKey, readPenCache, writePenCache } from './pen-cache.js';
 import { runWorkers } from '../node/spawn-worker.js';
+import { PIXELS } from '../shared/mnist.js';
 
 /** Variants per claim: small enough to balance the threads, large enough that messages cost nothing. */
 const CHUNK = 250;
@@ -38,9 +39,9 @@ export async function makePenVariantsThreaded(
     if (hit) return { ...collectPenVariants(raw.labels, plan, hit.drawn, hit.ok), fromCache: true };
   }
   const shared = (bytes: number): Uint8Array => new Uint8Array(new SharedArrayBuffer(Math.max(1, bytes)));
-  const images = shared(n * 784);
+  const images = shared(n * PIXELS);
   images.set(selectRows(raw, plan.sources).images);
-  const workerData: PenWorkerData = { images, plan, out: shared(n * 784), ok: shared(n), next: new Int32Array(new SharedArrayBuffer(4)), chunk: CHUNK };
+  const workerData: PenWorkerData = { images, plan, out: shared(n * PIXELS), ok: shared(n), next: new Int32Array(new SharedArrayBuffer(4)), chunk: CHUNK };
   const threadCount = Math.max(1, Math.min(threads, Math.ceil(n / CHUNK)));
   let done = 0;
   await runWorkers<PenWorkerMessage>(
@@ -54,6 +55,6 @@ export async function makePenVariantsThreaded(
     },
     'pen-variant thread',
   );
-  if (cache && key !== undefined) await writePenCache(cache.dir, key, { drawn: workerData.out.subarray(0, n * 784), ok: workerData.ok.subarray(0, n) });
+  if (cache && key !== undefined) await writePenCache(cache.dir, key, { drawn: workerData.out.subarray(0, n * PIXELS), ok: workerData.ok.subarray(0, n) });
   return { ...collectPenVariants(raw.labels, plan, workerData.out, workerData.ok), fromCache: false };
 }

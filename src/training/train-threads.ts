@@ -6,6 +6,7 @@ import { DIGITS, type ClassSolution } from '../ml/ovr.js';
 import { runWorkers } from '../node/spawn-worker.js';
 import { allocateSharedRowCache, cachedRowCount } from './shared-kernel-rows.js';
 import type { TrainWorkerData, TrainWorkerMessage } from './train-worker.js';
+import { PIXELS } from '../shared/mnist.js';
 
 /** Progress events of a threaded training run, for the CLI's stderr lines. */
 export type TrainEvent =
@@ -48,8 +49,8 @@ const DEFAULT_LOCAL_CACHE_SHARE = 1;
 function kernelData(images: Uint8Array, n: number, options: ThreadedTrainOptions): KernelData {
   const backend = options.backend ?? 'auto';
   if (backend === 'wasm-simd' && !wasmSimdAvailable()) throw new Error('WebAssembly SIMD is not available in this runtime');
-  if (backend !== 'js' && wasmSimdAvailable()) return placeKernelData(images, n, 784, options.kernel);
-  return prepareKernelData(images, n, 784, options.kernel, (bytes) => new SharedArrayBuffer(bytes));
+  if (backend !== 'js' && wasmSimdAvailable()) return placeKernelData(images, n, PIXELS, options.kernel);
+  return prepareKernelData(images, n, PIXELS, options.kernel, (bytes) => new SharedArrayBuffer(bytes));
 }
 
 /**

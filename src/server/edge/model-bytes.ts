@@ -1,5 +1,6 @@
 import { MlError } from '../../ml/errors.js';
 import { parseModel, type SvmModel } from '../../ml/model.js';
+import { CodedError } from '../../shared/coded-error.js';
 
 /** A model decoded from the bytes of a model file, with the file's hash (as /v1/model shows it). */
 export interface ModelFromBytes {
@@ -9,13 +10,8 @@ export interface ModelFromBytes {
 }
 
 /** Why bundled model bytes could not be used. */
-export class ModelBytesError extends Error {
-  readonly code: 'MODEL_UNREADABLE' | 'MODEL_INVALID';
-  constructor(code: 'MODEL_UNREADABLE' | 'MODEL_INVALID', message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'ModelBytesError';
-    this.code = code;
-  }
+export class ModelBytesError extends CodedError<'MODEL_UNREADABLE' | 'MODEL_INVALID'> {
+  override readonly name = 'ModelBytesError';
 }
 
 /** True for the gzip magic number (RFC 1952, section 2.3.1). */

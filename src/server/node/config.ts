@@ -6,6 +6,8 @@ import {
   DEFAULT_PREDICT_THREADS,
   DEFAULT_TASK_DEADLINE_MS,
 } from './predict-pool.js';
+import { parseNumberIn } from '../../shared/checks.js';
+import { CodedError } from '../../shared/coded-error.js';
 
 /** 5000: the old app's port; users' scripts call localhost:5000/api. */
 export const DEFAULT_PORT = 5000;
@@ -35,17 +37,16 @@ export type LogLevel = 'silent' | 'error' | 'info' | 'debug';
 const LOG_LEVELS: readonly LogLevel[] = ['silent', 'error', 'info', 'debug'];
 
 /** A configuration value that cannot be used: the message names the variable or flag. */
-export class ServeConfigError extends Error {
-  readonly code = 'CONFIG_INVALID' as const;
+export class ServeConfigError extends CodedError<'CONFIG_INVALID'> {
+  override readonly name = 'ServeConfigError';
   constructor(message: string) {
-    super(message);
-    this.name = 'ServeConfigError';
+    super('CONFIG_INVALID', message);
   }
 }
 
 function integerIn(raw: string, name: string, min: number, max: number): number {
-  const value = Number(raw);
-  if (raw.trim() === '' || !Number.isInteger(value) || value < min || value > max) {
+  const value = parseNumberIn(raw, { min, max, integer: true });
+  if (value === undefined) {
     throw new ServeConfigError(`${name} must be an integer from ${min} to ${max}, got '${raw}'`);
   }
   return value;

@@ -2,6 +2,7 @@ import type { Worker } from 'node:worker_threads';
 import { DECODE_BYTES_PER_PIXEL, estimateDecodeBytes } from '../../image/decode-cost.js';
 import type { SvmModel } from '../../ml/model.js';
 import { spawnWorker } from '../../node/spawn-worker.js';
+import { assertUnreachable, isNumberIn, POSITIVE_INTEGER } from '../../shared/checks.js';
 import {
   PredictorError,
   type DigitResult,
@@ -134,7 +135,7 @@ export function createPredictPool(options: PredictPoolOptions): PredictPool {
   const budget = options.decodeMemoryBytes ?? DEFAULT_DECODE_MEMORY_BYTES;
   const maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH;
   for (const [name, value] of Object.entries({ threads, taskDeadlineMs: deadlineMs, maxQueue, decodeMemoryBytes: budget, maxBatch })) {
-    if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer, got ${value}`);
+    if (!isNumberIn(value, POSITIVE_INTEGER)) throw new RangeError(`${name} must be a positive integer, got ${value}`);
   }
   let init: Omit<WorkerInit, 'progress'> | undefined;
   let description: ModelDescription | undefined;
@@ -192,7 +193,7 @@ export function createPredictPool(options: PredictPoolOptions): PredictPool {
           pump();
           return;
         default:
-          assertUnreachable(message);
+          assertUnreachable(message, 'worker message');
       }
     });
     // An uncaught exception in the worker is followed by 'exit'; the listener keeps it from being rethrown here.
@@ -434,8 +435,4 @@ function loadInThread(path: string): Promise<ModelSource> {
     loader.once('error', reject);
     loader.once('exit', (code) => reject(new Error(`the model loader thread exited with code ${code}`)));
   });
-}
-
-function assertUnreachable(value: never): never {
-  throw new Error(`unexpected worker message ${JSON.stringify(value)}`);
 }

@@ -9,6 +9,7 @@ import type { Metrics } from '../metrics.js';
 import type { DigitResult, ModelDescription, Predictor } from '../predictor.js';
 import type { PredictionBody, PredictResponse } from '../schemas.js';
 import { readMultipart, readUploads, uniqueKeys, type Upload } from '../uploads.js';
+import { MNIST_SIZE } from '../../shared/mnist.js';
 
 /** What the prediction routes need from the app. */
 export interface PredictDeps {
@@ -59,7 +60,7 @@ function toBody(filename: string, result: DigitResult): PredictionBody {
     confidence: result.confidence,
     scores: [...result.scores],
     ms: Math.round(result.ms * 1000) / 1000,
-    ...(result.normalized ? { normalized: encodeBase64(encodeGrayPng(result.normalized, 28, 28)) } : {}),
+    ...(result.normalized ? { normalized: encodeBase64(encodeGrayPng(result.normalized, MNIST_SIZE, MNIST_SIZE)) } : {}),
   };
 }
 

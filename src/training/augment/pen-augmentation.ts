@@ -2,7 +2,9 @@ import { selectRows, type Dataset } from '../../ml/dataset.js';
 import { deskewAll } from '../../ml/deskew.js';
 import { mulberry32, permutation } from '../../ml/rng.js';
 import { ImageError } from '../../image/errors.js';
+import { assertUnreachable } from '../../shared/checks.js';
 import { penVariantInput, type PenVariant } from './pen-variants.js';
+import { PIXELS } from '../../shared/mnist.js';
 
 /** The pens training digits are redrawn with; a variant's index here is its entry in {@link PenVariants.kinds}. */
 export const PEN_KINDS = ['thicker', 'thinner', 'fine'] as const;
@@ -67,7 +69,7 @@ export function planPenVariants(candidates: ArrayLike<number>, count: number, se
       case 'fine':
         return { kind, width: value };
       default:
-        return assertUnreachable(kind);
+        return assertUnreachable(kind, 'pen kind');
     }
   });
   return { sources, pens };
@@ -81,7 +83,7 @@ export function planPenVariants(candidates: ArrayLike<number>, count: number, se
 export function drawPenVariants(images: Uint8Array, plan: PenVariantPlan, start: number, end: number, out: Uint8Array, ok: Uint8Array): void {
   for (let k = start; k < end; k++) {
     try {
-      out.set(penVariantInput(images.subarray(k * 784, (k + 1) * 784), plan.pens[k] as PenVariant), k * 784);
+      out.set(penVariantInput(images.subarray(k * PIXELS, (k + 1) * PIXELS), plan.pens[k] as PenVariant), k * PIXELS);
       ok[k] = 1;
     } catch (error) {
       if (!(error instanceof ImageError)) throw error;
@@ -96,8 +98,8 @@ export function drawPenVariants(images: Uint8Array, plan: PenVariantPlan, start:
 export function collectPenVariants(labels: Uint8Array, plan: PenVariantPlan, drawn: Uint8Array, ok: Uint8Array): PenVariants {
   const kept = Array.from(plan.sources.keys()).filter((k) => ok[k] === 1);
   kept.sort((a, b) => (plan.sources[a] as number) - (plan.sources[b] as number));
-  const images = new Uint8Array(kept.length * 784);
-  kept.forEach((k, row) => images.set(drawn.subarray(k * 784, (k + 1) * 784), row * 784));
+  const images = new Uint8Array(kept.length * PIXELS);
+  kept.forEach((k, row) => images.set(drawn.subarray(k * PIXELS, (k + 1) * PIXELS), row * PIXELS));
   return {
     sources: Int32Array.from(kept, (k) => plan.sources[k] as number),
     data: { images: deskewAll(images, kept.length), labels: Uint8Array.from(kept, (k) => labels[plan.sources[k] as number] as number), count: kept.length },
@@ -138,17 +140,13 @@ export function withPenVariants(deskewed: Dataset, indices: Int32Array, variants
     counts[PEN_KINDS[variants.kinds[k] as number] as PenKind]++;
   });
   const extra = selectRows(variants.data, rows);
-  const images = new Uint8Array((base.count + extra.count) * 784);
+  const images = new Uint8Array((base.count + extra.count) * PIXELS);
   images.set(base.images);
   images.set(extra.images, base.images.length);
   const labels = new Uint8Array(base.count + extra.count);
   labels.set(base.labels);
   labels.set(extra.labels, base.count);
   return { data: { images, labels, count: base.count + extra.count }, counts };
-}
-
-function assertUnreachable(kind: never): never {
-  throw new Error(`unknown pen kind ${String(kind)}`);
 }
 
 function between(random: () => number, [lo, hi]: readonly [number, number]): number {
