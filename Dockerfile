@@ -19,6 +19,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --omit=optional
 COPY tsconfig.json tsconfig.build.json ./
+COPY scripts/build-page-script.mjs ./scripts/
 COPY src ./src
 # Declarations and source maps (which point at src/, not shipped) are of no use at run time.
 RUN npm run build \

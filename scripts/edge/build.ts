@@ -6,6 +6,7 @@
  *
  *   npx tsx scripts/edge/build.ts        (npm run start:edge builds first)
  */
+import { execFileSync } from 'node:child_process';
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,6 +46,8 @@ export interface EdgeBuild {
  */
 export async function buildEdgeWorker(options: { dir?: string; modelPath?: string; minify?: boolean } = {}): Promise<EdgeBuild> {
   const dir = options.dir ?? DEFAULT_EDGE_DIR;
+  // The app serves the page script from a generated string module (src/server/page/client/app.ts, transpiled).
+  execFileSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'build-page-script.mjs')], { stdio: 'inherit' });
   await mkdir(dir, { recursive: true });
   await build({
     entryPoints: [path.join(REPO_ROOT, 'src', 'server', 'edge', 'worker.ts')],

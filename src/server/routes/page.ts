@@ -1,6 +1,6 @@
 import type { Hono } from 'hono';
 import { PAGE_HTML } from '../page/html.js';
-import { PAGE_JS } from '../page/script.js';
+import { PAGE_JS } from '../page/script.generated.js';
 import { PAGE_CSS } from '../page/style.js';
 
 /** Assets change only with a new deploy; a short cache keeps the page fast without serving stale code for long. */

@@ -1,16 +1,30 @@
 /**
- * The page's browser code, served as /assets/app.js (an ES module). Kept as a string module so it ships inside
- * dist/ with no copy step. It talks only to POST /v1/predict?include=normalized and inserts every server- or
+ * The page's browser code, served as /assets/app.js (an ES module). One module with no run-time imports: the
+ * build (scripts/build-page-script.mjs) transpiles it to JavaScript with TypeScript's own compiler, no bundler,
+ * so the Docker build (which installs no native build tools) makes the same asset. Only types come from the
+ * server, and they are erased. It talks only to POST /v1/predict?include=normalized and inserts every server- or
  * user-provided text (file names, messages) with textContent, never as HTML.
  */
-export const PAGE_JS = String.raw`'use strict';
+import type { ErrorCode } from '../../errors.js';
+import type { PredictionBody, PredictResponse } from '../../schemas.js';
 
 const PREDICT_URL = '/v1/predict?include=normalized';
 const DRAW_DEBOUNCE_MS = 250;
 
-const $ = (id) => document.getElementById(id);
+/** An error answer as the page shows it: the API's code ('' when the body is not ours) and message. */
+interface Failure {
+  readonly code: ErrorCode | '';
+  readonly message: string;
+}
 
-function el(tag, className, text) {
+/** The element with this id, which the page's HTML (page/html.ts) always has. */
+function $<T extends HTMLElement = HTMLElement>(id: string): T {
+  const node = document.getElementById(id);
+  if (node === null) throw new Error(`the page has no #${id}`);
+  return node as T;
+}
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   if (className) node.className = className;
   if (text !== undefined) node.textContent = text;
@@ -18,17 +32,23 @@ function el(tag, className, text) {
 }
 
 /** The error's code and message from a JSON error body, or a generic one when the body is not ours. */
-async function errorOf(response) {
+async function errorOf(response: Response): Promise<Failure> {
   try {
-    const body = await response.json();
-    if (body && body.error && typeof body.error.message === 'string') return { code: String(body.error.code || ''), message: body.error.message };
-  } catch (e) { /* not JSON: fall through */ }
+    const body = (await response.json()) as { error?: { code?: unknown; message?: unknown } } | null;
+    if (body && body.error && typeof body.error.message === 'string') {
+      const code = typeof body.error.code === 'string' ? (body.error.code as ErrorCode) : '';
+      return { code, message: body.error.message };
+    }
+  } catch {
+    /* not JSON: fall through */
+  }
   return { code: '', message: 'request failed with status ' + response.status };
 }
 
 /** What to try next, for each error code a picture can get (the message says what was wrong). */
-const HINTS = {
-  NO_DIGIT_FOUND: 'Try a picture of one digit that fills most of the frame, in focus, dark on a plain light background (or light on dark). Crop away other marks, and avoid heavy shadows.',
+const HINTS: Partial<Record<ErrorCode, string>> = {
+  NO_DIGIT_FOUND:
+    'Try a picture of one digit that fills most of the frame, in focus, dark on a plain light background (or light on dark). Crop away other marks, and avoid heavy shadows.',
   UNSUPPORTED_FORMAT: 'Save or export the picture as PNG or JPEG (a screenshot works too) and upload that.',
   CORRUPT_IMAGE: 'The file looks damaged or incomplete: export or download it again, or take a screenshot of it.',
   IMAGE_TOO_LARGE: 'Crop or resize the picture: a few hundred pixels around the digit are plenty.',
@@ -38,8 +58,12 @@ const HINTS = {
 };
 const DEFAULT_HINT = 'Try again in a moment; if it keeps failing, try another picture.';
 
+function hintFor(code: Failure['code']): string {
+  return (code === '' ? undefined : HINTS[code]) || DEFAULT_HINT;
+}
+
 /** The uploaded picture as the browser shows it, or a note when the browser cannot show the file either. */
-function sourceImage(sourceUrl) {
+function sourceImage(sourceUrl: string): HTMLImageElement {
   const original = el('img', 'source');
   original.alt = 'The uploaded image';
   original.addEventListener('error', () => original.replaceWith(el('p', 'source-missing', 'The browser cannot show this file either.')));
@@ -48,7 +72,7 @@ function sourceImage(sourceUrl) {
 }
 
 /** A card for a file the server could not read: its name, the picture, what went wrong and what to try. */
-function renderFailure(name, sourceUrl, failure) {
+function renderFailure(name: string, sourceUrl: string | null, failure: Failure): HTMLElement {
   const card = el('article', 'result failed');
   card.setAttribute('aria-label', 'Result for ' + name);
   card.append(el('h3', '', name));
@@ -58,18 +82,18 @@ function renderFailure(name, sourceUrl, failure) {
     card.append(top);
   }
   card.append(el('p', 'error', failure.message));
-  card.append(el('p', 'hint', HINTS[failure.code] || DEFAULT_HINT));
+  card.append(el('p', 'hint', hintFor(failure.code)));
   return card;
 }
 
-function renderResult(prediction, sourceUrl) {
+function renderResult(prediction: PredictionBody, sourceUrl: string | null): HTMLElement {
   const card = el('article', 'result');
   card.setAttribute('aria-label', 'Result for ' + prediction.filename);
   card.append(el('h3', '', prediction.filename));
   const top = el('div', 'top');
   const digit = el('div', 'digit', String(prediction.digit));
   digit.setAttribute('aria-label', 'Predicted digit ' + prediction.digit);
-  digit.dataset.digit = String(prediction.digit);
+  digit.dataset['digit'] = String(prediction.digit);
   top.append(digit);
   if (sourceUrl) top.append(sourceImage(sourceUrl));
   if (prediction.normalized) {
@@ -82,8 +106,8 @@ function renderResult(prediction, sourceUrl) {
   card.append(el('p', 'confidence', 'Confidence ' + (prediction.confidence * 100).toFixed(1) + '%'));
 
   const scores = prediction.scores;
-  const min = Math.min.apply(null, scores);
-  const max = Math.max.apply(null, scores);
+  const min = Math.min(...scores);
+  const max = Math.max(...scores);
   const span = max - min || 1;
   const list = el('ol', 'bars');
   list.setAttribute('aria-label', 'Score for each digit');
@@ -104,13 +128,13 @@ function renderResult(prediction, sourceUrl) {
   return card;
 }
 
-function setStatus(text, isError) {
+function setStatus(text: string, isError: boolean): void {
   const status = $('status');
   status.textContent = text;
   status.className = isError ? 'status error' : 'status';
 }
 
-async function uploadFiles(files) {
+async function uploadFiles(files: FileList | readonly File[]): Promise<void> {
   const images = Array.from(files).filter((f) => f.type === 'image/png' || f.type === 'image/jpeg' || f.type === '');
   if (images.length === 0) {
     setStatus('Please choose PNG or JPEG images.', true);
@@ -121,34 +145,36 @@ async function uploadFiles(files) {
   results.replaceChildren();
   let failures = 0;
   // One request per file, so one unreadable file does not hide the others' results.
-  await Promise.all(images.map(async (file) => {
-    const form = new FormData();
-    form.append('file', file, file.name || 'pasted.png');
-    // Every card shows the picture as the user sent it, also when the answer is an error.
-    const sourceUrl = URL.createObjectURL(file);
-    const name = file.name || 'pasted image';
-    try {
-      const response = await fetch(PREDICT_URL, { method: 'POST', body: form });
-      if (!response.ok) {
+  await Promise.all(
+    images.map(async (file) => {
+      const form = new FormData();
+      form.append('file', file, file.name || 'pasted.png');
+      // Every card shows the picture as the user sent it, also when the answer is an error.
+      const sourceUrl = URL.createObjectURL(file);
+      const name = file.name || 'pasted image';
+      try {
+        const response = await fetch(PREDICT_URL, { method: 'POST', body: form });
+        if (!response.ok) {
+          failures++;
+          results.append(renderFailure(name, sourceUrl, await errorOf(response)));
+          return;
+        }
+        const body = (await response.json()) as PredictResponse;
+        for (const prediction of body.predictions) results.append(renderResult(prediction, sourceUrl));
+      } catch {
         failures++;
-        results.append(renderFailure(name, sourceUrl, await errorOf(response)));
-        return;
+        results.append(renderFailure(name, sourceUrl, { code: '', message: 'Network error: the server did not answer.' }));
       }
-      const body = await response.json();
-      for (const prediction of body.predictions) results.append(renderResult(prediction, sourceUrl));
-    } catch (e) {
-      failures++;
-      results.append(renderFailure(name, sourceUrl, { code: '', message: 'Network error: the server did not answer.' }));
-    }
-  }));
+    }),
+  );
   const ok = images.length - failures;
   setStatus(ok + ' of ' + images.length + (images.length === 1 ? ' image' : ' images') + ' read.', failures > 0);
 }
 
-function setUpUpload() {
-  const input = $('files');
+function setUpUpload(): void {
+  const input = $<HTMLInputElement>('files');
   input.addEventListener('change', () => {
-    if (input.files && input.files.length > 0) uploadFiles(input.files);
+    if (input.files && input.files.length > 0) void uploadFiles(input.files);
   });
   const zone = $('dropzone');
   zone.addEventListener('dragover', (event) => {
@@ -159,28 +185,30 @@ function setUpUpload() {
   zone.addEventListener('drop', (event) => {
     event.preventDefault();
     zone.classList.remove('over');
-    if (event.dataTransfer && event.dataTransfer.files.length > 0) uploadFiles(event.dataTransfer.files);
+    if (event.dataTransfer && event.dataTransfer.files.length > 0) void uploadFiles(event.dataTransfer.files);
   });
   document.addEventListener('paste', (event) => {
     const files = event.clipboardData ? Array.from(event.clipboardData.files) : [];
     if (files.length > 0) {
       event.preventDefault();
-      uploadFiles(files);
+      void uploadFiles(files);
     }
   });
 }
 
-function setUpDrawing() {
-  const canvas = $('pad');
-  const ctx = canvas.getContext('2d');
+function setUpDrawing(): void {
+  const canvas = $<HTMLCanvasElement>('pad');
+  const context = canvas.getContext('2d');
+  if (context === null) return; // no 2D canvas: the upload still works
+  const ctx = context;
   const output = $('draw-result');
   let drawing = false;
   let dirty = false;
-  let timer = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   let sequence = 0;
-  let controller = null;
+  let controller: AbortController | null = null;
 
-  function reset() {
+  function reset(): void {
     ctx.fillStyle = '#fff';
     ctx.fillRect(0, 0, canvas.width, canvas.height);
     dirty = false;
@@ -191,7 +219,7 @@ function setUpDrawing() {
   ctx.strokeStyle = '#000';
   ctx.lineWidth = 20;
 
-  function point(event) {
+  function point(event: PointerEvent): { x: number; y: number } {
     const rect = canvas.getBoundingClientRect();
     return {
       x: ((event.clientX - rect.left) / rect.width) * canvas.width,
@@ -199,39 +227,41 @@ function setUpDrawing() {
     };
   }
 
-  async function predictDrawing() {
+  async function predictDrawing(): Promise<void> {
     if (!dirty) return;
     const mine = ++sequence;
     if (controller) controller.abort();
-    controller = new AbortController();
-    const blob = await new Promise((resolve) => canvas.toBlob(resolve, 'image/png'));
+    const own = new AbortController();
+    controller = own;
+    const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/png'));
     if (!blob || mine !== sequence) return;
     try {
       const response = await fetch(PREDICT_URL + '&filename=drawing.png', {
         method: 'POST',
         headers: { 'content-type': 'image/png' },
         body: blob,
-        signal: controller.signal,
+        signal: own.signal,
       });
       if (mine !== sequence) return;
       if (!response.ok) {
         const failure = await errorOf(response);
-        const hint = failure.code === 'NO_DIGIT_FOUND' ? 'Draw one digit, large, filling most of the square.' : HINTS[failure.code] || DEFAULT_HINT;
+        const hint = failure.code === 'NO_DIGIT_FOUND' ? 'Draw one digit, large, filling most of the square.' : hintFor(failure.code);
         output.replaceChildren(el('p', 'hint', failure.message), el('p', 'hint', hint));
         return;
       }
-      const body = await response.json();
+      const body = (await response.json()) as PredictResponse;
       if (mine !== sequence) return;
-      output.replaceChildren(renderResult(body.predictions[0], null));
+      const [prediction] = body.predictions;
+      if (prediction) output.replaceChildren(renderResult(prediction, null));
     } catch (e) {
-      if (e && e.name === 'AbortError') return;
+      if (e instanceof Error && e.name === 'AbortError') return;
       output.replaceChildren(el('p', 'error', 'Network error'));
     }
   }
 
-  function schedule() {
+  function schedule(): void {
     clearTimeout(timer);
-    timer = setTimeout(predictDrawing, DRAW_DEBOUNCE_MS);
+    timer = setTimeout(() => void predictDrawing(), DRAW_DEBOUNCE_MS);
   }
 
   canvas.addEventListener('pointerdown', (event) => {
@@ -252,7 +282,7 @@ function setUpDrawing() {
     ctx.stroke();
     schedule();
   });
-  const stop = () => {
+  const stop = (): void => {
     if (!drawing) return;
     drawing = false;
     schedule();
@@ -270,4 +300,3 @@ function setUpDrawing() {
 
 setUpUpload();
 setUpDrawing();
-`;
