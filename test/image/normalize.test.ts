@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { centerOfMass, imageToDigitInput, MNIST_SIZE } from '../../src/image/index.js';
+import { centerOfMass, imageToDigitInput, MNIST_BOX, MNIST_SIZE } from '../../src/image/index.js';
 import { MNIST_CENTER } from '../../src/image/center.js';
 import { loadMnist } from '../../src/training/mnist-data.js';
 import { encodePng } from '../../src/image/encode-png.js';
@@ -29,7 +29,7 @@ function normalized(png: Uint8Array): Uint8Array {
 }
 
 describe('normalization properties', () => {
-  it('always gives 784 values in 0..255 with the centre of mass within a pixel of MNIST centre', () => {
+  it('always gives 784 bytes in MNIST form: black background, bright ink filling the 20 px box, centred by mass', () => {
     fc.assert(
       fc.property(digitArb, fc.integer({ min: 20, max: 120 }), fc.boolean(), fc.double({ min: 1, max: 8, noNaN: true }), (strokes, size, dark, thickness) => {
         const canvas = size + 20;
@@ -37,6 +37,16 @@ describe('normalization properties', () => {
         const pixels = normalized(inkToGreyPng(ink, canvas, canvas, dark));
         expect(pixels).toBeInstanceOf(Uint8Array);
         expect(pixels.length).toBe(MNIST_SIZE * MNIST_SIZE);
+        // A Uint8Array is 0..255 by type; what can fail is MNIST's form whatever the picture's contrast or polarity:
+        // a black background, ink near full white (the faintest maximum in 300 runs was 197), and the digit's longer
+        // side scaled to MNIST's 20 px box (18-20 px inked in 300 runs: antialiased ends fall under one grey level).
+        expect(Math.min(...pixels)).toBe(0);
+        expect(Math.max(...pixels)).toBeGreaterThanOrEqual(128);
+        const inked = [...pixels.keys()].filter((k) => pixels[k]! > 0);
+        const side = (coord: (k: number) => number): number => Math.max(...inked.map(coord)) - Math.min(...inked.map(coord)) + 1;
+        const longer = Math.max(side((k) => k % MNIST_SIZE), side((k) => Math.floor(k / MNIST_SIZE)));
+        expect(longer).toBeGreaterThanOrEqual(16);
+        expect(longer).toBeLessThanOrEqual(MNIST_BOX);
         const com = centerOfMass({ width: 28, height: 28, data: pixels });
         expect(Math.abs(com.x - MNIST_CENTER)).toBeLessThanOrEqual(1);
         expect(Math.abs(com.y - MNIST_CENTER)).toBeLessThanOrEqual(1);

@@ -5,7 +5,6 @@ import { prepareKernelData, scaleGamma, type PolyKernel } from '../../src/ml/ker
 import { createKernelRowCache, createUncachedKernelRows } from '../../src/ml/kernel-cache.js';
 import { assembleModel } from '../../src/ml/model.js';
 import { solveDigit, trainOneVsRest } from '../../src/ml/ovr.js';
-import { predict } from '../../src/ml/predict.js';
 import { mnistTest, mnistTrain } from '../helpers/mnist-subset.js';
 import { trainingRecord } from '../helpers/training-record.js';
 
@@ -28,9 +27,10 @@ describe('one-vs-rest on MNIST subsets', () => {
     // Each support vector is stored once even when several digits use it.
     const summed = solutions.reduce((a, s) => a + s.indices.length, 0);
     expect(model.supportVectorCount).toBeLessThan(summed);
-    // Training images are classified almost perfectly (the model fits its own data).
-    const p = predict(model, train.images.subarray(0, 784));
-    expect(p.digit).toBe(train.labels[0]);
+    // The model fits its own data almost perfectly: all 2,000 training images, through predict's own deskewing.
+    // Measured 99.4% (12 misfits at C = 1, a soft margin); well above the 94% on unseen digits.
+    const fit = evaluateModel(model, train.images, train.labels, 'the 2000 training images');
+    expect(fit.accuracy).toBeGreaterThan(0.985);
   });
 
   it('cached and uncached kernels give the same model', () => {

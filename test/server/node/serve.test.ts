@@ -55,11 +55,14 @@ describe('startServer', () => {
     const server = await startServer({ port: 0, host: '127.0.0.1', threads: 1, modelPath: modelFile, env: {}, log: () => undefined });
     await server.pool.whenReady();
     const png = mnistPng(2).png;
-    // The body is sent in two halves with close() in between, so the request is surely in flight.
+    // Expect: 100-continue makes the server say when it has taken the request (Node answers 100 as it hands the
+    // request to the app), so close() below surely comes while it is in flight; the body follows in two halves.
     const req = request(`${server.url}/v1/predict`, {
       method: 'POST',
-      headers: { 'content-type': 'image/png', 'content-length': String(png.length) },
+      headers: { 'content-type': 'image/png', 'content-length': String(png.length), expect: '100-continue' },
     });
+    const taken = new Promise<void>((resolve) => req.once('continue', () => resolve()));
+    req.flushHeaders();
     const response = new Promise<{ status: number; body: string }>((resolve, reject) => {
       req.on('response', (res) => {
         let body = '';
@@ -69,8 +72,8 @@ describe('startServer', () => {
       });
       req.on('error', reject);
     });
+    await taken;
     req.write(png.subarray(0, 20));
-    await new Promise((resolve) => setTimeout(resolve, 50));
     const closed = server.close();
     await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();
     req.end(png.subarray(20));
@@ -84,9 +87,17 @@ describe('startServer', () => {
 describe('serveCommand', () => {
   it('runs until SIGTERM and exits 0', async () => {
     const err: string[] = [];
-    const io = { stdout: () => undefined, stderr: (t: string) => err.push(t) };
+    let modelReady: () => void = () => undefined;
+    const ready = new Promise<void>((resolve) => (modelReady = resolve));
+    const io = {
+      stdout: () => undefined,
+      stderr: (t: string) => {
+        err.push(t);
+        if (t.startsWith('model ready')) modelReady();
+      },
+    };
     const running = serveCommand.run(['--port', '0', '--host', '127.0.0.1', '--threads', '1', '--model', modelFile], io);
-    while (!err.some((line) => line.startsWith('model ready'))) await new Promise((resolve) => setTimeout(resolve, 20));
+    await ready;
     const url = /listening on (\S+)/.exec(err.join(''))![1]!;
     expect((await fetch(`${url}/readyz`)).status).toBe(200);
     process.emit('SIGTERM');
