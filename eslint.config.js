@@ -20,11 +20,11 @@ const NODE_GLOBALS = ['Buffer', 'process', 'require', '__dirname', '__filename',
 const PURE_PACKAGES = ['jpeg-js', 'pako', 'upng-js', 'zod'];
 
 /**
- * One `no-restricted-imports` setting: Node built-ins (unless `node` is true), packages outside `packages` (unless
- * undefined), and relative imports into the listed folders of src/.
- * @param {{ node?: boolean, packages?: string[], folders?: string[], why: string }} rule
+ * The rules for one folder of src/: unless it is Node code (`node`), no Node built-ins and no Node globals; no
+ * package outside `packages` (when given); no relative import into the listed folders.
+ * @param {{ files: string[], ignores?: string[], node?: boolean, packages?: string[], folders?: string[], why: string }} rule
  */
-function boundary({ node = false, packages, folders = [], why }) {
+function boundary({ files, ignores = [], node = false, packages, folders = [], why }) {
   const patterns = [];
   if (packages !== undefined) {
     patterns.push({
@@ -35,13 +35,18 @@ function boundary({ node = false, packages, folders = [], why }) {
   for (const folder of folders) {
     patterns.push({ regex: `^(\\.\\.?/)+(.*/)?${folder}/`, message: `No imports from a ${folder}/ folder here: ${why}` });
   }
-  return [
-    'error',
-    {
-      paths: node ? [] : NODE_BUILTINS.map((name) => ({ name, message: `No Node built-ins here: ${why}` })),
-      patterns,
+  const imports = {
+    paths: node ? [] : NODE_BUILTINS.map((name) => ({ name, message: `No Node built-ins here: ${why}` })),
+    patterns,
+  };
+  return {
+    files,
+    ignores,
+    rules: {
+      'no-restricted-imports': ['error', imports],
+      ...(node ? {} : { 'no-restricted-globals': ['error', ...NODE_GLOBALS] }),
     },
-  ];
+  };
 }
 
 export default tseslint.config(
@@ -70,95 +75,51 @@ export default tseslint.config(
     },
   },
   // The architecture (docs/ARCHITECTURE.md): pure folders use no Node, and arrows point one way.
-  {
+  boundary({
     files: ['src/shared/**/*.ts'],
-    rules: {
-      'no-restricted-globals': ['error', ...NODE_GLOBALS],
-      'no-restricted-imports': boundary({
-        packages: [],
-        folders: ['ml', 'image', 'training', 'server', 'node', 'cli'],
-        why: 'src/shared is the bottom layer every folder may use; it uses nothing.',
-      }),
-    },
-  },
-  {
+    packages: [],
+    folders: ['ml', 'image', 'training', 'server', 'node', 'cli'],
+    why: 'src/shared is the bottom layer every folder may use; it uses nothing.',
+  }),
+  boundary({
     files: ['src/ml/**/*.ts'],
-    rules: {
-      'no-restricted-globals': ['error', ...NODE_GLOBALS],
-      'no-restricted-imports': boundary({
-        packages: PURE_PACKAGES,
-        folders: ['image', 'training', 'server', 'node', 'cli'],
-        why: 'src/ml is the pure toolkit; it depends on nothing of ours but src/shared.',
-      }),
-    },
-  },
-  {
+    packages: PURE_PACKAGES,
+    folders: ['image', 'training', 'server', 'node', 'cli'],
+    why: 'src/ml is the pure toolkit; it depends on nothing of ours but src/shared.',
+  }),
+  boundary({
     files: ['src/image/**/*.ts'],
-    rules: {
-      'no-restricted-globals': ['error', ...NODE_GLOBALS],
-      'no-restricted-imports': boundary({
-        packages: PURE_PACKAGES,
-        folders: ['ml', 'training', 'server', 'node', 'cli'],
-        why: 'src/image is the pure upload pipeline; it depends on nothing of ours but src/shared.',
-      }),
-    },
-  },
-  {
+    packages: PURE_PACKAGES,
+    folders: ['ml', 'training', 'server', 'node', 'cli'],
+    why: 'src/image is the pure upload pipeline; it depends on nothing of ours but src/shared.',
+  }),
+  boundary({
     files: ['src/training/augment/**/*.ts'],
-    rules: {
-      'no-restricted-globals': ['error', ...NODE_GLOBALS],
-      'no-restricted-imports': boundary({
-        packages: PURE_PACKAGES,
-        folders: ['server', 'node', 'cli'],
-        why: 'pen variants are pure (ml and image only), so any runtime can draw them.',
-      }),
-    },
-  },
-  {
-    files: ['src/training/*.ts'],
-    rules: {
-      'no-restricted-imports': boundary({ node: true, folders: ['server', 'cli'], why: 'training never imports serving.' }),
-    },
-  },
-  {
+    packages: PURE_PACKAGES,
+    folders: ['server', 'node', 'cli'],
+    why: 'pen variants are pure (ml and image only), so any runtime can draw them.',
+  }),
+  boundary({ files: ['src/training/*.ts'], node: true, folders: ['server', 'cli'], why: 'training never imports serving.' }),
+  boundary({
     files: ['src/server/**/*.ts'],
     ignores: ['src/server/node/**', 'src/server/edge/**'],
-    rules: {
-      'no-restricted-globals': ['error', ...NODE_GLOBALS],
-      'no-restricted-imports': boundary({
-        packages: [...PURE_PACKAGES, 'hono'],
-        folders: ['training', 'node', 'edge', 'cli'],
-        why: 'the app is a value that runs on any fetch runtime; its Node and edge entries import it, not the reverse.',
-      }),
-    },
-  },
-  {
+    packages: [...PURE_PACKAGES, 'hono'],
+    folders: ['training', 'node', 'edge', 'cli'],
+    why: 'the app is a value that runs on any fetch runtime; its Node and edge entries import it, not the reverse.',
+  }),
+  boundary({
     files: ['src/server/edge/**/*.ts'],
-    rules: {
-      'no-restricted-globals': ['error', ...NODE_GLOBALS],
-      'no-restricted-imports': boundary({
-        packages: [...PURE_PACKAGES, 'hono'],
-        folders: ['training', 'node', 'cli'],
-        why: 'the workerd entry runs without Node.',
-      }),
-    },
-  },
-  {
-    files: ['src/server/node/**/*.ts'],
-    rules: {
-      'no-restricted-imports': boundary({ node: true, folders: ['training', 'edge', 'cli'], why: 'serving never imports training.' }),
-    },
-  },
-  {
+    packages: [...PURE_PACKAGES, 'hono'],
+    folders: ['training', 'node', 'cli'],
+    why: 'the workerd entry runs without Node.',
+  }),
+  boundary({ files: ['src/server/node/**/*.ts'], node: true, folders: ['training', 'edge', 'cli'], why: 'serving never imports training.' }),
+  boundary({
     files: ['src/node/**/*.ts'],
-    rules: {
-      'no-restricted-imports': boundary({
-        node: true,
-        folders: ['image', 'training', 'server', 'cli'],
-        why: 'src/node holds the toolkit\'s Node edges; training and serving import it, not the reverse.',
-      }),
-    },
-  },
+    node: true,
+    folders: ['image', 'training', 'server', 'cli'],
+    why: "src/node holds the toolkit's Node edges; training and serving import it, not the reverse.",
+  }),
   // Plain JavaScript build and config files, outside every tsconfig: linted without types.
   { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
 );

@@ -3,7 +3,7 @@
  * with real CRCs and zlib (node:zlib), so the decoder is tested on files upng-js 2.1's encoder cannot produce.
  */
 import { deflateSync } from 'node:zlib';
-import { PNG_SIGNATURE, pngChunk } from '../../src/image/png-chunks.js';
+import { concatBytes, PNG_SIGNATURE, pngChunk } from '../../src/image/png-chunks.js';
 
 export { pngChunk };
 
@@ -75,13 +75,7 @@ function rawData(spec: PngSpec): Uint8Array {
       }
     }
   }
-  const out = new Uint8Array(rows.reduce((n, r) => n + r.length, 0));
-  let at = 0;
-  for (const r of rows) {
-    out.set(r, at);
-    at += r.length;
-  }
-  return out;
+  return concatBytes(rows);
 }
 
 /** Writes the PNG described by `spec`. */
