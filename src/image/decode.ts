@@ -10,8 +10,6 @@ import { readPngHeader, sanitizePng } from './png-container.js';
 import { installUpngInterlaceFix } from './upng-interlace-fix.js';
 import { withBoundedInflate } from './bounded-inflate.js';
 
-installUpngInterlaceFix();
-
 /** A decoded image: 8-bit RGBA, row-major, plus how it must be turned to be upright. */
 export interface RgbaImage {
   readonly format: ImageFormat;
@@ -46,6 +44,8 @@ function decodePng(bytes: Uint8Array, limits: ImageLimits): RgbaImage {
   const { png } = sanitizePng(bytes, header);
   let rgba: Uint8Array;
   try {
+    // Patched on first use rather than at import, so importing the package changes nothing ("sideEffects": false).
+    installUpngInterlaceFix();
     const decoded = withBoundedInflate(header, () => UPNG.decode(png.buffer as ArrayBuffer));
     const frame = UPNG.toRGBA8(decoded)[0];
     if (frame === undefined) throw new Error('no frame decoded');
