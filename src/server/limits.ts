@@ -4,7 +4,7 @@ import { CodedError } from '../shared/coded-error.js';
 
 /** Bounds on untrusted request input. Every value is a hard ceiling: going over it is a 4xx or a 503, never a crash. */
 export interface ServerLimits {
-  /** Largest request body in bytes, checked by hono's bodyLimit before any parsing. */
+  /** Largest request body in bytes: a declared size over it is refused before reading, a chunked body while it is read. */
   readonly maxBodyBytes: number;
   /** Largest JSON body in bytes: JSON is parsed on the main thread, so it gets a smaller limit of its own. */
   readonly maxJsonBytes: number;

@@ -1,8 +1,10 @@
 import type { Context } from 'hono';
 import { decodeBase64 } from '../ml/base64.js';
+import { readBody } from './body.js';
 import { HttpError, type ErrorIssue } from './errors.js';
 import { countJsonStructure, maxJsonStructure } from './json-budget.js';
 import type { ServerLimits } from './limits.js';
+import { multipartBoundary, parseMultipart } from './multipart.js';
 import { PredictJsonRequestSchema } from './schemas.js';
 
 /** One uploaded image, before decoding. */
@@ -17,8 +19,8 @@ export const FILE_FIELD = 'file';
 /** Raw-body content types accepted by /v1/predict. */
 const RAW_IMAGE_TYPES = new Set(['image/png', 'image/jpeg', 'image/jpg']);
 
-function mediaType(c: Context): string {
-  return (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+function mediaType(contentType: string): string {
+  return contentType.split(';')[0]!.trim().toLowerCase();
 }
 
 function checkCount(count: number, limits: ServerLimits): void {
@@ -46,45 +48,46 @@ export function decodeImageData(text: string): Uint8Array | undefined {
 }
 
 /**
+ * The 413 for a request body over `maxBodyBytes`.
+ * @param limits - The limits in force.
+ * @returns The error to throw.
+ */
+export function bodyTooLarge(limits: ServerLimits): HttpError {
+  return new HttpError(413, 'PAYLOAD_TOO_LARGE', `request body over ${limits.maxBodyBytes} bytes`);
+}
+
+/**
  * Reads the `file` fields of a multipart/form-data request (the only input style of the old /api).
  * @param c - The request context.
- * @param limits - Bounds on the file count.
+ * @param limits - Bounds on the body size and the file count.
  * @returns The uploads in request order.
  */
 export async function readMultipart(c: Context, limits: ServerLimits): Promise<Upload[]> {
-  if (mediaType(c) !== 'multipart/form-data') {
+  const contentType = c.req.header('content-type') ?? '';
+  if (mediaType(contentType) !== 'multipart/form-data') {
     throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', `expected multipart/form-data with '${FILE_FIELD}' fields`);
   }
-  let form: FormData;
-  try {
-    form = await c.req.raw.formData();
-  } catch (err) {
-    if (err instanceof HttpError) throw err; // the body limit fired while the form was being read
-    throw new HttpError(400, 'BAD_REQUEST', 'malformed multipart/form-data body', { cause: err });
+  const boundary = multipartBoundary(contentType);
+  if (boundary === undefined) {
+    throw new HttpError(400, 'BAD_REQUEST', 'malformed multipart/form-data body: the Content-Type has no valid boundary parameter');
   }
-  const values = form.getAll(FILE_FIELD);
-  checkCount(values.length, limits);
-  return Promise.all(
-    values.map(async (value, index) => {
-      if (typeof value === 'string') {
-        throw new HttpError(400, 'BAD_REQUEST', `field '${FILE_FIELD}' #${index + 1} is text, not a file`);
-      }
-      return { filename: value.name || `image-${index + 1}`, bytes: new Uint8Array(await value.arrayBuffer()) };
-    }),
-  );
+  const body = await readBody(c.req.raw, limits.maxBodyBytes, () => bodyTooLarge(limits));
+  const form = parseMultipart(body, boundary);
+  if (!form.ok) throw new HttpError(400, 'BAD_REQUEST', `malformed multipart/form-data body: ${form.reason}`);
+  const files = form.parts.filter((part) => part.name === FILE_FIELD);
+  checkCount(files.length, limits);
+  return files.map((part, index) => {
+    if (part.filename === null) {
+      throw new HttpError(400, 'BAD_REQUEST', `field '${FILE_FIELD}' #${index + 1} is text, not a file`);
+    }
+    return { filename: part.filename || `image-${index + 1}`, bytes: part.body };
+  });
 }
 
 async function readJson(c: Context, limits: ServerLimits): Promise<Upload[]> {
-  const declared = Number(c.req.header('content-length'));
-  if (Number.isFinite(declared) && declared > limits.maxJsonBytes) throw jsonTooLarge(declared, limits);
-  let text: Uint8Array;
-  try {
-    text = new Uint8Array(await c.req.raw.arrayBuffer());
-  } catch (err) {
-    if (err instanceof HttpError) throw err;
-    throw new HttpError(400, 'BAD_REQUEST', 'the request body could not be read', { cause: err });
-  }
-  if (text.length > limits.maxJsonBytes) throw jsonTooLarge(text.length, limits);
+  const text = await readBody(c.req.raw, Math.min(limits.maxJsonBytes, limits.maxBodyBytes), (bytes) =>
+    bytes > limits.maxBodyBytes ? bodyTooLarge(limits) : jsonTooLarge(bytes, limits),
+  );
   const maxTokens = maxJsonStructure(limits.maxFiles);
   if (countJsonStructure(text, maxTokens) > maxTokens) {
     throw new HttpError(400, 'BAD_REQUEST', `request JSON has more structure than { images: [{ filename?, data }] } with at most ${limits.maxFiles} images`);
@@ -128,17 +131,11 @@ async function readJson(c: Context, limits: ServerLimits): Promise<Upload[]> {
  * @returns The uploads in request order; throws HttpError 400/413/415 for requests it cannot use.
  */
 export async function readUploads(c: Context, limits: ServerLimits): Promise<Upload[]> {
-  const type = mediaType(c);
+  const type = mediaType(c.req.header('content-type') ?? '');
   if (type === 'multipart/form-data') return readMultipart(c, limits);
   if (type === 'application/json') return readJson(c, limits);
   if (RAW_IMAGE_TYPES.has(type)) {
-    let bytes: Uint8Array;
-    try {
-      bytes = new Uint8Array(await c.req.raw.arrayBuffer());
-    } catch (err) {
-      if (err instanceof HttpError) throw err;
-      throw new HttpError(400, 'BAD_REQUEST', 'the request body could not be read', { cause: err });
-    }
+    const bytes = await readBody(c.req.raw, limits.maxBodyBytes, () => bodyTooLarge(limits));
     return [{ filename: c.req.query('filename') ?? 'image', bytes }];
   }
   throw new HttpError(

@@ -1,5 +1,4 @@
-import type { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
+import type { Hono, MiddlewareHandler } from 'hono';
 import { encodeGrayPng } from '../../image/index.js';
 import { encodeBase64 } from '../../ml/base64.js';
 import { bodyAdmission } from '../admission.js';
@@ -8,8 +7,9 @@ import type { ServerLimits } from '../limits.js';
 import type { Metrics } from '../metrics.js';
 import type { DigitResult, ModelDescription, Predictor } from '../predictor.js';
 import type { PredictionBody, PredictResponse } from '../schemas.js';
-import { readMultipart, readUploads, uniqueKeys, type Upload } from '../uploads.js';
 import { MNIST_SIZE } from '../../shared/mnist.js';
+import { declaredBodyBytes } from '../body.js';
+import { bodyTooLarge, readMultipart, readUploads, uniqueKeys, type Upload } from '../uploads.js';
 
 /** What the prediction routes need from the app. */
 export interface PredictDeps {
@@ -38,9 +38,10 @@ async function readyModel(deps: PredictDeps): Promise<ModelDescription> {
 /** Classifies every upload in parallel (the pool spreads them over threads); the first bad file fails the request. */
 async function classify(deps: PredictDeps, uploads: readonly Upload[], includeNormalized: boolean, signal: AbortSignal) {
   const options = { maxBytes: deps.limits.maxBodyBytes, maxPixels: deps.limits.maxImagePixels, includeNormalized };
-  // One file's failure aborts the request's other queued files: their answer would be thrown away.
+  // One file's failure aborts the request's other queued files: their answer would be thrown away. (A lone file
+  // needs no second signal: AbortSignal.any costs ~0.03 ms of the main thread per request.)
   const failed = new AbortController();
-  const either = AbortSignal.any([signal, failed.signal]);
+  const either = uploads.length === 1 ? signal : AbortSignal.any([signal, failed.signal]);
   const results = await Promise.all(
     uploads.map((upload) =>
       deps.predictor.predict(upload.bytes, options, either).catch((err: unknown) => {
@@ -71,12 +72,13 @@ function toBody(filename: string, result: DigitResult): PredictionBody {
  */
 export function registerPredictRoutes(app: Hono, deps: PredictDeps): void {
   const admit = bodyAdmission(deps.limits);
-  const limitBody = bodyLimit({
-    maxSize: deps.limits.maxBodyBytes,
-    onError: () => {
-      throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `request body over ${deps.limits.maxBodyBytes} bytes`);
-    },
-  });
+  // A declared size over the limit is refused before the model wait or a byte of the body; a chunked body is
+  // counted while it is read (uploads.ts).
+  const limitBody: MiddlewareHandler = async (c, next) => {
+    const declared = declaredBodyBytes(c.req.raw.headers);
+    if (declared !== undefined && declared > deps.limits.maxBodyBytes) throw bodyTooLarge(deps.limits);
+    await next();
+  };
 
   app.post('/v1/predict', admit, limitBody, async (c) => {
     const include = c.req.query('include');

@@ -1,0 +1,146 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { multipartBoundary, parseMultipart, type FormPart } from '../../src/server/multipart.js';
+
+type Entry = { name: string; filename: string | null; bytes: number[] };
+
+/** How the platform (undici's FormData) serializes a form: the bytes and the Content-Type a client sends. */
+async function serialize(form: FormData): Promise<{ body: Uint8Array<ArrayBuffer>; contentType: string }> {
+  const req = new Request('http://x/', { method: 'POST', body: form });
+  return { body: new Uint8Array(await req.arrayBuffer()), contentType: req.headers.get('content-type') ?? '' };
+}
+
+function parse(body: Uint8Array, contentType: string): FormPart[] {
+  const boundary = multipartBoundary(contentType);
+  if (boundary === undefined) throw new Error(`no boundary in ${contentType}`);
+  const result = parseMultipart(body, boundary);
+  if (!result.ok) throw new Error(result.reason);
+  return result.parts;
+}
+
+const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+const ascii = (s: string) => new TextEncoder().encode(s);
+
+// Names drawn from what makes multipart headers hard: quotes, CR/LF, percent signs, semicolons, backslashes, Unicode.
+const nameChars = fc.constantFrom('a', 'Z', '0', ' ', '"', '\r', '\n', '%', '%22', ';', '=', '\\', 'é', '数', '🙂', '.png', '--');
+const name = fc.array(nameChars, { maxLength: 8 }).map((parts) => parts.join(''));
+const entry = fc.record({
+  name,
+  filename: fc.option(name, { nil: null }),
+  bytes: fc.array(fc.integer({ min: 0, max: 255 }), { maxLength: 300 }),
+});
+
+describe('parseMultipart', () => {
+  it('reads every form the platform serializes exactly as Request.formData() does', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(entry, { maxLength: 6 }), async (entries: Entry[]) => {
+        const form = new FormData();
+        for (const e of entries) {
+          if (e.filename === null) form.append(e.name, text(new Uint8Array(e.bytes)));
+          else form.append(e.name, new Blob([new Uint8Array(e.bytes)]), e.filename);
+        }
+        const { body, contentType } = await serialize(form);
+        const ours = parse(body, contentType).map((p) => ({
+          name: p.name,
+          filename: p.filename,
+          value: p.filename === null ? text(p.body) : [...p.body],
+        }));
+        const reference = await new Request('http://x/', { method: 'POST', body, headers: { 'content-type': contentType } }).formData();
+        const theirs = await Promise.all(
+          [...reference.entries()].map(async ([n, v]) => ({
+            name: n,
+            filename: typeof v === 'string' ? null : v.name,
+            value: typeof v === 'string' ? v : [...new Uint8Array(await v.arrayBuffer())],
+          })),
+        );
+        expect(ours).toEqual(theirs);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('returns views into the body, in order, for files whose bytes are near-delimiters', () => {
+    const boundary = 'XyZ';
+    // A delimiter is CRLF "--XyZ"; each of these misses it by one byte.
+    const tricky = ascii('--XyZ\r\n--XyA\r\n-XyZ\n--XyZ\r--XyZ\r\n--Xy');
+    const body = new Uint8Array([
+      ...ascii(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n`),
+      ...tricky,
+      ...ascii(`\r\n--${boundary}\r\nContent-Disposition: form-data; name="note"\r\n\r\nhello\r\n--${boundary}--\r\n`),
+    ]);
+    const parts = parse(body, `multipart/form-data; boundary=${boundary}`);
+    expect(parts.map((p) => [p.name, p.filename])).toEqual([
+      ['file', 'a.png'],
+      ['note', null],
+    ]);
+    expect([...parts[0]!.body]).toEqual([...tricky]);
+    expect(parts[0]!.body.buffer).toBe(body.buffer);
+    expect(text(parts[1]!.body)).toBe('hello');
+  });
+
+  it('ignores a preamble and an epilogue, and takes parameters in any order and case', () => {
+    const body = ascii(
+      'preamble text\r\n--b1\r\nCONTENT-DISPOSITION: Form-Data; FILENAME="x.jpg" ; Name=file\r\n\r\nJPEG\r\n--b1--\r\nepilogue',
+    );
+    const parts = parse(body, 'multipart/form-data; charset=utf-8; Boundary="b1"');
+    expect(parts).toHaveLength(1);
+    expect(parts[0]).toMatchObject({ name: 'file', filename: 'x.jpg' });
+    expect(text(parts[0]!.body)).toBe('JPEG');
+  });
+
+  it("prefers RFC 5987 filename* and decodes a base64 Content-Transfer-Encoding", () => {
+    const body = ascii(
+      "--q\r\nContent-Disposition: form-data; name=\"file\"; filename=\"fallback.png\"; filename*=UTF-8''%E6%95%B0%20one.png\r\n" +
+        'Content-Transfer-Encoding: base64\r\n\r\naGVs\r\nbG8=\r\n--q--',
+    );
+    const [part] = parse(body, 'multipart/form-data; boundary=q');
+    expect(part!.filename).toBe('数 one.png');
+    expect(text(part!.body)).toBe('hello');
+  });
+
+  it('refuses bodies that do not frame, with a reason', () => {
+    const refuse = (body: string, boundary = 'b') => {
+      const result = parseMultipart(ascii(body), boundary);
+      expect(result.ok).toBe(false);
+      return result.ok ? '' : result.reason;
+    };
+    expect(refuse('garbage')).toContain('delimiter');
+    expect(refuse('--b\r\nContent-Disposition: form-data; name="file"\r\n\r\nno end')).toContain('closing delimiter');
+    expect(refuse('--b\r\nContent-Disposition: form-data; name="file"\r\nno blank line')).toContain('blank line');
+    expect(refuse('--b\r\nContent-Type: image/png\r\n\r\nx\r\n--b--')).toContain('Content-Disposition');
+    expect(refuse('--b\r\nContent-Disposition: attachment; name="file"\r\n\r\nx\r\n--b--')).toContain('form-data');
+    expect(refuse('--b\r\nContent-Disposition: form-data; filename="a"\r\n\r\nx\r\n--b--')).toContain('no name');
+    expect(refuse('--bX\r\n')).toContain('CRLF');
+    expect(refuse('--b\r\nContent-Disposition: form-data; name="f"\r\nContent-Transfer-Encoding: base64\r\n\r\n!!\r\n--b--')).toContain('base64');
+    expect(refuse("--b\r\nContent-Disposition: form-data; name=\"f\"; filename*=latin1''x\r\n\r\nx\r\n--b--")).toContain('filename*');
+  });
+
+  it('refuses any truncation of a valid body', async () => {
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array([1, 2, 3, 13, 10, 45, 45])]), 'a.png');
+    form.append('file', new Blob([new Uint8Array(40)]), 'b.png');
+    const { body, contentType } = await serialize(form);
+    const boundary = multipartBoundary(contentType)!;
+    expect(parseMultipart(body, boundary).ok).toBe(true);
+    // Cutting inside the closing "--" still leaves the last delimiter line unterminated, so every cut fails.
+    for (let cut = 0; cut < body.length - 4; cut++) expect(parseMultipart(body.subarray(0, cut), boundary).ok).toBe(false);
+  });
+
+  it('stops at maxParts, so a body of empty parts cannot keep the main thread busy', () => {
+    const one = '--b\r\nContent-Disposition: form-data; name="x"\r\n\r\n\r\n';
+    const body = ascii(one.repeat(6) + '--b--');
+    expect(parseMultipart(body, 'b', 6).ok).toBe(true);
+    const over = parseMultipart(body, 'b', 5);
+    expect(over).toEqual({ ok: false, reason: 'more than 5 parts' });
+  });
+});
+
+describe('multipartBoundary', () => {
+  it('reads a plain or quoted boundary and refuses a missing, empty or over-long one', () => {
+    expect(multipartBoundary('multipart/form-data; boundary=----WebKitFormBoundary7MA4YWxk')).toBe('----WebKitFormBoundary7MA4YWxk');
+    expect(multipartBoundary('multipart/form-data; boundary="a b:c"')).toBe('a b:c');
+    expect(multipartBoundary('multipart/form-data')).toBeUndefined();
+    expect(multipartBoundary('multipart/form-data; boundary=')).toBeUndefined();
+    expect(multipartBoundary(`multipart/form-data; boundary=${'x'.repeat(71)}`)).toBeUndefined();
+  });
+});
