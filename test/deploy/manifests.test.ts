@@ -109,12 +109,17 @@ describe('Dockerfile', () => {
   it('ships production dependencies only', () => {
     expect(finalStage('RUN').join(' ')).toMatch(/npm ci --omit=dev --ignore-scripts/);
   });
-  it('every ENV the shipped image sets, other than the ones Node reads, is read by the app', () => {
+  // Read by Node or by glibc's allocator before Node starts, not by the app.
+  const RUNTIME_ENV = new Set(['NODE_ENV', 'NODE_OPTIONS', 'MALLOC_ARENA_MAX', 'MALLOC_MMAP_THRESHOLD_']);
+  it('every ENV the shipped image sets, other than the ones the runtime reads, is read by the app', () => {
     const env = finalStage('ENV')
       .join(' ')
       .split(/\s+/)
       .map((pair) => pair.split('=') as [string, string]);
-    for (const [name, value] of env) if (name !== 'NODE_ENV' && name !== 'NODE_OPTIONS') expectAppReads(name, value);
+    for (const [name, value] of env) if (!RUNTIME_ENV.has(name)) expectAppReads(name, value);
+  });
+  it('caps glibc arenas and fixes the mmap threshold (the server RSS measured in docs/DEPLOY.md depends on it)', () => {
+    expect(finalStage('ENV').join(' ')).toMatch(/\bMALLOC_ARENA_MAX=2\b.*\bMALLOC_MMAP_THRESHOLD_=131072\b/s);
   });
 });
 
