@@ -3,7 +3,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createJsEngine } from '../ml/engine/js-engine.js';
 import type { EngineBackend, ModelEngine } from '../ml/engine/types.js';
-import { compileKernelModules, createWasmEngine, wasmSimdAvailable, type WasmKernelModules } from '../ml/engine/wasm-engine.js';
+import {
+  compileKernelModules,
+  createWasmEngine,
+  wasmSimdAvailable,
+  type WasmEngineOptions,
+  type WasmKernelModules,
+} from '../ml/engine/wasm-engine.js';
 import { kernelWasmBytes } from '../ml/engine/wasm/kernel-module.js';
 import type { SvmModel } from '../ml/model.js';
 
@@ -49,7 +55,7 @@ export type EngineChoice = EngineBackend | 'auto';
  * in place.
  * @example const engine = await createModelEngine(model); predict(model, pixels, engine);
  */
-export async function createModelEngine(model: SvmModel, backend: EngineChoice = 'auto'): Promise<ModelEngine> {
+export async function createModelEngine(model: SvmModel, backend: EngineChoice = 'auto', options: WasmEngineOptions = {}): Promise<ModelEngine & { readonly scratchAt?: number | undefined }> {
   if (backend === 'js' || (backend === 'auto' && !wasmSimdAvailable())) return createJsEngine(model);
-  return createWasmEngine(model, await loadKernelModules());
+  return createWasmEngine(model, await loadKernelModules(), options);
 }

@@ -11,6 +11,8 @@ export interface WorkerInit {
   readonly source: ModelSource;
   /** Two int32s shared with the pool, see {@link PROGRESS}: which task the worker is on, and since when. */
   readonly progress: SharedArrayBuffer;
+  /** Engine scratch in the model's shared memory left by a worker that has exited, to reuse (see createWasmEngine). */
+  readonly scratchAt?: number;
 }
 
 /**
@@ -49,7 +51,7 @@ export interface BatchMessage {
 
 /** Worker -> main thread. Per batch: an `error` at once for each image that cannot be read, then one `results`. */
 export type WorkerMessage =
-  | { readonly type: 'ready'; readonly model: ModelDescription }
+  | { readonly type: 'ready'; readonly model: ModelDescription; readonly scratchAt: number | undefined }
   | { readonly type: 'failed'; readonly error: WireError }
   | { readonly type: 'error'; readonly id: number; readonly error: WireError }
   | { readonly type: 'results'; readonly results: readonly { readonly id: number; readonly result: DigitResult }[] };

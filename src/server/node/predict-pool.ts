@@ -155,11 +155,14 @@ export function createPredictPool(options: PredictPoolOptions): PredictPool {
 
   const slots: Slot[] = [];
   const queue: Task[] = [];
+  /** Engine scratch regions of workers that have exited, for their replacements (see createWasmEngine). */
+  const freeScratch: number[] = [];
 
   const start = (slot?: Slot): Slot => {
     const progress = new Int32Array(new SharedArrayBuffer(8));
+    let scratchAt = freeScratch.pop();
     const worker = spawnWorker('predict-worker', import.meta.url, {
-      workerData: { ...init!, progress: progress.buffer } satisfies WorkerInit,
+      workerData: { ...init!, progress: progress.buffer, ...(scratchAt === undefined ? {} : { scratchAt }) } satisfies WorkerInit,
       resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_MB },
     });
     const target: Slot = slot ?? { worker, state: 'starting', tasks: new Map(), progress, timer: undefined };
@@ -171,6 +174,7 @@ export function createPredictPool(options: PredictPoolOptions): PredictPool {
       if (target.worker !== worker) return; // a replaced worker's late message
       switch (message.type) {
         case 'ready':
+          scratchAt = message.scratchAt;
           target.state = 'idle';
           if (description === undefined && slots.every((s) => s.state === 'idle' || s.state === 'busy')) {
             description = message.model;
@@ -199,6 +203,9 @@ export function createPredictPool(options: PredictPoolOptions): PredictPool {
     // An uncaught exception in the worker is followed by 'exit'; the listener keeps it from being rethrown here.
     worker.on('error', () => undefined);
     worker.on('exit', (code) => {
+      // Only now is the thread gone, so nothing can still write to its scratch.
+      if (scratchAt !== undefined) freeScratch.push(scratchAt);
+      scratchAt = undefined;
       if (target.worker !== worker || target.state === 'failed') return; // retired by us (deadline), or never loaded
       if (description === undefined && !closing) {
         settleReady?.reject(new Error(`prediction worker exited with code ${code} while loading the model`));

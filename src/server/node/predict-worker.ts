@@ -20,10 +20,11 @@ if (port === null) throw new Error('predict-worker.ts must run as a worker threa
 
 const send = (message: WorkerMessage, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
 
-async function load(init: WorkerInit): Promise<{ model: SvmModel; engine: ModelEngine; description: ModelDescription }> {
+async function load(init: WorkerInit): Promise<{ model: SvmModel; engine: ModelEngine & { scratchAt?: number | undefined }; description: ModelDescription }> {
   if (init.source.kind === 'value') {
     const model = init.source.model;
-    return { model, engine: await createModelEngine(model), description: describeModel(model, init.source.sha256) };
+    const engine = await createModelEngine(model, 'auto', init.scratchAt === undefined ? {} : { scratchAt: init.scratchAt });
+    return { model, engine, description: describeModel(model, init.source.sha256) };
   }
   const loaded = await loadModelFile(init.source.path);
   return { model: loaded.model, engine: await createModelEngine(loaded.model), description: describeModel(loaded.model, loaded.sha256) };
@@ -52,7 +53,7 @@ try {
     mark(0);
     send({ type: 'results', results }, transfer);
   });
-  send({ type: 'ready', model: description });
+  send({ type: 'ready', model: description, scratchAt: engine.scratchAt });
 } catch (err) {
   send({ type: 'failed', error: toWireError(err) });
 }

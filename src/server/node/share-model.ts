@@ -15,6 +15,7 @@ function shared<T extends Uint8Array | Float64Array>(array: T, make: (buffer: Sh
  * JavaScript engine.
  */
 export function shareModel(model: SvmModel): SvmModel {
+  if ('placement' in model) return model; // already in one shared memory
   if (wasmSimdAvailable()) return placeModel(model);
   const pairs = model.supportVectorPairs;
   return {

@@ -43,6 +43,24 @@ describe('wasm-simd engine', () => {
     expect([...got]).toEqual([...want]);
   });
 
+  it('reuses a given scratch region instead of growing the memory, and refuses one that is not a scratch region', () => {
+    const model = modelOf(Uint8Array.from({ length: 3 * 784 }, (_, p) => p % 7), 3, { type: 'poly', degree: 4, gamma: 0.01, coef0: 0 }, Float64Array.from({ length: 30 }, (_, k) => k - 15), new Array<number>(10).fill(0.5));
+    const placed = placeModel(model);
+    const first = createWasmEngine(placed, modules);
+    const grown = placed.placement.memory.buffer.byteLength;
+    const again = createWasmEngine(placed, modules, { scratchAt: first.scratchAt! });
+    expect(again.scratchAt).toBe(first.scratchAt);
+    expect(placed.placement.memory.buffer.byteLength).toBe(grown);
+    const x = Uint8Array.from({ length: 784 }, (_, p) => (p % 4 === 0 ? 255 : 0));
+    const want = new Float64Array(10);
+    const got = new Float64Array(10);
+    createJsEngine(model).decisionValues(x, 1, want);
+    again.decisionValues(x, 1, got);
+    expect([...got]).toEqual([...want]);
+    expect(() => createWasmEngine(placed, modules, { scratchAt: 0 })).toThrow(/not a scratch region/);
+    expect(() => createWasmEngine(placed, modules, { scratchAt: grown })).toThrow(/not a scratch region/);
+  });
+
   it('refuses a placed model without the shared variant of the module', () => {
     const model = modelOf(new Uint8Array(784).fill(1), 1, { type: 'poly', degree: 2, gamma: 0.01, coef0: 0 }, new Float64Array(10), new Array<number>(10).fill(0));
     expect(() => createWasmEngine(placeModel(model), { plain: modules.plain })).toThrow(/shared variant/);

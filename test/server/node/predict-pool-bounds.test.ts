@@ -1,6 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodeGrayPng } from '../../../src/image/index.js';
+import { placeModel } from '../../../src/ml/engine/wasm-engine.js';
 import { createInProcessPredictor } from '../../../src/server/in-process-predictor.js';
 import { createPredictPool, type PredictPool, type PredictPoolOptions } from '../../../src/server/node/predict-pool.js';
 import { manyScanJpeg } from '../../helpers/hostile-images.js';
@@ -60,6 +61,26 @@ describe('createPredictPool under hostile load', () => {
     expect((await Promise.all(queued)).map((a) => a.digit)).toHaveLength(2);
     expect(workers).toHaveLength(2);
     expect(p.stats().restarts).toBe(1);
+  });
+
+  it('reuses the scratch of workers that exited, so replacing workers does not grow the shared model memory', async () => {
+    const model = placeModel(tinyModel());
+    const bytes = () => model.placement.memory.buffer.byteLength;
+    const workers: Worker[] = [];
+    const p = createPredictPool({ source: { kind: 'value', model, sha256: null }, threads: 1, onWorker: (w) => workers.push(w) });
+    pools.push(p);
+    await p.whenReady();
+    const withOneEngine = bytes();
+    const inProcess = createInProcessPredictor(tinyModel());
+    for (let round = 1; round <= 5; round++) {
+      await workers[round - 1]!.terminate();
+      // The replacement answers once it has its engine, computing on the reused scratch: same answer as in process.
+      const { png } = mnistPng(round);
+      expect(await p.predict(png, OPTIONS)).toMatchObject({ scores: (await inProcess.predict(png, OPTIONS)).scores });
+      expect(workers).toHaveLength(round + 1);
+      expect(bytes()).toBe(withOneEngine);
+    }
+    expect(p.stats().restarts).toBe(5);
   });
 
   it('refuses with BUSY at once when the queue is full, and reports saturation', async () => {
