@@ -2,13 +2,12 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { SvmModel } from '../../ml/model.js';
 import type { ModelEngine } from '../../ml/engine/types.js';
 import { createModelEngine } from '../../node/kernel-wasm.js';
-import { loadModelFile } from '../../node/model-file.js';
 import { describeModel, type ModelDescription } from '../predictor.js';
 import { runPredictionBatch } from '../run-prediction.js';
 import { PROGRESS, toWireError, type BatchMessage, type WorkerInit, type WorkerMessage } from './pool-protocol.js';
 
 /**
- * A prediction worker: loads the model once (from its file, so the main thread never holds it), then decodes,
+ * A prediction worker: gets the model in shared memory from the pool (loaded once, in a thread of its own), then decodes,
  * normalizes and classifies the batches of images it is sent, recording which image it is on in the shared
  * progress buffer (see PROGRESS) so the pool can tell which one overran its deadline. Started by predict-pool.ts.
  * Classifies with the WebAssembly SIMD engine, on the model's shared memory when the pool placed it there (one copy
@@ -21,13 +20,9 @@ if (port === null) throw new Error('predict-worker.ts must run as a worker threa
 const send = (message: WorkerMessage, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
 
 async function load(init: WorkerInit): Promise<{ model: SvmModel; engine: ModelEngine & { scratchAt?: number | undefined }; description: ModelDescription }> {
-  if (init.source.kind === 'value') {
-    const model = init.source.model;
-    const engine = await createModelEngine(model, 'auto', init.scratchAt === undefined ? {} : { scratchAt: init.scratchAt });
-    return { model, engine, description: describeModel(model, init.source.sha256) };
-  }
-  const loaded = await loadModelFile(init.source.path);
-  return { model: loaded.model, engine: await createModelEngine(loaded.model), description: describeModel(loaded.model, loaded.sha256) };
+  const model = init.source.model;
+  const engine = await createModelEngine(model, 'auto', init.scratchAt === undefined ? {} : { scratchAt: init.scratchAt });
+  return { model, engine, description: describeModel(model, init.source.sha256) };
 }
 
 try {
