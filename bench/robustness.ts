@@ -6,6 +6,7 @@
  * `--only TEXT[,TEXT...]` runs the clean row and the rows whose name contains one of the TEXTs (two processes with
  * different --only lists use both cores).
  * `--digits validation` renders the 10,000 training digits `train --validation 10000` holds out instead of test digits.
+ * `--baseline PATH` also reads every picture with a second model (a column each: its accuracy and the change).
  * `--com` prints the mean centre of mass of the MNIST test images instead (see MNIST_CENTER); `--stroke` their
  * stroke-width percentiles (see MNIST_STROKE_RANGE); `--ink-lost` how much of each half of the test set's ink the
  * "faint strokes lost" pen erases (why that row differs between the first 5,000 digits and all 10,000).
@@ -125,6 +126,8 @@ const RENDERINGS: readonly Rendering[] = [
 interface RowResult {
   readonly name: string;
   readonly correct: number;
+  /** Right answers of the --baseline model on the same pictures (undefined without one). */
+  readonly baselineCorrect: number | undefined;
   readonly total: number;
   readonly errors: number;
   readonly times: number[];
@@ -135,6 +138,7 @@ async function main(): Promise<void> {
     options: {
       limit: { type: 'string', default: '2000' },
       model: { type: 'string' },
+      baseline: { type: 'string' },
       out: { type: 'string' },
       com: { type: 'boolean', default: false },
       only: { type: 'string' },
@@ -194,6 +198,10 @@ async function main(): Promise<void> {
   } catch (error) {
     modelNote = `no model (${(error as Error).message}): timing only`;
   }
+  // --baseline PATH: a second model read on the same pictures (one decode + normalize for both), to compare a
+  // retrained model with the one it replaces at half the cost of two runs.
+  const baseline = values.baseline === undefined ? undefined : await loadModelFile(values.baseline);
+  if (baseline) modelNote += `; baseline ${baseline.path} (sha256 ${baseline.sha256.slice(0, 12)})`;
   console.error(`robustness bench: ${limit} MNIST ${values.digits} digits x ${RENDERINGS.length} renderings; ${modelNote}`);
 
   let rawCorrect = 0;
@@ -205,6 +213,7 @@ async function main(): Promise<void> {
     const random = seeded(1000 + r);
     const times: number[] = [];
     let correct = 0;
+    let baselineCorrect = 0;
     let errors = 0;
     for (let k = 0; k < limit; k++) {
       const bytes = rendering.render(digits.images.subarray(k * 784, (k + 1) * 784), random);
@@ -218,8 +227,9 @@ async function main(): Promise<void> {
       }
       times.push(performance.now() - start);
       if (model && pixels && predict(model, pixels).digit === digits.labels[k]) correct++;
+      if (baseline && pixels && predict(baseline.model, pixels).digit === digits.labels[k]) baselineCorrect++;
     }
-    rows.push({ name: rendering.name, correct, total: limit, errors, times });
+    rows.push({ name: rendering.name, correct, baselineCorrect: baseline ? baselineCorrect : undefined, total: limit, errors, times });
     console.error(`  ${rendering.name}: done`);
   }
   const table = formatTable(rows, model ? rawCorrect / limit : undefined, limit, `${values.digits} digits; ${modelNote}`);
@@ -229,22 +239,24 @@ async function main(): Promise<void> {
 
 function formatTable(rows: readonly RowResult[], raw: number | undefined, limit: number, modelNote: string): string {
   const clean = rows[0];
+  const withBaseline = rows.some((row) => row.baselineCorrect !== undefined);
   const cleanAcc = clean && raw !== undefined ? clean.correct / clean.total : undefined;
   const pct = (v: number): string => `${(100 * v).toFixed(2)}%`;
   const lines = [
     `Robustness on the first ${limit} MNIST ${modelNote}.`,
     '',
-    '| rendering | accuracy | vs clean (points) | no digit / errors | decode+normalize ms/image (mean / p95) |',
-    '|---|---:|---:|---:|---:|',
+    `| rendering | accuracy | vs clean (points) | no digit / errors | decode+normalize ms/image (mean / p95) |${withBaseline ? ' baseline accuracy | change (points) |' : ''}`,
+    `|---|---:|---:|---:|---:|${withBaseline ? '---:|---:|' : ''}`,
   ];
-  if (raw !== undefined) lines.push(`| raw MNIST bytes, no image pipeline | ${pct(raw)} | | | |`);
+  if (raw !== undefined) lines.push(`| raw MNIST bytes, no image pipeline | ${pct(raw)} | | | |${withBaseline ? ' | |' : ''}`);
   for (const row of rows) {
     const acc = row.correct / row.total;
     const sorted = [...row.times].sort((a, b) => a - b);
     const mean = row.times.reduce((a, b) => a + b, 0) / row.times.length;
     const p95 = sorted[Math.floor(0.95 * (sorted.length - 1))] ?? 0;
     const delta = cleanAcc === undefined ? '' : `${((acc - cleanAcc) * 100).toFixed(2)}`;
-    lines.push(`| ${row.name} | ${raw === undefined ? 'n/a' : pct(acc)} | ${delta} | ${row.errors} | ${mean.toFixed(2)} / ${p95.toFixed(2)} |`);
+    const base = row.baselineCorrect === undefined ? '' : ` ${pct(row.baselineCorrect / row.total)} | ${(((row.correct - row.baselineCorrect) / row.total) * 100).toFixed(2)} |`;
+    lines.push(`| ${row.name} | ${raw === undefined ? 'n/a' : pct(acc)} | ${delta} | ${row.errors} | ${mean.toFixed(2)} / ${p95.toFixed(2)} |${base}`);
   }
   return `${lines.join('\n')}\n`;
 }

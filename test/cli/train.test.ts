@@ -68,6 +68,39 @@ describe('mnist-digits train / evaluate', () => {
     expect(await readFile(path.join(dir, 'MODEL_CARD.md'), 'utf8')).toMatch(/Training images \| 200 \|/);
   });
 
+  it('adds the printed digits and retrains on virtual support vectors, recording each stage in the model and card', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'train-cli-'));
+    const out = path.join(dir, 'model.json.gz');
+    const args = ['--train-size', '300', '--validation', '300', '--pen-variants', '0', '--threads', '2', '--out', out, '--no-test'];
+    const run = await cli('train', ...args, '--fonts', '--virtual-sv', '4', '--virtual-sources', '200');
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/training 300 images \+ 0 pen variants \+ \d+ printed digits/);
+    const vsv = /virtual support vectors: the (\d+) support vectors and 4 one-pixel moves of 200 of them, (\d+) rows/.exec(run.stderr);
+    expect(vsv).not.toBeNull();
+    const [firstSvs, rows] = [Number(vsv?.[1]), Number(vsv?.[2])];
+    expect(rows).toBe(firstSvs + 800);
+    const { model } = await loadModelFile(out);
+    expect(model.training.fontDigits).toBeGreaterThanOrEqual(1000);
+    expect(model.training.virtualSupportVectors).toEqual({ shifts: 4, sources: 200, rows });
+    const stages = model.training.stages ?? [];
+    expect(stages.map((s) => s.rows)).toEqual([300 + (model.training.fontDigits ?? 0), rows]);
+    expect(stages[0]?.supportVectors).toBe(firstSvs);
+    expect(stages[1]?.supportVectors).toBe(model.supportVectorCount);
+    for (const stage of stages) expect(stage.validationAccuracy).toBeGreaterThan(0.5);
+    expect(model.training.dataChecksums).toHaveProperty(['font-digits/images-idx3-ubyte']);
+    const card = await readFile(path.join(dir, 'MODEL_CARD.md'), 'utf8');
+    expect(card).toMatch(/## Training stages\n\n\| stage \| training rows \| support vectors \| validation accuracy \| seconds \|/);
+    expect(card).toContain(`| support vectors + 4 one-pixel moves of 200 of them | ${rows} | ${model.supportVectorCount} |`);
+    expect(card).toMatch(/Training images \| 300 MNIST \+ \d+ printed digits \|/);
+
+    const plain = await cli('train', ...args, '--virtual-sv', '0', '--no-fonts');
+    expect(plain.code).toBe(0);
+    const { model: one } = await loadModelFile(out);
+    expect(one.training.stages).toBeUndefined();
+    expect(one.training.fontDigits).toBeUndefined();
+    expect(one.training.trainSize).toBe(300);
+  });
+
   it('says clearly when the model file is missing', async () => {
     const run = await cli('evaluate', '--model', '/nonexistent/model.json.gz');
     expect(run.code).toBe(1);

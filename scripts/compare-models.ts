@@ -1,0 +1,76 @@
+/**
+ * Compares trained models on what the accuracy routes of issue 16 were chosen by: support vectors, accuracy on the
+ * 10,000 training images `train --validation 10000` holds out (seed 1; never the test set), and the median time of
+ * one deskew + predict on the WebAssembly engine over 3,000 test images, one after the other on one thread.
+ * `--prune 0.9,0.8` also scores each model with only that fraction of its support vectors kept (those of largest
+ * |coefficient| in any digit; coefficients and biases left as they are, no refit).
+ *
+ *   npx tsx scripts/compare-models.ts [--prune F,...] MODEL.json.gz...
+ */
+import { parseArgs } from 'node:util';
+import { decodeBase64, encodeBase64 } from '../src/ml/base64.js';
+import { selectRows } from '../src/ml/dataset.js';
+import { parseModel, serializeModel, type SvmModel } from '../src/ml/model.js';
+import { decisionValues, predict } from '../src/ml/predict.js';
+import { mulberry32, permutation } from '../src/ml/rng.js';
+import { createModelEngine } from '../src/node/kernel-wasm.js';
+import { loadModelFile } from '../src/node/model-file.js';
+import { loadMnist } from '../src/training/mnist-data.js';
+
+const { values, positionals } = parseArgs({ options: { prune: { type: 'string' } }, allowPositionals: true });
+const mnist = await loadMnist();
+const validation = selectRows(mnist.train, Int32Array.from(permutation(mnist.train.count, mulberry32(1)).subarray(0, 10000)).sort());
+
+async function validationAccuracy(model: SvmModel): Promise<number> {
+  const engine = await createModelEngine(model, 'auto');
+  let correct = 0;
+  for (let k = 0; k < validation.count; k++) {
+    const scores = decisionValues(model, validation.images.subarray(k * 784, (k + 1) * 784), engine);
+    if (scores.indexOf(Math.max(...scores)) === validation.labels[k]) correct++;
+  }
+  return correct / validation.count;
+}
+
+async function medianMs(model: SvmModel): Promise<number> {
+  const engine = await createModelEngine(model, 'auto');
+  const times: number[] = [];
+  for (let k = 0; k < 3000; k++) {
+    const started = performance.now();
+    predict(model, mnist.test.images.subarray(k * 784, (k + 1) * 784), engine);
+    times.push(performance.now() - started);
+  }
+  return times.sort((a, b) => a - b)[1500] as number;
+}
+
+/** The model with only the `fraction` of its support vectors of largest max |coefficient| kept. */
+function pruned(model: SvmModel, fraction: number): SvmModel {
+  const json = serializeModel(model);
+  const vectors = decodeBase64(json.supportVectors.data);
+  const weight = (i: number): number => Math.max(...Array.from(model.coefficients.subarray(i * 10, i * 10 + 10), Math.abs));
+  const keep = Array.from({ length: model.supportVectorCount }, (_, i) => i)
+    .sort((a, b) => weight(b) - weight(a))
+    .slice(0, Math.round(model.supportVectorCount * fraction))
+    .sort((a, b) => a - b);
+  const kept = new Uint8Array(keep.length * 784);
+  const coefficients = new DataView(new ArrayBuffer(keep.length * 80));
+  keep.forEach((i, k) => {
+    kept.set(vectors.subarray(i * 784, (i + 1) * 784), k * 784);
+    for (let c = 0; c < 10; c++) coefficients.setFloat64((k * 10 + c) * 8, model.coefficients[i * 10 + c] as number, true);
+  });
+  return parseModel({
+    ...json,
+    supportVectors: { ...json.supportVectors, count: keep.length, data: encodeBase64(kept) },
+    coefficients: { ...json.coefficients, data: encodeBase64(new Uint8Array(coefficients.buffer)) },
+  });
+}
+
+console.log('| model | support vectors | validation accuracy | one image, median ms |');
+console.log('|---|---:|---:|---:|');
+for (const file of positionals) {
+  const { model } = await loadModelFile(file);
+  console.log(`| ${file} | ${model.supportVectorCount} | ${(100 * (await validationAccuracy(model))).toFixed(2)}% | ${(await medianMs(model)).toFixed(3)} |`);
+  for (const fraction of values.prune?.split(',').map(Number) ?? []) {
+    const smaller = pruned(model, fraction);
+    console.log(`| ${file}, ${fraction} of its support vectors kept | ${smaller.supportVectorCount} | ${(100 * (await validationAccuracy(smaller))).toFixed(2)}% | |`);
+  }
+}

@@ -1,0 +1,135 @@
+/**
+ * Renders the printed-digit training set, data/font-digits/: the digits 0-9 set in typefaces that are NOT the ones
+ * bench/printed-digits.ts measures (that bench uses DejaVu and Liberation; this set avoids them and their close
+ * clones, Nimbus Sans/Roman/Mono, FreeSans/Serif/Mono, TeX Gyre Heros/Termes/Cursor), at sizes the bench does not
+ * use, through the upload pipeline (imageToDigitInput), written as MNIST-style IDX files (28x28, before deskewing,
+ * as uploads reach the model). Run once by hand; training reads the committed files and needs no browser.
+ *
+ * Run: `apt-get install fonts-urw-base35 fonts-comic-neue fonts-crosextra-carlito fonts-crosextra-caladea
+ * fonts-open-sans fonts-roboto-unhinted fonts-lato fonts-cantarell fonts-inconsolata fonts-noto-mono
+ * fonts-noto-core fonts-jetbrains-mono fonts-firacode` then `npx tsx scripts/render-font-digits.ts`; it prints the
+ * files' SHA-256, which data/font-digits/checksums holds (training checks them). Licences of the typefaces:
+ * data/font-digits/README.md.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { ImageError, imageToDigitInput } from '../src/image/index.js';
+import { launchChromium } from '../test/helpers/chromium.js';
+import { FONT_DIGIT_FILES } from '../src/training/font-digits.js';
+import { PACKAGE_ROOT } from '../src/node/package-root.js';
+
+/** Typefaces (fontconfig family names) by kind; the canvas synthesizes a style a family lacks. */
+export const TRAINING_FACES = [
+  // sans
+  'Noto Sans',
+  'Open Sans',
+  'Roboto',
+  'Roboto Condensed',
+  'Lato',
+  'Cantarell',
+  'Carlito',
+  'URW Gothic',
+  // serif
+  'Noto Serif',
+  'Caladea',
+  'C059',
+  'P052',
+  'URW Bookman',
+  // monospace
+  'Noto Sans Mono',
+  'Noto Mono',
+  'Inconsolata',
+  'JetBrains Mono',
+  'Fira Code',
+  // handwriting-style
+  'Comic Neue',
+  'Z003',
+] as const;
+const STYLES = ['normal', 'bold', 'italic'] as const;
+/** CSS px; the bench uses 12, 20, 32 and 96. */
+const SIZES = [16, 26, 48] as const;
+
+interface Job {
+  readonly face: string;
+  readonly style: string;
+  readonly size: number;
+  readonly dark: boolean;
+  readonly digit: number;
+}
+
+async function render(jobs: readonly Job[]): Promise<Uint8Array[]> {
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage();
+    // Load every face first, so no digit is drawn in a fallback font.
+    await page.evaluate(async (faces) => {
+      for (const face of faces) for (const weight of ['', 'bold ']) await document.fonts.load(`${weight}20px "${face}"`, '0123456789');
+    }, [...TRAINING_FACES]);
+    const urls = await page.evaluate((list) => {
+      return list.map(({ face, style, size, dark, digit }) => {
+        const side = Math.ceil(size * 1.2);
+        const canvas = document.createElement('canvas');
+        canvas.width = side;
+        canvas.height = side;
+        const ctx = canvas.getContext('2d')!;
+        ctx.fillStyle = dark ? '#fff' : '#000';
+        ctx.fillRect(0, 0, side, side);
+        ctx.fillStyle = dark ? '#000' : '#fff';
+        ctx.font = `${style === 'bold' ? 'bold ' : style === 'italic' ? 'italic ' : ''}${size}px "${face}"`;
+        ctx.textAlign = 'center';
+        ctx.textBaseline = 'middle';
+        ctx.fillText(String(digit), side / 2, side / 2);
+        return canvas.toDataURL('image/png');
+      });
+    }, jobs);
+    return urls.map((url) => new Uint8Array(Buffer.from(url.split(',')[1] as string, 'base64')));
+  } finally {
+    await browser.close();
+  }
+}
+
+function idx(magic: number, dims: readonly number[], body: Uint8Array): Uint8Array {
+  const header = Buffer.alloc(4 + 4 * dims.length);
+  header.writeUInt32BE(magic, 0);
+  dims.forEach((d, k) => header.writeUInt32BE(d, 4 + 4 * k));
+  return Buffer.concat([header, body]);
+}
+
+async function main(): Promise<void> {
+  // Polarity alternates over the set (the pipeline reads both alike), so each picture is drawn once.
+  let n = 0;
+  const jobs: Job[] = TRAINING_FACES.flatMap((face) =>
+    STYLES.flatMap((style) => SIZES.flatMap((size) => Array.from({ length: 10 }, (_, digit) => ({ face, style, size, dark: n++ % 2 === 0, digit })))),
+  );
+  const pngs = await render(jobs);
+  const images: Uint8Array[] = [];
+  const labels: number[] = [];
+  pngs.forEach((png, k) => {
+    try {
+      images.push(imageToDigitInput(png).pixels);
+      labels.push((jobs[k] as Job).digit);
+    } catch (error) {
+      if (!(error instanceof ImageError)) throw error;
+      console.error(`skipped (no digit found): ${JSON.stringify(jobs[k])}`);
+    }
+  });
+  const body = new Uint8Array(images.length * 784);
+  images.forEach((image, k) => body.set(image, k * 784));
+  const dir = path.join(PACKAGE_ROOT, 'data', 'font-digits');
+  await mkdir(dir, { recursive: true });
+  const files = [
+    [FONT_DIGIT_FILES.images, idx(0x803, [images.length, 28, 28], body)],
+    [FONT_DIGIT_FILES.labels, idx(0x801, [labels.length], Uint8Array.from(labels))],
+  ] as const;
+  const sums: string[] = ['# SHA-256 of the raw (uncompressed) font-digit IDX files written by scripts/render-font-digits.ts.'];
+  for (const [name, raw] of files) {
+    await writeFile(path.join(dir, `${name}.gz`), gzipSync(raw, { level: 9 }));
+    sums.push(`${createHash('sha256').update(raw).digest('hex')}  ${name}`);
+  }
+  await writeFile(path.join(dir, 'checksums'), `${sums.join('\n')}\n`);
+  console.log(`${images.length} digits (${TRAINING_FACES.length} faces x ${STYLES.length} styles x ${SIZES.length} sizes x 10) written to ${dir}`);
+}
+
+await main();
