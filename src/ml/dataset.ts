@@ -22,6 +22,17 @@ export function selectRows(data: Dataset, indices: ArrayLike<number>): Dataset {
   return { images, labels, count };
 }
 
+/** The rows of `a` followed by those of `b` (a copy). */
+export function concatRows(a: Dataset, b: Dataset): Dataset {
+  const images = new Uint8Array((a.count + b.count) * PIXELS);
+  images.set(a.images);
+  images.set(b.images, a.images.length);
+  const labels = new Uint8Array(a.count + b.count);
+  labels.set(a.labels);
+  labels.set(b.labels, a.count);
+  return { images, labels, count: a.count + b.count };
+}
+
 /** A dataset from IDX images and labels, checking that they agree. */
 export function toDataset(images: Uint8Array, labels: Uint8Array): Dataset {
   if (images.length !== labels.length * PIXELS) {

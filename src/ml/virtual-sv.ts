@@ -1,5 +1,6 @@
 import { selectRows, type Dataset } from './dataset.js';
 import { MlError } from './errors.js';
+import { MNIST_SIZE, PIXELS } from '../shared/mnist.js';
 
 /** A move of a 28x28 image by whole pixels: `dx` to the right, `dy` down. */
 export interface PixelShift {
@@ -18,15 +19,15 @@ export const SHIFTS_4: readonly PixelShift[] = [
 /** {@link SHIFTS_4} plus the four diagonal one-pixel moves: the 8-direction virtual support vectors. */
 export const SHIFTS_8: readonly PixelShift[] = [...SHIFTS_4, { dx: 1, dy: 1 }, { dx: 1, dy: -1 }, { dx: -1, dy: 1 }, { dx: -1, dy: -1 }];
 
-const SIDE = 28;
+const SIDE = MNIST_SIZE;
 
 /**
  * Copies a 28x28 image moved by `shift` into `out` (784 bytes), filling what comes in from the edge with 0
  * (background); ink moved past an edge is lost, which MNIST's 4-pixel margin makes rare.
  */
 export function shiftImage(image: Uint8Array, shift: PixelShift, out: Uint8Array): void {
-  if (image.length !== SIDE * SIDE || out.length !== SIDE * SIDE) {
-    throw new MlError('INVALID_ARGUMENT', `shiftImage needs 784-byte images, got ${image.length} and ${out.length}`);
+  if (image.length !== PIXELS || out.length !== PIXELS) {
+    throw new MlError('INVALID_ARGUMENT', `shiftImage needs ${PIXELS}-byte images, got ${image.length} and ${out.length}`);
   }
   out.fill(0);
   const { dx, dy } = shift;
@@ -53,14 +54,14 @@ export function withVirtualSupportVectors(data: Dataset, rows: ArrayLike<number>
   const base = selectRows(data, rows);
   const source = moved === rows ? base : selectRows(data, moved);
   const count = base.count + source.count * shifts.length;
-  const images = new Uint8Array(count * 784);
+  const images = new Uint8Array(count * PIXELS);
   const labels = new Uint8Array(count);
   images.set(base.images);
   labels.set(base.labels);
   shifts.forEach((shift, s) => {
     const offset = base.count + s * source.count;
     for (let k = 0; k < source.count; k++) {
-      shiftImage(source.images.subarray(k * 784, (k + 1) * 784), shift, images.subarray((offset + k) * 784, (offset + k + 1) * 784));
+      shiftImage(source.images.subarray(k * PIXELS, (k + 1) * PIXELS), shift, images.subarray((offset + k) * PIXELS, (offset + k + 1) * PIXELS));
     }
     labels.set(source.labels, offset);
   });

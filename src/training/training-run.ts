@@ -3,7 +3,7 @@ import type { ModelEngine } from '../ml/engine/types.js';
 import { decisionValues } from '../ml/predict.js';
 import { createModelEngine, type EngineChoice } from '../node/kernel-wasm.js';
 import { fitTemperature } from '../ml/calibration.js';
-import { selectRows, type Dataset } from '../ml/dataset.js';
+import { concatRows, selectRows, type Dataset } from '../ml/dataset.js';
 import { deskewAll } from '../ml/deskew.js';
 import { evaluateModel, scorePredictions } from '../ml/evaluate.js';
 import { scaleGamma, type PolyKernel } from '../ml/kernel.js';
@@ -239,17 +239,6 @@ function trainingSet(deskewed: Dataset, indices: Int32Array, variants: PenVarian
       width: range('fine'),
     },
   };
-}
-
-/** The rows of `a` followed by those of `b`. */
-function concatRows(a: Dataset, b: Dataset): Dataset {
-  const images = new Uint8Array((a.count + b.count) * 784);
-  images.set(a.images);
-  images.set(b.images, a.images.length);
-  const labels = new Uint8Array(a.count + b.count);
-  labels.set(a.labels);
-  labels.set(b.labels, a.count);
-  return { images, labels, count: a.count + b.count };
 }
 
 function resolveGamma(spec: GammaSpec, deskewed: Uint8Array): number {

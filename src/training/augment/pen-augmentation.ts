@@ -1,4 +1,4 @@
-import { selectRows, type Dataset } from '../../ml/dataset.js';
+import { concatRows, selectRows, type Dataset } from '../../ml/dataset.js';
 import { deskewAll } from '../../ml/deskew.js';
 import { mulberry32, permutation } from '../../ml/rng.js';
 import { ImageError } from '../../image/errors.js';
@@ -139,14 +139,7 @@ export function withPenVariants(deskewed: Dataset, indices: Int32Array, variants
     rows.push(k);
     counts[PEN_KINDS[variants.kinds[k] as number] as PenKind]++;
   });
-  const extra = selectRows(variants.data, rows);
-  const images = new Uint8Array((base.count + extra.count) * PIXELS);
-  images.set(base.images);
-  images.set(extra.images, base.images.length);
-  const labels = new Uint8Array(base.count + extra.count);
-  labels.set(base.labels);
-  labels.set(extra.labels, base.count);
-  return { data: { images, labels, count: base.count + extra.count }, counts };
+  return { data: concatRows(base, selectRows(variants.data, rows)), counts };
 }
 
 function between(random: () => number, [lo, hi]: readonly [number, number]): number {
