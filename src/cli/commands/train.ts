@@ -174,7 +174,7 @@ export const trainCommand: Command = {
         temperature: DEFAULT_TEMPERATURE,
         penCacheDir: flags['no-pen-cache'] === true ? null : DEFAULT_PEN_CACHE_DIR,
         ...(search ? { search } : {}),
-        command: `npm run train -- ${args.join(' ')}`.trim(),
+        command: args.length > 0 ? `npm run train -- ${args.join(' ')}` : 'npm run train',
       },
       (line) => io.stderr(`${line}\n`),
     );
