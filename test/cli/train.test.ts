@@ -24,6 +24,11 @@ describe('mnist-digits train / evaluate', () => {
     expect(bad.stderr).toMatch(/--C must be a number from 0.000001 to 1000000, got 'big'/);
     const size = await cli('train', '--train-size', '12.5');
     expect(size.stderr).toMatch(/--train-size must be an integer/);
+    const both = await cli('train', '--fonts', '--no-fonts');
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/--fonts and --no-fonts contradict each other/);
+    const shifts = await cli('train', '--virtual-sv', '2');
+    expect(shifts.stderr).toMatch(/--virtual-sv must be 0, 4 or 8, got '2'/);
     const missing = await cli('train', '--out');
     expect(missing.stderr).toMatch(/'--out' needs a value/);
   });
@@ -57,10 +62,10 @@ describe('mnist-digits train / evaluate', () => {
     expect(result.confusion.flat().reduce((a, b) => a + b, 0)).toBe(10000);
   });
 
-  it('trains on MNIST alone with --pen-variants 0', async () => {
+  it('trains on MNIST alone with --pen-variants 0 --no-fonts', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'train-cli-'));
     const out = path.join(dir, 'model.json.gz');
-    const run = await cli('train', '--train-size', '200', '--pen-variants', '0', '--threads', '1', '--out', out, '--no-test');
+    const run = await cli('train', '--train-size', '200', '--pen-variants', '0', '--no-fonts', '--threads', '1', '--out', out, '--no-test');
     expect(run.code).toBe(0);
     expect(run.stderr).toMatch(/training 200 images \+ 0 pen variants/);
     const { model } = await loadModelFile(out);
