@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -24,9 +25,14 @@ export interface FontDigits {
 
 /**
  * Reads and verifies (SHA-256 against data/font-digits/checksums) the committed printed-digit set.
- * @throws DataError `MNIST_CHECKSUM` when a file differs from what the render script wrote
+ * @throws DataError `MNIST_NOT_FOUND` without the set (an npm install has none), `MNIST_CHECKSUM` when a file differs
+ *   from what the render script wrote
  */
 export async function loadFontDigits(dir = FONT_DIGITS_DIR): Promise<FontDigits> {
+  if (!existsSync(path.join(dir, 'checksums'))) {
+    // The set ships with the repository, not the npm package (which carries no data files).
+    throw new DataError('MNIST_NOT_FOUND', `printed-digit set not found in ${dir}: train in a clone of the repository, or pass --no-fonts`);
+  }
   const expected = await readExpectedChecksums(path.join(dir, 'checksums'));
   const checksums: Record<string, string> = {};
   const read = async (name: string): Promise<Uint8Array> => {

@@ -19,6 +19,13 @@ describe('the committed printed-digit training set', () => {
     expect(Object.keys(checksums).sort()).toEqual([`font-digits/${FONT_DIGIT_FILES.images}`, `font-digits/${FONT_DIGIT_FILES.labels}`]);
   });
 
+  it('says where it looked and what to do when the set is missing (an npm install has none)', async () => {
+    await expect(loadFontDigits(path.join(os.tmpdir(), 'no-such-font-digits'))).rejects.toMatchObject({
+      code: 'MNIST_NOT_FOUND',
+      message: expect.stringMatching(/printed-digit set not found in .*no-such-font-digits: train in a clone .* or pass --no-fonts/),
+    });
+  });
+
   it('refuses a file that is not the one the render script wrote', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'font-digits-'));
     try {
