@@ -11,10 +11,12 @@ import tseslint from 'typescript-eslint';
 const NODE_BUILTINS = [...new Set(builtinModules.flatMap((m) => (m.startsWith('node:') ? [m] : [m, `node:${m}`])))];
 
 /** Globals that exist only in Node; a pure module must not touch them (Buffer, process, require, ...). */
-const NODE_GLOBALS = ['Buffer', 'process', 'require', '__dirname', '__filename', 'global', 'setImmediate'].map((name) => ({
-  name,
-  message: 'Pure modules run in browsers and workers too: no Node globals (docs/ARCHITECTURE.md).',
-}));
+const NODE_GLOBALS = ['Buffer', 'process', 'require', '__dirname', '__filename', 'global', 'setImmediate'].map(
+  (name) => ({
+    name,
+    message: 'Pure modules run in browsers and workers too: no Node globals (docs/ARCHITECTURE.md).',
+  }),
+);
 
 /** Packages a pure module may import: the ones test/package/browser.test.ts proves to run without Node. */
 const PURE_PACKAGES = ['jpeg-js', 'pako', 'upng-js', 'zod'];
@@ -33,7 +35,10 @@ function boundary({ files, ignores = [], node = false, packages, folders = [], w
     });
   }
   for (const folder of folders) {
-    patterns.push({ regex: `^(\\.\\.?/)+(.*/)?${folder}/`, message: `No imports from a ${folder}/ folder here: ${why}` });
+    patterns.push({
+      regex: `^(\\.\\.?/)+(.*/)?${folder}/`,
+      message: `No imports from a ${folder}/ folder here: ${why}`,
+    });
   }
   const imports = {
     paths: node ? [] : NODE_BUILTINS.map((name) => ({ name, message: `No Node built-ins here: ${why}` })),
@@ -55,11 +60,17 @@ export default tseslint.config(
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ['eslint.config.js'] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        projectService: { allowDefaultProject: ['eslint.config.js'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     rules: {
       // `_`-prefixed and rest-sibling names are the way to drop fields (`const { $id: _id, ...rest } = schema`).
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
       // An `async` function without `await` is how a synchronous throw becomes a rejection (predictors, fakes).
       '@typescript-eslint/require-await': 'off',
     },
@@ -99,7 +110,12 @@ export default tseslint.config(
     folders: ['server', 'node', 'cli'],
     why: 'pen variants are pure (ml and image only), so any runtime can draw them.',
   }),
-  boundary({ files: ['src/training/*.ts'], node: true, folders: ['server', 'cli'], why: 'training never imports serving.' }),
+  boundary({
+    files: ['src/training/*.ts'],
+    node: true,
+    folders: ['server', 'cli'],
+    why: 'training never imports serving.',
+  }),
   boundary({
     files: ['src/server/**/*.ts'],
     ignores: ['src/server/node/**', 'src/server/edge/**'],
@@ -113,7 +129,12 @@ export default tseslint.config(
     folders: ['training', 'node', 'cli'],
     why: 'the workerd entry runs without Node.',
   }),
-  boundary({ files: ['src/server/node/**/*.ts'], node: true, folders: ['training', 'edge', 'cli'], why: 'serving never imports training.' }),
+  boundary({
+    files: ['src/server/node/**/*.ts'],
+    node: true,
+    folders: ['training', 'edge', 'cli'],
+    why: 'serving never imports training.',
+  }),
   boundary({
     files: ['src/node/**/*.ts'],
     node: true,

@@ -28,13 +28,21 @@ const task = workerData as PredictBenchTask;
 const engine = await createModelEngine(task.model, task.backend);
 const image = (k: number) => task.images.subarray(k * 784, (k + 1) * 784);
 // Warm-up, so the timed run measures compiled code.
-predictBatch(task.model, Array.from({ length: Math.min(task.batch, task.end - task.first) }, (_, b) => image(task.first + b)), engine);
+predictBatch(
+  task.model,
+  Array.from({ length: Math.min(task.batch, task.end - task.first) }, (_, b) => image(task.first + b)),
+  engine,
+);
 port.once('message', () => {
   const started = performance.now();
   const scores = new Float64Array((task.end - task.first) * 10);
   for (let k = task.first; k < task.end; k += task.batch) {
     const n = Math.min(task.batch, task.end - k);
-    const predictions = predictBatch(task.model, Array.from({ length: n }, (_, b) => image(k + b)), engine);
+    const predictions = predictBatch(
+      task.model,
+      Array.from({ length: n }, (_, b) => image(k + b)),
+      engine,
+    );
     predictions.forEach((p, b) => scores.set(p.scores, (k - task.first + b) * 10));
   }
   const ms = performance.now() - started;

@@ -38,7 +38,9 @@ const singleCount = Number(values.single);
 
 function cpuModel(): string {
   try {
-    const line = execFileSync('lscpu', { encoding: 'utf8' }).split('\n').find((l) => l.startsWith('Model name'));
+    const line = execFileSync('lscpu', { encoding: 'utf8' })
+      .split('\n')
+      .find((l) => l.startsWith('Model name'));
     if (line) return line.replace(/^Model name:\s*/, '').trim();
   } catch {
     // lscpu is missing on some systems; os.cpus() says the same on Linux.
@@ -62,7 +64,12 @@ interface Row {
 }
 
 /** Each image timed alone, deskew included (predict does it), after a warm-up. */
-function singleImage(model: SvmModel, engine: ModelEngine, images: Uint8Array, count: number): { median: number; p99: number } {
+function singleImage(
+  model: SvmModel,
+  engine: ModelEngine,
+  images: Uint8Array,
+  count: number,
+): { median: number; p99: number } {
   const image = (k: number) => images.subarray(k * 784, (k + 1) * 784);
   for (let k = 0; k < 200; k++) predict(model, image(k), engine);
   const times: number[] = [];
@@ -99,7 +106,14 @@ async function throughput(
   shared.set(images.subarray(0, count * 784));
   const per = Math.ceil(count / threads);
   const workers = Array.from({ length: threads }, (_, t) => {
-    const task: PredictBenchTask = { model, backend, images: shared, first: t * per, end: Math.min(count, (t + 1) * per), batch };
+    const task: PredictBenchTask = {
+      model,
+      backend,
+      images: shared,
+      first: t * per,
+      end: Math.min(count, (t + 1) * per),
+      batch,
+    };
     return spawnWorker('predict-worker', import.meta.url, { workerData: task });
   });
   const next = (w: (typeof workers)[number]) =>
@@ -145,7 +159,16 @@ async function main(): Promise<void> {
     const single = singleImage(model, engine, test.images, backend === 'js' ? Math.min(500, singleCount) : singleCount);
     const dotsMs = dotsOnly(engine, deskewed, backend === 'js' ? 300 : 1000);
     const run = await throughput(model, backend, test.images, count);
-    rows.push({ backend, medianMs: single.median, p99Ms: single.p99, dotsMs, macPerSecond: macPerImage / (dotsMs / 1000), imagesPerSecond: run.perSecond, imagesPerCpuSecond: run.perCpuSecond, scores: run.scores });
+    rows.push({
+      backend,
+      medianMs: single.median,
+      p99Ms: single.p99,
+      dotsMs,
+      macPerSecond: macPerImage / (dotsMs / 1000),
+      imagesPerSecond: run.perSecond,
+      imagesPerCpuSecond: run.perCpuSecond,
+      scores: run.scores,
+    });
     process.stderr.write(`${backend}: done\n`);
   }
   const reference = rows[0] as Row;
@@ -156,9 +179,13 @@ async function main(): Promise<void> {
     for (let c = 1; c < 10; c++) if ((s[c] as number) > (s[best] as number)) best = c;
     if (model.classes[best] === test.labels[k]) correct++;
   }
-  console.log(`CPU: ${cpuModel()}, ${availableParallelism()} cores; Node ${process.version}; load average ${load.toFixed(2)} at start`);
+  console.log(
+    `CPU: ${cpuModel()}, ${availableParallelism()} cores; Node ${process.version}; load average ${load.toFixed(2)} at start`,
+  );
   console.log(`model: ${svs} support vectors; ${(nonZero / count).toFixed(1)} non-zero pixels per deskewed test image`);
-  console.log(`multiply-adds per image: ${(macPerImage / 1e6).toFixed(2)} M useful (sparse), ${((784 * svs) / 1e6).toFixed(2)} M dense`);
+  console.log(
+    `multiply-adds per image: ${(macPerImage / 1e6).toFixed(2)} M useful (sparse), ${((784 * svs) / 1e6).toFixed(2)} M dense`,
+  );
   console.log('');
   const int = (v: number) => Math.round(v).toLocaleString('en-US');
   console.log(
@@ -172,7 +199,9 @@ async function main(): Promise<void> {
     );
   }
   console.log('');
-  console.log(`images/s: wall clock of the ${threads}-thread run; per CPU-second x ${threads}: what ${threads} cores of our own would reach (the run's`);
+  console.log(
+    `images/s: wall clock of the ${threads}-thread run; per CPU-second x ${threads}: what ${threads} cores of our own would reach (the run's`,
+  );
   console.log('images over the CPU time this process got), the figure to read when other jobs share the machine.');
   console.log('');
   for (const r of rows.slice(1)) {

@@ -43,7 +43,15 @@ async function render(): Promise<Sample[]> {
   const browser = await launchChromium();
   try {
     const page = await browser.newPage();
-    const jobs = FACES.flatMap((face) => STYLES.flatMap((style) => SIZES.flatMap((size) => POLARITIES.flatMap((polarity) => Array.from({ length: 10 }, (_, digit) => ({ face, style, size, polarity, digit }))))));
+    const jobs = FACES.flatMap((face) =>
+      STYLES.flatMap((style) =>
+        SIZES.flatMap((size) =>
+          POLARITIES.flatMap((polarity) =>
+            Array.from({ length: 10 }, (_, digit) => ({ face, style, size, polarity, digit })),
+          ),
+        ),
+      ),
+    );
     const urls = await page.evaluate((list) => {
       return list.map(({ face, style, size, polarity, digit }) => {
         const side = Math.ceil(size * 1.2);
@@ -62,7 +70,10 @@ async function render(): Promise<Sample[]> {
         return canvas.toDataURL('image/png');
       });
     }, jobs);
-    return jobs.map((job, i) => ({ ...job, png: new Uint8Array(Buffer.from((urls[i] as string).split(',')[1] as string, 'base64')) }));
+    return jobs.map((job, i) => ({
+      ...job,
+      png: new Uint8Array(Buffer.from((urls[i] as string).split(',')[1] as string, 'base64')),
+    }));
   } finally {
     await browser.close();
   }
@@ -90,7 +101,13 @@ async function main(): Promise<void> {
     }
     const ok = answer === s.digit;
     const what = `${s.digit}->${answer ?? 'refused'}`;
-    for (const key of ['all', `face: ${s.face}`, `style: ${s.style}`, `size: ${s.size}px`, `polarity: ${s.polarity}`]) add(key, ok, answer === undefined, key === 'all' ? `${s.face} ${s.style} ${s.size}px ${s.polarity} ${what}` : what);
+    for (const key of ['all', `face: ${s.face}`, `style: ${s.style}`, `size: ${s.size}px`, `polarity: ${s.polarity}`])
+      add(
+        key,
+        ok,
+        answer === undefined,
+        key === 'all' ? `${s.face} ${s.style} ${s.size}px ${s.polarity} ${what}` : what,
+      );
   }
   const lines = [
     `Printed digits: ${FACES.length} typefaces x ${STYLES.length} styles x ${SIZES.length} sizes x ${POLARITIES.length} polarities x 10 digits = ${samples.length} pictures; model ${path} (sha256 ${sha256.slice(0, 12)}).`,
@@ -100,7 +117,10 @@ async function main(): Promise<void> {
   ];
   const order = ['all', 'face', 'style', 'size', 'polarity'];
   const sorted = [...groups].sort(([a], [b]) => order.indexOf(a.split(':')[0]!) - order.indexOf(b.split(':')[0]!));
-  for (const [key, g] of sorted) lines.push(`| ${key} | ${((100 * g.correct) / g.total).toFixed(2)}% (${g.correct}/${g.total}) | ${g.refused} | ${g.wrong.slice(0, key === 'all' ? 0 : 8).join(', ')} |`);
+  for (const [key, g] of sorted)
+    lines.push(
+      `| ${key} | ${((100 * g.correct) / g.total).toFixed(2)}% (${g.correct}/${g.total}) | ${g.refused} | ${g.wrong.slice(0, key === 'all' ? 0 : 8).join(', ')} |`,
+    );
   const table = `${lines.join('\n')}\n`;
   console.log(table);
   if (values.out) await writeFile(values.out, table);

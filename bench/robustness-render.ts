@@ -34,15 +34,27 @@ function sample(m: InkMap, x: number, y: number): number {
   const y0 = Math.floor(y);
   const fx = x - x0;
   const fy = y - y0;
-  const at = (xx: number, yy: number): number => (xx < 0 || yy < 0 || xx >= m.width || yy >= m.height ? 0 : (m.data[yy * m.width + xx] as number));
-  return (at(x0, y0) * (1 - fx) + at(x0 + 1, y0) * fx) * (1 - fy) + (at(x0, y0 + 1) * (1 - fx) + at(x0 + 1, y0 + 1) * fx) * fy;
+  const at = (xx: number, yy: number): number =>
+    xx < 0 || yy < 0 || xx >= m.width || yy >= m.height ? 0 : (m.data[yy * m.width + xx] as number);
+  return (
+    (at(x0, y0) * (1 - fx) + at(x0 + 1, y0) * fx) * (1 - fy) +
+    (at(x0, y0 + 1) * (1 - fx) + at(x0 + 1, y0 + 1) * fx) * fy
+  );
 }
 
 /**
  * Places the ink map, scaled by `scale` and rotated by `degrees` about its centre, on a `width` x `height`
  * canvas with its centre at (cx, cy) (bilinear; a smooth enlargement like a pen stroke, not blocky pixels).
  */
-export function place(m: InkMap, width: number, height: number, scale: number, cx: number, cy: number, degrees = 0): InkMap {
+export function place(
+  m: InkMap,
+  width: number,
+  height: number,
+  scale: number,
+  cx: number,
+  cy: number,
+  degrees = 0,
+): InkMap {
   const out = new Float32Array(width * height);
   const cos = Math.cos((degrees * Math.PI) / 180);
   const sin = Math.sin((degrees * Math.PI) / 180);
@@ -194,7 +206,8 @@ export function tightCrop(m: InkMap): InkMap {
   const box = inkBox(m, TIGHT_CROP_LEVEL);
   if (box === undefined) return m;
   const data = new Float32Array(box.width * box.height);
-  for (let y = 0; y < box.height; y++) data.set(m.data.subarray((box.y + y) * m.width + box.x, (box.y + y) * m.width + box.x + box.width), y * box.width);
+  for (let y = 0; y < box.height; y++)
+    data.set(m.data.subarray((box.y + y) * m.width + box.x, (box.y + y) * m.width + box.x + box.width), y * box.width);
   return { width: box.width, height: box.height, data };
 }
 
@@ -207,7 +220,11 @@ export function lowResolution(m: InkMap, digitSize: number, levels: number): Ink
   const side = Math.max(1, Math.round((m.width * digitSize) / 20));
   const out = areaResample(m, { x: 0, y: 0, width: m.width, height: m.height }, side, side);
   const steps = Math.max(1, levels - 1);
-  return { width: side, height: side, data: out.data.map((v) => Math.round(Math.min(1, Math.max(0, v)) * steps) / steps) };
+  return {
+    width: side,
+    height: side,
+    data: out.data.map((v) => Math.round(Math.min(1, Math.max(0, v)) * steps) / steps),
+  };
 }
 
 /**
@@ -218,7 +235,8 @@ export function upscale(m: InkMap, factor: number, filter: 'nearest' | 'bilinear
   const width = m.width * factor;
   const height = m.height * factor;
   const data = new Float32Array(width * height);
-  const at = (x: number, y: number): number => m.data[Math.min(m.height - 1, Math.max(0, y)) * m.width + Math.min(m.width - 1, Math.max(0, x))] as number;
+  const at = (x: number, y: number): number =>
+    m.data[Math.min(m.height - 1, Math.max(0, y)) * m.width + Math.min(m.width - 1, Math.max(0, x))] as number;
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       if (filter === 'nearest') {
@@ -231,7 +249,9 @@ export function upscale(m: InkMap, factor: number, filter: 'nearest' | 'bilinear
       const y0 = Math.floor(sy);
       const fx = sx - x0;
       const fy = sy - y0;
-      data[y * width + x] = (at(x0, y0) * (1 - fx) + at(x0 + 1, y0) * fx) * (1 - fy) + (at(x0, y0 + 1) * (1 - fx) + at(x0 + 1, y0 + 1) * fx) * fy;
+      data[y * width + x] =
+        (at(x0, y0) * (1 - fx) + at(x0 + 1, y0) * fx) * (1 - fy) +
+        (at(x0, y0 + 1) * (1 - fx) + at(x0 + 1, y0 + 1) * fx) * fy;
     }
   }
   return { width, height, data };

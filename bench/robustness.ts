@@ -62,7 +62,8 @@ function darkOnWhitePng(m: InkMap): Uint8Array {
 
 const between = (random: () => number, lo: number, hi: number): number => lo + (hi - lo) * random();
 /** A whole number in [lo, hi]. */
-const wholeBetween = (random: () => number, lo: number, hi: number): number => Math.min(hi, lo + Math.floor((hi - lo + 1) * random()));
+const wholeBetween = (random: () => number, lo: number, hi: number): number =>
+  Math.min(hi, lo + Math.floor((hi - lo + 1) * random()));
 
 /**
  * A digit captured 8-16 px tall (its 20 px MNIST box area-averaged down) with 4-16 grey levels: an old scan, a
@@ -82,7 +83,14 @@ const RENDERINGS: readonly Rendering[] = [
     render: (d, random) => {
       const scale = between(random, 3, 9);
       const half = 14 * scale;
-      const m = place(fromMnist(d), 640, 480, scale, between(random, half, 640 - half), between(random, half, 480 - half));
+      const m = place(
+        fromMnist(d),
+        640,
+        480,
+        scale,
+        between(random, half, 640 - half),
+        between(random, half, 480 - half),
+      );
       return darkOnWhitePng(m);
     },
   },
@@ -97,10 +105,19 @@ const RENDERINGS: readonly Rendering[] = [
   },
   { name: 'JPEG q50', render: (d) => toJpeg(paint(big(d), { paper: WHITE, ink: PEN }), 28 * SCALE, 28 * SCALE, 50) },
   { name: 'JPEG q95', render: (d) => toJpeg(paint(big(d), { paper: WHITE, ink: PEN }), 28 * SCALE, 28 * SCALE, 95) },
-  { name: 'transparent PNG, black strokes', render: (d) => toPng(paintTransparent(big(d), BLACK), 28 * SCALE, 28 * SCALE) },
-  { name: 'transparent PNG, white strokes', render: (d) => toPng(paintTransparent(big(d), WHITE), 28 * SCALE, 28 * SCALE) },
+  {
+    name: 'transparent PNG, black strokes',
+    render: (d) => toPng(paintTransparent(big(d), BLACK), 28 * SCALE, 28 * SCALE),
+  },
+  {
+    name: 'transparent PNG, white strokes',
+    render: (d) => toPng(paintTransparent(big(d), WHITE), 28 * SCALE, 28 * SCALE),
+  },
   { name: 'thick strokes (+1.5 px at 28x28)', render: (d) => darkOnWhitePng(morph(sharpen(big(d)), 6)) },
-  { name: 'thin strokes (fine pen along the centre line, ~1.1 px at 28x28)', render: (d) => darkOnWhitePng(blur(morph(skeletonize(sharpen(big(d))), 2), 0.7)) },
+  {
+    name: 'thin strokes (fine pen along the centre line, ~1.1 px at 28x28)',
+    render: (d) => darkOnWhitePng(blur(morph(skeletonize(sharpen(big(d))), 2), 0.7)),
+  },
   { name: 'faint strokes lost (pen keeps only the darkest core)', render: (d) => darkOnWhitePng(sharpen(big(d), 0.8)) },
   // A pen-like rendering (sharp strokes) cropped to its solid ink, as a user crops a photo around the digit.
   { name: 'tight crop (ink touches the edges)', render: (d) => darkOnWhitePng(tightCrop(sharpen(big(d)))) },
@@ -112,7 +129,10 @@ const RENDERINGS: readonly Rendering[] = [
       return darkOnWhitePng(upscale(small, wholeBetween(random, 3, 8), random() < 0.5 ? 'nearest' : 'bilinear'));
     },
   },
-  { name: 'low resolution (digit 8-16 px, as is)', render: (d, random) => darkOnWhitePng(lowResolutionDigit(d, random)) },
+  {
+    name: 'low resolution (digit 8-16 px, as is)',
+    render: (d, random) => darkOnWhitePng(lowResolutionDigit(d, random)),
+  },
   {
     name: 'coloured: blue ink on yellow paper',
     render: (d) => toPng(paint(big(d), { paper: [250, 236, 170], ink: [30, 60, 190] }), 28 * SCALE, 28 * SCALE),
@@ -151,8 +171,15 @@ async function main(): Promise<void> {
   const { test } = mnist;
   // --digits validation: the 10,000 training images `train --validation 10000` holds out (seed 1), for choosing
   // training options without looking at the test set.
-  if (values.digits !== 'test' && values.digits !== 'validation') throw new Error(`--digits must be test or validation, got ${values.digits}`);
-  const digits = values.digits === 'validation' ? selectRows(mnist.train, Int32Array.from(permutation(mnist.train.count, mulberry32(1)).subarray(0, 10000)).sort()) : test;
+  if (values.digits !== 'test' && values.digits !== 'validation')
+    throw new Error(`--digits must be test or validation, got ${values.digits}`);
+  const digits =
+    values.digits === 'validation'
+      ? selectRows(
+          mnist.train,
+          Int32Array.from(permutation(mnist.train.count, mulberry32(1)).subarray(0, 10000)).sort(),
+        )
+      : test;
   if (values.com) {
     let sx = 0;
     let sy = 0;
@@ -161,11 +188,15 @@ async function main(): Promise<void> {
       sx += c.x;
       sy += c.y;
     }
-    console.log(`mean centre of mass of ${test.count} MNIST test images: (${(sx / test.count).toFixed(2)}, ${(sy / test.count).toFixed(2)})`);
+    console.log(
+      `mean centre of mass of ${test.count} MNIST test images: (${(sx / test.count).toFixed(2)}, ${(sy / test.count).toFixed(2)})`,
+    );
     return;
   }
   if (values.stroke) {
-    const widths = Array.from({ length: test.count }, (_, k) => strokeWidth(test.images.subarray(k * 784, (k + 1) * 784))).sort((a, b) => a - b);
+    const widths = Array.from({ length: test.count }, (_, k) =>
+      strokeWidth(test.images.subarray(k * 784, (k + 1) * 784)),
+    ).sort((a, b) => a - b);
     const at = (q: number): string => (widths[Math.floor(q * (widths.length - 1))] ?? 0).toFixed(2);
     console.log(`stroke width of ${test.count} MNIST test images: p10 ${at(0.1)}, median ${at(0.5)}, p90 ${at(0.9)}`);
     return;
@@ -182,7 +213,9 @@ async function main(): Promise<void> {
       }).sort((a, b) => a - b);
       const median = lost[Math.floor(lost.length / 2)] ?? 0;
       const over = lost.filter((v) => v > 0.6).length / lost.length;
-      console.log(`test digits ${from}-${to - 1}: the faint pen erases a median ${(100 * median).toFixed(1)}% of the ink; over 60% in ${(100 * over).toFixed(1)}% of the digits`);
+      console.log(
+        `test digits ${from}-${to - 1}: the faint pen erases a median ${(100 * median).toFixed(1)}% of the ink; over 60% in ${(100 * over).toFixed(1)}% of the digits`,
+      );
     }
     return;
   }
@@ -202,10 +235,14 @@ async function main(): Promise<void> {
   // retrained model with the one it replaces at half the cost of two runs.
   const baseline = values.baseline === undefined ? undefined : await loadModelFile(values.baseline);
   if (baseline) modelNote += `; baseline ${baseline.path} (sha256 ${baseline.sha256.slice(0, 12)})`;
-  console.error(`robustness bench: ${limit} MNIST ${values.digits} digits x ${RENDERINGS.length} renderings; ${modelNote}`);
+  console.error(
+    `robustness bench: ${limit} MNIST ${values.digits} digits x ${RENDERINGS.length} renderings; ${modelNote}`,
+  );
 
   let rawCorrect = 0;
-  if (model) for (let k = 0; k < limit; k++) if (predict(model, digits.images.subarray(k * 784, (k + 1) * 784)).digit === digits.labels[k]) rawCorrect++;
+  if (model)
+    for (let k = 0; k < limit; k++)
+      if (predict(model, digits.images.subarray(k * 784, (k + 1) * 784)).digit === digits.labels[k]) rawCorrect++;
 
   const rows: RowResult[] = [];
   for (const [r, rendering] of RENDERINGS.entries()) {
@@ -229,10 +266,22 @@ async function main(): Promise<void> {
       if (model && pixels && predict(model, pixels).digit === digits.labels[k]) correct++;
       if (baseline && pixels && predict(baseline.model, pixels).digit === digits.labels[k]) baselineCorrect++;
     }
-    rows.push({ name: rendering.name, correct, baselineCorrect: baseline ? baselineCorrect : undefined, total: limit, errors, times });
+    rows.push({
+      name: rendering.name,
+      correct,
+      baselineCorrect: baseline ? baselineCorrect : undefined,
+      total: limit,
+      errors,
+      times,
+    });
     console.error(`  ${rendering.name}: done`);
   }
-  const table = formatTable(rows, model ? rawCorrect / limit : undefined, limit, `${values.digits} digits; ${modelNote}`);
+  const table = formatTable(
+    rows,
+    model ? rawCorrect / limit : undefined,
+    limit,
+    `${values.digits} digits; ${modelNote}`,
+  );
   console.log(table);
   if (values.out) await writeFile(values.out, table);
 }
@@ -248,15 +297,21 @@ function formatTable(rows: readonly RowResult[], raw: number | undefined, limit:
     `| rendering | accuracy | vs clean (points) | no digit / errors | decode+normalize ms/image (mean / p95) |${withBaseline ? ' baseline accuracy | change (points) |' : ''}`,
     `|---|---:|---:|---:|---:|${withBaseline ? '---:|---:|' : ''}`,
   ];
-  if (raw !== undefined) lines.push(`| raw MNIST bytes, no image pipeline | ${pct(raw)} | | | |${withBaseline ? ' | |' : ''}`);
+  if (raw !== undefined)
+    lines.push(`| raw MNIST bytes, no image pipeline | ${pct(raw)} | | | |${withBaseline ? ' | |' : ''}`);
   for (const row of rows) {
     const acc = row.correct / row.total;
     const sorted = [...row.times].sort((a, b) => a - b);
     const mean = row.times.reduce((a, b) => a + b, 0) / row.times.length;
     const p95 = sorted[Math.floor(0.95 * (sorted.length - 1))] ?? 0;
     const delta = cleanAcc === undefined ? '' : `${((acc - cleanAcc) * 100).toFixed(2)}`;
-    const base = row.baselineCorrect === undefined ? '' : ` ${pct(row.baselineCorrect / row.total)} | ${(((row.correct - row.baselineCorrect) / row.total) * 100).toFixed(2)} |`;
-    lines.push(`| ${row.name} | ${raw === undefined ? 'n/a' : pct(acc)} | ${delta} | ${row.errors} | ${mean.toFixed(2)} / ${p95.toFixed(2)} |${base}`);
+    const base =
+      row.baselineCorrect === undefined
+        ? ''
+        : ` ${pct(row.baselineCorrect / row.total)} | ${(((row.correct - row.baselineCorrect) / row.total) * 100).toFixed(2)} |`;
+    lines.push(
+      `| ${row.name} | ${raw === undefined ? 'n/a' : pct(acc)} | ${delta} | ${row.errors} | ${mean.toFixed(2)} / ${p95.toFixed(2)} |${base}`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }

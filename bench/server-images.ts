@@ -70,7 +70,11 @@ export function photoDigitJpeg(): Uint8Array {
  * @param bytes - The file.
  * @returns Body and its content-type header.
  */
-export function multipartBody(filename: string, type: string, bytes: Uint8Array): { body: Buffer; contentType: string } {
+export function multipartBody(
+  filename: string,
+  type: string,
+  bytes: Uint8Array,
+): { body: Buffer; contentType: string } {
   const boundary = '----bench-boundary-7d2f1c';
   const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: ${type}\r\n\r\n`;
   const tail = `\r\n--${boundary}--\r\n`;

@@ -45,7 +45,8 @@ const flag = (name: string): string | undefined => {
 const target = flag('--target') ?? 'node';
 if (target !== 'node' && target !== 'edge') throw new Error(`--target must be node or edge, got '${target}'`);
 const connections = (flag('--connections') ?? '1,32').split(',').map(Number);
-if (connections.length !== 2 || !connections.every((n) => Number.isInteger(n) && n > 0)) throw new Error('--connections takes two positive integers, e.g. 1,16');
+if (connections.length !== 2 || !connections.every((n) => Number.isInteger(n) && n > 0))
+  throw new Error('--connections takes two positive integers, e.g. 1,16');
 
 /** A running server under test. */
 interface Served {
@@ -80,7 +81,11 @@ async function timed<T>(run: () => Promise<T>): Promise<{ value: T; ms: number }
 }
 
 async function postOnce(url: string, body: Buffer, contentType: string): Promise<string> {
-  const res = await fetch(`${url}/api`, { method: 'POST', body: new Uint8Array(body), headers: { 'content-type': contentType } });
+  const res = await fetch(`${url}/api`, {
+    method: 'POST',
+    body: new Uint8Array(body),
+    headers: { 'content-type': contentType },
+  });
   const text = await res.text();
   if (res.status !== 200) throw new Error(`first /api answered ${res.status}: ${text}`);
   return text;
@@ -93,7 +98,10 @@ async function startNode(png: { body: Buffer; contentType: string }): Promise<Se
   else {
     // Before a model is trained the bench still measures the HTTP path, with a tiny stand-in model.
     const { tinyModel } = await import('../test/server/fixtures.js');
-    model = { modelSource: { kind: 'value', model: tinyModel(), sha256: null }, label: 'tiny nearest-mean stand-in (no model file found)' };
+    model = {
+      modelSource: { kind: 'value', model: tinyModel(), sha256: null },
+      label: 'tiny nearest-mean stand-in (no model file found)',
+    };
   }
   const threadsFlag = flag('--threads');
   const started = await timed(() =>
@@ -155,16 +163,34 @@ async function main(): Promise<void> {
   const png = multipartBody('digit.png', 'image/png', smallDigitPng());
   const photo = multipartBody('photo.jpg', 'image/jpeg', photoDigitJpeg());
   const served = target === 'edge' ? await startEdge(png) : await startNode(png);
-  const loadAtStart = loadavg().map((n) => n.toFixed(2)).join(', ');
+  const loadAtStart = loadavg()
+    .map((n) => n.toFixed(2))
+    .join(', ');
   try {
     const targets = [
-      { name: '/api, 28x28 PNG', path: '/api', method: 'POST', body: png.body, headers: { 'content-type': png.contentType } },
-      { name: `/api, 600x400 JPEG (${photo.body.length} B)`, path: '/api', method: 'POST', body: photo.body, headers: { 'content-type': photo.contentType } },
+      {
+        name: '/api, 28x28 PNG',
+        path: '/api',
+        method: 'POST',
+        body: png.body,
+        headers: { 'content-type': png.contentType },
+      },
+      {
+        name: `/api, 600x400 JPEG (${photo.body.length} B)`,
+        path: '/api',
+        method: 'POST',
+        body: photo.body,
+        headers: { 'content-type': photo.contentType },
+      },
       { name: '/healthz', path: '/healthz', method: 'GET' },
     ];
     // Check every target answers 200 before timing it, so "0 errors" means real answers.
     for (const t of targets) {
-      const res = await fetch(`${served.url}${t.path}`, { method: t.method, ...(t.body ? { body: new Uint8Array(t.body) } : {}), headers: t.headers ?? {} });
+      const res = await fetch(`${served.url}${t.path}`, {
+        method: t.method,
+        ...(t.body ? { body: new Uint8Array(t.body) } : {}),
+        headers: t.headers ?? {},
+      });
       const text = await res.text();
       if (res.status !== 200) throw new Error(`${t.name} answered ${res.status}: ${text}`);
       process.stderr.write(`${t.name}: ${text}\n`);
@@ -192,7 +218,10 @@ async function main(): Promise<void> {
         // Requests still running when autocannon stops (a queue of photos) would be counted in the next run: a
         // request answered after them marks the server idle again.
         await (await fetch(`${served.url}/healthz`)).text();
-        const cpu = cpuBefore === undefined ? undefined : ((served.cpuSeconds!() - cpuBefore) * 1000) / Math.max(1, result.requests.total);
+        const cpu =
+          cpuBefore === undefined
+            ? undefined
+            : ((served.cpuSeconds!() - cpuBefore) * 1000) / Math.max(1, result.requests.total);
         const errors = result.errors + result.timeouts + result.non2xx;
         rows.push(
           `| ${t.name} | ${run.connections} | ${run.duration} | ${result.requests.average.toFixed(0)} | ${result.latency.p50} | ${result.latency.p99} | ${errors} | ${cpu === undefined ? 'n/a' : cpu.toFixed(2)} |`,
@@ -203,7 +232,9 @@ async function main(): Promise<void> {
     process.stdout.write(
       [
         `Server benchmark, target ${target} (${availableParallelism()} cores, ${cpu}; ${served.description})`,
-        `load average at start: ${loadAtStart}; at end: ${loadavg().map((n) => n.toFixed(2)).join(', ')}`,
+        `load average at start: ${loadAtStart}; at end: ${loadavg()
+          .map((n) => n.toFixed(2))
+          .join(', ')}`,
         `cold start: ${served.coldStart.join('; ')}`,
         ...(served.residentMb ? [`resident memory after the runs: ${served.residentMb().toFixed(0)} MB`] : []),
         '',

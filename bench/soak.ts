@@ -87,7 +87,9 @@ const ALL_ROLES: readonly Role[] = [
 const only = flags.only?.split(',').map((name) => name.trim());
 const unknown = only?.filter((name) => !ALL_ROLES.some((role) => role.name === name)) ?? [];
 if (unknown.length > 0) {
-  process.stderr.write(`--only: unknown role(s) ${unknown.join(', ')}; roles: ${ALL_ROLES.map((r) => r.name).join(', ')}\n`);
+  process.stderr.write(
+    `--only: unknown role(s) ${unknown.join(', ')}; roles: ${ALL_ROLES.map((r) => r.name).join(', ')}\n`,
+  );
   process.exit(1);
 }
 const ROLES = only ? ALL_ROLES.filter((role) => only.includes(role.name)) : ALL_ROLES;
@@ -102,7 +104,10 @@ async function startServerProcess(): Promise<{ url: string; pid: number; stop: (
   const args = ['dist/cli/main.js', 'serve', '--port', '0', '--host', '127.0.0.1'];
   if (flags.model) args.push('--model', flags.model);
   if (flags.threads) args.push('--threads', flags.threads);
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LOG_LEVEL: 'info' } });
+  const child = spawn(process.execPath, args, {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, LOG_LEVEL: 'info' },
+  });
   let log = '';
   const url = await new Promise<string>((resolve, reject) => {
     child.stderr.setEncoding('utf8');
@@ -145,7 +150,8 @@ async function connection(url: string, role: Role, seed: number, until: number, 
       });
       await res.arrayBuffer();
       status = String(res.status);
-      if (res.status >= 500 && !(res.status === 503 && res.headers.get('retry-after') !== null)) tally.undocumented5xx++;
+      if (res.status >= 500 && !(res.status === 503 && res.headers.get('retry-after') !== null))
+        tally.undocumented5xx++;
       if (role.name === 'normal' && res.status === 200) tally.latencies.push(performance.now() - started);
     } catch (err) {
       status = abort.signal.aborted ? 'hung up' : `error: ${err instanceof Error ? err.message : String(err)}`;
@@ -168,24 +174,38 @@ async function main(): Promise<void> {
   const sampler = setInterval(() => {
     peakRss = Math.max(peakRss, rssMb(server.pid));
   }, 100);
-  const tallies = new Map<string, Tally>(ROLES.map((r) => [r.name, { statuses: new Map(), latencies: [], undocumented5xx: 0 }]));
+  const tallies = new Map<string, Tally>(
+    ROLES.map((r) => [r.name, { statuses: new Map(), latencies: [], undocumented5xx: 0 }]),
+  );
   const until = Date.now() + seconds * 1000;
   let seed = 1;
   try {
-    process.stderr.write(`soak: ${ROLES.reduce((n, r) => n + r.connections, 0)} connections for ${seconds} s against ${server.url}\n`);
+    process.stderr.write(
+      `soak: ${ROLES.reduce((n, r) => n + r.connections, 0)} connections for ${seconds} s against ${server.url}\n`,
+    );
     await Promise.all(
       ROLES.flatMap((role) =>
-        Array.from({ length: role.connections }, () => connection(server.url, role, seed++, until, tallies.get(role.name)!)),
+        Array.from({ length: role.connections }, () =>
+          connection(server.url, role, seed++, until, tallies.get(role.name)!),
+        ),
       ),
     );
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
     const ready = await fetch(`${server.url}/readyz`);
-    const after = await fetch(`${server.url}/api`, { method: 'POST', body: png.body, headers: { 'content-type': png.contentType } });
+    const after = await fetch(`${server.url}/api`, {
+      method: 'POST',
+      body: png.body,
+      headers: { 'content-type': png.contentType },
+    });
     clearInterval(sampler);
     const normal = tallies.get('normal')!;
     const sorted = [...normal.latencies].sort((a, b) => a - b);
     const undocumented = [...tallies.values()].reduce((n, t) => n + t.undocumented5xx, 0);
-    const pick = (name: string) => metrics.split('\n').filter((line) => line.startsWith(name)).join('; ') || `${name} (absent)`;
+    const pick = (name: string) =>
+      metrics
+        .split('\n')
+        .filter((line) => line.startsWith(name))
+        .join('; ') || `${name} (absent)`;
     const cpu = cpus()[0]?.model ?? 'unknown CPU';
     const lines = [
       `Soak benchmark (${availableParallelism()} cores, ${cpu}; Node ${process.version}; ${seconds} s; npm run bench:soak)`,
@@ -193,7 +213,10 @@ async function main(): Promise<void> {
       '| connections | role | answers by status |',
       '| ---: | --- | --- |',
       ...ROLES.map((role) => {
-        const statuses = [...tallies.get(role.name)!.statuses].sort().map(([s, n]) => `${s}: ${n}`).join(', ');
+        const statuses = [...tallies.get(role.name)!.statuses]
+          .sort()
+          .map(([s, n]) => `${s}: ${n}`)
+          .join(', ');
         return `| ${role.connections} | ${role.name} | ${statuses} |`;
       }),
       '',

@@ -56,10 +56,14 @@ writeFileSync(
 );
 
 const extraEnv = flags['no-image-env'] ? {} : imageEnv();
-const server: ChildProcess = spawn(process.execPath, ['dist/cli/main.js', 'serve', '--port', String(port), '--host', '127.0.0.1'], {
-  env: { ...process.env, ...extraEnv, LOG_LEVEL: 'error' },
-  stdio: ['ignore', 'ignore', 'inherit'],
-});
+const server: ChildProcess = spawn(
+  process.execPath,
+  ['dist/cli/main.js', 'serve', '--port', String(port), '--host', '127.0.0.1'],
+  {
+    env: { ...process.env, ...extraEnv, LOG_LEVEL: 'error' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  },
+);
 const pid = server.pid!;
 const url = `http://127.0.0.1:${port}`;
 
@@ -76,7 +80,9 @@ function threadCpu(): Map<string, number> {
 }
 
 function wrk(conns: number, secs: number) {
-  const run = spawnSync('wrk', ['-t1', `-c${conns}`, `-d${secs}s`, '-s', script, '--latency', `${url}/api`], { encoding: 'utf8' });
+  const run = spawnSync('wrk', ['-t1', `-c${conns}`, `-d${secs}s`, '-s', script, '--latency', `${url}/api`], {
+    encoding: 'utf8',
+  });
   const text = run.stdout;
   const ms = (label: string) => {
     const m = new RegExp(`${label}\\s+([\\d.]+)(us|ms|s)`).exec(text);
@@ -94,7 +100,10 @@ function wrk(conns: number, secs: number) {
 
 async function ready(): Promise<void> {
   for (let i = 0; i < 100; i++) {
-    const ok = await fetch(`${url}/readyz`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -104,10 +113,23 @@ async function ready(): Promise<void> {
 try {
   await ready();
   const readyRss = rssMb();
-  console.log(`machine: ${os.cpus()[0]?.model ?? 'unknown'} x ${os.availableParallelism()}, node ${process.version}, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-  console.log(`server env: ${Object.entries(extraEnv).map(([k, v]) => `${k}=${v}`).join(' ') || '(none)'}; RSS when ready ${readyRss.toFixed(0)} MB`);
+  console.log(
+    `machine: ${os.cpus()[0]?.model ?? 'unknown'} x ${os.availableParallelism()}, node ${process.version}, load ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
+  console.log(
+    `server env: ${
+      Object.entries(extraEnv)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ') || '(none)'
+    }; RSS when ready ${readyRss.toFixed(0)} MB`,
+  );
   wrk(connections, 3); // warm-up: JIT, worker heaps
-  console.log('| connections | seconds | requests/s | p50 ms | p99 ms | non-2xx | CPU ms/request: main / workers / other |');
+  console.log(
+    '| connections | seconds | requests/s | p50 ms | p99 ms | non-2xx | CPU ms/request: main / workers / other |',
+  );
   console.log('| ---: | ---: | ---: | ---: | ---: | ---: | --- |');
   const row = (conns: number, secs: number) => {
     const before = threadCpu();
@@ -119,16 +141,24 @@ try {
     for (const [tid, cpu] of after) {
       const used = cpu - (before.get(tid) ?? 0);
       if (tid === String(pid)) main += used;
-      else if (used > 0.1 * secs * 1000) workers += used; // the prediction threads are the only other busy ones
+      else if (used > 0.1 * secs * 1000)
+        workers += used; // the prediction threads are the only other busy ones
       else other += used;
     }
     const per = (x: number) => (x / Math.max(1, r.requests)).toFixed(3);
-    console.log(`| ${conns} | ${secs} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.non2xx} | ${per(main)} / ${per(workers)} / ${per(other)} |`);
+    console.log(
+      `| ${conns} | ${secs} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.non2xx} | ${per(main)} / ${per(workers)} / ${per(other)} |`,
+    );
   };
   for (let k = 0; k < runs; k++) row(connections, seconds);
   const loadedRss = rssMb();
   row(1, Math.min(seconds, 10));
-  console.log(`server RSS after the ${connections}-connection runs: ${loadedRss.toFixed(0)} MB; load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `server RSS after the ${connections}-connection runs: ${loadedRss.toFixed(0)} MB; load ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
 } finally {
   server.kill('SIGTERM');
   rmSync(dir, { recursive: true, force: true });

@@ -37,7 +37,8 @@ export async function compilePageScript() {
   });
   // Type imports vanish; a value import would be a request the page cannot serve, so it fails the build.
   const imports = outputText.match(/^\s*(import|export)\b.*\bfrom\b.*$/gm);
-  if (imports) throw new Error(`${path.relative(ROOT, PAGE_SCRIPT_SOURCE)} must import types only, found: ${imports.join('; ')}`);
+  if (imports)
+    throw new Error(`${path.relative(ROOT, PAGE_SCRIPT_SOURCE)} must import types only, found: ${imports.join('; ')}`);
   return outputText;
 }
 

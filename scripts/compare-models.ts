@@ -19,7 +19,10 @@ import { loadMnist } from '../src/training/mnist-data.js';
 
 const { values, positionals } = parseArgs({ options: { prune: { type: 'string' } }, allowPositionals: true });
 const mnist = await loadMnist();
-const validation = selectRows(mnist.train, Int32Array.from(permutation(mnist.train.count, mulberry32(1)).subarray(0, 10000)).sort());
+const validation = selectRows(
+  mnist.train,
+  Int32Array.from(permutation(mnist.train.count, mulberry32(1)).subarray(0, 10000)).sort(),
+);
 
 async function validationAccuracy(model: SvmModel): Promise<number> {
   const engine = await createModelEngine(model, 'auto');
@@ -46,7 +49,8 @@ async function medianMs(model: SvmModel): Promise<number> {
 function pruned(model: SvmModel, fraction: number): SvmModel {
   const json = serializeModel(model);
   const vectors = decodeBase64(json.supportVectors.data);
-  const weight = (i: number): number => Math.max(...Array.from(model.coefficients.subarray(i * 10, i * 10 + 10), Math.abs));
+  const weight = (i: number): number =>
+    Math.max(...Array.from(model.coefficients.subarray(i * 10, i * 10 + 10), Math.abs));
   const keep = Array.from({ length: model.supportVectorCount }, (_, i) => i)
     .sort((a, b) => weight(b) - weight(a))
     .slice(0, Math.round(model.supportVectorCount * fraction))
@@ -55,7 +59,8 @@ function pruned(model: SvmModel, fraction: number): SvmModel {
   const coefficients = new DataView(new ArrayBuffer(keep.length * 80));
   keep.forEach((i, k) => {
     kept.set(vectors.subarray(i * 784, (i + 1) * 784), k * 784);
-    for (let c = 0; c < 10; c++) coefficients.setFloat64((k * 10 + c) * 8, model.coefficients[i * 10 + c] as number, true);
+    for (let c = 0; c < 10; c++)
+      coefficients.setFloat64((k * 10 + c) * 8, model.coefficients[i * 10 + c] as number, true);
   });
   return parseModel({
     ...json,
@@ -68,9 +73,13 @@ console.log('| model | support vectors | validation accuracy | one image, median
 console.log('|---|---:|---:|---:|');
 for (const file of positionals) {
   const { model } = await loadModelFile(file);
-  console.log(`| ${file} | ${model.supportVectorCount} | ${(100 * (await validationAccuracy(model))).toFixed(2)}% | ${(await medianMs(model)).toFixed(3)} |`);
+  console.log(
+    `| ${file} | ${model.supportVectorCount} | ${(100 * (await validationAccuracy(model))).toFixed(2)}% | ${(await medianMs(model)).toFixed(3)} |`,
+  );
   for (const fraction of values.prune?.split(',').map(Number) ?? []) {
     const smaller = pruned(model, fraction);
-    console.log(`| ${file}, ${fraction} of its support vectors kept | ${smaller.supportVectorCount} | ${(100 * (await validationAccuracy(smaller))).toFixed(2)}% | |`);
+    console.log(
+      `| ${file}, ${fraction} of its support vectors kept | ${smaller.supportVectorCount} | ${(100 * (await validationAccuracy(smaller))).toFixed(2)}% | |`,
+    );
   }
 }

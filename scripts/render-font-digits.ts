@@ -64,9 +64,13 @@ async function render(jobs: readonly Job[]): Promise<Uint8Array[]> {
   try {
     const page = await browser.newPage();
     // Load every face first, so no digit is drawn in a fallback font.
-    await page.evaluate(async (faces) => {
-      for (const face of faces) for (const weight of ['', 'bold ']) await document.fonts.load(`${weight}20px "${face}"`, '0123456789');
-    }, [...TRAINING_FACES]);
+    await page.evaluate(
+      async (faces) => {
+        for (const face of faces)
+          for (const weight of ['', 'bold ']) await document.fonts.load(`${weight}20px "${face}"`, '0123456789');
+      },
+      [...TRAINING_FACES],
+    );
     const urls = await page.evaluate((list) => {
       return list.map(({ face, style, size, dark, digit }) => {
         const side = Math.ceil(size * 1.2);
@@ -101,7 +105,11 @@ async function main(): Promise<void> {
   // Polarity alternates over the set (the pipeline reads both alike), so each picture is drawn once.
   let n = 0;
   const jobs: Job[] = TRAINING_FACES.flatMap((face) =>
-    STYLES.flatMap((style) => SIZES.flatMap((size) => Array.from({ length: 10 }, (_, digit) => ({ face, style, size, dark: n++ % 2 === 0, digit })))),
+    STYLES.flatMap((style) =>
+      SIZES.flatMap((size) =>
+        Array.from({ length: 10 }, (_, digit) => ({ face, style, size, dark: n++ % 2 === 0, digit })),
+      ),
+    ),
   );
   const pngs = await render(jobs);
   const images: Uint8Array[] = [];
@@ -123,13 +131,17 @@ async function main(): Promise<void> {
     [FONT_DIGIT_FILES.images, idx(0x803, [images.length, 28, 28], body)],
     [FONT_DIGIT_FILES.labels, idx(0x801, [labels.length], Uint8Array.from(labels))],
   ] as const;
-  const sums: string[] = ['# SHA-256 of the raw (uncompressed) font-digit IDX files written by scripts/render-font-digits.ts.'];
+  const sums: string[] = [
+    '# SHA-256 of the raw (uncompressed) font-digit IDX files written by scripts/render-font-digits.ts.',
+  ];
   for (const [name, raw] of files) {
     await writeFile(path.join(dir, `${name}.gz`), gzipSync(raw, { level: 9 }));
     sums.push(`${createHash('sha256').update(raw).digest('hex')}  ${name}`);
   }
   await writeFile(path.join(dir, 'checksums'), `${sums.join('\n')}\n`);
-  console.log(`${images.length} digits (${TRAINING_FACES.length} faces x ${STYLES.length} styles x ${SIZES.length} sizes x 10) written to ${dir}`);
+  console.log(
+    `${images.length} digits (${TRAINING_FACES.length} faces x ${STYLES.length} styles x ${SIZES.length} sizes x 10) written to ${dir}`,
+  );
 }
 
 await main();

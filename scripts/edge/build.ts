@@ -44,7 +44,9 @@ export interface EdgeBuild {
  * @param options - `dir` (default dist/edge-worker/), `modelPath` (default the shipped model), `minify` (default true).
  * @returns The directory and module sizes.
  */
-export async function buildEdgeWorker(options: { dir?: string; modelPath?: string; minify?: boolean } = {}): Promise<EdgeBuild> {
+export async function buildEdgeWorker(
+  options: { dir?: string; modelPath?: string; minify?: boolean } = {},
+): Promise<EdgeBuild> {
   const dir = options.dir ?? DEFAULT_EDGE_DIR;
   // The app serves the page script from a generated string module (src/server/page/client/app.ts, transpiled).
   execFileSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'build-page-script.mjs')], { stdio: 'inherit' });
@@ -67,7 +69,11 @@ export async function buildEdgeWorker(options: { dir?: string; modelPath?: strin
   // The same bytes `npm run build` writes to dist/ml/engine/kernel.wasm (the variant for an ordinary memory).
   await writeFile(path.join(dir, EDGE_MODULES.wasm), kernelWasmBytes(false));
   const read = (name: string) => readFile(path.join(dir, name));
-  const [main, model, wasm] = await Promise.all([read(EDGE_MODULES.main), read(EDGE_MODULES.model), read(EDGE_MODULES.wasm)]);
+  const [main, model, wasm] = await Promise.all([
+    read(EDGE_MODULES.main),
+    read(EDGE_MODULES.model),
+    read(EDGE_MODULES.wasm),
+  ]);
   return {
     dir,
     bytes: { main: main.length, model: model.length, wasm: wasm.length },

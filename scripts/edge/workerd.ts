@@ -115,7 +115,9 @@ export async function startWorkerd(options: {
     };
     control.on('data', onData);
     child.once('error', reject);
-    child.once('exit', (code, signal) => reject(new Error(`workerd exited before listening (code ${code}, signal ${signal})`)));
+    child.once('exit', (code, signal) =>
+      reject(new Error(`workerd exited before listening (code ${code}, signal ${signal})`)),
+    );
   });
   const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
   const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;

@@ -55,7 +55,11 @@ export function renderModelCard(model: SvmModel): string {
             '(variants of validation images are never in a search fit)',
         ]
       : []),
-    ...(t.fontDigits ? [`- Printed digits: ${t.fontDigits} digits set in typefaces the printed-digits bench does not use (data/font-digits), added to training`] : []),
+    ...(t.fontDigits
+      ? [
+          `- Printed digits: ${t.fontDigits} digits set in typefaces the printed-digits bench does not use (data/font-digits), added to training`,
+        ]
+      : []),
     ...(t.virtualSupportVectors
       ? [
           `- Virtual support vectors (DeCoste & Schoelkopf 2002): the first fit's support vectors and ${t.virtualSupportVectors.shifts} ` +
@@ -74,7 +78,8 @@ export function renderModelCard(model: SvmModel): string {
       '| stage | training rows | support vectors | validation accuracy | seconds |',
       '|---|---:|---:|---:|---:|',
       ...t.stages.map(
-        (st) => `| ${st.name} | ${st.rows} | ${st.supportVectors} | ${st.validationAccuracy === null ? 'no split held out' : pct(st.validationAccuracy)} | ${st.seconds.toFixed(1)} |`,
+        (st) =>
+          `| ${st.name} | ${st.rows} | ${st.supportVectors} | ${st.validationAccuracy === null ? 'no split held out' : pct(st.validationAccuracy)} | ${st.seconds.toFixed(1)} |`,
       ),
       '',
     );

@@ -125,7 +125,8 @@ function fitSurface(image: GrayImage, select: (v: number) => boolean): Float32Ar
       // same order, so the same bits), half the multiply-adds.
       for (let r = 0; r < 6; r++) {
         atb[r] = (atb[r] as number) + (basis[r] as number) * v;
-        for (let c = r; c < 6; c++) ata[r * 6 + c] = (ata[r * 6 + c] as number) + (basis[r] as number) * (basis[c] as number);
+        for (let c = r; c < 6; c++)
+          ata[r * 6 + c] = (ata[r * 6 + c] as number) + (basis[r] as number) * (basis[c] as number);
       }
       count++;
       sum += v;
@@ -167,7 +168,8 @@ function solve6(a: Float64Array, b: Float64Array): Float64Array | undefined {
   const scale = Math.max(1e-300, ...Array.from(m, Math.abs));
   for (let col = 0; col < 6; col++) {
     let pivot = col;
-    for (let r = col + 1; r < 6; r++) if (Math.abs(m[r * 6 + col] as number) > Math.abs(m[pivot * 6 + col] as number)) pivot = r;
+    for (let r = col + 1; r < 6; r++)
+      if (Math.abs(m[r * 6 + col] as number) > Math.abs(m[pivot * 6 + col] as number)) pivot = r;
     if (Math.abs(m[pivot * 6 + col] as number) < 1e-9 * scale) return undefined;
     if (pivot !== col) {
       for (let c = 0; c < 6; c++) {

@@ -14,7 +14,8 @@ export function undoBlockEnlargement(image: GrayImage): GrayImage {
   const width = Math.ceil(image.width / k);
   const height = Math.ceil(image.height / k);
   const data = new Float32Array(width * height);
-  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) data[y * width + x] = image.data[y * k * image.width + x * k] as number;
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) data[y * width + x] = image.data[y * k * image.width + x * k] as number;
   return { width, height, data };
 }
 

@@ -69,7 +69,11 @@ export function placeByCenterOfMass(digit: GrayImage): Uint8Array {
  * @param image ink image
  * @returns the centre in pixel units
  */
-export function centerOfMass(image: { readonly width: number; readonly height: number; readonly data: ArrayLike<number> }): { x: number; y: number } {
+export function centerOfMass(image: {
+  readonly width: number;
+  readonly height: number;
+  readonly data: ArrayLike<number>;
+}): { x: number; y: number } {
   let total = 0;
   let sx = 0;
   let sy = 0;

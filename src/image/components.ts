@@ -82,14 +82,20 @@ const NEAR_MARGIN = 0.15;
  * @returns the labels to keep (empty when there are no components)
  */
 export function selectDigitComponents(components: readonly Component[]): Set<number> {
-  const largest = components.reduce<Component | undefined>((best, c) => (best === undefined || c.mass > best.mass ? c : best), undefined);
+  const largest = components.reduce<Component | undefined>(
+    (best, c) => (best === undefined || c.mass > best.mass ? c : best),
+    undefined,
+  );
   if (largest === undefined) return new Set();
   const box = boundingBox(components.filter((c) => c.mass >= ANCHOR_SHARE * largest.mass));
   const margin = NEAR_MARGIN * Math.max(box.maxX - box.minX + 1, box.maxY - box.minY + 1);
   const keep = new Set<number>();
   for (const c of components) {
     const near =
-      c.maxX >= box.minX - margin && c.minX <= box.maxX + margin && c.maxY >= box.minY - margin && c.minY <= box.maxY + margin;
+      c.maxX >= box.minX - margin &&
+      c.minX <= box.maxX + margin &&
+      c.maxY >= box.minY - margin &&
+      c.minY <= box.maxY + margin;
     if (c.mass >= ANCHOR_SHARE * largest.mass || near) keep.add(c.label);
   }
   return keep;
@@ -101,7 +107,12 @@ export function selectDigitComponents(components: readonly Component[]): Set<num
  * @param components at least one component
  * @returns the inclusive box
  */
-export function boundingBox(components: readonly Component[]): { minX: number; minY: number; maxX: number; maxY: number } {
+export function boundingBox(components: readonly Component[]): {
+  minX: number;
+  minY: number;
+  maxX: number;
+  maxY: number;
+} {
   const box = { minX: Infinity, minY: Infinity, maxX: -Infinity, maxY: -Infinity };
   for (const c of components) {
     box.minX = Math.min(box.minX, c.minX);

@@ -53,7 +53,8 @@ function decodePng(bytes: Uint8Array, limits: ImageLimits): RgbaImage {
   } catch (error) {
     throw corruptImage('PNG', error);
   }
-  if (rgba.length !== header.width * header.height * 4) throw corruptImage('PNG', 'decoded size does not match the header');
+  if (rgba.length !== header.width * header.height * 4)
+    throw corruptImage('PNG', 'decoded size does not match the header');
   return { format: 'png', width: header.width, height: header.height, rgba, orientation: 1 };
 }
 
@@ -77,8 +78,18 @@ function decodeJpeg(bytes: Uint8Array, limits: ImageLimits): RgbaImage {
   } catch (error) {
     throw corruptImage('JPEG', error);
   }
-  if (decoded.width !== header.width || decoded.height !== header.height || decoded.data.length !== decoded.width * decoded.height * 4) {
+  if (
+    decoded.width !== header.width ||
+    decoded.height !== header.height ||
+    decoded.data.length !== decoded.width * decoded.height * 4
+  ) {
     throw corruptImage('JPEG', 'decoded size does not match the frame header');
   }
-  return { format: 'jpeg', width: decoded.width, height: decoded.height, rgba: decoded.data, orientation: header.orientation };
+  return {
+    format: 'jpeg',
+    width: decoded.width,
+    height: decoded.height,
+    rgba: decoded.data,
+    orientation: header.orientation,
+  };
 }

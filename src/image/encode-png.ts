@@ -24,7 +24,9 @@ export function encodePng(pixels: Uint8Array, width: number, height: number, cha
     throw new RangeError(`PNG dimensions must be positive integers, got ${width}x${height}`);
   }
   if (pixels.length !== width * height * channels) {
-    throw new RangeError(`expected ${width * height * channels} bytes for ${width}x${height}x${channels}, got ${pixels.length}`);
+    throw new RangeError(
+      `expected ${width * height * channels} bytes for ${width}x${height}x${channels}, got ${pixels.length}`,
+    );
   }
   const stride = width * channels;
   // Each scanline is prefixed by filter type 0 (None).

@@ -25,7 +25,11 @@ export class ImageError extends CodedError<ImageErrorCode> {
 /** Wraps an arbitrary decoder exception (upng-js throws strings, jpeg-js throws Errors) as CORRUPT_IMAGE. */
 export function corruptImage(format: string, cause: unknown): ImageError {
   const detail = cause instanceof Error ? cause.message : typeof cause === 'string' ? cause : 'unknown decoder failure';
-  return new ImageError('CORRUPT_IMAGE', `the ${format} data is truncated or corrupt (${detail}); ${SUPPORTED_FORMATS_TEXT}`, {
-    cause,
-  });
+  return new ImageError(
+    'CORRUPT_IMAGE',
+    `the ${format} data is truncated or corrupt (${detail}); ${SUPPORTED_FORMATS_TEXT}`,
+    {
+      cause,
+    },
+  );
 }

@@ -15,12 +15,16 @@ export function readExifOrientation(segment: Uint8Array): Orientation | undefine
   const little = tiff[0] === 0x49 && tiff[1] === 0x49; // "II" little-endian, "MM" big-endian
   if (!little && !(tiff[0] === 0x4d && tiff[1] === 0x4d)) return undefined;
   const u16 = (at: number): number | undefined =>
-    at + 2 > tiff.length ? undefined : little ? (tiff[at] as number) | ((tiff[at + 1] as number) << 8) : ((tiff[at] as number) << 8) | (tiff[at + 1] as number);
+    at + 2 > tiff.length
+      ? undefined
+      : little
+        ? (tiff[at] as number) | ((tiff[at + 1] as number) << 8)
+        : ((tiff[at] as number) << 8) | (tiff[at + 1] as number);
   const u32 = (at: number): number | undefined => {
     const a = u16(at);
     const b = u16(at + 2);
     if (a === undefined || b === undefined) return undefined;
-    return little ? (b * 65536 + a) : (a * 65536 + b);
+    return little ? b * 65536 + a : a * 65536 + b;
   };
   const ifd = u32(4);
   if (ifd === undefined) return undefined;

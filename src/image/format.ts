@@ -23,7 +23,8 @@ const KNOWN_UNSUPPORTED: readonly { readonly name: string; readonly test: (b: Ui
  * @throws ImageError EMPTY_INPUT for zero bytes, UNSUPPORTED_FORMAT (naming the format when recognised) otherwise
  */
 export function detectFormat(bytes: Uint8Array): ImageFormat {
-  if (bytes.length === 0) throw new ImageError('EMPTY_INPUT', `the input is empty (0 bytes); ${SUPPORTED_FORMATS_TEXT}`);
+  if (bytes.length === 0)
+    throw new ImageError('EMPTY_INPUT', `the input is empty (0 bytes); ${SUPPORTED_FORMATS_TEXT}`);
   if (PNG_SIGNATURE.every((value, i) => bytes[i] === value)) return 'png';
   // SOI followed by the first marker's 0xFF; every JPEG (JFIF, Exif, raw) starts this way.
   if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';

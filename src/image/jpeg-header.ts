@@ -49,7 +49,8 @@ export function readJpegHeader(bytes: Uint8Array): JpegHeader {
     if (marker === 0xd9 || marker === 0xda) throw corrupt('no frame header (SOF) before the image data');
     if (offset + 2 > bytes.length) throw corrupt('the file ends inside a segment length');
     const length = ((bytes[offset] as number) << 8) | (bytes[offset + 1] as number);
-    if (length < 2 || offset + length > bytes.length) throw corrupt(`a segment (marker 0x${marker.toString(16)}) runs past the end of the file`);
+    if (length < 2 || offset + length > bytes.length)
+      throw corrupt(`a segment (marker 0x${marker.toString(16)}) runs past the end of the file`);
     const segment = bytes.subarray(offset + 2, offset + length);
     if (marker === 0xe1) orientation = readExifOrientation(segment) ?? orientation;
     if (marker >= 0xc0 && marker <= 0xcf && !NOT_SOF.has(marker)) return frameHeader(marker, segment, orientation);
@@ -60,7 +61,10 @@ export function readJpegHeader(bytes: Uint8Array): JpegHeader {
 function frameHeader(marker: number, segment: Uint8Array, orientation: Orientation): JpegHeader {
   const variant = UNSUPPORTED_SOF[marker];
   if (variant !== undefined) {
-    throw new ImageError('UNSUPPORTED_FORMAT', `${variant} JPEG is not supported (baseline and progressive are); ${SUPPORTED_FORMATS_TEXT}`);
+    throw new ImageError(
+      'UNSUPPORTED_FORMAT',
+      `${variant} JPEG is not supported (baseline and progressive are); ${SUPPORTED_FORMATS_TEXT}`,
+    );
   }
   if (segment.length < 6) throw corrupt('the frame header (SOF) is truncated');
   const precision = segment[0] as number;
@@ -68,11 +72,15 @@ function frameHeader(marker: number, segment: Uint8Array, orientation: Orientati
   const width = ((segment[3] as number) << 8) | (segment[4] as number);
   const components = segment[5] as number;
   if (precision !== 8) {
-    throw new ImageError('UNSUPPORTED_FORMAT', `${precision}-bit JPEG is not supported (8-bit is); ${SUPPORTED_FORMATS_TEXT}`);
+    throw new ImageError(
+      'UNSUPPORTED_FORMAT',
+      `${precision}-bit JPEG is not supported (8-bit is); ${SUPPORTED_FORMATS_TEXT}`,
+    );
   }
   // Height 0 means "given later by a DNL marker" (T.81 B.2.5), which jpeg-js does not implement.
   if (width === 0 || height === 0) throw corrupt(`invalid dimensions ${width}x${height}`);
-  if (components !== 1 && components !== 3 && components !== 4) throw corrupt(`unsupported component count ${components}`);
+  if (components !== 1 && components !== 3 && components !== 4)
+    throw corrupt(`unsupported component count ${components}`);
   return { width, height, components, progressive: marker === 0xc2, orientation };
 }
 

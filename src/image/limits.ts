@@ -42,7 +42,8 @@ export const DEFAULT_IMAGE_LIMITS: ImageLimits = Object.freeze({
 export function resolveImageLimits(limits: Partial<ImageLimits> = {}): ImageLimits {
   const resolved: ImageLimits = { ...DEFAULT_IMAGE_LIMITS, ...stripUndefined(limits) };
   for (const [name, value] of Object.entries(resolved)) {
-    if (!isNumberIn(value, { min: 1 })) throw new RangeError(`image limit ${name} must be a positive number, got ${value}`);
+    if (!isNumberIn(value, { min: 1 }))
+      throw new RangeError(`image limit ${name} must be a positive number, got ${value}`);
   }
   return resolved;
 }

@@ -21,7 +21,9 @@ export function rgbaToLuminance(rgba: Uint8Array, width: number, height: number)
   let lumaAlphaSum = 0;
   for (let i = 0; i < n; i++) {
     const a = (rgba[i * 4 + 3] as number) / 255;
-    const luma = (0.299 * (rgba[i * 4] as number) + 0.587 * (rgba[i * 4 + 1] as number) + 0.114 * (rgba[i * 4 + 2] as number)) / 255;
+    const luma =
+      (0.299 * (rgba[i * 4] as number) + 0.587 * (rgba[i * 4 + 1] as number) + 0.114 * (rgba[i * 4 + 2] as number)) /
+      255;
     out.data[i] = luma;
     if ((rgba[i * 4 + 3] as number) < TRANSPARENT_ALPHA) transparent++;
     alphaSum += a;

@@ -90,7 +90,10 @@ export function normalizeDigit(gray: GrayImage): Uint8Array {
   const kept = components.filter((c) => keep.has(c.label));
   if (kept.length === 0) throw noDigit();
   const box = boundingBox(kept);
-  const inkLevel = histogramQuantile(histogram(ink.data, (i) => keep.has(labels[i] as number)), INK_QUANTILE);
+  const inkLevel = histogramQuantile(
+    histogram(ink.data, (i) => keep.has(labels[i] as number)),
+    INK_QUANTILE,
+  );
   const boxSide = Math.max(box.maxX - box.minX + 1, box.maxY - box.minY + 1);
   if (inkLevel - noise < MIN_CONTRAST || boxSide < Math.max(2, MIN_DIGIT_SHARE * Math.max(w, h))) throw noDigit();
   if (!clusters(labels, keep, box, w, h)) throw noDigit();
@@ -104,11 +107,17 @@ export function normalizeDigit(gray: GrayImage): Uint8Array {
   const x1 = Math.min(w - 1, box.maxX + rim);
   const y1 = Math.min(h - 1, box.maxY + rim);
   const near = dilate(labels, keep, w, h, rim, x0, y0, x1, y1);
-  const crop: GrayImage = { width: x1 - x0 + 1, height: y1 - y0 + 1, data: new Float32Array((x1 - x0 + 1) * (y1 - y0 + 1)) };
+  const crop: GrayImage = {
+    width: x1 - x0 + 1,
+    height: y1 - y0 + 1,
+    data: new Float32Array((x1 - x0 + 1) * (y1 - y0 + 1)),
+  };
   for (let y = 0; y < crop.height; y++) {
     for (let x = 0; x < crop.width; x++) {
       const i = (y + y0) * w + x + x0;
-      crop.data[y * crop.width + x] = near[y * crop.width + x] ? Math.min(1, Math.max(0, ((ink.data[i] as number) - lo) / (hi - lo))) : 0;
+      crop.data[y * crop.width + x] = near[y * crop.width + x]
+        ? Math.min(1, Math.max(0, ((ink.data[i] as number) - lo) / (hi - lo)))
+        : 0;
     }
   }
   const inkBox = boxAbove(crop, 0);
@@ -140,15 +149,25 @@ export function normalizeDigit(gray: GrayImage): Uint8Array {
 }
 
 /** Whether the kept components, seen in the digit's box with a margin of paper, cluster like strokes. */
-function clusters(labels: Int32Array, keep: Set<number>, box: { minX: number; minY: number; maxX: number; maxY: number }, w: number, h: number): boolean {
-  const margin = Math.max(2, Math.round(CORRELATION_MARGIN * Math.max(box.maxX - box.minX + 1, box.maxY - box.minY + 1)));
+function clusters(
+  labels: Int32Array,
+  keep: Set<number>,
+  box: { minX: number; minY: number; maxX: number; maxY: number },
+  w: number,
+  h: number,
+): boolean {
+  const margin = Math.max(
+    2,
+    Math.round(CORRELATION_MARGIN * Math.max(box.maxX - box.minX + 1, box.maxY - box.minY + 1)),
+  );
   const x0 = Math.max(0, box.minX - margin);
   const y0 = Math.max(0, box.minY - margin);
   const x1 = Math.min(w - 1, box.maxX + margin);
   const y1 = Math.min(h - 1, box.maxY + margin);
   const width = x1 - x0 + 1;
   const mask = new Uint8Array(width * (y1 - y0 + 1));
-  for (let y = y0; y <= y1; y++) for (let x = x0; x <= x1; x++) mask[(y - y0) * width + x - x0] = keep.has(labels[y * w + x] as number) ? 1 : 0;
+  for (let y = y0; y <= y1; y++)
+    for (let x = x0; x <= x1; x++) mask[(y - y0) * width + x - x0] = keep.has(labels[y * w + x] as number) ? 1 : 0;
   return inkCorrelation(mask, width, y1 - y0 + 1) >= MIN_INK_CORRELATION;
 }
 
@@ -191,7 +210,10 @@ function toMnistFrame(digit: GrayImage): Uint8Array {
 }
 
 /** The bounding box of the pixels above `level`, or undefined when there are none. */
-function boxAbove(image: GrayImage, level: number): { x: number; y: number; width: number; height: number } | undefined {
+function boxAbove(
+  image: GrayImage,
+  level: number,
+): { x: number; y: number; width: number; height: number } | undefined {
   let minX = image.width;
   let minY = image.height;
   let maxX = -1;
@@ -218,7 +240,17 @@ function shrinkToWorkingSize(gray: GrayImage): GrayImage {
 }
 
 /** Marks the pixels of the window [x0,x1]x[y0,y1] within `radius` (square) of a kept component. */
-function dilate(labels: Int32Array, keep: Set<number>, w: number, h: number, radius: number, x0: number, y0: number, x1: number, y1: number): Uint8Array {
+function dilate(
+  labels: Int32Array,
+  keep: Set<number>,
+  w: number,
+  h: number,
+  radius: number,
+  x0: number,
+  y0: number,
+  x1: number,
+  y1: number,
+): Uint8Array {
   const cw = x1 - x0 + 1;
   const ch = y1 - y0 + 1;
   const out = new Uint8Array(cw * ch);

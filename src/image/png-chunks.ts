@@ -39,7 +39,13 @@ export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
 
 /** The big-endian unsigned 32-bit integer at `at` (PNG's byte order). */
 export function readUint32(bytes: Uint8Array, at: number): number {
-  return (((bytes[at] as number) << 24) | ((bytes[at + 1] as number) << 16) | ((bytes[at + 2] as number) << 8) | (bytes[at + 3] as number)) >>> 0;
+  return (
+    (((bytes[at] as number) << 24) |
+      ((bytes[at + 1] as number) << 16) |
+      ((bytes[at + 2] as number) << 8) |
+      (bytes[at + 3] as number)) >>>
+    0
+  );
 }
 
 /** Writes `value` big-endian at `at`. */

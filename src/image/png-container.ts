@@ -50,7 +50,8 @@ export function readPngHeader(bytes: Uint8Array): PngHeader {
   if (!(ALLOWED_DEPTHS[colorType] ?? []).includes(bitDepth)) {
     throw corrupt(`invalid colour type ${colorType} with bit depth ${bitDepth}`);
   }
-  if (compression !== 0 || filter !== 0 || interlace > 1) throw corrupt('unknown compression, filter or interlace method');
+  if (compression !== 0 || filter !== 0 || interlace > 1)
+    throw corrupt('unknown compression, filter or interlace method');
   return { width, height, bitDepth, colorType, interlace };
 }
 
@@ -78,7 +79,8 @@ export function sanitizePng(bytes: Uint8Array, header: PngHeader): { png: Uint8A
     const type = chunkType(bytes, offset + 4);
     const dataStart = offset + 8;
     const dataEnd = dataStart + length;
-    if (length > 0x7fffffff || dataEnd + 4 > bytes.length) throw corrupt(`the ${printable(type)} chunk runs past the end of the file`);
+    if (length > 0x7fffffff || dataEnd + 4 > bytes.length)
+      throw corrupt(`the ${printable(type)} chunk runs past the end of the file`);
     const critical = (type.charCodeAt(0) & 0x20) === 0;
     if ((critical || KEPT_CHUNKS.has(type)) && crc32(bytes, offset + 4, dataEnd) !== readUint32(bytes, dataEnd)) {
       throw corrupt(`the ${printable(type)} chunk fails its CRC check`);
@@ -93,7 +95,8 @@ export function sanitizePng(bytes: Uint8Array, header: PngHeader): { png: Uint8A
       if (type === 'PLTE') sawPalette = true;
       // tRNS is interpreted per colour type; upng-js reads a fixed number of bytes, so require at least that many.
       if (type === 'tRNS' && length < ([2, 0, 6][header.colorType] ?? 0)) throw corrupt('the tRNS chunk is too short');
-      if (type === 'tRNS' && header.colorType === 0) greyKey = (((bytes[dataStart] as number) << 8) | (bytes[dataStart + 1] as number));
+      if (type === 'tRNS' && header.colorType === 0)
+        greyKey = ((bytes[dataStart] as number) << 8) | (bytes[dataStart + 1] as number);
       kept.push(bytes.subarray(offset, dataEnd + 4));
     } else if (critical && type !== 'IHDR') {
       throw corrupt(`unknown critical chunk ${printable(type)}`);
@@ -113,7 +116,13 @@ export function sanitizePng(bytes: Uint8Array, header: PngHeader): { png: Uint8A
     kept.length = 0;
     kept.push(...greyRampChunks(header.bitDepth, greyKey));
   }
-  const png = concatBytes([bytes.subarray(0, SIGNATURE_LENGTH), ihdr, ...kept, pngChunk('IDAT', idat), pngChunk('IEND', [])]);
+  const png = concatBytes([
+    bytes.subarray(0, SIGNATURE_LENGTH),
+    ihdr,
+    ...kept,
+    pngChunk('IDAT', idat),
+    pngChunk('IEND', []),
+  ]);
   return { png, idatLength };
 }
 

@@ -49,4 +49,3 @@ export function isDarkInk(image: GrayImage, background: number): boolean {
   }
   return dark > light;
 }
-

@@ -28,7 +28,8 @@ export function areaResample(image: GrayImage, rect: Rect, outWidth: number, out
     for (let o = 0; o < outWidth; o++) {
       const w = xw[o] as Span;
       let sum = 0;
-      for (let k = 0; k < w.weights.length; k++) sum += (w.weights[k] as number) * (image.data[row + w.start + k] as number);
+      for (let k = 0; k < w.weights.length; k++)
+        sum += (w.weights[k] as number) * (image.data[row + w.start + k] as number);
       tmp[y * outWidth + o] = sum;
     }
   }
@@ -37,7 +38,8 @@ export function areaResample(image: GrayImage, rect: Rect, outWidth: number, out
     const w = yw[o] as Span;
     for (let x = 0; x < outWidth; x++) {
       let sum = 0;
-      for (let k = 0; k < w.weights.length; k++) sum += (w.weights[k] as number) * (tmp[(w.start + k) * outWidth + x] as number);
+      for (let k = 0; k < w.weights.length; k++)
+        sum += (w.weights[k] as number) * (tmp[(w.start + k) * outWidth + x] as number);
       out.data[o * outWidth + x] = sum;
     }
   }

@@ -17,7 +17,8 @@ export const MNIST_STROKE_RANGE = { min: 1.5, median: 2.0, max: 2.78 } as const;
  * @returns the width in pixels; 0 for an empty image
  */
 export function strokeWidth(pixels: Uint8Array): number {
-  const at = (x: number, y: number): number => (x >= 0 && y >= 0 && x < 28 && y < 28 ? (pixels[y * 28 + x] as number) : 0);
+  const at = (x: number, y: number): number =>
+    x >= 0 && y >= 0 && x < 28 && y < 28 ? (pixels[y * 28 + x] as number) : 0;
   let ink = 0;
   let outline = 0;
   for (let y = -1; y < 28; y++) {
@@ -57,7 +58,8 @@ export function morphOctagon(image: GrayImage, radius: number): GrayImage {
   if (fraction === 0) return current;
   // current is the ceil(r) result, lower the floor(r) one.
   const out = createGray(current.width, current.height);
-  for (let i = 0; i < out.data.length; i++) out.data[i] = (1 - fraction) * (lower.data[i] as number) + fraction * (current.data[i] as number);
+  for (let i = 0; i < out.data.length; i++)
+    out.data[i] = (1 - fraction) * (lower.data[i] as number) + fraction * (current.data[i] as number);
   return out;
 }
 

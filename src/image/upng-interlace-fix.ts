@@ -3,7 +3,10 @@ import { ADAM7_PASSES } from './adam7.js';
 
 /** The internals of upng-js 2.1 this fix touches (not in its published types). */
 interface UpngDecodeInternals {
-  _readInterlace: (data: Uint8Array, out: { width: number; height: number; ctype: number; depth: number }) => Uint8Array;
+  _readInterlace: (
+    data: Uint8Array,
+    out: { width: number; height: number; ctype: number; depth: number },
+  ) => Uint8Array;
   _filterZero: (data: Uint8Array, out: unknown, offset: number, width: number, height: number) => Uint8Array;
   _getBPP: (out: unknown) => number;
   _fixedByMnistDigits?: true;

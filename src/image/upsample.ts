@@ -13,7 +13,8 @@ export function upsampleCubic(image: GrayImage, factor: number): GrayImage {
   if (factor <= 1) return image;
   const { width: w, height: h } = image;
   const taps = cubicTaps(factor);
-  const at = (x: number, y: number): number => (x < 0 || y < 0 || x >= w || y >= h ? 0 : (image.data[y * w + x] as number));
+  const at = (x: number, y: number): number =>
+    x < 0 || y < 0 || x >= w || y >= h ? 0 : (image.data[y * w + x] as number);
   const rows = createGray(w * factor, h);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w * factor; x++) {

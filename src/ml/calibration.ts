@@ -11,7 +11,11 @@ export function softmaxConfidence(scores: readonly number[], index: number, temp
 }
 
 /** Mean negative log-likelihood of the true labels under softmax(scores / temperature). */
-export function negativeLogLikelihood(scores: readonly (readonly number[])[], labels: ArrayLike<number>, temperature: number): number {
+export function negativeLogLikelihood(
+  scores: readonly (readonly number[])[],
+  labels: ArrayLike<number>,
+  temperature: number,
+): number {
   let total = 0;
   scores.forEach((s, k) => {
     total -= Math.log(Math.max(softmaxConfidence(s, labels[k] as number, temperature), 1e-300));

@@ -36,7 +36,10 @@ export function concatRows(a: Dataset, b: Dataset): Dataset {
 /** A dataset from IDX images and labels, checking that they agree. */
 export function toDataset(images: Uint8Array, labels: Uint8Array): Dataset {
   if (images.length !== labels.length * PIXELS) {
-    throw new MlError('INVALID_ARGUMENT', `${labels.length} labels need ${labels.length * PIXELS} image bytes, got ${images.length}`);
+    throw new MlError(
+      'INVALID_ARGUMENT',
+      `${labels.length} labels need ${labels.length * PIXELS} image bytes, got ${images.length}`,
+    );
   }
   return { images, labels, count: labels.length };
 }

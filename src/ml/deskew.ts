@@ -27,7 +27,10 @@ function cubicWeight(x: number): number {
 export function deskew(src: ArrayLike<number>, out: Uint8Array, size = 28): Uint8Array {
   const n = size * size;
   if (src.length !== n || out.length !== n) {
-    throw new MlError('INVALID_ARGUMENT', `deskew needs ${size}x${size} = ${n} pixels in and out, got ${src.length} and ${out.length}`);
+    throw new MlError(
+      'INVALID_ARGUMENT',
+      `deskew needs ${size}x${size} = ${n} pixels in and out, got ${src.length} and ${out.length}`,
+    );
   }
   const m = imageMoments(src, size, size);
   if (m.mass === 0) {
@@ -78,7 +81,10 @@ export function deskew(src: ArrayLike<number>, out: Uint8Array, size = 28): Uint
 export function deskewAll(images: Uint8Array, count: number, size = 28): Uint8Array {
   const n = size * size;
   if (images.length !== count * n) {
-    throw new MlError('INVALID_ARGUMENT', `deskewAll: expected ${count} x ${n} = ${count * n} bytes, got ${images.length}`);
+    throw new MlError(
+      'INVALID_ARGUMENT',
+      `deskewAll: expected ${count} x ${n} = ${count * n} bytes, got ${images.length}`,
+    );
   }
   const out = new Uint8Array(images.length);
   for (let i = 0; i < count; i++) deskew(images.subarray(i * n, (i + 1) * n), out.subarray(i * n, (i + 1) * n), size);

@@ -3,12 +3,7 @@ import { CodedError } from '../shared/coded-error.js';
 
 /** Every error code the ML toolkit raises; callers switch on `code`, never on message text. */
 export type MlErrorCode =
-  | 'IDX_TRUNCATED'
-  | 'IDX_BAD_MAGIC'
-  | 'IDX_SIZE_MISMATCH'
-  | 'MODEL_INVALID'
-  | 'INVALID_ARGUMENT'
-  | 'DID_NOT_CONVERGE';
+  'IDX_TRUNCATED' | 'IDX_BAD_MAGIC' | 'IDX_SIZE_MISMATCH' | 'MODEL_INVALID' | 'INVALID_ARGUMENT' | 'DID_NOT_CONVERGE';
 
 /** A typed error from src/ml: `code` says what kind of failure, `message` names the input at fault. */
 export class MlError extends CodedError<MlErrorCode> {

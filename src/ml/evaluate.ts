@@ -5,9 +5,16 @@ import { predictBatch } from './predict.js';
 import { PIXELS } from '../shared/mnist.js';
 
 /** Accuracy and confusion matrix of `predicted` against `labels` (digits 0..9). */
-export function scorePredictions(predicted: ArrayLike<number>, labels: ArrayLike<number>, dataset: string): ModelEvaluation {
+export function scorePredictions(
+  predicted: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  dataset: string,
+): ModelEvaluation {
   if (predicted.length !== labels.length || labels.length === 0) {
-    throw new MlError('INVALID_ARGUMENT', `need as many predictions as labels (got ${predicted.length} and ${labels.length})`);
+    throw new MlError(
+      'INVALID_ARGUMENT',
+      `need as many predictions as labels (got ${predicted.length} and ${labels.length})`,
+    );
   }
   const confusion = Array.from({ length: 10 }, () => new Array<number>(10).fill(0));
   let correct = 0;
@@ -33,12 +40,20 @@ export function perDigitAccuracy(confusion: readonly (readonly number[])[]): num
  * @param images count x 784 bytes (raw MNIST form: the model deskews)
  * @param engine the kernel engine made for `model`; the JavaScript reference when omitted (same answers)
  */
-export function evaluateModel(model: SvmModel, images: Uint8Array, labels: Uint8Array, dataset: string, engine?: ModelEngine): ModelEvaluation {
+export function evaluateModel(
+  model: SvmModel,
+  images: Uint8Array,
+  labels: Uint8Array,
+  dataset: string,
+  engine?: ModelEngine,
+): ModelEvaluation {
   const count = labels.length;
   const predicted = new Uint8Array(count);
   const batch = 64;
   for (let k = 0; k < count; k += batch) {
-    const chunk = Array.from({ length: Math.min(batch, count - k) }, (_, b) => images.subarray((k + b) * PIXELS, (k + b + 1) * PIXELS));
+    const chunk = Array.from({ length: Math.min(batch, count - k) }, (_, b) =>
+      images.subarray((k + b) * PIXELS, (k + b + 1) * PIXELS),
+    );
     predictBatch(model, chunk, engine).forEach((p, b) => {
       predicted[k + b] = p.digit;
     });

@@ -33,7 +33,10 @@ export const IDX_IMAGES_MAGIC = 2051;
  */
 export function readIdx(bytes: Uint8Array, name = 'IDX data'): IdxImages | IdxLabels {
   if (bytes.length < 4) {
-    throw new MlError('IDX_TRUNCATED', `${name}: ${bytes.length} bytes is too short for an IDX header (need at least 8)`);
+    throw new MlError(
+      'IDX_TRUNCATED',
+      `${name}: ${bytes.length} bytes is too short for an IDX header (need at least 8)`,
+    );
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const magic = view.getUint32(0, false);
@@ -74,7 +77,10 @@ export function readIdx(bytes: Uint8Array, name = 'IDX data'): IdxImages | IdxLa
 export function readIdxImages(bytes: Uint8Array, name = 'IDX images'): IdxImages {
   const idx = readIdx(bytes, name);
   if (idx.kind !== 'images') {
-    throw new MlError('IDX_BAD_MAGIC', `${name}: is a labels file (magic ${IDX_LABELS_MAGIC}); expected images (${IDX_IMAGES_MAGIC})`);
+    throw new MlError(
+      'IDX_BAD_MAGIC',
+      `${name}: is a labels file (magic ${IDX_LABELS_MAGIC}); expected images (${IDX_IMAGES_MAGIC})`,
+    );
   }
   return idx;
 }
@@ -83,7 +89,10 @@ export function readIdxImages(bytes: Uint8Array, name = 'IDX images'): IdxImages
 export function readIdxLabels(bytes: Uint8Array, name = 'IDX labels'): IdxLabels {
   const idx = readIdx(bytes, name);
   if (idx.kind !== 'labels') {
-    throw new MlError('IDX_BAD_MAGIC', `${name}: is an images file (magic ${IDX_IMAGES_MAGIC}); expected labels (${IDX_LABELS_MAGIC})`);
+    throw new MlError(
+      'IDX_BAD_MAGIC',
+      `${name}: is an images file (magic ${IDX_IMAGES_MAGIC}); expected labels (${IDX_LABELS_MAGIC})`,
+    );
   }
   return idx;
 }

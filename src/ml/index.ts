@@ -21,7 +21,15 @@ export { deskew, deskewAll } from './deskew.js';
 export { imageMoments } from './moments.js';
 export type { ImageMoments } from './moments.js';
 
-export { computeKernelRow, createJsKernelRows, kernelDiagonal, kernelFromDot, kernelRowScratch, prepareKernelData, scaleGamma } from './kernel.js';
+export {
+  computeKernelRow,
+  createJsKernelRows,
+  kernelDiagonal,
+  kernelFromDot,
+  kernelRowScratch,
+  prepareKernelData,
+  scaleGamma,
+} from './kernel.js';
 export type { BufferAllocator, KernelData, KernelRowEngine, KernelRowScratch, PolyKernel } from './kernel.js';
 export { createWasmKernelRows, placeKernelData } from './engine/wasm-rows.js';
 export type { PlacedKernelData } from './engine/wasm-rows.js';

@@ -85,7 +85,11 @@ export function createKernelRowCache(
 }
 
 /** Kernel rows computed afresh on every call: the reference that cached sources must agree with. */
-export function createUncachedKernelRows(data: KernelData, kernel: PolyKernel, engine: KernelRowEngine = createJsKernelRows(data, kernel)): CountingKernelRows {
+export function createUncachedKernelRows(
+  data: KernelData,
+  kernel: PolyKernel,
+  engine: KernelRowEngine = createJsKernelRows(data, kernel),
+): CountingKernelRows {
   const stats: KernelRowStats = { hits: 0, misses: 0 };
   return {
     n: data.n,

@@ -1,6 +1,13 @@
 import { pairDots } from './engine/js-dots.js';
 import { kernelValues } from './engine/js-sums.js';
-import { activePairsFor, findActivePairsOfVector, pairMatrixBytes, pairMatrixFromRows, type ActivePairs, type PairMatrix } from './engine/pairs.js';
+import {
+  activePairsFor,
+  findActivePairsOfVector,
+  pairMatrixBytes,
+  pairMatrixFromRows,
+  type ActivePairs,
+  type PairMatrix,
+} from './engine/pairs.js';
 import { dotScale, integerPower } from './engine/poly.js';
 import type { EngineBackend } from './engine/types.js';
 import { assertNumberIn, MlError } from './errors.js';
@@ -22,7 +29,8 @@ export interface PolyKernel {
 /** Checks a kernel's parameters. @throws MlError `INVALID_ARGUMENT` */
 export function assertPolyKernel(kernel: PolyKernel): void {
   assertNumberIn(kernel.degree, 1, 10, 'kernel degree');
-  if (!Number.isInteger(kernel.degree)) throw new MlError('INVALID_ARGUMENT', `kernel degree must be an integer, got ${kernel.degree}`);
+  if (!Number.isInteger(kernel.degree))
+    throw new MlError('INVALID_ARGUMENT', `kernel degree must be an integer, got ${kernel.degree}`);
   assertNumberIn(kernel.gamma, Number.MIN_VALUE, 1e6, 'kernel gamma');
   assertNumberIn(kernel.coef0, 0, 1e6, 'kernel coef0');
 }
@@ -98,7 +106,13 @@ export function prepareKernelData(
 }
 
 /** K(x_i, x_i) of `n` row-major images into `out`. */
-export function kernelDiagonal(images: Uint8Array, n: number, dim: number, kernel: PolyKernel, out: Float64Array): Float64Array {
+export function kernelDiagonal(
+  images: Uint8Array,
+  n: number,
+  dim: number,
+  kernel: PolyKernel,
+  out: Float64Array,
+): Float64Array {
   for (let i = 0; i < n; i++) {
     const x = images.subarray(i * dim, (i + 1) * dim);
     out[i] = kernelFromDot(dotBytes(x, x), kernel);
@@ -139,7 +153,13 @@ export function createJsKernelRows(data: KernelData, kernel: PolyKernel): Kernel
  * accumulated in float64). The dot products come from the kernel engine's loop (engine/js-dots.ts), the one
  * prediction uses.
  */
-export function computeKernelRow(data: KernelData, kernel: PolyKernel, i: number, out: Float32Array, scratch: KernelRowScratch = kernelRowScratch(data)): void {
+export function computeKernelRow(
+  data: KernelData,
+  kernel: PolyKernel,
+  i: number,
+  out: Float32Array,
+  scratch: KernelRowScratch = kernelRowScratch(data),
+): void {
   const { acc, act } = scratch;
   findActivePairsOfVector(data.pairs, i, act);
   pairDots(data.pairs, act, acc, 0, data.n);

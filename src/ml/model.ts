@@ -53,7 +53,11 @@ export const trainingSchema = z.object({
    * moves of `sources` of them (those of largest |alpha|), `rows` in all, were the last stage's training set.
    */
   virtualSupportVectors: z
-    .object({ shifts: z.number().int().positive(), sources: z.number().int().positive(), rows: z.number().int().positive() })
+    .object({
+      shifts: z.number().int().positive(),
+      sources: z.number().int().positive(),
+      rows: z.number().int().positive(),
+    })
     .optional(),
   /** Each fit of a multi-stage run in order (absent: one fit); validation accuracy null without a held-out split. */
   stages: z
@@ -204,10 +208,16 @@ export function parseModel(json: unknown): SvmModel {
     throw new MlError('MODEL_INVALID', `model file is not valid: ${(error as Error).message}`, { cause: error });
   }
   if (supportVectors.length !== count * dim) {
-    throw new MlError('MODEL_INVALID', `supportVectors.data holds ${supportVectors.length} bytes, expected ${count} x ${dim}`);
+    throw new MlError(
+      'MODEL_INVALID',
+      `supportVectors.data holds ${supportVectors.length} bytes, expected ${count} x ${dim}`,
+    );
   }
   if (coefBytes.length !== count * 10 * 8) {
-    throw new MlError('MODEL_INVALID', `coefficients.data holds ${coefBytes.length} bytes, expected ${count} x 10 float64`);
+    throw new MlError(
+      'MODEL_INVALID',
+      `coefficients.data holds ${coefBytes.length} bytes, expected ${count} x 10 float64`,
+    );
   }
   const view = new DataView(coefBytes.buffer, coefBytes.byteOffset, coefBytes.byteLength);
   const coefficients = new Float64Array(count * 10);
@@ -253,7 +263,12 @@ export function serializeModel(model: SvmModel): ModelJson {
     classes: [...model.classes],
     preprocessing: { ...model.preprocessing },
     kernel: { ...model.kernel },
-    supportVectors: { count: model.supportVectorCount, dim: PIXELS, encoding: 'uint8-base64', data: encodeBase64(rowsFromPairMatrix(model.supportVectorPairs)) },
+    supportVectors: {
+      count: model.supportVectorCount,
+      dim: PIXELS,
+      encoding: 'uint8-base64',
+      data: encodeBase64(rowsFromPairMatrix(model.supportVectorPairs)),
+    },
     coefficients: { encoding: 'float64le-base64', layout: 'sv-major', data: encodeBase64(coefBytes) },
     biases: [...model.biases],
     calibration: { ...model.calibration },
@@ -324,7 +339,11 @@ export function assembleModel(input: AssembleInput): SvmModel {
 /** Returns a copy of `model` with its evaluation, calibration or search record replaced. */
 export function withModelRecords(
   model: SvmModel,
-  records: { evaluation?: ModelEvaluation | null; calibration?: { temperature: number; fittedOn: string }; search?: ModelSearch },
+  records: {
+    evaluation?: ModelEvaluation | null;
+    calibration?: { temperature: number; fittedOn: string };
+    search?: ModelSearch;
+  },
 ): SvmModel {
   const json = serializeModel(model);
   return parseModel({

@@ -28,7 +28,8 @@ export interface OvrOptions extends Omit<SmoOptions, 'onProgress'> {
  * @param labels training labels 0..9, one per kernel row
  */
 export function solveDigit(rows: KernelRows, labels: Uint8Array, digit: number, options: OvrOptions): ClassSolution {
-  if (labels.length !== rows.n) throw new MlError('INVALID_ARGUMENT', `expected ${rows.n} labels, got ${labels.length}`);
+  if (labels.length !== rows.n)
+    throw new MlError('INVALID_ARGUMENT', `expected ${rows.n} labels, got ${labels.length}`);
   const y = new Int8Array(labels.length);
   let positives = 0;
   for (let t = 0; t < labels.length; t++) {

@@ -17,7 +17,8 @@ export interface Prediction {
 
 function engineFor(model: SvmModel, engine: ModelEngine | undefined): ModelEngine {
   if (engine === undefined) return createJsEngine(model);
-  if (engine.model !== model) throw new MlError('INVALID_ARGUMENT', `the ${engine.backend} engine was made for another model`);
+  if (engine.model !== model)
+    throw new MlError('INVALID_ARGUMENT', `the ${engine.backend} engine was made for another model`);
   return engine;
 }
 
@@ -72,7 +73,11 @@ export function predict(model: SvmModel, image: ArrayLike<number>, engine?: Mode
  * once for several images); the same answers as mapping {@link predict}.
  * @param engine the backend; the plain-JavaScript reference when omitted
  */
-export function predictBatch(model: SvmModel, images: readonly ArrayLike<number>[], engine?: ModelEngine): Prediction[] {
+export function predictBatch(
+  model: SvmModel,
+  images: readonly ArrayLike<number>[],
+  engine?: ModelEngine,
+): Prediction[] {
   const dim = model.dim;
   const batch = new Uint8Array(images.length * dim);
   images.forEach((image, b) => preprocess(model, image, batch.subarray(b * dim, (b + 1) * dim)));

@@ -137,7 +137,8 @@ function resolveOptions(rows: KernelRows, y: Int8Array, options: SmoOptions): Re
   const n = rows.n;
   if (y.length !== n) throw new MlError('INVALID_ARGUMENT', `labels: expected ${n}, got ${y.length}`);
   for (let t = 0; t < n; t++) {
-    if (y[t] !== 1 && y[t] !== -1) throw new MlError('INVALID_ARGUMENT', `label ${t} is ${y[t]}; binary labels must be +1 or -1`);
+    if (y[t] !== 1 && y[t] !== -1)
+      throw new MlError('INVALID_ARGUMENT', `label ${t} is ${y[t]}; binary labels must be +1 or -1`);
   }
   assertNumberIn(options.C, 1e-12, 1e12, 'C');
   const eps = options.tolerance ?? DEFAULT_TOLERANCE;

@@ -17,7 +17,13 @@ export const SHIFTS_4: readonly PixelShift[] = [
 ];
 
 /** {@link SHIFTS_4} plus the four diagonal one-pixel moves: the 8-direction virtual support vectors. */
-export const SHIFTS_8: readonly PixelShift[] = [...SHIFTS_4, { dx: 1, dy: 1 }, { dx: 1, dy: -1 }, { dx: -1, dy: 1 }, { dx: -1, dy: -1 }];
+export const SHIFTS_8: readonly PixelShift[] = [
+  ...SHIFTS_4,
+  { dx: 1, dy: 1 },
+  { dx: 1, dy: -1 },
+  { dx: -1, dy: 1 },
+  { dx: -1, dy: -1 },
+];
 
 const SIDE = MNIST_SIZE;
 
@@ -27,7 +33,10 @@ const SIDE = MNIST_SIZE;
  */
 export function shiftImage(image: Uint8Array, shift: PixelShift, out: Uint8Array): void {
   if (image.length !== PIXELS || out.length !== PIXELS) {
-    throw new MlError('INVALID_ARGUMENT', `shiftImage needs ${PIXELS}-byte images, got ${image.length} and ${out.length}`);
+    throw new MlError(
+      'INVALID_ARGUMENT',
+      `shiftImage needs ${PIXELS}-byte images, got ${image.length} and ${out.length}`,
+    );
   }
   out.fill(0);
   const { dx, dy } = shift;
@@ -50,7 +59,12 @@ export function shiftImage(image: Uint8Array, shift: PixelShift, out: Uint8Array
  * @param moved indices into `data` whose moves are added (usually a subset of `rows`)
  * @returns `rows.length + moved.length * shifts.length` rows
  */
-export function withVirtualSupportVectors(data: Dataset, rows: ArrayLike<number>, shifts: readonly PixelShift[], moved: ArrayLike<number> = rows): Dataset {
+export function withVirtualSupportVectors(
+  data: Dataset,
+  rows: ArrayLike<number>,
+  shifts: readonly PixelShift[],
+  moved: ArrayLike<number> = rows,
+): Dataset {
   const base = selectRows(data, rows);
   const source = moved === rows ? base : selectRows(data, moved);
   const count = base.count + source.count * shifts.length;
@@ -61,7 +75,11 @@ export function withVirtualSupportVectors(data: Dataset, rows: ArrayLike<number>
   shifts.forEach((shift, s) => {
     const offset = base.count + s * source.count;
     for (let k = 0; k < source.count; k++) {
-      shiftImage(source.images.subarray(k * PIXELS, (k + 1) * PIXELS), shift, images.subarray((offset + k) * PIXELS, (offset + k + 1) * PIXELS));
+      shiftImage(
+        source.images.subarray(k * PIXELS, (k + 1) * PIXELS),
+        shift,
+        images.subarray((offset + k) * PIXELS, (offset + k + 1) * PIXELS),
+      );
     }
     labels.set(source.labels, offset);
   });
@@ -73,12 +91,16 @@ export function withVirtualSupportVectors(data: Dataset, rows: ArrayLike<number>
  * `limit` of them with the largest |alpha| in any problem (ties: the lower row), the ones that weigh most in the
  * decision: virtual support vectors multiply the support vectors, and prediction costs time per support vector.
  */
-export function supportVectorRows(solutions: readonly { readonly indices: Int32Array; readonly coefficients: Float64Array }[], limit = Infinity): Int32Array {
+export function supportVectorRows(
+  solutions: readonly { readonly indices: Int32Array; readonly coefficients: Float64Array }[],
+  limit = Infinity,
+): Int32Array {
   const weight = new Map<number, number>();
   for (const s of solutions) {
     s.indices.forEach((t, k) => weight.set(t, Math.max(weight.get(t) ?? 0, Math.abs(s.coefficients[k] as number))));
   }
   const rows = [...weight.keys()];
-  if (rows.length > limit) rows.sort((a, b) => (weight.get(b) as number) - (weight.get(a) as number) || a - b).splice(limit);
+  if (rows.length > limit)
+    rows.sort((a, b) => (weight.get(b) as number) - (weight.get(a) as number) || a - b).splice(limit);
   return Int32Array.from(rows).sort();
 }

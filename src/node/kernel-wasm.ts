@@ -41,7 +41,9 @@ export async function writeKernelWasmFiles(dir: string = ENGINE_DIR): Promise<st
 export async function loadKernelModules(): Promise<WasmKernelModules> {
   if (import.meta.url.endsWith('.ts')) return compileKernelModules();
   const [plain, shared] = await Promise.all(
-    [KERNEL_WASM_FILES.plain, KERNEL_WASM_FILES.shared].map(async (file) => WebAssembly.compile(await readFile(path.join(ENGINE_DIR, file)))),
+    [KERNEL_WASM_FILES.plain, KERNEL_WASM_FILES.shared].map(async (file) =>
+      WebAssembly.compile(await readFile(path.join(ENGINE_DIR, file))),
+    ),
   );
   return { plain: plain as WebAssembly.Module, shared: shared as WebAssembly.Module };
 }
@@ -55,7 +57,11 @@ export type EngineChoice = EngineBackend | 'auto';
  * in place.
  * @example const engine = await createModelEngine(model); predict(model, pixels, engine);
  */
-export async function createModelEngine(model: SvmModel, backend: EngineChoice = 'auto', options: WasmEngineOptions = {}): Promise<ModelEngine & { readonly scratchAt?: number | undefined }> {
+export async function createModelEngine(
+  model: SvmModel,
+  backend: EngineChoice = 'auto',
+  options: WasmEngineOptions = {},
+): Promise<ModelEngine & { readonly scratchAt?: number | undefined }> {
   if (backend === 'js' || (backend === 'auto' && !wasmSimdAvailable())) return createJsEngine(model);
   return createWasmEngine(model, await loadKernelModules(), options);
 }

@@ -38,26 +38,37 @@ export async function loadModelFile(file: string = DEFAULT_MODEL_PATH): Promise<
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
-      throw new ModelFileError('MODEL_NOT_FOUND', `model file ${file} does not exist; train one with \`npm run train\` or pass another path`, { cause: error });
+      throw new ModelFileError(
+        'MODEL_NOT_FOUND',
+        `model file ${file} does not exist; train one with \`npm run train\` or pass another path`,
+        { cause: error },
+      );
     }
-    throw new ModelFileError('MODEL_UNREADABLE', `cannot read model file ${file}: ${(error as Error).message}`, { cause: error });
+    throw new ModelFileError('MODEL_UNREADABLE', `cannot read model file ${file}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   let text: string;
   try {
     text = (bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes).toString('utf8');
   } catch (error) {
-    throw new ModelFileError('MODEL_UNREADABLE', `model file ${file} is not valid gzip: ${(error as Error).message}`, { cause: error });
+    throw new ModelFileError('MODEL_UNREADABLE', `model file ${file} is not valid gzip: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new ModelFileError('MODEL_INVALID', `model file ${file} is not JSON: ${(error as Error).message}`, { cause: error });
+    throw new ModelFileError('MODEL_INVALID', `model file ${file} is not JSON: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   try {
     return { model: parseModel(json), sha256: createHash('sha256').update(bytes).digest('hex'), path: file };
   } catch (error) {
-    if (error instanceof MlError) throw new ModelFileError('MODEL_INVALID', `${file}: ${error.message}`, { cause: error });
+    if (error instanceof MlError)
+      throw new ModelFileError('MODEL_INVALID', `${file}: ${error.message}`, { cause: error });
     throw error;
   }
 }

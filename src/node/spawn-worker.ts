@@ -37,7 +37,9 @@ export async function runWorkers<M>(
           new Promise<void>((resolve, reject) => {
             worker.on('message', onMessage);
             worker.on('error', reject);
-            worker.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${what} exited with code ${code}`))));
+            worker.on('exit', (code) =>
+              code === 0 ? resolve() : reject(new Error(`${what} exited with code ${code}`)),
+            );
           }),
       ),
     );

@@ -15,7 +15,8 @@ export function bodyAdmission(limits: ServerLimits): MiddlewareHandler {
   let inFlight = 0;
   return async (c, next) => {
     const declared = Number(c.req.header('content-length'));
-    const cost = Number.isSafeInteger(declared) && declared >= 0 ? Math.min(declared, limits.maxBodyBytes) : limits.maxBodyBytes;
+    const cost =
+      Number.isSafeInteger(declared) && declared >= 0 ? Math.min(declared, limits.maxBodyBytes) : limits.maxBodyBytes;
     if (inFlight > 0 && inFlight + cost > limits.maxBodyBytesInFlight) {
       throw codedHttpError(503, 'BUSY', 'the server is busy reading other uploads; retry in a moment');
     }

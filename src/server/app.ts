@@ -124,12 +124,19 @@ export function createApp(options: AppOptions): Hono {
 
   for (const [path, methods] of Object.entries(ROUTES)) {
     app.all(path, (c) => {
-      throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${c.req.method} is not allowed on ${path}; use ${methods.join(', ')}`, {
-        headers: { allow: methods.join(', ') },
-      });
+      throw new HttpError(
+        405,
+        'METHOD_NOT_ALLOWED',
+        `${c.req.method} is not allowed on ${path}; use ${methods.join(', ')}`,
+        {
+          headers: { allow: methods.join(', ') },
+        },
+      );
     });
   }
-  app.notFound((c) => c.json(new HttpError(404, 'NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`).toBody(), 404));
+  app.notFound((c) =>
+    c.json(new HttpError(404, 'NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`).toBody(), 404),
+  );
   app.onError(createErrorHandler(logError, (code) => metrics.observeRejection(code)));
   return app;
 }

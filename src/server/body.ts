@@ -23,7 +23,11 @@ export function declaredBodyBytes(headers: Headers): number | undefined {
  * @param tooLarge - The error for a body over the limit, given its (declared, or read so far) size.
  * @returns The body bytes.
  */
-export async function readBody(request: Request, maxBytes: number, tooLarge: (bytes: number) => HttpError): Promise<Uint8Array> {
+export async function readBody(
+  request: Request,
+  maxBytes: number,
+  tooLarge: (bytes: number) => HttpError,
+): Promise<Uint8Array> {
   const declared = declaredBodyBytes(request.headers);
   if (declared !== undefined && declared > maxBytes) throw tooLarge(declared);
   try {
@@ -35,7 +39,11 @@ export async function readBody(request: Request, maxBytes: number, tooLarge: (by
   }
 }
 
-async function readCapped(stream: ReadableStream<Uint8Array> | null, maxBytes: number, tooLarge: (bytes: number) => HttpError): Promise<Uint8Array> {
+async function readCapped(
+  stream: ReadableStream<Uint8Array> | null,
+  maxBytes: number,
+  tooLarge: (bytes: number) => HttpError,
+): Promise<Uint8Array> {
   if (stream === null) return new Uint8Array(0);
   const chunks: Uint8Array[] = [];
   let size = 0;

@@ -115,7 +115,12 @@ function hasCodeIn<C extends string>(err: unknown, table: Readonly<Record<C, unk
  * @param cause - The original error, for logs.
  * @returns The error.
  */
-export function codedHttpError(status: ContentfulStatusCode, code: ErrorCode, message: string, cause?: unknown): HttpError {
+export function codedHttpError(
+  status: ContentfulStatusCode,
+  code: ErrorCode,
+  message: string,
+  cause?: unknown,
+): HttpError {
   const retryAfter = RETRY_AFTER_SECONDS[code];
   return new HttpError(status, code, message, {
     cause,
@@ -139,7 +144,8 @@ export function toHttpError(err: unknown, filename?: string): HttpError {
     });
   }
   const named = (message: string) => (filename === undefined ? message : `${filename}: ${message}`);
-  if (hasCodeIn(err, IMAGE_ERROR_STATUS)) return codedHttpError(IMAGE_ERROR_STATUS[err.code], err.code, named(err.message), err);
+  if (hasCodeIn(err, IMAGE_ERROR_STATUS))
+    return codedHttpError(IMAGE_ERROR_STATUS[err.code], err.code, named(err.message), err);
   if (hasCodeIn(err, PREDICTOR_ERROR_STATUS)) {
     return codedHttpError(PREDICTOR_ERROR_STATUS[err.code], err.code, named(err.message), err);
   }

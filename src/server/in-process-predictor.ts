@@ -13,7 +13,11 @@ import { runPrediction } from './run-prediction.js';
  * @returns A ready predictor.
  * @example createApp({ predictor: createInProcessPredictor(model) })
  */
-export function createInProcessPredictor(model: SvmModel, sha256: string | null = null, engine?: ModelEngine): Predictor {
+export function createInProcessPredictor(
+  model: SvmModel,
+  sha256: string | null = null,
+  engine?: ModelEngine,
+): Predictor {
   const description = describeModel(model, sha256);
   return {
     describe: () => description,

@@ -13,7 +13,8 @@ export function countJsonStructure(bytes: Uint8Array, max: number): number {
   for (let i = 0; i < bytes.length; i++) {
     const byte = bytes[i] as number;
     if (inString) {
-      if (byte === 0x5c) i++; // backslash: skip the escaped character
+      if (byte === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (byte === 0x22) inString = false;
     } else if (byte === 0x22) {
       inString = true;

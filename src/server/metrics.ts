@@ -98,8 +98,18 @@ export class Metrics {
       const gauges: [string, string, string, number][] = [
         ['predict_queue_depth', 'gauge', 'Images waiting for a prediction thread.', pool.queued],
         ['predict_tasks_running', 'gauge', 'Images being decoded and classified now.', pool.running],
-        ['predict_workers_ready', 'gauge', 'Prediction threads up (the rest are starting or being replaced).', pool.workersReady],
-        ['predict_tasks_over_deadline_total', 'counter', 'Images stopped at the per-task deadline.', pool.deadlineExceeded],
+        [
+          'predict_workers_ready',
+          'gauge',
+          'Prediction threads up (the rest are starting or being replaced).',
+          pool.workersReady,
+        ],
+        [
+          'predict_tasks_over_deadline_total',
+          'counter',
+          'Images stopped at the per-task deadline.',
+          pool.deadlineExceeded,
+        ],
         ['predict_worker_restarts_total', 'counter', 'Prediction threads replaced (deadline or crash).', pool.restarts],
       ];
       for (const [name, type, help, value] of gauges) {

@@ -20,7 +20,8 @@ export interface FormPart {
 }
 
 /** The parts, or why the body is not multipart/form-data. */
-export type MultipartResult = { readonly ok: true; readonly parts: FormPart[] } | { readonly ok: false; readonly reason: string };
+export type MultipartResult =
+  { readonly ok: true; readonly parts: FormPart[] } | { readonly ok: false; readonly reason: string };
 
 /**
  * 1,000 parts: far more than any form of digit uploads (16 files at most are used), and a bound on the main

@@ -12,7 +12,9 @@ function errors(...statuses: number[]): Record<string, unknown> {
     422: 'The image decodes but no digit was found in it',
     503: 'The model is still loading',
   };
-  return Object.fromEntries(statuses.map((s) => [String(s), { description: why[s] ?? 'Error', content: json('ErrorBody') }]));
+  return Object.fromEntries(
+    statuses.map((s) => [String(s), { description: why[s] ?? 'Error', content: json('ErrorBody') }]),
+  );
 }
 
 const uploadErrors = errors(400, 413, 415, 422, 503);
@@ -56,7 +58,10 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
           summary: 'Old contract: file name -> digit',
           description: 'One or more multipart `file` fields. Answers e.g. {"images_test_2.jpg": "2"}.',
           requestBody: { required: true, content: multipartBody },
-          responses: { '200': { description: 'Digits by file name', content: json('LegacyResponse') }, ...uploadErrors },
+          responses: {
+            '200': { description: 'Digits by file name', content: json('LegacyResponse') },
+            ...uploadErrors,
+          },
         },
       },
       '/v1/predict': {

@@ -13,7 +13,12 @@ import type { DigitResult, PredictOptions } from './predictor.js';
  * @param engine - The kernel engine made for `model` (e.g. WebAssembly SIMD); the JavaScript reference if omitted.
  * @returns The prediction; throws `ImageError` for input that is not a usable digit image.
  */
-export function runPrediction(model: SvmModel, bytes: Uint8Array, options: PredictOptions, engine?: ModelEngine): DigitResult {
+export function runPrediction(
+  model: SvmModel,
+  bytes: Uint8Array,
+  options: PredictOptions,
+  engine?: ModelEngine,
+): DigitResult {
   const started = performance.now();
   const pixels = normalizeUpload(bytes, options);
   return toDigitResult(predict(model, pixels, engine), pixels, performance.now() - started, options);
@@ -58,9 +63,16 @@ export function runPredictionBatch<T>(
   if (good.length === 0) return [];
   hooks.onClassify?.();
   const started = performance.now();
-  const predictions = predictBatch(model, good.map((g) => g.pixels), engine);
+  const predictions = predictBatch(
+    model,
+    good.map((g) => g.pixels),
+    engine,
+  );
   const share = (performance.now() - started) / good.length;
-  return good.map((g, i) => ({ key: g.item.key, result: toDigitResult(predictions[i]!, g.pixels, g.ms + share, g.item.options) }));
+  return good.map((g, i) => ({
+    key: g.item.key,
+    result: toDigitResult(predictions[i]!, g.pixels, g.ms + share, g.item.options),
+  }));
 }
 
 function normalizeUpload(bytes: Uint8Array, options: PredictOptions): Uint8Array {

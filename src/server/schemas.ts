@@ -12,10 +12,7 @@ export const apiRegistry = z.registry<{ id: string; description?: string }>();
 export const JsonImageSchema = z
   .object({
     filename: z.string().max(255).optional().describe('Echoed back in the prediction; defaults to image-<n>.'),
-    data: z
-      .string()
-      .min(1)
-      .describe('The PNG or JPEG file, base64-encoded (a data: URL prefix is accepted).'),
+    data: z.string().min(1).describe('The PNG or JPEG file, base64-encoded (a data: URL prefix is accepted).'),
   })
   .strict();
 
@@ -69,12 +66,10 @@ export const ModelResponseSchema = z
   .register(apiRegistry, { id: 'ModelResponse' });
 
 /** Response of POST /api: file name -> digit as a string (the old app's contract, kept exactly). */
-export const LegacyResponseSchema = z
-  .record(z.string(), z.string().regex(/^[0-9]$/))
-  .register(apiRegistry, {
-    id: 'LegacyResponse',
-    description: 'File name to predicted digit. A repeated file name gets a suffix: "a.png", "a.png (2)", ...',
-  });
+export const LegacyResponseSchema = z.record(z.string(), z.string().regex(/^[0-9]$/)).register(apiRegistry, {
+  id: 'LegacyResponse',
+  description: 'File name to predicted digit. A repeated file name gets a suffix: "a.png", "a.png (2)", ...',
+});
 
 /** Body of every error response. */
 export const ErrorBodySchema = z

@@ -69,7 +69,11 @@ export async function readMultipart(c: Context, limits: ServerLimits): Promise<U
   }
   const boundary = multipartBoundary(contentType);
   if (boundary === undefined) {
-    throw new HttpError(400, 'BAD_REQUEST', 'malformed multipart/form-data body: the Content-Type has no valid boundary parameter');
+    throw new HttpError(
+      400,
+      'BAD_REQUEST',
+      'malformed multipart/form-data body: the Content-Type has no valid boundary parameter',
+    );
   }
   const body = await readBody(c.req.raw, limits.maxBodyBytes, () => bodyTooLarge(limits));
   const form = parseMultipart(body, boundary);
@@ -90,7 +94,11 @@ async function readJson(c: Context, limits: ServerLimits): Promise<Upload[]> {
   );
   const maxTokens = maxJsonStructure(limits.maxFiles);
   if (countJsonStructure(text, maxTokens) > maxTokens) {
-    throw new HttpError(400, 'BAD_REQUEST', `request JSON has more structure than { images: [{ filename?, data }] } with at most ${limits.maxFiles} images`);
+    throw new HttpError(
+      400,
+      'BAD_REQUEST',
+      `request JSON has more structure than { images: [{ filename?, data }] } with at most ${limits.maxFiles} images`,
+    );
   }
   let body: unknown;
   try {

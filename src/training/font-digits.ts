@@ -31,7 +31,10 @@ export interface FontDigits {
 export async function loadFontDigits(dir = FONT_DIGITS_DIR): Promise<FontDigits> {
   if (!existsSync(path.join(dir, 'checksums'))) {
     // The set ships with the repository, not the npm package (which carries no data files).
-    throw new DataError('MNIST_NOT_FOUND', `printed-digit set not found in ${dir}: train in a clone of the repository, or pass --no-fonts`);
+    throw new DataError(
+      'MNIST_NOT_FOUND',
+      `printed-digit set not found in ${dir}: train in a clone of the repository, or pass --no-fonts`,
+    );
   }
   const expected = await readExpectedChecksums(path.join(dir, 'checksums'));
   const checksums: Record<string, string> = {};
@@ -39,7 +42,10 @@ export async function loadFontDigits(dir = FONT_DIGITS_DIR): Promise<FontDigits>
     const bytes = new Uint8Array(gunzipSync(await readFile(path.join(dir, `${name}.gz`))));
     const actual = sha256(bytes);
     if (expected[name] !== actual) {
-      throw new DataError('MNIST_CHECKSUM', `${name}.gz in ${dir} has SHA-256 ${actual}, expected ${expected[name] ?? '(none listed)'}: re-run scripts/render-font-digits.ts`);
+      throw new DataError(
+        'MNIST_CHECKSUM',
+        `${name}.gz in ${dir} has SHA-256 ${actual}, expected ${expected[name] ?? '(none listed)'}: re-run scripts/render-font-digits.ts`,
+      );
     }
     checksums[`font-digits/${name}`] = actual;
     return bytes;

@@ -7,6 +7,13 @@ export type { DataErrorCode, MnistData, MnistSource } from './mnist-data.js';
 export { trainOneVsRestThreaded } from './train-threads.js';
 export type { ThreadedTrainOptions, TrainEvent } from './train-threads.js';
 export { runTraining } from './training-run.js';
-export type { GammaSpec, Log as TrainingLog, SearchPlan, SearchResult, TrainingPlan, TrainingReport } from './training-run.js';
+export type {
+  GammaSpec,
+  Log as TrainingLog,
+  SearchPlan,
+  SearchResult,
+  TrainingPlan,
+  TrainingReport,
+} from './training-run.js';
 export { penVariantInput, redrawWithPen } from './augment/pen-variants.js';
 export type { PenVariant } from './augment/pen-variants.js';

@@ -80,7 +80,11 @@ async function readRawOrGz(dir: string, name: string): Promise<Uint8Array | unde
     try {
       return new Uint8Array(gunzipSync(await readFile(gz)));
     } catch (error) {
-      throw new DataError('MNIST_INVALID', `${gz} is not a valid gzip file (${(error as Error).message}); delete it and fetch it again`, { cause: error });
+      throw new DataError(
+        'MNIST_INVALID',
+        `${gz} is not a valid gzip file (${(error as Error).message}); delete it and fetch it again`,
+        { cause: error },
+      );
     }
   }
   return undefined;

@@ -11,7 +11,10 @@ import { PIXELS } from '../shared/mnist.js';
  * `~/.cache/mnist-digits`). Drawing the shipped configuration's 60,000 variants costs minutes of CPU (7 ms each,
  * nearly all in src/image's stroke morphology and background fit); reading them back, a fraction of a second.
  */
-export const DEFAULT_PEN_CACHE_DIR = path.join(process.env['XDG_CACHE_HOME'] ?? path.join(os.homedir(), '.cache'), 'mnist-digits');
+export const DEFAULT_PEN_CACHE_DIR = path.join(
+  process.env['XDG_CACHE_HOME'] ?? path.join(os.homedir(), '.cache'),
+  'mnist-digits',
+);
 
 const PREFIX = 'pen-variants-';
 
@@ -36,7 +39,10 @@ async function drawingCode(): Promise<Uint8Array[]> {
  * The cache key of a plan's drawing: the MNIST files (their SHA-256), the plan (which images, which pens) and the
  * drawing code itself, so editing any image module, the data or the options draws afresh.
  */
-export async function penCacheKey(plan: PenVariantPlan, dataChecksums: Readonly<Record<string, string>>): Promise<string> {
+export async function penCacheKey(
+  plan: PenVariantPlan,
+  dataChecksums: Readonly<Record<string, string>>,
+): Promise<string> {
   const hash = createHash('sha256');
   hash.update(JSON.stringify(Object.entries(dataChecksums).sort()));
   hash.update(new Uint8Array(plan.sources.buffer, plan.sources.byteOffset, plan.sources.byteLength));

@@ -41,7 +41,14 @@ export async function makePenVariantsThreaded(
   const shared = (bytes: number): Uint8Array => new Uint8Array(new SharedArrayBuffer(Math.max(1, bytes)));
   const images = shared(n * PIXELS);
   images.set(selectRows(raw, plan.sources).images);
-  const workerData: PenWorkerData = { images, plan, out: shared(n * PIXELS), ok: shared(n), next: new Int32Array(new SharedArrayBuffer(4)), chunk: CHUNK };
+  const workerData: PenWorkerData = {
+    images,
+    plan,
+    out: shared(n * PIXELS),
+    ok: shared(n),
+    next: new Int32Array(new SharedArrayBuffer(4)),
+    chunk: CHUNK,
+  };
   const threadCount = Math.max(1, Math.min(threads, Math.ceil(n / CHUNK)));
   let done = 0;
   await runWorkers<PenWorkerMessage>(
@@ -55,6 +62,10 @@ export async function makePenVariantsThreaded(
     },
     'pen-variant thread',
   );
-  if (cache && key !== undefined) await writePenCache(cache.dir, key, { drawn: workerData.out.subarray(0, n * PIXELS), ok: workerData.ok.subarray(0, n) });
+  if (cache && key !== undefined)
+    await writePenCache(cache.dir, key, {
+      drawn: workerData.out.subarray(0, n * PIXELS),
+      ok: workerData.ok.subarray(0, n),
+    });
   return { ...collectPenVariants(raw.labels, plan, workerData.out, workerData.ok), fromCache: false };
 }

@@ -10,7 +10,14 @@ import { PIXELS } from '../shared/mnist.js';
 
 /** Progress events of a threaded training run, for the CLI's stderr lines. */
 export type TrainEvent =
-  | { readonly type: 'progress'; readonly digit: number; readonly iterations: number; readonly activeSize: number; readonly gap: number; readonly cachedRows: number }
+  | {
+      readonly type: 'progress';
+      readonly digit: number;
+      readonly iterations: number;
+      readonly activeSize: number;
+      readonly gap: number;
+      readonly cachedRows: number;
+    }
   | {
       readonly type: 'class-done';
       readonly solution: ClassSolution;
@@ -48,7 +55,8 @@ const DEFAULT_LOCAL_CACHE_SHARE = 1;
 
 function kernelData(images: Uint8Array, n: number, options: ThreadedTrainOptions): KernelData {
   const backend = options.backend ?? 'auto';
-  if (backend === 'wasm-simd' && !wasmSimdAvailable()) throw new Error('WebAssembly SIMD is not available in this runtime');
+  if (backend === 'wasm-simd' && !wasmSimdAvailable())
+    throw new Error('WebAssembly SIMD is not available in this runtime');
   if (backend !== 'js' && wasmSimdAvailable()) return placeKernelData(images, n, PIXELS, options.kernel);
   return prepareKernelData(images, n, PIXELS, options.kernel, (bytes) => new SharedArrayBuffer(bytes));
 }
@@ -60,14 +68,20 @@ function kernelData(images: Uint8Array, n: number, options: ThreadedTrainOptions
  *
  * @param images n x 784 preprocessed bytes
  */
-export async function trainOneVsRestThreaded(images: Uint8Array, labels: Uint8Array, options: ThreadedTrainOptions): Promise<ClassSolution[]> {
+export async function trainOneVsRestThreaded(
+  images: Uint8Array,
+  labels: Uint8Array,
+  options: ThreadedTrainOptions,
+): Promise<ClassSolution[]> {
   const n = labels.length;
   const share = (bytes: number): ArrayBufferLike => new SharedArrayBuffer(bytes);
   const data = kernelData(images, n, options);
   const sharedLabels = new Uint8Array(share(n));
   sharedLabels.set(labels);
   const threads = Math.max(1, Math.min(options.threads, DIGITS.length));
-  const localCacheBytes = Math.floor((options.cacheBytes * (options.localCacheShare ?? DEFAULT_LOCAL_CACHE_SHARE)) / threads);
+  const localCacheBytes = Math.floor(
+    (options.cacheBytes * (options.localCacheShare ?? DEFAULT_LOCAL_CACHE_SHARE)) / threads,
+  );
   const cache = allocateSharedRowCache(n, options.cacheBytes - threads * localCacheBytes);
   const taskCounter = new Int32Array(share(4));
   const workerData: TrainWorkerData = {

@@ -21,8 +21,19 @@ export interface TrainWorkerData {
 }
 
 export type TrainWorkerMessage =
-  | { readonly type: 'progress'; readonly digit: number; readonly iterations: number; readonly activeSize: number; readonly gap: number }
-  | { readonly type: 'done'; readonly solution: ClassSolution; readonly rowRequests: number; readonly rowsComputed: number };
+  | {
+      readonly type: 'progress';
+      readonly digit: number;
+      readonly iterations: number;
+      readonly activeSize: number;
+      readonly gap: number;
+    }
+  | {
+      readonly type: 'done';
+      readonly solution: ClassSolution;
+      readonly rowRequests: number;
+      readonly rowsComputed: number;
+    };
 
 const input = workerData as TrainWorkerData;
 const port = parentPort;
@@ -48,8 +59,8 @@ for (;;) {
     onProgress: (d, p) => port.postMessage({ type: 'progress', digit: d, ...p } satisfies TrainWorkerMessage),
   });
   const rowRequests = rows.stats.hits + rows.stats.misses - requestsBefore;
-  port.postMessage({ type: 'done', solution, rowRequests, rowsComputed: rows.stats.misses - before } satisfies TrainWorkerMessage, [
-    solution.indices.buffer as ArrayBuffer,
-    solution.coefficients.buffer as ArrayBuffer,
-  ]);
+  port.postMessage(
+    { type: 'done', solution, rowRequests, rowsComputed: rows.stats.misses - before } satisfies TrainWorkerMessage,
+    [solution.indices.buffer as ArrayBuffer, solution.coefficients.buffer as ArrayBuffer],
+  );
 }

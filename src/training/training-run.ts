@@ -18,7 +18,8 @@ import { makePenVariantsThreaded } from './pen-threads.js';
 import { trainOneVsRestThreaded, type TrainEvent } from './train-threads.js';
 
 /** A gamma given as a number, or as a multiple of sklearn's "scale" rule. */
-export type GammaSpec = { readonly kind: 'value'; readonly value: number } | { readonly kind: 'scale'; readonly multiplier: number };
+export type GammaSpec =
+  { readonly kind: 'value'; readonly value: number } | { readonly kind: 'scale'; readonly multiplier: number };
 
 /** Everything a training run needs: data source, sizes, hyperparameters, threads, cache, optional grid search. */
 export interface TrainingPlan {
@@ -124,7 +125,14 @@ async function fitOnce(
   C: number,
   log: Log,
   label: string,
-): Promise<{ model: SvmModel; solutions: ClassSolution[]; seconds: number; cachedRows: number; rowRequests: number; rowsComputed: number }> {
+): Promise<{
+  model: SvmModel;
+  solutions: ClassSolution[];
+  seconds: number;
+  cachedRows: number;
+  rowRequests: number;
+  rowsComputed: number;
+}> {
   const train = set.data;
   const started = performance.now();
   let lastLine = 0;
@@ -168,7 +176,8 @@ async function fitOnce(
   });
   const seconds = (performance.now() - started) / 1000;
   const unconverged = solutions.filter((s) => !s.converged).map((s) => s.digit);
-  if (unconverged.length > 0) log(`warning: digits ${unconverged.join(', ')} hit the iteration limit before the KKT tolerance`);
+  if (unconverged.length > 0)
+    log(`warning: digits ${unconverged.join(', ')} hit the iteration limit before the KKT tolerance`);
   const model = assembleModel({
     solutions,
     images: train.images,
@@ -197,18 +206,36 @@ async function fitOnce(
 }
 
 /** Makes the pen variants once, from images some fit will train on (never a validation image). */
-async function penVariantsFor(raw: Dataset, fits: readonly Int32Array[], plan: TrainingPlan, dataChecksums: Readonly<Record<string, string>>, log: Log): Promise<PenVariants> {
+async function penVariantsFor(
+  raw: Dataset,
+  fits: readonly Int32Array[],
+  plan: TrainingPlan,
+  dataChecksums: Readonly<Record<string, string>>,
+  log: Log,
+): Promise<PenVariants> {
   const candidates = sortedIndices(Int32Array.from(new Set(fits.flatMap((f) => Array.from(f)))));
   const started = performance.now();
   let last = started;
-  const variants = await makePenVariantsThreaded(raw, candidates, plan.penVariants ?? 0, plan.seed + 1, plan.threads, (done, total) => {
-    if (performance.now() - last < 5000) return;
-    last = performance.now();
-    log(`[pen variants ${((last - started) / 1000).toFixed(0).padStart(4)}s] ${done} of ${total} drawn`);
-  }, plan.penCacheDir ? { dir: plan.penCacheDir, dataChecksums } : undefined);
-  const perPen = PEN_KINDS.map((kind, index) => `${variants.kinds.filter((k) => k === index).length} ${kind}`).join(', ');
+  const variants = await makePenVariantsThreaded(
+    raw,
+    candidates,
+    plan.penVariants ?? 0,
+    plan.seed + 1,
+    plan.threads,
+    (done, total) => {
+      if (performance.now() - last < 5000) return;
+      last = performance.now();
+      log(`[pen variants ${((last - started) / 1000).toFixed(0).padStart(4)}s] ${done} of ${total} drawn`);
+    },
+    plan.penCacheDir ? { dir: plan.penCacheDir, dataChecksums } : undefined,
+  );
+  const perPen = PEN_KINDS.map((kind, index) => `${variants.kinds.filter((k) => k === index).length} ${kind}`).join(
+    ', ',
+  );
   const how = variants.fromCache ? `read from the cache in ${plan.penCacheDir}` : 'drawn';
-  log(`pen variants: ${variants.data.count} (${perPen}; ${variants.skipped} left no ink) ${how} in ${((performance.now() - started) / 1000).toFixed(1)}s`);
+  log(
+    `pen variants: ${variants.data.count} (${perPen}; ${variants.skipped} left no ink) ${how} in ${((performance.now() - started) / 1000).toFixed(1)}s`,
+  );
   return variants;
 }
 
@@ -224,7 +251,12 @@ interface TrainingSet {
   readonly penVariants: NonNullable<SvmModel['training']['penVariants']>;
 }
 
-function trainingSet(deskewed: Dataset, indices: Int32Array, variants: PenVariants | undefined, fonts: Dataset | undefined): TrainingSet {
+function trainingSet(
+  deskewed: Dataset,
+  indices: Int32Array,
+  variants: PenVariants | undefined,
+  fonts: Dataset | undefined,
+): TrainingSet {
   const { data: withPens, counts } = withPenVariants(deskewed, indices, variants);
   const data = fonts ? concatRows(withPens, fonts) : withPens;
   const range = (kind: keyof typeof PEN_MIX): [number, number] => [...PEN_MIX[kind].range];
@@ -248,7 +280,8 @@ function resolveGamma(spec: GammaSpec, deskewed: Uint8Array): number {
 async function validationScores(model: SvmModel, data: Dataset, plan: TrainingPlan): Promise<number[][]> {
   const engine = await createModelEngine(model, plan.engine);
   const scores: number[][] = [];
-  for (let k = 0; k < data.count; k++) scores.push(decisionValues(model, data.images.subarray(k * 784, (k + 1) * 784), engine));
+  for (let k = 0; k < data.count; k++)
+    scores.push(decisionValues(model, data.images.subarray(k * 784, (k + 1) * 784), engine));
   return scores;
 }
 
@@ -265,7 +298,9 @@ function argmax(values: readonly number[]): number {
  */
 export async function runTraining(plan: TrainingPlan, log: Log): Promise<TrainingReport> {
   const mnist = await loadMnist(plan.source);
-  log(`MNIST: ${mnist.train.count} training and ${mnist.test.count} test images from ${mnist.source} (SHA-256 verified)`);
+  log(
+    `MNIST: ${mnist.train.count} training and ${mnist.test.count} test images from ${mnist.source} (SHA-256 verified)`,
+  );
   const deskewStart = performance.now();
   const allTrain: Dataset = { ...mnist.train, images: deskewAll(mnist.train.images, mnist.train.count) };
   log(`deskewed ${allTrain.count} images in ${((performance.now() - deskewStart) / 1000).toFixed(1)}s`);
@@ -282,11 +317,16 @@ export async function runTraining(plan: TrainingPlan, log: Log): Promise<Trainin
   const holdOut = plan.search ? 0 : plan.validationSize;
   const pool = order.subarray(holdOut);
   const trainIdx = sortedIndices(pool.subarray(0, Math.min(plan.trainSize, pool.length)));
-  const fitIdx = plan.search ? sortedIndices(order.subarray(plan.search.validationSize, plan.search.validationSize + plan.search.trainSize)) : undefined;
+  const fitIdx = plan.search
+    ? sortedIndices(order.subarray(plan.search.validationSize, plan.search.validationSize + plan.search.trainSize))
+    : undefined;
   const fontSet = plan.fontDigits ? await loadFontDigits() : undefined;
   const fonts = fontSet ? { ...fontSet.data, images: deskewAll(fontSet.data.images, fontSet.data.count) } : undefined;
   if (fonts) log(`printed digits: ${fonts.count} from data/font-digits (SHA-256 verified)`);
-  const variants = (plan.penVariants ?? 0) > 0 ? await penVariantsFor(mnist.train, fitIdx ? [trainIdx, fitIdx] : [trainIdx], plan, mnist.checksums, log) : undefined;
+  const variants =
+    (plan.penVariants ?? 0) > 0
+      ? await penVariantsFor(mnist.train, fitIdx ? [trainIdx, fitIdx] : [trainIdx], plan, mnist.checksums, log)
+      : undefined;
 
   if (plan.search && fitIdx) {
     const s = plan.search;
@@ -315,7 +355,9 @@ export async function runTraining(plan: TrainingPlan, log: Log): Promise<Trainin
             seconds: run.seconds,
           };
           searchResults.push(result);
-          log(`[${label}] validation accuracy ${(acc * 100).toFixed(2)}% (${val.count} images), ${run.model.supportVectorCount} SVs, ${run.seconds.toFixed(0)}s`);
+          log(
+            `[${label}] validation accuracy ${(acc * 100).toFixed(2)}% (${val.count} images), ${run.model.supportVectorCount} SVs, ${run.seconds.toFixed(0)}s`,
+          );
           const best = searchResults.reduce((a, b) => (b.validationAccuracy > a.validationAccuracy ? b : a));
           if (best === result) bestScores = scores;
         }
@@ -325,14 +367,24 @@ export async function runTraining(plan: TrainingPlan, log: Log): Promise<Trainin
     C = best.C;
     gamma = { kind: 'scale', multiplier: best.gammaMultiplier };
     coef0 = best.coef0;
-    calibration = { temperature: fitTemperature(bestScores, val.labels), fittedOn: `validation split of ${val.count} training images (search winner)` };
-    log(`search winner: C=${C} gamma=scale*${best.gammaMultiplier} coef0=${coef0}; temperature ${calibration.temperature.toFixed(4)}`);
+    calibration = {
+      temperature: fitTemperature(bestScores, val.labels),
+      fittedOn: `validation split of ${val.count} training images (search winner)`,
+    };
+    log(
+      `search winner: C=${C} gamma=scale*${best.gammaMultiplier} coef0=${coef0}; temperature ${calibration.temperature.toFixed(4)}`,
+    );
   }
 
   const train = trainingSet(allTrain, trainIdx, variants, fonts);
   const mnistRows = train.mnistRows;
   // The "scale" gamma comes from the MNIST images alone, so adding variants does not move it.
-  const kernel: PolyKernel = { type: 'poly', degree: plan.degree, gamma: resolveGamma(gamma, train.data.images.subarray(0, mnistRows * 784)), coef0 };
+  const kernel: PolyKernel = {
+    type: 'poly',
+    degree: plan.degree,
+    gamma: resolveGamma(gamma, train.data.images.subarray(0, mnistRows * 784)),
+    coef0,
+  };
   log(
     `training ${mnistRows} images + ${train.penVariants.count} pen variants${fonts ? ` + ${fonts.count} printed digits` : ''}: C=${C}, degree ${kernel.degree}, ` +
       `gamma ${kernel.gamma.toPrecision(6)}, coef0 ${coef0}, ${plan.threads} threads`,
@@ -340,12 +392,25 @@ export async function runTraining(plan: TrainingPlan, log: Log): Promise<Trainin
   const val = holdOut > 0 ? selectRows(mnist.train, sortedIndices(order.subarray(0, holdOut))) : null; // raw: the model deskews
   const stages: TrainingStage[] = [];
   /** Fits one stage on `set` and, with a validation split, scores it there. */
-  const runStage = async (set: TrainingSet, name: string, label: string): Promise<{ run: Awaited<ReturnType<typeof fitOnce>>; scores: number[][] | null }> => {
+  const runStage = async (
+    set: TrainingSet,
+    name: string,
+    label: string,
+  ): Promise<{ run: Awaited<ReturnType<typeof fitOnce>>; scores: number[][] | null }> => {
     const run = await fitOnce(set, kernel, { ...plan, gamma }, C, log, label);
     const scores = val ? await validationScores(run.model, val, plan) : null;
     const accuracy = val && scores ? scorePredictions(scores.map(argmax), val.labels, 'validation').accuracy : null;
-    if (accuracy !== null) log(`[${label}] validation accuracy ${(accuracy * 100).toFixed(2)}%, ${run.model.supportVectorCount} support vectors`);
-    stages.push({ name, rows: set.data.count, supportVectors: run.model.supportVectorCount, validationAccuracy: accuracy, seconds: run.seconds });
+    if (accuracy !== null)
+      log(
+        `[${label}] validation accuracy ${(accuracy * 100).toFixed(2)}%, ${run.model.supportVectorCount} support vectors`,
+      );
+    stages.push({
+      name,
+      rows: set.data.count,
+      supportVectors: run.model.supportVectorCount,
+      validationAccuracy: accuracy,
+      seconds: run.seconds,
+    });
     return { run, scores };
   };
   let last = await runStage(train, 'MNIST + variants', 'train');
@@ -353,11 +418,18 @@ export async function runTraining(plan: TrainingPlan, log: Log): Promise<Trainin
   let virtualSupportVectors: SvmModel['training']['virtualSupportVectors'];
   if (shifts) {
     const all = supportVectorRows(last.run.solutions);
-    const sources = plan.virtualSources === undefined ? all : supportVectorRows(last.run.solutions, plan.virtualSources);
+    const sources =
+      plan.virtualSources === undefined ? all : supportVectorRows(last.run.solutions, plan.virtualSources);
     const data = withVirtualSupportVectors(train.data, all, shifts, sources);
     virtualSupportVectors = { shifts: shifts.length, sources: sources.length, rows: data.count };
-    log(`virtual support vectors: the ${all.length} support vectors and ${shifts.length} one-pixel moves of ${sources.length} of them, ${data.count} rows`);
-    last = await runStage({ ...train, data }, `support vectors + ${shifts.length} one-pixel moves of ${sources.length === all.length ? 'each' : `${sources.length} of them`}`, 'vsv');
+    log(
+      `virtual support vectors: the ${all.length} support vectors and ${shifts.length} one-pixel moves of ${sources.length} of them, ${data.count} rows`,
+    );
+    last = await runStage(
+      { ...train, data },
+      `support vectors + ${shifts.length} one-pixel moves of ${sources.length === all.length ? 'each' : `${sources.length} of them`}`,
+      'vsv',
+    );
   }
   const final = last.run;
   let model = withTraining(final.model, {
@@ -367,13 +439,22 @@ export async function runTraining(plan: TrainingPlan, log: Log): Promise<Trainin
     ...(virtualSupportVectors ? { virtualSupportVectors } : {}),
   });
   if (val && last.scores) {
-    validation = scorePredictions(last.scores.map(argmax), val.labels, `validation (${val.count} held-out training images)`);
-    calibration = { temperature: fitTemperature(last.scores, val.labels), fittedOn: `validation split of ${val.count} training images` };
+    validation = scorePredictions(
+      last.scores.map(argmax),
+      val.labels,
+      `validation (${val.count} held-out training images)`,
+    );
+    calibration = {
+      temperature: fitTemperature(last.scores, val.labels),
+      fittedOn: `validation split of ${val.count} training images`,
+    };
     log(`validation accuracy ${(validation.accuracy * 100).toFixed(2)}%`);
   }
   if (calibration === undefined && plan.temperature) {
     calibration = { ...plan.temperature };
-    log(`confidences: temperature ${plan.temperature.temperature} (${plan.temperature.fittedOn}); --validation N fits one on held-out images`);
+    log(
+      `confidences: temperature ${plan.temperature.temperature} (${plan.temperature.fittedOn}); --validation N fits one on held-out images`,
+    );
   } else if (calibration === undefined) {
     log('note: confidences are not calibrated (temperature 1): no held-out data; add --validation N or --search');
   }
@@ -382,12 +463,22 @@ export async function runTraining(plan: TrainingPlan, log: Log): Promise<Trainin
     const t = performance.now();
     const engine: ModelEngine = await createModelEngine(model, plan.engine);
     evaluation = evaluateModel(model, mnist.test.images, mnist.test.labels, 'MNIST test set (10,000 images)', engine);
-    log(`test accuracy ${(evaluation.accuracy * 100).toFixed(2)}% (${((performance.now() - t) / mnist.test.count).toFixed(2)} ms per image)`);
+    log(
+      `test accuracy ${(evaluation.accuracy * 100).toFixed(2)}% (${((performance.now() - t) / mnist.test.count).toFixed(2)} ms per image)`,
+    );
   }
   model = withModelRecords(model, {
     evaluation,
     ...(calibration ? { calibration } : {}),
-    ...(searchResults && plan.search ? { search: { validationSize: plan.search.validationSize, trainSize: plan.search.trainSize, results: searchResults } } : {}),
+    ...(searchResults && plan.search
+      ? {
+          search: {
+            validationSize: plan.search.validationSize,
+            trainSize: plan.search.trainSize,
+            results: searchResults,
+          },
+        }
+      : {}),
   });
   const training = {
     ...model.training,

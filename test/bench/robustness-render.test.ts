@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { fromMnist, inkBox, lowResolution, place, sharpen, tightCrop, TIGHT_CROP_LEVEL, upscale, type InkMap } from '../../bench/robustness-render.js';
+import {
+  fromMnist,
+  inkBox,
+  lowResolution,
+  place,
+  sharpen,
+  tightCrop,
+  TIGHT_CROP_LEVEL,
+  upscale,
+  type InkMap,
+} from '../../bench/robustness-render.js';
 import { mnistTest } from '../helpers/mnist-subset.js';
 
 const digits = mnistTest(20);
@@ -10,7 +20,8 @@ const big = (k: number): InkMap => place(fromMnist(digit(k)), 112, 112, 4, 56, 5
 function maxAlong(m: InkMap, axis: 'row' | 'column', index: number): number {
   let best = 0;
   const n = axis === 'row' ? m.width : m.height;
-  for (let i = 0; i < n; i++) best = Math.max(best, m.data[axis === 'row' ? index * m.width + i : i * m.width + index] as number);
+  for (let i = 0; i < n; i++)
+    best = Math.max(best, m.data[axis === 'row' ? index * m.width + i : i * m.width + index] as number);
   return best;
 }
 
@@ -20,7 +31,12 @@ describe('the robustness renderers do what their rows say', () => {
       const m = tightCrop(sharpen(big(k)));
       expect(m.width).toBeLessThan(112);
       expect(m.height).toBeLessThan(112);
-      for (const edge of [maxAlong(m, 'row', 0), maxAlong(m, 'row', m.height - 1), maxAlong(m, 'column', 0), maxAlong(m, 'column', m.width - 1)]) {
+      for (const edge of [
+        maxAlong(m, 'row', 0),
+        maxAlong(m, 'row', m.height - 1),
+        maxAlong(m, 'column', 0),
+        maxAlong(m, 'column', m.width - 1),
+      ]) {
         expect(edge).toBeGreaterThan(TIGHT_CROP_LEVEL);
       }
     }
@@ -52,7 +68,8 @@ describe('the robustness renderers do what their rows say', () => {
     const blocky = upscale(small, 6, 'nearest');
     expect(blocky.width).toBe(small.width * 6);
     for (let y = 0; y < blocky.height; y++) {
-      for (let x = 0; x < blocky.width; x++) expect(blocky.data[y * blocky.width + x]).toBe(small.data[Math.floor(y / 6) * small.width + Math.floor(x / 6)]);
+      for (let x = 0; x < blocky.width; x++)
+        expect(blocky.data[y * blocky.width + x]).toBe(small.data[Math.floor(y / 6) * small.width + Math.floor(x / 6)]);
     }
     const blurry = upscale(small, 6, 'bilinear');
     expect(new Set(blocky.data).size).toBeLessThanOrEqual(5);

@@ -22,7 +22,11 @@ describe('parseArgs', () => {
 
   it('leaves absent flags out and names bad values', () => {
     expect(parseArgs([], SPECS).flags).toEqual({});
-    expect(() => parseArgs(['--port', '0'], SPECS)).toThrow(new UsageError("--port must be an integer from 1 to 65535, got '0'"));
-    expect(() => parseArgs(['--nope'], SPECS)).toThrow(new UsageError("unknown option '--nope'; accepted: --port, --host, --list, --json"));
+    expect(() => parseArgs(['--port', '0'], SPECS)).toThrow(
+      new UsageError("--port must be an integer from 1 to 65535, got '0'"),
+    );
+    expect(() => parseArgs(['--nope'], SPECS)).toThrow(
+      new UsageError("unknown option '--nope'; accepted: --port, --host, --list, --json"),
+    );
   });
 });

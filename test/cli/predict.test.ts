@@ -15,7 +15,11 @@ const deps: PredictDependencies = {
   classify: (_model, pixels) => ({ digit: pixels.filter((v) => v > 0).length % 10, confidence: 0.5 }),
 };
 
-function capture(): { io: { stdout: (t: string) => void; stderr: (t: string) => void }; out: () => string; err: () => string } {
+function capture(): {
+  io: { stdout: (t: string) => void; stderr: (t: string) => void };
+  out: () => string;
+  err: () => string;
+} {
   let out = '';
   let err = '';
   return { io: { stdout: (t) => (out += t), stderr: (t) => (err += t) }, out: () => out, err: () => err };
@@ -51,7 +55,9 @@ describe('predict command', () => {
     const missing = path.join(dir, 'missing.jpg');
     expect(await createPredictCommand(deps).run([gif, digit, missing, blank], c.io)).toBe(1);
     expect(c.out()).toMatch(new RegExp(`^${escapeRegExp(digit)}\t`));
-    expect(c.err()).toMatch(/anim\.png: error \[UNSUPPORTED_FORMAT\]: GIF images are not supported; supported formats: PNG, JPEG/);
+    expect(c.err()).toMatch(
+      /anim\.png: error \[UNSUPPORTED_FORMAT\]: GIF images are not supported; supported formats: PNG, JPEG/,
+    );
     expect(c.err()).toMatch(/missing\.jpg: error \[FILE_UNREADABLE\]/);
     expect(c.err()).toMatch(/blank\.png: error \[NO_DIGIT_FOUND\]/);
   });
@@ -71,7 +77,10 @@ describe('predict command', () => {
     const { digit } = await fixtures();
     const seen: string[] = [];
     const c = capture();
-    await createPredictCommand({ ...deps, loadModel: async (file) => (seen.push(file), fakeModel) }).run(['--model', '/x/m.json', digit], c.io);
+    await createPredictCommand({ ...deps, loadModel: async (file) => (seen.push(file), fakeModel) }).run(
+      ['--model', '/x/m.json', digit],
+      c.io,
+    );
     expect(seen).toEqual(['/x/m.json']);
   });
 

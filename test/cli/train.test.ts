@@ -36,7 +36,20 @@ describe('mnist-digits train / evaluate', () => {
   it('trains a small model with a held-out validation split, writes the model and its card, and evaluates it', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'train-cli-'));
     const out = path.join(dir, 'model.json.gz');
-    const run = await cli('train', '--train-size', '400', '--validation', '200', '--threads', '2', '--out', out, '--no-test', '--seed', '3');
+    const run = await cli(
+      'train',
+      '--train-size',
+      '400',
+      '--validation',
+      '200',
+      '--threads',
+      '2',
+      '--out',
+      out,
+      '--no-test',
+      '--seed',
+      '3',
+    );
     expect(run.stderr).toMatch(/digit \d done: \d+ iterations, \d+ support vectors/);
     expect(run.stderr).toMatch(/validation accuracy \d+\.\d\d%/);
     expect(run.code).toBe(0);
@@ -65,7 +78,19 @@ describe('mnist-digits train / evaluate', () => {
   it('trains on MNIST alone with --pen-variants 0 --no-fonts', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'train-cli-'));
     const out = path.join(dir, 'model.json.gz');
-    const run = await cli('train', '--train-size', '200', '--pen-variants', '0', '--no-fonts', '--threads', '1', '--out', out, '--no-test');
+    const run = await cli(
+      'train',
+      '--train-size',
+      '200',
+      '--pen-variants',
+      '0',
+      '--no-fonts',
+      '--threads',
+      '1',
+      '--out',
+      out,
+      '--no-test',
+    );
     expect(run.code).toBe(0);
     expect(run.stderr).toMatch(/training 200 images \+ 0 pen variants/);
     const { model } = await loadModelFile(out);
@@ -76,11 +101,26 @@ describe('mnist-digits train / evaluate', () => {
   it('adds the printed digits and retrains on virtual support vectors, recording each stage in the model and card', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'train-cli-'));
     const out = path.join(dir, 'model.json.gz');
-    const args = ['--train-size', '300', '--validation', '300', '--pen-variants', '0', '--threads', '2', '--out', out, '--no-test'];
+    const args = [
+      '--train-size',
+      '300',
+      '--validation',
+      '300',
+      '--pen-variants',
+      '0',
+      '--threads',
+      '2',
+      '--out',
+      out,
+      '--no-test',
+    ];
     const run = await cli('train', ...args, '--fonts', '--virtual-sv', '4', '--virtual-sources', '200');
     expect(run.code).toBe(0);
     expect(run.stderr).toMatch(/training 300 images \+ 0 pen variants \+ \d+ printed digits/);
-    const vsv = /virtual support vectors: the (\d+) support vectors and 4 one-pixel moves of 200 of them, (\d+) rows/.exec(run.stderr);
+    const vsv =
+      /virtual support vectors: the (\d+) support vectors and 4 one-pixel moves of 200 of them, (\d+) rows/.exec(
+        run.stderr,
+      );
     expect(vsv).not.toBeNull();
     const [firstSvs, rows] = [Number(vsv?.[1]), Number(vsv?.[2])];
     expect(rows).toBe(firstSvs + 800);
@@ -94,8 +134,12 @@ describe('mnist-digits train / evaluate', () => {
     for (const stage of stages) expect(stage.validationAccuracy).toBeGreaterThan(0.5);
     expect(model.training.dataChecksums).toHaveProperty(['font-digits/images-idx3-ubyte']);
     const card = await readFile(path.join(dir, 'MODEL_CARD.md'), 'utf8');
-    expect(card).toMatch(/## Training stages\n\n\| stage \| training rows \| support vectors \| validation accuracy \| seconds \|/);
-    expect(card).toContain(`| support vectors + 4 one-pixel moves of 200 of them | ${rows} | ${model.supportVectorCount} |`);
+    expect(card).toMatch(
+      /## Training stages\n\n\| stage \| training rows \| support vectors \| validation accuracy \| seconds \|/,
+    );
+    expect(card).toContain(
+      `| support vectors + 4 one-pixel moves of 200 of them | ${rows} | ${model.supportVectorCount} |`,
+    );
     expect(card).toMatch(/Training images \| 300 MNIST \+ \d+ printed digits \|/);
 
     const plain = await cli('train', ...args, '--virtual-sv', '0', '--no-fonts');

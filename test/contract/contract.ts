@@ -17,7 +17,9 @@ export const CONTRACT_ENV = { MAX_FILES: '4', MAX_BODY_BYTES: String(256 * 1024)
 
 const SAMPLES = path.resolve('images_test');
 const sample = (name: string): Uint8Array<ArrayBuffer> => new Uint8Array(readFileSync(path.join(SAMPLES, name)));
-const SHIPPED_SHA256 = createHash('sha256').update(readFileSync(path.resolve('model/model.json.gz'))).digest('hex');
+const SHIPPED_SHA256 = createHash('sha256')
+  .update(readFileSync(path.resolve('model/model.json.gz')))
+  .digest('hex');
 
 /** The headers hono/secure-headers sets on every answer, error or not. */
 function expectSecurityHeaders(res: Response): void {
@@ -39,7 +41,8 @@ function expectSecurityHeaders(res: Response): void {
  */
 export function describeHttpContract(name: string, baseUrl: () => string): void {
   const get = (p: string, init?: RequestInit) => fetch(`${baseUrl()}${p}`, init);
-  const post = (p: string, body: BodyInit, headers: Record<string, string> = {}) => fetch(`${baseUrl()}${p}`, { method: 'POST', body, headers });
+  const post = (p: string, body: BodyInit, headers: Record<string, string> = {}) =>
+    fetch(`${baseUrl()}${p}`, { method: 'POST', body, headers });
 
   describe(`HTTP contract (${name}): page, health, model, OpenAPI`, () => {
     it('serves the page and its assets with the security headers', async () => {
@@ -70,7 +73,9 @@ export function describeHttpContract(name: string, baseUrl: () => string): void 
     it('serves the OpenAPI document and its rendering', async () => {
       const doc = (await (await get('/openapi.json')).json()) as { openapi: string; paths: Record<string, unknown> };
       expect(doc.openapi).toBe('3.1.0');
-      expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api', '/v1/predict', '/v1/model', '/healthz', '/readyz']));
+      expect(Object.keys(doc.paths)).toEqual(
+        expect.arrayContaining(['/api', '/v1/predict', '/v1/model', '/healthz', '/readyz']),
+      );
       const docs = await get('/docs');
       expect(docs.headers.get('content-type')).toMatch(/^text\/html/);
       expect(await docs.text()).toContain('<code>POST /v1/predict</code>');
@@ -79,7 +84,10 @@ export function describeHttpContract(name: string, baseUrl: () => string): void 
 
   describe(`HTTP contract (${name}): the old POST /api`, () => {
     it('answers one file with exactly {"<file name>": "<digit>"}', async () => {
-      const res = await post('/api', formWith([{ name: 'images_test_2.jpg', bytes: sample('images_test_2.jpg'), type: 'image/jpeg' }]));
+      const res = await post(
+        '/api',
+        formWith([{ name: 'images_test_2.jpg', bytes: sample('images_test_2.jpg'), type: 'image/jpeg' }]),
+      );
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toMatch(/^application\/json/);
       expect(await res.text()).toBe('{"images_test_2.jpg":"2"}');
@@ -92,13 +100,33 @@ export function describeHttpContract(name: string, baseUrl: () => string): void 
         { name: 'same.png', bytes: sample('images_test_5.png') },
         { name: 'same.png', bytes: sample('images_test_9.png') },
       ]);
-      expect(await (await post('/api', form)).text()).toBe('{"images_test_7.png":"7","images_test_0.jpg":"0","same.png":"5","same.png (2)":"9"}');
+      expect(await (await post('/api', form)).text()).toBe(
+        '{"images_test_7.png":"7","images_test_0.jpg":"0","same.png":"5","same.png (2)":"9"}',
+      );
     });
 
     it('refuses what it cannot use with the JSON error shape', async () => {
-      await expectError(await post('/api', formWith([{ name: 'x.png', bytes: sample('images_test_1.png') }], 'image')), 400, 'BAD_REQUEST');
-      await expectError(await post('/api', '{"images":[]}', { 'content-type': 'application/json' }), 415, 'UNSUPPORTED_MEDIA_TYPE');
-      const bad = await expectError(await post('/api', formWith([{ name: 'ok.png', bytes: sample('images_test_1.png') }, { name: 'anim.gif', bytes: BAD_IMAGES.gif.bytes }])), 415, 'UNSUPPORTED_FORMAT');
+      await expectError(
+        await post('/api', formWith([{ name: 'x.png', bytes: sample('images_test_1.png') }], 'image')),
+        400,
+        'BAD_REQUEST',
+      );
+      await expectError(
+        await post('/api', '{"images":[]}', { 'content-type': 'application/json' }),
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+      );
+      const bad = await expectError(
+        await post(
+          '/api',
+          formWith([
+            { name: 'ok.png', bytes: sample('images_test_1.png') },
+            { name: 'anim.gif', bytes: BAD_IMAGES.gif.bytes },
+          ]),
+        ),
+        415,
+        'UNSUPPORTED_FORMAT',
+      );
       expect(bad.message).toMatch(/^anim\.gif: /);
       const res = await get('/api');
       expect(res.headers.get('allow')).toBe('POST');
@@ -108,7 +136,9 @@ export function describeHttpContract(name: string, baseUrl: () => string): void 
 
   describe(`HTTP contract (${name}): POST /v1/predict`, () => {
     it('reads multipart, JSON with base64 and raw image bodies, with digits, confidences and scores', async () => {
-      const multipart = (await (await post('/v1/predict', formWith([{ name: 'three.png', bytes: sample('images_test_3.png') }]))).json()) as {
+      const multipart = (await (
+        await post('/v1/predict', formWith([{ name: 'three.png', bytes: sample('images_test_3.png') }]))
+      ).json()) as {
         model: { sha256: string };
         predictions: { filename: string; digit: number; confidence: number; scores: number[] }[];
       };
@@ -118,16 +148,29 @@ export function describeHttpContract(name: string, baseUrl: () => string): void 
       expect(multipart.predictions[0]!.scores).toHaveLength(10);
       expect(multipart.predictions[0]!.confidence).toBeGreaterThan(0.5);
 
-      const json = await post('/v1/predict', JSON.stringify({ images: [{ filename: 'four.png', data: encodeBase64(sample('images_test_4.png')) }, { data: encodeBase64(sample('images_test_6.jpg')) }] }), {
-        'content-type': 'application/json',
-      });
+      const json = await post(
+        '/v1/predict',
+        JSON.stringify({
+          images: [
+            { filename: 'four.png', data: encodeBase64(sample('images_test_4.png')) },
+            { data: encodeBase64(sample('images_test_6.jpg')) },
+          ],
+        }),
+        {
+          'content-type': 'application/json',
+        },
+      );
       const body = (await json.json()) as { predictions: { filename: string; digit: number }[] };
       expect(body.predictions.map((p) => [p.filename, p.digit])).toEqual([
         ['four.png', 4],
         ['image-2', 6],
       ]);
 
-      const raw = (await (await post('/v1/predict?filename=eight.jpg&include=normalized', sample('images_test_8.jpg'), { 'content-type': 'image/jpeg' })).json()) as {
+      const raw = (await (
+        await post('/v1/predict?filename=eight.jpg&include=normalized', sample('images_test_8.jpg'), {
+          'content-type': 'image/jpeg',
+        })
+      ).json()) as {
         predictions: { filename: string; digit: number; normalized: string }[];
       };
       expect(raw.predictions[0]).toMatchObject({ filename: 'eight.jpg', digit: 8 });
@@ -136,14 +179,38 @@ export function describeHttpContract(name: string, baseUrl: () => string): void 
     });
 
     it('maps bad requests and bad images to 4xx codes', async () => {
-      await expectError(await post('/v1/predict', 'hello', { 'content-type': 'text/plain' }), 415, 'UNSUPPORTED_MEDIA_TYPE');
-      await expectError(await post('/v1/predict', '{"images": [', { 'content-type': 'application/json' }), 400, 'BAD_REQUEST');
-      const schema = await expectError(await post('/v1/predict', '{"images":[{"name":"x"}]}', { 'content-type': 'application/json' }), 400, 'BAD_REQUEST');
+      await expectError(
+        await post('/v1/predict', 'hello', { 'content-type': 'text/plain' }),
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+      );
+      await expectError(
+        await post('/v1/predict', '{"images": [', { 'content-type': 'application/json' }),
+        400,
+        'BAD_REQUEST',
+      );
+      const schema = await expectError(
+        await post('/v1/predict', '{"images":[{"name":"x"}]}', { 'content-type': 'application/json' }),
+        400,
+        'BAD_REQUEST',
+      );
       expect(schema.issues).toEqual(expect.arrayContaining([expect.objectContaining({ path: 'images.0.data' })]));
-      await expectError(await post('/v1/predict', '{"images":[{"data":"not base64!"}]}', { 'content-type': 'application/json' }), 400, 'BAD_REQUEST');
-      await expectError(await post('/v1/predict?include=everything', sample('images_test_1.png'), { 'content-type': 'image/png' }), 400, 'BAD_REQUEST');
+      await expectError(
+        await post('/v1/predict', '{"images":[{"data":"not base64!"}]}', { 'content-type': 'application/json' }),
+        400,
+        'BAD_REQUEST',
+      );
+      await expectError(
+        await post('/v1/predict?include=everything', sample('images_test_1.png'), { 'content-type': 'image/png' }),
+        400,
+        'BAD_REQUEST',
+      );
       for (const bad of [BAD_IMAGES.blank, BAD_IMAGES.gif, BAD_IMAGES.truncated]) {
-        await expectError(await post('/v1/predict', new Uint8Array(bad.bytes), { 'content-type': 'image/png' }), bad.status, bad.code);
+        await expectError(
+          await post('/v1/predict', new Uint8Array(bad.bytes), { 'content-type': 'image/png' }),
+          bad.status,
+          bad.code,
+        );
       }
       await expectError(await get('/v1/nothing-here'), 404, 'NOT_FOUND');
       const put = await get('/v1/predict', { method: 'PUT' });
@@ -154,12 +221,18 @@ export function describeHttpContract(name: string, baseUrl: () => string): void 
 
   describe(`HTTP contract (${name}): limits`, () => {
     it(`refuses more than MAX_FILES=${CONTRACT_ENV.MAX_FILES} files, a body over MAX_BODY_BYTES and a picture over the pixel limit with 413`, async () => {
-      const five = formWith(Array.from({ length: 5 }, (_, i) => ({ name: `${i}.png`, bytes: sample(`images_test_${i}.png`) })));
+      const five = formWith(
+        Array.from({ length: 5 }, (_, i) => ({ name: `${i}.png`, bytes: sample(`images_test_${i}.png`) })),
+      );
       await expectError(await post('/api', five), 413, 'TOO_MANY_FILES');
       const big = new Uint8Array(Number(CONTRACT_ENV.MAX_BODY_BYTES) + 1);
       big.set(sample('images_test_1.png'));
       await expectError(await post('/v1/predict', big, { 'content-type': 'image/png' }), 413, 'PAYLOAD_TOO_LARGE');
-      await expectError(await post('/api', formWith([{ name: 'huge.png', bytes: headerOnlyPng(5000, 5000) }])), 413, 'IMAGE_TOO_LARGE');
+      await expectError(
+        await post('/api', formWith([{ name: 'huge.png', bytes: headerOnlyPng(5000, 5000) }])),
+        413,
+        'IMAGE_TOO_LARGE',
+      );
     });
   });
 }

@@ -24,7 +24,8 @@ beforeAll(async () => {
     const res = await fetch(`${worker.url}/readyz`);
     const body = (await res.json()) as { status: string };
     if (res.status === 200) break;
-    if (body.status === 'failed' || i > 600) throw new Error(`the worker did not load its model: ${JSON.stringify(body)}\n${logged.join('')}`);
+    if (body.status === 'failed' || i > 600)
+      throw new Error(`the worker did not load its model: ${JSON.stringify(body)}\n${logged.join('')}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 });
@@ -40,7 +41,10 @@ describe('the edge worker in workerd', () => {
     const { model } = await loadModelFile();
     const bytes = new Uint8Array(readFileSync(path.resolve('images_test/images_test_9.jpg')));
     const reference = predict(model, imageToDigitInput(bytes).pixels);
-    const res = await fetch(`${worker.url}/v1/predict`, { method: 'POST', body: formWith([{ name: 'nine.jpg', bytes, type: 'image/jpeg' }]) });
+    const res = await fetch(`${worker.url}/v1/predict`, {
+      method: 'POST',
+      body: formWith([{ name: 'nine.jpg', bytes, type: 'image/jpeg' }]),
+    });
     const body = (await res.json()) as { predictions: { digit: number; scores: number[] }[] };
     expect(body.predictions[0]!.digit).toBe(reference.digit);
     body.predictions[0]!.scores.forEach((score, d) => expect(score).toBeCloseTo(reference.scores[d]!, 9));

@@ -33,7 +33,9 @@ function parseDockerfile(text: string): { stages: { from: string; lines: string[
 /** The instruction's argument text in the final stage (the shipped image), e.g. `EXPOSE` -> ['5000']. */
 function finalStage(name: string): string[] {
   const stage = parseDockerfile(read('Dockerfile')).stages.at(-1);
-  return (stage?.lines ?? []).filter((l) => l.toUpperCase().startsWith(`${name} `)).map((l) => l.slice(name.length + 1).trim());
+  return (stage?.lines ?? [])
+    .filter((l) => l.toUpperCase().startsWith(`${name} `))
+    .map((l) => l.slice(name.length + 1).trim());
 }
 
 /** Asserts that setting `name` to `value` is read by the server: the resolved config or limits change with it. */
@@ -43,7 +45,11 @@ function expectAppReads(name: string, value: string): void {
   expect(() => read({ [name]: value }), `${name}=${value}`).not.toThrow();
   // ...and the name must be one the app looks at: two other valid values must resolve differently.
   const [a, b] =
-    name === 'HOST' ? ['127.0.0.2', '127.0.0.3'] : name === 'MODEL_PATH' ? ['/a/model.json.gz', '/b/model.json.gz'] : ['3', '4'];
+    name === 'HOST'
+      ? ['127.0.0.2', '127.0.0.3']
+      : name === 'MODEL_PATH'
+        ? ['/a/model.json.gz', '/b/model.json.gz']
+        : ['3', '4'];
   expect(read({ [name]: a }), `the app ignores ${name}`).not.toEqual(read({ [name]: b }));
 }
 
@@ -204,7 +210,11 @@ describe('Kubernetes manifests', () => {
     expect(service.spec.ports[0].targetPort).toBe('http');
     const hpa = byKind('HorizontalPodAutoscaler');
     expect(hpa.apiVersion).toBe('autoscaling/v2');
-    expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: deployment.metadata.name });
+    expect(hpa.spec.scaleTargetRef).toEqual({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      name: deployment.metadata.name,
+    });
     expect(hpa.spec.metrics[0].resource.name).toBe('cpu');
   });
   it('the kustomization lists every manifest', () => {
@@ -247,15 +257,19 @@ describe('ECS task definition', () => {
 });
 
 describe('every deployment', () => {
-  it('sets the same pixel limit, the app\'s default (Dockerfile, compose, Kubernetes, ECS)', () => {
+  it("sets the same pixel limit, the app's default (Dockerfile, compose, Kubernetes, ECS)", () => {
     const dockerfile = /\bMAX_IMAGE_PIXELS=(\d+)/.exec(finalStage('ENV').join(' '))?.[1];
-    const compose = (parse(read('docker-compose.yml')) as { services: { app: { environment: Env } } }).services.app.environment;
+    const compose = (parse(read('docker-compose.yml')) as { services: { app: { environment: Env } } }).services.app
+      .environment;
     const kubernetes = parseAllDocuments(read('deploy/kubernetes/deployment.yaml'))
       .map((doc) => doc.toJS() as { kind: string; spec: { template: { spec: { containers: Container[] } } } })
       .find((doc) => doc.kind === 'Deployment')
       ?.spec.template.spec.containers[0]?.env.find((e) => e.name === 'MAX_IMAGE_PIXELS')?.value;
-    const ecs = (JSON.parse(read('deploy/ecs/task-definition.json')) as { containerDefinitions: { environment: { name: string; value: string }[] }[] })
-      .containerDefinitions[0]?.environment.find((e) => e.name === 'MAX_IMAGE_PIXELS')?.value;
+    const ecs = (
+      JSON.parse(read('deploy/ecs/task-definition.json')) as {
+        containerDefinitions: { environment: { name: string; value: string }[] }[];
+      }
+    ).containerDefinitions[0]?.environment.find((e) => e.name === 'MAX_IMAGE_PIXELS')?.value;
     const expected = String(DEFAULT_MAX_IMAGE_PIXELS);
     expect({ dockerfile, compose: compose['MAX_IMAGE_PIXELS'], kubernetes, ecs }).toEqual({
       dockerfile: expected,

@@ -47,7 +47,12 @@ function eobRunScanData(blocks: number): number[] {
  * @param options - Size and number of scans.
  * @returns The file's bytes.
  */
-export function manyScanJpeg(options: { width: number; height: number; scans: number; componentId?: number }): Uint8Array {
+export function manyScanJpeg(options: {
+  width: number;
+  height: number;
+  scans: number;
+  componentId?: number;
+}): Uint8Array {
   const { width, height, scans } = options;
   const id = options.componentId ?? 1;
   const blocks = Math.ceil(width / 8) * Math.ceil(height / 8);

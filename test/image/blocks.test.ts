@@ -13,14 +13,18 @@ const seven: Point[][] = [
 
 /** Repeats every pixel of a w x h ink map into a k x k block. */
 function blocky(ink: Float32Array, w: number, h: number, k: number): Float32Array {
-  return Float32Array.from({ length: w * k * h * k }, (_, i) => ink[Math.floor(Math.floor(i / (w * k)) / k) * w + Math.floor((i % (w * k)) / k)]!);
+  return Float32Array.from(
+    { length: w * k * h * k },
+    (_, i) => ink[Math.floor(Math.floor(i / (w * k)) / k) * w + Math.floor((i % (w * k)) / k)]!,
+  );
 }
 
 describe('undoing a nearest-neighbour enlargement', () => {
   const small = drawStrokes(12, 14, seven, 1.2);
 
   it('finds the block factor of an enlarged picture, and none in the picture itself', () => {
-    for (const k of [2, 3, 5, 8]) expect(blockFactor({ width: 12 * k, height: 14 * k, data: blocky(small, 12, 14, k) })).toBe(k);
+    for (const k of [2, 3, 5, 8])
+      expect(blockFactor({ width: 12 * k, height: 14 * k, data: blocky(small, 12, 14, k) })).toBe(k);
     expect(blockFactor({ width: 12, height: 14, data: small })).toBe(1);
     expect(blockFactor({ width: 5, height: 5, data: new Float32Array(25) })).toBe(1);
   });

@@ -15,7 +15,12 @@ function pngWithIdat(width: number, height: number, idat: Uint8Array): Uint8Arra
   ihdr[8] = 8; // bit depth
   ihdr[9] = 0; // greyscale
   const signature = Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a);
-  return Buffer.concat([signature, pngChunk('IHDR', ihdr), pngChunk('IDAT', idat), pngChunk('IEND', new Uint8Array(0))]);
+  return Buffer.concat([
+    signature,
+    pngChunk('IHDR', ihdr),
+    pngChunk('IDAT', idat),
+    pngChunk('IEND', new Uint8Array(0)),
+  ]);
 }
 
 afterEach(() => {
@@ -28,7 +33,9 @@ describe('PNG inflation is bounded by the header', () => {
     expect(inflatedPngSize({ width: 10, height: 3, bitDepth: 1, colorType: 0, interlace: 0 })).toBe(3 * 3);
     expect(inflatedPngSize({ width: 4, height: 4, bitDepth: 8, colorType: 6, interlace: 0 })).toBe(4 * 17);
     // 8x8 Adam7 of 8-bit grey: passes of 1x1, 1x1, 2x1, 2x2, 4x2, 4x4, 8x4 pixels, each row with a filter byte.
-    expect(inflatedPngSize({ width: 8, height: 8, bitDepth: 8, colorType: 0, interlace: 1 })).toBe(2 + 2 + 3 + 2 * 3 + 2 * 5 + 4 * 5 + 4 * 9);
+    expect(inflatedPngSize({ width: 8, height: 8, bitDepth: 8, colorType: 0, interlace: 1 })).toBe(
+      2 + 2 + 3 + 2 * 3 + 2 * 5 + 4 * 5 + 4 * 9,
+    );
   });
 
   it('refuses a small file whose image data inflates far beyond its 28x28 header (a zip bomb)', () => {

@@ -6,7 +6,9 @@ import { manyScanJpeg, multiFrameJpeg } from '../helpers/hostile-images.js';
 describe('estimateDecodeBytes', () => {
   it('charges a decodable picture its declared pixels, read from the header', () => {
     expect(estimateDecodeBytes(encodeGrayPng(new Uint8Array(12 * 5), 12, 5))).toBe(60 * DECODE_BYTES_PER_PIXEL);
-    expect(estimateDecodeBytes(manyScanJpeg({ width: 4000, height: 3000, scans: 10 }))).toBe(12_000_000 * DECODE_BYTES_PER_PIXEL);
+    expect(estimateDecodeBytes(manyScanJpeg({ width: 4000, height: 3000, scans: 10 }))).toBe(
+      12_000_000 * DECODE_BYTES_PER_PIXEL,
+    );
   });
 
   it('charges nothing for what the decoder refuses before allocating: hostile JPEGs, unreadable headers', () => {

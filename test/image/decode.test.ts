@@ -44,17 +44,38 @@ function palette(size: number): [number, number, number][] {
 }
 
 const CASES: { name: string; spec: PngSpec }[] = [];
-for (const depth of [1, 2, 4, 8, 16] as const) CASES.push({ name: `grey ${depth}-bit`, spec: { width: W, height: H, colorType: 0, bitDepth: depth, samples: samples(0, depth) } });
+for (const depth of [1, 2, 4, 8, 16] as const)
+  CASES.push({
+    name: `grey ${depth}-bit`,
+    spec: { width: W, height: H, colorType: 0, bitDepth: depth, samples: samples(0, depth) },
+  });
 for (const depth of [8, 16] as const) {
-  CASES.push({ name: `RGB ${depth}-bit`, spec: { width: W, height: H, colorType: 2, bitDepth: depth, samples: samples(2, depth) } });
-  CASES.push({ name: `grey+alpha ${depth}-bit`, spec: { width: W, height: H, colorType: 4, bitDepth: depth, samples: samples(4, depth) } });
-  CASES.push({ name: `RGBA ${depth}-bit`, spec: { width: W, height: H, colorType: 6, bitDepth: depth, samples: samples(6, depth) } });
+  CASES.push({
+    name: `RGB ${depth}-bit`,
+    spec: { width: W, height: H, colorType: 2, bitDepth: depth, samples: samples(2, depth) },
+  });
+  CASES.push({
+    name: `grey+alpha ${depth}-bit`,
+    spec: { width: W, height: H, colorType: 4, bitDepth: depth, samples: samples(4, depth) },
+  });
+  CASES.push({
+    name: `RGBA ${depth}-bit`,
+    spec: { width: W, height: H, colorType: 6, bitDepth: depth, samples: samples(6, depth) },
+  });
 }
 for (const depth of [1, 2, 4, 8] as const) {
   const size = 2 ** depth;
   CASES.push({
     name: `palette ${depth}-bit with tRNS`,
-    spec: { width: W, height: H, colorType: 3, bitDepth: depth, samples: samples(3, depth), palette: palette(size), trns: Uint8Array.from({ length: Math.min(size, 3) }, (_, i) => i * 100) },
+    spec: {
+      width: W,
+      height: H,
+      colorType: 3,
+      bitDepth: depth,
+      samples: samples(3, depth),
+      palette: palette(size),
+      trns: Uint8Array.from({ length: Math.min(size, 3) }, (_, i) => i * 100),
+    },
   });
 }
 
@@ -69,7 +90,14 @@ describe('decodeImage: PNG colour types and bit depths', () => {
   }
 
   it('applies a grey tRNS colour key (that grey becomes transparent)', () => {
-    const spec: PngSpec = { width: 3, height: 1, colorType: 0, bitDepth: 8, samples: [10, 200, 10], trns: Uint8Array.of(0, 10) };
+    const spec: PngSpec = {
+      width: 3,
+      height: 1,
+      colorType: 0,
+      bitDepth: 8,
+      samples: [10, 200, 10],
+      trns: Uint8Array.of(0, 10),
+    };
     const { rgba } = decodeImage(writePng(spec), DEFAULT_IMAGE_LIMITS);
     expect([rgba[3], rgba[7], rgba[11]]).toEqual([0, 255, 0]);
   });
@@ -85,7 +113,14 @@ describe('decodeImage: PNG colour types and bit depths', () => {
   }
 
   it('decodes an Adam7-interlaced RGBA PNG', () => {
-    const spec: PngSpec = { width: 10, height: 7, colorType: 6, bitDepth: 8, samples: samples(6, 8, 10, 7), interlace: true };
+    const spec: PngSpec = {
+      width: 10,
+      height: 7,
+      colorType: 6,
+      bitDepth: 8,
+      samples: samples(6, 8, 10, 7),
+      interlace: true,
+    };
     expect(Array.from(decodeImage(writePng(spec), DEFAULT_IMAGE_LIMITS).rgba)).toEqual(expectedRgba(spec));
   });
 
@@ -107,7 +142,14 @@ describe('decodeImage: PNG colour types and bit depths', () => {
   });
 
   it('ignores a text chunk without its NUL separator (upng-js would scan past the end forever)', () => {
-    const spec: PngSpec = { width: 1, height: 1, colorType: 0, bitDepth: 8, samples: [77], extraChunks: [pngChunk('tEXt', new TextEncoder().encode('no separator'))] };
+    const spec: PngSpec = {
+      width: 1,
+      height: 1,
+      colorType: 0,
+      bitDepth: 8,
+      samples: [77],
+      extraChunks: [pngChunk('tEXt', new TextEncoder().encode('no separator'))],
+    };
     expect(Array.from(decodeImage(writePng(spec), DEFAULT_IMAGE_LIMITS).rgba)).toEqual([77, 77, 77, 255]);
   });
 });

@@ -4,13 +4,19 @@ import { encodePng } from '../../src/image/encode-png.js';
 export type Point = readonly [number, number];
 
 /** Ink in [0, 1] of a `width` x `height` canvas with the polyline drawn `thickness` px wide. */
-export function drawStrokes(width: number, height: number, strokes: readonly (readonly Point[])[], thickness: number): Float32Array {
+export function drawStrokes(
+  width: number,
+  height: number,
+  strokes: readonly (readonly Point[])[],
+  thickness: number,
+): Float32Array {
   const ink = new Float32Array(width * height);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       let d = Infinity;
       for (const line of strokes) {
-        for (let i = 0; i + 1 < line.length; i++) d = Math.min(d, segmentDistance(x + 0.5, y + 0.5, line[i]!, line[i + 1]!));
+        for (let i = 0; i + 1 < line.length; i++)
+          d = Math.min(d, segmentDistance(x + 0.5, y + 0.5, line[i]!, line[i + 1]!));
         if (line.length === 1) d = Math.min(d, Math.hypot(x + 0.5 - line[0]![0], y + 0.5 - line[0]![1]));
       }
       ink[y * width + x] = Math.min(1, Math.max(0, thickness / 2 - d + 0.5));
@@ -77,7 +83,9 @@ function boxBlur(a: Uint8Array): Uint8Array {
   for (let y = 0; y < 28; y++) {
     for (let x = 0; x < 28; x++) {
       let sum = 0;
-      for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) sum += a[Math.min(27, Math.max(0, y + dy)) * 28 + Math.min(27, Math.max(0, x + dx))]!;
+      for (let dy = -1; dy <= 1; dy++)
+        for (let dx = -1; dx <= 1; dx++)
+          sum += a[Math.min(27, Math.max(0, y + dy)) * 28 + Math.min(27, Math.max(0, x + dx))]!;
       out[y * 28 + x] = Math.round(sum / 9);
     }
   }

@@ -65,7 +65,10 @@ describe('image errors', () => {
 
   it('CORRUPT_IMAGE for a PNG cut anywhere', () => {
     for (const cut of [8, 20, 33, 40, smallPng.length - 13, smallPng.length - 1]) {
-      expect(codeOf(() => decodeImage(smallPng.subarray(0, cut), DEFAULT_IMAGE_LIMITS)), `cut at ${cut}`).toBe('CORRUPT_IMAGE');
+      expect(
+        codeOf(() => decodeImage(smallPng.subarray(0, cut), DEFAULT_IMAGE_LIMITS)),
+        `cut at ${cut}`,
+      ).toBe('CORRUPT_IMAGE');
     }
   });
 
@@ -73,12 +76,21 @@ describe('image errors', () => {
     const badCrc = smallPng.slice();
     badCrc[badCrc.length - 13] = (badCrc[badCrc.length - 13]! + 1) & 0xff; // last byte of the IDAT CRC
     expect(codeOf(() => decodeImage(badCrc, DEFAULT_IMAGE_LIMITS))).toBe('CORRUPT_IMAGE');
-    const garbage = Buffer.concat([smallPng.subarray(0, 33), pngChunk('IDAT', Uint8Array.of(1, 2, 3, 4, 5)), pngChunk('IEND', new Uint8Array(0))]);
+    const garbage = Buffer.concat([
+      smallPng.subarray(0, 33),
+      pngChunk('IDAT', Uint8Array.of(1, 2, 3, 4, 5)),
+      pngChunk('IEND', new Uint8Array(0)),
+    ]);
     expect(codeOf(() => decodeImage(garbage, DEFAULT_IMAGE_LIMITS))).toBe('CORRUPT_IMAGE');
   });
 
   it('CORRUPT_IMAGE, quickly, for a chunk claiming 4 GB (upng-js would loop over it)', () => {
-    const hostile = Buffer.concat([smallPng.subarray(0, 33), Uint8Array.of(0xff, 0xff, 0xff, 0xf0), ascii('IDAT'), new Uint8Array(16)]);
+    const hostile = Buffer.concat([
+      smallPng.subarray(0, 33),
+      Uint8Array.of(0xff, 0xff, 0xff, 0xf0),
+      ascii('IDAT'),
+      new Uint8Array(16),
+    ]);
     expect(codeOf(() => decodeImage(hostile, DEFAULT_IMAGE_LIMITS))).toBe('CORRUPT_IMAGE');
   });
 
@@ -93,14 +105,26 @@ describe('image errors', () => {
   it('CORRUPT_IMAGE for a JPEG cut in the header or in the scan data', () => {
     const good = jpegFixture('baselineGray');
     for (const cut of [3, 10, 100, good.length - 40, good.length - 2]) {
-      expect(codeOf(() => decodeImage(good.subarray(0, cut), DEFAULT_IMAGE_LIMITS)), `cut at ${cut}`).toBe('CORRUPT_IMAGE');
+      expect(
+        codeOf(() => decodeImage(good.subarray(0, cut), DEFAULT_IMAGE_LIMITS)),
+        `cut at ${cut}`,
+      ).toBe('CORRUPT_IMAGE');
     }
   });
 
   it('NO_DIGIT_FOUND for blank pictures of any colour, not a guess', () => {
     for (const value of [0, 128, 255]) {
-      const blank = writePng({ width: 40, height: 30, colorType: 0, bitDepth: 8, samples: new Array(1200).fill(value) });
-      expect(codeOf(() => imageToDigitInput(blank)), `grey ${value}`).toBe('NO_DIGIT_FOUND');
+      const blank = writePng({
+        width: 40,
+        height: 30,
+        colorType: 0,
+        bitDepth: 8,
+        samples: new Array(1200).fill(value),
+      });
+      expect(
+        codeOf(() => imageToDigitInput(blank)),
+        `grey ${value}`,
+      ).toBe('NO_DIGIT_FOUND');
     }
     const transparent = writePng({ width: 8, height: 8, colorType: 6, bitDepth: 8, samples: new Array(256).fill(0) });
     expect(codeOf(() => imageToDigitInput(transparent))).toBe('NO_DIGIT_FOUND');
@@ -135,7 +159,8 @@ describe('image size limits', () => {
     const bytes = good.slice();
     // Find the SOF0 (FFC0) or SOF2 (FFC2) marker and rewrite height and width to 50000 (0xC350).
     let at = 2;
-    while (!(bytes[at] === 0xff && (bytes[at + 1] === 0xc0 || bytes[at + 1] === 0xc2))) at += 2 + ((bytes[at + 2]! << 8) | bytes[at + 3]!);
+    while (!(bytes[at] === 0xff && (bytes[at + 1] === 0xc0 || bytes[at + 1] === 0xc2)))
+      at += 2 + ((bytes[at + 2]! << 8) | bytes[at + 3]!);
     bytes.set([0xc3, 0x50, 0xc3, 0x50], at + 5);
     expect(codeOf(() => imageToDigitInput(bytes))).toBe('IMAGE_TOO_LARGE');
     expect(decode).not.toHaveBeenCalled();
@@ -147,7 +172,9 @@ describe('image size limits', () => {
     expect(codeOf(() => decodeImage(png, resolveImageLimits({ maxWidth: 29 })))).toBe('IMAGE_TOO_LARGE');
     expect(codeOf(() => decodeImage(png, resolveImageLimits({ maxHeight: 19 })))).toBe('IMAGE_TOO_LARGE');
     expect(codeOf(() => decodeImage(png, resolveImageLimits({ maxPixels: 599 })))).toBe('IMAGE_TOO_LARGE');
-    expect(codeOf(() => decodeImage(png, resolveImageLimits({ maxPixels: 600, maxWidth: 30, maxHeight: 20 })))).toBe('no error');
+    expect(codeOf(() => decodeImage(png, resolveImageLimits({ maxPixels: 600, maxWidth: 30, maxHeight: 20 })))).toBe(
+      'no error',
+    );
   });
 
   it('rejects nonsense limits', () => {

@@ -18,5 +18,10 @@ it('exports exactly the public image API (a change here is an API change: review
     'resolveImageLimits',
     'rgbaToLuminance',
   ]);
-  expect(api.DEFAULT_IMAGE_LIMITS).toEqual({ maxBytes: 10 * 1024 * 1024, maxWidth: 16_384, maxHeight: 16_384, maxPixels: 12_000_000 });
+  expect(api.DEFAULT_IMAGE_LIMITS).toEqual({
+    maxBytes: 10 * 1024 * 1024,
+    maxWidth: 16_384,
+    maxHeight: 16_384,
+    maxPixels: 12_000_000,
+  });
 });

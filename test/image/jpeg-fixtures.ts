@@ -17,4 +17,3 @@ const JPEG_FIXTURES = {
 export function jpegFixture(name: keyof typeof JPEG_FIXTURES): Uint8Array {
   return new Uint8Array(Buffer.from(JPEG_FIXTURES[name], 'base64'));
 }
-

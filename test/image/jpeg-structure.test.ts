@@ -28,7 +28,10 @@ describe('checkJpegStructure', () => {
     const atBound = manyScanJpeg({ width: 64, height: 48, scans: MAX_JPEG_BLOCK_VISITS_PER_BLOCK });
     expect(checkJpegStructure(atBound)).toEqual({ frames: 1, scans: 16, blockVisits: 16 * 48, frameBlocks: 48 });
     const over = manyScanJpeg({ width: 64, height: 48, scans: MAX_JPEG_BLOCK_VISITS_PER_BLOCK + 1 });
-    expect(refusal(() => checkJpegStructure(over))).toMatchObject({ code: 'IMAGE_TOO_COMPLEX', message: /revisit every block more than 16 times/ });
+    expect(refusal(() => checkJpegStructure(over))).toMatchObject({
+      code: 'IMAGE_TOO_COMPLEX',
+      message: /revisit every block more than 16 times/,
+    });
   });
 
   it('refuses the 2,000-scan progressive JPEG that held a worker for a minute, before decoding a block', () => {
@@ -46,7 +49,10 @@ describe('checkJpegStructure', () => {
     expect(MAX_JPEG_SCANS).toBe(64);
     // Scans naming a component the frame does not have visit no known block; only the count can stop them.
     const tooMany = manyScanJpeg({ width: 8, height: 8, scans: 65, componentId: 9 });
-    expect(refusal(() => checkJpegStructure(tooMany))).toMatchObject({ code: 'IMAGE_TOO_COMPLEX', message: /more than 64 scans/ });
+    expect(refusal(() => checkJpegStructure(tooMany))).toMatchObject({
+      code: 'IMAGE_TOO_COMPLEX',
+      message: /more than 64 scans/,
+    });
     const atLimit = manyScanJpeg({ width: 8, height: 8, scans: 64, componentId: 9 });
     expect(checkJpegStructure(atLimit).scans).toBe(64);
   });

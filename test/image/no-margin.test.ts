@@ -32,7 +32,11 @@ const zero: Point[] = [
 ];
 
 /** Crops an ink map to the box of its solid ink (above 0.5): the strokes touch all four edges. */
-function cropToInk(ink: Float32Array, width: number, height: number): { ink: Float32Array; width: number; height: number } {
+function cropToInk(
+  ink: Float32Array,
+  width: number,
+  height: number,
+): { ink: Float32Array; width: number; height: number } {
   let [x0, y0, x1, y1] = [width, height, -1, -1];
   ink.forEach((v, i) => {
     if (v <= 0.5) return;
@@ -88,7 +92,8 @@ describe('a digit without a margin of background', () => {
     const share = tight.ink.filter((v) => v > 0.5).length / tight.ink.length;
     expect(share).toBeGreaterThan(0.5);
     const reference = read(inkToGreyPng(bold, 100, 120, true));
-    for (const dark of [true, false]) expect(blurredDiff(read(inkToGreyPng(tight.ink, tight.width, tight.height, dark)), reference)).toBeLessThan(6);
+    for (const dark of [true, false])
+      expect(blurredDiff(read(inkToGreyPng(tight.ink, tight.width, tight.height, dark)), reference)).toBeLessThan(6);
   });
 
   it('is read from a picture of two grey levels (black strokes on white, no anti-aliasing)', () => {
@@ -105,9 +110,19 @@ describe('a digit without a margin of background', () => {
     // The same 7 drawn on a 10x12 canvas (the digit 7 px wide and 9 tall, strokes 0.9 px): every stroke pixel is a
     // blend of ink and paper. Measured 13.5 (14.9 before small digits were enlarged with a cubic filter); 12 px
     // tall: 6.0; a different digit: 34.
-    const small = drawStrokes(10, 12, seven.map((line) => line.map(([x, y]) => [x / 10, y / 10] as Point)), 0.9);
+    const small = drawStrokes(
+      10,
+      12,
+      seven.map((line) => line.map(([x, y]) => [x / 10, y / 10] as Point)),
+      0.9,
+    );
     expect(blurredDiff(read(inkToGreyPng(small, 10, 12, true)), withMargin)).toBeLessThan(16);
-    const twelve = drawStrokes(12, 14, seven.map((line) => line.map(([x, y]) => [x * 0.12, y * 0.12] as Point)), 9 * 0.12);
+    const twelve = drawStrokes(
+      12,
+      14,
+      seven.map((line) => line.map(([x, y]) => [x * 0.12, y * 0.12] as Point)),
+      9 * 0.12,
+    );
     expect(blurredDiff(read(inkToGreyPng(twelve, 12, 14, true)), withMargin)).toBeLessThan(8);
   });
 });
@@ -120,7 +135,11 @@ describe('what is still refused: no digit a person could read', () => {
       [28, 28],
       [300, 200],
     ] as const) {
-      for (const grey of [0, 90, 255]) expect(codeOf(() => read(encodePng(new Uint8Array(w * h).fill(grey), w, h, 1))), `${w}x${h} grey ${grey}`).toBe('NO_DIGIT_FOUND');
+      for (const grey of [0, 90, 255])
+        expect(
+          codeOf(() => read(encodePng(new Uint8Array(w * h).fill(grey), w, h, 1))),
+          `${w}x${h} grey ${grey}`,
+        ).toBe('NO_DIGIT_FOUND');
     }
   });
 
@@ -136,7 +155,10 @@ describe('what is still refused: no digit a person could read', () => {
     for (const [name, sample] of Object.entries(kinds)) {
       for (const side of [32, 64, 200]) {
         const grey = Uint8Array.from({ length: side * side }, () => Math.max(0, Math.min(255, Math.round(sample()))));
-        expect(codeOf(() => read(encodePng(grey, side, side, 1))), `${name} ${side}x${side}`).toBe('NO_DIGIT_FOUND');
+        expect(
+          codeOf(() => read(encodePng(grey, side, side, 1))),
+          `${name} ${side}x${side}`,
+        ).toBe('NO_DIGIT_FOUND');
       }
     }
   });

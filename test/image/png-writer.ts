@@ -57,7 +57,8 @@ const ADAM7 = [
 /** The raw (filtered, uncompressed) image data for the spec. */
 function rawData(spec: PngSpec): Uint8Array {
   const ch = CHANNELS[spec.colorType];
-  const pixel = (x: number, y: number): number[] => spec.samples.slice((y * spec.width + x) * ch, (y * spec.width + x + 1) * ch);
+  const pixel = (x: number, y: number): number[] =>
+    spec.samples.slice((y * spec.width + x) * ch, (y * spec.width + x + 1) * ch);
   const rows: Uint8Array[] = [];
   if (!spec.interlace) {
     for (let y = 0; y < spec.height; y++) {

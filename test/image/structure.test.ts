@@ -7,9 +7,13 @@ const mask = (rows: string[]): Uint8Array => Uint8Array.from(rows.join(''), (c) 
 
 describe('inkCorrelation', () => {
   it('scores strokes high in every direction, a 1 px diagonal included', () => {
-    const bar = Array.from({ length: 12 }, (_, y) => Array.from({ length: 16 }, (_, x) => (y >= 4 && y < 8 && x >= 2 && x < 14 ? '#' : '.')).join(''));
+    const bar = Array.from({ length: 12 }, (_, y) =>
+      Array.from({ length: 16 }, (_, x) => (y >= 4 && y < 8 && x >= 2 && x < 14 ? '#' : '.')).join(''),
+    );
     expect(inkCorrelation(mask(bar), 16, 12)).toBeGreaterThan(0.6);
-    const diagonal = Array.from({ length: 12 }, (_, y) => Array.from({ length: 12 }, (_, x) => (x === y ? '#' : '.')).join(''));
+    const diagonal = Array.from({ length: 12 }, (_, y) =>
+      Array.from({ length: 12 }, (_, x) => (x === y ? '#' : '.')).join(''),
+    );
     // Diagonal neighbours are ink, the other diagonal's are not: the mean of the two is about 0.35.
     expect(inkCorrelation(mask(diagonal), 12, 12)).toBeGreaterThan(0.3);
   });

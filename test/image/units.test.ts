@@ -19,7 +19,14 @@ describe('encodePng', () => {
       const rgba = decodeImage(encodePng(pixels, w, h, channels), DEFAULT_IMAGE_LIMITS).rgba;
       for (let p = 0; p < w * h; p++) {
         const s = Array.from(pixels.subarray(p * channels, (p + 1) * channels));
-        const expected = channels === 1 ? [s[0], s[0], s[0], 255] : channels === 2 ? [s[0], s[0], s[0], s[1]] : channels === 3 ? [...s, 255] : s;
+        const expected =
+          channels === 1
+            ? [s[0], s[0], s[0], 255]
+            : channels === 2
+              ? [s[0], s[0], s[0], s[1]]
+              : channels === 3
+                ? [...s, 255]
+                : s;
         expect(Array.from(rgba.subarray(p * 4, p * 4 + 4))).toEqual(expected);
       }
     });
@@ -27,7 +34,11 @@ describe('encodePng', () => {
 
   it('splits large images into several stored deflate blocks', () => {
     const pixels = Uint8Array.from({ length: 300 * 300 }, (_, i) => i % 251);
-    expect(Array.from(decodeImage(encodePng(pixels, 300, 300, 1), DEFAULT_IMAGE_LIMITS).rgba.subarray(4 * 89_999, 4 * 90_000))).toEqual([pixels[89_999], pixels[89_999], pixels[89_999], 255]);
+    expect(
+      Array.from(
+        decodeImage(encodePng(pixels, 300, 300, 1), DEFAULT_IMAGE_LIMITS).rgba.subarray(4 * 89_999, 4 * 90_000),
+      ),
+    ).toEqual([pixels[89_999], pixels[89_999], pixels[89_999], 255]);
   });
 
   it('rejects a pixel count that does not match the size', () => {

@@ -15,7 +15,9 @@ describe('base64', () => {
   });
 
   it('names the input when a character or the length is wrong', () => {
-    expect(() => decodeBase64('A*ID', 'support vectors')).toThrow(new MlError('INVALID_ARGUMENT', 'support vectors: invalid base64 character at offset 1'));
+    expect(() => decodeBase64('A*ID', 'support vectors')).toThrow(
+      new MlError('INVALID_ARGUMENT', 'support vectors: invalid base64 character at offset 1'),
+    );
     expect(() => decodeBase64('AQIDB')).toThrow(/base64 data: invalid base64 length/);
   });
 });

@@ -7,10 +7,14 @@ import { decodeBase64, encodeBase64 } from '../../src/ml/base64.js';
 describe('confidence calibration', () => {
   it('softmax confidences of all digits sum to one', () => {
     fc.assert(
-      fc.property(fc.array(fc.double({ min: -5, max: 5, noNaN: true }), { minLength: 10, maxLength: 10 }), fc.double({ min: 0.01, max: 10, noNaN: true }), (scores, t) => {
-        const total = scores.reduce((s, _, k) => s + softmaxConfidence(scores, k, t), 0);
-        expect(total).toBeCloseTo(1, 9);
-      }),
+      fc.property(
+        fc.array(fc.double({ min: -5, max: 5, noNaN: true }), { minLength: 10, maxLength: 10 }),
+        fc.double({ min: 0.01, max: 10, noNaN: true }),
+        (scores, t) => {
+          const total = scores.reduce((s, _, k) => s + softmaxConfidence(scores, k, t), 0);
+          expect(total).toBeCloseTo(1, 9);
+        },
+      ),
     );
   });
 

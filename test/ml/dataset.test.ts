@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { concatRows, selectRows, toDataset } from '../../src/ml/dataset.js';
 
 const rows = (labels: number[], first: number) =>
-  toDataset(Uint8Array.from({ length: labels.length * 784 }, (_, k) => (first + Math.floor(k / 784)) % 256), Uint8Array.from(labels));
+  toDataset(
+    Uint8Array.from({ length: labels.length * 784 }, (_, k) => (first + Math.floor(k / 784)) % 256),
+    Uint8Array.from(labels),
+  );
 
 describe('datasets', () => {
   it('concatenates rows in order, images with their labels', () => {

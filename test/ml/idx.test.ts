@@ -16,12 +16,17 @@ function codeOf(fn: () => unknown): string | undefined {
 describe('readIdx', () => {
   it('round-trips images written by the test writer', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 6 }), (count, rows, cols) => {
-        const data = Uint8Array.from({ length: count * rows * cols }, (_, k) => (k * 37) & 255);
-        const idx = readIdxImages(writeIdx([count, rows, cols], data));
-        expect(idx).toMatchObject({ kind: 'images', count, rows, cols });
-        expect([...idx.pixels]).toEqual([...data]);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 5 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 1, max: 6 }),
+        (count, rows, cols) => {
+          const data = Uint8Array.from({ length: count * rows * cols }, (_, k) => (k * 37) & 255);
+          const idx = readIdxImages(writeIdx([count, rows, cols], data));
+          expect(idx).toMatchObject({ kind: 'images', count, rows, cols });
+          expect([...idx.pixels]).toEqual([...data]);
+        },
+      ),
     );
   });
 
@@ -47,7 +52,9 @@ describe('readIdx', () => {
     bad[2] = 0x09;
     expect(codeOf(() => readIdx(bad))).toBe('IDX_BAD_MAGIC');
     expect(() => readIdx(bad, 'train-images-idx3-ubyte')).toThrow(/train-images-idx3-ubyte: magic number 2307/);
-    expect(() => readIdx(good.subarray(0, good.length - 1), 'x.idx')).toThrow(/x\.idx: header promises 2 x 2 x 2 = 8 bytes of data, file has only 7/);
+    expect(() => readIdx(good.subarray(0, good.length - 1), 'x.idx')).toThrow(
+      /x\.idx: header promises 2 x 2 x 2 = 8 bytes of data, file has only 7/,
+    );
   });
 
   it('refuses labels where images are expected and the reverse', () => {

@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { computeKernelRow, dotBytes, kernelFromDot, prepareKernelData, scaleGamma, type PolyKernel } from '../../src/ml/kernel.js';
+import {
+  computeKernelRow,
+  dotBytes,
+  kernelFromDot,
+  prepareKernelData,
+  scaleGamma,
+  type PolyKernel,
+} from '../../src/ml/kernel.js';
 import { createKernelRowCache, createUncachedKernelRows } from '../../src/ml/kernel-cache.js';
 import { compileKernelModules } from '../../src/ml/engine/wasm-engine.js';
 import { createWasmKernelRows, placeKernelData } from '../../src/ml/engine/wasm-rows.js';
@@ -32,7 +39,10 @@ describe('polynomial kernel', () => {
             const want = direct(data.subarray(i * 784, i * 784 + 784), data.subarray(j * 784, j * 784 + 784), k);
             expect(out[j]).toBeCloseTo(Math.fround(want), Math.max(0, 5 - Math.ceil(Math.log10(Math.max(1, want)))));
           }
-          expect(kd.diag[i]).toBeCloseTo(direct(data.subarray(i * 784, i * 784 + 784), data.subarray(i * 784, i * 784 + 784), k), 6);
+          expect(kd.diag[i]).toBeCloseTo(
+            direct(data.subarray(i * 784, i * 784 + 784), data.subarray(i * 784, i * 784 + 784), k),
+            6,
+          );
         }
       }),
       { numRuns: 30 },
@@ -41,18 +51,24 @@ describe('polynomial kernel', () => {
 
   it('kernel rows are the float32 of the exact integer kernel, bit for bit, sparse or dense', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 12 }).chain((n) => fc.tuple(fc.constant(n), images(n))), kernels, ([n, data], k) => {
-        const sparse = data.map((v, p) => ((p * 7919) % 5 === 0 ? v : 0));
-        for (const pixels of [data, sparse]) {
-          const kd = prepareKernelData(pixels, n, 784, k);
-          const out = new Float32Array(n);
-          const image = (t: number) => pixels.subarray(t * 784, (t + 1) * 784);
-          for (let i = 0; i < n; i++) {
-            computeKernelRow(kd, k, i, out);
-            expect([...out]).toEqual(Array.from({ length: n }, (_, j) => Math.fround(kernelFromDot(dotBytes(image(i), image(j)), k))));
+      fc.property(
+        fc.integer({ min: 1, max: 12 }).chain((n) => fc.tuple(fc.constant(n), images(n))),
+        kernels,
+        ([n, data], k) => {
+          const sparse = data.map((v, p) => ((p * 7919) % 5 === 0 ? v : 0));
+          for (const pixels of [data, sparse]) {
+            const kd = prepareKernelData(pixels, n, 784, k);
+            const out = new Float32Array(n);
+            const image = (t: number) => pixels.subarray(t * 784, (t + 1) * 784);
+            for (let i = 0; i < n; i++) {
+              computeKernelRow(kd, k, i, out);
+              expect([...out]).toEqual(
+                Array.from({ length: n }, (_, j) => Math.fround(kernelFromDot(dotBytes(image(i), image(j)), k))),
+              );
+            }
           }
-        }
-      }),
+        },
+      ),
       { numRuns: 30 },
     );
   });
@@ -60,24 +76,28 @@ describe('polynomial kernel', () => {
   it('the WebAssembly engine gives the same kernel rows, bit for bit, in shared or private memory', async () => {
     const modules = await compileKernelModules();
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 20 }).chain((n) => fc.tuple(fc.constant(n), images(n))), kernels, ([n, data], k) => {
-        const sparse = data.map((v, p) => ((p * 7919) % 7 === 0 ? v : 0));
-        for (const pixels of [data, sparse]) {
-          const kd = prepareKernelData(pixels, n, 784, k);
-          const placed = placeKernelData(pixels, n, 784, k);
-          expect([...placed.diag]).toEqual([...kd.diag]);
-          const engines = [createWasmKernelRows(kd, k, modules), createWasmKernelRows(placed, k, modules)];
-          const want = new Float32Array(n);
-          const got = new Float32Array(n);
-          for (let i = 0; i < n; i++) {
-            computeKernelRow(kd, k, i, want);
-            for (const engine of engines) {
-              engine.row(i, got);
-              expect([...got]).toEqual([...want]);
+      fc.property(
+        fc.integer({ min: 1, max: 20 }).chain((n) => fc.tuple(fc.constant(n), images(n))),
+        kernels,
+        ([n, data], k) => {
+          const sparse = data.map((v, p) => ((p * 7919) % 7 === 0 ? v : 0));
+          for (const pixels of [data, sparse]) {
+            const kd = prepareKernelData(pixels, n, 784, k);
+            const placed = placeKernelData(pixels, n, 784, k);
+            expect([...placed.diag]).toEqual([...kd.diag]);
+            const engines = [createWasmKernelRows(kd, k, modules), createWasmKernelRows(placed, k, modules)];
+            const want = new Float32Array(n);
+            const got = new Float32Array(n);
+            for (let i = 0; i < n; i++) {
+              computeKernelRow(kd, k, i, want);
+              for (const engine of engines) {
+                engine.row(i, got);
+                expect([...got]).toEqual([...want]);
+              }
             }
           }
-        }
-      }),
+        },
+      ),
       { numRuns: 30 },
     );
   });
@@ -96,13 +116,18 @@ describe('polynomial kernel', () => {
 
   it('cached and uncached rows agree, whatever the budget', () => {
     fc.assert(
-      fc.property(images(6), fc.integer({ min: 0, max: 200 }), fc.array(fc.integer({ min: 0, max: 5 }), { minLength: 1, maxLength: 30 }), (data, budget, order) => {
-        const k: PolyKernel = { type: 'poly', degree: 4, gamma: 0.02, coef0: 0 };
-        const kd = prepareKernelData(data, 6, 784, k);
-        const cached = createKernelRowCache(kd, k, budget);
-        const plain = createUncachedKernelRows(kd, k);
-        for (const i of order) expect([...cached.row(i)]).toEqual([...plain.row(i)]);
-      }),
+      fc.property(
+        images(6),
+        fc.integer({ min: 0, max: 200 }),
+        fc.array(fc.integer({ min: 0, max: 5 }), { minLength: 1, maxLength: 30 }),
+        (data, budget, order) => {
+          const k: PolyKernel = { type: 'poly', degree: 4, gamma: 0.02, coef0: 0 };
+          const kd = prepareKernelData(data, 6, 784, k);
+          const cached = createKernelRowCache(kd, k, budget);
+          const plain = createUncachedKernelRows(kd, k);
+          for (const i of order) expect([...cached.row(i)]).toEqual([...plain.row(i)]);
+        },
+      ),
       { numRuns: 30 },
     );
   });

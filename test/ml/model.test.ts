@@ -57,8 +57,12 @@ describe('model format', () => {
     expect(invalid({ ...good, format: 2 })).toMatch(/format/);
     expect(invalid({ ...good, biases: [1, 2] })).toMatch(/biases/);
     expect(invalid({ ...good, kernel: { ...good.kernel, gamma: -1 } })).toMatch(/kernel\.gamma/);
-    expect(invalid({ ...good, supportVectors: { ...good.supportVectors, count: good.supportVectors.count + 1 } })).toMatch(/supportVectors\.data holds/);
-    expect(invalid({ ...good, coefficients: { ...good.coefficients, data: good.coefficients.data.slice(0, 40) } })).toMatch(/coefficients\.data holds/);
+    expect(
+      invalid({ ...good, supportVectors: { ...good.supportVectors, count: good.supportVectors.count + 1 } }),
+    ).toMatch(/supportVectors\.data holds/);
+    expect(
+      invalid({ ...good, coefficients: { ...good.coefficients, data: good.coefficients.data.slice(0, 40) } }),
+    ).toMatch(/coefficients\.data holds/);
     expect(invalid({ ...good, supportVectors: { ...good.supportVectors, data: '!!!!' } })).toMatch(/invalid base64/);
   });
 

@@ -5,7 +5,9 @@ import { solveBinarySvm, type KernelRows } from '../../src/ml/smo.js';
 /** A kernel matrix as rows, from points in R^d with an RBF kernel (positive definite for distinct points). */
 function rbfRows(points: number[][], gamma: number): KernelRows & { K: number[][] } {
   const n = points.length;
-  const K = points.map((a) => points.map((b) => Math.exp(-gamma * a.reduce((s, v, k) => s + (v - (b[k] as number)) ** 2, 0))));
+  const K = points.map((a) =>
+    points.map((b) => Math.exp(-gamma * a.reduce((s, v, k) => s + (v - (b[k] as number)) ** 2, 0))),
+  );
   return {
     n,
     K,
@@ -19,7 +21,13 @@ function objective(K: number[][], y: Int8Array, alpha: ArrayLike<number>): numbe
   let lin = 0;
   for (let i = 0; i < y.length; i++) {
     lin += alpha[i] as number;
-    for (let j = 0; j < y.length; j++) quad += (alpha[i] as number) * (alpha[j] as number) * (y[i] as number) * (y[j] as number) * Math.fround((K[i] as number[])[j] as number);
+    for (let j = 0; j < y.length; j++)
+      quad +=
+        (alpha[i] as number) *
+        (alpha[j] as number) *
+        (y[i] as number) *
+        (y[j] as number) *
+        Math.fround((K[i] as number[])[j] as number);
   }
   return 0.5 * quad - lin;
 }
@@ -30,7 +38,8 @@ function kktGap(K: number[][], y: Int8Array, alpha: ArrayLike<number>, C: number
   let low = Infinity;
   for (let t = 0; t < y.length; t++) {
     let g = -1;
-    for (let j = 0; j < y.length; j++) g += (y[t] as number) * (y[j] as number) * Math.fround((K[t] as number[])[j] as number) * (alpha[j] as number);
+    for (let j = 0; j < y.length; j++)
+      g += (y[t] as number) * (y[j] as number) * Math.fround((K[t] as number[])[j] as number) * (alpha[j] as number);
     const v = -(y[t] as number) * g;
     const a = alpha[t] as number;
     const inUp = (y[t] === 1 && a < C) || (y[t] === -1 && a > 0);
@@ -47,13 +56,15 @@ function solveLinear(A: number[][], b: number[]): number[] | undefined {
   const M = A.map((row, i) => [...row, b[i] as number]);
   for (let c = 0; c < n; c++) {
     let p = c;
-    for (let r = c + 1; r < n; r++) if (Math.abs((M[r] as number[])[c] as number) > Math.abs((M[p] as number[])[c] as number)) p = r;
+    for (let r = c + 1; r < n; r++)
+      if (Math.abs((M[r] as number[])[c] as number) > Math.abs((M[p] as number[])[c] as number)) p = r;
     if (Math.abs((M[p] as number[])[c] as number) < 1e-10) return undefined;
     [M[c], M[p]] = [M[p] as number[], M[c] as number[]];
     for (let r = 0; r < n; r++) {
       if (r === c) continue;
       const f = ((M[r] as number[])[c] as number) / ((M[c] as number[])[c] as number);
-      for (let k = c; k <= n; k++) (M[r] as number[])[k] = ((M[r] as number[])[k] as number) - f * ((M[c] as number[])[k] as number);
+      for (let k = c; k <= n; k++)
+        (M[r] as number[])[k] = ((M[r] as number[])[k] as number) - f * ((M[c] as number[])[k] as number);
     }
   }
   return M.map((row, i) => (row[n] as number) / (row[i] as number));
@@ -66,7 +77,8 @@ function solveLinear(A: number[][], b: number[]): number[] | undefined {
 function bruteForce(K: number[][], y: Int8Array, C: number): number {
   const n = y.length;
   let best = Infinity;
-  const Q = (i: number, j: number) => (y[i] as number) * (y[j] as number) * Math.fround((K[i] as number[])[j] as number);
+  const Q = (i: number, j: number) =>
+    (y[i] as number) * (y[j] as number) * Math.fround((K[i] as number[])[j] as number);
   for (let code = 0; code < 3 ** n; code++) {
     const state: number[] = [];
     let c = code;
@@ -100,7 +112,10 @@ const problem = (maxN: number) =>
     .integer({ min: 2, max: maxN })
     .chain((n) =>
       fc.record({
-        points: fc.array(fc.array(fc.double({ min: -2, max: 2, noNaN: true }), { minLength: 2, maxLength: 2 }), { minLength: n, maxLength: n }),
+        points: fc.array(fc.array(fc.double({ min: -2, max: 2, noNaN: true }), { minLength: 2, maxLength: 2 }), {
+          minLength: n,
+          maxLength: n,
+        }),
         labels: fc.array(fc.boolean(), { minLength: n, maxLength: n }),
         C: fc.constantFrom(0.1, 1, 10),
       }),
@@ -140,20 +155,34 @@ describe('solveBinarySvm', () => {
   });
 
   it('separates a separable problem with the right signs and bias', () => {
-    const points = [[-2, 0], [-1.5, 0.5], [-1, -1], [1, 1], [1.5, -0.5], [2, 0]];
+    const points = [
+      [-2, 0],
+      [-1.5, 0.5],
+      [-1, -1],
+      [1, 1],
+      [1.5, -0.5],
+      [2, 0],
+    ];
     const rows = rbfRows(points, 0.5);
     const y = Int8Array.from([-1, -1, -1, 1, 1, 1]);
     const sol = solveBinarySvm(rows, y, { C: 100 });
     points.forEach((_, t) => {
       let f = sol.bias;
-      for (let i = 0; i < 6; i++) f += (sol.alpha[i] as number) * (y[i] as number) * ((rows.K[i] as number[])[t] as number);
+      for (let i = 0; i < 6; i++)
+        f += (sol.alpha[i] as number) * (y[i] as number) * ((rows.K[i] as number[])[t] as number);
       expect(Math.sign(f)).toBe(y[t]);
       expect(Math.abs(f)).toBeGreaterThan(0.99);
     });
   });
 
   it('rejects labels other than +1/-1 and a non-positive C', () => {
-    const rows = rbfRows([[0, 0], [1, 1]], 1);
+    const rows = rbfRows(
+      [
+        [0, 0],
+        [1, 1],
+      ],
+      1,
+    );
     expect(() => solveBinarySvm(rows, Int8Array.from([1, 0]), { C: 1 })).toThrow(/must be \+1 or -1/);
     expect(() => solveBinarySvm(rows, Int8Array.from([1, -1]), { C: 0 })).toThrow(/C must be/);
   });

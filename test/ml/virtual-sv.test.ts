@@ -1,8 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SHIFTS_4, SHIFTS_8, shiftImage, supportVectorRows, withVirtualSupportVectors } from '../../src/ml/virtual-sv.js';
+import {
+  SHIFTS_4,
+  SHIFTS_8,
+  shiftImage,
+  supportVectorRows,
+  withVirtualSupportVectors,
+} from '../../src/ml/virtual-sv.js';
 
-const image = (fill: (x: number, y: number) => number): Uint8Array => Uint8Array.from({ length: 784 }, (_, k) => fill(k % 28, Math.floor(k / 28)));
+const image = (fill: (x: number, y: number) => number): Uint8Array =>
+  Uint8Array.from({ length: 784 }, (_, k) => fill(k % 28, Math.floor(k / 28)));
 
 describe('one-pixel moves of a 28x28 image', () => {
   it('moves a lone pixel by (dx, dy) in every direction', () => {
@@ -41,7 +48,11 @@ describe('one-pixel moves of a 28x28 image', () => {
 });
 
 describe('virtual support vectors', () => {
-  const data = { images: Uint8Array.from({ length: 5 * 784 }, (_, k) => (k * 7) % 251), labels: Uint8Array.from([3, 1, 4, 1, 5]), count: 5 };
+  const data = {
+    images: Uint8Array.from({ length: 5 * 784 }, (_, k) => (k * 7) % 251),
+    labels: Uint8Array.from([3, 1, 4, 1, 5]),
+    count: 5,
+  };
 
   it('keeps the chosen rows first, then every row moved by each shift in turn, labels carried along', () => {
     const rows = Int32Array.from([4, 0, 2]);
@@ -54,7 +65,10 @@ describe('virtual support vectors', () => {
     expect(set.images.subarray((3 * 3 + 1) * 784, (3 * 3 + 2) * 784)).toEqual(expected);
   });
 
-  const sol = (indices: number[], coefficients: number[]) => ({ indices: Int32Array.from(indices), coefficients: Float64Array.from(coefficients) });
+  const sol = (indices: number[], coefficients: number[]) => ({
+    indices: Int32Array.from(indices),
+    coefficients: Float64Array.from(coefficients),
+  });
   const solutions = [sol([5, 9, 12], [1, -3, 2]), sol([1, 9], [-0.5, 4]), sol([], [])];
 
   it('takes each support vector once, over all ten problems, ascending', () => {

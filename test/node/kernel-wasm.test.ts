@@ -4,7 +4,12 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { kernelWasmBytes } from '../../src/ml/engine/wasm/kernel-module.js';
 import { s32, u32 } from '../../src/ml/engine/wasm/encode.js';
-import { createModelEngine, KERNEL_WASM_FILES, loadKernelModules, writeKernelWasmFiles } from '../../src/node/kernel-wasm.js';
+import {
+  createModelEngine,
+  KERNEL_WASM_FILES,
+  loadKernelModules,
+  writeKernelWasmFiles,
+} from '../../src/node/kernel-wasm.js';
 import { trainTinyModel } from '../helpers/tiny-model.js';
 
 describe('kernel module files', () => {
@@ -21,7 +26,10 @@ describe('kernel module files', () => {
     try {
       const written = await writeKernelWasmFiles(dir);
       expect(written.map((f) => path.basename(f))).toEqual([KERNEL_WASM_FILES.plain, KERNEL_WASM_FILES.shared]);
-      for (const [file, shared] of [[written[0], false], [written[1], true]] as const) {
+      for (const [file, shared] of [
+        [written[0], false],
+        [written[1], true],
+      ] as const) {
         const bytes = new Uint8Array(await readFile(file as string));
         expect(bytes).toEqual(kernelWasmBytes(shared));
         const module = await WebAssembly.compile(bytes);

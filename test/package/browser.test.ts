@@ -73,20 +73,32 @@ function mnistAsPng(pixels: Uint8Array): Uint8Array {
   const scale = 4;
   const side = 28 * scale;
   const out = new Uint8Array(side * side);
-  for (let y = 0; y < side; y++) for (let x = 0; x < side; x++) out[y * side + x] = 255 - (pixels[Math.floor(y / scale) * 28 + Math.floor(x / scale)] as number);
+  for (let y = 0; y < side; y++)
+    for (let x = 0; x < side; x++)
+      out[y * side + x] = 255 - (pixels[Math.floor(y / scale) * 28 + Math.floor(x / scale)] as number);
   return encodeGrayPng(out, side, side);
 }
 
 async function loadFixture(): Promise<Fixture> {
   const samplesDir = path.join(REPO, 'images_test');
-  const sampleName = existsSync(samplesDir) ? readdirSync(samplesDir).filter((f) => /^images_test_2\.(png|jpe?g)$/i.test(f)).sort().reverse()[0] : undefined;
+  const sampleName = existsSync(samplesDir)
+    ? readdirSync(samplesDir)
+        .filter((f) => /^images_test_2\.(png|jpe?g)$/i.test(f))
+        .sort()
+        .reverse()[0]
+    : undefined;
   const test = mnistTest(200);
   const rawAt = (k: number) => ({ pixels: test.images.slice(k * 784, (k + 1) * 784), label: test.labels[k] as number });
   if (existsSync(DEFAULT_MODEL_PATH) && sampleName !== undefined) {
     const { model } = await loadModelFile(DEFAULT_MODEL_PATH);
     const bytes = new Uint8Array(await readFile(DEFAULT_MODEL_PATH));
     const modelGz = bytes[0] === 0x1f && bytes[1] === 0x8b ? bytes : gzipSync(bytes);
-    return { model, modelGz, raw: rawAt(0), sample: { bytes: new Uint8Array(await readFile(path.join(samplesDir, sampleName))), digit: 2, shipped: true } };
+    return {
+      model,
+      modelGz,
+      raw: rawAt(0),
+      sample: { bytes: new Uint8Array(await readFile(path.join(samplesDir, sampleName))), digit: 2, shipped: true },
+    };
   }
   const model = trainTinyModel(500);
   const modelGz = gzipSync(JSON.stringify(serializeModel(model)));
@@ -94,7 +106,10 @@ async function loadFixture(): Promise<Fixture> {
   for (let k = 0; k < test.count; k++) {
     const raw = rawAt(k);
     const png = mnistAsPng(raw.pixels);
-    if (predict(model, raw.pixels).digit === raw.label && predict(model, imageToDigitInput(png).pixels).digit === raw.label) {
+    if (
+      predict(model, raw.pixels).digit === raw.label &&
+      predict(model, imageToDigitInput(png).pixels).digit === raw.label
+    ) {
       return { model, modelGz, raw, sample: { bytes: png, digit: raw.label, shipped: false } };
     }
   }
@@ -112,7 +127,10 @@ beforeAll(async () => {
   const result = await build(bundleOptions(ENTRY));
   bundle = result.outputFiles?.[0]?.text ?? '';
   const routes: Record<string, { type: string; body: string | Uint8Array }> = {
-    '/': { type: 'text/html; charset=utf-8', body: '<!doctype html><html><head><link rel="icon" href="data:,"><script type="module" src="/bundle.js"></script></head><body></body></html>' },
+    '/': {
+      type: 'text/html; charset=utf-8',
+      body: '<!doctype html><html><head><link rel="icon" href="data:,"><script type="module" src="/bundle.js"></script></head><body></body></html>',
+    },
     '/bundle.js': { type: 'text/javascript; charset=utf-8', body: bundle },
     '/model.json.gz': { type: 'application/octet-stream', body: fixture.modelGz },
     '/raw.bin': { type: 'application/octet-stream', body: fixture.raw.pixels },
@@ -143,8 +161,14 @@ describe('the pure entry points bundled for a browser', () => {
   });
 
   it('make the bundle fail when something imports a Node built-in (the check above can fail)', async () => {
-    await expect(build(bundleOptions("import { gunzipSync } from 'node:zlib';\nimport './src/ml/index.ts';\nconsole.log(gunzipSync);"))).rejects.toThrow(/imports the Node built-in 'node:zlib'/);
-    await expect(build(bundleOptions("import { readFileSync } from 'fs';\nconsole.log(readFileSync);"))).rejects.toThrow(/imports the Node built-in 'fs'/);
+    await expect(
+      build(
+        bundleOptions("import { gunzipSync } from 'node:zlib';\nimport './src/ml/index.ts';\nconsole.log(gunzipSync);"),
+      ),
+    ).rejects.toThrow(/imports the Node built-in 'node:zlib'/);
+    await expect(
+      build(bundleOptions("import { readFileSync } from 'fs';\nconsole.log(readFileSync);")),
+    ).rejects.toThrow(/imports the Node built-in 'fs'/);
   });
 
   it('predict in Chromium exactly as in Node, from raw pixels and from an encoded image, without console errors', async () => {
@@ -153,7 +177,11 @@ describe('the pure entry points bundled for a browser', () => {
     await page.goto(`${origin}/`);
     await page.waitForFunction(() => 'runDigits' in globalThis);
     const result = await page.evaluate(async () => {
-      const run = (globalThis as unknown as { runDigits: () => Promise<{ raw: Prediction; image: Prediction; pixels: number[]; format: string }> }).runDigits;
+      const run = (
+        globalThis as unknown as {
+          runDigits: () => Promise<{ raw: Prediction; image: Prediction; pixels: number[]; format: string }>;
+        }
+      ).runDigits;
       return run();
     });
     await page.close();

@@ -247,15 +247,30 @@ describe('public exports', () => {
     `);
   });
 
-  it.each(Object.entries(ENTRIES))('%s: the runtime exports are exactly the value exports the types declare', async (entry, file) => {
-    // A file URL keeps the specifier opaque to Vite, which would otherwise warn about an unanalysable import.
-    const module = (await import(/* @vite-ignore */ new URL(`../../${file}`, import.meta.url).href)) as Record<string, unknown>;
-    const values = exportsOf(entry as keyof typeof ENTRIES).filter((e) => e.isValue).map((e) => e.name);
-    expect(Object.keys(module).sort()).toEqual(values);
-  });
+  it.each(Object.entries(ENTRIES))(
+    '%s: the runtime exports are exactly the value exports the types declare',
+    async (entry, file) => {
+      // A file URL keeps the specifier opaque to Vite, which would otherwise warn about an unanalysable import.
+      const module = (await import(/* @vite-ignore */ new URL(`../../${file}`, import.meta.url).href)) as Record<
+        string,
+        unknown
+      >;
+      const values = exportsOf(entry as keyof typeof ENTRIES)
+        .filter((e) => e.isValue)
+        .map((e) => e.name);
+      expect(Object.keys(module).sort()).toEqual(values);
+    },
+  );
 
   it('every export has a JSDoc summary (the types are the docs)', () => {
-    const undocumented = [...new Set([...api.values()].flat().filter((e) => e.doc === '').map((e) => e.name))].sort();
+    const undocumented = [
+      ...new Set(
+        [...api.values()]
+          .flat()
+          .filter((e) => e.doc === '')
+          .map((e) => e.name),
+      ),
+    ].sort();
     expect(undocumented).toEqual([...KNOWN_UNDOCUMENTED].sort());
   });
 });

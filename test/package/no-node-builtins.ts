@@ -14,7 +14,9 @@ export function noNodeBuiltins(root: string): Plugin {
       b.onResolve({ filter: /.*/ }, (args) => {
         const name = args.path.startsWith('node:') ? args.path : (args.path.split('/')[0] as string);
         if (name.startsWith('node:') || builtins.has(name)) {
-          return { errors: [{ text: `${path.relative(root, args.importer)} imports the Node built-in '${args.path}'` }] };
+          return {
+            errors: [{ text: `${path.relative(root, args.importer)} imports the Node built-in '${args.path}'` }],
+          };
         }
         return undefined;
       });

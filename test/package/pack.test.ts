@@ -33,7 +33,9 @@ async function sh(command: string, args: readonly string[], cwd: string): Promis
     return await run(command, args, { cwd, env: cleanEnv(), maxBuffer: 64 * 1024 * 1024 });
   } catch (error) {
     const e = error as Error & { stdout?: string; stderr?: string };
-    throw new Error(`${command} ${args.join(' ')} failed in ${cwd}:\n${e.stderr ?? ''}\n${e.stdout ?? ''}`, { cause: error });
+    throw new Error(`${command} ${args.join(' ')} failed in ${cwd}:\n${e.stderr ?? ''}\n${e.stdout ?? ''}`, {
+      cause: error,
+    });
   }
 }
 
@@ -58,8 +60,15 @@ beforeAll(async () => {
   tarball = (JSON.parse(stdout) as PackResult[])[0] as PackResult;
   consumer = path.join(tmp, 'consumer');
   await mkdir(consumer);
-  await writeFile(path.join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
-  await sh('npm', ['install', path.join(tmp, tarball.filename), '--no-audit', '--no-fund', '--prefer-offline', '--no-package-lock'], consumer);
+  await writeFile(
+    path.join(consumer, 'package.json'),
+    JSON.stringify({ name: 'consumer', private: true, type: 'module' }),
+  );
+  await sh(
+    'npm',
+    ['install', path.join(tmp, tarball.filename), '--no-audit', '--no-fund', '--prefer-offline', '--no-package-lock'],
+    consumer,
+  );
   installed = path.join(consumer, 'node_modules', 'mnist-digits');
 });
 
@@ -70,7 +79,12 @@ afterAll(async () => {
 /** The sample of a 2 the package ships: the PNG when there is one (the issue's example), else the JPEG. */
 function sampleTwo(): string {
   const dir = path.join(installed, 'images_test');
-  const name = existsSync(dir) ? readdirSync(dir).filter((f) => /^images_test_2\.(png|jpe?g)$/i.test(f)).sort().reverse()[0] : undefined;
+  const name = existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => /^images_test_2\.(png|jpe?g)$/i.test(f))
+        .sort()
+        .reverse()[0]
+    : undefined;
   if (name === undefined) throw new Error(`the package ships no images_test/images_test_2.png (or .jpg) in ${dir}`);
   return path.join(dir, name);
 }
@@ -78,14 +92,40 @@ function sampleTwo(): string {
 describe('the packed tarball', () => {
   it('holds the compiled library, its types, the CLI, the model and the samples', () => {
     const files = tarball.files.map((f) => f.path);
-    for (const needed of ['dist/index.js', 'dist/index.d.ts', 'dist/ml/index.js', 'dist/ml/index.d.ts', 'dist/image/index.js', 'dist/image/index.d.ts', 'dist/server/index.js', 'dist/server/index.d.ts', 'dist/cli/main.js', 'dist/ml/engine/kernel.wasm', 'dist/ml/engine/kernel-shared.wasm', 'model/model.json.gz', 'package.json', 'README.md']) {
+    for (const needed of [
+      'dist/index.js',
+      'dist/index.d.ts',
+      'dist/ml/index.js',
+      'dist/ml/index.d.ts',
+      'dist/image/index.js',
+      'dist/image/index.d.ts',
+      'dist/server/index.js',
+      'dist/server/index.d.ts',
+      'dist/cli/main.js',
+      'dist/ml/engine/kernel.wasm',
+      'dist/ml/engine/kernel-shared.wasm',
+      'model/model.json.gz',
+      'package.json',
+      'README.md',
+    ]) {
       expect(files, `${needed} is missing from the tarball`).toContain(needed);
     }
-    expect(files.some((f) => /^images_test\/images_test_2\.(png|jpe?g)$/i.test(f)), 'images_test/images_test_2.* is missing').toBe(true);
+    expect(
+      files.some((f) => /^images_test\/images_test_2\.(png|jpe?g)$/i.test(f)),
+      'images_test/images_test_2.* is missing',
+    ).toBe(true);
   });
 
   it('holds nothing users do not need: no sources, tests, source maps, scratch or data files', () => {
-    const unwanted = tarball.files.map((f) => f.path).filter((f) => /^(src|test|bench|scripts|deploy|\.scratch[^/]*|node_modules)\//.test(f) || f.endsWith('.map') || f.endsWith('.ts') && !f.endsWith('.d.ts') || /ubyte/.test(f));
+    const unwanted = tarball.files
+      .map((f) => f.path)
+      .filter(
+        (f) =>
+          /^(src|test|bench|scripts|deploy|\.scratch[^/]*|node_modules)\//.test(f) ||
+          f.endsWith('.map') ||
+          (f.endsWith('.ts') && !f.endsWith('.d.ts')) ||
+          /ubyte/.test(f),
+      );
     expect(unwanted).toEqual([]);
   });
 });
@@ -130,7 +170,7 @@ describe('installed into a fresh project', () => {
   it('resolves every subpath in `exports` and nothing internal', async () => {
     const script = [
       "const loaded = await Promise.all(['mnist-digits', 'mnist-digits/ml', 'mnist-digits/image', 'mnist-digits/server'].map((s) => import(s)));",
-      "const checks = { root: typeof loaded[0].loadModelFile, ml: typeof loaded[1].predict, image: typeof loaded[2].imageToDigitInput, server: typeof loaded[3].createApp };",
+      'const checks = { root: typeof loaded[0].loadModelFile, ml: typeof loaded[1].predict, image: typeof loaded[2].imageToDigitInput, server: typeof loaded[3].createApp };',
       "let internal = 'importable';",
       "try { await import('mnist-digits/dist/node/model-file.js'); } catch (e) { internal = e.code; }",
       'console.log(JSON.stringify({ checks, internal }));',
@@ -155,9 +195,13 @@ describe('installed into a fresh project', () => {
         logLevel: 'silent',
         plugins: [noNodeBuiltins(consumer)],
       });
-    const pure = await bundle("import { predict } from 'mnist-digits/ml';\nimport { imageToDigitInput } from 'mnist-digits/image';\nconsole.log(predict, imageToDigitInput);");
+    const pure = await bundle(
+      "import { predict } from 'mnist-digits/ml';\nimport { imageToDigitInput } from 'mnist-digits/image';\nconsole.log(predict, imageToDigitInput);",
+    );
     expect(pure.outputFiles?.[0]?.text.length).toBeGreaterThan(10_000);
-    await expect(bundle("import { loadModelFile } from 'mnist-digits';\nconsole.log(loadModelFile);")).rejects.toThrow(/imports the Node built-in/);
+    await expect(bundle("import { loadModelFile } from 'mnist-digits';\nconsole.log(loadModelFile);")).rejects.toThrow(
+      /imports the Node built-in/,
+    );
   });
 
   it('runs the CLI through npx: `mnist-digits predict <file>` prints a line with the digit', async () => {
@@ -174,7 +218,8 @@ describe('installed into a fresh project', () => {
 
   it('runs `mnist-digits --help`, listing the subcommands', async () => {
     const { stdout } = await sh('npx', ['--no', '--', 'mnist-digits', '--help'], consumer);
-    for (const command of ['train', 'evaluate', 'predict', 'serve']) expect(stdout).toMatch(new RegExp(`^\\s+${command}\\s`, 'm'));
+    for (const command of ['train', 'evaluate', 'predict', 'serve'])
+      expect(stdout).toMatch(new RegExp(`^\\s+${command}\\s`, 'm'));
   });
 });
 
@@ -230,7 +275,17 @@ describe('the published types', () => {
       path.join(consumer, 'tsconfig.node.json'),
       JSON.stringify({
         // skipLibCheck: checking hono's and @types/node's own .d.ts would take 10 s; ours are checked below.
-        compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: true, lib: ['ES2022'], types: ['node'], typeRoots: [NODE_TYPES] },
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          strict: true,
+          noEmit: true,
+          skipLibCheck: true,
+          lib: ['ES2022'],
+          types: ['node'],
+          typeRoots: [NODE_TYPES],
+        },
         files: ['node-consumer.ts'],
       }),
     );
@@ -242,7 +297,17 @@ describe('the published types', () => {
     await writeFile(
       path.join(consumer, 'tsconfig.pure.json'),
       JSON.stringify({
-        compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: false, lib: ['ES2022', 'DOM'], types: [], typeRoots: [] },
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          strict: true,
+          noEmit: true,
+          skipLibCheck: false,
+          lib: ['ES2022', 'DOM'],
+          types: [],
+          typeRoots: [],
+        },
         files: ['pure-consumer.ts'],
       }),
     );
@@ -250,10 +315,24 @@ describe('the published types', () => {
   });
 
   it('reject a consumer that misuses them (the check above can fail)', async () => {
-    await writeFile(path.join(consumer, 'bad-consumer.ts'), "import { predict } from 'mnist-digits/ml';\npredict(new Uint8Array(784));\n");
+    await writeFile(
+      path.join(consumer, 'bad-consumer.ts'),
+      "import { predict } from 'mnist-digits/ml';\npredict(new Uint8Array(784));\n",
+    );
     await writeFile(
       path.join(consumer, 'tsconfig.bad.json'),
-      JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: true, types: [], typeRoots: [] }, files: ['bad-consumer.ts'] }),
+      JSON.stringify({
+        compilerOptions: {
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          strict: true,
+          noEmit: true,
+          skipLibCheck: true,
+          types: [],
+          typeRoots: [],
+        },
+        files: ['bad-consumer.ts'],
+      }),
     );
     await expect(sh(process.execPath, [TSC, '-p', 'tsconfig.bad.json'], consumer)).rejects.toThrow(/TS2554/);
   });

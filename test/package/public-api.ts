@@ -16,12 +16,16 @@ export interface PublicExport {
  */
 export function publicExports(entries: readonly string[]): Map<string, PublicExport[]> {
   const files = entries.map((e) => path.resolve(e));
-  const config = ts.getParsedCommandLineOfConfigFile(path.resolve('tsconfig.build.json'), {}, {
-    ...ts.sys,
-    onUnRecoverableConfigFileDiagnostic: (d) => {
-      throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+  const config = ts.getParsedCommandLineOfConfigFile(
+    path.resolve('tsconfig.build.json'),
+    {},
+    {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (d) => {
+        throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+      },
     },
-  });
+  );
   if (config === undefined) throw new Error('cannot read tsconfig.build.json');
   const program = ts.createProgram(files, { ...config.options, noEmit: true });
   const checker = program.getTypeChecker();
@@ -38,7 +42,10 @@ export function publicExports(entries: readonly string[]): Map<string, PublicExp
         doc: ts.displayPartsToString(target.getDocumentationComment(checker)).trim(),
       };
     });
-    result.set(entry, list.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)));
+    result.set(
+      entry,
+      list.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+    );
   });
   return result;
 }

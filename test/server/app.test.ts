@@ -65,7 +65,11 @@ describe('createApp: health, model, metrics, OpenAPI', () => {
     expect(ready.status).toBe(503);
     expect(await ready.json()).toEqual({ status: 'loading' });
     await expectError(await app.request('/v1/model'), 503, 'MODEL_NOT_READY');
-    const res = await app.request('/v1/predict', { method: 'POST', body: new Uint8Array([1]), headers: { 'content-type': 'image/png' } });
+    const res = await app.request('/v1/predict', {
+      method: 'POST',
+      body: new Uint8Array([1]),
+      headers: { 'content-type': 'image/png' },
+    });
     await expectError(res, 503, 'MODEL_NOT_READY');
   });
 
@@ -99,7 +103,11 @@ describe('createApp: health, model, metrics, OpenAPI', () => {
     await app.request('/healthz');
     await app.request('/healthz');
     await app.request('/no/such/path');
-    await app.request('/v1/predict', { method: 'POST', body: new Uint8Array([7]), headers: { 'content-type': 'image/png' } });
+    await app.request('/v1/predict', {
+      method: 'POST',
+      body: new Uint8Array([7]),
+      headers: { 'content-type': 'image/png' },
+    });
     const res = await app.request('/metrics');
     expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     const text = await res.text();
@@ -111,7 +119,9 @@ describe('createApp: health, model, metrics, OpenAPI', () => {
     expect(text).toMatch(/http_request_duration_seconds_bucket\{route="\/healthz",le="\+Inf"\} 2/);
     expect(text).toContain('digit_predictions_total{digit="7"} 1');
     expect(text).toContain('digit_predictions_total{digit="3"} 0');
-    expect(text).toContain(`model_info{format="1",sha256="${FAKE_DESCRIPTION.sha256}",trained_at="2024-05-06T07:08:09.000Z"} 1`);
+    expect(text).toContain(
+      `model_info{format="1",sha256="${FAKE_DESCRIPTION.sha256}",trained_at="2024-05-06T07:08:09.000Z"} 1`,
+    );
     expect(text).toContain('model_ready 1');
     expect(text).toContain('model_test_accuracy 0.9876');
   });
@@ -133,11 +143,29 @@ describe('createApp: health, model, metrics, OpenAPI', () => {
     };
     expect(doc.openapi).toBe('3.1.0');
     expect(doc.info.version).toBe('9.9.9');
-    expect(Object.keys(doc.paths).sort()).toEqual(['/api', '/healthz', '/metrics', '/readyz', '/v1/model', '/v1/predict']);
+    expect(Object.keys(doc.paths).sort()).toEqual([
+      '/api',
+      '/healthz',
+      '/metrics',
+      '/readyz',
+      '/v1/model',
+      '/v1/predict',
+    ]);
     expect(Object.keys(doc.components.schemas)).toEqual(
-      expect.arrayContaining(['PredictJsonRequest', 'PredictResponse', 'Prediction', 'ErrorBody', 'LegacyResponse', 'ModelResponse']),
+      expect.arrayContaining([
+        'PredictJsonRequest',
+        'PredictResponse',
+        'Prediction',
+        'ErrorBody',
+        'LegacyResponse',
+        'ModelResponse',
+      ]),
     );
-    expect(doc.components.schemas['Prediction']?.properties?.['digit']).toEqual({ type: 'integer', minimum: 0, maximum: 9 });
+    expect(doc.components.schemas['Prediction']?.properties?.['digit']).toEqual({
+      type: 'integer',
+      minimum: 0,
+      maximum: 9,
+    });
     expect(JSON.stringify(doc)).not.toContain('$schema');
   });
 
@@ -173,7 +201,11 @@ describe('createApp: unknown routes and methods', () => {
     const logged: unknown[] = [];
     const predictor = { ...fakePredictor(), predict: () => Promise.reject(new Error('secret internals')) };
     const broken = createApp({ predictor, logError: (err) => logged.push(err) });
-    const res = await broken.request('/v1/predict', { method: 'POST', body: new Uint8Array([1]), headers: { 'content-type': 'image/png' } });
+    const res = await broken.request('/v1/predict', {
+      method: 'POST',
+      body: new Uint8Array([1]),
+      headers: { 'content-type': 'image/png' },
+    });
     const error = await expectError(res, 500, 'INTERNAL');
     expect(error.message).toBe('internal server error');
     expect(logged).toHaveLength(1);

@@ -36,7 +36,10 @@ describe('readBody', () => {
   it('joins a chunked body in order, and stops reading one as soon as it passes the limit', async () => {
     const body = await readBody(chunked([3, 2, 4]), 9, tooLarge);
     expect([...body]).toEqual([1, 1, 1, 2, 2, 3, 3, 3, 3]);
-    await expect(readBody(chunked([4, 4, 4, 4]), 9, tooLarge)).rejects.toMatchObject({ status: 413, message: '12 bytes' });
+    await expect(readBody(chunked([4, 4, 4, 4]), 9, tooLarge)).rejects.toMatchObject({
+      status: 413,
+      message: '12 bytes',
+    });
   });
 
   it('turns a body that fails while being read into a 400', async () => {

@@ -36,7 +36,14 @@ beforeAll(async () => {
   const sample = shippedSample();
   if (sample) {
     upload = sample;
-    server = await startServer({ port: 0, host: '127.0.0.1', threads: 1, modelPath: DEFAULT_MODEL_PATH, env: {}, log: () => undefined });
+    server = await startServer({
+      port: 0,
+      host: '127.0.0.1',
+      threads: 1,
+      modelPath: DEFAULT_MODEL_PATH,
+      env: {},
+      log: () => undefined,
+    });
   } else {
     const model = tinyModel();
     let index = 0;
@@ -48,7 +55,14 @@ beforeAll(async () => {
     const file = path.join(tmp, `mnist_${label}.png`);
     await writeFile(file, png);
     upload = { file, digit: label };
-    server = await startServer({ port: 0, host: '127.0.0.1', threads: 1, modelSource: { kind: 'value', model, sha256: null }, env: {}, log: () => undefined });
+    server = await startServer({
+      port: 0,
+      host: '127.0.0.1',
+      threads: 1,
+      modelSource: { kind: 'value', model, sha256: null },
+      env: {},
+      log: () => undefined,
+    });
   }
   await server.pool.whenReady();
   browser = await launchChromium();
@@ -86,7 +100,11 @@ describe('the page in Chromium', () => {
     const { page, problems } = await openPage();
     const blank = Buffer.from(encodePng(new Uint8Array(40 * 30).fill(255), 40, 30, 1));
     await page.getByLabel('Choose PNG or JPEG images').setInputFiles([
-      { name: path.basename(upload.file), mimeType: upload.file.endsWith('.png') ? 'image/png' : 'image/jpeg', buffer: await readFile(upload.file) },
+      {
+        name: path.basename(upload.file),
+        mimeType: upload.file.endsWith('.png') ? 'image/png' : 'image/jpeg',
+        buffer: await readFile(upload.file),
+      },
       { name: 'blank.png', mimeType: 'image/png', buffer: blank },
       { name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('not a picture at all') },
     ]);
@@ -104,7 +122,9 @@ describe('the page in Chromium', () => {
     await expect.poll(() => shown.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(40);
     expect(await blankCard.locator('img[alt^="The 28 by 28"]').count()).toBe(0);
     expect(await blankCard.locator('.error').textContent()).toMatch(/no digit found/);
-    expect(await blankCard.locator('.hint').textContent()).toMatch(/^Try a picture of one digit that fills most of the frame/);
+    expect(await blankCard.locator('.hint').textContent()).toMatch(
+      /^Try a picture of one digit that fills most of the frame/,
+    );
 
     // Not an image: the browser cannot show it either, and says so instead of a broken picture.
     const junk = card('notes.png');
@@ -119,7 +139,9 @@ describe('the page in Chromium', () => {
   it('shows a file name as text, never as markup', async () => {
     const { page, problems } = await openPage();
     const name = '<img src=x onerror=alert(1)>.png';
-    await page.getByLabel('Choose PNG or JPEG images').setInputFiles({ name, mimeType: 'image/png', buffer: Buffer.from(mnistPng(0).png) });
+    await page
+      .getByLabel('Choose PNG or JPEG images')
+      .setInputFiles({ name, mimeType: 'image/png', buffer: Buffer.from(mnistPng(0).png) });
     const card = page.locator('#results article.result');
     await card.waitFor({ timeout: 20_000 });
     expect(await card.locator('h3').textContent()).toBe(name);

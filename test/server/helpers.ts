@@ -1,7 +1,11 @@
 import { expect } from 'vitest';
 
 /** Reads a response as the error shape, asserting status and code, and that no stack trace leaked. */
-export async function expectError(res: Response, status: number, code: string): Promise<{ code: string; message: string; issues?: unknown[] }> {
+export async function expectError(
+  res: Response,
+  status: number,
+  code: string,
+): Promise<{ code: string; message: string; issues?: unknown[] }> {
   const text = await res.text();
   expect({ status: res.status, text }).toMatchObject({ status });
   expect(res.headers.get('content-type')).toMatch(/^application\/json/);
@@ -14,9 +18,13 @@ export async function expectError(res: Response, status: number, code: string): 
 }
 
 /** A multipart body with one `file` field per entry. */
-export function formWith(files: ReadonlyArray<{ name: string; bytes: Uint8Array; type?: string }>, field = 'file'): FormData {
+export function formWith(
+  files: ReadonlyArray<{ name: string; bytes: Uint8Array; type?: string }>,
+  field = 'file',
+): FormData {
   const form = new FormData();
-  for (const f of files) form.append(field, new Blob([new Uint8Array(f.bytes)], { type: f.type ?? 'image/png' }), f.name);
+  for (const f of files)
+    form.append(field, new Blob([new Uint8Array(f.bytes)], { type: f.type ?? 'image/png' }), f.name);
   return form;
 }
 

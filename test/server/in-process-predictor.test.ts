@@ -50,12 +50,14 @@ describe('createInProcessPredictor', () => {
 
   it('enforces the pixel limit before decoding', async () => {
     const { png } = mnistPng(0);
-    await expect(createInProcessPredictor(model).predict(png, { ...OPTIONS, maxPixels: 100 })).rejects.toMatchObject({ code: 'IMAGE_TOO_LARGE' });
+    await expect(createInProcessPredictor(model).predict(png, { ...OPTIONS, maxPixels: 100 })).rejects.toMatchObject({
+      code: 'IMAGE_TOO_LARGE',
+    });
   });
 });
 
 describe('createApp({ model }) end to end in process', () => {
-  it('answers the old /api and /v1/predict with the model\'s digits', async () => {
+  it("answers the old /api and /v1/predict with the model's digits", async () => {
     const shipped = await loadModelFile();
     const app = createApp({ model: shipped.model, sha256: shipped.sha256, logError: () => undefined });
     const files = [0, 1, 2].map((i) => ({ name: `images_test_${i}.png`, bytes: mnistPng(i).png }));
@@ -71,14 +73,23 @@ describe('createApp({ model }) end to end in process', () => {
   it('answers every bad image with its error status, never a 500', async () => {
     const app = createApp({ model, logError: () => undefined });
     for (const [name, bad] of Object.entries(BAD_IMAGES)) {
-      const res = await app.request('/api', { method: 'POST', body: formWith([{ name: `${name}.png`, bytes: bad.bytes }]) });
+      const res = await app.request('/api', {
+        method: 'POST',
+        body: formWith([{ name: `${name}.png`, bytes: bad.bytes }]),
+      });
       const error = await expectError(res, bad.status, bad.code);
       expect(error.message.startsWith(`${name}.png: `)).toBe(true);
     }
-    const huge = await app.request('/v1/predict', { method: 'POST', body: formWith([{ name: 'big.png', bytes: mnistPng(0).png }]) });
+    const huge = await app.request('/v1/predict', {
+      method: 'POST',
+      body: formWith([{ name: 'big.png', bytes: mnistPng(0).png }]),
+    });
     expect(huge.status).toBe(200);
     const limited = createApp({ model, limits: { maxImagePixels: 100 }, logError: () => undefined });
-    const res = await limited.request('/v1/predict', { method: 'POST', body: formWith([{ name: 'big.png', bytes: mnistPng(0).png }]) });
+    const res = await limited.request('/v1/predict', {
+      method: 'POST',
+      body: formWith([{ name: 'big.png', bytes: mnistPng(0).png }]),
+    });
     await expectError(res, 413, 'IMAGE_TOO_LARGE');
   });
 });

@@ -12,7 +12,8 @@ describe('countJsonStructure', () => {
 
   it('equals the count of a reference tokenizer on any JSON value', () => {
     const reference = (value: unknown): number => {
-      if (Array.isArray(value)) return 2 + Math.max(0, value.length - 1) + value.reduce((n: number, v) => n + reference(v), 0);
+      if (Array.isArray(value))
+        return 2 + Math.max(0, value.length - 1) + value.reduce((n: number, v) => n + reference(v), 0);
       if (value !== null && typeof value === 'object') {
         const entries = Object.entries(value);
         return 2 + Math.max(0, entries.length - 1) + entries.length + entries.reduce((n, [, v]) => n + reference(v), 0);

@@ -22,7 +22,25 @@ const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 const ascii = (s: string) => new TextEncoder().encode(s);
 
 // Names drawn from what makes multipart headers hard: quotes, CR/LF, percent signs, semicolons, backslashes, Unicode.
-const nameChars = fc.constantFrom('a', 'Z', '0', ' ', '"', '\r', '\n', '%', '%22', ';', '=', '\\', 'é', '数', '🙂', '.png', '--');
+const nameChars = fc.constantFrom(
+  'a',
+  'Z',
+  '0',
+  ' ',
+  '"',
+  '\r',
+  '\n',
+  '%',
+  '%22',
+  ';',
+  '=',
+  '\\',
+  'é',
+  '数',
+  '🙂',
+  '.png',
+  '--',
+);
 const name = fc.array(nameChars, { maxLength: 8 }).map((parts) => parts.join(''));
 const entry = fc.record({
   name,
@@ -45,7 +63,11 @@ describe('parseMultipart', () => {
           filename: p.filename,
           value: p.filename === null ? text(p.body) : [...p.body],
         }));
-        const reference = await new Request('http://x/', { method: 'POST', body, headers: { 'content-type': contentType } }).formData();
+        const reference = await new Request('http://x/', {
+          method: 'POST',
+          body,
+          headers: { 'content-type': contentType },
+        }).formData();
         const theirs = await Promise.all(
           [...reference.entries()].map(async ([n, v]) => ({
             name: n,
@@ -64,7 +86,9 @@ describe('parseMultipart', () => {
     // A delimiter is CRLF "--XyZ"; each of these misses it by one byte.
     const tricky = ascii('--XyZ\r\n--XyA\r\n-XyZ\n--XyZ\r--XyZ\r\n--Xy');
     const body = new Uint8Array([
-      ...ascii(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n`),
+      ...ascii(
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n`,
+      ),
       ...tricky,
       ...ascii(`\r\n--${boundary}\r\nContent-Disposition: form-data; name="note"\r\n\r\nhello\r\n--${boundary}--\r\n`),
     ]);
@@ -88,9 +112,9 @@ describe('parseMultipart', () => {
     expect(text(parts[0]!.body)).toBe('JPEG');
   });
 
-  it("prefers RFC 5987 filename* and decodes a base64 Content-Transfer-Encoding", () => {
+  it('prefers RFC 5987 filename* and decodes a base64 Content-Transfer-Encoding', () => {
     const body = ascii(
-      "--q\r\nContent-Disposition: form-data; name=\"file\"; filename=\"fallback.png\"; filename*=UTF-8''%E6%95%B0%20one.png\r\n" +
+      '--q\r\nContent-Disposition: form-data; name="file"; filename="fallback.png"; filename*=UTF-8\'\'%E6%95%B0%20one.png\r\n' +
         'Content-Transfer-Encoding: base64\r\n\r\naGVs\r\nbG8=\r\n--q--',
     );
     const [part] = parse(body, 'multipart/form-data; boundary=q');
@@ -111,8 +135,12 @@ describe('parseMultipart', () => {
     expect(refuse('--b\r\nContent-Disposition: attachment; name="file"\r\n\r\nx\r\n--b--')).toContain('form-data');
     expect(refuse('--b\r\nContent-Disposition: form-data; filename="a"\r\n\r\nx\r\n--b--')).toContain('no name');
     expect(refuse('--bX\r\n')).toContain('CRLF');
-    expect(refuse('--b\r\nContent-Disposition: form-data; name="f"\r\nContent-Transfer-Encoding: base64\r\n\r\n!!\r\n--b--')).toContain('base64');
-    expect(refuse("--b\r\nContent-Disposition: form-data; name=\"f\"; filename*=latin1''x\r\n\r\nx\r\n--b--")).toContain('filename*');
+    expect(
+      refuse('--b\r\nContent-Disposition: form-data; name="f"\r\nContent-Transfer-Encoding: base64\r\n\r\n!!\r\n--b--'),
+    ).toContain('base64');
+    expect(
+      refuse('--b\r\nContent-Disposition: form-data; name="f"; filename*=latin1\'\'x\r\n\r\nx\r\n--b--'),
+    ).toContain('filename*');
   });
 
   it('refuses any truncation of a valid body', async () => {
@@ -123,7 +151,8 @@ describe('parseMultipart', () => {
     const boundary = multipartBoundary(contentType)!;
     expect(parseMultipart(body, boundary).ok).toBe(true);
     // Cutting inside the closing "--" still leaves the last delimiter line unterminated, so every cut fails.
-    for (let cut = 0; cut < body.length - 4; cut++) expect(parseMultipart(body.subarray(0, cut), boundary).ok).toBe(false);
+    for (let cut = 0; cut < body.length - 4; cut++)
+      expect(parseMultipart(body.subarray(0, cut), boundary).ok).toBe(false);
   });
 
   it('stops at maxParts, so a body of empty parts cannot keep the main thread busy', () => {
@@ -137,7 +166,9 @@ describe('parseMultipart', () => {
 
 describe('multipartBoundary', () => {
   it('reads a plain or quoted boundary and refuses a missing, empty or over-long one', () => {
-    expect(multipartBoundary('multipart/form-data; boundary=----WebKitFormBoundary7MA4YWxk')).toBe('----WebKitFormBoundary7MA4YWxk');
+    expect(multipartBoundary('multipart/form-data; boundary=----WebKitFormBoundary7MA4YWxk')).toBe(
+      '----WebKitFormBoundary7MA4YWxk',
+    );
     expect(multipartBoundary('multipart/form-data; boundary="a b:c"')).toBe('a b:c');
     expect(multipartBoundary('multipart/form-data')).toBeUndefined();
     expect(multipartBoundary('multipart/form-data; boundary=')).toBeUndefined();

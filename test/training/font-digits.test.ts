@@ -16,13 +16,18 @@ describe('the committed printed-digit training set', () => {
       for (let p = 0; p < 784; p++) if ((data.images[k * 784 + p] as number) > 128) ink++;
       expect(ink).toBeGreaterThan(10);
     }
-    expect(Object.keys(checksums).sort()).toEqual([`font-digits/${FONT_DIGIT_FILES.images}`, `font-digits/${FONT_DIGIT_FILES.labels}`]);
+    expect(Object.keys(checksums).sort()).toEqual([
+      `font-digits/${FONT_DIGIT_FILES.images}`,
+      `font-digits/${FONT_DIGIT_FILES.labels}`,
+    ]);
   });
 
   it('says where it looked and what to do when the set is missing (an npm install has none)', async () => {
     await expect(loadFontDigits(path.join(os.tmpdir(), 'no-such-font-digits'))).rejects.toMatchObject({
       code: 'MNIST_NOT_FOUND',
-      message: expect.stringMatching(/printed-digit set not found in .*no-such-font-digits: train in a clone .* or pass --no-fonts/),
+      message: expect.stringMatching(
+        /printed-digit set not found in .*no-such-font-digits: train in a clone .* or pass --no-fonts/,
+      ),
     });
   });
 
@@ -30,11 +35,17 @@ describe('the committed printed-digit training set', () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'font-digits-'));
     try {
       await copyFile(path.join(FONT_DIGITS_DIR, 'checksums'), path.join(dir, 'checksums'));
-      await copyFile(path.join(FONT_DIGITS_DIR, `${FONT_DIGIT_FILES.images}.gz`), path.join(dir, `${FONT_DIGIT_FILES.images}.gz`));
+      await copyFile(
+        path.join(FONT_DIGITS_DIR, `${FONT_DIGIT_FILES.images}.gz`),
+        path.join(dir, `${FONT_DIGIT_FILES.images}.gz`),
+      );
       const labels = gunzipSync(await readFile(path.join(FONT_DIGITS_DIR, `${FONT_DIGIT_FILES.labels}.gz`)));
       labels[8] = (labels[8]! + 1) % 10; // the first label, after the 8-byte IDX header
       await writeFile(path.join(dir, `${FONT_DIGIT_FILES.labels}.gz`), gzipSync(labels));
-      await expect(loadFontDigits(dir)).rejects.toMatchObject({ code: 'MNIST_CHECKSUM', message: expect.stringMatching(/labels-idx1-ubyte\.gz .* has SHA-256/) });
+      await expect(loadFontDigits(dir)).rejects.toMatchObject({
+        code: 'MNIST_CHECKSUM',
+        message: expect.stringMatching(/labels-idx1-ubyte\.gz .* has SHA-256/),
+      });
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -29,12 +29,15 @@ describe('loadMnist', () => {
     const data = await loadMnist({ env: {} });
     expect(data.train.count).toBe(60000);
     expect(data.test.count).toBe(10000);
-    expect(data.checksums[MNIST_FILES.trainImages]).toBe('ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db');
+    expect(data.checksums[MNIST_FILES.trainImages]).toBe(
+      'ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db',
+    );
   });
 
   it('reads .gz files from a directory given by MNIST_DIR', async () => {
     const files: Record<string, Uint8Array> = {};
-    for (const name of Object.values(MNIST_FILES)) files[`${name}.gz`] = gzipSync(await readFile(path.join(PACKAGE_DATA, name)), { level: 1 });
+    for (const name of Object.values(MNIST_FILES))
+      files[`${name}.gz`] = gzipSync(await readFile(path.join(PACKAGE_DATA, name)), { level: 1 });
     const dir = await dirWith(files);
     const data = await loadMnist({ env: { MNIST_DIR: dir } });
     expect(data.source).toBe(dir);
@@ -53,7 +56,8 @@ describe('loadMnist', () => {
 
   it('refuses a file whose SHA-256 does not match data/checksums', async () => {
     const files: Record<string, Uint8Array> = {};
-    for (const name of Object.values(MNIST_FILES)) files[name] = new Uint8Array(await readFile(path.join(PACKAGE_DATA, name)));
+    for (const name of Object.values(MNIST_FILES))
+      files[name] = new Uint8Array(await readFile(path.join(PACKAGE_DATA, name)));
     const labels = files[MNIST_FILES.testLabels] as Uint8Array;
     labels[100] = ((labels[100] as number) + 1) % 10;
     const error = await failure(loadMnist({ dataDir: await dirWith(files) }));
@@ -81,7 +85,10 @@ describe('loadMnist --download', () => {
         res.end();
         return;
       }
-      readFile(path.join(PACKAGE_DATA, name)).then((bytes) => res.end(gzipSync(bytes, { level: 1 })), () => res.end());
+      readFile(path.join(PACKAGE_DATA, name)).then(
+        (bytes) => res.end(gzipSync(bytes, { level: 1 })),
+        () => res.end(),
+      );
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as { port: number }).port;
@@ -92,7 +99,9 @@ describe('loadMnist --download', () => {
       expect(served).toHaveLength(4);
       await loadMnist({ download: `http://127.0.0.1:${port}/mirror/`, dataDir: cache, env: {} });
       expect(served).toHaveLength(4); // the second run reads the cache
-      const error = await failure(loadMnist({ download: `http://127.0.0.1:${port}/nothing/x`, dataDir: await dirWith({}), env: {} }));
+      const error = await failure(
+        loadMnist({ download: `http://127.0.0.1:${port}/nothing/x`, dataDir: await dirWith({}), env: {} }),
+      );
       expect(error.code).toBe('MNIST_DOWNLOAD');
       expect(error.message).toMatch(/HTTP 404/);
     } finally {

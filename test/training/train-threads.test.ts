@@ -11,7 +11,11 @@ describe('threaded one-vs-rest trainer', () => {
     const train = mnistTrain(600);
     const images = deskewAll(train.images, train.count);
     const kernel: PolyKernel = { type: 'poly', degree: 4, gamma: scaleGamma(images, 784), coef0: 0 };
-    const reference = trainOneVsRest(createKernelRowCache(prepareKernelData(images, train.count, 784, kernel), kernel, 1 << 30), train.labels, { C: 1 });
+    const reference = trainOneVsRest(
+      createKernelRowCache(prepareKernelData(images, train.count, 784, kernel), kernel, 1 << 30),
+      train.labels,
+      { C: 1 },
+    );
     // A budget of 100 rows makes the caches evict; half of it shared (never evicted) exercises the shared cache.
     // The reference computes rows in JavaScript; the threads with the WebAssembly engine (the default) and with
     // JavaScript: the same bits either way.

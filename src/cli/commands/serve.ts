@@ -3,10 +3,24 @@ import { UsageError, type Command } from '../command.js';
 import { startServer } from '../../server/node/serve.js';
 
 const FLAGS = {
-  port: { kind: 'value', valueName: 'n', description: 'Port to listen on (env PORT, default 5000; 0 = any free port)', parse: numberIn(0, 65535, true) },
+  port: {
+    kind: 'value',
+    valueName: 'n',
+    description: 'Port to listen on (env PORT, default 5000; 0 = any free port)',
+    parse: numberIn(0, 65535, true),
+  },
   host: { kind: 'value', valueName: 'address', description: 'Interface to bind (env HOST, default 0.0.0.0)' },
-  model: { kind: 'value', valueName: 'path', description: 'Model file (env MODEL_PATH, default: the shipped model/model.json.gz)' },
-  threads: { kind: 'value', valueName: 'n', description: 'Prediction worker threads (env PREDICT_THREADS, default: one per core)', parse: numberIn(1, 256, true) },
+  model: {
+    kind: 'value',
+    valueName: 'path',
+    description: 'Model file (env MODEL_PATH, default: the shipped model/model.json.gz)',
+  },
+  threads: {
+    kind: 'value',
+    valueName: 'n',
+    description: 'Prediction worker threads (env PREDICT_THREADS, default: one per core)',
+    parse: numberIn(1, 256, true),
+  },
   help: { kind: 'boolean', description: 'Show this help' },
 } satisfies FlagSpecs;
 
@@ -48,7 +62,8 @@ export const serveCommand: Command = {
   help: HELP,
   async run(args, io) {
     const { flags, positionals } = parseArgs(args, FLAGS);
-    if (positionals.length > 0) throw new UsageError(`serve takes no positional arguments, got '${positionals.join(' ')}' (use --port)`);
+    if (positionals.length > 0)
+      throw new UsageError(`serve takes no positional arguments, got '${positionals.join(' ')}' (use --port)`);
     if (flags['help'] === true) {
       io.stdout(`${HELP}\n`);
       return 0;

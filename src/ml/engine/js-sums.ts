@@ -7,10 +7,26 @@ import { dotScale, integerPower } from './poly.js';
  * same order (two classes per f64x2), so both give the same bits; biases are added by {@link addBiases}.
  * @param coef count x 10, sv-major
  */
-export function classSums(dots: Int32Array, count: number, coef: Float64Array, kernel: PolyKernel, out: Float64Array, outAt: number): void {
+export function classSums(
+  dots: Int32Array,
+  count: number,
+  coef: Float64Array,
+  kernel: PolyKernel,
+  out: Float64Array,
+  outAt: number,
+): void {
   const scale = dotScale(kernel.gamma);
   const { coef0, degree } = kernel;
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0, s8 = 0, s9 = 0;
+  let s0 = 0,
+    s1 = 0,
+    s2 = 0,
+    s3 = 0,
+    s4 = 0,
+    s5 = 0,
+    s6 = 0,
+    s7 = 0,
+    s8 = 0,
+    s9 = 0;
   for (let i = 0; i < count; i++) {
     const k = integerPower(scale * (dots[i] as number) + coef0, degree);
     const b = i * 10;

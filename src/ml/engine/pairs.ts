@@ -40,12 +40,16 @@ export function paddedCount(count: number): number {
 export function pairMatrixFromRows(rows: Uint8Array, count: number, dim: number, bytes?: Uint8Array): PairMatrix {
   if (dim % 2 !== 0) throw new MlError('INVALID_ARGUMENT', `vectors need an even number of pixels, got ${dim}`);
   if (rows.length !== count * dim) {
-    throw new MlError('INVALID_ARGUMENT', `expected ${count} x ${dim} = ${count * dim} bytes of vectors, got ${rows.length}`);
+    throw new MlError(
+      'INVALID_ARGUMENT',
+      `expected ${count} x ${dim} = ${count * dim} bytes of vectors, got ${rows.length}`,
+    );
   }
   const padded = paddedCount(count);
   const stride = 2 * padded;
   const out = bytes ?? new Uint8Array(pairMatrixBytes(count, dim));
-  if (out.length !== pairMatrixBytes(count, dim)) throw new MlError('INVALID_ARGUMENT', `pair matrix needs ${pairMatrixBytes(count, dim)} bytes, got ${out.length}`);
+  if (out.length !== pairMatrixBytes(count, dim))
+    throw new MlError('INVALID_ARGUMENT', `pair matrix needs ${pairMatrixBytes(count, dim)} bytes, got ${out.length}`);
   for (let i = 0; i < count; i++) {
     const src = i * dim;
     for (let k = 0; k < dim / 2; k++) {

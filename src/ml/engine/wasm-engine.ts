@@ -57,7 +57,10 @@ export function wasmSimdAvailable(): boolean {
 
 /** Compiles both variants of the kernel module from {@link kernelWasmBytes} (where compiling at run time is allowed). */
 export async function compileKernelModules(): Promise<WasmKernelModules> {
-  const [plain, shared] = await Promise.all([WebAssembly.compile(kernelWasmBytes(false)), WebAssembly.compile(kernelWasmBytes(true))]);
+  const [plain, shared] = await Promise.all([
+    WebAssembly.compile(kernelWasmBytes(false)),
+    WebAssembly.compile(kernelWasmBytes(true)),
+  ]);
   return { plain, shared };
 }
 
@@ -75,7 +78,12 @@ export function placeModel(model: SvmModel): PlacedModel {
   bytes.set(m.bytes);
   const coefficients = new Float64Array(memory.buffer, coefOffset, model.coefficients.length);
   coefficients.set(model.coefficients);
-  return { ...model, supportVectorPairs: { ...m, bytes }, coefficients, placement: { memory, pairsOffset, coefOffset } };
+  return {
+    ...model,
+    supportVectorPairs: { ...m, bytes },
+    coefficients,
+    placement: { memory, pairsOffset, coefOffset },
+  };
 }
 
 function placementOf(model: SvmModel): ModelPlacement | undefined {
@@ -103,7 +111,11 @@ export type WasmModelEngine = ModelEngine & { readonly scratchAt: number | undef
  *   outside its memory
  * @example const engine = createWasmEngine(model, await compileKernelModules());
  */
-export function createWasmEngine(model: SvmModel, modules: WasmKernelModules, options: WasmEngineOptions = {}): WasmModelEngine {
+export function createWasmEngine(
+  model: SvmModel,
+  modules: WasmKernelModules,
+  options: WasmEngineOptions = {},
+): WasmModelEngine {
   const { dim, supportVectorCount: count } = model;
   const padded = model.supportVectorPairs.padded;
   const room = dim / 2 + 4;
@@ -117,7 +129,8 @@ export function createWasmEngine(model: SvmModel, modules: WasmKernelModules, op
   let scratch: number;
   let module: WebAssembly.Module;
   if (placement !== undefined) {
-    if (modules.shared === undefined) throw new MlError('INVALID_ARGUMENT', 'a model in shared memory needs the shared variant of the kernel module');
+    if (modules.shared === undefined)
+      throw new MlError('INVALID_ARGUMENT', 'a model in shared memory needs the shared variant of the kernel module');
     ({ memory, pairsOffset, coefOffset } = placement);
     module = modules.shared;
     scratch = options.scratchAt ?? growScratch(memory, scratchBytes);
@@ -130,7 +143,9 @@ export function createWasmEngine(model: SvmModel, modules: WasmKernelModules, op
     ({ pairsOffset, coefOffset } = at);
     scratch = align(at.end, 64);
     memory = new WebAssembly.Memory({ initial: Math.ceil((scratch + scratchBytes) / PAGE) });
-    new Uint8Array(memory.buffer, pairsOffset, model.supportVectorPairs.bytes.length).set(model.supportVectorPairs.bytes);
+    new Uint8Array(memory.buffer, pairsOffset, model.supportVectorPairs.bytes.length).set(
+      model.supportVectorPairs.bytes,
+    );
     new Float64Array(memory.buffer, coefOffset, model.coefficients.length).set(model.coefficients);
     module = modules.plain;
   }
@@ -163,7 +178,8 @@ export function createWasmEngine(model: SvmModel, modules: WasmKernelModules, op
     }
   };
   const passes = (images: Uint8Array, imageCount: number, each: (first: number, nb: number) => void): void => {
-    if (images.length < imageCount * dim) throw new MlError('INVALID_ARGUMENT', `expected ${imageCount} x ${dim} bytes of images, got ${images.length}`);
+    if (images.length < imageCount * dim)
+      throw new MlError('INVALID_ARGUMENT', `expected ${imageCount} x ${dim} bytes of images, got ${images.length}`);
     for (let first = 0; first < imageCount; first += WASM_BATCH) {
       const nb = Math.min(WASM_BATCH, imageCount - first);
       for (let b = 0; b < nb; b++) stage(images.subarray((first + b) * dim, (first + b + 1) * dim), b);
@@ -177,7 +193,8 @@ export function createWasmEngine(model: SvmModel, modules: WasmKernelModules, op
     scratchAt: placement === undefined ? undefined : scratch,
     dots(images, imageCount, out) {
       passes(images, imageCount, (first, nb) => {
-        for (let b = 0; b < nb; b++) out.set(i32.subarray((accAt >> 2) + b * padded, (accAt >> 2) + b * padded + count), (first + b) * count);
+        for (let b = 0; b < nb; b++)
+          out.set(i32.subarray((accAt >> 2) + b * padded, (accAt >> 2) + b * padded + count), (first + b) * count);
       });
     },
     decisionValues(images, imageCount, out) {

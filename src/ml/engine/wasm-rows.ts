@@ -7,7 +7,9 @@ import { align, growScratch, HEADER_BYTES, instantiateKernel, PAGE, stageActiveP
 import { MAX_SHARED_PAGES } from './wasm/kernel-module.js';
 
 /** Training images laid out by {@link placeKernelData}: pairs and diagonal inside one shared WebAssembly memory. */
-export type PlacedKernelData = KernelData & { readonly placement: { readonly memory: WebAssembly.Memory; readonly pairsOffset: number } };
+export type PlacedKernelData = KernelData & {
+  readonly placement: { readonly memory: WebAssembly.Memory; readonly pairsOffset: number };
+};
 
 /**
  * `prepareKernelData` into a shared WebAssembly memory, so training threads compute rows with the WebAssembly
@@ -21,7 +23,11 @@ export function placeKernelData(images: Uint8Array, n: number, dim: number, kern
   const pairsOffset = HEADER_BYTES;
   const pairBytes = pairMatrixBytes(n, dim);
   const diagOffset = align(pairsOffset + pairBytes, 16);
-  const memory = new WebAssembly.Memory({ initial: Math.ceil((diagOffset + 8 * n) / PAGE), maximum: MAX_SHARED_PAGES, shared: true });
+  const memory = new WebAssembly.Memory({
+    initial: Math.ceil((diagOffset + 8 * n) / PAGE),
+    maximum: MAX_SHARED_PAGES,
+    shared: true,
+  });
   const pairs = pairMatrixFromRows(images, n, dim, new Uint8Array(memory.buffer, pairsOffset, pairBytes));
   const diag = kernelDiagonal(images, n, dim, kernel, new Float64Array(memory.buffer, diagOffset, n));
   return { n, dim, pairs, diag, placement: { memory, pairsOffset } };
@@ -34,7 +40,11 @@ export function placeKernelData(images: Uint8Array, n: number, dim: number, kern
  * other data is copied into a private memory.
  * @example const rows = createKernelRowCache(data, kernel, budget, createWasmKernelRows(data, kernel, modules));
  */
-export function createWasmKernelRows(data: KernelData, kernel: PolyKernel, modules: WasmKernelModules): KernelRowEngine {
+export function createWasmKernelRows(
+  data: KernelData,
+  kernel: PolyKernel,
+  modules: WasmKernelModules,
+): KernelRowEngine {
   const { n, dim, pairs } = data;
   const actBytes = (dim / 2 + 4) * 8;
   const scratchBytes = actBytes + pairs.padded * 4 + n * 4;
@@ -44,7 +54,11 @@ export function createWasmKernelRows(data: KernelData, kernel: PolyKernel, modul
   let scratch: number;
   let module: WebAssembly.Module;
   if (placement !== undefined) {
-    if (modules.shared === undefined) throw new MlError('INVALID_ARGUMENT', 'kernel data in shared memory needs the shared variant of the kernel module');
+    if (modules.shared === undefined)
+      throw new MlError(
+        'INVALID_ARGUMENT',
+        'kernel data in shared memory needs the shared variant of the kernel module',
+      );
     ({ memory, pairsOffset } = placement);
     module = modules.shared;
     scratch = growScratch(memory, scratchBytes);

@@ -9,7 +9,10 @@ import type { Predictor } from '../predictor.js';
  * @returns The predictor, and `start` which begins the load once and returns its promise.
  * @example const lazy = createLazyPredictor(async () => createInProcessPredictor(model)); ctx.waitUntil(lazy.start());
  */
-export function createLazyPredictor(load: () => Promise<Predictor>): { predictor: Predictor; start: () => Promise<void> } {
+export function createLazyPredictor(load: () => Promise<Predictor>): {
+  predictor: Predictor;
+  start: () => Promise<void>;
+} {
   let loaded: Predictor | undefined;
   let loading: Promise<Predictor> | undefined;
   let resolveReady: (p: Predictor) => void = () => undefined;

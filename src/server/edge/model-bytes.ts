@@ -46,19 +46,26 @@ export async function modelFromBytes(file: Uint8Array): Promise<ModelFromBytes> 
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(isGzip(file) ? await gunzip(file) : file);
   } catch (error) {
-    throw new ModelBytesError('MODEL_UNREADABLE', `model bytes are not readable gzip or UTF-8: ${(error as Error).message}`, { cause: error });
+    throw new ModelBytesError(
+      'MODEL_UNREADABLE',
+      `model bytes are not readable gzip or UTF-8: ${(error as Error).message}`,
+      { cause: error },
+    );
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new ModelBytesError('MODEL_UNREADABLE', `model bytes are not JSON: ${(error as Error).message}`, { cause: error });
+    throw new ModelBytesError('MODEL_UNREADABLE', `model bytes are not JSON: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   let model: SvmModel;
   try {
     model = parseModel(json);
   } catch (error) {
-    if (error instanceof MlError) throw new ModelBytesError('MODEL_INVALID', `bundled model: ${error.message}`, { cause: error });
+    if (error instanceof MlError)
+      throw new ModelBytesError('MODEL_INVALID', `bundled model: ${error.message}`, { cause: error });
     throw error;
   }
   return { model, sha256: await sha256Hex(file) };

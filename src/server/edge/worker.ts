@@ -37,7 +37,9 @@ function edgeEngine(model: SvmModel, module: WebAssembly.Module): ModelEngine {
 /** Worker bindings that are strings (wrangler `vars`, workerd `text` bindings): the app reads its limits from them. */
 function textBindings(env: unknown): Record<string, string> {
   if (typeof env !== 'object' || env === null) return {};
-  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+  return Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+  );
 }
 
 let app: Hono | undefined;

@@ -75,13 +75,15 @@ export function resolveServeConfig(
     return raw === undefined ? fallback : integerIn(raw, name, min, max);
   };
   const level = (options.logLevel ?? fromEnv('LOG_LEVEL') ?? 'info').toLowerCase() as LogLevel;
-  if (!LOG_LEVELS.includes(level)) throw new ServeConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got '${level}'`);
+  if (!LOG_LEVELS.includes(level))
+    throw new ServeConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got '${level}'`);
   return {
     port: options.port ?? (portRaw === undefined ? DEFAULT_PORT : integerIn(portRaw, 'PORT', 0, 65535)),
     host: options.host ?? fromEnv('HOST') ?? DEFAULT_HOST,
     modelPath: options.modelPath ?? fromEnv('MODEL_PATH') ?? DEFAULT_MODEL_PATH,
     threads:
-      options.threads ?? (threadsRaw === undefined ? DEFAULT_PREDICT_THREADS : integerIn(threadsRaw, 'PREDICT_THREADS', 1, 256)),
+      options.threads ??
+      (threadsRaw === undefined ? DEFAULT_PREDICT_THREADS : integerIn(threadsRaw, 'PREDICT_THREADS', 1, 256)),
     taskDeadlineMs: options.taskDeadlineMs ?? integer('TASK_DEADLINE_MS', DEFAULT_TASK_DEADLINE_MS, 1, 600_000),
     maxQueue: options.maxQueue ?? integer('MAX_QUEUE', DEFAULT_MAX_QUEUE, 1, 100_000),
     decodeMemoryMb:

@@ -134,7 +134,13 @@ export function createPredictPool(options: PredictPoolOptions): PredictPool {
   const maxQueue = options.maxQueue ?? DEFAULT_MAX_QUEUE;
   const budget = options.decodeMemoryBytes ?? DEFAULT_DECODE_MEMORY_BYTES;
   const maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH;
-  for (const [name, value] of Object.entries({ threads, taskDeadlineMs: deadlineMs, maxQueue, decodeMemoryBytes: budget, maxBatch })) {
+  for (const [name, value] of Object.entries({
+    threads,
+    taskDeadlineMs: deadlineMs,
+    maxQueue,
+    decodeMemoryBytes: budget,
+    maxBatch,
+  })) {
     if (!isNumberIn(value, POSITIVE_INTEGER)) throw new RangeError(`${name} must be a positive integer, got ${value}`);
   }
   let init: Omit<WorkerInit, 'progress'> | undefined;
@@ -162,7 +168,11 @@ export function createPredictPool(options: PredictPoolOptions): PredictPool {
     const progress = new Int32Array(new SharedArrayBuffer(8));
     let scratchAt = freeScratch.pop();
     const worker = spawnWorker('predict-worker', import.meta.url, {
-      workerData: { ...init!, progress: progress.buffer, ...(scratchAt === undefined ? {} : { scratchAt }) } satisfies WorkerInit,
+      workerData: {
+        ...init!,
+        progress: progress.buffer,
+        ...(scratchAt === undefined ? {} : { scratchAt }),
+      } satisfies WorkerInit,
       resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_MB },
     });
     const target: Slot = slot ?? { worker, state: 'starting', tasks: new Map(), progress, timer: undefined };
@@ -185,7 +195,9 @@ export function createPredictPool(options: PredictPoolOptions): PredictPool {
         case 'failed':
           target.state = 'failed';
           settleReady?.reject(fromWireError(message.error));
-          failQueued(() => new PredictorError('MODEL_NOT_READY', `the model could not be loaded: ${message.error.message}`));
+          failQueued(
+            () => new PredictorError('MODEL_NOT_READY', `the model could not be loaded: ${message.error.message}`),
+          );
           return;
         case 'error':
           answer(target, message.id, (task) => task.reject(fromWireError(message.error)));
@@ -211,7 +223,14 @@ export function createPredictPool(options: PredictPoolOptions): PredictPool {
         settleReady?.reject(new Error(`prediction worker exited with code ${code} while loading the model`));
         return;
       }
-      abandon(target, () => new PredictorError('WORKER_LOST', `the prediction worker stopped (exit code ${code}) while reading this image; retry`));
+      abandon(
+        target,
+        () =>
+          new PredictorError(
+            'WORKER_LOST',
+            `the prediction worker stopped (exit code ${code}) while reading this image; retry`,
+          ),
+      );
       if (!closing) replace(target);
       else checkDrained();
     });
@@ -220,7 +239,9 @@ export function createPredictPool(options: PredictPoolOptions): PredictPool {
 
   const source = options.source;
   const sourceReady: Promise<WorkerInit['source']> =
-    source.kind === 'file' ? loadInThread(source.path) : Promise.resolve({ ...source, model: shareModel(source.model) });
+    source.kind === 'file'
+      ? loadInThread(source.path)
+      : Promise.resolve({ ...source, model: shareModel(source.model) });
   sourceReady.then(
     (resolved) => {
       if (closing) return;
@@ -249,7 +270,8 @@ export function createPredictPool(options: PredictPoolOptions): PredictPool {
     if (slot.timer !== undefined) clearTimeout(slot.timer);
     slot.timer = undefined;
     // A worker answers every task it was sent; one left here would be a protocol bug, not the client's fault.
-    for (const id of [...slot.tasks.keys()]) answer(slot, id, (task) => task.reject(new Error('the worker did not answer this image')));
+    for (const id of [...slot.tasks.keys()])
+      answer(slot, id, (task) => task.reject(new Error('the worker did not answer this image')));
   }
 
   /**
@@ -323,7 +345,7 @@ export function createPredictPool(options: PredictPoolOptions): PredictPool {
   /** Up to `count` queued tasks whose decode memory fits; a large picture only ever alone. */
   function take(count: number): Task[] {
     const batch: Task[] = [];
-    for (let i = 0; i < queue.length && batch.length < count; ) {
+    for (let i = 0; i < queue.length && batch.length < count;) {
       const task = queue[i]!;
       const large = task.cost > BATCHABLE_DECODE_BYTES;
       const fits = costRunning === 0 || costRunning + task.cost <= budget;
@@ -384,10 +406,13 @@ export function createPredictPool(options: PredictPoolOptions): PredictPool {
     describe: () => description,
     whenReady: () => ready,
     predict(bytes: Uint8Array, predictOptions: PredictOptions, signal?: AbortSignal): Promise<DigitResult> {
-      if (closing) return Promise.reject(new PredictorError('CLOSED', 'the server is shutting down; retry on another instance'));
+      if (closing)
+        return Promise.reject(new PredictorError('CLOSED', 'the server is shutting down; retry on another instance'));
       if (signal?.aborted) return Promise.reject(new PredictorError('CANCELLED', 'the request was aborted'));
       if (queue.length >= maxQueue) {
-        return Promise.reject(new PredictorError('BUSY', `the server is busy (${queue.length} images waiting); retry in a moment`));
+        return Promise.reject(
+          new PredictorError('BUSY', `the server is busy (${queue.length} images waiting); retry in a moment`),
+        );
       }
       return new Promise<DigitResult>((resolve, reject) => {
         const onAbort = () => {
@@ -432,11 +457,14 @@ export function createPredictPool(options: PredictPoolOptions): PredictPool {
 function loadInThread(path: string): Promise<WorkerInit['source']> {
   return new Promise((resolve, reject) => {
     const loader = spawnWorker('model-loader-worker', import.meta.url, { workerData: { path } });
-    loader.once('message', (message: { type: 'loaded'; model: SvmModel; sha256: string } | { type: 'failed'; error: WireError }) => {
-      if (message.type === 'loaded') resolve({ kind: 'value', model: message.model, sha256: message.sha256 });
-      else reject(fromWireError(message.error));
-      void loader.terminate();
-    });
+    loader.once(
+      'message',
+      (message: { type: 'loaded'; model: SvmModel; sha256: string } | { type: 'failed'; error: WireError }) => {
+        if (message.type === 'loaded') resolve({ kind: 'value', model: message.model, sha256: message.sha256 });
+        else reject(fromWireError(message.error));
+        void loader.terminate();
+      },
+    );
     loader.once('error', reject);
     loader.once('exit', (code) => reject(new Error(`the model loader thread exited with code ${code}`)));
   });

@@ -19,9 +19,17 @@ if (port === null) throw new Error('predict-worker.ts must run as a worker threa
 
 const send = (message: WorkerMessage, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
 
-async function load(init: WorkerInit): Promise<{ model: SvmModel; engine: ModelEngine & { scratchAt?: number | undefined }; description: ModelDescription }> {
+async function load(init: WorkerInit): Promise<{
+  model: SvmModel;
+  engine: ModelEngine & { scratchAt?: number | undefined };
+  description: ModelDescription;
+}> {
   const model = init.source.model;
-  const engine = await createModelEngine(model, 'auto', init.scratchAt === undefined ? {} : { scratchAt: init.scratchAt });
+  const engine = await createModelEngine(
+    model,
+    'auto',
+    init.scratchAt === undefined ? {} : { scratchAt: init.scratchAt },
+  );
   return { model, engine, description: describeModel(model, init.source.sha256) };
 }
 

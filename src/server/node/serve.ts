@@ -58,9 +58,12 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     ...(options.limits ? { limits: options.limits } : {}),
     // Only unexpected failures reach here (documented 4xx/503 answers are not errors of ours).
     logError: (err) => {
-      if (config.logLevel !== 'silent') log(`error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      if (config.logLevel !== 'silent')
+        log(`error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     },
-    ...(config.logLevel === 'debug' ? { logAccess: (entry) => log(JSON.stringify({ time: new Date().toISOString(), ...entry })) } : {}),
+    ...(config.logLevel === 'debug'
+      ? { logAccess: (entry) => log(JSON.stringify({ time: new Date().toISOString(), ...entry })) }
+      : {}),
   });
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
   // Slow clients must not hold sockets forever (slowloris); the longest legitimate upload fits well within.

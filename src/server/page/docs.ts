@@ -36,7 +36,10 @@ export function renderDocsPage(doc: Record<string, unknown>): string {
   }
   const schemas = (doc['components'] as { schemas?: Record<string, unknown> } | undefined)?.schemas ?? {};
   const schemaBlocks = Object.entries(schemas)
-    .map(([id, s]) => `<h3 id="${escapeHtml(id)}">${escapeHtml(id)}</h3><pre>${escapeHtml(JSON.stringify(s, null, 2))}</pre>`)
+    .map(
+      ([id, s]) =>
+        `<h3 id="${escapeHtml(id)}">${escapeHtml(id)}</h3><pre>${escapeHtml(JSON.stringify(s, null, 2))}</pre>`,
+    )
     .join('');
   const info = (doc['info'] ?? {}) as { title?: string; version?: string; description?: string };
   return `<!doctype html>

@@ -52,7 +52,8 @@ export function registerMetaRoutes(app: Hono, deps: MetaDeps): void {
     if (deps.predictor.describe() === undefined) return c.json({ status: loadFailed ? 'failed' : 'loading' }, 503);
     const stats = deps.predictor.stats?.();
     if (stats?.saturated) return c.json({ status: 'saturated', queued: stats.queued }, 503, { 'retry-after': '1' });
-    if (stats !== undefined && stats.workersReady === 0) return c.json({ status: 'restarting' }, 503, { 'retry-after': '1' });
+    if (stats !== undefined && stats.workersReady === 0)
+      return c.json({ status: 'restarting' }, 503, { 'retry-after': '1' });
     return c.json({ status: 'ready' });
   });
 

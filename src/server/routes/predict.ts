@@ -36,7 +36,12 @@ async function readyModel(deps: PredictDeps): Promise<ModelDescription> {
 }
 
 /** Classifies every upload in parallel (the pool spreads them over threads); the first bad file fails the request. */
-async function classify(deps: PredictDeps, uploads: readonly Upload[], includeNormalized: boolean, signal: AbortSignal) {
+async function classify(
+  deps: PredictDeps,
+  uploads: readonly Upload[],
+  includeNormalized: boolean,
+  signal: AbortSignal,
+) {
   const options = { maxBytes: deps.limits.maxBodyBytes, maxPixels: deps.limits.maxImagePixels, includeNormalized };
   // One file's failure aborts the request's other queued files: their answer would be thrown away. (A lone file
   // needs no second signal: AbortSignal.any costs ~0.03 ms of the main thread per request.)
@@ -61,7 +66,9 @@ function toBody(filename: string, result: DigitResult): PredictionBody {
     confidence: result.confidence,
     scores: [...result.scores],
     ms: Math.round(result.ms * 1000) / 1000,
-    ...(result.normalized ? { normalized: encodeBase64(encodeGrayPng(result.normalized, MNIST_SIZE, MNIST_SIZE)) } : {}),
+    ...(result.normalized
+      ? { normalized: encodeBase64(encodeGrayPng(result.normalized, MNIST_SIZE, MNIST_SIZE)) }
+      : {}),
   };
 }
 

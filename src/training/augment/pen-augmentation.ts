@@ -54,7 +54,10 @@ export interface PenVariantPlan {
 export function planPenVariants(candidates: ArrayLike<number>, count: number, seed: number): PenVariantPlan {
   const random = mulberry32(seed);
   const order = permutation(candidates.length, random);
-  const sources = Int32Array.from(order.subarray(0, Math.min(count, candidates.length)), (k) => candidates[k] as number);
+  const sources = Int32Array.from(
+    order.subarray(0, Math.min(count, candidates.length)),
+    (k) => candidates[k] as number,
+  );
   // Cumulative shares, rounded once, so the counts add up to exactly `sources.length`.
   let cumulative = 0;
   const ends = PEN_KINDS.map((kind) => Math.round(sources.length * (cumulative += PEN_MIX[kind].share)));
@@ -80,7 +83,14 @@ export function planPenVariants(candidates: ArrayLike<number>, count: number, se
  * pipeline (penVariantInput), from `start` to `end`, into `out`; `ok[k]` is set to 1 for each variant drawn and
  * left 0 when the pen left no ink.
  */
-export function drawPenVariants(images: Uint8Array, plan: PenVariantPlan, start: number, end: number, out: Uint8Array, ok: Uint8Array): void {
+export function drawPenVariants(
+  images: Uint8Array,
+  plan: PenVariantPlan,
+  start: number,
+  end: number,
+  out: Uint8Array,
+  ok: Uint8Array,
+): void {
   for (let k = start; k < end; k++) {
     try {
       out.set(penVariantInput(images.subarray(k * PIXELS, (k + 1) * PIXELS), plan.pens[k] as PenVariant), k * PIXELS);
@@ -95,14 +105,23 @@ export function drawPenVariants(images: Uint8Array, plan: PenVariantPlan, start:
  * Collects drawn variants (see {@link drawPenVariants}) into a deskewed set ordered by source image.
  * @param labels the training set's labels
  */
-export function collectPenVariants(labels: Uint8Array, plan: PenVariantPlan, drawn: Uint8Array, ok: Uint8Array): PenVariants {
+export function collectPenVariants(
+  labels: Uint8Array,
+  plan: PenVariantPlan,
+  drawn: Uint8Array,
+  ok: Uint8Array,
+): PenVariants {
   const kept = Array.from(plan.sources.keys()).filter((k) => ok[k] === 1);
   kept.sort((a, b) => (plan.sources[a] as number) - (plan.sources[b] as number));
   const images = new Uint8Array(kept.length * PIXELS);
   kept.forEach((k, row) => images.set(drawn.subarray(k * PIXELS, (k + 1) * PIXELS), row * PIXELS));
   return {
     sources: Int32Array.from(kept, (k) => plan.sources[k] as number),
-    data: { images: deskewAll(images, kept.length), labels: Uint8Array.from(kept, (k) => labels[plan.sources[k] as number] as number), count: kept.length },
+    data: {
+      images: deskewAll(images, kept.length),
+      labels: Uint8Array.from(kept, (k) => labels[plan.sources[k] as number] as number),
+      count: kept.length,
+    },
     kinds: Uint8Array.from(kept, (k) => PEN_KINDS.indexOf((plan.pens[k] as PenVariant).kind)),
     skipped: plan.sources.length - kept.length,
   };
@@ -128,7 +147,11 @@ export type PenCounts = Record<PenKind, number>;
  * The training rows at `indices` (sorted) of the deskewed set, followed by the variants of exactly those rows.
  * @returns the combined set and how many of its rows are variants of each pen
  */
-export function withPenVariants(deskewed: Dataset, indices: Int32Array, variants: PenVariants | undefined): { data: Dataset; counts: PenCounts } {
+export function withPenVariants(
+  deskewed: Dataset,
+  indices: Int32Array,
+  variants: PenVariants | undefined,
+): { data: Dataset; counts: PenCounts } {
   const base = indices.length === deskewed.count ? deskewed : selectRows(deskewed, indices);
   const counts: PenCounts = { thicker: 0, thinner: 0, fine: 0 };
   if (variants === undefined || variants.data.count === 0) return { data: base, counts };

@@ -51,7 +51,8 @@ export function penVariantInput(pixels: Uint8Array, variant: PenVariant): Uint8A
 function upsampleDigit(pixels: Uint8Array, factor: number): GrayImage {
   const size = 28 * factor;
   const data = new Float32Array(size * size);
-  const at = (x: number, y: number): number => (x < 0 || y < 0 || x >= 28 || y >= 28 ? 0 : (pixels[y * 28 + x] as number) / 255);
+  const at = (x: number, y: number): number =>
+    x < 0 || y < 0 || x >= 28 || y >= 28 ? 0 : (pixels[y * 28 + x] as number) / 255;
   for (let y = 0; y < size; y++) {
     const sy = (y + 0.5) / factor - 0.5;
     const y0 = Math.floor(sy);

@@ -13,7 +13,7 @@ export function skeletonize(image: GrayImage, level = 0.5): GrayImage {
   const { width: w, height: h } = image;
   const on = Uint8Array.from(image.data, (v) => (v > level ? 1 : 0));
   const at = (x: number, y: number): number => (x < 0 || y < 0 || x >= w || y >= h ? 0 : (on[y * w + x] as number));
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const step of [0, 1]) {
       const remove: number[] = [];
@@ -21,14 +21,24 @@ export function skeletonize(image: GrayImage, level = 0.5): GrayImage {
         for (let x = 0; x < w; x++) {
           if (!on[y * w + x]) continue;
           // Neighbours clockwise from north: P2..P9.
-          const p = [at(x, y - 1), at(x + 1, y - 1), at(x + 1, y), at(x + 1, y + 1), at(x, y + 1), at(x - 1, y + 1), at(x - 1, y), at(x - 1, y - 1)];
+          const p = [
+            at(x, y - 1),
+            at(x + 1, y - 1),
+            at(x + 1, y),
+            at(x + 1, y + 1),
+            at(x, y + 1),
+            at(x - 1, y + 1),
+            at(x - 1, y),
+            at(x - 1, y - 1),
+          ];
           const count = p.reduce((a, b) => a + b, 0);
           if (count < 2 || count > 6) continue;
           let transitions = 0;
           for (let i = 0; i < 8; i++) if (p[i] === 0 && p[(i + 1) % 8] === 1) transitions++;
           if (transitions !== 1) continue;
           const [p2, , p4, , p6, , p8] = p as [number, number, number, number, number, number, number, number];
-          if (step === 0 ? p2 * p4 * p6 !== 0 || p4 * p6 * p8 !== 0 : p2 * p4 * p8 !== 0 || p2 * p6 * p8 !== 0) continue;
+          if (step === 0 ? p2 * p4 * p6 !== 0 || p4 * p6 * p8 !== 0 : p2 * p4 * p8 !== 0 || p2 * p6 * p8 !== 0)
+            continue;
           remove.push(y * w + x);
         }
       }
@@ -39,7 +49,8 @@ export function skeletonize(image: GrayImage, level = 0.5): GrayImage {
         const x = i % w;
         const y = (i - x) / w;
         let alone = true;
-        for (let dy = -1; dy <= 1 && alone; dy++) for (let dx = -1; dx <= 1; dx++) if ((dx !== 0 || dy !== 0) && at(x + dx, y + dy)) alone = false;
+        for (let dy = -1; dy <= 1 && alone; dy++)
+          for (let dx = -1; dx <= 1; dx++) if ((dx !== 0 || dy !== 0) && at(x + dx, y + dy)) alone = false;
         if (alone) on[i] = 1;
       }
       if (remove.some((i) => on[i] === 0)) changed = true;

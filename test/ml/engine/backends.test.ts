@@ -1,6 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createJsEngine } from '../../../src/ml/engine/js-engine.js';
-import { compileKernelModules, createWasmEngine, placeModel, wasmSimdAvailable, type WasmKernelModules } from '../../../src/ml/engine/wasm-engine.js';
+import {
+  compileKernelModules,
+  createWasmEngine,
+  placeModel,
+  wasmSimdAvailable,
+  type WasmKernelModules,
+} from '../../../src/ml/engine/wasm-engine.js';
 import { engineProperties } from './engine.properties.js';
 import { modelOf } from './random-models.js';
 
@@ -21,7 +27,13 @@ describe('wasm-simd engine', () => {
   it('shares one placed model between engines, each with its own scratch', () => {
     const vectors = Uint8Array.from({ length: 20 * 784 }, (_, p) => (p * 37) % 251);
     const coef = Float64Array.from({ length: 200 }, (_, k) => Math.sin(k));
-    const model = modelOf(vectors, 20, { type: 'poly', degree: 3, gamma: 0.01, coef0: 1 }, coef, new Array<number>(10).fill(0));
+    const model = modelOf(
+      vectors,
+      20,
+      { type: 'poly', degree: 3, gamma: 0.01, coef0: 1 },
+      coef,
+      new Array<number>(10).fill(0),
+    );
     const placed = placeModel(model);
     expect(placed.supportVectorPairs.bytes.buffer).toBeInstanceOf(SharedArrayBuffer);
     expect(placed.supportVectorPairs.bytes.buffer.byteLength).toBe(placed.placement.memory.buffer.byteLength);
@@ -44,7 +56,13 @@ describe('wasm-simd engine', () => {
   });
 
   it('reuses a given scratch region instead of growing the memory, and refuses one that is not a scratch region', () => {
-    const model = modelOf(Uint8Array.from({ length: 3 * 784 }, (_, p) => p % 7), 3, { type: 'poly', degree: 4, gamma: 0.01, coef0: 0 }, Float64Array.from({ length: 30 }, (_, k) => k - 15), new Array<number>(10).fill(0.5));
+    const model = modelOf(
+      Uint8Array.from({ length: 3 * 784 }, (_, p) => p % 7),
+      3,
+      { type: 'poly', degree: 4, gamma: 0.01, coef0: 0 },
+      Float64Array.from({ length: 30 }, (_, k) => k - 15),
+      new Array<number>(10).fill(0.5),
+    );
     const placed = placeModel(model);
     const first = createWasmEngine(placed, modules);
     const grown = placed.placement.memory.buffer.byteLength;
@@ -62,7 +80,13 @@ describe('wasm-simd engine', () => {
   });
 
   it('refuses a placed model without the shared variant of the module', () => {
-    const model = modelOf(new Uint8Array(784).fill(1), 1, { type: 'poly', degree: 2, gamma: 0.01, coef0: 0 }, new Float64Array(10), new Array<number>(10).fill(0));
+    const model = modelOf(
+      new Uint8Array(784).fill(1),
+      1,
+      { type: 'poly', degree: 2, gamma: 0.01, coef0: 0 },
+      new Float64Array(10),
+      new Array<number>(10).fill(0),
+    );
     expect(() => createWasmEngine(placeModel(model), { plain: modules.plain })).toThrow(/shared variant/);
   });
 });

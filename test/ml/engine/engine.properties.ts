@@ -20,7 +20,12 @@ export function engineProperties(name: string, make: (model: SvmModel) => ModelE
     it('computes every dot product exactly (int32, against the definition)', () => {
       fc.assert(
         fc.property(
-          randomModels(40).chain((model) => fc.tuple(fc.constant(model), fc.integer({ min: 1, max: 19 }).chain((n) => fc.tuple(fc.constant(n), images(n))))),
+          randomModels(40).chain((model) =>
+            fc.tuple(
+              fc.constant(model),
+              fc.integer({ min: 1, max: 19 }).chain((n) => fc.tuple(fc.constant(n), images(n))),
+            ),
+          ),
           ([model, [n, batch]]) => {
             const engine = make(model);
             const count = model.supportVectorCount;
@@ -29,7 +34,9 @@ export function engineProperties(name: string, make: (model: SvmModel) => ModelE
             engine.dots(batch, n, out);
             for (let b = 0; b < n; b++) {
               const x = batch.subarray(b * DIM, (b + 1) * DIM);
-              const want = Array.from({ length: count }, (_, i) => dotBytes(x, vectors.subarray(i * DIM, (i + 1) * DIM)));
+              const want = Array.from({ length: count }, (_, i) =>
+                dotBytes(x, vectors.subarray(i * DIM, (i + 1) * DIM)),
+              );
               expect([...out.subarray(b * count, (b + 1) * count)]).toEqual(want);
             }
           },
@@ -41,7 +48,12 @@ export function engineProperties(name: string, make: (model: SvmModel) => ModelE
     it('gives the reference decision values bit for bit, one image or a batch', () => {
       fc.assert(
         fc.property(
-          randomModels(40).chain((model) => fc.tuple(fc.constant(model), fc.integer({ min: 1, max: 19 }).chain((n) => fc.tuple(fc.constant(n), images(n))))),
+          randomModels(40).chain((model) =>
+            fc.tuple(
+              fc.constant(model),
+              fc.integer({ min: 1, max: 19 }).chain((n) => fc.tuple(fc.constant(n), images(n))),
+            ),
+          ),
           ([model, [n, batch]]) => {
             const engine = make(model);
             const reference = createJsEngine(model);
@@ -68,7 +80,9 @@ export function engineProperties(name: string, make: (model: SvmModel) => ModelE
           for (let c = 0; c < 10; c++) {
             let want = model.biases[c] as number;
             for (let i = 0; i < model.supportVectorCount; i++) {
-              want += (model.coefficients[i * 10 + c] as number) * kernelFromDot(dotBytes(x, vectors.subarray(i * DIM, (i + 1) * DIM)), model.kernel);
+              want +=
+                (model.coefficients[i * 10 + c] as number) *
+                kernelFromDot(dotBytes(x, vectors.subarray(i * DIM, (i + 1) * DIM)), model.kernel);
             }
             expect(Math.abs((got[c] as number) - want)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(want)));
           }
@@ -83,7 +97,13 @@ export function engineProperties(name: string, make: (model: SvmModel) => ModelE
       const next = rng(7);
       const vectors = Uint8Array.from({ length: count * DIM }, () => (next() < 64 ? next() : 0));
       const coef = Float64Array.from({ length: count * 10 }, () => (next() - 128) / 64);
-      const model = modelOf(vectors, count, { type: 'poly', degree: 4, gamma: 0.02, coef0: 0 }, coef, new Array<number>(10).fill(0.5));
+      const model = modelOf(
+        vectors,
+        count,
+        { type: 'poly', degree: 4, gamma: 0.02, coef0: 0 },
+        coef,
+        new Array<number>(10).fill(0.5),
+      );
       const batch = Uint8Array.from({ length: 19 * DIM }, () => (next() < 48 ? 255 - next() : 0));
       const want = new Float64Array(190);
       createJsEngine(model).decisionValues(batch, 19, want);

@@ -11,7 +11,9 @@ export const images = (count: number): fc.Arbitrary<Uint8Array> =>
   fc.oneof(
     fc.uint8Array({ minLength: count * DIM, maxLength: count * DIM }),
     fc
-      .array(fc.tuple(fc.integer({ min: 0, max: count * DIM - 1 }), fc.integer({ min: 1, max: 255 })), { maxLength: count * 200 })
+      .array(fc.tuple(fc.integer({ min: 0, max: count * DIM - 1 }), fc.integer({ min: 1, max: 255 })), {
+        maxLength: count * 200,
+      })
       .map((pixels) => {
         const out = new Uint8Array(count * DIM);
         for (const [p, v] of pixels) out[p] = v;
@@ -37,14 +39,26 @@ export const randomModels = (maxCount: number): fc.Arbitrary<SvmModel> =>
       .tuple(
         images(count),
         kernels,
-        fc.array(fc.double({ min: -10, max: 10, noNaN: true, noDefaultInfinity: true }), { minLength: count * 10, maxLength: count * 10 }),
-        fc.array(fc.double({ min: -1, max: 1, noNaN: true, noDefaultInfinity: true }), { minLength: 10, maxLength: 10 }),
+        fc.array(fc.double({ min: -10, max: 10, noNaN: true, noDefaultInfinity: true }), {
+          minLength: count * 10,
+          maxLength: count * 10,
+        }),
+        fc.array(fc.double({ min: -1, max: 1, noNaN: true, noDefaultInfinity: true }), {
+          minLength: 10,
+          maxLength: 10,
+        }),
       )
       .map(([vectors, kernel, coef, biases]) => modelOf(vectors, count, kernel, Float64Array.from(coef), biases)),
   );
 
 /** A model whose support vectors are `vectors` (count x 784), coefficient coef[i * 10 + c], given biases. */
-export function modelOf(vectors: Uint8Array, count: number, kernel: PolyKernel, coef: Float64Array, biases: readonly number[]): SvmModel {
+export function modelOf(
+  vectors: Uint8Array,
+  count: number,
+  kernel: PolyKernel,
+  coef: Float64Array,
+  biases: readonly number[],
+): SvmModel {
   const all = Int32Array.from({ length: count }, (_, i) => i);
   const solutions: ClassSolution[] = biases.map((bias, digit) => ({
     digit,

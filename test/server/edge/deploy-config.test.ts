@@ -24,7 +24,10 @@ const wrangler = JSON.parse(
     .filter((line) => !line.trim().startsWith('//'))
     .join('\n'),
 ) as WranglerConfig;
-const pkg = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string>; files: string[] };
+const pkg = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as {
+  scripts: Record<string, string>;
+  files: string[];
+};
 const scripts = pkg.scripts;
 
 /** The rule wrangler applies to a module name: the first whose glob's extension matches (globs here are `**\/*.ext`). */

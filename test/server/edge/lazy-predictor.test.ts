@@ -35,7 +35,11 @@ describe('createLazyPredictor', () => {
     await start();
     const ready = await app.request('/readyz');
     expect({ status: ready.status, body: await ready.json() }).toEqual({ status: 503, body: { status: 'failed' } });
-    const res = await app.request('/v1/predict', { method: 'POST', body: Uint8Array.of(1), headers: { 'content-type': 'image/png' } });
+    const res = await app.request('/v1/predict', {
+      method: 'POST',
+      body: Uint8Array.of(1),
+      headers: { 'content-type': 'image/png' },
+    });
     await expectError(res, 503, 'MODEL_NOT_READY');
   });
 });

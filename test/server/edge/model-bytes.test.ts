@@ -25,8 +25,13 @@ describe('modelFromBytes (web APIs only: DecompressionStream, TextDecoder, crypt
 
   it('refuses broken gzip and non-JSON as MODEL_UNREADABLE, and a wrong model as MODEL_INVALID', async () => {
     const gz = new Uint8Array(gzipSync(json));
-    await expect(modelFromBytes(gz.subarray(0, gz.length >> 1))).rejects.toMatchObject({ name: 'ModelBytesError', code: 'MODEL_UNREADABLE' });
-    await expect(modelFromBytes(new TextEncoder().encode('{"format": 1,'))).rejects.toMatchObject({ code: 'MODEL_UNREADABLE' });
+    await expect(modelFromBytes(gz.subarray(0, gz.length >> 1))).rejects.toMatchObject({
+      name: 'ModelBytesError',
+      code: 'MODEL_UNREADABLE',
+    });
+    await expect(modelFromBytes(new TextEncoder().encode('{"format": 1,'))).rejects.toMatchObject({
+      code: 'MODEL_UNREADABLE',
+    });
     const wrong = new TextEncoder().encode(JSON.stringify({ ...serializeModel(model), format: 99 }));
     const error = await modelFromBytes(wrong).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ModelBytesError);

@@ -18,7 +18,10 @@ describe('cpusGranted', () => {
 
   it('reads cgroup v1 quota and period files, where -1 means none', () => {
     const v1 = (quota: string) =>
-      files({ '/sys/fs/cgroup/cpu/cpu.cfs_quota_us': `${quota}\n`, '/sys/fs/cgroup/cpu/cpu.cfs_period_us': '100000\n' });
+      files({
+        '/sys/fs/cgroup/cpu/cpu.cfs_quota_us': `${quota}\n`,
+        '/sys/fs/cgroup/cpu/cpu.cfs_period_us': '100000\n',
+      });
     expect(cgroupCpuQuota(v1('300000'))).toBe(3);
     expect(cgroupCpuQuota(v1('-1'))).toBeUndefined();
     expect(cpusGranted(v1('100000'), 16)).toBe(1);

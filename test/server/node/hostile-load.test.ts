@@ -139,10 +139,13 @@ describe('the server under hostile input', () => {
   it('refuses a large flat JSON array before parsing it, and a JSON body over its own limit', async () => {
     const server = await serve();
     const flat = `[${'1,'.repeat(1_500_000)}1]`; // 3 MB, 1.5 M values
-    const post = (body: string) => fetch(`${server.url}/v1/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const post = (body: string) =>
+      fetch(`${server.url}/v1/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     expect((await expectError(await post(flat), 400, 'BAD_REQUEST')).message).toMatch(/more structure than/);
     const huge = JSON.stringify({ images: [{ data: 'A'.repeat(5 * 1024 * 1024) }] });
-    expect((await expectError(await post(huge), 413, 'PAYLOAD_TOO_LARGE')).message).toMatch(/JSON limit is 4194304 bytes/);
+    expect((await expectError(await post(huge), 413, 'PAYLOAD_TOO_LARGE')).message).toMatch(
+      /JSON limit is 4194304 bytes/,
+    );
   });
 
   it('holds a request that arrives while the model loads until it is ready, instead of failing it', async () => {

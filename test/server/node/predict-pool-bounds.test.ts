@@ -67,7 +67,11 @@ describe('createPredictPool under hostile load', () => {
     const model = placeModel(tinyModel());
     const bytes = () => model.placement.memory.buffer.byteLength;
     const workers: Worker[] = [];
-    const p = createPredictPool({ source: { kind: 'value', model, sha256: null }, threads: 1, onWorker: (w) => workers.push(w) });
+    const p = createPredictPool({
+      source: { kind: 'value', model, sha256: null },
+      threads: 1,
+      onWorker: (w) => workers.push(w),
+    });
     pools.push(p);
     await p.whenReady();
     const withOneEngine = bytes();

@@ -59,7 +59,10 @@ describe('createPredictPool', () => {
 
   it('rebuilds image errors with their code on this side of the thread boundary', async () => {
     for (const bad of Object.values(BAD_IMAGES)) {
-      await expect(pool.predict(bad.bytes.slice(), OPTIONS)).rejects.toMatchObject({ name: 'ImageError', code: bad.code });
+      await expect(pool.predict(bad.bytes.slice(), OPTIONS)).rejects.toMatchObject({
+        name: 'ImageError',
+        code: bad.code,
+      });
     }
   });
 
@@ -73,7 +76,9 @@ describe('createPredictPool', () => {
       try {
         const description = await filePool.whenReady();
         expect(description.sha256).toBe(sha256);
-        expect((await filePool.predict(mnistPng(0).png, OPTIONS)).digit).toBe((await pool.predict(mnistPng(0).png, OPTIONS)).digit);
+        expect((await filePool.predict(mnistPng(0).png, OPTIONS)).digit).toBe(
+          (await pool.predict(mnistPng(0).png, OPTIONS)).digit,
+        );
       } finally {
         await filePool.close();
       }
@@ -82,7 +87,7 @@ describe('createPredictPool', () => {
     }
   });
 
-  it('fails readiness with the loader\'s code when the model file is missing', async () => {
+  it("fails readiness with the loader's code when the model file is missing", async () => {
     const missing = createPredictPool({ source: { kind: 'file', path: '/nonexistent/model.json.gz' }, threads: 1 });
     try {
       await expect(missing.whenReady()).rejects.toMatchObject({ code: 'MODEL_NOT_FOUND' });
@@ -99,7 +104,10 @@ describe('createPredictPool', () => {
     const closed = closing.close();
     await expect(inFlight).resolves.toMatchObject({ digit: expect.any(Number) });
     await closed;
-    await expect(closing.predict(mnistPng(3).png, OPTIONS)).rejects.toMatchObject({ code: 'CLOSED', message: /shutting down/ });
+    await expect(closing.predict(mnistPng(3).png, OPTIONS)).rejects.toMatchObject({
+      code: 'CLOSED',
+      message: /shutting down/,
+    });
   });
 
   it('rejects a thread count that is not a positive integer', () => {

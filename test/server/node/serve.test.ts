@@ -23,13 +23,23 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 
 describe('startServer', () => {
   it('serves the app over HTTP with the worker pool, then closes', async () => {
-    const server = await startServer({ port: 0, host: '127.0.0.1', threads: 1, modelPath: modelFile, env: {}, log: () => undefined });
+    const server = await startServer({
+      port: 0,
+      host: '127.0.0.1',
+      threads: 1,
+      modelPath: modelFile,
+      env: {},
+      log: () => undefined,
+    });
     try {
       expect(server.url).toBe(`http://127.0.0.1:${server.port}`);
       expect(await (await fetch(`${server.url}/healthz`)).json()).toEqual({ status: 'ok' });
       await server.pool.whenReady();
       expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
-      const res = await fetch(`${server.url}/api`, { method: 'POST', body: formWith([{ name: 'images_test_0.png', bytes: mnistPng(0).png }]) });
+      const res = await fetch(`${server.url}/api`, {
+        method: 'POST',
+        body: formWith([{ name: 'images_test_0.png', bytes: mnistPng(0).png }]),
+      });
       expect(Object.keys(await res.json())).toEqual(['images_test_0.png']);
     } finally {
       await server.close();
@@ -38,7 +48,14 @@ describe('startServer', () => {
   });
 
   it('reads limits from the environment it is given', async () => {
-    const server = await startServer({ port: 0, host: '127.0.0.1', threads: 1, modelSource: { kind: 'value', model, sha256: null }, env: { MAX_FILES: '1' }, log: () => undefined });
+    const server = await startServer({
+      port: 0,
+      host: '127.0.0.1',
+      threads: 1,
+      modelSource: { kind: 'value', model, sha256: null },
+      env: { MAX_FILES: '1' },
+      log: () => undefined,
+    });
     try {
       await server.pool.whenReady();
       const two = formWith([
@@ -52,7 +69,14 @@ describe('startServer', () => {
   });
 
   it('lets an in-flight request finish during graceful shutdown, and refuses new connections', async () => {
-    const server = await startServer({ port: 0, host: '127.0.0.1', threads: 1, modelPath: modelFile, env: {}, log: () => undefined });
+    const server = await startServer({
+      port: 0,
+      host: '127.0.0.1',
+      threads: 1,
+      modelPath: modelFile,
+      env: {},
+      log: () => undefined,
+    });
     await server.pool.whenReady();
     const png = mnistPng(2).png;
     // Expect: 100-continue makes the server say when it has taken the request (Node answers 100 as it hands the
@@ -96,7 +120,10 @@ describe('serveCommand', () => {
         if (t.startsWith('model ready')) modelReady();
       },
     };
-    const running = serveCommand.run(['--port', '0', '--host', '127.0.0.1', '--threads', '1', '--model', modelFile], io);
+    const running = serveCommand.run(
+      ['--port', '0', '--host', '127.0.0.1', '--threads', '1', '--model', modelFile],
+      io,
+    );
     await ready;
     const url = /listening on (\S+)/.exec(err.join(''))![1]!;
     expect((await fetch(`${url}/readyz`)).status).toBe(200);
@@ -105,10 +132,13 @@ describe('serveCommand', () => {
     expect(err.join('')).toMatch(/SIGTERM: shutting down\nstopped in \d+ ms/);
   });
 
-  it('exits 1 with the loader\'s message when the model file is missing', async () => {
+  it("exits 1 with the loader's message when the model file is missing", async () => {
     const err: string[] = [];
     const io = { stdout: () => undefined, stderr: (t: string) => err.push(t) };
-    const code = await serveCommand.run(['--port', '0', '--host', '127.0.0.1', '--threads', '1', '--model', path.join(dir, 'missing.json')], io);
+    const code = await serveCommand.run(
+      ['--port', '0', '--host', '127.0.0.1', '--threads', '1', '--model', path.join(dir, 'missing.json')],
+      io,
+    );
     expect(code).toBe(1);
     expect(err.join('')).toMatch(/cannot load the model: model file .*missing\.json does not exist/);
   });
@@ -117,6 +147,8 @@ describe('serveCommand', () => {
     const out: string[] = [];
     expect(await serveCommand.run(['--help'], { stdout: (t) => out.push(t), stderr: () => undefined })).toBe(0);
     expect(out.join('')).toContain('--threads');
-    await expect(serveCommand.run(['--workers', '2'], { stdout: () => undefined, stderr: () => undefined })).rejects.toThrow(/unknown option/);
+    await expect(
+      serveCommand.run(['--workers', '2'], { stdout: () => undefined, stderr: () => undefined }),
+    ).rejects.toThrow(/unknown option/);
   });
 });

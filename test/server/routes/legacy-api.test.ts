@@ -5,11 +5,18 @@ import { fakePredictor } from '../fixtures.js';
 import { expectError, fakeImage, formWith } from '../helpers.js';
 
 const app = (limits = {}) =>
-  createApp({ predictor: fakePredictor({ 201: 'NO_DIGIT_FOUND', 200: 'UNSUPPORTED_FORMAT' }), limits, logError: () => undefined });
+  createApp({
+    predictor: fakePredictor({ 201: 'NO_DIGIT_FOUND', 200: 'UNSUPPORTED_FORMAT' }),
+    limits,
+    logError: () => undefined,
+  });
 
 describe('POST /api (the old contract)', () => {
   it('answers { "<file name>": "<digit>" } for one file, exactly', async () => {
-    const res = await app().request('/api', { method: 'POST', body: formWith([{ name: 'images_test_2.jpg', bytes: fakeImage(2), type: 'image/jpeg' }]) });
+    const res = await app().request('/api', {
+      method: 'POST',
+      body: formWith([{ name: 'images_test_2.jpg', bytes: fakeImage(2), type: 'image/jpeg' }]),
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
     expect(await res.text()).toBe('{"images_test_2.jpg":"2"}');
@@ -40,7 +47,11 @@ describe('POST /api (the old contract)', () => {
       { name: 'ok.png', bytes: fakeImage(1) },
       { name: 'photo.gif', bytes: fakeImage(200) },
     ]);
-    const error = await expectError(await app().request('/api', { method: 'POST', body: form }), 415, 'UNSUPPORTED_FORMAT');
+    const error = await expectError(
+      await app().request('/api', { method: 'POST', body: form }),
+      415,
+      'UNSUPPORTED_FORMAT',
+    );
     expect(error.message).toMatch(/^photo\.gif: /);
     await expectError(
       await app().request('/api', { method: 'POST', body: formWith([{ name: 'blank.png', bytes: fakeImage(201) }]) }),
@@ -50,15 +61,30 @@ describe('POST /api (the old contract)', () => {
   });
 
   it('400 without a `file` field, 415 for a non-multipart body, 413 over the limits', async () => {
-    await expectError(await app().request('/api', { method: 'POST', body: formWith([{ name: 'x.png', bytes: fakeImage(1) }], 'image') }), 400, 'BAD_REQUEST');
+    await expectError(
+      await app().request('/api', {
+        method: 'POST',
+        body: formWith([{ name: 'x.png', bytes: fakeImage(1) }], 'image'),
+      }),
+      400,
+      'BAD_REQUEST',
+    );
     const json = JSON.stringify({ images: [{ data: encodeBase64(fakeImage(1)) }] });
-    await expectError(await app().request('/api', { method: 'POST', headers: { 'content-type': 'application/json' }, body: json }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+    await expectError(
+      await app().request('/api', { method: 'POST', headers: { 'content-type': 'application/json' }, body: json }),
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    );
     const two = formWith([
       { name: 'a.png', bytes: fakeImage(1) },
       { name: 'b.png', bytes: fakeImage(2) },
     ]);
     await expectError(await app({ maxFiles: 1 }).request('/api', { method: 'POST', body: two }), 413, 'TOO_MANY_FILES');
-    await expectError(await app({ maxBodyBytes: 64 }).request('/api', { method: 'POST', body: two }), 413, 'PAYLOAD_TOO_LARGE');
+    await expectError(
+      await app({ maxBodyBytes: 64 }).request('/api', { method: 'POST', body: two }),
+      413,
+      'PAYLOAD_TOO_LARGE',
+    );
   });
 });
 

@@ -7,7 +7,13 @@ import { expectError, fakeImage, formWith } from '../helpers.js';
 
 const quiet = { logError: () => undefined };
 // First byte -> error code in the fake predictor.
-const ERRORS = { 200: 'UNSUPPORTED_FORMAT', 201: 'NO_DIGIT_FOUND', 202: 'CORRUPT_IMAGE', 203: 'EMPTY_INPUT', 204: 'IMAGE_TOO_LARGE' };
+const ERRORS = {
+  200: 'UNSUPPORTED_FORMAT',
+  201: 'NO_DIGIT_FOUND',
+  202: 'CORRUPT_IMAGE',
+  203: 'EMPTY_INPUT',
+  204: 'IMAGE_TOO_LARGE',
+};
 
 function app(limits = {}) {
   const predictor = fakePredictor(ERRORS);
@@ -46,7 +52,10 @@ describe('POST /v1/predict', () => {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
-        images: [{ filename: 'a.png', data: encodeBase64(fakeImage(4)) }, { data: `data:image/png;base64,${encodeBase64(fakeImage(5))}` }],
+        images: [
+          { filename: 'a.png', data: encodeBase64(fakeImage(4)) },
+          { data: `data:image/png;base64,${encodeBase64(fakeImage(5))}` },
+        ],
       }),
     });
     expect(res.status).toBe(200);
@@ -59,15 +68,27 @@ describe('POST /v1/predict', () => {
 
   it('classifies a raw image/png or image/jpeg body, named by ?filename=', async () => {
     const { app: a } = app();
-    const png = await a.request('/v1/predict?filename=pad.png', { method: 'POST', headers: { 'content-type': 'image/png' }, body: fakeImage(6) });
+    const png = await a.request('/v1/predict?filename=pad.png', {
+      method: 'POST',
+      headers: { 'content-type': 'image/png' },
+      body: fakeImage(6),
+    });
     expect(((await png.json()) as PredictResponse).predictions).toMatchObject([{ filename: 'pad.png', digit: 6 }]);
-    const jpeg = await a.request('/v1/predict', { method: 'POST', headers: { 'content-type': 'image/jpeg' }, body: fakeImage(9) });
+    const jpeg = await a.request('/v1/predict', {
+      method: 'POST',
+      headers: { 'content-type': 'image/jpeg' },
+      body: fakeImage(9),
+    });
     expect(((await jpeg.json()) as PredictResponse).predictions).toMatchObject([{ filename: 'image', digit: 9 }]);
   });
 
   it('returns the 28x28 input as a base64 PNG with ?include=normalized', async () => {
     const { app: a, predictor } = app();
-    const res = await a.request('/v1/predict?include=normalized', { method: 'POST', headers: { 'content-type': 'image/png' }, body: fakeImage(2) });
+    const res = await a.request('/v1/predict?include=normalized', {
+      method: 'POST',
+      headers: { 'content-type': 'image/png' },
+      body: fakeImage(2),
+    });
     const [prediction] = ((await res.json()) as PredictResponse).predictions;
     const png = Uint8Array.from(atob(prediction!.normalized!), (ch) => ch.charCodeAt(0));
     expect([...png.subarray(0, 8)]).toEqual([137, 80, 78, 71, 13, 10, 26, 10]);
@@ -92,23 +113,47 @@ describe('POST /v1/predict errors', () => {
     const { app: a } = app();
     const json = { 'content-type': 'application/json' };
     await expectError(await post(a, { headers: json, body: '{"images": [' }), 400, 'BAD_REQUEST');
-    const shape = await expectError(await post(a, { headers: json, body: JSON.stringify({ images: [{ name: 'x' }] }) }), 400, 'BAD_REQUEST');
+    const shape = await expectError(
+      await post(a, { headers: json, body: JSON.stringify({ images: [{ name: 'x' }] }) }),
+      400,
+      'BAD_REQUEST',
+    );
     expect(shape.issues).toEqual(expect.arrayContaining([expect.objectContaining({ path: 'images.0.data' })]));
-    const empty = await expectError(await post(a, { headers: json, body: JSON.stringify({ images: [] }) }), 400, 'BAD_REQUEST');
+    const empty = await expectError(
+      await post(a, { headers: json, body: JSON.stringify({ images: [] }) }),
+      400,
+      'BAD_REQUEST',
+    );
     expect(empty.message).toMatch(/no image/);
-    const b64 = await expectError(await post(a, { headers: json, body: JSON.stringify({ images: [{ data: 'not base64!' }] }) }), 400, 'BAD_REQUEST');
+    const b64 = await expectError(
+      await post(a, { headers: json, body: JSON.stringify({ images: [{ data: 'not base64!' }] }) }),
+      400,
+      'BAD_REQUEST',
+    );
     expect(b64.issues).toEqual([{ path: 'images.0.data', message: 'not valid base64' }]);
     await expectError(await post(a, { body: formWith([], 'file') }), 400, 'BAD_REQUEST');
     const text = new FormData();
     text.append('file', 'just text');
     await expectError(await post(a, { body: text }), 400, 'BAD_REQUEST');
-    await expectError(await post(a, { headers: { 'content-type': 'multipart/form-data; boundary=x' }, body: 'garbage' }), 400, 'BAD_REQUEST');
-    await expectError(await post(a, { headers: { 'content-type': 'image/png' }, body: fakeImage(1) }, '?include=everything'), 400, 'BAD_REQUEST');
+    await expectError(
+      await post(a, { headers: { 'content-type': 'multipart/form-data; boundary=x' }, body: 'garbage' }),
+      400,
+      'BAD_REQUEST',
+    );
+    await expectError(
+      await post(a, { headers: { 'content-type': 'image/png' }, body: fakeImage(1) }, '?include=everything'),
+      400,
+      'BAD_REQUEST',
+    );
   });
 
   it('413 for a body over MAX_BODY_BYTES, checked before parsing', async () => {
     const { app: a, predictor } = app({ maxBodyBytes: 100 });
-    const error = await expectError(await post(a, { headers: { 'content-type': 'image/png' }, body: new Uint8Array(101) }), 413, 'PAYLOAD_TOO_LARGE');
+    const error = await expectError(
+      await post(a, { headers: { 'content-type': 'image/png' }, body: new Uint8Array(101) }),
+      413,
+      'PAYLOAD_TOO_LARGE',
+    );
     expect(error.message).toContain('100');
     expect(predictor.calls).toHaveLength(0);
   });
@@ -136,16 +181,28 @@ describe('POST /v1/predict errors', () => {
     const three = [1, 2, 3].map((d) => ({ name: `${d}.png`, bytes: fakeImage(d) }));
     await expectError(await post(a, { body: formWith(three) }), 413, 'TOO_MANY_FILES');
     const json = JSON.stringify({ images: three.map((f) => ({ data: encodeBase64(f.bytes) })) });
-    const error = await expectError(await post(a, { headers: { 'content-type': 'application/json' }, body: json }), 413, 'TOO_MANY_FILES');
+    const error = await expectError(
+      await post(a, { headers: { 'content-type': 'application/json' }, body: json }),
+      413,
+      'TOO_MANY_FILES',
+    );
     expect(error.message).toBe('3 images in one request; the limit is 2');
     expect(predictor.calls).toHaveLength(0);
   });
 
   it('415 for an unsupported content type or image format', async () => {
     const { app: a } = app();
-    const error = await expectError(await post(a, { headers: { 'content-type': 'text/plain' }, body: 'hi' }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+    const error = await expectError(
+      await post(a, { headers: { 'content-type': 'text/plain' }, body: 'hi' }),
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    );
     expect(error.message).toContain('text/plain');
-    const gif = await expectError(await post(a, { body: formWith([{ name: 'x.gif', bytes: fakeImage(200) }]) }), 415, 'UNSUPPORTED_FORMAT');
+    const gif = await expectError(
+      await post(a, { body: formWith([{ name: 'x.gif', bytes: fakeImage(200) }]) }),
+      415,
+      'UNSUPPORTED_FORMAT',
+    );
     expect(gif.message).toMatch(/^x\.gif: /);
   });
 

@@ -39,7 +39,9 @@ describe('pen variants of training digits', () => {
       expect(strokeWidth(fine28)).toBeLessThan(1.4);
       // Along the whole digit: the skeleton only loses about half a stroke width at each end.
       const span = (g: GrayImage): number => {
-        const rows = Array.from({ length: g.height }, (_, y) => g.data.subarray(y * g.width, (y + 1) * g.width).some((v) => v > 0.5));
+        const rows = Array.from({ length: g.height }, (_, y) =>
+          g.data.subarray(y * g.width, (y + 1) * g.width).some((v) => v > 0.5),
+        );
         return rows.lastIndexOf(true) - rows.indexOf(true);
       };
       expect(span(fine)).toBeGreaterThan(0.8 * span(base));

@@ -7,7 +7,8 @@ import { skeletonize } from '../../../src/training/augment/skeleton.js';
 /** Bars (x0, y0, x1, y1) painted as full ink on a blank image. */
 function bars(width: number, height: number, rects: readonly (readonly [number, number, number, number])[]): GrayImage {
   const image = createGray(width, height);
-  for (const [x0, y0, x1, y1] of rects) for (let y = y0; y <= y1; y++) for (let x = x0; x <= x1; x++) image.data[y * width + x] = 1;
+  for (const [x0, y0, x1, y1] of rects)
+    for (let y = y0; y <= y1; y++) for (let x = x0; x <= x1; x++) image.data[y * width + x] = 1;
   return image;
 }
 
@@ -44,12 +45,22 @@ describe('skeletonize (Zhang-Suen thinning)', () => {
 
   it('only removes ink and never splits a stroke (random blobs)', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.nat(20), fc.nat(20), fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1, max: 8 })), { minLength: 1, maxLength: 4 }), (rects) => {
-        const image = bars(32, 32, rects.map(([x, y, w, h]) => [x, y, Math.min(31, x + w), Math.min(31, y + h)] as const));
-        const skeleton = skeletonize(image);
-        for (let i = 0; i < image.data.length; i++) if (skeleton.data[i]) expect(image.data[i]).toBe(1);
-        expect(components(skeleton)).toBe(components(image));
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.nat(20), fc.nat(20), fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1, max: 8 })), {
+          minLength: 1,
+          maxLength: 4,
+        }),
+        (rects) => {
+          const image = bars(
+            32,
+            32,
+            rects.map(([x, y, w, h]) => [x, y, Math.min(31, x + w), Math.min(31, y + h)] as const),
+          );
+          const skeleton = skeletonize(image);
+          for (let i = 0; i < image.data.length; i++) if (skeleton.data[i]) expect(image.data[i]).toBe(1);
+          expect(components(skeleton)).toBe(components(image));
+        },
+      ),
     );
   });
 

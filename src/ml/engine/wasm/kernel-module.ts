@@ -60,9 +60,17 @@ const bump = (local: number, delta: number) => [...get(local), ...i32Const(delta
 
 function dots(): FunctionDef {
   // params
-  const act = 0, nAct = 1, acc = 2, start = 3, end = 4;
+  const act = 0,
+    nAct = 1,
+    acc = 2,
+    start = 3,
+    end = 4;
   // locals
-  const g = 5, gEnd = 6, a = 7, aStart = 8, aEnd = 9;
+  const g = 5,
+    gEnd = 6,
+    a = 7,
+    aStart = 8,
+    aEnd = 9;
   const p = [10, 11, 12, 13] as const;
   const w = [14, 15, 16, 17] as const;
   const locals: ValueType[] = [I32, I32, I32, I32, I32, I32, I32, I32, I32, V128, V128, V128, V128];
@@ -71,55 +79,137 @@ function dots(): FunctionDef {
     ...get(a),
     ...get(a),
     ...v128Load(accOffset),
-    ...p.flatMap((pk, k) => [...get(pk), ...load8x8U(rowOffset), ...get(w[k] as number), ...I32X4_DOT_I16X8_S, ...I32X4_ADD]),
+    ...p.flatMap((pk, k) => [
+      ...get(pk),
+      ...load8x8U(rowOffset),
+      ...get(w[k] as number),
+      ...I32X4_DOT_I16X8_S,
+      ...I32X4_ADD,
+    ]),
     ...v128Store(accOffset),
   ];
   const body = [
     // aStart = acc + 4 * start; aEnd = acc + 4 * end; zero acc[start .. end)
-    ...get(acc), ...get(start), ...i32Const(2), ...I32_SHL, ...I32_ADD, ...set(aStart),
-    ...get(acc), ...get(end), ...i32Const(2), ...I32_SHL, ...I32_ADD, ...set(aEnd),
-    ...get(aStart), ...i32Const(0), ...get(aEnd), ...get(aStart), ...I32_SUB, ...MEMORY_FILL,
+    ...get(acc),
+    ...get(start),
+    ...i32Const(2),
+    ...I32_SHL,
+    ...I32_ADD,
+    ...set(aStart),
+    ...get(acc),
+    ...get(end),
+    ...i32Const(2),
+    ...I32_SHL,
+    ...I32_ADD,
+    ...set(aEnd),
+    ...get(aStart),
+    ...i32Const(0),
+    ...get(aEnd),
+    ...get(aStart),
+    ...I32_SUB,
+    ...MEMORY_FILL,
     // g walks the active pairs four at a time
-    ...get(act), ...set(g),
-    ...get(act), ...get(nAct), ...i32Const(3), ...I32_SHL, ...I32_ADD, ...set(gEnd),
-    ...BLOCK, ...LOOP,
-    ...get(g), ...get(gEnd), ...I32_GE_U, ...brIf(1),
-    ...p.flatMap((pk, k) => [...get(g), ...i32Load(8 * k), ...get(start), ...i32Const(1), ...I32_SHL, ...I32_ADD, ...set(pk)]),
+    ...get(act),
+    ...set(g),
+    ...get(act),
+    ...get(nAct),
+    ...i32Const(3),
+    ...I32_SHL,
+    ...I32_ADD,
+    ...set(gEnd),
+    ...BLOCK,
+    ...LOOP,
+    ...get(g),
+    ...get(gEnd),
+    ...I32_GE_U,
+    ...brIf(1),
+    ...p.flatMap((pk, k) => [
+      ...get(g),
+      ...i32Load(8 * k),
+      ...get(start),
+      ...i32Const(1),
+      ...I32_SHL,
+      ...I32_ADD,
+      ...set(pk),
+    ]),
     ...w.flatMap((wk, k) => [...get(g), ...i32Load(8 * k + 4), ...I32X4_SPLAT, ...set(wk)]),
-    ...get(aStart), ...set(a),
-    ...BLOCK, ...LOOP,
-    ...get(a), ...get(aEnd), ...I32_GE_U, ...brIf(1),
+    ...get(aStart),
+    ...set(a),
+    ...BLOCK,
+    ...LOOP,
+    ...get(a),
+    ...get(aEnd),
+    ...I32_GE_U,
+    ...brIf(1),
     // eight vectors per iteration: 16 bytes of each pair row, 32 bytes of accumulators
     ...fourVectors(0, 0),
     ...fourVectors(16, 8),
     ...bump(a, 32),
     ...p.flatMap((pk) => bump(pk, 16)),
     ...br(0),
-    ...END, ...END,
+    ...END,
+    ...END,
     ...bump(g, 32),
     ...br(0),
-    ...END, ...END,
+    ...END,
+    ...END,
   ];
   return { name: 'dots', params: [I32, I32, I32, I32, I32], results: [], locals, body };
 }
 
 /** Leaves (scale * acc[at] + coef0)^degree on the stack as kernel.ts `integerPower` computes it; `at` is an i32 local. */
-function kernelValue(at: number, scale: number, coef0: number, degree: number, t: number, k: number, d: number): number[] {
+function kernelValue(
+  at: number,
+  scale: number,
+  coef0: number,
+  degree: number,
+  t: number,
+  k: number,
+  d: number,
+): number[] {
   return [
-    ...get(scale), ...get(at), ...i32Load(), ...F64_FROM_I32, ...F64_MUL, ...get(coef0), ...F64_ADD, ...set(t),
-    ...get(degree), ...i32Const(4), ...I32_EQ,
+    ...get(scale),
+    ...get(at),
+    ...i32Load(),
+    ...F64_FROM_I32,
+    ...F64_MUL,
+    ...get(coef0),
+    ...F64_ADD,
+    ...set(t),
+    ...get(degree),
+    ...i32Const(4),
+    ...I32_EQ,
     ...IF,
     // t2 * t2, as the reference does for degree 4
-    ...get(t), ...get(t), ...F64_MUL, ...set(k), ...get(k), ...get(k), ...F64_MUL, ...set(k),
+    ...get(t),
+    ...get(t),
+    ...F64_MUL,
+    ...set(k),
+    ...get(k),
+    ...get(k),
+    ...F64_MUL,
+    ...set(k),
     ...ELSE,
     // r = 1; r *= t, degree times
-    ...f64Const(1), ...set(k), ...get(degree), ...set(d),
-    ...BLOCK, ...LOOP,
-    ...get(d), ...i32Const(0), ...I32_GT_S, ...I32_EQ_ZERO, ...brIf(1),
-    ...get(k), ...get(t), ...F64_MUL, ...set(k),
+    ...f64Const(1),
+    ...set(k),
+    ...get(degree),
+    ...set(d),
+    ...BLOCK,
+    ...LOOP,
+    ...get(d),
+    ...i32Const(0),
+    ...I32_GT_S,
+    ...I32_EQ_ZERO,
+    ...brIf(1),
+    ...get(k),
+    ...get(t),
+    ...F64_MUL,
+    ...set(k),
     ...bump(d, -1),
     ...br(0),
-    ...END, ...END,
+    ...END,
+    ...END,
     ...END,
     ...get(k),
   ];
@@ -127,38 +217,89 @@ function kernelValue(at: number, scale: number, coef0: number, degree: number, t
 const I32_EQ_ZERO = [0x45];
 
 function scores(): FunctionDef {
-  const acc = 0, count = 1, coef = 2, scale = 3, coef0 = 4, degree = 5, out = 6;
-  const aEnd = 7, d = 8, t = 9, k = 10, kv = 11;
+  const acc = 0,
+    count = 1,
+    coef = 2,
+    scale = 3,
+    coef0 = 4,
+    degree = 5,
+    out = 6;
+  const aEnd = 7,
+    d = 8,
+    t = 9,
+    k = 10,
+    kv = 11;
   const s = [12, 13, 14, 15, 16] as const;
   const locals: ValueType[] = [I32, I32, F64, F64, V128, V128, V128, V128, V128, V128];
   const body = [
-    ...get(acc), ...get(count), ...i32Const(2), ...I32_SHL, ...I32_ADD, ...set(aEnd),
-    ...BLOCK, ...LOOP,
-    ...get(acc), ...get(aEnd), ...I32_GE_U, ...brIf(1),
-    ...kernelValue(acc, scale, coef0, degree, t, k, d), ...F64X2_SPLAT, ...set(kv),
-    ...s.flatMap((sc, c) => [...get(sc), ...get(coef), ...v128Load(16 * c), ...get(kv), ...F64X2_MUL, ...F64X2_ADD, ...set(sc)]),
+    ...get(acc),
+    ...get(count),
+    ...i32Const(2),
+    ...I32_SHL,
+    ...I32_ADD,
+    ...set(aEnd),
+    ...BLOCK,
+    ...LOOP,
+    ...get(acc),
+    ...get(aEnd),
+    ...I32_GE_U,
+    ...brIf(1),
+    ...kernelValue(acc, scale, coef0, degree, t, k, d),
+    ...F64X2_SPLAT,
+    ...set(kv),
+    ...s.flatMap((sc, c) => [
+      ...get(sc),
+      ...get(coef),
+      ...v128Load(16 * c),
+      ...get(kv),
+      ...F64X2_MUL,
+      ...F64X2_ADD,
+      ...set(sc),
+    ]),
     ...bump(acc, 4),
     ...bump(coef, 80),
     ...br(0),
-    ...END, ...END,
+    ...END,
+    ...END,
     ...s.flatMap((sc, c) => [...get(out), ...get(sc), ...v128Store(16 * c)]),
   ];
   return { name: 'scores', params: [I32, I32, I32, F64, F64, I32, I32], results: [], locals, body };
 }
 
 function kernelRow(): FunctionDef {
-  const acc = 0, n = 1, scale = 2, coef0 = 3, degree = 4, out = 5;
-  const aEnd = 6, d = 7, t = 8, k = 9;
+  const acc = 0,
+    n = 1,
+    scale = 2,
+    coef0 = 3,
+    degree = 4,
+    out = 5;
+  const aEnd = 6,
+    d = 7,
+    t = 8,
+    k = 9;
   const locals: ValueType[] = [I32, I32, F64, F64];
   const body = [
-    ...get(acc), ...get(n), ...i32Const(2), ...I32_SHL, ...I32_ADD, ...set(aEnd),
-    ...BLOCK, ...LOOP,
-    ...get(acc), ...get(aEnd), ...I32_GE_U, ...brIf(1),
-    ...get(out), ...kernelValue(acc, scale, coef0, degree, t, k, d), ...F32_FROM_F64, ...f32Store(),
+    ...get(acc),
+    ...get(n),
+    ...i32Const(2),
+    ...I32_SHL,
+    ...I32_ADD,
+    ...set(aEnd),
+    ...BLOCK,
+    ...LOOP,
+    ...get(acc),
+    ...get(aEnd),
+    ...I32_GE_U,
+    ...brIf(1),
+    ...get(out),
+    ...kernelValue(acc, scale, coef0, degree, t, k, d),
+    ...F32_FROM_F64,
+    ...f32Store(),
     ...bump(acc, 4),
     ...bump(out, 4),
     ...br(0),
-    ...END, ...END,
+    ...END,
+    ...END,
   ];
   return { name: 'kernelRow', params: [I32, I32, F64, F64, I32, I32], results: [], locals, body };
 }

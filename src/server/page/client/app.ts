@@ -24,7 +24,11 @@ function $<T extends HTMLElement = HTMLElement>(id: string): T {
   return node as T;
 }
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  className?: string,
+  text?: string,
+): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   if (className) node.className = className;
   if (text !== undefined) node.textContent = text;
@@ -66,7 +70,9 @@ function hintFor(code: Failure['code']): string {
 function sourceImage(sourceUrl: string): HTMLImageElement {
   const original = el('img', 'source');
   original.alt = 'The uploaded image';
-  original.addEventListener('error', () => original.replaceWith(el('p', 'source-missing', 'The browser cannot show this file either.')));
+  original.addEventListener('error', () =>
+    original.replaceWith(el('p', 'source-missing', 'The browser cannot show this file either.')),
+  );
   original.src = sourceUrl;
   return original;
 }
@@ -163,7 +169,9 @@ async function uploadFiles(files: FileList | readonly File[]): Promise<void> {
         for (const prediction of body.predictions) results.append(renderResult(prediction, sourceUrl));
       } catch {
         failures++;
-        results.append(renderFailure(name, sourceUrl, { code: '', message: 'Network error: the server did not answer.' }));
+        results.append(
+          renderFailure(name, sourceUrl, { code: '', message: 'Network error: the server did not answer.' }),
+        );
       }
     }),
   );
@@ -245,7 +253,10 @@ function setUpDrawing(): void {
       if (mine !== sequence) return;
       if (!response.ok) {
         const failure = await errorOf(response);
-        const hint = failure.code === 'NO_DIGIT_FOUND' ? 'Draw one digit, large, filling most of the square.' : hintFor(failure.code);
+        const hint =
+          failure.code === 'NO_DIGIT_FOUND'
+            ? 'Draw one digit, large, filling most of the square.'
+            : hintFor(failure.code);
         output.replaceChildren(el('p', 'hint', failure.message), el('p', 'hint', hint));
         return;
       }
