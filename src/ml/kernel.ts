@@ -8,23 +8,12 @@ import {
   type ActivePairs,
   type PairMatrix,
 } from './engine/pairs.js';
-import { dotScale, integerPower } from './engine/poly.js';
+import { dotScale, integerPower, type PolyKernel } from './engine/poly.js';
 import type { EngineBackend } from './engine/types.js';
 import { assertNumberIn, MlError } from './errors.js';
 
 export { integerPower } from './engine/poly.js';
-
-/**
- * The polynomial kernel K(x, y) = (gamma * x.y + coef0)^degree on pixels scaled to [0, 1].
- * Images are kept as bytes 0..255, so the dot product is an exact integer (at most 784 * 255^2 < 2^31) and
- * `gamma` is applied as gamma / 255^2: rows computed on any thread, in any order, are bit-identical.
- */
-export interface PolyKernel {
-  readonly type: 'poly';
-  readonly degree: number;
-  readonly gamma: number;
-  readonly coef0: number;
-}
+export type { PolyKernel } from './engine/poly.js';
 
 /** Checks a kernel's parameters. @throws MlError `INVALID_ARGUMENT` */
 export function assertPolyKernel(kernel: PolyKernel): void {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { decodeBase64, encodeBase64 } from './base64.js';
 import { MlError } from './errors.js';
 import { pairMatrixFromRows, rowsFromPairMatrix, type PairMatrix } from './engine/pairs.js';
-import type { PolyKernel } from './kernel.js';
+import type { PolyKernel } from './engine/poly.js';
 import type { ClassSolution } from './ovr.js';
 import { PIXELS } from '../shared/mnist.js';
 

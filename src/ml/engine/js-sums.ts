@@ -1,4 +1,4 @@
-import type { PolyKernel } from '../kernel.js';
+import type { PolyKernel } from './poly.js';
 import { dotScale, integerPower } from './poly.js';
 
 /**

@@ -4,6 +4,18 @@
  * K = (scale * dot + coef0)^degree exactly this way, so every backend gives the same bits.
  */
 
+/**
+ * The polynomial kernel K(x, y) = (gamma * x.y + coef0)^degree on pixels scaled to [0, 1].
+ * Images are kept as bytes 0..255, so the dot product is an exact integer (at most 784 * 255^2 < 2^31) and
+ * `gamma` is applied as gamma / 255^2: rows computed on any thread, in any order, are bit-identical.
+ */
+export interface PolyKernel {
+  readonly type: 'poly';
+  readonly degree: number;
+  readonly gamma: number;
+  readonly coef0: number;
+}
+
 /** Pixels are bytes 0..255; the kernel is defined on [0, 1], so gamma is applied as gamma / 255^2. */
 export const BYTE_SCALE = 255 * 255;
 
