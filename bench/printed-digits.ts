@@ -13,6 +13,7 @@ import { ImageError, imageToDigitInput } from '../src/image/index.js';
 import { predict } from '../src/ml/predict.js';
 import { loadModelFile } from '../src/node/model-file.js';
 import { launchChromium } from '../test/helpers/chromium.js';
+import { drawDigitGlyphs } from './digit-canvas.js';
 
 /** Typeface families (fontconfig names) with the weights and styles rendered for each. */
 const FACES = [
@@ -52,24 +53,10 @@ async function render(): Promise<Sample[]> {
         ),
       ),
     );
-    const urls = await page.evaluate((list) => {
-      return list.map(({ face, style, size, polarity, digit }) => {
-        const side = Math.ceil(size * 1.2);
-        const canvas = document.createElement('canvas');
-        canvas.width = side;
-        canvas.height = side;
-        const ctx = canvas.getContext('2d')!;
-        const dark = polarity === 'dark on light';
-        ctx.fillStyle = dark ? '#fff' : '#000';
-        ctx.fillRect(0, 0, side, side);
-        ctx.fillStyle = dark ? '#000' : '#fff';
-        ctx.font = `${style === 'bold' ? 'bold ' : style === 'italic' ? 'italic ' : ''}${size}px "${face}"`;
-        ctx.textAlign = 'center';
-        ctx.textBaseline = 'middle';
-        ctx.fillText(String(digit), side / 2, side / 2);
-        return canvas.toDataURL('image/png');
-      });
-    }, jobs);
+    const urls = await page.evaluate(
+      drawDigitGlyphs,
+      jobs.map((job) => ({ ...job, dark: job.polarity === 'dark on light' })),
+    );
     return jobs.map((job, i) => ({
       ...job,
       png: new Uint8Array(Buffer.from((urls[i] as string).split(',')[1] as string, 'base64')),

@@ -19,6 +19,7 @@ import { ImageError, imageToDigitInput } from '../src/image/index.js';
 import { launchChromium } from '../test/helpers/chromium.js';
 import { FONT_DIGIT_FILES } from '../src/training/font-digits.js';
 import { PACKAGE_ROOT } from '../src/node/package-root.js';
+import { drawDigitGlyphs, type DigitGlyph } from '../bench/digit-canvas.js';
 
 /** Typefaces (fontconfig family names) by kind; the canvas synthesizes a style a family lacks. */
 export const TRAINING_FACES = [
@@ -51,13 +52,7 @@ const STYLES = ['normal', 'bold', 'italic'] as const;
 /** CSS px; the bench uses 12, 20, 32 and 96. */
 const SIZES = [16, 26, 48] as const;
 
-interface Job {
-  readonly face: string;
-  readonly style: string;
-  readonly size: number;
-  readonly dark: boolean;
-  readonly digit: number;
-}
+type Job = DigitGlyph;
 
 async function render(jobs: readonly Job[]): Promise<Uint8Array[]> {
   const browser = await launchChromium();
@@ -71,23 +66,7 @@ async function render(jobs: readonly Job[]): Promise<Uint8Array[]> {
       },
       [...TRAINING_FACES],
     );
-    const urls = await page.evaluate((list) => {
-      return list.map(({ face, style, size, dark, digit }) => {
-        const side = Math.ceil(size * 1.2);
-        const canvas = document.createElement('canvas');
-        canvas.width = side;
-        canvas.height = side;
-        const ctx = canvas.getContext('2d')!;
-        ctx.fillStyle = dark ? '#fff' : '#000';
-        ctx.fillRect(0, 0, side, side);
-        ctx.fillStyle = dark ? '#000' : '#fff';
-        ctx.font = `${style === 'bold' ? 'bold ' : style === 'italic' ? 'italic ' : ''}${size}px "${face}"`;
-        ctx.textAlign = 'center';
-        ctx.textBaseline = 'middle';
-        ctx.fillText(String(digit), side / 2, side / 2);
-        return canvas.toDataURL('image/png');
-      });
-    }, jobs);
+    const urls = await page.evaluate(drawDigitGlyphs, jobs);
     return urls.map((url) => new Uint8Array(Buffer.from(url.split(',')[1] as string, 'base64')));
   } finally {
     await browser.close();
