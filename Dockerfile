@@ -34,7 +34,8 @@ FROM node:${NODE_VERSION}-bookworm-slim AS runtime
 # helpers) glibc gives each its own arena, and its dynamic mmap threshold climbs to the size of the largest buffer
 # freed (the gunzipped model), so later large buffers stay in arenas that are never trimmed. Two arenas and a fixed
 # 128 KB threshold: server RSS after 15-60 s of wrk -c16 on /api typically 202 -> 133-148 MB, ready 154 -> ~110 MB,
-# same req/s; some runs still reach 190-220 MB (docs/SERVER.md). One arena was no better and slower.
+# same req/s (122-141 MB in 28 runs of 30 since the PNG inflater's buffers shrank; docs/SERVER.md). One arena was
+# no better and slower.
 # MAX_IMAGE_PIXELS: the app's default (12 MP, a 4000x3000 photo), written out so every deployment file shows
 # the same value (compose, Kubernetes and ECS set it too; test/deploy checks they agree).
 ENV NODE_ENV=production \

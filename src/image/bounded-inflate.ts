@@ -51,7 +51,9 @@ export function withBoundedInflate<T>(header: PngHeader, decode: () => T): T {
 function boundedInflate(data: Uint8Array): Uint8Array {
   const cap = limit;
   if (cap === undefined) return pako.inflate(data);
-  const inflater = new pako.Inflate({ chunkSize: 1 << 16 });
+  // One byte past the cap is enough to detect an overrun, and a small PNG then costs a small output buffer instead
+  // of pako's 64 KB default per call: under load that garbage, collected lazily, was most of the server's RSS.
+  const inflater = new pako.Inflate({ chunkSize: Math.min(1 << 16, cap + 1) });
   const chunks: Uint8Array[] = [];
   let total = 0;
   inflater.onData = (chunk: pako.Data) => {

@@ -53,10 +53,17 @@ describe('PNG inflation is bounded by the header', () => {
     expect(error).toBeInstanceOf(ImageError);
     expect((error as ImageError).code).toBe('CORRUPT_IMAGE');
     expect((error as Error).message).toMatch(/inflates to more than the 812 bytes its header allows/);
-    // It stopped within one 64 KiB output chunk of the 812-byte cap, not after inflating the 64 MiB.
+    // It stopped one byte past the 812-byte cap (its output buffer is cap + 1 bytes), not after the 64 MiB.
     expect(inflaters).toHaveBeenCalledTimes(1);
     const inflater = inflaters.mock.results[0]?.value as { strm: { total_out: number } };
-    expect(inflater.strm.total_out).toBeGreaterThan(812);
-    expect(inflater.strm.total_out).toBeLessThanOrEqual(812 + 64 * 1024);
+    expect(inflater.strm.total_out).toBe(813);
+  });
+
+  it('accepts image data of exactly the size the header allows and refuses one byte more', () => {
+    const rows = new Uint8Array(28 * 29); // filter byte 0 and 28 black pixels per row
+    const exact = pngWithIdat(28, 28, new Uint8Array(deflateSync(rows)));
+    expect(() => imageToDigitInput(exact)).toThrow(/no digit found/);
+    const oneMore = pngWithIdat(28, 28, new Uint8Array(deflateSync(Buffer.concat([rows, Uint8Array.of(0)]))));
+    expect(() => imageToDigitInput(oneMore)).toThrow(/inflates to more than the 812 bytes its header allows/);
   });
 });
