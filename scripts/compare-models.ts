@@ -4,8 +4,12 @@
  * one deskew + predict on the WebAssembly engine over 3,000 test images, one after the other on one thread.
  * `--prune 0.9,0.8` also scores each model with only that fraction of its support vectors kept (those of largest
  * |coefficient| in any digit; coefficients and biases left as they are, no refit).
+ * `--cascade 1,2,3` scores the first two models as a cascade instead: the first answers unless the gap between its
+ * two best decision values is below the margin, when the second answers; per margin, the validation accuracy and the
+ * share of images the second model had to read (what the cascade costs over the first model alone).
  *
  *   npx tsx scripts/compare-models.ts [--prune F,...] MODEL.json.gz...
+ *   npx tsx scripts/compare-models.ts --cascade M,... FIRST.json.gz SECOND.json.gz
  */
 import { parseArgs } from 'node:util';
 import { decodeBase64, encodeBase64 } from '../src/ml/base64.js';
@@ -17,21 +21,50 @@ import { createModelEngine } from '../src/node/kernel-wasm.js';
 import { loadModelFile } from '../src/node/model-file.js';
 import { loadMnist } from '../src/training/mnist-data.js';
 
-const { values, positionals } = parseArgs({ options: { prune: { type: 'string' } }, allowPositionals: true });
+const { values, positionals } = parseArgs({
+  options: { prune: { type: 'string' }, cascade: { type: 'string' } },
+  allowPositionals: true,
+});
 const mnist = await loadMnist();
 const validation = selectRows(
   mnist.train,
   Int32Array.from(permutation(mnist.train.count, mulberry32(1)).subarray(0, 10000)).sort(),
 );
 
-async function validationAccuracy(model: SvmModel): Promise<number> {
+const best = (scores: readonly number[]): number => scores.indexOf(Math.max(...scores));
+
+/** The model's ten decision values for every validation image. */
+async function validationScores(model: SvmModel): Promise<number[][]> {
   const engine = await createModelEngine(model, 'auto');
-  let correct = 0;
-  for (let k = 0; k < validation.count; k++) {
-    const scores = decisionValues(model, validation.images.subarray(k * 784, (k + 1) * 784), engine);
-    if (scores.indexOf(Math.max(...scores)) === validation.labels[k]) correct++;
+  return Array.from({ length: validation.count }, (_, k) =>
+    decisionValues(model, validation.images.subarray(k * 784, (k + 1) * 784), engine),
+  );
+}
+
+async function validationAccuracy(model: SvmModel): Promise<number> {
+  const scores = await validationScores(model);
+  return scores.filter((s, k) => best(s) === validation.labels[k]).length / validation.count;
+}
+
+/** The gap between the two largest decision values: how sure the model is of its answer. */
+function margin(scores: readonly number[]): number {
+  const [first = 0, second = 0] = Array.from(scores).sort((a, b) => b - a);
+  return first - second;
+}
+
+async function compareCascade(margins: number[], firstFile: string, secondFile: string): Promise<void> {
+  const first = await validationScores((await loadModelFile(firstFile)).model);
+  const second = await validationScores((await loadModelFile(secondFile)).model);
+  const percent = (n: number): string => `${((100 * n) / validation.count).toFixed(2)}%`;
+  const correct = (scores: number[][]): number => scores.filter((s, k) => best(s) === validation.labels[k]).length;
+  console.log(`first alone ${percent(correct(first))}, second alone ${percent(correct(second))}`);
+  console.log('| margin | validation accuracy | read by the second model |');
+  console.log('|---:|---:|---:|');
+  for (const m of margins) {
+    const routed = first.map((s) => margin(s) < m);
+    const answers = first.map((s, k) => (routed[k] ? (second[k] as number[]) : s));
+    console.log(`| ${m} | ${percent(correct(answers))} | ${percent(routed.filter(Boolean).length)} |`);
   }
-  return correct / validation.count;
 }
 
 async function medianMs(model: SvmModel): Promise<number> {
@@ -67,6 +100,12 @@ function pruned(model: SvmModel, fraction: number): SvmModel {
     supportVectors: { ...json.supportVectors, count: keep.length, data: encodeBase64(kept) },
     coefficients: { ...json.coefficients, data: encodeBase64(new Uint8Array(coefficients.buffer)) },
   });
+}
+
+if (values.cascade !== undefined) {
+  if (positionals.length !== 2) throw new Error('--cascade takes exactly two models: FIRST SECOND');
+  await compareCascade(values.cascade.split(',').map(Number), positionals[0] as string, positionals[1] as string);
+  process.exit(0);
 }
 
 console.log('| model | support vectors | validation accuracy | one image, median ms |');
