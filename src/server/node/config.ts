@@ -5,7 +5,7 @@ import {
   DEFAULT_MAX_QUEUE,
   DEFAULT_PREDICT_THREADS,
   DEFAULT_TASK_DEADLINE_MS,
-} from './predict-pool.js';
+} from './pool-options.js';
 import { parseNumberIn } from '../../shared/checks.js';
 import { CodedError } from '../../shared/coded-error.js';
 

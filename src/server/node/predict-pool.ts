@@ -1,6 +1,5 @@
 import type { Worker } from 'node:worker_threads';
-import { DECODE_BYTES_PER_PIXEL, estimateDecodeBytes } from '../../image/decode-cost.js';
-import type { SvmModel } from '../../ml/model.js';
+import { estimateDecodeBytes } from '../../image/decode-cost.js';
 import { spawnWorker } from '../../node/spawn-worker.js';
 import { assertUnreachable, isNumberIn, POSITIVE_INTEGER } from '../../shared/checks.js';
 import {
@@ -11,80 +10,35 @@ import {
   type Predictor,
   type PredictorStats,
 } from '../predictor.js';
-import { cpusGranted } from './cpus.js';
+import { loadInThread } from './load-in-thread.js';
+import {
+  DEFAULT_DECODE_MEMORY_BYTES,
+  DEFAULT_MAX_BATCH,
+  DEFAULT_MAX_QUEUE,
+  DEFAULT_PREDICT_THREADS,
+  DEFAULT_TASK_DEADLINE_MS,
+  WORKER_HEAP_MB,
+  WORKER_YOUNG_MB,
+  type PredictPoolOptions,
+} from './pool-options.js';
 import {
   fromWireError,
   PROGRESS,
   type BatchMessage,
-  type ModelSource,
   type TaskMessage,
-  type WireError,
   type WorkerInit,
   type WorkerMessage,
 } from './pool-protocol.js';
 import { shareModel } from './share-model.js';
+import { createTaskQueue } from './task-queue.js';
 
-/** Options of `createPredictPool`. */
-export interface PredictPoolOptions {
-  /** The model: a file (loaded once, in a short-lived thread) or a model value; either way the workers share one copy. */
-  readonly source: ModelSource;
-  /** Worker threads; default one per CPU granted to the process (see cpusGranted). */
-  readonly threads?: number;
-  /** A task running longer than this is answered DEADLINE_EXCEEDED and its worker replaced. */
-  readonly taskDeadlineMs?: number;
-  /** Most tasks waiting for a thread; past it, predict() rejects with BUSY at once. */
-  readonly maxQueue?: number;
-  /** Estimated decode memory (bytes) of the tasks running at once; a task that does not fit waits its turn. */
-  readonly decodeMemoryBytes?: number;
-  /** Most images a worker classifies in one pass of the engine (1 turns batching off). */
-  readonly maxBatch?: number;
-  /** Called with every worker the pool starts (first ones and replacements): for tests and instrumentation. */
-  readonly onWorker?: (worker: Worker) => void;
-}
+export type { PredictPoolOptions } from './pool-options.js';
 
 /** A predictor backed by worker threads; `threads` says how many. */
 export interface PredictPool extends Predictor {
   readonly threads: number;
   stats(): PredictorStats;
 }
-
-/** One per CPU the process may use (cgroup quota included): prediction is CPU-bound, more threads only add switching. */
-export const DEFAULT_PREDICT_THREADS = cpusGranted();
-/**
- * 10 s: a 12 MP photo, the largest upload the default limits allow, took 3.8 s to decode and normalize on a busy
- * 2-core Intel Xeon (jpeg-js); this leaves room for slower machines. A file that passes the structural checks
- * but costs more is cut off here, and the decode-memory budget keeps such files to one worker at a time.
- */
-export const DEFAULT_TASK_DEADLINE_MS = 10_000;
-/** 64 tasks: four full 16-file requests, or ~0.2 s of small-image work on two threads, before BUSY. */
-export const DEFAULT_MAX_QUEUE = 64;
-/**
- * 512 MiB: one full-size decode (12 MP x 35 B/px = 420 MB) at a time, beside any number of small ones, so two
- * large photos never peak together.
- */
-export const DEFAULT_DECODE_MEMORY_BYTES = 512 * 1024 * 1024;
-/**
- * 16 images: the WebAssembly engine reads each block of support vectors once for up to 8 images, so a batch of 16
- * is two passes; more only delays the first answer of the batch.
- */
-export const DEFAULT_MAX_BATCH = 16;
-/**
- * Pictures up to 100,000 pixels (about 316x316: canvas drawings, crops, MNIST-size files) decode in a millisecond
- * or two and are batched together; a larger one (a 600x400 photo takes ~70 ms, a 12 MP one seconds) runs in a
- * batch of its own, so small images never wait behind a photo in the same batch.
- */
-const BATCHABLE_DECODE_BYTES = 100_000 * DECODE_BYTES_PER_PIXEL;
-/**
- * V8 heap per worker. The pixel buffers live outside it (typed arrays), bounded by the decode budget; this
- * catches a runaway JS heap, which ends the worker (WORKER_LOST) instead of the process.
- */
-const WORKER_HEAP_MB = 256;
-/**
- * Young generation per worker, MB: what the Dockerfile's --max-semi-space-size=2 gives the main thread. V8's default
- * lets each worker's grow to tens of MB under load and keeps it: after 20 s of wrk at 16 connections the server's
- * RSS was 330 MB with the default and 280 MB with this, at the same throughput (1,606 and 1,612 req/s).
- */
-const WORKER_YOUNG_MB = 6;
 
 interface Task {
   readonly id: number;
@@ -147,7 +101,6 @@ export function createPredictPool(options: PredictPoolOptions): PredictPool {
   let description: ModelDescription | undefined;
   let closing = false;
   let nextId = 1;
-  let costRunning = 0;
   let restarts = 0;
   let deadlineExceeded = 0;
   let settleReady: { resolve: (m: ModelDescription) => void; reject: (e: unknown) => void } | undefined;
@@ -160,7 +113,7 @@ export function createPredictPool(options: PredictPoolOptions): PredictPool {
   let pumpScheduled = false;
 
   const slots: Slot[] = [];
-  const queue: Task[] = [];
+  const queue = createTaskQueue<Task>(budget);
   /** Engine scratch regions of workers that have exited, for their replacements (see createWasmEngine). */
   const freeScratch: number[] = [];
 
@@ -259,7 +212,7 @@ export function createPredictPool(options: PredictPoolOptions): PredictPool {
     const task = slot.tasks.get(id);
     if (task === undefined) return;
     slot.tasks.delete(id);
-    costRunning -= task.cost;
+    queue.release(task);
     task.detach();
     settle(task);
     checkDrained();
@@ -288,11 +241,10 @@ export function createPredictPool(options: PredictPoolOptions): PredictPool {
         answer(slot, id, (t) => t.reject(culprit()));
       } else {
         slot.tasks.delete(id);
-        costRunning -= task.cost;
         requeue.push(task);
       }
     }
-    queue.unshift(...requeue);
+    queue.requeue(requeue);
   }
 
   function replace(slot: Slot): void {
@@ -336,29 +288,10 @@ export function createPredictPool(options: PredictPoolOptions): PredictPool {
   function pump(): void {
     const idle = slots.filter((slot) => slot.state === 'idle');
     for (let k = 0; k < idle.length && queue.length > 0; k++) {
-      const batch = take(Math.min(maxBatch, Math.ceil(queue.length / (idle.length - k))));
+      const batch = queue.take(Math.min(maxBatch, Math.ceil(queue.length / (idle.length - k))));
       if (batch.length === 0) return;
       dispatch(idle[k]!, batch);
     }
-  }
-
-  /** Up to `count` queued tasks whose decode memory fits; a large picture only ever alone. */
-  function take(count: number): Task[] {
-    const batch: Task[] = [];
-    for (let i = 0; i < queue.length && batch.length < count;) {
-      const task = queue[i]!;
-      const large = task.cost > BATCHABLE_DECODE_BYTES;
-      const fits = costRunning === 0 || costRunning + task.cost <= budget;
-      if (fits && (!large || batch.length === 0)) {
-        queue.splice(i, 1);
-        costRunning += task.cost;
-        batch.push(task);
-        if (large) break;
-      } else {
-        i++;
-      }
-    }
-    return batch;
   }
 
   function dispatch(slot: Slot, batch: readonly Task[]): void {
@@ -377,7 +310,7 @@ export function createPredictPool(options: PredictPoolOptions): PredictPool {
   }
 
   function failQueued(error: () => Error): void {
-    for (const task of queue.splice(0)) {
+    for (const task of queue.drain()) {
       task.detach();
       task.reject(error());
     }
@@ -416,9 +349,7 @@ export function createPredictPool(options: PredictPoolOptions): PredictPool {
       }
       return new Promise<DigitResult>((resolve, reject) => {
         const onAbort = () => {
-          const index = queue.indexOf(task);
-          if (index === -1) return; // already running: it ends by itself, or at its deadline
-          queue.splice(index, 1);
+          if (!queue.remove(task)) return; // already running: it ends by itself, or at its deadline
           reject(new PredictorError('CANCELLED', 'the request was aborted'));
           checkDrained();
         };
@@ -447,25 +378,4 @@ export function createPredictPool(options: PredictPoolOptions): PredictPool {
       await Promise.all(slots.map((slot) => slot.worker.terminate()));
     },
   };
-}
-
-/**
- * Loads a model file in a short-lived thread (model-loader-worker.ts) and returns it placed in shared memory.
- * Measured with the shipped model (built server, Intel Xeon): RSS when ready 194 -> 153 MB, and 303 -> 249 MB after
- * 5 s of wrk at 16 connections, because the parse's peak heap leaves with the thread.
- */
-function loadInThread(path: string): Promise<WorkerInit['source']> {
-  return new Promise((resolve, reject) => {
-    const loader = spawnWorker('model-loader-worker', import.meta.url, { workerData: { path } });
-    loader.once(
-      'message',
-      (message: { type: 'loaded'; model: SvmModel; sha256: string } | { type: 'failed'; error: WireError }) => {
-        if (message.type === 'loaded') resolve({ kind: 'value', model: message.model, sha256: message.sha256 });
-        else reject(fromWireError(message.error));
-        void loader.terminate();
-      },
-    );
-    loader.once('error', reject);
-    loader.once('exit', (code) => reject(new Error(`the model loader thread exited with code ${code}`)));
-  });
 }

@@ -7,7 +7,7 @@ import {
   DEFAULT_MAX_QUEUE,
   DEFAULT_PREDICT_THREADS,
   DEFAULT_TASK_DEADLINE_MS,
-} from '../../../src/server/node/predict-pool.js';
+} from '../../../src/server/node/pool-options.js';
 
 const POOL_DEFAULTS = {
   taskDeadlineMs: DEFAULT_TASK_DEADLINE_MS,
