@@ -1,0 +1,64 @@
+import type { KernelRows } from './smo-types.js';
+
+/** LIBSVM's TAU: a floor for the curvature of a non-positive-definite pair. */
+export const TAU = 1e-12;
+
+/**
+ * alpha_t's place in the box [0, C] (LIBSVM's alpha_status), kept so that selection and shrinking compare a byte
+ * rather than alpha with 0 and C.
+ */
+export const LOWER = 0;
+export const UPPER = 1;
+export const FREE = 2;
+
+/** The solver's working state (LIBSVM's Solver fields), shared by the steps in the smo-*.ts modules. */
+export interface SmoState {
+  readonly n: number;
+  readonly rows: KernelRows;
+  readonly y: Int8Array;
+  readonly C: number;
+  readonly eps: number;
+  /** K(x_t, x_t): Q's diagonal once the y factors cancel. */
+  readonly QD: Float64Array;
+  readonly alpha: Float64Array;
+  /** LOWER, UPPER or FREE per variable, kept in step with alpha. */
+  readonly status: Uint8Array;
+  /** Gradient of the objective: Qa - e. */
+  readonly G: Float64Array;
+  /** Sum over upper-bound j of C Q_jt, so unshrinking is cheap. */
+  readonly Gbar: Float64Array;
+  /** The active (unshrunk) variables are active[0..activeSize). */
+  readonly active: Int32Array;
+  activeSize: number;
+  /** Set once the gap first falls within 10 eps: the one time the whole gradient is rebuilt while shrinking. */
+  unshrink: boolean;
+  /** The working set of the last successful selection, and the gap it measured. */
+  i: number;
+  j: number;
+  gap: number;
+}
+
+/** alpha = 0 (every variable at its lower bound), so G = -e, Gbar = 0, and every variable active. */
+export function initialState(rows: KernelRows, y: Int8Array, C: number, eps: number): SmoState {
+  const n = rows.n;
+  const active = new Int32Array(n);
+  for (let t = 0; t < n; t++) active[t] = t;
+  return {
+    n,
+    rows,
+    y,
+    C,
+    eps,
+    QD: rows.diag,
+    alpha: new Float64Array(n),
+    status: new Uint8Array(n), // all LOWER
+    G: new Float64Array(n).fill(-1),
+    Gbar: new Float64Array(n),
+    active,
+    activeSize: n,
+    unshrink: false,
+    i: -1,
+    j: -1,
+    gap: Infinity,
+  };
+}

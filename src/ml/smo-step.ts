@@ -1,0 +1,104 @@
+import { FREE, LOWER, TAU, UPPER, type SmoState } from './smo-state.js';
+
+/** One SMO step on the pair (i, j): the analytic two-variable solution, then G, the statuses and Gbar. */
+export function takeStep(s: SmoState, i: number, j: number): void {
+  const { alpha, y, G, status, active, activeSize } = s;
+  const Ki = s.rows.row(i);
+  const Kj = s.rows.row(j);
+  const yi = y[i] as number;
+  const yj = y[j] as number;
+  const oldAi = alpha[i] as number;
+  const oldAj = alpha[j] as number;
+  const [ai, aj] = solvePair(s, i, j, yi * yj * (Kj[i] as number));
+  alpha[i] = ai;
+  alpha[j] = aj;
+  // G_t += Q_ti dA_i + Q_tj dA_j with Q_ti = y_t y_i K_ti.
+  const di = (ai - oldAi) * yi;
+  const dj = (aj - oldAj) * yj;
+  for (let a = 0; a < activeSize; a++) {
+    const t = active[a] as number;
+    G[t] = (G[t] as number) + (y[t] as number) * (di * (Ki[t] as number) + dj * (Kj[t] as number));
+  }
+  const wasUpperI = status[i] === UPPER;
+  const wasUpperJ = status[j] === UPPER;
+  setStatus(s, i);
+  setStatus(s, j);
+  updateGbar(s, wasUpperI, status[i] === UPPER, Ki, yi);
+  updateGbar(s, wasUpperJ, status[j] === UPPER, Kj, yj);
+}
+
+/**
+ * The new (alpha_i, alpha_j): the unconstrained optimum along the constraint line y'a = 0, clipped to the box
+ * [0, C]^2 (Platt 1998; LIBSVM's two cases, y_i != y_j and y_i == y_j).
+ * @param Qij y_i y_j K_ij
+ */
+function solvePair(s: SmoState, i: number, j: number, Qij: number): [number, number] {
+  const { alpha, y, G, QD, C } = s;
+  let ai = alpha[i] as number;
+  let aj = alpha[j] as number;
+  if (y[i] !== y[j]) {
+    let quad = (QD[i] as number) + (QD[j] as number) + 2 * Qij;
+    if (quad <= 0) quad = TAU;
+    const delta = (-(G[i] as number) - (G[j] as number)) / quad;
+    const diff = ai - aj;
+    ai += delta;
+    aj += delta;
+    if (diff > 0) {
+      if (aj < 0) {
+        aj = 0;
+        ai = diff;
+      }
+    } else if (ai < 0) {
+      ai = 0;
+      aj = -diff;
+    }
+    if (diff > 0) {
+      if (ai > C) {
+        ai = C;
+        aj = C - diff;
+      }
+    } else if (aj > C) {
+      aj = C;
+      ai = C + diff;
+    }
+  } else {
+    let quad = (QD[i] as number) + (QD[j] as number) - 2 * Qij;
+    if (quad <= 0) quad = TAU;
+    const delta = ((G[i] as number) - (G[j] as number)) / quad;
+    const sum = ai + aj;
+    ai -= delta;
+    aj += delta;
+    if (sum > C) {
+      if (ai > C) {
+        ai = C;
+        aj = sum - C;
+      }
+    } else if (aj < 0) {
+      aj = 0;
+      ai = sum;
+    }
+    if (sum > C) {
+      if (aj > C) {
+        aj = C;
+        ai = sum - C;
+      }
+    } else if (ai < 0) {
+      ai = 0;
+      aj = sum;
+    }
+  }
+  return [ai, aj];
+}
+
+function setStatus(s: SmoState, t: number): void {
+  const a = s.alpha[t] as number;
+  s.status[t] = a >= s.C ? UPPER : a <= 0 ? LOWER : FREE;
+}
+
+/** Keeps Gbar = sum over upper-bound j of C Q_jt when variable k enters or leaves the upper bound. */
+function updateGbar(s: SmoState, wasUpper: boolean, isUpper: boolean, K: Float32Array, yk: number): void {
+  if (wasUpper === isUpper) return;
+  const { n, Gbar, y } = s;
+  const c = (isUpper ? s.C : -s.C) * yk;
+  for (let t = 0; t < n; t++) Gbar[t] = (Gbar[t] as number) + c * (y[t] as number) * (K[t] as number);
+}
