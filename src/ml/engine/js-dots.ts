@@ -55,3 +55,10 @@ export function pairDots(m: PairMatrix, act: ActivePairs, acc: Int32Array, start
     }
   }
 }
+
+/** Integer dot product of two byte vectors of the same length. */
+export function dotBytes(a: Uint8Array, b: Uint8Array): number {
+  let s = 0;
+  for (let k = 0; k < a.length; k++) s += (a[k] as number) * (b[k] as number);
+  return s;
+}

@@ -34,3 +34,11 @@ export function integerPower(t: number, degree: number): number {
 export function dotScale(gamma: number): number {
   return gamma / BYTE_SCALE;
 }
+
+/**
+ * Kernel value from the integer dot product of two byte images.
+ * @param dot sum of products of raw 0..255 pixels
+ */
+export function kernelFromDot(dot: number, kernel: PolyKernel): number {
+  return integerPower(dotScale(kernel.gamma) * dot + kernel.coef0, kernel.degree);
+}

@@ -1,5 +1,6 @@
 import { MlError } from '../errors.js';
-import { kernelDiagonal, type KernelData, type KernelRowEngine, type PolyKernel } from '../kernel.js';
+import { kernelDiagonal, type KernelData, type KernelRowEngine } from './js-rows.js';
+import type { PolyKernel } from './poly.js';
 import { activePairsFor, findActivePairsOfVector, pairMatrixBytes, pairMatrixFromRows } from './pairs.js';
 import { dotScale } from './poly.js';
 import type { WasmKernelModules } from './wasm-engine.js';
