@@ -7,11 +7,26 @@ import {
   supportVectorRows,
   withVirtualSupportVectors,
 } from '../../src/ml/virtual-sv.js';
+import { dotBytes } from '../../src/ml/kernel.js';
 
 const image = (fill: (x: number, y: number) => number): Uint8Array =>
   Uint8Array.from({ length: 784 }, (_, k) => fill(k % 28, Math.floor(k / 28)));
 
 describe('one-pixel moves of a 28x28 image', () => {
+  it('meet an image as the unmoved image meets it moved back: the same dot product, ink on the border or not', () => {
+    // A second stage of virtual support vectors can then be read from the first stage's vectors and moved inputs.
+    const bytes = fc.uint8Array({ minLength: 784, maxLength: 784 });
+    fc.assert(
+      fc.property(bytes, bytes, fc.constantFrom(...SHIFTS_8), (v, x, shift) => {
+        const movedV = new Uint8Array(784);
+        const movedBackX = new Uint8Array(784);
+        shiftImage(v, shift, movedV);
+        shiftImage(x, { dx: -shift.dx, dy: -shift.dy }, movedBackX);
+        expect(dotBytes(movedV, x)).toBe(dotBytes(v, movedBackX));
+      }),
+    );
+  });
+
   it('moves a lone pixel by (dx, dy) in every direction', () => {
     const dot = image((x, y) => (x === 10 && y === 20 ? 200 : 0));
     const out = new Uint8Array(784);
