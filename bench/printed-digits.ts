@@ -13,7 +13,7 @@ import { ImageError, imageToDigitInput } from '../src/image/index.js';
 import { predict } from '../src/ml/predict.js';
 import { loadModelFile } from '../src/node/model-file.js';
 import { launchChromium } from '../test/helpers/chromium.js';
-import { drawDigitGlyphs } from './digit-canvas.js';
+import { drawDigitGlyphs } from '../scripts/digit-canvas.js';
 
 /** Typeface families (fontconfig names) with the weights and styles rendered for each. */
 const FACES = [

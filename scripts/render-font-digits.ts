@@ -19,7 +19,7 @@ import { ImageError, imageToDigitInput } from '../src/image/index.js';
 import { launchChromium } from '../test/helpers/chromium.js';
 import { FONT_DIGIT_FILES } from '../src/training/font-digits.js';
 import { PACKAGE_ROOT } from '../src/node/package-root.js';
-import { drawDigitGlyphs, type DigitGlyph } from '../bench/digit-canvas.js';
+import { drawDigitGlyphs, type DigitGlyph } from './digit-canvas.js';
 
 /** Typefaces (fontconfig family names) by kind; the canvas synthesizes a style a family lacks. */
 export const TRAINING_FACES = [
