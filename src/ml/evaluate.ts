@@ -49,6 +49,7 @@ export function evaluateModel(
 ): ModelEvaluation {
   const count = labels.length;
   const predicted = new Uint8Array(count);
+  let secondStageReads = 0;
   const batch = 64;
   for (let k = 0; k < count; k += batch) {
     const chunk = Array.from({ length: Math.min(batch, count - k) }, (_, b) =>
@@ -56,9 +57,11 @@ export function evaluateModel(
     );
     predictBatch(model, chunk, engine).forEach((p, b) => {
       predicted[k + b] = p.digit;
+      if (p.stage === 2) secondStageReads++;
     });
   }
-  return scorePredictions(predicted, labels, dataset);
+  const evaluation = scorePredictions(predicted, labels, dataset);
+  return model.secondStage ? { ...evaluation, secondStageReads } : evaluation;
 }
 
 /** Formats a confusion matrix as a Markdown table (rows: true digit, columns: predicted). */

@@ -4,10 +4,14 @@ import { MlError } from './errors.js';
 import { pairMatrixFromRows, rowsFromPairMatrix, type PairMatrix } from './engine/pairs.js';
 import type { PolyKernel } from './engine/poly.js';
 import type { ClassSolution } from './ovr.js';
+import { parseSecondStage, secondStageSchema, serializeSecondStage, type SecondStage } from './second-stage.js';
 import { PIXELS } from '../shared/mnist.js';
 
-/** The model file format this code writes and reads. */
-export const MODEL_FORMAT = 1;
+/**
+ * The newest model file format this code writes and reads. Format 2 adds a second stage (`secondStage`); a model
+ * without one is still written as format 1, so files made before format 2 load unchanged and stay byte-identical.
+ */
+export const MODEL_FORMAT = 2;
 
 const finite = z.number().finite();
 const confusionSchema = z.array(z.array(z.number().int().nonnegative()).length(10)).length(10);
@@ -19,6 +23,8 @@ export const evaluationSchema = z.object({
   accuracy: z.number().min(0).max(1),
   /** confusion[true][predicted] */
   confusion: confusionSchema,
+  /** Two-stage models: how many of the images the second stage read. */
+  secondStageReads: z.number().int().nonnegative().optional(),
 });
 
 /** How the model was made: enough to reproduce it. */
@@ -57,6 +63,8 @@ export const trainingSchema = z.object({
       shifts: z.number().int().positive(),
       sources: z.number().int().positive(),
       rows: z.number().int().positive(),
+      /** C of this stage when it differs from the first's (absent: the same). */
+      C: finite.positive().optional(),
     })
     .optional(),
   /** Each fit of a multi-stage run in order (absent: one fit); validation accuracy null without a held-out split. */
@@ -106,9 +114,11 @@ export const searchSchema = z.object({
  * - `coefficients.data`: base64 of count x 10 little-endian float64, sv-major: alpha_i * y_i of support vector i
  *   for digit c at [i * 10 + c] (0 where i is not a support vector of that digit's problem).
  * - decision value of digit c: sum_i coef[i][c] * K(sv_i, x) + biases[c]; the digit is the argmax.
+ * Format 2 is format 1 plus `secondStage` (second-stage.ts), which answers when the first stage's two best decision
+ * values are closer than its `gap`.
  */
 export const modelJsonSchema = z.object({
-  format: z.literal(MODEL_FORMAT),
+  format: z.union([z.literal(1), z.literal(MODEL_FORMAT)]),
   type: z.literal('svm-one-vs-rest'),
   classes: z.array(z.number().int()).length(10),
   preprocessing: z.object({ size: z.literal(28), deskew: z.boolean() }),
@@ -134,9 +144,11 @@ export const modelJsonSchema = z.object({
   training: trainingSchema,
   evaluation: evaluationSchema.nullable(),
   search: searchSchema.optional(),
+  /** Format 2 only: see second-stage.ts. */
+  secondStage: secondStageSchema.optional(),
 });
 
-/** A model file's JSON (format 1), as {@link serializeModel} writes it and {@link parseModel} reads it. */
+/** A model file's JSON (format 1 or 2), as {@link serializeModel} writes it and {@link parseModel} reads it. */
 export type ModelJson = z.infer<typeof modelJsonSchema>;
 /** How a model was trained (hyperparameters, data checksums, machine, time): enough to reproduce it. */
 export type ModelTraining = z.infer<typeof trainingSchema>;
@@ -160,7 +172,7 @@ export interface ModelInfo {
  * writes to it.
  */
 export interface SvmModel {
-  readonly format: 1;
+  readonly format: 1 | 2;
   readonly classes: readonly number[];
   readonly preprocessing: { readonly size: 28; readonly deskew: boolean };
   readonly kernel: PolyKernel;
@@ -179,6 +191,8 @@ export interface SvmModel {
   readonly training: ModelTraining;
   readonly evaluation: ModelEvaluation | null;
   readonly search?: ModelSearch;
+  /** Format 2: the stage that reads the images this one is unsure of (see second-stage.ts). */
+  readonly secondStage?: SecondStage;
   readonly info: ModelInfo;
 }
 
@@ -194,9 +208,12 @@ export function parseModel(json: unknown): SvmModel {
       .slice(0, 5)
       .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
       .join('; ');
-    throw new MlError('MODEL_INVALID', `model file is not a valid format-${MODEL_FORMAT} model: ${issues}`);
+    throw new MlError('MODEL_INVALID', `model file is not a valid model (formats 1-${MODEL_FORMAT}): ${issues}`);
   }
   const m = parsed.data;
+  if ((m.format === 2) !== (m.secondStage !== undefined)) {
+    throw new MlError('MODEL_INVALID', `model file is not valid: a format-2 model has a secondStage, format 1 none`);
+  }
   const count = m.supportVectors.count;
   const dim = m.supportVectors.dim;
   let supportVectors: Uint8Array;
@@ -228,7 +245,7 @@ export function parseModel(json: unknown): SvmModel {
   }
   const kernel: PolyKernel = { ...m.kernel };
   return {
-    format: MODEL_FORMAT,
+    format: m.format,
     classes: m.classes,
     preprocessing: m.preprocessing,
     kernel,
@@ -241,8 +258,9 @@ export function parseModel(json: unknown): SvmModel {
     training: m.training,
     evaluation: m.evaluation,
     ...(m.search === undefined ? {} : { search: m.search }),
+    ...(m.secondStage === undefined ? {} : { secondStage: parseSecondStage(m.secondStage, count) }),
     info: {
-      format: MODEL_FORMAT,
+      format: m.format,
       trainedAt: m.training.trainedAt,
       trainSize: m.training.trainSize,
       testAccuracy: m.evaluation?.accuracy ?? null,
@@ -258,7 +276,7 @@ export function serializeModel(model: SvmModel): ModelJson {
   const view = new DataView(coefBytes.buffer);
   model.coefficients.forEach((v, k) => view.setFloat64(8 * k, v, true));
   return {
-    format: MODEL_FORMAT,
+    format: model.secondStage === undefined ? 1 : 2,
     type: 'svm-one-vs-rest',
     classes: [...model.classes],
     preprocessing: { ...model.preprocessing },
@@ -275,6 +293,7 @@ export function serializeModel(model: SvmModel): ModelJson {
     training: model.training,
     evaluation: model.evaluation,
     ...(model.search === undefined ? {} : { search: model.search }),
+    ...(model.secondStage === undefined ? {} : { secondStage: serializeSecondStage(model.secondStage) }),
   };
 }
 
@@ -315,7 +334,7 @@ export function assembleModel(input: AssembleInput): SvmModel {
     });
   }
   const json: ModelJson = {
-    format: MODEL_FORMAT,
+    format: 1,
     type: 'svm-one-vs-rest',
     classes: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
     preprocessing: { size: 28, deskew: input.deskew },

@@ -4,6 +4,7 @@ import type { ModelEngine } from './engine/types.js';
 import { MlError } from './errors.js';
 import type { SvmModel } from './model.js';
 import { softmaxConfidence } from './calibration.js';
+import { secondStageScores, topGap } from './second-stage-scores.js';
 
 /** A model's answer for one image. */
 export interface Prediction {
@@ -13,6 +14,8 @@ export interface Prediction {
   readonly confidence: number;
   /** The ten one-vs-rest decision values; index = digit. */
   readonly scores: number[];
+  /** Which stage answered: 1, or 2 when a two-stage model's first stage was unsure (see second-stage.ts). */
+  readonly stage: 1 | 2;
 }
 
 function engineFor(model: SvmModel, engine: ModelEngine | undefined): ModelEngine {
@@ -32,19 +35,47 @@ function preprocess(model: SvmModel, image: ArrayLike<number>, out: Uint8Array):
   else for (let p = 0; p < dim; p++) out[p] = Math.round(image[p] as number);
 }
 
-function toPrediction(model: SvmModel, scores: number[]): Prediction {
+function toPrediction(model: SvmModel, scores: number[], stage: 1 | 2): Prediction {
   let best = 0;
   for (let c = 1; c < scores.length; c++) if ((scores[c] as number) > (scores[best] as number)) best = c;
+  const temperature =
+    stage === 2 && model.secondStage ? model.secondStage.calibration.temperature : model.calibration.temperature;
   return {
     digit: model.classes[best] as number,
-    confidence: softmaxConfidence(scores, best, model.calibration.temperature),
+    confidence: softmaxConfidence(scores, best, temperature),
     scores,
+    stage,
   };
 }
 
 /**
+ * Decision values of `imageCount` preprocessed images into `out` (imageCount x 10), each from the stage that
+ * answers it; returns the stages.
+ */
+function stagedDecisionValues(
+  model: SvmModel,
+  engine: ModelEngine,
+  images: Uint8Array,
+  imageCount: number,
+  out: Float64Array,
+): (1 | 2)[] {
+  engine.decisionValues(images, imageCount, out);
+  const stages = new Array<1 | 2>(imageCount).fill(1);
+  const second = model.secondStage;
+  if (second === undefined) return stages;
+  const dim = model.dim;
+  for (let b = 0; b < imageCount; b++) {
+    if (topGap(out, b * 10) >= second.gap) continue;
+    secondStageScores(model, second, engine, images.subarray(b * dim, (b + 1) * dim), out, b * 10);
+    stages[b] = 2;
+  }
+  return stages;
+}
+
+/**
  * Decision values of the ten digits for one image: sum_i coef[i][c] * K(sv_i, x) + bias[c], each support vector's
- * kernel value computed once and shared by the ten classes.
+ * kernel value computed once and shared by the ten classes; a two-stage model's second stage gives them when its
+ * first is unsure.
  * @param image 784 values 0..255, a 28x28 MNIST-style image (white ink on black, centred); the model's
  *   preprocessing (deskew) is applied here
  * @param engine the backend (see engine/); the plain-JavaScript reference when omitted. Every backend gives the
@@ -54,7 +85,7 @@ export function decisionValues(model: SvmModel, image: ArrayLike<number>, engine
   const x = new Uint8Array(model.dim);
   preprocess(model, image, x);
   const out = new Float64Array(10);
-  engineFor(model, engine).decisionValues(x, 1, out);
+  stagedDecisionValues(model, engineFor(model, engine), x, 1, out);
   return Array.from(out);
 }
 
@@ -65,7 +96,7 @@ export function decisionValues(model: SvmModel, image: ArrayLike<number>, engine
  * @example const { digit, confidence } = predict(model, pixels);
  */
 export function predict(model: SvmModel, image: ArrayLike<number>, engine?: ModelEngine): Prediction {
-  return toPrediction(model, decisionValues(model, image, engine));
+  return predictBatch(model, [image], engine)[0] as Prediction;
 }
 
 /**
@@ -82,6 +113,6 @@ export function predictBatch(
   const batch = new Uint8Array(images.length * dim);
   images.forEach((image, b) => preprocess(model, image, batch.subarray(b * dim, (b + 1) * dim)));
   const out = new Float64Array(images.length * 10);
-  engineFor(model, engine).decisionValues(batch, images.length, out);
-  return images.map((_, b) => toPrediction(model, Array.from(out.subarray(b * 10, b * 10 + 10))));
+  const stages = stagedDecisionValues(model, engineFor(model, engine), batch, images.length, out);
+  return images.map((_, b) => toPrediction(model, Array.from(out.subarray(b * 10, b * 10 + 10)), stages[b] as 1 | 2));
 }

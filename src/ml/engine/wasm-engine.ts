@@ -78,12 +78,29 @@ export function placeModel(model: SvmModel): PlacedModel {
   bytes.set(m.bytes);
   const coefficients = new Float64Array(memory.buffer, coefOffset, model.coefficients.length);
   coefficients.set(model.coefficients);
+  const second = model.secondStage;
   return {
     ...model,
     supportVectorPairs: { ...m, bytes },
     coefficients,
+    // The second stage's arrays (3-4 MB) go to shared buffers too, so threads share them instead of copying.
+    ...(second === undefined
+      ? {}
+      : {
+          secondStage: {
+            ...second,
+            slots: inSharedBuffer(second.slots, (b) => new Uint32Array(b)),
+            coefficients: inSharedBuffer(second.coefficients, (b) => new Float64Array(b)),
+          },
+        }),
     placement: { memory, pairsOffset, coefOffset },
   };
+}
+
+function inSharedBuffer<T extends Uint32Array | Float64Array>(values: T, view: (buffer: SharedArrayBuffer) => T): T {
+  const copy = view(new SharedArrayBuffer(values.byteLength));
+  copy.set(values);
+  return copy;
 }
 
 function placementOf(model: SvmModel): ModelPlacement | undefined {

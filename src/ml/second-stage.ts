@@ -1,0 +1,185 @@
+import { z } from 'zod';
+import { decodeBase64, encodeBase64 } from './base64.js';
+import { rowsFromPairMatrix, type PairMatrix } from './engine/pairs.js';
+import type { PolyKernel } from './engine/poly.js';
+import { MlError } from './errors.js';
+import { shiftImage, type PixelShift } from './virtual-sv.js';
+
+/**
+ * A second stage that reads only the images the first one is unsure of: a virtual-support-vector model (trained on
+ * the first stage's support vectors and their one-pixel moves) stored without its support vectors. Every one of
+ * them is a first-stage support vector moved by one of `shifts`, and a moved vector's dot product with an image
+ * equals the unmoved vector's with the image moved back (the same pixel pairs meet, at the border too). So the
+ * stage keeps one (support vector, move) slot and ten coefficients per support vector, about 90 bytes against 784 +
+ * 80, and computes its kernel values from the first stage's support vectors and a few moved copies of the input.
+ */
+export interface SecondStage {
+  /** The moves applied to first-stage support vectors; the input is moved the opposite way. */
+  readonly shifts: readonly PixelShift[];
+  /** The first stage answers when its best decision value leads the second best by at least `gap`. */
+  readonly gap: number;
+  /** Support vector e of this stage is first-stage support vector `slots[e] % count` moved by `shifts[slots[e] / count]`. */
+  readonly slots: Uint32Array;
+  /** slots.length x 10, entry-major (like the first stage's sv-major coefficients). */
+  readonly coefficients: Float64Array;
+  readonly biases: readonly number[];
+  readonly calibration: { readonly temperature: number; readonly fittedOn: string };
+  /** How `gap` was chosen, for the model card. */
+  readonly routing: { readonly fittedOn: string; readonly routedShare: number | null };
+}
+
+const finite = z.number().finite();
+
+/** The `secondStage` field of a format-2 model file. */
+export const secondStageSchema = z.object({
+  type: z.literal('shifted-support-vectors'),
+  shifts: z
+    .array(z.object({ dx: z.number().int().min(-27).max(27), dy: z.number().int().min(-27).max(27) }))
+    .min(1)
+    .max(64),
+  gap: finite.nonnegative(),
+  slots: z.object({ count: z.number().int().positive(), encoding: z.literal('uint32le-base64'), data: z.string() }),
+  coefficients: z.object({
+    encoding: z.literal('float64le-base64'),
+    layout: z.literal('entry-major'),
+    data: z.string(),
+  }),
+  biases: z.array(finite).length(10),
+  calibration: z.object({ temperature: finite.positive(), fittedOn: z.string() }),
+  routing: z.object({ fittedOn: z.string(), routedShare: z.number().min(0).max(1).nullable() }),
+});
+
+export type SecondStageJson = z.infer<typeof secondStageSchema>;
+
+function littleEndian(values: Float64Array | Uint32Array): Uint8Array {
+  const bytes = new Uint8Array(values.length * values.BYTES_PER_ELEMENT);
+  const view = new DataView(bytes.buffer);
+  if (values instanceof Float64Array) values.forEach((v, k) => view.setFloat64(8 * k, v, true));
+  else values.forEach((v, k) => view.setUint32(4 * k, v, true));
+  return bytes;
+}
+
+/** Decodes and checks a second stage against its first stage's support-vector count. */
+export function parseSecondStage(json: SecondStageJson, supportVectorCount: number): SecondStage {
+  let slotBytes: Uint8Array;
+  let coefBytes: Uint8Array;
+  try {
+    slotBytes = decodeBase64(json.slots.data, 'secondStage.slots.data');
+    coefBytes = decodeBase64(json.coefficients.data, 'secondStage.coefficients.data');
+  } catch (error) {
+    throw new MlError('MODEL_INVALID', `model file is not valid: ${(error as Error).message}`, { cause: error });
+  }
+  const count = json.slots.count;
+  if (slotBytes.length !== count * 4 || coefBytes.length !== count * 80) {
+    throw new MlError(
+      'MODEL_INVALID',
+      `secondStage holds ${slotBytes.length / 4} slots and ${coefBytes.length / 80} coefficient rows, expected ${count} of each`,
+    );
+  }
+  const slotView = new DataView(slotBytes.buffer, slotBytes.byteOffset, slotBytes.byteLength);
+  const limit = supportVectorCount * json.shifts.length;
+  const slots = new Uint32Array(count);
+  for (let e = 0; e < count; e++) {
+    const slot = slotView.getUint32(4 * e, true);
+    if (slot >= limit) {
+      throw new MlError(
+        'MODEL_INVALID',
+        `secondStage.slots: entry ${e} is ${slot}, past ${supportVectorCount} support vectors x ${json.shifts.length} moves`,
+      );
+    }
+    slots[e] = slot;
+  }
+  const coefView = new DataView(coefBytes.buffer, coefBytes.byteOffset, coefBytes.byteLength);
+  const coefficients = new Float64Array(count * 10);
+  for (let k = 0; k < coefficients.length; k++) {
+    const v = coefView.getFloat64(8 * k, true);
+    if (!Number.isFinite(v)) throw new MlError('MODEL_INVALID', `secondStage.coefficients: value ${k} is not finite`);
+    coefficients[k] = v;
+  }
+  return {
+    shifts: json.shifts.map(({ dx, dy }) => ({ dx, dy })),
+    gap: json.gap,
+    slots,
+    coefficients,
+    biases: [...json.biases],
+    calibration: { ...json.calibration },
+    routing: { ...json.routing },
+  };
+}
+
+export function serializeSecondStage(stage: SecondStage): SecondStageJson {
+  return {
+    type: 'shifted-support-vectors',
+    shifts: stage.shifts.map(({ dx, dy }) => ({ dx, dy })),
+    gap: stage.gap,
+    slots: { count: stage.slots.length, encoding: 'uint32le-base64', data: encodeBase64(littleEndian(stage.slots)) },
+    coefficients: {
+      encoding: 'float64le-base64',
+      layout: 'entry-major',
+      data: encodeBase64(littleEndian(stage.coefficients)),
+    },
+    biases: [...stage.biases],
+    calibration: { ...stage.calibration },
+    routing: { ...stage.routing },
+  };
+}
+
+/** A model's support vectors and coefficients, as {@link shareShiftedSupportVectors} reads them. */
+export interface StageModel {
+  readonly supportVectorCount: number;
+  readonly supportVectorPairs: PairMatrix;
+  readonly coefficients: Float64Array;
+  readonly biases: readonly number[];
+  readonly kernel: PolyKernel;
+}
+
+const rowKey = (rows: Uint8Array, k: number, dim: number): string =>
+  String.fromCharCode(...rows.subarray(k * dim, (k + 1) * dim));
+
+const sameKernel = (a: PolyKernel, b: PolyKernel): boolean =>
+  a.degree === b.degree && a.gamma === b.gamma && a.coef0 === b.coef0;
+
+/**
+ * Re-expresses `second` (trained on `first`'s support vectors and their moves) as slots into `first`'s support
+ * vectors: each of its support vectors is found among first's, moved by each shift in turn (the first match wins).
+ * @throws MlError `INVALID_ARGUMENT` when a support vector of `second` is no moved first-stage support vector, or the
+ *   kernels differ
+ */
+export function shareShiftedSupportVectors(
+  first: StageModel,
+  second: StageModel,
+  shifts: readonly PixelShift[],
+): Pick<SecondStage, 'slots' | 'coefficients' | 'biases' | 'shifts'> {
+  if (!sameKernel(first.kernel, second.kernel))
+    throw new MlError('INVALID_ARGUMENT', 'the two stages use different kernels');
+  const dim = first.supportVectorPairs.dim;
+  const count = first.supportVectorCount;
+  const rows = rowsFromPairMatrix(first.supportVectorPairs);
+  const slotOf = new Map<string, number>();
+  const moved = new Uint8Array(dim);
+  shifts.forEach((shift, s) => {
+    for (let i = 0; i < count; i++) {
+      shiftImage(rows.subarray(i * dim, (i + 1) * dim), shift, moved);
+      const key = rowKey(moved, 0, dim);
+      if (!slotOf.has(key)) slotOf.set(key, s * count + i);
+    }
+  });
+  const secondRows = rowsFromPairMatrix(second.supportVectorPairs);
+  const slots = new Uint32Array(second.supportVectorCount);
+  for (let e = 0; e < slots.length; e++) {
+    const slot = slotOf.get(rowKey(secondRows, e, dim));
+    if (slot === undefined) {
+      throw new MlError(
+        'INVALID_ARGUMENT',
+        `support vector ${e} of the second stage is no first-stage support vector moved by one of the ${shifts.length} shifts`,
+      );
+    }
+    slots[e] = slot;
+  }
+  return {
+    shifts: shifts.map(({ dx, dy }) => ({ dx, dy })),
+    slots,
+    coefficients: Float64Array.from(second.coefficients),
+    biases: [...second.biases],
+  };
+}
