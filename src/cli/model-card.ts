@@ -29,8 +29,8 @@ export function renderModelCard(model: SvmModel): string {
     `| | |`,
     `|---|---|`,
     `| Test accuracy (MNIST t10k, 10,000 images) | ${e ? `**${pct(e.accuracy)}**` : 'not evaluated'} |`,
-    `| Support vectors (distinct, stored once) | ${model.supportVectorCount} |`,
-    `| Support vectors per digit | ${t.supportVectorsPerClass.join(', ')} (sum ${t.supportVectorsPerClass.reduce((a, b) => a + b, 0)}) |`,
+    `| Support vectors (distinct, stored once) | ${model.supportVectorCount}${model.secondStage ? ` (first stage; the second stage's ${model.secondStage.slots.length} are these moved, stored as slots)` : ''} |`,
+    `| Support vectors per digit${model.secondStage ? ' (second stage)' : ''} | ${t.supportVectorsPerClass.join(', ')} (sum ${t.supportVectorsPerClass.reduce((a, b) => a + b, 0)}) |`,
     `| Training images | ${trainingImages(t)} |`,
     `| Training wall time | ${t.seconds.toFixed(1)} s on ${t.threads} threads |`,
     `| Peak memory (RSS, whole process) | ${t.peakRssMB === null ? 'not recorded' : `${t.peakRssMB} MB`} |`,
@@ -63,12 +63,24 @@ export function renderModelCard(model: SvmModel): string {
     ...(t.virtualSupportVectors
       ? [
           `- Virtual support vectors (DeCoste & Schoelkopf 2002): the first fit's support vectors and ${t.virtualSupportVectors.shifts} ` +
-            `one-pixel moves of ${t.virtualSupportVectors.sources} of them (those of largest |alpha|), ${t.virtualSupportVectors.rows} rows, trained the final model`,
+            `one-pixel moves of ${t.virtualSupportVectors.sources} of them (those of largest |alpha|), ${t.virtualSupportVectors.rows} rows, trained the final model${t.virtualSupportVectors.C === undefined ? '' : ` with C = ${t.virtualSupportVectors.C}`}`,
+        ]
+      : []),
+    ...(model.secondStage
+      ? [
+          `- Two stages (model format 2): the first fit answers unless its two best decision values are less than ${model.secondStage.gap} apart ` +
+            `(gap fitted on ${model.secondStage.routing.fittedOn}${model.secondStage.routing.routedShare === null ? '' : `, where ${pct(model.secondStage.routing.routedShare)} of the images were routed`}); ` +
+            `then the virtual-support-vector fit answers, its kernel values computed from the first stage's support vectors and ` +
+            `${model.secondStage.shifts.length} moved copies of the input; its confidence temperature ${model.secondStage.calibration.temperature.toPrecision(4)} (${model.secondStage.calibration.fittedOn})`,
         ]
       : []),
     `- Iterations per digit: ${t.iterations.join(', ')}`,
     `- Confidence: softmax of the decision values at temperature ${model.calibration.temperature.toPrecision(4)}, fitted on ${model.calibration.fittedOn}`,
-    ...(e ? [`- Evaluation: ${e.dataset}, ${e.count} images`] : []),
+    ...(e
+      ? [
+          `- Evaluation: ${e.dataset}, ${e.count} images${e.secondStageReads === undefined ? '' : `; the second stage read ${e.secondStageReads} of them`}`,
+        ]
+      : []),
     '',
   ];
   if (t.stages && t.stages.length > 0) {

@@ -36,6 +36,18 @@ export interface TrainingPlan {
   readonly virtualShifts?: 0 | 4 | 8;
   /** At most this many support vectors are moved (those of largest |alpha|; all are kept); absent: all of them. */
   readonly virtualSources?: number;
+  /** C of the virtual-support-vector fit; absent: the first fit's C. */
+  readonly virtualC?: number;
+  /**
+   * With virtual support vectors: ship the first model with the virtual-SV model as its second stage (format 2, see
+   * second-stage.ts), which reads only the images the first is unsure of, instead of the virtual-SV model alone.
+   * `gap` and `temperature` are recorded when the run holds no images out (a --validation run fits its own).
+   */
+  readonly secondStage?: {
+    readonly gap: number;
+    readonly temperature: number;
+    readonly fittedOn: string;
+  };
   /**
    * Add the committed printed-digit set (data/font-digits, typefaces the printed-digits bench does not use) to every
    * training set. Default false; the CLI's default is how the shipped model was trained.

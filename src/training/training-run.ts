@@ -6,7 +6,9 @@ import { evaluateModel, scorePredictions } from '../ml/evaluate.js';
 import type { PolyKernel } from '../ml/kernel.js';
 import { withModelRecords, type ModelEvaluation, type SvmModel } from '../ml/model.js';
 import { mulberry32, permutation } from '../ml/rng.js';
-import { SHIFTS_4, SHIFTS_8, supportVectorRows, withVirtualSupportVectors } from '../ml/virtual-sv.js';
+import { shareShiftedSupportVectors } from '../ml/second-stage.js';
+import { topGap } from '../ml/second-stage-scores.js';
+import { SHIFTS_4, SHIFTS_8, supportVectorRows, withVirtualSupportVectors, type PixelShift } from '../ml/virtual-sv.js';
 import { createModelEngine } from '../node/kernel-wasm.js';
 import { PIXELS } from '../shared/mnist.js';
 import { PEN_KINDS, type PenVariants } from './augment/pen-augmentation.js';
@@ -23,6 +25,7 @@ import {
 } from './fit.js';
 import { loadFontDigits } from './font-digits.js';
 import { runGridSearch, type SearchOutcome } from './grid-search.js';
+import { chooseGap, scoreGaps, secondStageTemperature } from './second-stage-fit.js';
 import { loadMnist, type MnistData } from './mnist-data.js';
 import { makePenVariantsThreaded } from './pen-threads.js';
 import type { GammaSpec, Log, SearchResult, TrainingPlan, TrainingReport } from './plan.js';
@@ -119,14 +122,16 @@ async function fitStages(
   val: Dataset | null,
   log: Log,
 ): Promise<{
+  first: { run: Fit; scores: number[][] | null };
   final: Fit;
   scores: number[][] | null;
   stages: TrainingStage[];
+  shifts: readonly PixelShift[] | null;
   virtualSupportVectors: SvmModel['training']['virtualSupportVectors'];
 }> {
   const stages: TrainingStage[] = [];
-  const runStage = async (set: TrainingSet, name: string, label: string) => {
-    const run = await fitOnce(set, kernel, { ...plan, gamma: hyper.gamma }, hyper.C, log, label);
+  const runStage = async (set: TrainingSet, name: string, label: string, C = hyper.C) => {
+    const run = await fitOnce(set, kernel, { ...plan, gamma: hyper.gamma }, C, log, label);
     const scores = val ? await validationScores(run.model, val, plan) : null;
     const accuracy = val && scores ? scorePredictions(scores.map(argmax), val.labels, 'validation').accuracy : null;
     if (accuracy !== null)
@@ -142,7 +147,8 @@ async function fitStages(
     });
     return { run, scores };
   };
-  let last = await runStage(train, 'MNIST + variants', 'train');
+  const first = await runStage(train, 'MNIST + variants', 'train');
+  let last = first;
   const shifts = plan.virtualShifts === 8 ? SHIFTS_8 : plan.virtualShifts === 4 ? SHIFTS_4 : null;
   let virtualSupportVectors: SvmModel['training']['virtualSupportVectors'];
   if (shifts) {
@@ -150,7 +156,12 @@ async function fitStages(
     const sources =
       plan.virtualSources === undefined ? all : supportVectorRows(last.run.solutions, plan.virtualSources);
     const data = withVirtualSupportVectors(train.data, all, shifts, sources);
-    virtualSupportVectors = { shifts: shifts.length, sources: sources.length, rows: data.count };
+    virtualSupportVectors = {
+      shifts: shifts.length,
+      sources: sources.length,
+      rows: data.count,
+      ...(plan.virtualC === undefined ? {} : { C: plan.virtualC }),
+    };
     log(
       `virtual support vectors: the ${all.length} support vectors and ${shifts.length} one-pixel moves of ${sources.length} of them, ${data.count} rows`,
     );
@@ -158,9 +169,10 @@ async function fitStages(
       { ...train, data },
       `support vectors + ${shifts.length} one-pixel moves of ${sources.length === all.length ? 'each' : `${sources.length} of them`}`,
       'vsv',
+      plan.virtualC,
     );
   }
-  return { final: last.run, scores: last.scores, stages, virtualSupportVectors };
+  return { first, final: last.run, scores: last.scores, stages, shifts, virtualSupportVectors };
 }
 
 /**
@@ -204,18 +216,31 @@ export async function runTraining(plan: TrainingPlan, log: Log): Promise<Trainin
       `gamma ${kernel.gamma.toPrecision(6)}, coef0 ${coef0}, ${plan.threads} threads`,
   );
   const val = data.holdOut > 0 ? selectRows(mnist.train, sortedIndices(data.order.subarray(0, data.holdOut))) : null; // raw: the model deskews
-  const { final, scores, stages, virtualSupportVectors } = await fitStages(plan, train, kernel, { C, gamma }, val, log);
-  let model = withTraining(final.model, {
+  const fitted = await fitStages(plan, train, kernel, { C, gamma }, val, log);
+  const { final, stages, virtualSupportVectors } = fitted;
+  const twoStage = plan.secondStage !== undefined && fitted.shifts !== null;
+  // A two-stage model is the first fit with the last one as its second stage, so it is scored like the first.
+  const scores = twoStage ? fitted.first.scores : fitted.scores;
+  let model = withTraining(twoStage ? fitted.first.run.model : final.model, {
     ...final.model.training,
     seconds: stages.reduce((sum, stage) => sum + stage.seconds, 0),
     ...(stages.length > 1 ? { stages } : {}),
     ...(virtualSupportVectors ? { virtualSupportVectors } : {}),
   });
+  if (twoStage && plan.secondStage && fitted.shifts) {
+    model = withSecondStage(model, final.model, fitted.shifts, plan.secondStage, val, fitted, log);
+  }
 
   let validation: ModelEvaluation | null = null;
   let calibration = search?.calibration;
   if (val && scores) {
-    validation = scorePredictions(scores.map(argmax), val.labels, `validation (${val.count} held-out training images)`);
+    validation = scorePredictions(
+      twoStage && model.secondStage
+        ? scores.map((s, k) => argmax(topGap(s) < (model.secondStage?.gap ?? 0) ? (fitted.scores?.[k] ?? s) : s))
+        : scores.map(argmax),
+      val.labels,
+      `validation (${val.count} held-out training images)`,
+    );
     calibration = {
       temperature: fitTemperature(scores, val.labels),
       fittedOn: `validation split of ${val.count} training images`,
@@ -283,6 +308,48 @@ async function evaluateOnTest(
     `test accuracy ${(evaluation.accuracy * 100).toFixed(2)}% (${((performance.now() - t) / mnist.test.count).toFixed(2)} ms per image)`,
   );
   return evaluation;
+}
+
+/**
+ * Adds `second` (the virtual-support-vector fit) to `first` as its second stage. With validation scores the routing
+ * gap and the second stage's temperature are fitted on them; otherwise `defaults` (from a validation run) are used.
+ */
+function withSecondStage(
+  first: SvmModel,
+  second: SvmModel,
+  shifts: readonly PixelShift[],
+  defaults: NonNullable<TrainingPlan['secondStage']>,
+  val: Dataset | null,
+  fitted: { first: { scores: number[][] | null }; scores: number[][] | null },
+  log: Log,
+): SvmModel {
+  const shared = shareShiftedSupportVectors(first, second, [{ dx: 0, dy: 0 }, ...shifts]);
+  let gap = defaults.gap;
+  let calibration = { temperature: defaults.temperature, fittedOn: defaults.fittedOn };
+  let routing: { fittedOn: string; routedShare: number | null } = { fittedOn: defaults.fittedOn, routedShare: null };
+  if (val && fitted.first.scores && fitted.scores) {
+    const results = scoreGaps(fitted.first.scores, fitted.scores, val.labels);
+    for (const r of results)
+      log(
+        `[routing] gap ${r.gap.toFixed(2)}: validation ${(r.accuracy * 100).toFixed(2)}%, ${(r.routedShare * 100).toFixed(2)}% read by the second stage`,
+      );
+    const chosen = chooseGap(results);
+    gap = chosen.gap;
+    calibration = secondStageTemperature(fitted.first.scores, fitted.scores, val.labels, gap);
+    routing = { fittedOn: `validation split of ${val.count} training images`, routedShare: chosen.routedShare };
+    log(
+      `[routing] gap ${gap}: second stage reads ${(chosen.routedShare * 100).toFixed(2)}% of validation images; temperature ${calibration.temperature.toPrecision(4)}`,
+    );
+  }
+  log(
+    `second stage: ${shared.slots.length} support vectors kept as slots into the first stage's ${first.supportVectorCount} x ${shifts.length + 1} moves`,
+  );
+  return {
+    ...first,
+    format: 2,
+    secondStage: { ...shared, gap, calibration, routing },
+    info: { ...first.info, format: 2 },
+  };
 }
 
 function withTraining(model: SvmModel, training: SvmModel['training']): SvmModel {

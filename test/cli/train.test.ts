@@ -29,6 +29,9 @@ describe('mnist-digits train / evaluate', () => {
     expect(both.stderr).toMatch(/--fonts and --no-fonts contradict each other/);
     const shifts = await cli('train', '--virtual-sv', '2');
     expect(shifts.stderr).toMatch(/--virtual-sv must be 0, 4 or 8, got '2'/);
+    const alone = await cli('train', '--virtual-sv', '0', '--second-stage');
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toMatch(/--second-stage needs --virtual-sv 4 or 8/);
     const missing = await cli('train', '--out');
     expect(missing.stderr).toMatch(/'--out' needs a value/);
   });
@@ -114,7 +117,11 @@ describe('mnist-digits train / evaluate', () => {
       out,
       '--no-test',
     ];
-    const run = await cli('train', ...args, '--fonts', '--virtual-sv', '4', '--virtual-sources', '200');
+    const run = await cli(
+      'train',
+      ...args,
+      ...['--fonts', '--virtual-sv', '4', '--virtual-sources', '200', '--no-second-stage'],
+    );
     expect(run.code).toBe(0);
     expect(run.stderr).toMatch(/training 300 images \+ 0 pen variants \+ \d+ printed digits/);
     const vsv =
@@ -148,6 +155,37 @@ describe('mnist-digits train / evaluate', () => {
     expect(one.training.stages).toBeUndefined();
     expect(one.training.fontDigits).toBeUndefined();
     expect(one.training.trainSize).toBe(300);
+  });
+
+  it('keeps the first model and adds the virtual-SV model as its second stage, fitting the routing on validation', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'train-cli-'));
+    const out = path.join(dir, 'model.json.gz');
+    const run = await cli(
+      'train',
+      ...['--train-size', '300', '--validation', '300', '--pen-variants', '0', '--threads', '2', '--no-fonts'],
+      ...['--out', out, '--no-test'],
+    );
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/\[routing\] gap 0\.00: validation [\d.]+%, 0\.00% read by the second stage/);
+    const chosen = /\[routing\] gap ([\d.]+): second stage reads ([\d.]+)% of validation images/.exec(run.stderr);
+    expect(chosen).not.toBeNull();
+    const { model } = await loadModelFile(out);
+    expect(model.format).toBe(2);
+    const stages = model.training.stages ?? [];
+    expect(model.supportVectorCount).toBe(stages[0]?.supportVectors);
+    expect(model.secondStage?.slots.length).toBe(stages[1]?.supportVectors);
+    expect(model.secondStage?.gap).toBe(Number(chosen?.[1]));
+    expect(model.secondStage?.shifts).toHaveLength(5);
+    expect(model.secondStage?.routing.fittedOn).toBe('validation split of 300 training images');
+    const card = await readFile(path.join(dir, 'MODEL_CARD.md'), 'utf8');
+    expect(card).toMatch(/- Two stages \(model format 2\): the first fit answers unless its two best decision values/);
+    const evaluate = await cli('evaluate', '--model', out);
+    expect(evaluate.code).toBe(0);
+    expect(evaluate.stdout).toMatch(
+      new RegExp(
+        `second stage: ${model.secondStage?.slots.length} support vectors .* read (\\d+) of the 10000 test images`,
+      ),
+    );
   });
 
   it('says clearly when the model file is missing', async () => {

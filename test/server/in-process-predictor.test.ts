@@ -67,7 +67,11 @@ describe('createApp({ model }) end to end in process', () => {
     const v1 = await app.request('/v1/predict', { method: 'POST', body: formWith(files) });
     const body = (await v1.json()) as PredictResponse;
     expect(body.predictions.map((p) => String(p.digit))).toEqual(expected);
-    expect(body.model).toEqual({ format: 1, sha256: shipped.sha256, trainedAt: shipped.model.info.trainedAt });
+    expect(body.model).toEqual({
+      format: shipped.model.format,
+      sha256: shipped.sha256,
+      trainedAt: shipped.model.info.trainedAt,
+    });
   });
 
   it('answers every bad image with its error status, never a 500', async () => {

@@ -39,6 +39,7 @@ export const evaluateCommand: Command = {
     const started = performance.now();
     const result = evaluateModel(model, mnist.test.images, mnist.test.labels, 'MNIST test set (10,000 images)', engine);
     const msPerImage = (performance.now() - started) / mnist.test.count;
+    const second = model.secondStage;
     const perDigit = perDigitAccuracy(result.confusion);
     const card = flags['card'];
     if (card !== undefined) {
@@ -52,6 +53,11 @@ export const evaluateCommand: Command = {
     io.stdout(
       [
         `model: ${modelPath} (${model.supportVectorCount} support vectors)`,
+        ...(second
+          ? [
+              `second stage: ${second.slots.length} support vectors (moves of the first stage's), for images whose two best scores are under ${second.gap} apart: it read ${result.secondStageReads} of the ${mnist.test.count} test images`,
+            ]
+          : []),
         `accuracy: ${(result.accuracy * 100).toFixed(2)}% on ${result.count} test images (${msPerImage.toFixed(2)} ms per image, one thread, ${engine.backend} engine, batches of 64)`,
         `per digit: ${perDigit.map((a, d) => `${d}: ${(a * 100).toFixed(2)}%`).join(', ')}`,
         '',

@@ -13,8 +13,10 @@ import {
   DEFAULT_CACHE_MB,
   DEFAULT_FONT_DIGITS,
   DEFAULT_PEN_VARIANTS,
-  DEFAULT_TEMPERATURE,
+  DEFAULT_SECOND_STAGE,
+  DEFAULT_SECOND_STAGE_ON,
   DEFAULT_VIRTUAL_SV,
+  defaultTemperature,
 } from './train-defaults.js';
 
 const engineChoice = (raw: string, flag: string): EngineChoice => {
@@ -122,6 +124,17 @@ const FLAGS = {
     description: 'virtual SVs: move only the N support vectors of largest |alpha|, keeping all (default: all)',
     parse: numberIn(1, 1 << 20, true),
   },
+  'virtual-C': {
+    kind: 'value',
+    valueName: 'C',
+    description: "virtual SVs: C of the second fit (default: the first fit's)",
+    parse: numberIn(1e-6, 1e6),
+  },
+  'second-stage': {
+    kind: 'boolean',
+    description: `with --virtual-sv: keep the first model and use the virtual-SV model only for the images it is unsure of (model format 2; default ${DEFAULT_SECOND_STAGE_ON ? 'on' : 'off'})`,
+  },
+  'no-second-stage': { kind: 'boolean', description: 'with --virtual-sv: ship the virtual-SV model alone' },
   fonts: {
     kind: 'boolean',
     description: `add the printed digits of data/font-digits to training (default ${DEFAULT_FONT_DIGITS ? 'on' : 'off'})`,
@@ -190,6 +203,13 @@ export const trainCommand: Command = {
       io.stdout(`${this.help}\n`);
       return 0;
     }
+    if (flags['second-stage'] === true && (flags['virtual-sv'] ?? DEFAULT_VIRTUAL_SV) === 0)
+      throw new UsageError('--second-stage needs --virtual-sv 4 or 8: the second stage is the virtual-SV model');
+    if (flags['second-stage'] === true && flags['no-second-stage'] === true)
+      throw new UsageError('--second-stage and --no-second-stage contradict each other');
+    const fonts = flags['no-fonts'] === true ? false : flags['fonts'] === true || DEFAULT_FONT_DIGITS;
+    const secondStage =
+      flags['no-second-stage'] === true ? false : flags['second-stage'] === true || DEFAULT_SECOND_STAGE_ON;
     if (flags['fonts'] === true && flags['no-fonts'] === true)
       throw new UsageError('--fonts and --no-fonts contradict each other');
     if (positionals.length > 0)
@@ -230,11 +250,13 @@ export const trainCommand: Command = {
         cacheBytes: (flags['cache-mb'] ?? DEFAULT_CACHE_MB) * 1024 * 1024,
         evaluateTest: flags['no-test'] !== true,
         penVariants: flags['pen-variants'] ?? DEFAULT_PEN_VARIANTS,
-        fontDigits: flags['no-fonts'] === true ? false : flags['fonts'] === true || DEFAULT_FONT_DIGITS,
+        fontDigits: fonts,
         ...(flags['virtual-sources'] === undefined ? {} : { virtualSources: flags['virtual-sources'] }),
+        ...(flags['virtual-C'] === undefined ? {} : { virtualC: flags['virtual-C'] }),
         virtualShifts: flags['virtual-sv'] ?? DEFAULT_VIRTUAL_SV,
+        ...(secondStage ? { secondStage: DEFAULT_SECOND_STAGE } : {}),
         ...(flags['engine'] === undefined ? {} : { engine: flags['engine'] }),
-        temperature: DEFAULT_TEMPERATURE,
+        temperature: defaultTemperature(fonts),
         penCacheDir: flags['no-pen-cache'] === true ? null : DEFAULT_PEN_CACHE_DIR,
         ...(search ? { search } : {}),
         command: args.length > 0 ? `npm run train -- ${args.join(' ')}` : 'npm run train',
