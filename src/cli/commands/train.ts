@@ -15,6 +15,7 @@ import {
   DEFAULT_PEN_VARIANTS,
   DEFAULT_SECOND_STAGE,
   DEFAULT_SECOND_STAGE_ON,
+  DEFAULT_VIRTUAL_C,
   DEFAULT_VIRTUAL_SV,
   defaultTemperature,
 } from './train-defaults.js';
@@ -127,7 +128,7 @@ const FLAGS = {
   'virtual-C': {
     kind: 'value',
     valueName: 'C',
-    description: "virtual SVs: C of the second fit (default: the first fit's)",
+    description: `virtual SVs: C of the second fit (default ${DEFAULT_VIRTUAL_C})`,
     parse: numberIn(1e-6, 1e6),
   },
   'second-stage': {
@@ -252,7 +253,7 @@ export const trainCommand: Command = {
         penVariants: flags['pen-variants'] ?? DEFAULT_PEN_VARIANTS,
         fontDigits: fonts,
         ...(flags['virtual-sources'] === undefined ? {} : { virtualSources: flags['virtual-sources'] }),
-        ...(flags['virtual-C'] === undefined ? {} : { virtualC: flags['virtual-C'] }),
+        virtualC: flags['virtual-C'] ?? DEFAULT_VIRTUAL_C,
         virtualShifts: flags['virtual-sv'] ?? DEFAULT_VIRTUAL_SV,
         ...(secondStage ? { secondStage: DEFAULT_SECOND_STAGE } : {}),
         ...(flags['engine'] === undefined ? {} : { engine: flags['engine'] }),
