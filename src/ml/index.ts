@@ -50,6 +50,7 @@ export type { RandomSource } from './rng.js';
 
 export { MODEL_FORMAT, assembleModel, parseModel, serializeModel, withModelRecords } from './model.js';
 export type { AssembleInput, ModelEvaluation, ModelInfo, ModelJson, ModelTraining, SvmModel } from './model.js';
+export type { SecondStage } from './second-stage.js';
 export { decisionValues, predict, predictBatch } from './predict.js';
 export type { Prediction } from './predict.js';
 export { fitTemperature, negativeLogLikelihood, softmaxConfidence } from './calibration.js';

@@ -53,7 +53,7 @@ export const DEFAULT_VIRTUAL_C = 3;
 
 /**
  * The printed digits of data/font-digits are in by default (`--no-fonts` leaves them out). Printed digits in typefaces
- * not trained on (bench/printed-digits.ts): 96.09% for the one-stage model without them, 99.74% for the two-stage
+ * not trained on (bench/printed-digits.ts): 96.09% for the one-stage model without them, 99.84% for the two-stage
  * model with them. A one-stage model could not have them for free: with them every robustness row was the same or
  * 0.02-0.15 points lower (C = 10), or 0.10-0.22 lower (C = 3, the search's choice); the two-stage model reads every
  * row better than the one-stage model without them (README, "Real pictures").
