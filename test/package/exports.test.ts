@@ -62,6 +62,7 @@ describe('public exports', () => {
         "type PolyKernel",
         "type Prediction",
         "type RandomSource",
+        "type SecondStage",
         "type SmoOptions",
         "type SmoProgress",
         "type SvmModel",
