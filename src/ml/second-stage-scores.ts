@@ -1,5 +1,5 @@
-import { addBiases, classSums } from './engine/js-sums.js';
-import type { PolyKernel } from './engine/poly.js';
+import { addBiases } from './engine/js-sums.js';
+import { dotScale, integerPower, type PolyKernel } from './engine/poly.js';
 import type { ModelEngine } from './engine/types.js';
 import type { SecondStage } from './second-stage.js';
 import { shiftImage } from './virtual-sv.js';
@@ -27,8 +27,8 @@ export interface FirstStage {
 
 /**
  * The second stage's ten decision values of one preprocessed image: the image moved back by every shift, one engine
- * pass over the first stage's support vectors for all of them, then the same float64 sums, in the same order, as a
- * model that stored the moved support vectors itself (so the scores are bit-identical to that model's).
+ * pass over the first stage's support vectors for all of them, then the float64 sums of a model that stored the moved
+ * support vectors itself, term for term in its order (so the scores are bit-identical to that model's).
  * @param image dim bytes, preprocessed
  * @param out out[outAt .. outAt + 9]
  */
@@ -48,8 +48,16 @@ export function secondStageScores(
   );
   const dots = new Int32Array(moves * count);
   engine.dots(moved, moves, dots);
-  const gathered = new Int32Array(stage.slots.length);
-  for (let e = 0; e < gathered.length; e++) gathered[e] = dots[stage.slots[e] as number] as number;
-  classSums(gathered, gathered.length, stage.coefficients, first.kernel, out, outAt);
+  // Kernel values as classSums computes them, then each digit's non-zero terms in entry order: the same bits.
+  const scale = dotScale(first.kernel.gamma);
+  const { coef0, degree } = first.kernel;
+  const k = new Float64Array(stage.slots.length);
+  for (let e = 0; e < k.length; e++)
+    k[e] = integerPower(scale * (dots[stage.slots[e] as number] as number) + coef0, degree);
+  stage.terms.forEach(({ entries, coefficients }, c) => {
+    let sum = 0;
+    for (let j = 0; j < entries.length; j++) sum += (coefficients[j] as number) * (k[entries[j] as number] as number);
+    out[outAt + c] = sum;
+  });
   addBiases(stage.biases, out, outAt);
 }

@@ -91,13 +91,20 @@ export function placeModel(model: SvmModel): PlacedModel {
             ...second,
             slots: inSharedBuffer(second.slots, (b) => new Uint32Array(b)),
             coefficients: inSharedBuffer(second.coefficients, (b) => new Float64Array(b)),
+            terms: second.terms.map((t) => ({
+              entries: inSharedBuffer(t.entries, (b) => new Int32Array(b)),
+              coefficients: inSharedBuffer(t.coefficients, (b) => new Float64Array(b)),
+            })),
           },
         }),
     placement: { memory, pairsOffset, coefOffset },
   };
 }
 
-function inSharedBuffer<T extends Uint32Array | Float64Array>(values: T, view: (buffer: SharedArrayBuffer) => T): T {
+function inSharedBuffer<T extends Uint32Array | Int32Array | Float64Array>(
+  values: T,
+  view: (buffer: SharedArrayBuffer) => T,
+): T {
   const copy = view(new SharedArrayBuffer(values.byteLength));
   copy.set(values);
   return copy;
