@@ -223,6 +223,8 @@ export async function runTraining(plan: TrainingPlan, log: Log): Promise<Trainin
   const scores = twoStage ? fitted.first.scores : fitted.scores;
   let model = withTraining(twoStage ? fitted.first.run.model : final.model, {
     ...final.model.training,
+    // The first fit's C; a second fit with its own C (--virtual-C) records it under virtualSupportVectors.
+    C,
     seconds: stages.reduce((sum, stage) => sum + stage.seconds, 0),
     ...(stages.length > 1 ? { stages } : {}),
     ...(virtualSupportVectors ? { virtualSupportVectors } : {}),

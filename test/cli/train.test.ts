@@ -134,6 +134,7 @@ describe('mnist-digits train / evaluate', () => {
     const { model } = await loadModelFile(out);
     expect(model.training.fontDigits).toBeGreaterThanOrEqual(1000);
     expect(model.training.virtualSupportVectors).toEqual({ shifts: 4, sources: 200, rows, C: 3 });
+    expect(model.training.C).toBe(10);
     const stages = model.training.stages ?? [];
     expect(stages.map((s) => s.rows)).toEqual([300 + (model.training.fontDigits ?? 0), rows]);
     expect(stages[0]?.supportVectors).toBe(firstSvs);
