@@ -1,7 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { encodeBase64 } from '../../src/ml/base64.js';
-import { decodeImageData, uniqueKeys } from '../../src/server/uploads.js';
+import { createApp } from '../../src/server/app.js';
+import type { Predictor } from '../../src/server/predictor.js';
+import { decodeImageData, MAX_FILENAME_LENGTH, uniqueKeys } from '../../src/server/uploads.js';
+import { fakePredictor } from './fixtures.js';
+import { expectError, fakeImage, formWith } from './helpers.js';
 
 describe('uniqueKeys', () => {
   it('keeps the first name and suffixes repeats', () => {
@@ -33,5 +37,50 @@ describe('decodeImageData', () => {
     expect(decodeImageData('AQI')).toBeUndefined();
     expect(decodeImageData('A*ID')).toBeUndefined();
     expect(decodeImageData('A===')).toBeUndefined();
+  });
+});
+
+describe('multipart uploads', () => {
+  const seen: Uint8Array[] = [];
+  const base = fakePredictor();
+  const predictor: Predictor = {
+    ...base,
+    predict: (bytes, options, signal) => {
+      seen.push(bytes);
+      return base.predict(bytes, options, signal);
+    },
+  };
+  const app = createApp({ predictor, logError: () => undefined });
+  const post = (body: BodyInit, headers: Record<string, string> = {}) =>
+    app.request('/api', { method: 'POST', body, headers });
+
+  it('hands the predictor a copy of each file alone, not a view that keeps the whole body alive', async () => {
+    seen.length = 0;
+    const form = formWith([{ name: 'a.png', bytes: fakeImage(3, 40) }]);
+    form.append('note', 'x'.repeat(100_000));
+    expect(await (await post(form)).json()).toEqual({ 'a.png': '3' });
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!.length).toBe(40);
+    expect(seen[0]!.buffer.byteLength).toBe(40);
+  });
+
+  it('answers more than 1,000 parts 413, and a file name over 255 characters 400', async () => {
+    const one = '--b\r\nContent-Disposition: form-data; name="x"\r\n\r\n\r\n';
+    const many = await post(`${one.repeat(1001)}--b--`, { 'content-type': 'multipart/form-data; boundary=b' });
+    expect((await expectError(many, 413, 'PAYLOAD_TOO_LARGE')).message).toMatch(/more than 1000 parts/);
+    const long = formWith([{ name: 'a'.repeat(MAX_FILENAME_LENGTH + 1), bytes: fakeImage(1) }]);
+    expect((await expectError(await post(long), 400, 'BAD_REQUEST')).message).toMatch(/the limit is 255/);
+    const fits = formWith([{ name: 'a'.repeat(MAX_FILENAME_LENGTH), bytes: fakeImage(1) }]);
+    expect((await post(fits)).status).toBe(200);
+  });
+
+  it('refuses filename* (RFC 7578 4.2) and unquoted values with spaces, 400', async () => {
+    const body = (disposition: string) =>
+      `--b\r\nContent-Disposition: ${disposition}\r\nContent-Type: image/png\r\n\r\n\u0001\r\n--b--`;
+    const type = { 'content-type': 'multipart/form-data; boundary=b' };
+    const star = await post(body(`form-data; name="file"; filename*=UTF-8''a%0D%0A.png`), type);
+    expect((await expectError(star, 400, 'BAD_REQUEST')).message).toMatch(/filename\*/);
+    const spaces = await post(body(`form-data; name="file"; filename=x${' '.repeat(5000)}y.png`), type);
+    await expectError(spaces, 400, 'BAD_REQUEST');
   });
 });
