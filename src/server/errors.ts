@@ -21,6 +21,8 @@ export type ErrorCode =
   | 'METHOD_NOT_ALLOWED'
   | 'PAYLOAD_TOO_LARGE'
   | 'TOO_MANY_FILES'
+  | 'TOO_MANY_UPLOADS'
+  | 'REQUEST_TIMEOUT'
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'INTERNAL'
   | ImageErrorCode
@@ -92,6 +94,7 @@ export const PREDICTOR_ERROR_STATUS: Readonly<Record<PredictorErrorCode, Content
 /** Seconds a client should wait before retrying each 503: a queue drains in about a second, a worker restarts in less. */
 const RETRY_AFTER_SECONDS: Partial<Record<ErrorCode, number>> = {
   BUSY: 1,
+  TOO_MANY_UPLOADS: 1,
   WORKER_LOST: 1,
   MODEL_NOT_READY: 2,
   CLOSED: 5,

@@ -9,10 +9,14 @@ export interface ServerLimits {
   /** Largest JSON body in bytes: JSON is parsed on the main thread, so it gets a smaller limit of its own. */
   readonly maxJsonBytes: number;
   /**
-   * Bytes of request bodies being read at once (each counted at its Content-Length, or at `maxBodyBytes` when
-   * it has none). A request that would go over waits for nothing: it is answered 503 BUSY at once.
+   * Bytes of upload bodies held at once, counted as they arrive (a body up to 64 KiB at its Content-Length) and
+   * released when the request is answered. Bytes that would go over wait for nothing: 503 BUSY at once.
    */
   readonly maxBodyBytesInFlight: number;
+  /** Upload bodies one client address may have arriving at once; one more is 429 TOO_MANY_UPLOADS. */
+  readonly maxUploadsPerClient: number;
+  /** How long an upload body may send nothing before it is answered 408 REQUEST_TIMEOUT. */
+  readonly bodyIdleTimeoutMs: number;
   /** Most image files (multipart `file` fields or JSON `images` entries) in one request. */
   readonly maxFiles: number;
   /** Most pixels (width * height, read from the image header) an upload may declare before it is decoded. */
@@ -33,6 +37,16 @@ export const DEFAULT_MAX_JSON_BYTES = 4 * 1024 * 1024;
  * it. Reading and parsing a body costs ~3x its size (socket buffers, form parts, the bytes handed to a worker).
  */
 export const DEFAULT_MAX_BODY_BYTES_IN_FLIGHT = 64 * 1024 * 1024;
+/**
+ * 16 bodies arriving at once per address: a browser opens at most 6 connections per host, a script a few more;
+ * one address cannot hold many sockets open with bodies that never come (issue 22's header-only attack).
+ */
+export const DEFAULT_MAX_UPLOADS_PER_CLIENT = 16;
+/**
+ * 10 s without a byte: a phone on a poor link still sends something every second. The Node server's 30 s
+ * `requestTimeout` on the whole request sets the slowest average rate a body may have (a 10 MB body: 350 KB/s).
+ */
+export const DEFAULT_BODY_IDLE_TIMEOUT_MS = 10_000;
 /** 16 files: enough for a batch from a script, small enough that one request cannot hog the worker pool. */
 export const DEFAULT_MAX_FILES = 16;
 export { DEFAULT_MAX_IMAGE_PIXELS };
@@ -44,6 +58,8 @@ export const LIMIT_ENV_VARS = {
   maxBodyBytes: 'MAX_BODY_BYTES',
   maxJsonBytes: 'MAX_JSON_BYTES',
   maxBodyBytesInFlight: 'MAX_BODY_BYTES_IN_FLIGHT',
+  maxUploadsPerClient: 'MAX_UPLOADS_PER_CLIENT',
+  bodyIdleTimeoutMs: 'BODY_IDLE_TIMEOUT_MS',
   maxFiles: 'MAX_FILES',
   maxImagePixels: 'MAX_IMAGE_PIXELS',
   modelWaitMs: 'MODEL_WAIT_MS',
@@ -53,6 +69,8 @@ const DEFAULTS: ServerLimits = {
   maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
   maxJsonBytes: DEFAULT_MAX_JSON_BYTES,
   maxBodyBytesInFlight: DEFAULT_MAX_BODY_BYTES_IN_FLIGHT,
+  maxUploadsPerClient: DEFAULT_MAX_UPLOADS_PER_CLIENT,
+  bodyIdleTimeoutMs: DEFAULT_BODY_IDLE_TIMEOUT_MS,
   maxFiles: DEFAULT_MAX_FILES,
   maxImagePixels: DEFAULT_MAX_IMAGE_PIXELS,
   modelWaitMs: DEFAULT_MODEL_WAIT_MS,

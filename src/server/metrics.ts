@@ -1,3 +1,4 @@
+import type { BodyBudgetStats } from './admission.js';
 import type { ModelDescription, PredictorStats } from './predictor.js';
 
 /**
@@ -21,6 +22,23 @@ export class Metrics {
   private readonly latency = new Map<string, Histogram>();
   private readonly predictions: number[] = new Array<number>(10).fill(0);
   private readonly rejections = new Map<string, number>();
+  private bodyBudgetSource: (() => BodyBudgetStats) | undefined;
+
+  /**
+   * Shows the upload routes' body budget (admission.ts) as gauges, and lets /readyz read it.
+   * @param source - Reads the budget's figures now.
+   */
+  watchBodyBudget(source: () => BodyBudgetStats): void {
+    this.bodyBudgetSource = source;
+  }
+
+  /**
+   * The body budget's figures now, if the upload routes registered one.
+   * @returns The figures, or undefined.
+   */
+  bodyBudget(): BodyBudgetStats | undefined {
+    return this.bodyBudgetSource?.();
+  }
 
   /**
    * Records one error answer (4xx or 5xx) by its code: BUSY, PAYLOAD_TOO_LARGE, DEADLINE_EXCEEDED, ...
@@ -94,6 +112,21 @@ export class Metrics {
     lines.push('# HELP http_rejected_total Requests answered with an error, by error code.');
     lines.push('# TYPE http_rejected_total counter');
     for (const [reason, value] of this.rejections) lines.push(`http_rejected_total${labels({ reason })} ${value}`);
+    const budget = this.bodyBudget();
+    if (budget) {
+      const gauges: [string, string, number][] = [
+        [
+          'http_body_bytes_in_flight',
+          'Bytes of upload bodies received and held (counted as they arrive).',
+          budget.bytes,
+        ],
+        ['http_body_bytes_in_flight_limit', 'MAX_BODY_BYTES_IN_FLIGHT: past it uploads are 503 BUSY.', budget.limit],
+        ['http_uploads_receiving', 'Upload bodies still arriving.', budget.receiving],
+      ];
+      for (const [name, help, value] of gauges) {
+        lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} gauge`, `${name} ${value}`);
+      }
+    }
     if (pool) {
       const gauges: [string, string, string, number][] = [
         ['predict_queue_depth', 'gauge', 'Images waiting for a prediction thread.', pool.queued],

@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import { decodeBase64 } from '../ml/base64.js';
+import { bodyMeterFor } from './admission.js';
 import { readBody } from './body.js';
 import { HttpError, type ErrorIssue } from './errors.js';
 import { countJsonStructure, maxJsonStructure } from './json-budget.js';
@@ -78,7 +79,7 @@ export async function readMultipart(c: Context, limits: ServerLimits): Promise<U
       'malformed multipart/form-data body: the Content-Type has no valid boundary parameter',
     );
   }
-  const body = await readBody(c.req.raw, limits.maxBodyBytes, () => bodyTooLarge(limits));
+  const body = await readBody(c.req.raw, limits.maxBodyBytes, () => bodyTooLarge(limits), bodyMeterFor(c.req.raw));
   const form = parseMultipart(body, boundary);
   if (!form.ok) {
     if (form.kind === 'limit')
@@ -106,8 +107,11 @@ export async function readMultipart(c: Context, limits: ServerLimits): Promise<U
 }
 
 async function readJson(c: Context, limits: ServerLimits): Promise<Upload[]> {
-  const text = await readBody(c.req.raw, Math.min(limits.maxJsonBytes, limits.maxBodyBytes), (bytes) =>
-    bytes > limits.maxBodyBytes ? bodyTooLarge(limits) : jsonTooLarge(bytes, limits),
+  const text = await readBody(
+    c.req.raw,
+    Math.min(limits.maxJsonBytes, limits.maxBodyBytes),
+    (bytes) => (bytes > limits.maxBodyBytes ? bodyTooLarge(limits) : jsonTooLarge(bytes, limits)),
+    bodyMeterFor(c.req.raw),
   );
   const maxTokens = maxJsonStructure(limits.maxFiles);
   if (countJsonStructure(text, maxTokens) > maxTokens) {
@@ -160,7 +164,7 @@ export async function readUploads(c: Context, limits: ServerLimits): Promise<Upl
   if (type === 'multipart/form-data') return readMultipart(c, limits);
   if (type === 'application/json') return readJson(c, limits);
   if (RAW_IMAGE_TYPES.has(type)) {
-    const bytes = await readBody(c.req.raw, limits.maxBodyBytes, () => bodyTooLarge(limits));
+    const bytes = await readBody(c.req.raw, limits.maxBodyBytes, () => bodyTooLarge(limits), bodyMeterFor(c.req.raw));
     return [{ filename: c.req.query('filename') ?? 'image', bytes }];
   }
   throw new HttpError(

@@ -64,6 +64,11 @@ describe('parseMultipart', () => {
           else form.append(e.name, new Blob([new Uint8Array(e.bytes)]), e.filename);
         }
         const { body, contentType } = await serialize(form);
+        // Where we differ from undici on purpose: %0D and %0A stay as text in names (undici decodes them to CR
+        // and LF). A raw CR or LF in a name is sent as %0D / %0A, so the mapping below is exact both ways.
+        // (undici reads %0a as LF too, so our side's escapes are compared in upper case.)
+        const asSent = (s: string) => s.replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+        const upper = (s: string) => s.replace(/%0a/g, '%0A').replace(/%0d/g, '%0D');
         const ours = parse(body, contentType).map((p) => ({
           name: upper(p.name),
           filename: p.filename === null ? null : upper(p.filename),
@@ -74,11 +79,6 @@ describe('parseMultipart', () => {
           body,
           headers: { 'content-type': contentType },
         }).formData();
-        // Where we differ from undici on purpose: %0D and %0A stay as text in names (undici decodes them to CR
-        // and LF). A raw CR or LF in a name is sent as %0D / %0A, so the mapping below is exact both ways.
-        // (undici reads %0a as LF too, so our side's escapes are compared in upper case.)
-        const asSent = (s: string) => s.replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-        const upper = (s: string) => s.replace(/%0a/g, '%0A').replace(/%0d/g, '%0D');
         const theirs = await Promise.all(
           [...reference.entries()].map(async ([n, v]) => ({
             name: asSent(n),

@@ -46,12 +46,17 @@ export function registerMetaRoutes(app: Hono, deps: MetaDeps): void {
   // Liveness: answers as long as the event loop does, whatever the model's state.
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
 
-  // Readiness: only once the model is loaded, and not while the queue is full or no worker is up (all being
-  // replaced), so a load balancer sends traffic elsewhere until this instance can take it again.
+  // Readiness: only once the model is loaded, and not while the queue is full, the upload bodies held reach
+  // MAX_BODY_BYTES_IN_FLIGHT (counted as they arrive, so idle connections do not count), or no worker is up (all
+  // being replaced), so a load balancer sends traffic elsewhere until this instance can take it again.
   app.get('/readyz', (c) => {
     if (deps.predictor.describe() === undefined) return c.json({ status: loadFailed ? 'failed' : 'loading' }, 503);
     const stats = deps.predictor.stats?.();
     if (stats?.saturated) return c.json({ status: 'saturated', queued: stats.queued }, 503, { 'retry-after': '1' });
+    const bodies = deps.metrics.bodyBudget();
+    if (bodies?.full) {
+      return c.json({ status: 'saturated', bodyBytes: bodies.bytes }, 503, { 'retry-after': '1' });
+    }
     if (stats !== undefined && stats.workersReady === 0)
       return c.json({ status: 'restarting' }, 503, { 'retry-after': '1' });
     return c.json({ status: 'ready' });

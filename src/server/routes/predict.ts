@@ -1,7 +1,7 @@
 import type { Hono, MiddlewareHandler } from 'hono';
 import { encodeGrayPng } from '../../image/index.js';
 import { encodeBase64 } from '../../ml/base64.js';
-import { bodyAdmission } from '../admission.js';
+import { createBodyAdmission } from '../admission.js';
 import { codedHttpError, HttpError, toHttpError } from '../errors.js';
 import type { ServerLimits } from '../limits.js';
 import type { Metrics } from '../metrics.js';
@@ -78,7 +78,9 @@ function toBody(filename: string, result: DigitResult): PredictionBody {
  * @param deps - Predictor, limits and metrics.
  */
 export function registerPredictRoutes(app: Hono, deps: PredictDeps): void {
-  const admit = bodyAdmission(deps.limits);
+  const admission = createBodyAdmission(deps.limits);
+  deps.metrics.watchBodyBudget(admission.stats);
+  const admit = admission.middleware;
   // A declared size over the limit is refused before the model wait or a byte of the body; a chunked body is
   // counted while it is read (uploads.ts).
   const limitBody: MiddlewareHandler = async (c, next) => {
