@@ -8,7 +8,8 @@ import { predict } from '../../src/ml/predict.js';
 import { loadModelFile } from '../../src/node/model-file.js';
 import { buildEdgeWorker } from '../../scripts/edge/build.js';
 import { startWorkerd, type RunningWorkerd } from '../../scripts/edge/workerd.js';
-import { formWith } from '../server/helpers.js';
+import { manyScanJpeg } from '../helpers/hostile-images.js';
+import { expectError, formWith } from '../server/helpers.js';
 import { CONTRACT_ENV, describeHttpContract } from './contract.js';
 
 // The edge bundle as `npm run start:edge` builds and serves it (same build function), in workerd on a loopback port.
@@ -50,6 +51,18 @@ describe('the edge worker in workerd', () => {
     body.predictions[0]!.scores.forEach((score, d) => expect(score).toBeCloseTo(reference.scores[d]!, 9));
     // edgeEngine() says so on stderr when it falls back to the JavaScript engine.
     expect(logged.join('')).not.toContain('WebAssembly engine unavailable');
+  });
+
+  it('refuses a 12-megapixel picture (413 IMAGE_TOO_LARGE) before decoding it, to stay within a 128 MB isolate', async () => {
+    // A 4000x3000 progressive JPEG that passes every structural check: on the Node server it decodes (~2 s).
+    const photo = manyScanJpeg({ width: 4000, height: 3000, scans: 16 });
+    const res = await fetch(`${worker.url}/v1/predict`, {
+      method: 'POST',
+      body: formWith([{ name: 'photo.jpg', bytes: photo, type: 'image/jpeg' }]),
+    });
+    expect((await expectError(res, 413, 'IMAGE_TOO_LARGE')).message).toMatch(
+      /4000x3000 pixels; .* 1000000 pixels in total/,
+    );
   });
 
   it('logs nothing unexpected while serving the contract (no 500s, no uncaught errors)', () => {

@@ -16,6 +16,7 @@ import type { SvmModel } from '../../ml/model.js';
 import { createApp } from '../app.js';
 import { createInProcessPredictor } from '../in-process-predictor.js';
 import { createLazyPredictor } from './lazy-predictor.js';
+import { edgeEnvironment } from './limits.js';
 import { modelFromBytes } from './model-bytes.js';
 // Resolved by the runtime, not the bundler: modules of the worker beside worker.js (scripts/edge/build.ts).
 import modelFile from './model.json.gz';
@@ -52,7 +53,8 @@ function appFor(env: unknown, ctx: ExecutionContext | undefined): Hono {
       const { model, sha256 } = await modelFromBytes(new Uint8Array(modelFile));
       return createInProcessPredictor(model, sha256, edgeEngine(model, kernelModule));
     });
-    app = createApp({ predictor: lazy.predictor, env: textBindings(env) });
+    // Limits that fit a 128 MB isolate (limits.ts), under the worker's own bindings.
+    app = createApp({ predictor: lazy.predictor, env: edgeEnvironment(textBindings(env)) });
     start = lazy.start;
   }
   const loading = start();

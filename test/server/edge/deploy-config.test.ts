@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LIMIT_ENV_VARS } from '../../../src/server/limits.js';
+import { EDGE_LIMITS, edgeEnvironment } from '../../../src/server/edge/limits.js';
+import { LIMIT_ENV_VARS, resolveLimits } from '../../../src/server/limits.js';
 import { COMPATIBILITY_DATE, DEFAULT_EDGE_DIR, EDGE_MODULES, REPO_ROOT } from '../../../scripts/edge/build.js';
 import { workerdConfig } from '../../../scripts/edge/workerd.js';
 
@@ -62,6 +63,15 @@ describe('wrangler.jsonc (for `wrangler deploy`)', () => {
   it('sets only limits the app reads', () => {
     const known = new Set<string>(Object.values(LIMIT_ENV_VARS));
     expect(Object.keys(wrangler.vars ?? {}).filter((name) => !known.has(name))).toEqual([]);
+  });
+
+  it("deploys the edge worker's own limits, which fit a 128 MB isolate", () => {
+    // The same values the worker falls back to, so a deploy and `npm run start:edge` behave alike.
+    expect(resolveLimits({}, wrangler.vars)).toMatchObject(EDGE_LIMITS);
+    expect(resolveLimits({}, edgeEnvironment({}))).toMatchObject(EDGE_LIMITS);
+    // 35 bytes per pixel at a decode's peak (DECODE_BYTES_PER_PIXEL): one picture's decode stays under 40 MB.
+    expect(EDGE_LIMITS.maxImagePixels * 35).toBeLessThan(40 * 1024 * 1024);
+    expect(resolveLimits({}, edgeEnvironment({ MAX_FILES: '2' })).maxFiles).toBe(2);
   });
 });
 
