@@ -40,7 +40,7 @@ export interface AccessLogEntry {
   readonly ms: number;
   /** Request body bytes as declared by Content-Length (0 when none). */
   readonly bytesIn: number;
-  /** Response body bytes as declared by Content-Length (0 when streamed or empty). */
+  /** Response body bytes. */
   readonly bytesOut: number;
 }
 
@@ -107,14 +107,28 @@ export function createApp(options: AppOptions): Hono {
     const seconds = (performance.now() - started) / 1000;
     const route = routeLabel(c);
     metrics.observeRequest(c.req.method, route, c.res.status, seconds);
-    options.logAccess?.({
+    const logAccess = options.logAccess;
+    if (logAccess === undefined) return;
+    const entry = {
       method: c.req.method,
       route,
       status: c.res.status,
       ms: Math.round(seconds * 1e6) / 1000,
       bytesIn: Number(c.req.header('content-length') ?? 0) || 0,
-      bytesOut: Number(c.res.headers.get('content-length') ?? 0) || 0,
-    });
+    };
+    // Hono's JSON and HTML answers carry no Content-Length: the bytes are counted from a copy of the body, read
+    // beside the answer (not before it), and only when access lines are written.
+    const declared = c.res.headers.get('content-length');
+    if (declared !== null || c.res.body === null) logAccess({ ...entry, bytesOut: Number(declared ?? 0) || 0 });
+    else {
+      void c.res
+        .clone()
+        .arrayBuffer()
+        .then(
+          (body) => logAccess({ ...entry, bytesOut: body.byteLength }),
+          () => logAccess({ ...entry, bytesOut: 0 }),
+        );
+    }
   });
   app.use('*', secureHeaders({ contentSecurityPolicy: CSP, referrerPolicy: 'no-referrer', xFrameOptions: 'DENY' }));
 

@@ -19,6 +19,8 @@ export interface PredictPoolOptions {
   readonly maxBatch?: number;
   /** Called with every worker the pool starts (first ones and replacements): for tests and instrumentation. */
   readonly onWorker?: (worker: Worker) => void;
+  /** Where a worker's crash is reported (the Node entry's error log). Default: nowhere. */
+  readonly logError?: (message: string) => void;
 }
 
 // The pool's defaults and fixed bounds, each with the measurement that chose it.

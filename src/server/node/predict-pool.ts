@@ -38,6 +38,11 @@ export type { PredictPoolOptions } from './pool-options.js';
 export interface PredictPool extends Predictor {
   readonly threads: number;
   stats(): PredictorStats;
+  /**
+   * Shutdown is near: answers every queued task CLOSED now, and any new one at once, so their clients get a 503
+   * with Retry-After before the connections close, instead of a reset. Running tasks go on.
+   */
+  shed(): void;
 }
 
 interface Task {
@@ -100,6 +105,7 @@ export function createPredictPool(options: PredictPoolOptions): PredictPool {
   let init: Omit<WorkerInit, 'progress'> | undefined;
   let description: ModelDescription | undefined;
   let closing = false;
+  let shedding = false;
   let nextId = 1;
   let restarts = 0;
   let deadlineExceeded = 0;
@@ -166,7 +172,11 @@ export function createPredictPool(options: PredictPoolOptions): PredictPool {
       }
     });
     // An uncaught exception in the worker is followed by 'exit'; the listener keeps it from being rethrown here.
-    worker.on('error', () => undefined);
+    let crash: Error | undefined;
+    worker.on('error', (err) => {
+      crash = err;
+      options.logError?.(`prediction worker crashed: ${err.stack ?? err.message}`);
+    });
     worker.on('exit', (code) => {
       // Only now is the thread gone, so nothing can still write to its scratch.
       if (scratchAt !== undefined) freeScratch.push(scratchAt);
@@ -176,14 +186,7 @@ export function createPredictPool(options: PredictPoolOptions): PredictPool {
         settleReady?.reject(new Error(`prediction worker exited with code ${code} while loading the model`));
         return;
       }
-      abandon(
-        target,
-        () =>
-          new PredictorError(
-            'WORKER_LOST',
-            `the prediction worker stopped (exit code ${code}) while reading this image; retry`,
-          ),
-      );
+      abandon(target, () => crashError(crash, code));
       if (!closing) replace(target);
       else checkDrained();
     });
@@ -206,6 +209,25 @@ export function createPredictPool(options: PredictPoolOptions): PredictPool {
       failQueued(() => new PredictorError('MODEL_NOT_READY', 'the model could not be loaded'));
     },
   );
+
+  /**
+   * Over its heap limit the worker would fail again on the same image, so that is the image's fault (422, no
+   * retry); any other crash may be the worker's, and the client may retry (503 WORKER_LOST).
+   */
+  function crashError(crash: Error | undefined, code: number): Error {
+    if ((crash as { code?: unknown } | undefined)?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+      return Object.assign(
+        new Error(
+          `decoding this image needs more than a prediction worker's ${WORKER_HEAP_MB} MB; send a smaller picture`,
+        ),
+        { name: 'ImageError', code: 'IMAGE_TOO_COMPLEX' },
+      );
+    }
+    return new PredictorError(
+      'WORKER_LOST',
+      `the prediction worker stopped (exit code ${code}) while reading this image; retry`,
+    );
+  }
 
   /** Settles one task of a slot's batch and releases its decode budget. */
   function answer(slot: Slot, id: number, settle: (task: Task) => void): void {
@@ -231,7 +253,7 @@ export function createPredictPool(options: PredictPoolOptions): PredictPool {
    * The worker is being given up (deadline or crash): the image it was on gets `culprit`'s error, the rest of the
    * batch goes back to the front of the queue, in order, to be run by another worker.
    */
-  function abandon(slot: Slot, culprit: () => PredictorError): void {
+  function abandon(slot: Slot, culprit: () => Error): void {
     if (slot.timer !== undefined) clearTimeout(slot.timer);
     slot.timer = undefined;
     const on = Atomics.load(slot.progress, PROGRESS.task);
@@ -339,7 +361,7 @@ export function createPredictPool(options: PredictPoolOptions): PredictPool {
     describe: () => description,
     whenReady: () => ready,
     predict(bytes: Uint8Array, predictOptions: PredictOptions, signal?: AbortSignal): Promise<DigitResult> {
-      if (closing)
+      if (closing || shedding)
         return Promise.reject(new PredictorError('CLOSED', 'the server is shutting down; retry on another instance'));
       if (signal?.aborted) return Promise.reject(new PredictorError('CANCELLED', 'the request was aborted'));
       if (queue.length >= maxQueue) {
@@ -366,6 +388,10 @@ export function createPredictPool(options: PredictPoolOptions): PredictPool {
         queue.push(task);
         schedulePump();
       });
+    },
+    shed(): void {
+      shedding = true;
+      failQueued(() => new PredictorError('CLOSED', 'the server is shutting down; retry on another instance'));
     },
     async close(): Promise<void> {
       closing = true;

@@ -32,6 +32,8 @@ export interface RunningServer {
 
 /** In-flight requests get this long to finish on shutdown; Docker's default stop timeout is 10 s. */
 export const DEFAULT_SHUTDOWN_GRACE_MS = 8_000;
+/** 1 s before the grace ends, queued images are refused: room to write their 503s on a busy machine. */
+const SHED_BEFORE_CLOSE_MS = 1_000;
 
 /**
  * Starts the HTTP server with a worker pool: the only place that opens a socket. It listens at once (so /healthz
@@ -51,6 +53,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     maxQueue: config.maxQueue,
     decodeMemoryBytes: config.decodeMemoryMb * 1024 * 1024,
     maxBatch: config.maxBatch,
+    logError: (message) => {
+      if (config.logLevel !== 'silent') log(`error: ${message}`);
+    },
   });
   const app = createApp({
     predictor: pool,
@@ -93,11 +98,15 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       server.closeIdleConnections();
       const sweep = setInterval(() => server.closeIdleConnections(), 50);
       const deadline = setTimeout(() => server.closeAllConnections(), graceMs);
+      // Queued images that cannot start in time are answered 503 CLOSED (Retry-After) a moment before the
+      // connections are cut, so their clients get an answer rather than a reset.
+      const shed = setTimeout(() => pool.shed(), Math.max(0, graceMs - SHED_BEFORE_CLOSE_MS));
       try {
         await closed;
       } finally {
         clearInterval(sweep);
         clearTimeout(deadline);
+        clearTimeout(shed);
       }
       await pool.close();
     })();

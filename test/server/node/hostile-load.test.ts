@@ -213,13 +213,15 @@ describe('the server under hostile input', () => {
     await server.pool.whenReady();
     const png = mnistPng(8).png;
     await (await upload(server, 'x.png', png)).text();
-    await (await fetch(`${server.url}/nope`)).text();
+    const notFound = await (await fetch(`${server.url}/nope`)).text();
+    await until(() => lines.length === 2, 'both access lines');
     const entries = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(entries).toHaveLength(2);
     expect(entries[0]).toMatchObject({ method: 'POST', route: '/api', status: 200, bytesIn: expect.any(Number) });
     expect(entries[0]!['bytesIn']).toBeGreaterThan(png.length);
+    expect(entries[0]!['bytesOut']).toBe('{"x.png":"8"}'.length);
     expect(entries[0]!['ms']).toEqual(expect.any(Number));
-    expect(entries[1]).toMatchObject({ method: 'GET', route: 'unmatched', status: 404 });
+    expect(entries[1]).toMatchObject({ method: 'GET', route: 'unmatched', status: 404, bytesOut: notFound.length });
 
     const quiet: string[] = [];
     const info = await serve({ lines: quiet });
@@ -278,5 +280,22 @@ describe('the server under hostile input', () => {
     } finally {
       for (const socket of sockets) socket.destroy();
     }
+  });
+
+  it('answers queued uploads 503 CLOSED with Retry-After at shutdown, before the grace ends, rather than resetting them', async () => {
+    const server = await serve();
+    await server.pool.whenReady();
+    const slow = upload(server, 'slow.jpg', slowJpeg()).catch((err: unknown) => err);
+    await until(() => server.pool.stats().running === 1, 'the slow task to start');
+    const queued = [1, 2].map((d) => upload(server, `${d}.png`, mnistPng(d).png));
+    await until(() => server.pool.stats().queued === 2, 'two uploads to queue');
+    servers.splice(servers.indexOf(server), 1);
+    const closed = server.close(1_500);
+    for (const res of await Promise.all(queued)) {
+      expect(res.headers.get('retry-after')).toBe('5');
+      await expectError(res, 503, 'CLOSED');
+    }
+    await closed;
+    await slow;
   });
 });
