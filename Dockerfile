@@ -36,12 +36,22 @@ FROM node:${NODE_VERSION}-bookworm-slim AS runtime
 # 128 KB threshold: server RSS after 15-60 s of wrk -c16 on /api typically 202 -> 133-148 MB, ready 154 -> ~110 MB,
 # same req/s (122-141 MB in 28 runs of 30 since the PNG inflater's buffers shrank; docs/SERVER.md). One arena was
 # no better and slower.
+# LD_PRELOAD jemalloc, MALLOC_CONF: glibc keeps what its arenas have freed. After an attack of 12 MP pictures
+# (issue 22) the server sat at ~480 MB idle with the settings above; with jemalloc purging freed pages after 1 s
+# (background thread) it came back to ~120-150 MB within 10 s (bench/soak.ts, docs/SERVER.md "Under attack").
+# The glibc settings stay for a build without the library (the loader then ignores LD_PRELOAD, with a warning).
 # MAX_IMAGE_PIXELS: the app's default (12 MP, a 4000x3000 photo), written out so every deployment file shows
 # the same value (compose, Kubernetes and ECS set it too; test/deploy checks they agree).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libjemalloc2 \
+ && rm -rf /var/lib/apt/lists/* \
+ && ln -s "$(find /usr/lib -name libjemalloc.so.2 | head -n 1)" /usr/local/lib/libjemalloc.so.2
 ENV NODE_ENV=production \
     NODE_OPTIONS=--max-semi-space-size=2 \
     MALLOC_ARENA_MAX=2 \
     MALLOC_MMAP_THRESHOLD_=131072 \
+    LD_PRELOAD=/usr/local/lib/libjemalloc.so.2 \
+    MALLOC_CONF=background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:0 \
     PORT=5000 \
     HOST=0.0.0.0 \
     MAX_IMAGE_PIXELS=12000000

@@ -10,28 +10,38 @@
  *   slow        2: a 12 MP progressive JPEG within every structural bound: ~2 s of decoding each
  *   hang-up     2: the slow JPEG again, from clients that hang up after 3 s          (the issue's attack)
  *   big-body    2: 9 MB multipart bodies of random bytes                              (expected 415 or 503 BUSY)
+ *   headers-only 7: raw sockets that send headers declaring 10 MiB (one 4 MiB) and no body (issue 22)
+ *                                                                    (expected 408 after BODY_IDLE_TIMEOUT_MS, or 429)
+ *   redos       1: multipart headers with 16k or 91k spaces in an unquoted file name  (expected 400 / 413)
+ *   many-params 1: a part header of 10 MB of '; p=v' parameters                       (expected 413)
+ *   cmyk        2: a 245-byte 4000x3000 CMYK progressive JPEG: ~3 s and ~500 MB of decoding each
  *
- * Reports each class's answers by status, 5xx other than the documented 503s (with Retry-After), the normal
- * requests' throughput and p50/p99, and the server's peak RSS (sampled every 100 ms from /proc).
+ * Reports each class's answers by status, every 5xx and those other than the documented 503s (with Retry-After),
+ * the normal requests' throughput and p50/p99, /healthz's worst latency (probed every 100 ms from a separate
+ * process), and the server's RSS: when ready, at its peak (sampled every 100 ms from /proc), and after the
+ * attack has stopped and the server sat idle for --settle seconds.
  *
- *   npm run bench:soak                      (60 s, 32 connections)
+ *   npm run bench:soak                      (60 s, 43 connections, then 60 s idle)
  *   npx tsx bench/soak.ts --seconds 10      (a shorter run)
- *   options: --seconds <n>, --model <path> (default: the shipped model), --threads <n>,
+ *   options: --seconds <n>, --settle <n> (idle seconds before the after-attack RSS), --model <path> (default:
+ *            the shipped model), --threads <n>,
  *            --only normal,slow (a comma list of roles: e.g. the normal traffic alone, as a baseline)
  *
  * Traffic goes only to 127.0.0.1, and every loop stops when the time is up.
  */
 import { spawn } from 'node:child_process';
+import { connect } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { parseArgs } from 'node:util';
-import { manyScanJpeg, multiFrameJpeg } from '../test/helpers/hostile-images.js';
+import { cmykJpeg, manyScanJpeg, multiFrameJpeg } from '../test/helpers/hostile-images.js';
 import { mulberry32 } from '../src/ml/rng.js';
 import { multipartBody, photoDigitJpeg, smallDigitPng } from './server-images.js';
 
 const { values: flags } = parseArgs({
   options: {
     seconds: { type: 'string', default: '60' },
+    settle: { type: 'string', default: '60' },
     model: { type: 'string' },
     threads: { type: 'string' },
     only: { type: 'string' },
@@ -43,7 +53,15 @@ if (!Number.isFinite(seconds) || seconds <= 0) {
   process.exit(1);
 }
 
+const settleSeconds = Number(flags.settle);
+if (!Number.isFinite(settleSeconds) || settleSeconds < 0) {
+  process.stderr.write(`--settle must be a number of seconds, got '${flags.settle}'\n`);
+  process.exit(1);
+}
+
 interface Request {
+  /** Sent on a raw socket: headers declaring `declare` bytes of body, then nothing. */
+  readonly headersOnly?: { readonly declare: number };
   readonly path: string;
   readonly body: Uint8Array<ArrayBuffer>;
   readonly contentType: string;
@@ -74,6 +92,26 @@ const flatJson: Request = {
 const noise = new Uint8Array(9 * 1024 * 1024);
 for (let i = 0, random = mulberry32(7); i < noise.length; i++) noise[i] = Math.floor(random() * 256);
 const bigBody = api('noise.bin', 'application/octet-stream', noise);
+const cmyk = api('cmyk.jpg', 'image/jpeg', cmykJpeg({ width: 4000, height: 3000 }));
+/** A multipart body whose one part has this Content-Disposition parameter text after name="file". */
+const disposition = (params: string): Request => ({
+  path: '/api',
+  body: new TextEncoder().encode(
+    `--b\r\nContent-Disposition: form-data; name="file"${params}\r\nContent-Type: image/png\r\n\r\nPNG\r\n--b--\r\n`,
+  ),
+  contentType: 'multipart/form-data; boundary=b',
+});
+const redos = [
+  disposition(`; filename=x${' '.repeat(16_000)}y.png`),
+  disposition(`; filename=x${' '.repeat(91_000)}y.png`),
+];
+const manyParams = disposition('; p=v'.repeat(2_000_000));
+const headersOnly = (declare: number): Request => ({
+  headersOnly: { declare },
+  path: '/api',
+  body: new Uint8Array(0),
+  contentType: 'multipart/form-data; boundary=b',
+});
 
 const ALL_ROLES: readonly Role[] = [
   { name: 'normal', connections: 22, next: (random) => (random() < 0.9 ? png : photo) },
@@ -83,6 +121,14 @@ const ALL_ROLES: readonly Role[] = [
   { name: 'slow', connections: 2, next: () => slow },
   { name: 'hang-up', connections: 2, next: () => ({ ...slow, hangUpMs: 3_000 }) },
   { name: 'big-body', connections: 2, next: () => bigBody },
+  {
+    name: 'headers-only',
+    connections: 7,
+    next: (random) => headersOnly(random() < 1 / 7 ? 4 * 1024 * 1024 : 10 * 1024 * 1024),
+  },
+  { name: 'redos', connections: 1, next: (random) => redos[random() < 0.5 ? 0 : 1]! },
+  { name: 'many-params', connections: 1, next: () => manyParams },
+  { name: 'cmyk', connections: 2, next: () => cmyk },
 ];
 const only = flags.only?.split(',').map((name) => name.trim());
 const unknown = only?.filter((name) => !ALL_ROLES.some((role) => role.name === name)) ?? [];
@@ -98,6 +144,67 @@ interface Tally {
   statuses: Map<string, number>;
   latencies: number[];
   undocumented5xx: number;
+  all5xx: number;
+}
+
+/**
+ * Sends headers declaring a body, then nothing, and waits for the server to answer or close (until `until`).
+ * @returns The answer's status, or what happened to the socket.
+ */
+function headersOnlyRequest(url: string, request: Request, until: number): Promise<string> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = connect(Number(port), hostname);
+    let head = '';
+    const stop = setTimeout(() => done('still open at the end'), Math.max(0, until - Date.now()));
+    const done = (status: string) => {
+      clearTimeout(stop);
+      socket.destroy();
+      resolve(status);
+    };
+    socket.setEncoding('latin1');
+    socket.on('data', (chunk: string) => {
+      head += chunk;
+      const status = /^HTTP\/1\.1 (\d{3})/.exec(head);
+      if (status) done(status[1]!);
+    });
+    socket.on('error', (err) => done(`error: ${err.message}`));
+    socket.on('close', () => done('closed'));
+    socket.write(
+      `POST ${request.path} HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: ${request.contentType}\r\n` +
+        `Content-Length: ${request.headersOnly!.declare}\r\n\r\n`,
+    );
+  });
+}
+
+/**
+ * Probes /healthz every 100 ms from a child process (so this process's own load does not slow the probe) and
+ * resolves with the worst latency seen, in ms, when stopped.
+ */
+function probeHealth(url: string): { stop: () => Promise<number> } {
+  const script = `
+    let worst = 0, stopping = false;
+    process.stdin.on('data', () => { stopping = true; });
+    (async () => {
+      while (!stopping) {
+        const t = performance.now();
+        try { await (await fetch(process.argv[1] + '/healthz')).text(); } catch { worst = Infinity; }
+        worst = Math.max(worst, performance.now() - t);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      process.stdout.write(String(worst));
+    })();`;
+  const child = spawn(process.execPath, ['-e', script, url], { stdio: ['pipe', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    stop: async () => {
+      child.stdin.end('stop');
+      await exited;
+      return Number(out);
+    },
+  };
 }
 
 async function startServerProcess(): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
@@ -137,6 +244,11 @@ async function connection(url: string, role: Role, seed: number, until: number, 
   const random = mulberry32(seed);
   while (Date.now() < until) {
     const request = role.next(random);
+    if (request.headersOnly) {
+      const status = await headersOnlyRequest(url, request, until);
+      tally.statuses.set(status, (tally.statuses.get(status) ?? 0) + 1);
+      continue;
+    }
     const started = performance.now();
     const abort = new AbortController();
     const hangUp = request.hangUpMs === undefined ? undefined : setTimeout(() => abort.abort(), request.hangUpMs);
@@ -150,6 +262,7 @@ async function connection(url: string, role: Role, seed: number, until: number, 
       });
       await res.arrayBuffer();
       status = String(res.status);
+      if (res.status >= 500) tally.all5xx++;
       if (res.status >= 500 && !(res.status === 503 && res.headers.get('retry-after') !== null))
         tally.undocumented5xx++;
       if (role.name === 'normal' && res.status === 200) tally.latencies.push(performance.now() - started);
@@ -175,7 +288,7 @@ async function main(): Promise<void> {
     peakRss = Math.max(peakRss, rssMb(server.pid));
   }, 100);
   const tallies = new Map<string, Tally>(
-    ROLES.map((r) => [r.name, { statuses: new Map(), latencies: [], undocumented5xx: 0 }]),
+    ROLES.map((r) => [r.name, { statuses: new Map(), latencies: [], undocumented5xx: 0, all5xx: 0 }]),
   );
   const until = Date.now() + seconds * 1000;
   let seed = 1;
@@ -183,6 +296,7 @@ async function main(): Promise<void> {
     process.stderr.write(
       `soak: ${ROLES.reduce((n, r) => n + r.connections, 0)} connections for ${seconds} s against ${server.url}\n`,
     );
+    const health = probeHealth(server.url);
     await Promise.all(
       ROLES.flatMap((role) =>
         Array.from({ length: role.connections }, () =>
@@ -190,6 +304,11 @@ async function main(): Promise<void> {
         ),
       ),
     );
+    const healthWorst = await health.stop();
+    const attackPeakRss = peakRss;
+    // Idle, as a server is after an attack: does its memory come back?
+    await new Promise((resolve) => setTimeout(resolve, settleSeconds * 1000));
+    const settledRss = rssMb(server.pid);
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
     const ready = await fetch(`${server.url}/readyz`);
     const after = await fetch(`${server.url}/api`, {
@@ -198,9 +317,10 @@ async function main(): Promise<void> {
       headers: { 'content-type': png.contentType },
     });
     clearInterval(sampler);
-    const normal = tallies.get('normal')!;
+    const normal = tallies.get('normal') ?? { latencies: [] };
     const sorted = [...normal.latencies].sort((a, b) => a - b);
     const undocumented = [...tallies.values()].reduce((n, t) => n + t.undocumented5xx, 0);
+    const all5xx = [...tallies.values()].reduce((n, t) => n + t.all5xx, 0);
     const pick = (name: string) =>
       metrics
         .split('\n')
@@ -208,7 +328,7 @@ async function main(): Promise<void> {
         .join('; ') || `${name} (absent)`;
     const cpu = cpus()[0]?.model ?? 'unknown CPU';
     const lines = [
-      `Soak benchmark (${availableParallelism()} cores, ${cpu}; Node ${process.version}; ${seconds} s; npm run bench:soak)`,
+      `Soak benchmark (${availableParallelism()} cores, ${cpu}; Node ${process.version}; ${seconds} s + ${settleSeconds} s idle; npm run bench:soak)`,
       '',
       '| connections | role | answers by status |',
       '| ---: | --- | --- |',
@@ -220,9 +340,10 @@ async function main(): Promise<void> {
         return `| ${role.connections} | ${role.name} | ${statuses} |`;
       }),
       '',
-      `5xx other than documented 503s with Retry-After: ${undocumented}`,
+      `5xx answers: ${all5xx}; other than documented 503s with Retry-After: ${undocumented}`,
+      `/healthz worst latency (probed every 100 ms from another process): ${healthWorst.toFixed(1)} ms`,
       `normal requests answered 200: ${sorted.length} (${(sorted.length / seconds).toFixed(0)}/s), p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms`,
-      `server RSS: ${idleRss.toFixed(0)} MB when ready, peak ${peakRss.toFixed(0)} MB`,
+      `server RSS: ${idleRss.toFixed(0)} MB when ready, peak ${attackPeakRss.toFixed(0)} MB, ${settledRss.toFixed(0)} MB after ${settleSeconds} s idle`,
       `after the soak: /readyz ${ready.status}, /api ${after.status} ${await after.text()}`,
       `server metrics: ${pick('predict_worker_restarts_total')}; ${pick('predict_tasks_over_deadline_total')}`,
       `rejections: ${pick('http_rejected_total{')}`,

@@ -116,7 +116,14 @@ describe('Dockerfile', () => {
     expect(finalStage('RUN').join(' ')).toMatch(/npm ci --omit=dev --ignore-scripts/);
   });
   // Read by Node or by glibc's allocator before Node starts, not by the app.
-  const RUNTIME_ENV = new Set(['NODE_ENV', 'NODE_OPTIONS', 'MALLOC_ARENA_MAX', 'MALLOC_MMAP_THRESHOLD_']);
+  const RUNTIME_ENV = new Set([
+    'NODE_ENV',
+    'NODE_OPTIONS',
+    'MALLOC_ARENA_MAX',
+    'MALLOC_MMAP_THRESHOLD_',
+    'LD_PRELOAD',
+    'MALLOC_CONF',
+  ]);
   it('every ENV the shipped image sets, other than the ones the runtime reads, is read by the app', () => {
     const env = finalStage('ENV')
       .join(' ')
@@ -126,6 +133,13 @@ describe('Dockerfile', () => {
   });
   it('caps glibc arenas and fixes the mmap threshold (the server RSS measured in docs/DEPLOY.md depends on it)', () => {
     expect(finalStage('ENV').join(' ')).toMatch(/\bMALLOC_ARENA_MAX=2\b.*\bMALLOC_MMAP_THRESHOLD_=131072\b/s);
+  });
+  it('preloads jemalloc, installed in the same stage, purging freed pages (memory comes back after an attack)', () => {
+    expect(finalStage('RUN').join(' ')).toMatch(/apt-get install -y --no-install-recommends libjemalloc2/);
+    expect(finalStage('RUN').join(' ')).toMatch(/ln -s .*\/usr\/local\/lib\/libjemalloc\.so\.2/);
+    const env = finalStage('ENV').join(' ');
+    expect(env).toMatch(/\bLD_PRELOAD=\/usr\/local\/lib\/libjemalloc\.so\.2\b/);
+    expect(env).toMatch(/\bMALLOC_CONF=background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:0\b/);
   });
 });
 
