@@ -1,6 +1,6 @@
 import UPNG from 'upng-js';
 import jpeg from 'jpeg-js';
-import { corruptImage } from './errors.js';
+import { corruptImage, ImageError } from './errors.js';
 import type { Orientation } from './exif.js';
 import { detectFormat, type ImageFormat } from './format.js';
 import { readJpegHeader } from './jpeg-header.js';
@@ -58,9 +58,34 @@ function decodePng(bytes: Uint8Array, limits: ImageLimits): RgbaImage {
   return { format: 'png', width: header.width, height: header.height, rgba, orientation: 1 };
 }
 
+/** jpeg-js's own memory cap for our limits (it counts its allocations as it goes and throws past it). */
+function jpegMemoryCapBytes(limits: ImageLimits): number {
+  return (Math.ceil((limits.maxPixels * JPEG_BYTES_PER_PIXEL) / (1024 * 1024)) + 16) * 1024 * 1024;
+}
+
+/**
+ * Refuses, from the header, a JPEG that jpeg-js would refuse only after decoding its scans: per pixel it counts
+ * 4 B per component for its 32-bit blocks, 1 B per component for the component planes and again for the
+ * interleaved output, plus 4 B of RGBA (a lower bound: MCU padding adds more). A 12 MP CMYK file comes to 336 MB,
+ * over the 290 MB cap; jpeg-js found that after ~3.4 s of work and ~480 MB of RSS (issue 22's CMYK attack).
+ */
+function checkJpegMemory(width: number, height: number, components: number, limits: ImageLimits): void {
+  const needed = width * height * (6 * components + 4);
+  const cap = jpegMemoryCapBytes(limits);
+  if (needed > cap) {
+    const most = Math.floor(cap / (6 * components + 4));
+    throw new ImageError(
+      'IMAGE_TOO_LARGE',
+      `the image is ${width}x${height} pixels with ${components} colour components; at that many components the ` +
+        `limit is ${most} pixels in total`,
+    );
+  }
+}
+
 function decodeJpeg(bytes: Uint8Array, limits: ImageLimits): RgbaImage {
   const header = readJpegHeader(bytes);
   checkDimensions(header.width, header.height, limits);
+  checkJpegMemory(header.width, header.height, header.components, limits);
   // jpeg-js walks every block in every scan and allocates planes for every frame: refuse what would cost far
   // more than the file's size before it starts.
   checkJpegStructure(bytes);
@@ -73,7 +98,7 @@ function decodeJpeg(bytes: Uint8Array, limits: ImageLimits): RgbaImage {
       tolerantDecoding: true,
       // Belt and braces: jpeg-js's own limits, derived from ours, in case its view of the size differs from the header.
       maxResolutionInMP: limits.maxPixels / 1e6,
-      maxMemoryUsageInMB: Math.ceil((limits.maxPixels * JPEG_BYTES_PER_PIXEL) / (1024 * 1024)) + 16,
+      maxMemoryUsageInMB: jpegMemoryCapBytes(limits) / (1024 * 1024),
     });
   } catch (error) {
     throw corruptImage('JPEG', error);

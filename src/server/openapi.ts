@@ -7,17 +7,19 @@ const json = (id: string) => ({ 'application/json': { schema: ref(id) } });
 function errors(...statuses: number[]): Record<string, unknown> {
   const why: Record<number, string> = {
     400: 'Malformed request, empty or corrupt image',
-    413: 'Body, file count or image dimensions over the limit',
+    408: 'The upload body sent nothing for BODY_IDLE_TIMEOUT_MS',
+    413: 'Body, parts, file count or image dimensions over the limit',
     415: 'Unsupported content type or image format',
     422: 'The image decodes but no digit was found in it',
-    503: 'The model is still loading',
+    429: 'Too many uploads arriving at once from this address (Retry-After)',
+    503: 'The model is still loading, the server is busy, or it is shutting down (Retry-After)',
   };
   return Object.fromEntries(
     statuses.map((s) => [String(s), { description: why[s] ?? 'Error', content: json('ErrorBody') }]),
   );
 }
 
-const uploadErrors = errors(400, 413, 415, 422, 503);
+const uploadErrors = errors(400, 408, 413, 415, 422, 429, 503);
 
 const multipartBody = {
   'multipart/form-data': {
@@ -109,7 +111,7 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
           summary: 'Readiness (model loaded)',
           responses: {
             '200': { description: 'Ready', content: json('Health') },
-            '503': { description: 'Loading or failed', content: json('Health') },
+            '503': { description: 'Loading, failed, saturated or restarting', content: json('Health') },
           },
         },
       },

@@ -84,7 +84,13 @@ export const ErrorBodySchema = z
 
 /** Response of the health endpoints. */
 export const HealthSchema = z
-  .object({ status: z.enum(['ok', 'ready', 'loading', 'failed']) })
+  .object({
+    status: z.enum(['ok', 'ready', 'loading', 'failed', 'saturated', 'restarting']),
+    /** With `saturated`: images waiting (the queue is full). */
+    queued: z.number().int().optional(),
+    /** With `saturated`: upload bytes held (MAX_BODY_BYTES_IN_FLIGHT is reached). */
+    bodyBytes: z.number().int().optional(),
+  })
   .register(apiRegistry, { id: 'Health' });
 
 /** The request JSON of POST /v1/predict, after validation. */

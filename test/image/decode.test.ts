@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import jpeg from 'jpeg-js';
 import { decodeImage } from '../../src/image/decode.js';
 import { DEFAULT_IMAGE_LIMITS } from '../../src/image/limits.js';
+import { cmykJpeg } from '../helpers/hostile-images.js';
 import { jpegFixture } from './jpeg-fixtures.js';
 import { pngChunk, writePng, type PngSpec } from './png-writer.js';
 
@@ -182,6 +183,19 @@ describe('decodeImage: JPEG', () => {
       expectFixturePicture(image.rgba, 16);
     });
   }
+
+  it("refuses from its header a CMYK JPEG over jpeg-js's memory cap (413), and decodes one under it", () => {
+    // 4000x3000 x 4 components: 28 B per pixel in jpeg-js's own count, 336 MB against its 290 MB cap.
+    const big = () => decodeImage(cmykJpeg({ width: 4000, height: 3000 }), DEFAULT_IMAGE_LIMITS);
+    expect(big).toThrow(
+      expect.objectContaining({
+        code: 'IMAGE_TOO_LARGE',
+        message: expect.stringMatching(/4 colour components.*limit is 10\d{6} pixels/),
+      }),
+    );
+    const fits = decodeImage(cmykJpeg({ width: 400, height: 300 }), DEFAULT_IMAGE_LIMITS);
+    expect([fits.width, fits.height, fits.rgba.length]).toEqual([400, 300, 400 * 300 * 4]);
+  });
 
   it('reads the Exif orientation so a sideways phone photo can be turned upright', () => {
     const base = jpegFixture('baselineGray');
