@@ -298,4 +298,27 @@ describe('the server under hostile input', () => {
     await closed;
     await slow;
   });
+
+  it('refuses uploads while their bodies are still being sent, and fetch clients read the answer, not EPIPE', async () => {
+    const server = await serve({ limits: { maxBodyBytesInFlight: 10 * 1024 * 1024, maxUploadsPerClient: 2 } });
+    await server.pool.whenReady();
+    const body = new Uint8Array(10 * 1024 * 1024 - 1000);
+    const post = () =>
+      fetch(`${server.url}/v1/predict`, { method: 'POST', body, headers: { 'content-type': 'image/png' } }).then(
+        async (res) => [res.status, ((await res.json()) as { error: { code: string } }).error.code],
+        (err: Error & { cause?: { code?: string } }) => ['failed', err.cause?.code ?? err.message],
+      );
+    // The budget takes one 10 MB body: the others are refused at the door (429) or when their bytes arrive (503),
+    // and the adapter reads the rest of each body for up to 500 ms, so the client can finish sending.
+    const answers = await Promise.all(Array.from({ length: 5 }, post));
+    for (const answer of answers) {
+      expect([
+        [415, 'UNSUPPORTED_FORMAT'],
+        [503, 'BUSY'],
+        [429, 'TOO_MANY_UPLOADS'],
+      ]).toContainEqual(answer);
+    }
+    expect(answers.filter(([status]) => status === 415).length).toBeGreaterThan(0);
+    expect(answers.filter(([status]) => status === 429 || status === 503).length).toBeGreaterThan(0);
+  });
 });
