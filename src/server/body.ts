@@ -41,6 +41,7 @@ export const SMALL_BODY_BYTES = 64 * 1024;
  * @param maxBytes - The largest body accepted.
  * @param tooLarge - The error for a body over the limit, given its (declared, or read so far) size.
  * @param meter - Where arriving bytes are counted (the upload routes' admission).
+ * @param prefixCheck - Looks at the start of a streamed body before the rest is buffered (multipart part headers).
  * @returns The body bytes.
  */
 export async function readBody(
@@ -48,6 +49,7 @@ export async function readBody(
   maxBytes: number,
   tooLarge: (bytes: number) => HttpError,
   meter?: BodyMeter,
+  prefixCheck?: BodyPrefixCheck,
 ): Promise<Uint8Array> {
   const declared = declaredBodyBytes(request.headers);
   if (declared !== undefined && declared > maxBytes) throw tooLarge(declared);
@@ -57,7 +59,7 @@ export async function readBody(
       const whole = request.arrayBuffer();
       return new Uint8Array(meter === undefined ? await whole : await withinIdle(whole, meter.idleMs));
     }
-    return await readCapped(request.body, declared ?? maxBytes, declared !== undefined, tooLarge, meter);
+    return await readCapped(request.body, declared ?? maxBytes, declared !== undefined, tooLarge, meter, prefixCheck);
   } catch (err) {
     if (err instanceof HttpError) throw err;
     throw new HttpError(400, 'BAD_REQUEST', 'the request body could not be read', { cause: err });
@@ -88,39 +90,14 @@ async function withinIdle<T>(read: Promise<T>, idleMs: number): Promise<T> {
   }
 }
 
-/**
- * Streams a body of at most `maxBytes`. When its size is declared, the chunks are copied as they arrive into one
- * buffer of that size: no list of chunks to keep, and no 10 MB copy at the end that would hold the event loop
- * (~40 ms on a busy machine) in one block.
- */
-async function readCapped(
-  stream: ReadableStream<Uint8Array> | null,
-  maxBytes: number,
-  exact: boolean,
-  tooLarge: (bytes: number) => HttpError,
-  meter: BodyMeter | undefined,
-): Promise<Uint8Array> {
-  if (stream === null) return new Uint8Array(0);
-  let whole: Uint8Array | undefined;
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = stream.getReader();
-  try {
-    for (;;) {
-      const { done, value } = meter === undefined ? await reader.read() : await withinIdle(reader.read(), meter.idleMs);
-      if (done) break;
-      if (size + value.length > maxBytes) throw tooLarge(size + value.length);
-      meter?.charge(value.length);
-      // Allocated at the first byte, not at the headers: a body that never comes costs nothing.
-      if (exact) (whole ??= new Uint8Array(maxBytes)).set(value, size);
-      else chunks.push(value);
-      size += value.length;
-    }
-  } catch (err) {
-    void reader.cancel().catch(() => undefined);
-    throw err;
-  }
-  if (exact) return whole === undefined ? new Uint8Array(0) : whole.subarray(0, size);
+/** A look at the start of a streamed body once `bytes` of it have arrived, to refuse it before the rest comes. */
+export interface BodyPrefixCheck {
+  readonly bytes: number;
+  /** Throws (an HttpError) to refuse the body. */
+  check(prefix: Uint8Array): void;
+}
+
+function concat(chunks: readonly Uint8Array[], size: number): Uint8Array {
   if (chunks.length === 1) return chunks[0] as Uint8Array;
   const body = new Uint8Array(size);
   let at = 0;
@@ -129,4 +106,53 @@ async function readCapped(
     at += chunk.length;
   }
   return body;
+}
+
+/**
+ * Streams a body of at most `maxBytes`. The first chunks are kept as they come until `prefixCheck` has seen
+ * `prefixCheck.bytes` of them (so a body refused from its start is never buffered whole); after that, when its
+ * size is declared, chunks are copied as they arrive into one buffer of that size: no list of chunks to keep,
+ * and no 10 MB copy at the end that would hold the event loop (~40 ms on a busy machine) in one block.
+ */
+async function readCapped(
+  stream: ReadableStream<Uint8Array> | null,
+  maxBytes: number,
+  exact: boolean,
+  tooLarge: (bytes: number) => HttpError,
+  meter: BodyMeter | undefined,
+  prefixCheck: BodyPrefixCheck | undefined,
+): Promise<Uint8Array> {
+  if (stream === null) return new Uint8Array(0);
+  let whole: Uint8Array | undefined;
+  let chunks: Uint8Array[] = [];
+  let size = 0;
+  let checked = prefixCheck === undefined;
+  const reader = stream.getReader();
+  try {
+    for (;;) {
+      const { done, value } = meter === undefined ? await reader.read() : await withinIdle(reader.read(), meter.idleMs);
+      if (done) break;
+      if (size + value.length > maxBytes) throw tooLarge(size + value.length);
+      meter?.charge(value.length);
+      if (whole !== undefined) whole.set(value, size);
+      else chunks.push(value);
+      size += value.length;
+      if (!checked && size >= prefixCheck!.bytes) {
+        const prefix = concat(chunks, size);
+        prefixCheck!.check(prefix);
+        checked = true;
+        chunks = [prefix];
+      }
+      // Allocated once the start has passed its check, not at the headers: a body that never comes costs nothing.
+      if (exact && checked && whole === undefined) {
+        whole = new Uint8Array(maxBytes);
+        whole.set(concat(chunks, size), 0);
+        chunks = [];
+      }
+    }
+  } catch (err) {
+    void reader.cancel().catch(() => undefined);
+    throw err;
+  }
+  return whole !== undefined ? whole.subarray(0, size) : concat(chunks, size);
 }

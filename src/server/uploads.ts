@@ -5,7 +5,7 @@ import { readBody } from './body.js';
 import { HttpError, type ErrorIssue } from './errors.js';
 import { countJsonStructure, maxJsonStructure } from './json-budget.js';
 import type { ServerLimits } from './limits.js';
-import { multipartBoundary, parseMultipart } from './multipart.js';
+import { MAX_PART_HEADER_BYTES, multipartBoundary, parseMultipart } from './multipart.js';
 import { PredictJsonRequestSchema } from './schemas.js';
 
 /** One uploaded image, before decoding. */
@@ -79,11 +79,25 @@ export async function readMultipart(c: Context, limits: ServerLimits): Promise<U
       'malformed multipart/form-data body: the Content-Type has no valid boundary parameter',
     );
   }
-  const body = await readBody(c.req.raw, limits.maxBodyBytes, () => bodyTooLarge(limits), bodyMeterFor(c.req.raw));
+  const overLimit = (reason: string) => new HttpError(413, 'PAYLOAD_TOO_LARGE', `multipart/form-data body: ${reason}`);
+  // A part header over its cap is refused from the body's first ~18 KB, before the rest (up to 10 MB) is buffered.
+  const early = {
+    bytes: MAX_PART_HEADER_BYTES + 2048,
+    check(prefix: Uint8Array) {
+      const start = parseMultipart(prefix, boundary);
+      if (!start.ok && start.kind === 'limit') throw overLimit(start.reason);
+    },
+  };
+  const body = await readBody(
+    c.req.raw,
+    limits.maxBodyBytes,
+    () => bodyTooLarge(limits),
+    bodyMeterFor(c.req.raw),
+    early,
+  );
   const form = parseMultipart(body, boundary);
   if (!form.ok) {
-    if (form.kind === 'limit')
-      throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `multipart/form-data body: ${form.reason}`);
+    if (form.kind === 'limit') throw overLimit(form.reason);
     throw new HttpError(400, 'BAD_REQUEST', `malformed multipart/form-data body: ${form.reason}`);
   }
   const files = form.parts.filter((part) => part.name === FILE_FIELD);

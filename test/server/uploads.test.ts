@@ -83,4 +83,17 @@ describe('multipart uploads', () => {
     const spaces = await post(body(`form-data; name="file"; filename=x${' '.repeat(5000)}y.png`), type);
     await expectError(spaces, 400, 'BAD_REQUEST');
   });
+
+  it('refuses a part header over 16 KiB from the start of the body, without waiting for the rest of it', async () => {
+    const start = new TextEncoder().encode(`--b\r\nContent-Disposition: form-data; name="file"${'; p=v'.repeat(5000)}`);
+    // 25 KB of parameters arrive, then the body (declared 10 MB) goes quiet: the answer must not need the rest.
+    const body = new ReadableStream<Uint8Array>({ start: (c) => c.enqueue(start) });
+    const res = await app.request('/api', {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'multipart/form-data; boundary=b', 'content-length': String(10_000_000) },
+      duplex: 'half',
+    } as RequestInit);
+    expect((await expectError(res, 413, 'PAYLOAD_TOO_LARGE')).message).toMatch(/headers are longer than 16384 bytes/);
+  });
 });
