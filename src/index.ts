@@ -1,6 +1,6 @@
 /**
  * mnist-digits for Node: the whole typed public API in one import. It is the union of the pure toolkit
- * (`mnist-digits/ml`), real-image normalization (`mnist-digits/image`), the Node edges (model files, the
+ * (`mnist-digits/ml`), real-image normalization (`mnist-digits/image`), reading whole numbers (`mnist-digits/read`), the Node edges (model files, the
  * WebAssembly kernels), training (MNIST loader, threaded trainer, pen variants), the HTTP server and the web app (`createApp`, also in `mnist-digits/server`).
  * Browsers and edge runtimes import the subpaths instead: this entry loads `node:` modules.
  *
@@ -13,6 +13,7 @@
  */
 export * from './ml/index.js';
 export * from './image/index.js';
+export * from './read/index.js';
 export * from './node/index.js';
 export * from './training/index.js';
 export { DEFAULT_SHUTDOWN_GRACE_MS, startServer } from './server/node/serve.js';
