@@ -10,6 +10,7 @@ import type { Predictor } from './predictor.js';
 import { registerMetaRoutes } from './routes/meta.js';
 import { registerPageRoutes } from './routes/page.js';
 import { registerPredictRoutes } from './routes/predict.js';
+import { registerReadRoutes } from './routes/read.js';
 
 /** Options of `createApp`. Give a `predictor` (e.g. the Node worker pool), or a `model` to classify in process. */
 export interface AppOptions {
@@ -53,6 +54,7 @@ const ROUTES: Readonly<Record<string, readonly string[]>> = {
   '/openapi.json': ['GET', 'HEAD'],
   '/api': ['POST'],
   '/v1/predict': ['POST'],
+  '/v1/read': ['POST'],
   '/v1/model': ['GET', 'HEAD'],
   '/healthz': ['GET', 'HEAD'],
   '/readyz': ['GET', 'HEAD'],
@@ -121,6 +123,7 @@ export function createApp(options: AppOptions): Hono {
   registerPageRoutes(app);
   registerMetaRoutes(app, { predictor, metrics, version: options.version ?? '0.1.0' });
   registerPredictRoutes(app, { predictor, limits, metrics });
+  registerReadRoutes(app, { predictor, limits, metrics });
 
   for (const [path, methods] of Object.entries(ROUTES)) {
     app.all(path, (c) => {

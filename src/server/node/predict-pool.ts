@@ -9,6 +9,7 @@ import {
   type PredictOptions,
   type Predictor,
   type PredictorStats,
+  type ReadResult,
 } from '../predictor.js';
 import { loadInThread } from './load-in-thread.js';
 import {
@@ -25,6 +26,7 @@ import {
   fromWireError,
   PROGRESS,
   type BatchMessage,
+  type TaskKind,
   type TaskMessage,
   type WorkerInit,
   type WorkerMessage,
@@ -40,15 +42,24 @@ export interface PredictPool extends Predictor {
   stats(): PredictorStats;
 }
 
-interface Task {
-  readonly id: number;
-  readonly bytes: Uint8Array;
-  readonly options: PredictOptions;
-  readonly cost: number;
-  readonly resolve: (result: DigitResult) => void;
-  readonly reject: (err: unknown) => void;
-  readonly detach: () => void;
+/** What each kind of task resolves with. */
+interface TaskResults {
+  predict: DigitResult;
+  read: ReadResult;
 }
+
+type Task = {
+  [K in TaskKind]: {
+    readonly id: number;
+    readonly kind: K;
+    readonly bytes: Uint8Array;
+    readonly options: PredictOptions;
+    readonly cost: number;
+    readonly resolve: (result: TaskResults[K]) => void;
+    readonly reject: (err: unknown) => void;
+    readonly detach: () => void;
+  };
+}[TaskKind];
 
 interface Slot {
   worker: Worker;
@@ -155,8 +166,17 @@ export function createPredictPool(options: PredictPoolOptions): PredictPool {
         case 'error':
           answer(target, message.id, (task) => task.reject(fromWireError(message.error)));
           return;
+        case 'reading':
+          answer(target, message.id, (task) =>
+            task.kind === 'read' ? task.resolve(message.result) : task.reject(new Error('a reading for an image')),
+          );
+          return;
         case 'results':
-          for (const { id, result } of message.results) answer(target, id, (task) => task.resolve(result));
+          for (const { id, result } of message.results) {
+            answer(target, id, (task) =>
+              task.kind === 'predict' ? task.resolve(result) : task.reject(new Error('a digit for a reading')),
+            );
+          }
           endBatch(target);
           target.state = 'idle';
           pump();
@@ -301,7 +321,12 @@ export function createPredictPool(options: PredictPoolOptions): PredictPool {
     Atomics.store(slot.progress, PROGRESS.task, batch[0]!.id);
     slot.timer = setTimeout(() => checkDeadline(slot), deadlineMs);
     const message: BatchMessage = {
-      tasks: batch.map((task): TaskMessage => ({ id: task.id, bytes: task.bytes, options: task.options })),
+      tasks: batch.map((task): TaskMessage => ({
+        id: task.id,
+        kind: task.kind,
+        bytes: task.bytes,
+        options: task.options,
+      })),
     };
     // Copied (structured clone), not transferred: the pool keeps the bytes until the image is answered, so the rest
     // of a batch can be sent to another worker if this one is given up. A 28x28 PNG is ~1 KB; a 10 MB upload
@@ -321,6 +346,43 @@ export function createPredictPool(options: PredictPoolOptions): PredictPool {
     if (drained !== undefined && queue.length === 0 && slots.every((s) => s.tasks.size === 0)) drained();
   }
 
+  /** Queues one task (a prediction or a reading: same queue, deadline and bounds), or refuses it at once. */
+  function enqueue<K extends TaskKind>(
+    kind: K,
+    bytes: Uint8Array,
+    predictOptions: PredictOptions,
+    signal: AbortSignal | undefined,
+  ): Promise<TaskResults[K]> {
+    if (closing)
+      return Promise.reject(new PredictorError('CLOSED', 'the server is shutting down; retry on another instance'));
+    if (signal?.aborted) return Promise.reject(new PredictorError('CANCELLED', 'the request was aborted'));
+    if (queue.length >= maxQueue) {
+      return Promise.reject(
+        new PredictorError('BUSY', `the server is busy (${queue.length} images waiting); retry in a moment`),
+      );
+    }
+    return new Promise<TaskResults[K]>((resolve, reject) => {
+      const onAbort = () => {
+        if (!queue.remove(task)) return; // already running: it ends by itself, or at its deadline
+        reject(new PredictorError('CANCELLED', 'the request was aborted'));
+        checkDrained();
+      };
+      const task = {
+        id: nextId++,
+        kind,
+        bytes,
+        options: predictOptions,
+        cost: estimateDecodeBytes(bytes),
+        resolve,
+        reject,
+        detach: () => signal?.removeEventListener('abort', onAbort),
+      } as Task;
+      signal?.addEventListener('abort', onAbort, { once: true });
+      queue.push(task);
+      schedulePump();
+    });
+  }
+
   function stats(): PredictorStats {
     return {
       threads,
@@ -338,35 +400,8 @@ export function createPredictPool(options: PredictPoolOptions): PredictPool {
     stats,
     describe: () => description,
     whenReady: () => ready,
-    predict(bytes: Uint8Array, predictOptions: PredictOptions, signal?: AbortSignal): Promise<DigitResult> {
-      if (closing)
-        return Promise.reject(new PredictorError('CLOSED', 'the server is shutting down; retry on another instance'));
-      if (signal?.aborted) return Promise.reject(new PredictorError('CANCELLED', 'the request was aborted'));
-      if (queue.length >= maxQueue) {
-        return Promise.reject(
-          new PredictorError('BUSY', `the server is busy (${queue.length} images waiting); retry in a moment`),
-        );
-      }
-      return new Promise<DigitResult>((resolve, reject) => {
-        const onAbort = () => {
-          if (!queue.remove(task)) return; // already running: it ends by itself, or at its deadline
-          reject(new PredictorError('CANCELLED', 'the request was aborted'));
-          checkDrained();
-        };
-        const task: Task = {
-          id: nextId++,
-          bytes,
-          options: predictOptions,
-          cost: estimateDecodeBytes(bytes),
-          resolve,
-          reject,
-          detach: () => signal?.removeEventListener('abort', onAbort),
-        };
-        signal?.addEventListener('abort', onAbort, { once: true });
-        queue.push(task);
-        schedulePump();
-      });
-    },
+    predict: (bytes, predictOptions, signal) => enqueue('predict', bytes, predictOptions, signal),
+    read: (bytes, predictOptions, signal) => enqueue('read', bytes, predictOptions, signal),
     async close(): Promise<void> {
       closing = true;
       if (description === undefined) failQueued(() => new PredictorError('CLOSED', 'the server is shutting down'));
