@@ -89,20 +89,26 @@ export default tseslint.config(
   boundary({
     files: ['src/shared/**/*.ts'],
     packages: [],
-    folders: ['ml', 'image', 'training', 'server', 'node', 'cli'],
+    folders: ['ml', 'image', 'read', 'training', 'server', 'node', 'cli'],
     why: 'src/shared is the bottom layer every folder may use; it uses nothing.',
   }),
   boundary({
     files: ['src/ml/**/*.ts'],
     packages: PURE_PACKAGES,
-    folders: ['image', 'training', 'server', 'node', 'cli'],
+    folders: ['image', 'read', 'training', 'server', 'node', 'cli'],
     why: 'src/ml is the pure toolkit; it depends on nothing of ours but src/shared.',
   }),
   boundary({
     files: ['src/image/**/*.ts'],
     packages: PURE_PACKAGES,
-    folders: ['ml', 'training', 'server', 'node', 'cli'],
+    folders: ['ml', 'read', 'training', 'server', 'node', 'cli'],
     why: 'src/image is the pure upload pipeline; it depends on nothing of ours but src/shared.',
+  }),
+  boundary({
+    files: ['src/read/**/*.ts'],
+    packages: PURE_PACKAGES,
+    folders: ['training', 'server', 'node', 'cli'],
+    why: 'the number reader is pure (ml and image only), so browsers and workerd run it too.',
   }),
   boundary({
     files: ['src/training/augment/**/*.ts'],

@@ -13,6 +13,7 @@
  */
 export * from './ml/index.js';
 export * from './image/index.js';
+export * from './read/index.js';
 export * from './node/index.js';
 export * from './training/index.js';
 export { DEFAULT_SHUTDOWN_GRACE_MS, startServer } from './server/node/serve.js';

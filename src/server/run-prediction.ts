@@ -98,7 +98,7 @@ function normalizeUpload(bytes: Uint8Array, options: PredictOptions): Decoded {
 
 /** The digits in the picture, when asked for (see countDigits); undefined otherwise. */
 function count(model: SvmModel, decoded: Decoded, prediction: Prediction, engine: ModelEngine | undefined) {
-  return decoded.gray === undefined ? undefined : countDigits(model, decoded.gray, decoded.pixels, prediction, engine);
+  return decoded.gray === undefined ? undefined : countDigits(model, decoded.gray, prediction, engine);
 }
 
 function toDigitResult(

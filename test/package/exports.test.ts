@@ -2,13 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { publicExports, type PublicExport } from './public-api.js';
 
 /**
- * The public API, entry point by entry point (package.json `exports`: `.`, `./ml`, `./image`, `./server`). A
+ * The public API, entry point by entry point (package.json `exports`: `.`, `./ml`, `./image`, `./read`, `./server`). A
  * change to any list shows up here in review; update deliberately with `npx vitest run test/package -u`.
  */
 const ENTRIES = {
   root: 'src/index.ts',
   ml: 'src/ml/index.ts',
   image: 'src/image/index.ts',
+  read: 'src/read/index.ts',
   server: 'src/server/index.ts',
 } as const;
 
@@ -142,6 +143,30 @@ describe('public exports', () => {
     `);
   });
 
+  it('mnist-digits/read', () => {
+    expect(listing(exportsOf('read'))).toMatchInlineSnapshot(`
+      [
+        "type Box",
+        "DEFAULT_READ_LIMITS",
+        "type DigitEvidence",
+        "MIN_CONFIDENCE",
+        "MIN_TOP_SCORE",
+        "type ReadDigit",
+        "ReadError",
+        "type ReadErrorCode",
+        "type ReadLimits",
+        "type ReadOptions",
+        "type Reading",
+        "type SkipReason",
+        "type SkippedPiece",
+        "isDigitLike",
+        "readDigits",
+        "readImage",
+        "resolveReadLimits",
+      ]
+    `);
+  });
+
   it('mnist-digits/server', () => {
     expect(listing(exportsOf('server'))).toMatchInlineSnapshot(`
       [
@@ -201,14 +226,16 @@ describe('public exports', () => {
     `);
   });
 
-  it('mnist-digits re-exports all of ./ml and ./image', () => {
+  it('mnist-digits re-exports all of ./ml, ./image and ./read', () => {
     const root = new Set(listing(exportsOf('root')));
-    const missing = [...listing(exportsOf('ml')), ...listing(exportsOf('image'))].filter((name) => !root.has(name));
+    const missing = [...listing(exportsOf('ml')), ...listing(exportsOf('image')), ...listing(exportsOf('read'))].filter(
+      (name) => !root.has(name),
+    );
     expect(missing).toEqual([]);
   });
 
   it('mnist-digits adds the Node edges and the app', () => {
-    const pure = new Set([...listing(exportsOf('ml')), ...listing(exportsOf('image'))]);
+    const pure = new Set([...listing(exportsOf('ml')), ...listing(exportsOf('image')), ...listing(exportsOf('read'))]);
     expect(listing(exportsOf('root')).filter((name) => !pure.has(name))).toMatchInlineSnapshot(`
       [
         "type AppOptions",

@@ -207,13 +207,14 @@ function renderFailure(name: string, sourceUrl: string | null, failure: Failure)
   const card = el('article', 'result failed');
   card.setAttribute('aria-label', 'Result for ' + name);
   card.append(el('h3', '', name));
+  // The message first: the picture loads later and must not push the answer out of view.
+  card.append(el('p', 'error', failure.message));
+  card.append(el('p', 'hint', hintFor(failure.code)));
   if (sourceUrl) {
     const figure = el('figure', 'shown');
     figure.append(sourceImage(sourceUrl), el('figcaption', '', 'Your picture'));
     card.append(figure);
   }
-  card.append(el('p', 'error', failure.message));
-  card.append(el('p', 'hint', hintFor(failure.code)));
   return card;
 }
 

@@ -1,0 +1,149 @@
+import { decodeImage } from '../image/decode.js';
+import type { GrayImage } from '../image/gray.js';
+import { resolveImageLimits, type ImageLimits } from '../image/limits.js';
+import { rgbaToLuminance } from '../image/luminance.js';
+import { applyOrientation } from '../image/orientation.js';
+import type { ModelEngine } from '../ml/engine/types.js';
+import type { SvmModel } from '../ml/model.js';
+import { softmaxConfidence } from '../ml/calibration.js';
+import { predictBatch, type Prediction } from '../ml/predict.js';
+import { slicePieces } from './cuts.js';
+import { ReadError } from './errors.js';
+import { findInk, type InkMap } from './ink.js';
+import { resolveReadLimits } from './limits.js';
+import { groupPieces, type InkBox } from './pieces.js';
+import { renderPiece } from './render.js';
+import { bestPath, candidateRuns } from './search.js';
+import type { Box, Reading, ReadDigit, ReadLimits, SkippedPiece } from './types.js';
+
+/** Slices per allowed piece: every piece may be cut a few times before the search runs out of budget. */
+const SLICES_PER_PIECE = 3;
+
+/** What {@link readImage} accepts besides the bytes: limits for decoding and for reading. */
+export interface ReadOptions {
+  readonly image?: Partial<ImageLimits>;
+  readonly read?: Partial<ReadLimits>;
+}
+
+/**
+ * Reads every digit of a picture, left to right: finds the ink, groups fragments, cuts touching digits where
+ * recognition agrees, and classifies each piece as a single upload would be (same normalization, same model), all
+ * candidate pieces in one batch.
+ * @param gray luminance in [0, 1], any polarity
+ * @param model the model
+ * @param engine the backend (the plain-JavaScript reference when omitted)
+ * @param limits overrides of DEFAULT_READ_LIMITS
+ * @returns the reading without `source`
+ * @throws ReadError NO_DIGIT_FOUND, TOO_MANY_PIECES or TOO_MANY_DIGITS
+ * @example const { text } = readDigits(gray, model, engine);
+ */
+export function readDigits(
+  gray: GrayImage,
+  model: SvmModel,
+  engine?: ModelEngine,
+  limits?: Partial<ReadLimits>,
+): Omit<Reading, 'source'> {
+  const { maxPieces, maxDigits } = resolveReadLimits(limits);
+  const map = findInk(gray);
+  const grouped = groupPieces(map, maxPieces);
+  if ('tooMany' in grouped) {
+    throw new ReadError(
+      'TOO_MANY_PIECES',
+      `the picture has ${grouped.tooMany} or more separate pieces of ink, more than the ${maxPieces} a number may have`,
+    );
+  }
+  const { pieces, small, height } = grouped;
+  if (pieces.length === 0) throw noDigit();
+  const slices = slicePieces(map, pieces, height, SLICES_PER_PIECE * maxPieces);
+  const candidates = candidateRuns(slices, height);
+  const pictures = candidates.map((c) => renderPiece(map, c.parts, c.box));
+  const inputs = pictures.filter((p): p is Uint8Array => p !== undefined);
+  const predictions = inputs.length === 0 ? [] : predictBatch(model, inputs, engine);
+  let next = 0;
+  const evidence = pictures.map((p) => (p === undefined ? undefined : (predictions[next++] as Prediction)));
+  const steps = bestPath(slices, candidates, evidence, height);
+  const digits: ReadDigit[] = [];
+  const skipped: SkippedPiece[] = small.map((b) => ({ box: toBox(map, b), reason: 'too-small' }));
+  for (const step of steps) {
+    if (step.kind === 'skip') {
+      skipped.push({ box: toBox(map, (slices[step.slice] as { box: InkBox }).box), reason: 'not-a-digit' });
+      continue;
+    }
+    const p = evidence[step.candidate] as Prediction;
+    digits.push(
+      toDigit(
+        model,
+        p,
+        toBox(map, (candidates[step.candidate] as { box: InkBox }).box),
+        pictures[step.candidate] as Uint8Array,
+      ),
+    );
+  }
+  if (digits.length === 0) throw noDigit();
+  if (digits.length > maxDigits) {
+    throw new ReadError(
+      'TOO_MANY_DIGITS',
+      `the picture holds ${digits.length} digits, more than the ${maxDigits} allowed`,
+    );
+  }
+  skipped.sort((a, b) => a.box.x - b.box.x);
+  return {
+    text: digits.map((d) => d.digit).join(''),
+    confidence: digits.reduce((product, d) => product * d.confidence, 1),
+    digits,
+    skipped,
+  };
+}
+
+/**
+ * Decodes an uploaded PNG or JPEG (the limits and EXIF orientation of imageToDigitInput) and reads its number.
+ * @param bytes the encoded file
+ * @param model the model
+ * @param engine the backend (the plain-JavaScript reference when omitted)
+ * @param options decoding and reading limits
+ * @returns the reading
+ * @throws ImageError for undecodable or oversized files; ReadError as {@link readDigits}
+ * @example const { text, digits } = readImage(new Uint8Array(await file.arrayBuffer()), model, engine);
+ */
+export function readImage(
+  bytes: Uint8Array,
+  model: SvmModel,
+  engine?: ModelEngine,
+  options: ReadOptions = {},
+): Reading {
+  const image = decodeImage(bytes, resolveImageLimits(options.image));
+  const gray = applyOrientation(rgbaToLuminance(image.rgba, image.width, image.height), image.orientation);
+  return {
+    ...readDigits(gray, model, engine, options.read),
+    source: { format: image.format, width: gray.width, height: gray.height },
+  };
+}
+
+function toDigit(model: SvmModel, p: Prediction, box: Box, normalized: Uint8Array): ReadDigit {
+  let runner = p.digit === 0 ? 1 : 0;
+  p.scores.forEach((s, d) => {
+    if (d !== p.digit && s > (p.scores[runner] as number)) runner = d;
+  });
+  // The runner-up's probability under the softmax that gave the winner's (each stage has its own temperature).
+  const temperature =
+    p.stage === 2 && model.secondStage ? model.secondStage.calibration.temperature : model.calibration.temperature;
+  return {
+    digit: p.digit,
+    confidence: p.confidence,
+    scores: p.scores,
+    runnerUp: { digit: runner, confidence: softmaxConfidence(p.scores, runner, temperature) },
+    box,
+    normalized,
+    stage: p.stage,
+  };
+}
+
+function toBox(map: InkMap, b: InkBox): Box {
+  const x = Math.floor(b.minX * map.scaleX);
+  const y = Math.floor(b.minY * map.scaleY);
+  return { x, y, width: Math.ceil((b.maxX + 1) * map.scaleX) - x, height: Math.ceil((b.maxY + 1) * map.scaleY) - y };
+}
+
+function noDigit(): ReadError {
+  return new ReadError('NO_DIGIT_FOUND', 'no digit found: no piece of ink in the picture looks like a digit');
+}

@@ -1,0 +1,125 @@
+import type { Slice } from './cuts.js';
+import { isDigitLike, type DigitEvidence } from './digit-like.js';
+import type { InkBox, Part } from './pieces.js';
+
+/** A run of consecutive slices read as one digit candidate. */
+export interface Candidate {
+  /** First slice, inclusive. */
+  readonly start: number;
+  /** Last slice, exclusive. */
+  readonly end: number;
+  readonly parts: readonly Part[];
+  readonly box: InkBox;
+}
+
+/** At most this many slices form one digit (a digit in three fragments plus a cut piece). */
+const MAX_RUN = 4;
+/** Runs wider than this share of the digit height are not one digit (unless a single slice). */
+const MAX_DIGIT_WIDTH = 1.5;
+/** Cost of each unit of width above the digit height: a 2-digit-wide piece is unlikely one digit. */
+const WIDE_COST = 6;
+/** Width share above which the wide cost starts. */
+const WIDE_FROM = 0.95;
+/** Cost of using a cut through ink: a split needs evidence from both sides' recognition. */
+const CUT_COST = 1.0;
+/** Cost of leaving out a piece as tall as a digit (a letter is left out free only when not digit-like). */
+const SKIP_TALL = 6;
+/** Cost of leaving out a small piece. */
+const SKIP_SMALL = 1;
+/** Pieces shorter than this share of the digit height are small. */
+const SMALL = 0.5;
+
+/**
+ * The candidate runs for the search: every single slice, and runs of up to MAX_RUN neighbours no wider than a digit.
+ * The count is at most MAX_RUN x slices, so the classifier's work is linear in the (bounded) number of slices.
+ * @param slices left to right
+ * @param height digit height in working pixels
+ * @returns the candidates
+ */
+export function candidateRuns(slices: readonly Slice[], height: number): Candidate[] {
+  const out: Candidate[] = [];
+  for (let start = 0; start < slices.length; start++) {
+    let box = (slices[start] as Slice).box;
+    const parts: Part[] = [];
+    for (let end = start + 1; end <= Math.min(slices.length, start + MAX_RUN); end++) {
+      const s = slices[end - 1] as Slice;
+      box = union(box, s.box);
+      parts.push(...s.parts);
+      if (end - start > 1 && box.maxX - box.minX + 1 > MAX_DIGIT_WIDTH * height) break;
+      out.push({ start, end, parts: [...parts], box });
+    }
+  }
+  return out;
+}
+
+/** A step of the best path: a candidate read as a digit, or a slice left out. */
+export type Step =
+  { readonly kind: 'digit'; readonly candidate: number } | { readonly kind: 'skip'; readonly slice: number };
+
+/**
+ * The best reading: dynamic programming over slice boundaries (the segmentation-recognition path search of
+ * Oliveira, Sabourin, Bortolozzi and Suen, PAMI 2002), each digit costing -log of its confidence plus priors on
+ * width and on cuts through ink, each left-out piece a cost by its size. Linear in candidates.
+ * @param slices left to right
+ * @param candidates from candidateRuns
+ * @param evidence each candidate's prediction, or undefined when it normalized to nothing
+ * @param height digit height in working pixels
+ * @returns the steps of the cheapest path, left to right
+ */
+export function bestPath(
+  slices: readonly Slice[],
+  candidates: readonly Candidate[],
+  evidence: readonly (DigitEvidence | undefined)[],
+  height: number,
+): Step[] {
+  const n = slices.length;
+  const cost = new Float64Array(n + 1).fill(Infinity);
+  const back: (Step | undefined)[] = new Array<Step | undefined>(n + 1);
+  cost[0] = 0;
+  const byEnd: number[][] = Array.from({ length: n + 1 }, () => []);
+  candidates.forEach((c, k) => byEnd[c.end]?.push(k));
+  for (let end = 1; end <= n; end++) {
+    const slice = slices[end - 1] as Slice;
+    const skip = (cost[end - 1] as number) + skipCost(slice, height);
+    cost[end] = skip;
+    back[end] = { kind: 'skip', slice: end - 1 };
+    for (const k of byEnd[end] as number[]) {
+      const c = candidates[k] as Candidate;
+      const e = evidence[k];
+      if (e === undefined || !isDigitLike(e)) continue;
+      const total = (cost[c.start] as number) + digitCost(c, e, slices, height);
+      if (total < (cost[end] as number)) {
+        cost[end] = total;
+        back[end] = { kind: 'digit', candidate: k };
+      }
+    }
+  }
+  const steps: Step[] = [];
+  for (let end = n; end > 0;) {
+    const step = back[end] as Step;
+    steps.push(step);
+    end = step.kind === 'skip' ? end - 1 : (candidates[step.candidate] as Candidate).start;
+  }
+  return steps.reverse();
+}
+
+function digitCost(c: Candidate, e: DigitEvidence, slices: readonly Slice[], height: number): number {
+  const width = (c.box.maxX - c.box.minX + 1) / height;
+  let cost = -Math.log(Math.max(e.confidence, 1e-9));
+  if (width > WIDE_FROM) cost += WIDE_COST * (width - WIDE_FROM);
+  if ((slices[c.end - 1] as Slice).cutRight) cost += CUT_COST;
+  return cost;
+}
+
+function skipCost(slice: Slice, height: number): number {
+  return slice.box.maxY - slice.box.minY + 1 < SMALL * height ? SKIP_SMALL : SKIP_TALL;
+}
+
+function union(a: InkBox, b: InkBox): InkBox {
+  return {
+    minX: Math.min(a.minX, b.minX),
+    minY: Math.min(a.minY, b.minY),
+    maxX: Math.max(a.maxX, b.maxX),
+    maxY: Math.max(a.maxY, b.maxY),
+  };
+}

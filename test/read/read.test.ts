@@ -1,0 +1,177 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { GrayImage } from '../../src/image/gray.js';
+import { createJsEngine } from '../../src/ml/engine/js-engine.js';
+import type { ModelEngine } from '../../src/ml/engine/types.js';
+import type { SvmModel } from '../../src/ml/model.js';
+import { predict } from '../../src/ml/predict.js';
+import { loadModelFile } from '../../src/node/model-file.js';
+import { DEFAULT_READ_LIMITS, readDigits, ReadError, resolveReadLimits } from '../../src/read/index.js';
+import { loadMnist } from '../../src/training/mnist-data.js';
+
+/**
+ * Digits drawn at 3x (60 px tall boxes), dark ink on white paper, side by side with `gaps` (digit heights) between,
+ * and `pad` px of paper more on the right.
+ */
+function row(digits: readonly Uint8Array[], gaps: readonly number[], pad = 0): GrayImage {
+  const scale = 3;
+  const margin = 30;
+  const width = pad + margin * 2 + digits.length * 28 * scale + gaps.reduce((a, b) => a + b * 60, 0);
+  const height = 28 * scale + 2 * margin;
+  const data = new Float32Array(width * height).fill(1);
+  let left = margin;
+  digits.forEach((d, k) => {
+    let min = 28;
+    let max = -1;
+    for (let i = 0; i < 784; i++) if ((d[i] as number) > 0) [min, max] = [Math.min(min, i % 28), Math.max(max, i % 28)];
+    const x0 = left - min * scale;
+    for (let y = 0; y < 28 * scale; y++) {
+      for (let x = 0; x < 28 * scale; x++) {
+        const v = (d[Math.floor(y / scale) * 28 + Math.floor(x / scale)] as number) / 255;
+        const i = (y + margin) * width + x0 + x;
+        if (x0 + x >= 0 && x0 + x < width) data[i] = Math.min(data[i] as number, 1 - v);
+      }
+    }
+    left += (max - min + 1) * scale + (gaps[k] ?? 0) * 60;
+  });
+  return { width, height, data };
+}
+
+/** An engine that counts the images it classifies. */
+function counting(engine: ModelEngine): ModelEngine & { images: number } {
+  const counted = {
+    backend: engine.backend,
+    model: engine.model,
+    images: 0,
+    dots: (images: Uint8Array, n: number, out: Int32Array) => engine.dots(images, n, out),
+    decisionValues: (images: Uint8Array, n: number, out: Float64Array) => {
+      counted.images += n;
+      engine.decisionValues(images, n, out);
+    },
+  };
+  return counted;
+}
+
+let model: SvmModel;
+let engine: ModelEngine;
+/** Test digits the model reads right on their own with confidence above 0.9 (so a miss is the reader's). */
+let clear: { pixels: Uint8Array; label: number }[];
+
+beforeAll(async () => {
+  ({ model } = await loadModelFile());
+  engine = createJsEngine(model);
+  const { test } = await loadMnist();
+  clear = [];
+  for (let k = 0; k < 60; k++) {
+    const pixels = test.images.subarray(k * 784, (k + 1) * 784);
+    const p = predict(model, pixels, engine);
+    if (p.digit === test.labels[k] && p.confidence > 0.9) clear.push({ pixels, label: p.digit });
+  }
+}, 60_000);
+
+const text = (list: readonly { label: number }[]): string => list.map((d) => d.label).join('');
+
+describe('readDigits', () => {
+  it('reads spaced digits left to right with a box each, in order', () => {
+    const digits = clear.slice(0, 5);
+    const reading = readDigits(
+      row(
+        digits.map((d) => d.pixels),
+        [0.4, 0.3, 0.5, 0.35],
+      ),
+      model,
+      engine,
+    );
+    expect(reading.text).toBe(text(digits));
+    const xs = reading.digits.map((d) => d.box.x);
+    expect(xs).toEqual([...xs].sort((a, b) => a - b));
+    for (const d of reading.digits) expect(d.normalized).toHaveLength(784);
+    expect(reading.confidence).toBeCloseTo(
+      reading.digits.reduce((p, d) => p * d.confidence, 1),
+      12,
+    );
+  });
+
+  it('never splits a lone digit in a wide picture', () => {
+    for (const d of clear.slice(0, 20)) {
+      const reading = readDigits(row([d.pixels], [], 400), model, engine);
+      expect(reading.text).toBe(String(d.label));
+    }
+  });
+
+  it('keeps the fragments of a broken digit together', () => {
+    // A horizontal band erased across the middle breaks every stroke that crosses it.
+    for (const d of clear.slice(0, 10)) {
+      const broken = d.pixels.slice();
+      for (let x = 0; x < 28; x++) broken[14 * 28 + x] = 0;
+      const reading = readDigits(row([broken], []), model, engine);
+      expect(reading.digits).toHaveLength(1);
+    }
+  });
+
+  it('splits a touching pair into two digits', () => {
+    const a = clear[0] as { pixels: Uint8Array; label: number };
+    const b = clear[1] as { pixels: Uint8Array; label: number };
+    const reading = readDigits(row([a.pixels, b.pixels], [-0.05]), model, engine);
+    expect(reading.text).toBe(text([a, b]));
+  });
+
+  it('leaves a dot out and lists it as skipped', () => {
+    const d = clear[2] as { pixels: Uint8Array; label: number };
+    const picture = row([d.pixels], [], 100);
+    const data = picture.data.slice();
+    for (let y = 90; y < 96; y++) for (let x = 140; x < 146; x++) data[y * picture.width + x] = 0;
+    const reading = readDigits({ ...picture, data }, model, engine);
+    expect(reading.text).toBe(String(d.label));
+    expect(reading.skipped.map((s) => s.reason)).toEqual(['too-small']);
+  });
+
+  it('answers NO_DIGIT_FOUND for a blank picture', () => {
+    const blank = { width: 200, height: 80, data: new Float32Array(200 * 80).fill(0.9) };
+    expect(() => readDigits(blank, model, engine)).toThrow(expect.objectContaining({ code: 'NO_DIGIT_FOUND' }));
+  });
+
+  it('refuses a picture of many pieces before classifying any', () => {
+    const width = 400;
+    const height = 200;
+    const data = new Float32Array(width * height).fill(1);
+    for (let y = 10; y < height - 10; y += 12)
+      for (let x = 10; x < width - 10; x += 12) {
+        for (let dy = 0; dy < 6; dy++) for (let dx = 0; dx < 6; dx++) data[(y + dy) * width + x + dx] = 0;
+      }
+    const counted = counting(engine);
+    let error: unknown;
+    try {
+      readDigits({ width, height, data }, model, counted);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ReadError);
+    expect((error as ReadError).code).toBe('TOO_MANY_PIECES');
+    expect(counted.images).toBe(0);
+  });
+
+  it('bounds the classifier work on a maze of strokes (one connected comb wider than many digits)', () => {
+    const width = 3000;
+    const height = 100;
+    const data = new Float32Array(width * height).fill(1);
+    for (let x = 10; x < width - 10; x++) for (let y = 80; y < 86; y++) data[y * width + x] = 0;
+    for (let x = 10; x < width - 10; x += 9)
+      for (let y = 10; y < 86; y++) data[y * width + x] = data[y * width + x + 1] = 0;
+    const counted = counting(engine);
+    try {
+      readDigits({ width, height, data }, model, counted);
+    } catch (e) {
+      expect(e).toBeInstanceOf(ReadError);
+    }
+    // Slices are bounded by 3 x maxPieces and candidates by 4 per slice.
+    expect(counted.images).toBeLessThanOrEqual(4 * 3 * DEFAULT_READ_LIMITS.maxPieces);
+  });
+});
+
+describe('resolveReadLimits', () => {
+  it('fills in defaults and refuses limits that are not positive whole numbers', () => {
+    expect(resolveReadLimits({ maxDigits: 8 })).toEqual({ maxPieces: DEFAULT_READ_LIMITS.maxPieces, maxDigits: 8 });
+    expect(() => resolveReadLimits({ maxPieces: 0 })).toThrow(RangeError);
+    expect(() => resolveReadLimits({ maxDigits: 2.5 })).toThrow(RangeError);
+  });
+});
