@@ -108,7 +108,7 @@ export default tseslint.config(
     files: ['src/read/**/*.ts'],
     packages: PURE_PACKAGES,
     folders: ['training', 'server', 'node', 'cli'],
-    why: 'the number reader is pure (ml and image only), so it runs in browsers and workerd too.',
+    why: 'the number reader is pure (ml and image only), so browsers and workerd run it too.',
   }),
   boundary({
     files: ['src/training/augment/**/*.ts'],

@@ -1,138 +1,169 @@
 /**
- * Composes pictures of numbers for bench/read.ts from MNIST test digits (writers the model never saw), each kind the
- * way people bring numbers: written with gaps, with two digits touching or overlapping, photographed, drawn on a
- * canvas, a lone digit in a wide picture. Seeded: the same seed composes the same pictures.
+ * Composes pictures of numbers from MNIST digits for bench/read.ts: each kind of picture people send (spaced
+ * handwriting, a touching or overlapping pair, varied sizes and baselines, a phone photo, a canvas drawing, a lone
+ * digit in a wide picture). Seeded: the same seed and digits give the same pictures.
  */
 import {
   blur,
+  fromMnist,
   morph,
   paint,
   paintTransparent,
   place,
-  sharpen,
   toJpeg,
   toPng,
   type InkMap,
 } from './robustness-render.js';
 
-/** How the digits of one picture are laid out and rendered. */
-export type HandwrittenKind = 'spaced' | 'touching' | 'photo' | 'canvas' | 'lone';
+/** The kinds of handwritten compositions. */
+export const HANDWRITTEN_KINDS = ['spaced', 'touching', 'varied', 'photo', 'canvas', 'lone'] as const;
+export type HandwrittenKind = (typeof HANDWRITTEN_KINDS)[number];
 
-/** A composed picture and what it says. */
+/** One composed picture and the number it shows. */
 export interface Composed {
   readonly kind: string;
   readonly text: string;
   readonly file: Uint8Array;
+  readonly width: number;
+  readonly height: number;
 }
 
-const WHITE = [255, 255, 255] as const;
-const PEN = [20, 20, 30] as const;
-
-/** The ink box of a 28x28 digit (pixels above 0). */
-function inkBox(pixels: Uint8Array): { x0: number; x1: number; y0: number; y1: number } {
-  let x0 = 28;
-  let x1 = -1;
-  let y0 = 28;
-  let y1 = -1;
-  for (let y = 0; y < 28; y++) {
-    for (let x = 0; x < 28; x++) {
-      if (pixels[y * 28 + x]! === 0) continue;
-      x0 = Math.min(x0, x);
-      x1 = Math.max(x1, x);
-      y0 = Math.min(y0, y);
-      y1 = Math.max(y1, y);
-    }
-  }
-  return { x0, x1, y0, y1 };
-}
+/** Draws one digit from a pool of MNIST digits: its pixels and label. */
+export type DigitSource = (random: () => number) => { readonly pixels: Uint8Array; readonly label: number };
 
 const between = (random: () => number, lo: number, hi: number): number => lo + (hi - lo) * random();
 
-/**
- * Lays digits out left to right on one ink map: each scaled to about `height` px (+-12%), its baseline moved by up
- * to 8% of the height, separated by gaps of 15-50% of the height, except the pair starting at `joined` (if any),
- * whose ink boxes overlap by `joinOverlap` of the narrower digit's width (touching, or overlapping ink).
- */
-function layout(
-  digits: readonly Uint8Array[],
-  random: () => number,
-  height: number,
-  joined: number,
-  joinOverlap: number,
-  degrees: number,
-): InkMap {
-  const scales = digits.map(() => (height / 20) * between(random, 0.88, 1.12));
-  const boxes = digits.map(inkBox);
-  const lefts: number[] = [];
-  let cursor = height * between(random, 0.3, 1);
-  digits.forEach((_, i) => {
-    const b = boxes[i]!;
-    const w = (b.x1 - b.x0 + 1) * scales[i]!;
-    if (i > 0) {
-      const prev = boxes[i - 1]!;
-      const prevW = (prev.x1 - prev.x0 + 1) * scales[i - 1]!;
-      cursor += i - 1 === joined ? -joinOverlap * Math.min(w, prevW) : height * between(random, 0.15, 0.5);
+/** Columns [left, right] of the 28x28 digit with ink above 0.2. */
+function inkColumns(pixels: Uint8Array): { left: number; right: number } {
+  let left = 28;
+  let right = -1;
+  for (let y = 0; y < 28; y++) {
+    for (let x = 0; x < 28; x++) {
+      if ((pixels[y * 28 + x] as number) > 51) {
+        left = Math.min(left, x);
+        right = Math.max(right, x);
+      }
     }
-    lefts.push(cursor);
-    cursor += w;
-  });
-  const width = Math.ceil(cursor + height * between(random, 0.3, 1));
-  const canvasHeight = Math.ceil(height * 2);
-  const data = new Float32Array(width * canvasHeight);
-  digits.forEach((d, i) => {
-    const s = scales[i]!;
-    const b = boxes[i]!;
-    const cx = lefts[i]! - (b.x0 - 14) * s;
-    const baseline = canvasHeight * 0.75 + height * between(random, -0.08, 0.08);
-    const cy = baseline - (b.y1 + 1 - 14) * s;
-    const m = place(
-      { width: 28, height: 28, data: Float32Array.from(d, (v) => v / 255) },
-      width,
-      canvasHeight,
-      s,
-      cx,
-      cy,
-      degrees,
-    );
-    for (let p = 0; p < data.length; p++) data[p] = Math.max(data[p]!, m.data[p]!);
-  });
-  return { width, height: canvasHeight, data };
+  }
+  return right < 0 ? { left: 14, right: 14 } : { left, right };
+}
+
+/** Layout rules of a composition. */
+interface Layout {
+  /** Gap between neighbours, in digit heights (negative overlaps). */
+  readonly gap: (random: () => number, index: number) => number;
+  /** Scale jitter (share) and baseline jitter (digit heights). */
+  readonly sizeJitter: number;
+  readonly baselineJitter: number;
+  readonly degrees: number;
 }
 
 /**
- * Composes one picture of handwritten digits.
- * @param kind the layout and rendering
- * @param digits 28x28 MNIST pictures, left to right
- * @param labels their labels
- * @param random the seeded generator
- * @returns the encoded file and the text it shows
+ * Lays digits side by side on a canvas (ink maps combined by maximum, as pen strokes over each other).
+ * @param digits the MNIST digits
+ * @param scale enlargement of the 28x28 digit (its 20 px box becomes 20 x scale px)
+ * @returns the ink map and its margins
  */
-export function composeHandwritten(
-  kind: HandwrittenKind,
-  digits: readonly Uint8Array[],
-  labels: readonly number[],
-  random: () => number,
-): Composed {
-  const text = labels.join('');
-  const joined = kind === 'touching' ? Math.floor(random() * (digits.length - 1)) : -1;
-  const overlap = between(random, 0.05, 0.35);
-  if (kind === 'lone') {
-    const m = layout(digits, random, Math.round(between(random, 40, 70)), -1, 0, 0);
-    const width = Math.round(m.height * between(random, 3, 5));
-    const at = between(random, 0, width - m.width);
-    const wide = place(m, width, m.height, 1, at + m.width / 2, m.height / 2);
-    return { kind, text, file: toPng(paint(sharpen(wide), { paper: WHITE, ink: PEN }), wide.width, wide.height) };
+function lay(digits: readonly Uint8Array[], scale: number, layout: Layout, random: () => number): InkMap {
+  const h = 20 * scale;
+  const margin = Math.round(between(random, 0.3, 0.8) * h);
+  const placed: { m: Uint8Array; s: number; cx: number; cy: number }[] = [];
+  let cursor = margin;
+  digits.forEach((m, i) => {
+    const s = scale * (1 + between(random, -layout.sizeJitter, layout.sizeJitter));
+    const { left, right } = inkColumns(m);
+    if (i > 0) cursor += layout.gap(random, i) * h;
+    const cx = cursor - (left - 14) * s;
+    const cy = margin + h / 2 + between(random, -layout.baselineJitter, layout.baselineJitter) * h + 4 * scale;
+    placed.push({ m, s, cx, cy });
+    cursor += (right - left + 1) * s;
+  });
+  const width = Math.ceil(cursor + margin);
+  const height = Math.ceil(2 * margin + h + 8 * scale);
+  const data = new Float32Array(width * height);
+  for (const p of placed) {
+    const one = place(fromMnist(p.m), width, height, p.s, p.cx, p.cy, between(random, -layout.degrees, layout.degrees));
+    for (let i = 0; i < data.length; i++) data[i] = Math.max(data[i] as number, one.data[i] as number);
   }
-  const height = Math.round(between(random, 36, 64));
-  if (kind === 'photo') {
-    const m = blur(layout(digits, random, height, -1, 0, between(random, -4, 4)), 1.3);
-    const rgba = paint(m, { paper: [212, 208, 196], ink: [45, 45, 60], gradient: 0.3, noise: 0.05, random });
-    return { kind, text, file: toJpeg(rgba, m.width, m.height, 85) };
-  }
+  return { width, height, data };
+}
+
+const PEN = [25, 25, 35] as const;
+const WHITE = [255, 255, 255] as const;
+
+/**
+ * Composes one picture of the given kind.
+ * @param kind what to compose
+ * @param length digits in the number (ignored for `lone`)
+ * @param source draws digits
+ * @param random the seeded generator
+ * @returns the encoded picture and its number
+ */
+export function compose(kind: HandwrittenKind, length: number, source: DigitSource, random: () => number): Composed {
+  const count = kind === 'lone' ? 1 : length;
+  const drawn = Array.from({ length: count }, () => source(random));
+  const text = drawn.map((d) => d.label).join('');
+  const pixels = drawn.map((d) => d.pixels);
+  const spaced = (r: () => number): number => between(r, 0.15, 0.5);
+  const touchAt = Math.floor(random() * Math.max(1, count - 1)) + 1;
+  const layouts: Record<HandwrittenKind, Layout> = {
+    spaced: { gap: spaced, sizeJitter: 0.08, baselineJitter: 0.05, degrees: 0 },
+    touching: {
+      gap: (r, i) => (i === touchAt ? between(r, -0.15, 0.0) : spaced(r)),
+      sizeJitter: 0.08,
+      baselineJitter: 0.05,
+      degrees: 0,
+    },
+    varied: { gap: (r) => between(r, 0.12, 0.6), sizeJitter: 0.25, baselineJitter: 0.15, degrees: 0 },
+    photo: { gap: spaced, sizeJitter: 0.08, baselineJitter: 0.05, degrees: 3 },
+    canvas: { gap: (r) => between(r, 0.25, 0.6), sizeJitter: 0.1, baselineJitter: 0.08, degrees: 0 },
+    lone: { gap: spaced, sizeJitter: 0, baselineJitter: 0, degrees: 0 },
+  };
+  const scale =
+    kind === 'photo' ? between(random, 2.5, 4) : kind === 'canvas' ? between(random, 3, 5) : between(random, 2, 4);
+  let ink = lay(pixels, scale, layouts[kind], random);
+  if (kind === 'lone') ink = widen(ink, random);
   if (kind === 'canvas') {
-    const m = morph(sharpen(layout(digits, random, height, -1, 0, 0)), Math.max(1, Math.round(height / 28)));
-    return { kind, text, file: toPng(paintTransparent(m, [0, 0, 0]), m.width, m.height) };
+    const thick = morph(ink, Math.round(scale * between(random, 0.4, 0.9)));
+    return {
+      kind,
+      text,
+      file: toPng(paintTransparent(thick, [0, 0, 0]), ink.width, ink.height),
+      width: ink.width,
+      height: ink.height,
+    };
   }
-  const m = sharpen(layout(digits, random, height, joined, overlap, 0));
-  return { kind, text, file: toPng(paint(m, { paper: WHITE, ink: PEN }), m.width, m.height) };
+  if (kind === 'photo') {
+    const soft = blur(ink, between(random, 0.6, 1.4));
+    const rgba = paint(soft, {
+      paper: [235, 230, 215],
+      ink: PEN,
+      gradient: between(random, 0, 0.35),
+      noise: between(random, 0.01, 0.05),
+      random,
+    });
+    return {
+      kind,
+      text,
+      file: toJpeg(rgba, ink.width, ink.height, Math.round(between(random, 60, 90))),
+      width: ink.width,
+      height: ink.height,
+    };
+  }
+  return {
+    kind,
+    text,
+    file: toPng(paint(ink, { paper: WHITE, ink: PEN }), ink.width, ink.height),
+    width: ink.width,
+    height: ink.height,
+  };
+}
+
+/** The ink map on a canvas 3-6 times as wide, at a random position. */
+function widen(m: InkMap, random: () => number): InkMap {
+  const width = Math.round(m.width * between(random, 3, 6));
+  const at = Math.floor(random() * (width - m.width));
+  const data = new Float32Array(width * m.height);
+  for (let y = 0; y < m.height; y++) data.set(m.data.subarray(y * m.width, (y + 1) * m.width), y * width + at);
+  return { width, height: m.height, data };
 }

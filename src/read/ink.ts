@@ -1,49 +1,66 @@
 import { flattenBackground } from '../image/background.js';
+import { undoBlockEnlargement } from '../image/blocks.js';
 import { labelComponents, type Component } from '../image/components.js';
 import type { GrayImage } from '../image/gray.js';
-import { borderLevel, isDarkInk } from '../image/polarity.js';
+import { borderLevel, borderQuantile, isDarkInk } from '../image/polarity.js';
 import { areaResample } from '../image/resample.js';
 import { histogram, otsuThreshold } from '../image/stats.js';
 
 /**
- * Longest side the reader works at. A number is wider than a digit (six digits side by side), so this is twice the
- * single-digit normalizer's 512: each digit of a 6-digit line still spans about 100 working pixels.
+ * Longest side the reader analyses. A number is wider than a digit: 1024 px keeps a 10-digit number in a wide
+ * photo at about 60 px a digit, while bounding the per-pixel work (flattening, labelling) to about a million pixels.
  */
 const WORKING_SIZE = 1024;
-/** Ink must stand out from the paper by this much (of full scale); the single-digit normalizer uses the same 0.06. */
-const MIN_THRESHOLD = 0.06;
+/** Ink must stand out from the background by this much of full scale (normalize.ts's MIN_CONTRAST). */
+const MIN_CONTRAST = 0.12;
+/** The border ring's noise this far above the whole picture's means ink lies in the ring (normalize.ts). */
+const RING_HOLDS_INK = MIN_CONTRAST / 2;
 
-/** The picture's ink, found once: a map of ink strength and its connected pieces. */
-export interface InkPieces {
-  /** Ink strength in [0, 1] at working size (background 0), whatever the picture's polarity. */
+/** The picture's ink: white-on-black strength in [0, 1] at working resolution, and its connected pieces. */
+export interface InkMap {
   readonly ink: GrayImage;
-  /** Per working pixel: 0 for paper, k for pieces[k-1]'s label. */
+  /** Original pixels per working pixel along each axis (>= 1). */
+  readonly scaleX: number;
+  readonly scaleY: number;
+  /** Per-pixel component labels (0 = background, k = components[k-1]). */
   readonly labels: Int32Array;
-  readonly pieces: readonly Component[];
-  /** Source pixels per working pixel (>= 1). */
-  readonly scale: number;
+  readonly components: readonly Component[];
 }
 
 /**
- * Finds the ink of a picture: shrinks it to the working size, removes the background (uneven light included) with
- * the same steps as the single-digit normalizer, and labels the 8-connected pieces above Otsu's threshold.
+ * Finds the ink the way normalizeDigit does for one digit (background flattening with polarity detection, Otsu's
+ * threshold never below the paper's noise), over the whole picture, and labels its 8-connected pieces.
  * @param gray luminance in [0, 1], any polarity
- * @returns the ink map, its pieces and the scale back to the picture's pixels
+ * @returns the ink map; `components` is empty when nothing stands out from the background
  */
-export function findInk(gray: GrayImage): InkPieces {
-  const longer = Math.max(gray.width, gray.height);
-  const scale = Math.max(1, longer / WORKING_SIZE);
-  const work =
-    scale === 1
-      ? gray
-      : areaResample(
-          gray,
-          { x: 0, y: 0, width: gray.width, height: gray.height },
-          Math.max(1, Math.round(gray.width / scale)),
-          Math.max(1, Math.round(gray.height / scale)),
-        );
+export function findInk(gray: GrayImage): InkMap {
+  const plain = undoBlockEnlargement(gray);
+  const work = shrink(plain);
   const flat = flattenBackground(work, isDarkInk(work, borderLevel(work)));
-  const threshold = Math.max(otsuThreshold(histogram(flat.ink.data)), MIN_THRESHOLD, flat.noise);
-  const { labels, components } = labelComponents(flat.ink.data, work.width, work.height, threshold);
-  return { ink: flat.ink, labels, pieces: components, scale };
+  const { ink } = flat;
+  const ring = borderQuantile(ink, 0.9);
+  const noise = ring > flat.noise + RING_HOLDS_INK ? flat.noise : ring;
+  const threshold = Math.max(otsuThreshold(histogram(ink.data)), MIN_CONTRAST / 2, noise);
+  let peak = 0;
+  for (const v of ink.data) if (v > peak) peak = v;
+  const found =
+    peak - noise < MIN_CONTRAST
+      ? { labels: new Int32Array(ink.width * ink.height), components: [] }
+      : labelComponents(ink.data, ink.width, ink.height, threshold);
+  return {
+    ink,
+    scaleX: gray.width / ink.width,
+    scaleY: gray.height / ink.height,
+    labels: found.labels,
+    components: found.components,
+  };
+}
+
+function shrink(gray: GrayImage): GrayImage {
+  const longer = Math.max(gray.width, gray.height);
+  if (longer <= WORKING_SIZE) return gray;
+  const scale = WORKING_SIZE / longer;
+  const width = Math.max(1, Math.round(gray.width * scale));
+  const height = Math.max(1, Math.round(gray.height * scale));
+  return areaResample(gray, { x: 0, y: 0, width: gray.width, height: gray.height }, width, height);
 }

@@ -1,130 +1,125 @@
-import { ImageError } from '../image/errors.js';
-import { normalizeDigit } from '../image/normalize.js';
-import type { ModelEngine } from '../ml/engine/types.js';
-import type { SvmModel } from '../ml/model.js';
-import { predictBatch, type Prediction } from '../ml/predict.js';
-import type { Atom } from './atoms.js';
-import { DIGIT_COST, digitCost, isBlob } from './digit-cost.js';
-import type { InkPieces } from './ink.js';
-import { segmentOf, segmentPicture, type Segment } from './segment.js';
+import type { Slice } from './cuts.js';
+import { isDigitLike, type DigitEvidence } from './digit-like.js';
+import type { InkBox, Part } from './pieces.js';
 
-/** A digit is at most this many consecutive atoms (a digit in four pieces, or cut three times). */
-const MAX_RUN = 4;
-/** A candidate wider than this share of the digit height is two digits or more, never one: not classified. */
-const MAX_WIDTH = 1.25;
-/** A candidate shorter than this share of the digit height is a dash or a fragment, never a digit by itself. */
-const MIN_HEIGHT = 0.45;
-/** Each share of the digit height a candidate is wider than WIDE_FROM costs this much (digits are taller than wide). */
-const WIDE_FROM = 0.9;
-const WIDE_COST = 4;
-/**
- * A digit that starts at a cut through connected ink costs this much more: touching digits must read clearly
- * better split than whole, so a single wide digit (a 0, a 2 with a long base) is not cut in two.
- */
-const CUT_COST = 1.2;
-
-/** One candidate digit, classified. */
+/** A run of consecutive slices read as one digit candidate. */
 export interface Candidate {
-  readonly segment: Segment;
-  readonly pixels: Uint8Array;
-  readonly prediction: Prediction;
-  readonly cost: number;
+  /** First slice, inclusive. */
+  readonly start: number;
+  /** Last slice, exclusive. */
+  readonly end: number;
+  readonly parts: readonly Part[];
+  readonly box: InkBox;
 }
 
-/** The chosen reading: digits and skipped atoms, in order. */
-export interface Path {
-  readonly digits: readonly Candidate[];
-  /** Atoms read as no digit (letters, dashes, marks), with the candidate when they were classified. */
-  readonly skipped: readonly { readonly atom: number; readonly notADigit: boolean }[];
-  /** Candidates classified to find it (the work done). */
-  readonly classified: number;
-}
+/** At most this many slices form one digit (a digit in three fragments plus a cut piece). */
+const MAX_RUN = 4;
+/** Runs wider than this share of the digit height are not one digit (unless a single slice). */
+const MAX_DIGIT_WIDTH = 1.5;
+/** Cost of each unit of width above the digit height: a 2-digit-wide piece is unlikely one digit. */
+const WIDE_COST = 6;
+/** Width share above which the wide cost starts. */
+const WIDE_FROM = 0.95;
+/** Cost of using a cut through ink: a split needs evidence from both sides' recognition. */
+const CUT_COST = 1.0;
+/** Cost of leaving out a piece as tall as a digit (a letter is left out free only when not digit-like). */
+const SKIP_TALL = 6;
+/** Cost of leaving out a small piece. */
+const SKIP_SMALL = 1;
+/** Pieces shorter than this share of the digit height are small. */
+const SMALL = 0.5;
 
 /**
- * Chooses the digits by recognition (segmentation by verification, Oliveira, Sabourin, Bortolozzi & Suen, PAMI
- * 2002): every run of up to MAX_RUN consecutive atoms that could be one digit is classified, all in one engine
- * pass, and dynamic programming picks the split of the atoms into digits and skipped marks of least total cost.
- * The work is bounded: at most MAX_RUN candidates per atom.
- * @param ink the picture's ink
- * @param atoms the atoms, in reading order
- * @param digitHeight the estimated digit height
- * @param model the model
- * @param engine the model's engine
- * @returns the best path
+ * The candidate runs for the search: every single slice, and runs of up to MAX_RUN neighbours no wider than a digit.
+ * The count is at most MAX_RUN x slices, so the classifier's work is linear in the (bounded) number of slices.
+ * @param slices left to right
+ * @param height digit height in working pixels
+ * @returns the candidates
  */
-export function searchDigits(
-  ink: InkPieces,
-  atoms: readonly Atom[],
-  digitHeight: number,
-  model: SvmModel,
-  engine: ModelEngine | undefined,
-): Path {
-  const n = atoms.length;
-  const segments: Segment[] = [];
-  const pictures: Uint8Array[] = [];
-  for (let first = 0; first < n; first++) {
-    for (let last = first; last < Math.min(n, first + MAX_RUN); last++) {
-      const segment = segmentOf(atoms, first, last);
-      const w = segment.maxX - segment.minX + 1;
-      if (w > MAX_WIDTH * digitHeight) break;
-      if (segment.maxY - segment.minY + 1 < MIN_HEIGHT * digitHeight) continue;
-      let pixels: Uint8Array;
-      try {
-        pixels = normalizeDigit(segmentPicture(ink, atoms, segment));
-      } catch (err) {
-        if (err instanceof ImageError) continue;
-        throw err;
-      }
-      segments.push(segment);
-      pictures.push(pixels);
+export function candidateRuns(slices: readonly Slice[], height: number): Candidate[] {
+  const out: Candidate[] = [];
+  for (let start = 0; start < slices.length; start++) {
+    let box = (slices[start] as Slice).box;
+    const parts: Part[] = [];
+    for (let end = start + 1; end <= Math.min(slices.length, start + MAX_RUN); end++) {
+      const s = slices[end - 1] as Slice;
+      box = union(box, s.box);
+      parts.push(...s.parts);
+      if (end - start > 1 && box.maxX - box.minX + 1 > MAX_DIGIT_WIDTH * height) break;
+      out.push({ start, end, parts: [...parts], box });
     }
   }
-  const predictions = pictures.length === 0 ? [] : predictBatch(model, pictures, engine);
-  const byEnd: Candidate[][] = Array.from({ length: n }, () => []);
-  // Slices of a blob (a dot, a smudge) are not digits either: halves of a disc read as two confident 1s.
-  const inBlob = new Uint8Array(n);
-  segments.forEach((segment, k) => {
-    if (isBlob(pictures[k]!)) inBlob.fill(1, segment.first, segment.last + 1);
-  });
-  segments.forEach((segment, k) => {
-    if (inBlob.subarray(segment.first, segment.last + 1).includes(1)) return;
-    const pixels = pictures[k]!;
-    const prediction = predictions[k]!;
-    const w = segment.maxX - segment.minX + 1;
-    const wide = Math.max(0, w / digitHeight - WIDE_FROM) * WIDE_COST;
-    const cut = atoms[segment.first]!.cutLeft ? CUT_COST : 0;
-    const cost = digitCost(prediction) + wide + cut;
-    // A candidate that is not a digit by itself is never read as one, whatever a split of it would cost.
-    if (cost - cut > DIGIT_COST.skip) return;
-    byEnd[segment.last]!.push({ segment, pixels, prediction, cost });
-  });
+  return out;
+}
 
-  // best[j]: least cost of reading atoms [0, j); from[j]: the candidate ending there, or null for a skipped atom.
-  const best = new Float64Array(n + 1).fill(Infinity);
-  const from: (Candidate | null)[] = new Array<Candidate | null>(n + 1).fill(null);
-  best[0] = 0;
-  for (let j = 1; j <= n; j++) {
-    best[j] = best[j - 1]! + DIGIT_COST.skip;
-    for (const c of byEnd[j - 1]!) {
-      const total = best[c.segment.first]! + c.cost;
-      if (total < best[j]!) {
-        best[j] = total;
-        from[j] = c;
+/** A step of the best path: a candidate read as a digit, or a slice left out. */
+export type Step =
+  { readonly kind: 'digit'; readonly candidate: number } | { readonly kind: 'skip'; readonly slice: number };
+
+/**
+ * The best reading: dynamic programming over slice boundaries (the segmentation-recognition path search of
+ * Oliveira, Sabourin, Bortolozzi and Suen, PAMI 2002), each digit costing -log of its confidence plus priors on
+ * width and on cuts through ink, each left-out piece a cost by its size. Linear in candidates.
+ * @param slices left to right
+ * @param candidates from candidateRuns
+ * @param evidence each candidate's prediction, or undefined when it normalized to nothing
+ * @param height digit height in working pixels
+ * @returns the steps of the cheapest path, left to right
+ */
+export function bestPath(
+  slices: readonly Slice[],
+  candidates: readonly Candidate[],
+  evidence: readonly (DigitEvidence | undefined)[],
+  height: number,
+): Step[] {
+  const n = slices.length;
+  const cost = new Float64Array(n + 1).fill(Infinity);
+  const back: (Step | undefined)[] = new Array<Step | undefined>(n + 1);
+  cost[0] = 0;
+  const byEnd: number[][] = Array.from({ length: n + 1 }, () => []);
+  candidates.forEach((c, k) => byEnd[c.end]?.push(k));
+  for (let end = 1; end <= n; end++) {
+    const slice = slices[end - 1] as Slice;
+    const skip = (cost[end - 1] as number) + skipCost(slice, height);
+    cost[end] = skip;
+    back[end] = { kind: 'skip', slice: end - 1 };
+    for (const k of byEnd[end] as number[]) {
+      const c = candidates[k] as Candidate;
+      const e = evidence[k];
+      if (e === undefined || !isDigitLike(e)) continue;
+      const total = (cost[c.start] as number) + digitCost(c, e, slices, height);
+      if (total < (cost[end] as number)) {
+        cost[end] = total;
+        back[end] = { kind: 'digit', candidate: k };
       }
     }
   }
-  const digits: Candidate[] = [];
-  const skipped: { atom: number; notADigit: boolean }[] = [];
-  const classifiedAlone = new Set(segments.filter((s) => s.first === s.last).map((s) => s.first));
-  for (let j = n; j > 0;) {
-    const c = from[j];
-    if (c === null || c === undefined) {
-      skipped.push({ atom: j - 1, notADigit: classifiedAlone.has(j - 1) });
-      j -= 1;
-    } else {
-      digits.push(c);
-      j = c.segment.first;
-    }
+  const steps: Step[] = [];
+  for (let end = n; end > 0;) {
+    const step = back[end] as Step;
+    steps.push(step);
+    end = step.kind === 'skip' ? end - 1 : (candidates[step.candidate] as Candidate).start;
   }
-  return { digits: digits.reverse(), skipped: skipped.reverse(), classified: segments.length };
+  return steps.reverse();
+}
+
+function digitCost(c: Candidate, e: DigitEvidence, slices: readonly Slice[], height: number): number {
+  const width = (c.box.maxX - c.box.minX + 1) / height;
+  let cost = -Math.log(Math.max(e.confidence, 1e-9));
+  if (width > WIDE_FROM) cost += WIDE_COST * (width - WIDE_FROM);
+  if ((slices[c.end - 1] as Slice).cutRight) cost += CUT_COST;
+  return cost;
+}
+
+function skipCost(slice: Slice, height: number): number {
+  return slice.box.maxY - slice.box.minY + 1 < SMALL * height ? SKIP_SMALL : SKIP_TALL;
+}
+
+function union(a: InkBox, b: InkBox): InkBox {
+  return {
+    minX: Math.min(a.minX, b.minX),
+    minY: Math.min(a.minY, b.minY),
+    maxX: Math.max(a.maxX, b.maxX),
+    maxY: Math.max(a.maxY, b.maxY),
+  };
 }

@@ -7,9 +7,11 @@ import { createInProcessPredictor } from './in-process-predictor.js';
 import { resolveLimits, type ServerLimits } from './limits.js';
 import { Metrics } from './metrics.js';
 import type { Predictor } from './predictor.js';
+import { createBodyAdmission } from './admission.js';
 import { registerMetaRoutes } from './routes/meta.js';
 import { registerPageRoutes } from './routes/page.js';
 import { registerPredictRoutes } from './routes/predict.js';
+import { registerReadRoutes } from './routes/read.js';
 
 /** Options of `createApp`. Give a `predictor` (e.g. the Node worker pool), or a `model` to classify in process. */
 export interface AppOptions {
@@ -53,6 +55,7 @@ const ROUTES: Readonly<Record<string, readonly string[]>> = {
   '/openapi.json': ['GET', 'HEAD'],
   '/api': ['POST'],
   '/v1/predict': ['POST'],
+  '/v1/read': ['POST'],
   '/v1/model': ['GET', 'HEAD'],
   '/healthz': ['GET', 'HEAD'],
   '/readyz': ['GET', 'HEAD'],
@@ -134,7 +137,11 @@ export function createApp(options: AppOptions): Hono {
 
   registerPageRoutes(app);
   registerMetaRoutes(app, { predictor, metrics, version: options.version ?? '0.1.0' });
-  registerPredictRoutes(app, { predictor, limits, metrics });
+  // One body budget for every upload route: /v1/predict, /api and /v1/read draw on the same bytes in flight.
+  const admission = createBodyAdmission(limits);
+  metrics.watchBodyBudget(admission.stats);
+  registerPredictRoutes(app, { predictor, limits, metrics, admission });
+  registerReadRoutes(app, { predictor, limits, metrics, admission });
 
   for (const [path, methods] of Object.entries(ROUTES)) {
     app.all(path, (c) => {

@@ -26,7 +26,11 @@ export type ErrorCode =
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'INTERNAL'
   | ImageErrorCode
+  | ReadErrorCode
   | PredictorErrorCode;
+
+/** The number reader's refusals (src/read): NO_DIGIT_FOUND is shared with the image errors. */
+export type ReadErrorCode = 'NO_DIGIT_FOUND' | 'TOO_MANY_PIECES' | 'TOO_MANY_DIGITS';
 
 /** The JSON body of every error response. */
 export interface ErrorBody {
@@ -75,6 +79,16 @@ export const IMAGE_ERROR_STATUS: Readonly<Record<ImageErrorCode, ContentfulStatu
   IMAGE_TOO_LARGE: 413,
   IMAGE_TOO_COMPLEX: 422,
   NO_DIGIT_FOUND: 422,
+};
+
+/**
+ * Status for each read error: the picture decodes, but holds no digit, or more ink pieces or digits than one
+ * reading may cost (a page of text, noise): the same picture would be refused again, so 422.
+ */
+export const READ_ERROR_STATUS: Readonly<Record<ReadErrorCode, ContentfulStatusCode>> = {
+  NO_DIGIT_FOUND: 422,
+  TOO_MANY_PIECES: 422,
+  TOO_MANY_DIGITS: 422,
 };
 
 /**
@@ -149,6 +163,8 @@ export function toHttpError(err: unknown, filename?: string): HttpError {
   const named = (message: string) => (filename === undefined ? message : `${filename}: ${message}`);
   if (hasCodeIn(err, IMAGE_ERROR_STATUS))
     return codedHttpError(IMAGE_ERROR_STATUS[err.code], err.code, named(err.message), err);
+  if (hasCodeIn(err, READ_ERROR_STATUS))
+    return codedHttpError(READ_ERROR_STATUS[err.code], err.code, named(err.message), err);
   if (hasCodeIn(err, PREDICTOR_ERROR_STATUS)) {
     return codedHttpError(PREDICTOR_ERROR_STATUS[err.code], err.code, named(err.message), err);
   }

@@ -2,6 +2,7 @@ import type { ModelEngine } from '../ml/engine/types.js';
 import type { SvmModel } from '../ml/model.js';
 import { describeModel, type Predictor } from './predictor.js';
 import { runPrediction } from './run-prediction.js';
+import { runRead } from './run-read.js';
 
 /**
  * A predictor that classifies on the calling thread: for tests, edge runtimes and one-off scripts.
@@ -24,6 +25,7 @@ export function createInProcessPredictor(
     whenReady: () => Promise.resolve(description),
     // Wrapped in a promise so a synchronous throw becomes a rejection, like the pool's.
     predict: async (bytes, options) => runPrediction(model, bytes, options, engine),
+    read: async (bytes, options) => runRead(model, bytes, options, engine),
     close: () => Promise.resolve(),
   };
 }

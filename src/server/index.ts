@@ -13,10 +13,12 @@ export type {
   Predictor,
   PredictorErrorCode,
   PredictorStats,
+  ReadDigitResult,
+  ReadResult,
 } from './predictor.js';
 export type { AccessLogEntry } from './app.js';
-export { HttpError, IMAGE_ERROR_STATUS, PREDICTOR_ERROR_STATUS, toHttpError } from './errors.js';
-export type { ErrorBody, ErrorCode, ErrorIssue } from './errors.js';
+export { HttpError, IMAGE_ERROR_STATUS, PREDICTOR_ERROR_STATUS, READ_ERROR_STATUS, toHttpError } from './errors.js';
+export type { ErrorBody, ErrorCode, ErrorIssue, ReadErrorCode } from './errors.js';
 export {
   DEFAULT_MAX_BODY_BYTES,
   DEFAULT_MAX_BODY_BYTES_IN_FLIGHT,
@@ -37,5 +39,18 @@ export {
   PredictJsonRequestSchema,
   PredictResponseSchema,
   PredictionSchema,
+  BoxSchema,
+  ReadDigitSchema,
+  ReadingSchema,
+  ReadResponseSchema,
+  SkippedPieceSchema,
 } from './schemas.js';
-export type { ModelResponse, PredictJsonRequest, PredictResponse, PredictionBody } from './schemas.js';
+export type {
+  ModelResponse,
+  PredictJsonRequest,
+  PredictResponse,
+  PredictionBody,
+  ReadDigitBody,
+  ReadingBody,
+  ReadResponse,
+} from './schemas.js';

@@ -10,7 +10,7 @@ function errors(...statuses: number[]): Record<string, unknown> {
     408: 'The upload body sent nothing for BODY_IDLE_TIMEOUT_MS',
     413: 'Body, parts, file count or image dimensions over the limit',
     415: 'Unsupported content type or image format',
-    422: 'The image decodes but no digit was found in it',
+    422: 'The image decodes but holds no digit (NO_DIGIT_FOUND), or more ink pieces or digits than one reading may cost (TOO_MANY_PIECES, TOO_MANY_DIGITS), or took past the deadline (DEADLINE_EXCEEDED)',
     429: 'Too many uploads arriving at once from this address (Retry-After)',
     503: 'The model is still loading, the server is busy, or it is shutting down (Retry-After)',
   };
@@ -28,6 +28,35 @@ const multipartBody = {
       properties: { file: { type: 'array', items: { type: 'string', contentMediaType: 'application/octet-stream' } } },
       required: ['file'],
     },
+  },
+};
+
+/** The query parameters of the upload routes that take them. */
+const uploadParameters = [
+  {
+    name: 'include',
+    in: 'query',
+    required: false,
+    schema: { type: 'string', enum: ['normalized'] },
+    description: 'normalized: also return the 28x28 input the model read, as a base64 PNG',
+  },
+  {
+    name: 'filename',
+    in: 'query',
+    required: false,
+    schema: { type: 'string' },
+    description: 'Name echoed back for a raw image body (default: image)',
+  },
+];
+
+/** The three ways to send pictures, shared by /v1/predict and /v1/read. */
+const uploadBody = {
+  required: true,
+  content: {
+    ...multipartBody,
+    'application/json': { schema: ref('PredictJsonRequest') },
+    'image/png': { schema: { type: 'string', contentMediaType: 'image/png' } },
+    'image/jpeg': { schema: { type: 'string', contentMediaType: 'image/jpeg' } },
   },
 };
 
@@ -68,33 +97,27 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
       },
       '/v1/predict': {
         post: {
-          summary: 'Classify one or more images',
-          parameters: [
-            {
-              name: 'include',
-              in: 'query',
-              required: false,
-              schema: { type: 'string', enum: ['normalized'] },
-              description: 'normalized: also return the 28x28 input as a base64 PNG',
-            },
-            {
-              name: 'filename',
-              in: 'query',
-              required: false,
-              schema: { type: 'string' },
-              description: 'Name echoed back for a raw image body',
-            },
-          ],
-          requestBody: {
-            required: true,
-            content: {
-              ...multipartBody,
-              'application/json': { schema: ref('PredictJsonRequest') },
-              'image/png': { schema: { type: 'string', contentMediaType: 'image/png' } },
-              'image/jpeg': { schema: { type: 'string', contentMediaType: 'image/jpeg' } },
-            },
-          },
+          summary: 'Classify one or more images, one digit each',
+          description:
+            'One digit for each whole picture. `digitsFound` counts the digits in it; past 1, `note` says to ' +
+            'send the picture to /v1/read instead. Ink that is not a digit (a dot, a scribble, shading) is ' +
+            'answered 422 NO_DIGIT_FOUND rather than a digit.',
+          parameters: uploadParameters,
+          requestBody: uploadBody,
           responses: { '200': { description: 'Predictions', content: json('PredictResponse') }, ...uploadErrors },
+        },
+      },
+      '/v1/read': {
+        post: {
+          summary: 'Read whole numbers: every digit in each picture, left to right',
+          description:
+            'One reading per picture: `text` (the digits in reading order), a `confidence` for the whole ' +
+            'reading, and each digit with its confidence, runner-up, scores and box in the picture. Marks that ' +
+            'are not digits are left out of `text` and listed in `skipped`. Same inputs and limits as ' +
+            '/v1/predict.',
+          parameters: uploadParameters,
+          requestBody: uploadBody,
+          responses: { '200': { description: 'Readings', content: json('ReadResponse') }, ...uploadErrors },
         },
       },
       '/v1/model': {

@@ -1,4 +1,5 @@
 import type { SvmModel } from '../ml/model.js';
+import type { ReadDigit, Reading } from '../read/types.js';
 import { CodedError } from '../shared/coded-error.js';
 
 /** What /v1/model and /metrics say about the loaded model: its metadata plus the file's SHA-256. */
@@ -19,6 +20,12 @@ export interface PredictOptions {
   readonly maxPixels: number;
   /** Also return the 784 normalized pixels the model saw. */
   readonly includeNormalized: boolean;
+  /**
+   * Also count the digits in the picture with the number reader and refuse a picture whose ink is not a digit
+   * (a dot, a scribble, a gradient): what /v1/predict answers with `digitsFound`. Off for the old /api, whose
+   * answer (and cost) stays exactly as it was.
+   */
+  readonly countDigits?: boolean;
 }
 
 /** One image's answer. */
@@ -32,6 +39,18 @@ export interface DigitResult {
   readonly ms: number;
   /** The 28x28 MNIST-form input (784 bytes, row-major), when asked for. */
   readonly normalized?: Uint8Array;
+  /** With `countDigits`: how many digits the number reader found in the picture (0 when none). */
+  readonly digitsFound?: number;
+}
+
+/** One digit of a reading as a predictor answers it: its 28x28 only when asked for (`includeNormalized`). */
+export type ReadDigitResult = Omit<ReadDigit, 'normalized'> & { readonly normalized?: Uint8Array };
+
+/** One picture's reading (see src/read): the digits left to right, each with its box, and the skipped ink. */
+export interface ReadResult extends Omit<Reading, 'digits'> {
+  readonly digits: readonly ReadDigitResult[];
+  /** Time spent decoding and reading this picture, in milliseconds. */
+  readonly ms: number;
 }
 
 /** Why a predictor could not run a prediction (the image itself was not at fault, except DEADLINE_EXCEEDED). */
@@ -75,7 +94,8 @@ export interface PredictorStats {
 /**
  * Runs image-to-digit prediction. The app depends only on this interface: an in-process implementation serves
  * tests and edge runtimes, a worker_threads pool serves Node so the event loop stays free.
- * `predict` rejects with an error carrying an image error `code` (see src/image) for bad input.
+ * `predict` and `read` reject with an error carrying an image or read error `code` (see src/image, src/read) for
+ * bad input.
  */
 export interface Predictor {
   /** The loaded model, or undefined while it is still loading (or failed to load). */
@@ -87,6 +107,11 @@ export interface Predictor {
    * already running finishes or meets its deadline.
    */
   predict(bytes: Uint8Array, options: PredictOptions, signal?: AbortSignal): Promise<DigitResult>;
+  /**
+   * Reads every digit of one picture (a whole number), under the same queue, deadline and limits as `predict`.
+   * Rejects with a read error `code` (NO_DIGIT_FOUND, TOO_MANY_PIECES, TOO_MANY_DIGITS) or an image error.
+   */
+  read(bytes: Uint8Array, options: PredictOptions, signal?: AbortSignal): Promise<ReadResult>;
   /** Queue and worker figures, when the predictor has any (the in-process one has none). */
   stats?(): PredictorStats;
   /** Releases threads or other resources; pending predictions settle first. */

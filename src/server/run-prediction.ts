@@ -3,6 +3,7 @@ import type { ModelEngine } from '../ml/engine/types.js';
 import type { SvmModel } from '../ml/model.js';
 import { predict, predictBatch, type Prediction } from '../ml/predict.js';
 import type { DigitResult, PredictOptions } from './predictor.js';
+import { countDigits, decodeForCount, type Decoded } from './count-digits.js';
 
 /**
  * Decodes, normalizes and classifies one uploaded image: the CPU-heavy part of a request, shared by the
@@ -20,8 +21,10 @@ export function runPrediction(
   engine?: ModelEngine,
 ): DigitResult {
   const started = performance.now();
-  const pixels = normalizeUpload(bytes, options);
-  return toDigitResult(predict(model, pixels, engine), pixels, performance.now() - started, options);
+  const decoded = normalizeUpload(bytes, options);
+  const prediction = predict(model, decoded.pixels, engine);
+  const digitsFound = count(model, decoded, prediction, engine);
+  return toDigitResult(prediction, decoded.pixels, performance.now() - started, options, digitsFound);
 }
 
 /** One image of a batch: what it was sent, and its outcome. */
@@ -50,12 +53,12 @@ export function runPredictionBatch<T>(
   engine: ModelEngine | undefined,
   hooks: { onStart?: (key: T) => void; onError: (key: T, error: unknown) => void; onClassify?: () => void },
 ): { key: T; result: DigitResult }[] {
-  const good: { item: BatchItem<T>; pixels: Uint8Array; ms: number }[] = [];
+  const good: { item: BatchItem<T>; decoded: Decoded; ms: number }[] = [];
   for (const item of items) {
     hooks.onStart?.(item.key);
     const started = performance.now();
     try {
-      good.push({ item, pixels: normalizeUpload(item.bytes, item.options), ms: performance.now() - started });
+      good.push({ item, decoded: normalizeUpload(item.bytes, item.options), ms: performance.now() - started });
     } catch (err) {
       hooks.onError(item.key, err);
     }
@@ -65,26 +68,52 @@ export function runPredictionBatch<T>(
   const started = performance.now();
   const predictions = predictBatch(
     model,
-    good.map((g) => g.pixels),
+    good.map((g) => g.decoded.pixels),
     engine,
   );
   const share = (performance.now() - started) / good.length;
-  return good.map((g, i) => ({
-    key: g.item.key,
-    result: toDigitResult(predictions[i]!, g.pixels, g.ms + share, g.item.options),
-  }));
+  const results: { key: T; result: DigitResult }[] = [];
+  good.forEach((g, i) => {
+    const prediction = predictions[i]!;
+    // Counting reads the picture again with the number reader: its own time, charged to its own image.
+    const counting = performance.now();
+    try {
+      const digitsFound = count(model, g.decoded, prediction, engine);
+      const ms = g.ms + share + (performance.now() - counting);
+      results.push({
+        key: g.item.key,
+        result: toDigitResult(prediction, g.decoded.pixels, ms, g.item.options, digitsFound),
+      });
+    } catch (err) {
+      hooks.onError(g.item.key, err);
+    }
+  });
+  return results;
 }
 
-function normalizeUpload(bytes: Uint8Array, options: PredictOptions): Uint8Array {
-  return imageToDigitInput(bytes, { maxBytes: options.maxBytes, maxPixels: options.maxPixels }).pixels;
+function normalizeUpload(bytes: Uint8Array, options: PredictOptions): Decoded {
+  const limits = { maxBytes: options.maxBytes, maxPixels: options.maxPixels };
+  return options.countDigits ? decodeForCount(bytes, limits) : { pixels: imageToDigitInput(bytes, limits).pixels };
 }
 
-function toDigitResult(prediction: Prediction, pixels: Uint8Array, ms: number, options: PredictOptions): DigitResult {
+/** The digits in the picture, when asked for (see countDigits); undefined otherwise. */
+function count(model: SvmModel, decoded: Decoded, prediction: Prediction, engine: ModelEngine | undefined) {
+  return decoded.gray === undefined ? undefined : countDigits(model, decoded.gray, prediction, engine);
+}
+
+function toDigitResult(
+  prediction: Prediction,
+  pixels: Uint8Array,
+  ms: number,
+  options: PredictOptions,
+  digitsFound: number | undefined,
+): DigitResult {
   return {
     digit: prediction.digit,
     confidence: prediction.confidence,
     scores: prediction.scores,
     ms,
     ...(options.includeNormalized ? { normalized: pixels } : {}),
+    ...(digitsFound === undefined ? {} : { digitsFound }),
   };
 }

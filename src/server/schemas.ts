@@ -34,8 +34,78 @@ export const PredictionSchema = z
       .string()
       .optional()
       .describe('With ?include=normalized: the 28x28 input the model saw, as a base64 PNG.'),
+    digitsFound: z
+      .number()
+      .int()
+      .min(0)
+      .describe(
+        'How many digits the number reader finds in the picture. More than 1: `digit` is a guess for the whole ' +
+          'picture, not a reading of it; send the picture to /v1/read.',
+      ),
+    note: z.string().optional().describe('Present when digitsFound is more than 1: says so and names /v1/read.'),
   })
   .register(apiRegistry, { id: 'Prediction' });
+
+/** A rectangle in the uploaded picture's pixels. */
+export const BoxSchema = z
+  .object({
+    x: z.number().int().min(0),
+    y: z.number().int().min(0),
+    width: z.number().int().min(1),
+    height: z.number().int().min(1),
+  })
+  .register(apiRegistry, {
+    id: 'Box',
+    description: "In the uploaded picture's pixels (after EXIF orientation): x to the right, y down.",
+  });
+
+/** One digit of a reading. */
+export const ReadDigitSchema = z
+  .object({
+    digit: z.number().int().min(0).max(9),
+    confidence: z.number().min(0).max(1).describe('Probability of this digit, as /v1/predict gives it.'),
+    scores: z.array(z.number()).length(10).describe('Decision value per digit (index = digit); higher wins.'),
+    runnerUp: z
+      .object({ digit: z.number().int().min(0).max(9), confidence: z.number().min(0).max(1) })
+      .describe('The second most likely digit and its probability.'),
+    box: BoxSchema,
+    normalized: z
+      .string()
+      .optional()
+      .describe('With ?include=normalized: the 28x28 picture this digit became, as a base64 PNG.'),
+  })
+  .register(apiRegistry, { id: 'ReadDigit' });
+
+/** Ink left out of a reading. */
+export const SkippedPieceSchema = z
+  .object({
+    box: BoxSchema,
+    reason: z
+      .enum(['too-small', 'not-a-digit'])
+      .describe('too-small: a dot or speck beside the digits; not-a-digit: a letter, dash, sign or scribble.'),
+  })
+  .register(apiRegistry, { id: 'SkippedPiece' });
+
+/** One picture's reading. */
+export const ReadingSchema = z
+  .object({
+    filename: z.string(),
+    text: z
+      .string()
+      .regex(/^[0-9]+$/)
+      .describe('The digits in reading order (left to right), e.g. "578618".'),
+    confidence: z
+      .number()
+      .min(0)
+      .max(1)
+      .describe("Probability that the whole reading is right: the product of the digits' confidences."),
+    digits: z.array(ReadDigitSchema).min(1),
+    skipped: z.array(SkippedPieceSchema).describe('Ink left out of text, with where it is.'),
+    width: z.number().int().min(1).describe('Width of the picture the boxes refer to.'),
+    height: z.number().int().min(1).describe('Height of the picture the boxes refer to.'),
+    ms: z.number().min(0).describe('Time spent decoding and reading this picture.'),
+  })
+  .register(apiRegistry, { id: 'Reading' });
 
 /** What the model answered with, repeated in every predict response so results can be traced to a model. */
 export const ModelSummarySchema = z
@@ -50,6 +120,11 @@ export const ModelSummarySchema = z
 export const PredictResponseSchema = z
   .object({ model: ModelSummarySchema, predictions: z.array(PredictionSchema) })
   .register(apiRegistry, { id: 'PredictResponse' });
+
+/** Response of POST /v1/read. */
+export const ReadResponseSchema = z
+  .object({ model: ModelSummarySchema, readings: z.array(ReadingSchema) })
+  .register(apiRegistry, { id: 'ReadResponse' });
 
 /** Response of GET /v1/model. */
 export const ModelResponseSchema = z
@@ -99,5 +174,11 @@ export type PredictJsonRequest = z.infer<typeof PredictJsonRequestSchema>;
 export type PredictionBody = z.infer<typeof PredictionSchema>;
 /** The POST /v1/predict response. */
 export type PredictResponse = z.infer<typeof PredictResponseSchema>;
+/** One reading as answered. */
+export type ReadingBody = z.infer<typeof ReadingSchema>;
+/** One digit of a reading as answered. */
+export type ReadDigitBody = z.infer<typeof ReadDigitSchema>;
+/** The POST /v1/read response. */
+export type ReadResponse = z.infer<typeof ReadResponseSchema>;
 /** The GET /v1/model response. */
 export type ModelResponse = z.infer<typeof ModelResponseSchema>;

@@ -7,6 +7,7 @@ import { decodeBase64, encodeBase64 } from '../../src/ml/base64.js';
 import { headerOnlyPng } from '../image/png-writer.js';
 import { BAD_IMAGES } from '../server/real-images.js';
 import { expectError, formWith } from '../server/helpers.js';
+import { numberPicture } from '../helpers/numbers.js';
 
 /**
  * The HTTP contract of the app, written once and run against every way it is served (test/contract/*.test.ts:
@@ -55,7 +56,7 @@ export function describeHttpContract(name: string, baseUrl: () => string): void 
       expectSecurityHeaders(page);
       const js = await get('/assets/app.js');
       expect(js.headers.get('content-type')).toMatch(/^text\/javascript/);
-      expect(await js.text()).toContain('/v1/predict');
+      expect(await js.text()).toContain('/v1/read');
       for (const p of ['/healthz', '/nope', '/v1/model']) {
         const res = await get(p);
         await res.arrayBuffer();
@@ -150,7 +151,8 @@ export function describeHttpContract(name: string, baseUrl: () => string): void 
       };
       expect(multipart.model.sha256).toBe(SHIPPED_SHA256);
       expect(multipart.predictions).toHaveLength(1);
-      expect(multipart.predictions[0]).toMatchObject({ filename: 'three.png', digit: 3 });
+      expect(multipart.predictions[0]).toMatchObject({ filename: 'three.png', digit: 3, digitsFound: 1 });
+      expect(multipart.predictions[0]).not.toHaveProperty('note');
       expect(multipart.predictions[0]!.scores).toHaveLength(10);
       expect(multipart.predictions[0]!.confidence).toBeGreaterThan(0.5);
 
@@ -220,6 +222,82 @@ export function describeHttpContract(name: string, baseUrl: () => string): void 
       }
       await expectError(await get('/v1/nothing-here'), 404, 'NOT_FOUND');
       const put = await get('/v1/predict', { method: 'PUT' });
+      expect(put.headers.get('allow')).toBe('POST');
+      await expectError(put, 405, 'METHOD_NOT_ALLOWED');
+    });
+  });
+
+  describe(`HTTP contract (${name}): POST /v1/read`, () => {
+    // MNIST test digits #0-#3 (7, 2, 1, 0), written side by side on white.
+    const number = numberPicture([0, 1, 2, 3], { gap: 16 });
+    type Readings = {
+      model: { sha256: string };
+      readings: {
+        filename: string;
+        text: string;
+        confidence: number;
+        width: number;
+        height: number;
+        digits: { digit: number; box: { x: number; width: number }; normalized?: string }[];
+      }[];
+    };
+
+    it('reads every digit of a number, left to right, with a box each, from multipart, JSON and raw bodies', async () => {
+      const multipart = (await (
+        await post('/v1/read', formWith([{ name: 'number.png', bytes: number.png }]))
+      ).json()) as Readings;
+      expect(multipart.model.sha256).toBe(SHIPPED_SHA256);
+      const [reading] = multipart.readings;
+      expect(reading).toMatchObject({
+        filename: 'number.png',
+        text: '7210',
+        width: number.width,
+        height: number.height,
+      });
+      expect(reading!.confidence).toBeGreaterThan(0.5);
+      const xs = reading!.digits.map((d) => d.box.x);
+      expect(xs).toEqual([...xs].sort((a, b) => a - b));
+      expect(reading!.digits[0]).not.toHaveProperty('normalized');
+
+      const json = (await (
+        await post('/v1/read', JSON.stringify({ images: [{ filename: 'n.png', data: encodeBase64(number.png) }] }), {
+          'content-type': 'application/json',
+        })
+      ).json()) as Readings;
+      expect(json.readings.map((r) => [r.filename, r.text])).toEqual([['n.png', '7210']]);
+
+      const raw = (await (
+        await post('/v1/read?filename=raw.png&include=normalized', number.png, { 'content-type': 'image/png' })
+      ).json()) as Readings;
+      expect(raw.readings[0]).toMatchObject({ filename: 'raw.png', text: '7210' });
+      for (const d of raw.readings[0]!.digits)
+        expect([...decodeBase64(d.normalized!).subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
+    });
+
+    it('tells /v1/predict callers that a picture holds several digits, and where to read them', async () => {
+      const res = await post('/v1/predict', number.png, { 'content-type': 'image/png' });
+      const body = (await res.json()) as { predictions: { digitsFound: number; note?: string }[] };
+      expect(body.predictions[0]!.digitsFound).toBe(4);
+      expect(body.predictions[0]!.note).toContain('/v1/read');
+    });
+
+    it('answers a picture with no digit 422 NO_DIGIT_FOUND, and bad requests as /v1/predict does', async () => {
+      await expectError(
+        await post('/v1/read', new Uint8Array(BAD_IMAGES.blank.bytes), { 'content-type': 'image/png' }),
+        422,
+        'NO_DIGIT_FOUND',
+      );
+      await expectError(
+        await post('/v1/read', new Uint8Array(BAD_IMAGES.gif.bytes), { 'content-type': 'image/png' }),
+        415,
+        'UNSUPPORTED_FORMAT',
+      );
+      await expectError(
+        await post('/v1/read', 'hello', { 'content-type': 'text/plain' }),
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+      );
+      const put = await get('/v1/read', { method: 'PUT' });
       expect(put.headers.get('allow')).toBe('POST');
       await expectError(put, 405, 'METHOD_NOT_ALLOWED');
     });

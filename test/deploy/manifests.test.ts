@@ -67,6 +67,7 @@ function fakePredictor(ready: boolean): Predictor {
     describe: () => (ready ? model : undefined),
     whenReady: () => (ready ? Promise.resolve(model) : new Promise<ModelDescription>(() => undefined)),
     predict: () => Promise.reject(new Error('not used')),
+    read: () => Promise.reject(new Error('not used')),
     close: () => Promise.resolve(),
   };
 }

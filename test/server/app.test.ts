@@ -27,7 +27,7 @@ describe('createApp: page and assets', () => {
     expect(js.status).toBe(200);
     expect(js.headers.get('content-type')).toMatch(/^text\/javascript/);
     const code = await js.text();
-    expect(code).toContain('/v1/predict');
+    expect(code).toContain('/v1/read');
     // File names and messages go in as text, never as HTML.
     expect(code).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write/);
     const css = await app.request('/assets/app.css');
@@ -150,6 +150,7 @@ describe('createApp: health, model, metrics, OpenAPI', () => {
       '/readyz',
       '/v1/model',
       '/v1/predict',
+      '/v1/read',
     ]);
     expect(Object.keys(doc.components.schemas)).toEqual(
       expect.arrayContaining([

@@ -1,69 +1,50 @@
-import { existsSync, readdirSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, watchProblems } from '../helpers/chromium.js';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodePng, imageToDigitInput } from '../../src/image/index.js';
+import type { SvmModel } from '../../src/ml/model.js';
 import { predict } from '../../src/ml/predict.js';
-import { DEFAULT_MODEL_PATH } from '../../src/node/model-file.js';
+import { DEFAULT_MODEL_PATH, loadModelFile } from '../../src/node/model-file.js';
 import { startServer, type RunningServer } from '../../src/server/node/serve.js';
-import { mnistPng, tinyModel } from './fixtures.js';
+import type { ReadResponse } from '../../src/server/schemas.js';
+import { launchChromium, watchProblems } from '../helpers/chromium.js';
+import { numberPicture, type NumberPicture } from '../helpers/numbers.js';
+import { mnistPng } from './fixtures.js';
 
 /**
- * The page in a real browser against a real server (worker pool included) on a random loopback port.
- * Uses Debian's /usr/bin/chromium; if it is missing this test FAILS (CI installs it), it never skips.
- * With the shipped model and sample images present it uploads images_test_2.*; before they exist it uses the
- * tiny nearest-mean model and an MNIST image that model reads correctly.
+ * The page in a real browser against a real server (worker pool included, shipped model) on a random loopback
+ * port, on a desktop (1280x900) and a phone (390x844) viewport. Uses Debian's /usr/bin/chromium; if it is missing
+ * this test FAILS (CI installs it), it never skips.
  */
 
-const SAMPLES_DIR = path.resolve('images_test');
+const VIEWPORTS = [
+  { name: 'desktop', viewport: { width: 1280, height: 900 }, isMobile: false },
+  { name: 'phone', viewport: { width: 390, height: 844 }, isMobile: true },
+] as const;
 
 let server: RunningServer;
 let browser: Browser;
-let tmp: string;
-let upload: { file: string; digit: number };
+let model: SvmModel;
+let number: NumberPicture;
 
-function shippedSample(): { file: string; digit: number } | undefined {
-  if (!existsSync(DEFAULT_MODEL_PATH) || !existsSync(SAMPLES_DIR)) return undefined;
-  const name = readdirSync(SAMPLES_DIR).find((f) => /^images_test_2\.(png|jpe?g)$/i.test(f));
-  return name ? { file: path.join(SAMPLES_DIR, name), digit: 2 } : undefined;
+/** The first `count` MNIST test digits the model reads right on their own, skipping 1s (thin, easy to merge). */
+function readableDigits(count: number): number[] {
+  const found: number[] = [];
+  for (let i = 0; found.length < count; i++) {
+    const { png, label } = mnistPng(i);
+    if (label !== 1 && predict(model, imageToDigitInput(png).pixels).digit === label) found.push(i);
+  }
+  return found;
 }
 
 beforeAll(async () => {
-  tmp = await mkdtemp(path.join(tmpdir(), 'browser-'));
-  const sample = shippedSample();
-  if (sample) {
-    upload = sample;
-    server = await startServer({
-      port: 0,
-      host: '127.0.0.1',
-      threads: 1,
-      modelPath: DEFAULT_MODEL_PATH,
-      env: {},
-      log: () => undefined,
-    });
-  } else {
-    const model = tinyModel();
-    let index = 0;
-    for (; index < 100; index++) {
-      const { png, label } = mnistPng(index);
-      if (predict(model, imageToDigitInput(png).pixels).digit === label && label !== 1) break;
-    }
-    const { png, label } = mnistPng(index);
-    const file = path.join(tmp, `mnist_${label}.png`);
-    await writeFile(file, png);
-    upload = { file, digit: label };
-    server = await startServer({
-      port: 0,
-      host: '127.0.0.1',
-      threads: 1,
-      modelSource: { kind: 'value', model, sha256: null },
-      env: {},
-      log: () => undefined,
-    });
-  }
+  if (!existsSync(DEFAULT_MODEL_PATH))
+    throw new Error(`the browser tests need the shipped model at ${DEFAULT_MODEL_PATH}`);
+  model = (await loadModelFile()).model;
+  number = numberPicture(readableDigits(4), { gap: 16 });
+  server = await startServer({ port: 0, host: '127.0.0.1', threads: 1, env: {}, log: () => undefined });
   await server.pool.whenReady();
   browser = await launchChromium();
 });
@@ -71,102 +52,212 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.close();
-  await rm(tmp, { recursive: true, force: true });
 });
 
-async function openPage(): Promise<{ page: Page; problems: string[] }> {
-  const page = await browser.newPage();
-  const problems = watchProblems(page);
-  await page.goto(`${server.url}/`);
-  return { page, problems };
+/** Whether the element is fully inside the viewport as the page left it (no scrolling by the test). */
+function inView(locator: Locator): Promise<boolean> {
+  return locator.evaluate((node) => {
+    const rect = node.getBoundingClientRect();
+    return rect.top >= 0 && rect.bottom <= window.innerHeight && rect.height > 0;
+  });
 }
 
-describe('the page in Chromium', () => {
-  it('uploads a sample image and shows the right digit, its scores and the 28x28 input', async () => {
+/** Draws a stroke through `points` given as fractions of the drawing area. */
+async function stroke(page: Page, points: readonly (readonly [number, number])[]): Promise<void> {
+  const box = (await page.locator('#pad').boundingBox())!;
+  const at = ([x, y]: readonly [number, number]) => [box.x + box.width * x, box.y + box.height * y] as const;
+  await page.mouse.move(...at(points[0]!));
+  await page.mouse.down();
+  for (const p of points.slice(1)) await page.mouse.move(...at(p), { steps: 12 });
+  await page.mouse.up();
+}
+
+const choose = (page: Page) => page.getByLabel('Choose PNG or JPEG images');
+
+describe.each(VIEWPORTS)('the page in Chromium, $name', ({ viewport, isMobile }) => {
+  async function openPage(url = '/'): Promise<{ page: Page; problems: string[] }> {
+    const page = await browser.newPage({ viewport, isMobile });
+    const problems = watchProblems(page);
+    await page.goto(`${server.url}${url}`);
+    return { page, problems };
+  }
+
+  it('reads an uploaded number: the whole reading, a box per digit, each digit with confidence, runner-up and 28x28, in view', async () => {
     const { page, problems } = await openPage();
-    await page.getByLabel('Choose PNG or JPEG images').setInputFiles(upload.file);
-    const card = page.locator('#results article.result');
-    await card.waitFor({ timeout: 20_000 });
-    expect(await card.locator('.digit').textContent()).toBe(String(upload.digit));
-    expect(await card.locator('h3').textContent()).toBe(path.basename(upload.file));
-    expect(await card.locator('.bars li').count()).toBe(10);
-    expect(await card.locator('img[alt^="The 28 by 28"]').getAttribute('src')).toMatch(/^data:image\/png;base64,/);
+    await choose(page).setInputFiles({ name: 'number.png', mimeType: 'image/png', buffer: Buffer.from(number.png) });
+    const card = page.getByRole('article', { name: 'Result for number.png' });
+    await card.locator('.reading .text').waitFor({ timeout: 20_000 });
+    expect(await card.locator('.reading .text').textContent()).toBe(number.text);
+    expect(await card.locator('.reading .confidence').textContent()).toMatch(/^Confidence \d{1,2}\.\d+%$/);
+    expect(await inView(card.locator('.reading'))).toBe(true);
+    // One box per digit over the picture, labelled with its digit, left to right.
+    expect(await card.locator('.shown .digit-box span').allTextContents()).toEqual([...number.text]);
+    const lefts = await card
+      .locator('.shown .digit-box')
+      .evaluateAll((boxes) => boxes.map((b) => b.getBoundingClientRect().left));
+    expect(lefts).toEqual([...lefts].sort((a, b) => a - b));
+    expect(await card.locator('figcaption').first().textContent()).toBe('Your picture, a box around each digit');
+    const digits = card.getByRole('list', { name: 'Digits, left to right' }).locator(':scope > li');
+    expect(await digits.count()).toBe(number.text.length);
+    for (let i = 0; i < number.text.length; i++) {
+      const item = digits.nth(i);
+      expect(await item.locator('.digit').textContent()).toBe(number.text[i]);
+      expect(await item.locator('.confidence').textContent()).toMatch(/^Confidence \d{1,3}\.\d+%$/);
+      expect(await item.locator('.runner-up').textContent()).toMatch(/^Runner-up [0-9] \((<0\.1|\d{1,2}\.\d+)%\)$/);
+      expect(await item.locator('img').getAttribute('src')).toMatch(/^data:image\/png;base64,/);
+      expect(await item.locator('figcaption').textContent()).toBe('28×28 read');
+    }
     expect(await page.locator('#status').textContent()).toBe('1 of 1 image read.');
     expect(problems).toEqual([]);
     await page.close();
   });
 
-  it('shows every uploaded picture, also when the answer is an error, with a hint that says what to try', async () => {
+  it('reads a number written on the drawing area, boxes each digit on it, and shows the reading in view', async () => {
     const { page, problems } = await openPage();
-    const blank = Buffer.from(encodePng(new Uint8Array(40 * 30).fill(255), 40, 30, 1));
-    await page.getByLabel('Choose PNG or JPEG images').setInputFiles([
-      {
-        name: path.basename(upload.file),
-        mimeType: upload.file.endsWith('.png') ? 'image/png' : 'image/jpeg',
-        buffer: await readFile(upload.file),
-      },
-      { name: 'blank.png', mimeType: 'image/png', buffer: blank },
-      { name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('not a picture at all') },
+    await stroke(page, [
+      [0.3, 0.2],
+      [0.3, 0.8],
     ]);
-    await page.locator('#status').filter({ hasText: 'of 3 images read' }).waitFor({ timeout: 20_000 });
-    expect(await page.locator('#status').textContent()).toBe('1 of 3 images read.');
-    const card = (name: string) => page.getByRole('article', { name: `Result for ${name}` });
+    await stroke(page, [
+      [0.6, 0.2],
+      [0.6, 0.8],
+    ]);
+    const reading = page.locator('#draw-result .reading .text');
+    await expect.poll(() => reading.textContent(), { timeout: 20_000 }).toBe('11');
+    expect(await page.locator('#draw-result h3').textContent()).toBe('drawing.png');
+    expect(await page.locator('.shown .digit-box').count()).toBe(2);
+    expect(await inView(page.locator('#draw-result .reading'))).toBe(true);
+    await page.getByRole('button', { name: 'Clear drawing' }).click();
+    expect(await page.locator('#draw-result').textContent()).toBe('');
+    expect(await page.locator('.shown .digit-box').count()).toBe(0);
+    // A reading still in flight when the next stroke starts is aborted on purpose: that is not a problem.
+    expect(problems.filter((p) => !p.startsWith('requestfailed'))).toEqual([]);
+    await page.close();
+  });
 
-    const read = card(path.basename(upload.file));
-    expect(await read.locator('img.source').getAttribute('src')).toMatch(/^blob:/);
-    expect(await read.locator('img[alt^="The 28 by 28"]').count()).toBe(1);
+  it('answers an uploaded dot "no digit" with a hint, not a confident digit', async () => {
+    const { page } = await openPage();
+    const dot = new Uint8Array(200 * 200).fill(255);
+    for (let y = 96; y < 104; y++) for (let x = 96; x < 104; x++) dot[y * 200 + x] = 0;
+    await choose(page).setInputFiles({
+      name: 'dot.png',
+      mimeType: 'image/png',
+      buffer: Buffer.from(encodePng(dot, 200, 200, 1)),
+    });
+    await page.locator('#status').filter({ hasText: '0 of 1 image read' }).waitFor({ timeout: 20_000 });
+    const card = page.getByRole('article', { name: 'Result for dot.png' });
+    expect(await card.locator('.reading').count()).toBe(0);
+    expect(await card.locator('.error').textContent()).toMatch(/no digit/i);
+    expect(await card.locator('.hint').textContent()).toMatch(/^No digit here/);
+    expect(await inView(card.locator('.error'))).toBe(true);
+    await page.close();
+  });
 
-    // Refused as "no digit found": the picture is shown as the user sent it (it loads: 40x30), no 28x28, a hint.
-    const blankCard = card('blank.png');
-    const shown = blankCard.locator('img.source');
-    await expect.poll(() => shown.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(40);
-    expect(await blankCard.locator('img[alt^="The 28 by 28"]').count()).toBe(0);
-    expect(await blankCard.locator('.error').textContent()).toMatch(/no digit found/);
-    expect(await blankCard.locator('.hint').textContent()).toMatch(
-      /^Try a picture of one digit that fills most of the frame/,
-    );
+  it('clears the previous cards when a later upload fails (a GIF), and says what to do', async () => {
+    const { page } = await openPage();
+    await choose(page).setInputFiles({ name: 'number.png', mimeType: 'image/png', buffer: Buffer.from(number.png) });
+    await page.locator('#results .reading').waitFor({ timeout: 20_000 });
+    const gif = Buffer.from('R0lGODlhAQABAIAAAAAAAP///ywAAAAAAQABAAACAUwAOw==', 'base64');
+    await choose(page).setInputFiles({ name: 'dot.gif', mimeType: 'image/gif', buffer: gif });
+    await page.locator('#status').filter({ hasText: '0 of 1 image read' }).waitFor({ timeout: 20_000 });
+    expect(await page.locator('#results article').count()).toBe(1);
+    const card = page.getByRole('article', { name: 'Result for dot.gif' });
+    expect(await card.locator('.hint').textContent()).toMatch(/PNG or JPEG/);
+    expect(await inView(card.locator('.error'))).toBe(true);
+    await page.close();
+  });
 
-    // Not an image: the browser cannot show it either, and says so instead of a broken picture.
-    const junk = card('notes.png');
-    await junk.locator('.source-missing').waitFor({ timeout: 5_000 });
-    expect(await junk.locator('img').count()).toBe(0);
-    expect(await junk.locator('.hint').textContent()).toMatch(/PNG or JPEG/);
-    // The only complaints are Chromium logging the two refusals (422 no digit, 415 not an image) it was sent.
-    expect(problems.map((p) => /status of (\d{3})/.exec(p)?.[1] ?? p).sort()).toEqual(['415', '422']);
+  it('shows a near-certainty as 99.9993%, never 100.0%, and explains the scores with a legend', async () => {
+    const { page } = await openPage();
+    const answer: ReadResponse = {
+      model: { format: 2, sha256: null, trainedAt: '2026-01-01T00:00:00.000Z' },
+      readings: [
+        {
+          filename: 'sure.png',
+          text: '7',
+          confidence: 0.999993,
+          digits: [
+            {
+              digit: 7,
+              confidence: 0.999993,
+              scores: [-2, -2, -2, -2, -2, -2, -2, 4.5, -2, -1],
+              runnerUp: { digit: 9, confidence: 0.000004 },
+              box: { x: 2, y: 2, width: 20, height: 24 },
+            },
+          ],
+          skipped: [],
+          width: 28,
+          height: 28,
+          ms: 1,
+        },
+      ],
+    };
+    await page.route('**/v1/read*', (route) => route.fulfill({ json: answer }));
+    await choose(page).setInputFiles({ name: 'sure.png', mimeType: 'image/png', buffer: Buffer.from(mnistPng(0).png) });
+    const card = page.getByRole('article', { name: 'Result for sure.png' });
+    await card.waitFor({ timeout: 20_000 });
+    expect(await card.locator('.reading .confidence').textContent()).toBe('Confidence 99.9993%');
+    expect(await card.locator('.runner-up').textContent()).toBe('Runner-up 9 (<0.1%)');
+    await card.locator('summary', { hasText: 'Scores' }).click();
+    expect(await card.locator('.legend').textContent()).toMatch(/classifier score.*higher is more likely/);
+    expect(await card.locator('.bars li').count()).toBe(10);
     await page.close();
   });
 
   it('shows a file name as text, never as markup', async () => {
     const { page, problems } = await openPage();
     const name = '<img src=x onerror=alert(1)>.png';
-    await page
-      .getByLabel('Choose PNG or JPEG images')
-      .setInputFiles({ name, mimeType: 'image/png', buffer: Buffer.from(mnistPng(0).png) });
+    await choose(page).setInputFiles({ name, mimeType: 'image/png', buffer: Buffer.from(number.png) });
     const card = page.locator('#results article.result');
-    await card.waitFor({ timeout: 20_000 });
+    await card.locator('h3').waitFor({ timeout: 20_000 });
     expect(await card.locator('h3').textContent()).toBe(name);
     expect(await card.locator('h3 img').count()).toBe(0);
     expect(problems).toEqual([]);
     await page.close();
   });
 
-  it('predicts while drawing: mouse strokes forming a 1 give a prediction', async () => {
-    const { page, problems } = await openPage();
-    const pad = page.locator('#pad');
-    const box = (await pad.boundingBox())!;
-    const x = box.x + box.width * 0.5;
-    await page.mouse.move(x - 25, box.y + box.height * 0.3);
-    await page.mouse.down();
-    await page.mouse.move(x, box.y + box.height * 0.15, { steps: 5 });
-    await page.mouse.move(x, box.y + box.height * 0.85, { steps: 20 });
-    await page.mouse.up();
-    const digit = page.locator('#draw-result .digit');
-    await digit.waitFor({ timeout: 20_000 });
-    expect(await digit.textContent()).toBe('1');
-    expect(await page.locator('#draw-result h3').textContent()).toBe('drawing.png');
-    await page.getByRole('button', { name: 'Clear drawing' }).click();
-    expect(await page.locator('#draw-result').textContent()).toBe('');
+  it('renders /docs as a readable reference that fits the screen', async () => {
+    const { page, problems } = await openPage('/docs');
+    const text = (await page.locator('body').textContent()) ?? '';
+    expect(text).not.toContain('`');
+    expect(text).toContain('POST /v1/read');
+    const readSection = page.locator('section', { has: page.locator('h2', { hasText: 'POST /v1/read' }) });
+    expect(await readSection.locator('td code').allTextContents()).toEqual(
+      expect.arrayContaining(['include', 'filename']),
+    );
+    const widths = await page.evaluate(() => ({
+      page: document.documentElement.scrollWidth,
+      screen: window.innerWidth,
+    }));
+    expect(widths.page).toBeLessThanOrEqual(widths.screen);
     expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('fits the page itself to the screen', async () => {
+    const { page } = await openPage();
+    const widths = await page.evaluate(() => ({
+      page: document.documentElement.scrollWidth,
+      screen: window.innerWidth,
+    }));
+    expect(widths.page).toBeLessThanOrEqual(widths.screen);
+    // The drawing area is wide enough to write a number: at least twice as wide as high.
+    const pad = (await page.locator('#pad').boundingBox())!;
+    expect(pad.width).toBeGreaterThanOrEqual(2 * pad.height);
+    await page.close();
+  });
+});
+
+// Kept from the single-digit page: a sample photo is still read, now as a one-digit number.
+describe('the page reads the shipped sample photos', () => {
+  it('reads images_test_2 as "2"', async () => {
+    const file = path.resolve('images_test/images_test_2.jpg');
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/`);
+    await choose(page).setInputFiles({ name: 'two.jpg', mimeType: 'image/jpeg', buffer: await readFile(file) });
+    const text = page.locator('#results .reading .text');
+    await text.waitFor({ timeout: 20_000 });
+    expect(await text.textContent()).toBe('2');
     await page.close();
   });
 });

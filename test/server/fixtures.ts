@@ -4,7 +4,13 @@ import { encodeGrayPng } from '../../src/image/index.js';
 import { readIdxImages, readIdxLabels } from '../../src/ml/idx.js';
 import { assembleModel, type SvmModel } from '../../src/ml/model.js';
 import type { ClassSolution } from '../../src/ml/ovr.js';
-import type { DigitResult, ModelDescription, PredictOptions, Predictor } from '../../src/server/predictor.js';
+import type {
+  DigitResult,
+  ModelDescription,
+  PredictOptions,
+  Predictor,
+  ReadResult,
+} from '../../src/server/predictor.js';
 import { describeModel } from '../../src/server/predictor.js';
 import { trainingRecord } from '../helpers/training-record.js';
 
@@ -93,7 +99,8 @@ export const FAKE_DESCRIPTION: ModelDescription = {
 
 /**
  * A predictor that answers without decoding: the digit is the first byte of the "image" modulo 10, and a first
- * byte listed in `errors` throws an error with that image error code. Records the options it was called with.
+ * byte listed in `errors` throws an error with that image error code. `read` reads the first three bytes modulo
+ * 10 as three digits, each in a 10x20 box side by side. Records the options it was called with.
  * A null description makes a predictor whose model never finishes loading.
  */
 export function fakePredictor(
@@ -118,6 +125,32 @@ export function fakePredictor(
         scores,
         ms: 0.5,
         ...(options.includeNormalized ? { normalized: new Uint8Array(784).fill(digit) } : {}),
+        ...(options.countDigits ? { digitsFound: 1 } : {}),
+      };
+    },
+    async read(bytes, options): Promise<ReadResult> {
+      calls.push(options);
+      const code = errors[bytes[0] ?? 0];
+      if (code !== undefined) throw Object.assign(new Error(`fake ${code}`), { name: 'ReadError', code });
+      const digits = [0, 1, 2].map((i) => {
+        const digit = (bytes[i] ?? 0) % 10;
+        return {
+          digit,
+          confidence: 0.9,
+          scores: Array.from({ length: 10 }, (_, d) => (d === digit ? 1 : -1)),
+          runnerUp: { digit: (digit + 1) % 10, confidence: 0.05 },
+          box: { x: i * 10, y: 0, width: 10, height: 20 },
+          stage: 1 as const,
+          ...(options.includeNormalized ? { normalized: new Uint8Array(784).fill(digit) } : {}),
+        };
+      });
+      return {
+        text: digits.map((d) => d.digit).join(''),
+        confidence: 0.9 ** 3,
+        digits,
+        skipped: [{ box: { x: 30, y: 18, width: 2, height: 2 }, reason: 'too-small' }],
+        source: { format: 'png', width: 32, height: 20 },
+        ms: 0.5,
       };
     },
     close: () => Promise.resolve(),

@@ -5,6 +5,7 @@ import * as server from '../../src/server/index.js';
 describe('public exports', () => {
   it('src/server/index.ts', () => {
     expect(Object.keys(server).sort()).toEqual([
+      'BoxSchema',
       'DEFAULT_MAX_BODY_BYTES',
       'DEFAULT_MAX_BODY_BYTES_IN_FLIGHT',
       'DEFAULT_MAX_FILES',
@@ -23,6 +24,11 @@ describe('public exports', () => {
       'PredictResponseSchema',
       'PredictionSchema',
       'PredictorError',
+      'READ_ERROR_STATUS',
+      'ReadDigitSchema',
+      'ReadResponseSchema',
+      'ReadingSchema',
+      'SkippedPieceSchema',
       'buildOpenApiDocument',
       'createApp',
       'createInProcessPredictor',

@@ -47,6 +47,7 @@ export function createLazyPredictor(load: () => Promise<Predictor>): {
     describe: () => loaded?.describe(),
     whenReady: async () => (await ready).whenReady(),
     predict: async (bytes, options, signal) => (await ready).predict(bytes, options, signal),
+    read: async (bytes, options, signal) => (await ready).read(bytes, options, signal),
     close: async () => {
       if (loaded !== undefined) await loaded.close();
     },

@@ -1,5 +1,5 @@
 import type { SvmModel } from '../../ml/model.js';
-import type { DigitResult, ModelDescription, PredictOptions } from '../predictor.js';
+import type { DigitResult, ModelDescription, PredictOptions, ReadResult } from '../predictor.js';
 
 /** Where the pool gets its model: a file, loaded once in a thread of its own (production), or a model value (tests). */
 export type ModelSource =
@@ -41,9 +41,13 @@ export interface WireError {
   readonly message: string;
 }
 
-/** One image to classify. */
+/** What a task asks for: one digit for the whole picture (/v1/predict, /api), or every digit in it (/v1/read). */
+export type TaskKind = 'predict' | 'read';
+
+/** One image to classify or read. */
 export interface TaskMessage {
   readonly id: number;
+  readonly kind: TaskKind;
   readonly bytes: Uint8Array;
   readonly options: PredictOptions;
 }
@@ -53,11 +57,15 @@ export interface BatchMessage {
   readonly tasks: readonly TaskMessage[];
 }
 
-/** Worker -> main thread. Per batch: an `error` at once for each image that cannot be read, then one `results`. */
+/**
+ * Worker -> main thread. Per batch: an `error` at once for each image that cannot be read, a `reading` for each
+ * read task as it finishes, then one `results` (the classified images; it also ends the batch).
+ */
 export type WorkerMessage =
   | { readonly type: 'ready'; readonly model: ModelDescription; readonly scratchAt: number | undefined }
   | { readonly type: 'failed'; readonly error: WireError }
   | { readonly type: 'error'; readonly id: number; readonly error: WireError }
+  | { readonly type: 'reading'; readonly id: number; readonly result: ReadResult }
   | { readonly type: 'results'; readonly results: readonly { readonly id: number; readonly result: DigitResult }[] };
 
 /**

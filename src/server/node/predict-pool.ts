@@ -10,6 +10,7 @@ import {
   type PredictOptions,
   type Predictor,
   type PredictorStats,
+  type ReadResult,
 } from '../predictor.js';
 import { loadInThread } from './load-in-thread.js';
 import {
@@ -26,6 +27,7 @@ import {
   fromWireError,
   PROGRESS,
   type BatchMessage,
+  type TaskKind,
   type TaskMessage,
   type WorkerInit,
   type WorkerMessage,
@@ -46,15 +48,24 @@ export interface PredictPool extends Predictor {
   shed(): void;
 }
 
-interface Task {
-  readonly id: number;
-  readonly bytes: Uint8Array;
-  readonly options: PredictOptions;
-  readonly cost: number;
-  readonly resolve: (result: DigitResult) => void;
-  readonly reject: (err: unknown) => void;
-  readonly detach: () => void;
+/** What each kind of task resolves with. */
+interface TaskResults {
+  predict: DigitResult;
+  read: ReadResult;
 }
+
+type Task = {
+  [K in TaskKind]: {
+    readonly id: number;
+    readonly kind: K;
+    readonly bytes: Uint8Array;
+    readonly options: PredictOptions;
+    readonly cost: number;
+    readonly resolve: (result: TaskResults[K]) => void;
+    readonly reject: (err: unknown) => void;
+    readonly detach: () => void;
+  };
+}[TaskKind];
 
 interface Slot {
   worker: Worker;
@@ -162,8 +173,17 @@ export function createPredictPool(options: PredictPoolOptions): PredictPool {
         case 'error':
           answer(target, message.id, (task) => task.reject(fromWireError(message.error)));
           return;
+        case 'reading':
+          answer(target, message.id, (task) =>
+            task.kind === 'read' ? task.resolve(message.result) : task.reject(new Error('a reading for an image')),
+          );
+          return;
         case 'results':
-          for (const { id, result } of message.results) answer(target, id, (task) => task.resolve(result));
+          for (const { id, result } of message.results) {
+            answer(target, id, (task) =>
+              task.kind === 'predict' ? task.resolve(result) : task.reject(new Error('a digit for a reading')),
+            );
+          }
           endBatch(target);
           target.state = 'idle';
           pump();
@@ -324,7 +344,12 @@ export function createPredictPool(options: PredictPoolOptions): PredictPool {
     Atomics.store(slot.progress, PROGRESS.task, batch[0]!.id);
     slot.timer = setTimeout(() => checkDeadline(slot), deadlineMs);
     const message: BatchMessage = {
-      tasks: batch.map((task): TaskMessage => ({ id: task.id, bytes: task.bytes, options: task.options })),
+      tasks: batch.map((task): TaskMessage => ({
+        id: task.id,
+        kind: task.kind,
+        bytes: task.bytes,
+        options: task.options,
+      })),
     };
     // Copied (structured clone), not transferred: the pool keeps the bytes until the image is answered, so the rest
     // of a batch can be sent to another worker if this one is given up. A 28x28 PNG is ~1 KB; a 10 MB upload
@@ -344,6 +369,50 @@ export function createPredictPool(options: PredictPoolOptions): PredictPool {
     if (drained !== undefined && queue.length === 0 && slots.every((s) => s.tasks.size === 0)) drained();
   }
 
+  /** Queues one task (a prediction or a reading: same queue, deadline and bounds), or refuses it at once. */
+  function enqueue<K extends TaskKind>(
+    kind: K,
+    bytes: Uint8Array,
+    predictOptions: PredictOptions,
+    signal: AbortSignal | undefined,
+  ): Promise<TaskResults[K]> {
+    if (closing || shedding)
+      return Promise.reject(new PredictorError('CLOSED', 'the server is shutting down; retry on another instance'));
+    if (signal?.aborted) return Promise.reject(new PredictorError('CANCELLED', 'the request was aborted'));
+    // Not PNG or JPEG (or empty): the same answer the worker would give, without copying the bytes to it (a 9 MB
+    // upload of noise cost the main thread ~20 ms of postMessage under bench:soak).
+    try {
+      detectFormat(bytes);
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
+    if (queue.length >= maxQueue) {
+      return Promise.reject(
+        new PredictorError('BUSY', `the server is busy (${queue.length} images waiting); retry in a moment`),
+      );
+    }
+    return new Promise<TaskResults[K]>((resolve, reject) => {
+      const onAbort = () => {
+        if (!queue.remove(task)) return; // already running: it ends by itself, or at its deadline
+        reject(new PredictorError('CANCELLED', 'the request was aborted'));
+        checkDrained();
+      };
+      const task = {
+        id: nextId++,
+        kind,
+        bytes,
+        options: predictOptions,
+        cost: estimateDecodeBytes(bytes),
+        resolve,
+        reject,
+        detach: () => signal?.removeEventListener('abort', onAbort),
+      } as Task;
+      signal?.addEventListener('abort', onAbort, { once: true });
+      queue.push(task);
+      schedulePump();
+    });
+  }
+
   function stats(): PredictorStats {
     return {
       threads,
@@ -361,42 +430,8 @@ export function createPredictPool(options: PredictPoolOptions): PredictPool {
     stats,
     describe: () => description,
     whenReady: () => ready,
-    predict(bytes: Uint8Array, predictOptions: PredictOptions, signal?: AbortSignal): Promise<DigitResult> {
-      if (closing || shedding)
-        return Promise.reject(new PredictorError('CLOSED', 'the server is shutting down; retry on another instance'));
-      if (signal?.aborted) return Promise.reject(new PredictorError('CANCELLED', 'the request was aborted'));
-      // Not PNG or JPEG (or empty): the same answer the worker would give, without copying the bytes to it (a 9 MB
-      // upload of noise cost the main thread ~20 ms of postMessage under bench:soak).
-      try {
-        detectFormat(bytes);
-      } catch (err) {
-        return Promise.reject(err instanceof Error ? err : new Error(String(err)));
-      }
-      if (queue.length >= maxQueue) {
-        return Promise.reject(
-          new PredictorError('BUSY', `the server is busy (${queue.length} images waiting); retry in a moment`),
-        );
-      }
-      return new Promise<DigitResult>((resolve, reject) => {
-        const onAbort = () => {
-          if (!queue.remove(task)) return; // already running: it ends by itself, or at its deadline
-          reject(new PredictorError('CANCELLED', 'the request was aborted'));
-          checkDrained();
-        };
-        const task: Task = {
-          id: nextId++,
-          bytes,
-          options: predictOptions,
-          cost: estimateDecodeBytes(bytes),
-          resolve,
-          reject,
-          detach: () => signal?.removeEventListener('abort', onAbort),
-        };
-        signal?.addEventListener('abort', onAbort, { once: true });
-        queue.push(task);
-        schedulePump();
-      });
-    },
+    predict: (bytes, predictOptions, signal) => enqueue('predict', bytes, predictOptions, signal),
+    read: (bytes, predictOptions, signal) => enqueue('read', bytes, predictOptions, signal),
     shed(): void {
       shedding = true;
       failQueued(() => new PredictorError('CLOSED', 'the server is shutting down; retry on another instance'));

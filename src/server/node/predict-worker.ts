@@ -4,11 +4,12 @@ import type { ModelEngine } from '../../ml/engine/types.js';
 import { createModelEngine } from '../../node/kernel-wasm.js';
 import { describeModel, type ModelDescription } from '../predictor.js';
 import { runPredictionBatch } from '../run-prediction.js';
+import { runRead } from '../run-read.js';
 import { PROGRESS, toWireError, type BatchMessage, type WorkerInit, type WorkerMessage } from './pool-protocol.js';
 
 /**
  * A prediction worker: gets the model in shared memory from the pool (loaded once, in a thread of its own), then decodes,
- * normalizes and classifies the batches of images it is sent, recording which image it is on in the shared
+ * normalizes and classifies the batches of images it is sent (or reads every digit of a /v1/read picture), recording which image it is on in the shared
  * progress buffer (see PROGRESS) so the pool can tell which one overran its deadline. Started by predict-pool.ts.
  * Classifies with the WebAssembly SIMD engine, on the model's shared memory when the pool placed it there (one copy
  * for all workers), or with the JavaScript engine where SIMD is not available.
@@ -42,7 +43,22 @@ try {
   };
   const { model, engine, description } = await load(init);
   port.on('message', (batch: BatchMessage) => {
-    const items = batch.tasks.map((task) => ({ key: task.id, bytes: task.bytes, options: task.options }));
+    // Readings go one by one (each its own search), marked like a decode so the deadline blames the right task.
+    for (const task of batch.tasks) {
+      if (task.kind !== 'read') continue;
+      mark(task.id);
+      try {
+        const result = runRead(model, task.bytes, task.options, engine);
+        const digits = result.digits.map((d) => (d.normalized ? { ...d, normalized: d.normalized.slice() } : d));
+        const transfer = digits.flatMap((d) => (d.normalized ? [d.normalized.buffer as ArrayBuffer] : []));
+        send({ type: 'reading', id: task.id, result: { ...result, digits } }, transfer);
+      } catch (err) {
+        send({ type: 'error', id: task.id, error: toWireError(err) });
+      }
+    }
+    const items = batch.tasks
+      .filter((task) => task.kind === 'predict')
+      .map((task) => ({ key: task.id, bytes: task.bytes, options: task.options }));
     const results = runPredictionBatch(model, items, engine, {
       onStart: mark,
       onError: (id, err) => send({ type: 'error', id, error: toWireError(err) }),

@@ -43,6 +43,7 @@ describe('POST /v1/predict', () => {
       confidence: 0.9,
       scores: [-1, -1, -1, 1, -1, -1, -1, -1, -1, -1],
       ms: 0.5,
+      digitsFound: 1,
     });
   });
 
@@ -101,7 +102,9 @@ describe('POST /v1/predict', () => {
   it('passes the pixel and byte limits to the predictor', async () => {
     const { app: a, predictor } = app({ maxImagePixels: 12345, maxBodyBytes: 99999 });
     await a.request('/v1/predict', { method: 'POST', headers: { 'content-type': 'image/png' }, body: fakeImage(1) });
-    expect(predictor.calls).toEqual([{ maxBytes: 99999, maxPixels: 12345, includeNormalized: false }]);
+    expect(predictor.calls).toEqual([
+      { maxBytes: 99999, maxPixels: 12345, includeNormalized: false, countDigits: true },
+    ]);
   });
 });
 

@@ -2,13 +2,13 @@
  * The page's browser code, served as /assets/app.js (an ES module). One module with no run-time imports: the
  * build (scripts/build-page-script.mjs) transpiles it to JavaScript with TypeScript's own compiler, no bundler,
  * so the Docker build (which installs no native build tools) makes the same asset. Only types come from the
- * server, and they are erased. It talks only to POST /v1/predict?include=normalized and inserts every server- or
- * user-provided text (file names, messages) with textContent, never as HTML.
+ * server, and they are erased. It talks only to POST /v1/read?include=normalized (every digit of a picture, with
+ * boxes) and inserts every server- or user-provided text (file names, messages) with textContent, never as HTML.
  */
 import type { ErrorCode } from '../../errors.js';
-import type { PredictionBody, PredictResponse } from '../../schemas.js';
+import type { ReadDigitBody, ReadingBody, ReadResponse } from '../../schemas.js';
 
-const PREDICT_URL = '/v1/predict?include=normalized';
+const READ_URL = '/v1/read?include=normalized';
 const DRAW_DEBOUNCE_MS = 250;
 
 /** An error answer as the page shows it: the API's code ('' when the body is not ours) and message. */
@@ -35,6 +35,22 @@ function el<K extends keyof HTMLElementTagNameMap>(
   return node;
 }
 
+/**
+ * A probability as a percentage with one decimal, or more decimals when one would round a near-certainty up to
+ * "100.0%" (0.999993 shows as "99.9993%": not certain, and the user can see how close); never "100%" or "0.0%"
+ * for what is neither certain nor impossible.
+ */
+function percent(p: number): string {
+  const doubt = (1 - p) * 100;
+  // Enough decimals to show the first digit of the doubt: 0.9995 -> 99.95%, 0.999993 -> 99.9993%.
+  const decimals = p < 1 && doubt < 0.1 ? Math.min(8, Math.ceil(-Math.log10(doubt))) : 1;
+  const text = (p * 100).toFixed(decimals);
+  if (p < 1 && Number(text) >= 100) return '>' + (100 - 10 ** -decimals).toFixed(decimals) + '%';
+  // A small chance is not none: 0.000004 shows as <0.1%, not 0.0%.
+  if (p > 0 && Number(text) === 0) return '<0.1%';
+  return text + '%';
+}
+
 /** The error's code and message from a JSON error body, or a generic one when the body is not ours. */
 async function errorOf(response: Response): Promise<Failure> {
   try {
@@ -52,11 +68,13 @@ async function errorOf(response: Response): Promise<Failure> {
 /** What to try next, for each error code a picture can get (the message says what was wrong). */
 const HINTS: Partial<Record<ErrorCode, string>> = {
   NO_DIGIT_FOUND:
-    'Try a picture of one digit that fills most of the frame, in focus, dark on a plain light background (or light on dark). Crop away other marks, and avoid heavy shadows.',
+    'No digit here. Try a picture of digits that fill most of the frame, in focus, dark on a plain light background (or light on dark). Crop away other marks, and avoid heavy shadows.',
+  TOO_MANY_PIECES: 'The picture holds too many marks to read as a number: crop it to the number.',
+  TOO_MANY_DIGITS: 'The picture holds more digits than one reading takes: crop it to one number.',
   UNSUPPORTED_FORMAT: 'Save or export the picture as PNG or JPEG (a screenshot works too) and upload that.',
   CORRUPT_IMAGE: 'The file looks damaged or incomplete: export or download it again, or take a screenshot of it.',
-  IMAGE_TOO_LARGE: 'Crop or resize the picture: a few hundred pixels around the digit are plenty.',
-  PAYLOAD_TOO_LARGE: 'Crop or resize the picture: a few hundred pixels around the digit are plenty.',
+  IMAGE_TOO_LARGE: 'Crop or resize the picture: a few hundred pixels around the number are plenty.',
+  PAYLOAD_TOO_LARGE: 'Crop or resize the picture: a few hundred pixels around the number are plenty.',
   EMPTY_INPUT: 'The file is empty: choose the picture again.',
   TOO_MANY_FILES: 'Upload fewer files at a time.',
 };
@@ -69,7 +87,7 @@ function hintFor(code: Failure['code']): string {
 /** The uploaded picture as the browser shows it, or a note when the browser cannot show the file either. */
 function sourceImage(sourceUrl: string): HTMLImageElement {
   const original = el('img', 'source');
-  original.alt = 'The uploaded image';
+  original.alt = 'The uploaded picture';
   original.addEventListener('error', () =>
     original.replaceWith(el('p', 'source-missing', 'The browser cannot show this file either.')),
   );
@@ -77,61 +95,133 @@ function sourceImage(sourceUrl: string): HTMLImageElement {
   return original;
 }
 
+/** Draws a box over `frame` (position: relative) for each digit (labelled) and each skipped piece (dashed). */
+function drawBoxes(frame: HTMLElement, reading: ReadingBody): void {
+  for (const old of Array.from(frame.querySelectorAll('.box'))) old.remove();
+  const place = (box: ReadDigitBody['box'], className: string, label: string) => {
+    const node = el('div', className);
+    // Set through the CSSOM, which the Content-Security-Policy allows (style attributes in HTML it would not).
+    node.style.left = ((box.x / reading.width) * 100).toFixed(3) + '%';
+    node.style.top = ((box.y / reading.height) * 100).toFixed(3) + '%';
+    node.style.width = ((box.width / reading.width) * 100).toFixed(3) + '%';
+    node.style.height = ((box.height / reading.height) * 100).toFixed(3) + '%';
+    node.title = label;
+    frame.append(node);
+    return node;
+  };
+  reading.digits.forEach((d, i) => {
+    place(d.box, 'box digit-box', 'Digit ' + (i + 1) + ': ' + d.digit).append(el('span', '', String(d.digit)));
+  });
+  for (const piece of reading.skipped) place(piece.box, 'box skipped', 'Skipped: ' + piece.reason);
+}
+
+/** The ten decision values as bars, with a legend saying what they are. */
+function scoreBars(digit: ReadDigitBody): HTMLElement {
+  const details = el('details');
+  details.append(el('summary', '', 'Scores'));
+  details.append(
+    el(
+      'p',
+      'legend',
+      "Each digit's classifier score (decision value): higher is more likely; bars run from the lowest to the highest score.",
+    ),
+  );
+  const min = Math.min(...digit.scores);
+  const span = Math.max(...digit.scores) - min || 1;
+  const list = el('ol', 'bars');
+  list.setAttribute('aria-label', 'Score for each digit');
+  digit.scores.forEach((score, d) => {
+    const item = el('li', d === digit.digit ? 'best' : '');
+    item.append(el('span', 'label', String(d)));
+    const track = el('span', 'track');
+    track.setAttribute('aria-hidden', 'true');
+    const fill = el('span', 'fill');
+    fill.style.width = (((score - min) / span) * 100).toFixed(1) + '%';
+    track.append(fill);
+    item.append(track, el('span', 'value', score.toFixed(2)));
+    list.append(item);
+  });
+  details.append(list);
+  return details;
+}
+
+/** One digit of a reading: the digit, the 28x28 it became, its confidence and its runner-up. */
+function renderDigit(digit: ReadDigitBody, index: number): HTMLElement {
+  const item = el('li');
+  item.setAttribute('aria-label', 'Digit ' + (index + 1) + ': ' + digit.digit);
+  const value = el('span', 'digit', String(digit.digit));
+  value.dataset['digit'] = String(digit.digit);
+  item.append(value);
+  if (digit.normalized) {
+    const figure = el('figure');
+    const seen = el('img');
+    seen.src = 'data:image/png;base64,' + digit.normalized;
+    seen.alt = 'The 28 by 28 pixel picture the model read for digit ' + (index + 1);
+    figure.append(seen, el('figcaption', '', '28×28 read'));
+    item.append(figure);
+  }
+  item.append(el('span', 'confidence', 'Confidence ' + percent(digit.confidence)));
+  item.append(
+    el('span', 'runner-up', 'Runner-up ' + digit.runnerUp.digit + ' (' + percent(digit.runnerUp.confidence) + ')'),
+  );
+  item.append(scoreBars(digit));
+  return item;
+}
+
+/** The whole reading: the number, its confidence, and each digit. */
+function renderReading(reading: ReadingBody, sourceUrl: string | null): HTMLElement {
+  const card = el('article', 'result');
+  card.setAttribute('aria-label', 'Result for ' + reading.filename);
+  card.append(el('h3', '', reading.filename));
+  const line = el('p', 'reading');
+  const text = el('span', 'text', reading.text);
+  text.setAttribute('aria-label', 'Read ' + reading.text);
+  line.append(text, el('span', 'confidence', 'Confidence ' + percent(reading.confidence)));
+  if (reading.skipped.length > 0)
+    line.append(
+      el(
+        'span',
+        'hint',
+        reading.skipped.length + ' mark' + (reading.skipped.length === 1 ? '' : 's') + ' skipped (dashed)',
+      ),
+    );
+  card.append(line);
+  if (sourceUrl) {
+    const figure = el('figure', 'shown');
+    figure.append(sourceImage(sourceUrl));
+    drawBoxes(figure, reading);
+    const caption = el('figcaption', '', 'Your picture, a box around each digit');
+    const wrap = el('div');
+    wrap.append(figure, caption);
+    card.append(wrap);
+  }
+  const list = el('ol', 'digits');
+  list.setAttribute('aria-label', 'Digits, left to right');
+  reading.digits.forEach((d, i) => list.append(renderDigit(d, i)));
+  card.append(list);
+  return card;
+}
+
 /** A card for a file the server could not read: its name, the picture, what went wrong and what to try. */
 function renderFailure(name: string, sourceUrl: string | null, failure: Failure): HTMLElement {
   const card = el('article', 'result failed');
   card.setAttribute('aria-label', 'Result for ' + name);
   card.append(el('h3', '', name));
-  if (sourceUrl) {
-    const top = el('div', 'top');
-    top.append(sourceImage(sourceUrl));
-    card.append(top);
-  }
+  // The message first: the picture loads later and must not push the answer out of view.
   card.append(el('p', 'error', failure.message));
   card.append(el('p', 'hint', hintFor(failure.code)));
+  if (sourceUrl) {
+    const figure = el('figure', 'shown');
+    figure.append(sourceImage(sourceUrl), el('figcaption', '', 'Your picture'));
+    card.append(figure);
+  }
   return card;
 }
 
-function renderResult(prediction: PredictionBody, sourceUrl: string | null): HTMLElement {
-  const card = el('article', 'result');
-  card.setAttribute('aria-label', 'Result for ' + prediction.filename);
-  card.append(el('h3', '', prediction.filename));
-  const top = el('div', 'top');
-  const digit = el('div', 'digit', String(prediction.digit));
-  digit.setAttribute('aria-label', 'Predicted digit ' + prediction.digit);
-  digit.dataset['digit'] = String(prediction.digit);
-  top.append(digit);
-  if (sourceUrl) top.append(sourceImage(sourceUrl));
-  if (prediction.normalized) {
-    const seen = el('img');
-    seen.src = 'data:image/png;base64,' + prediction.normalized;
-    seen.alt = 'The 28 by 28 pixel image the model saw';
-    top.append(seen);
-  }
-  card.append(top);
-  card.append(el('p', 'confidence', 'Confidence ' + (prediction.confidence * 100).toFixed(1) + '%'));
-
-  const scores = prediction.scores;
-  const min = Math.min(...scores);
-  const max = Math.max(...scores);
-  const span = max - min || 1;
-  const list = el('ol', 'bars');
-  list.setAttribute('aria-label', 'Score for each digit');
-  scores.forEach((score, d) => {
-    const item = el('li', d === prediction.digit ? 'best' : '');
-    item.append(el('span', 'label', String(d)));
-    const track = el('span', 'track');
-    track.setAttribute('aria-hidden', 'true');
-    const fill = el('span', 'fill');
-    // Set through the CSSOM, which the Content-Security-Policy allows (style attributes in HTML it would not).
-    fill.style.width = (((score - min) / span) * 100).toFixed(1) + '%';
-    track.append(fill);
-    item.append(track);
-    item.append(el('span', 'value', score.toFixed(2)));
-    list.append(item);
-  });
-  card.append(list);
-  return card;
+/** Brings an answer into view when it is not (scrolling only as far as needed). */
+function reveal(node: Element): void {
+  const rect = node.getBoundingClientRect();
+  if (rect.top < 0 || rect.bottom > window.innerHeight) node.scrollIntoView({ block: 'nearest' });
 }
 
 function setStatus(text: string, isError: boolean): void {
@@ -140,43 +230,50 @@ function setStatus(text: string, isError: boolean): void {
   status.className = isError ? 'status error' : 'status';
 }
 
+/** Reads one picture: the reading, or the failure to show. */
+async function readPicture(body: BodyInit, url: string, signal?: AbortSignal): Promise<ReadingBody | Failure> {
+  const init: RequestInit = { method: 'POST', body, ...(signal ? { signal } : {}) };
+  if (body instanceof Blob) init.headers = { 'content-type': 'image/png' };
+  const response = await fetch(url, init);
+  if (!response.ok) return errorOf(response);
+  const answer = (await response.json()) as ReadResponse;
+  const [reading] = answer.readings;
+  return reading ?? { code: '', message: 'the server answered no reading' };
+}
+
 async function uploadFiles(files: FileList | readonly File[]): Promise<void> {
-  const images = Array.from(files).filter((f) => f.type === 'image/png' || f.type === 'image/jpeg' || f.type === '');
-  if (images.length === 0) {
-    setStatus('Please choose PNG or JPEG images.', true);
-    return;
-  }
-  setStatus('Reading ' + images.length + (images.length === 1 ? ' image…' : ' images…'), false);
+  const images = Array.from(files);
   const results = $('results');
+  // Cleared first, so an answer never sits beside the cards of an earlier upload.
   results.replaceChildren();
+  if (images.length === 0) return;
+  setStatus('Reading ' + images.length + (images.length === 1 ? ' picture…' : ' pictures…'), false);
+  // One request per file, so one unreadable file does not hide the others' results; cards keep the file order.
+  const slots = images.map(() => results.appendChild(el('div')));
   let failures = 0;
-  // One request per file, so one unreadable file does not hide the others' results.
   await Promise.all(
-    images.map(async (file) => {
+    images.map(async (file, i) => {
       const form = new FormData();
       form.append('file', file, file.name || 'pasted.png');
       // Every card shows the picture as the user sent it, also when the answer is an error.
       const sourceUrl = URL.createObjectURL(file);
       const name = file.name || 'pasted image';
+      let card: HTMLElement;
       try {
-        const response = await fetch(PREDICT_URL, { method: 'POST', body: form });
-        if (!response.ok) {
-          failures++;
-          results.append(renderFailure(name, sourceUrl, await errorOf(response)));
-          return;
-        }
-        const body = (await response.json()) as PredictResponse;
-        for (const prediction of body.predictions) results.append(renderResult(prediction, sourceUrl));
+        const answer = await readPicture(form, READ_URL);
+        card = 'text' in answer ? renderReading(answer, sourceUrl) : renderFailure(name, sourceUrl, answer);
+        if (!('text' in answer)) failures++;
       } catch {
         failures++;
-        results.append(
-          renderFailure(name, sourceUrl, { code: '', message: 'Network error: the server did not answer.' }),
-        );
+        card = renderFailure(name, sourceUrl, { code: '', message: 'Network error: the server did not answer.' });
       }
+      slots[i]!.replaceWith(card);
     }),
   );
   const ok = images.length - failures;
   setStatus(ok + ' of ' + images.length + (images.length === 1 ? ' image' : ' images') + ' read.', failures > 0);
+  const first = results.querySelector('.reading, .error');
+  if (first) reveal(first);
 }
 
 function setUpUpload(): void {
@@ -210,6 +307,10 @@ function setUpDrawing(): void {
   if (context === null) return; // no 2D canvas: the upload still works
   const ctx = context;
   const output = $('draw-result');
+  // The canvas sits in a frame that carries the digit boxes of the last reading.
+  const frame = el('div', 'shown');
+  canvas.replaceWith(frame);
+  frame.append(canvas);
   let drawing = false;
   let dirty = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -220,12 +321,13 @@ function setUpDrawing(): void {
     ctx.fillStyle = '#fff';
     ctx.fillRect(0, 0, canvas.width, canvas.height);
     dirty = false;
+    for (const old of Array.from(frame.querySelectorAll('.box'))) old.remove();
   }
   reset();
   ctx.lineCap = 'round';
   ctx.lineJoin = 'round';
   ctx.strokeStyle = '#000';
-  ctx.lineWidth = 20;
+  ctx.lineWidth = 16;
 
   function point(event: PointerEvent): { x: number; y: number } {
     const rect = canvas.getBoundingClientRect();
@@ -235,7 +337,7 @@ function setUpDrawing(): void {
     };
   }
 
-  async function predictDrawing(): Promise<void> {
+  async function readDrawing(): Promise<void> {
     if (!dirty) return;
     const mine = ++sequence;
     if (controller) controller.abort();
@@ -244,26 +346,20 @@ function setUpDrawing(): void {
     const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/png'));
     if (!blob || mine !== sequence) return;
     try {
-      const response = await fetch(PREDICT_URL + '&filename=drawing.png', {
-        method: 'POST',
-        headers: { 'content-type': 'image/png' },
-        body: blob,
-        signal: own.signal,
-      });
+      const answer = await readPicture(blob, READ_URL + '&filename=drawing.png', own.signal);
       if (mine !== sequence) return;
-      if (!response.ok) {
-        const failure = await errorOf(response);
+      if ('text' in answer) {
+        drawBoxes(frame, answer);
+        output.replaceChildren(renderReading(answer, null));
+      } else {
+        for (const old of Array.from(frame.querySelectorAll('.box'))) old.remove();
         const hint =
-          failure.code === 'NO_DIGIT_FOUND'
-            ? 'Draw one digit, large, filling most of the square.'
-            : hintFor(failure.code);
-        output.replaceChildren(el('p', 'hint', failure.message), el('p', 'hint', hint));
-        return;
+          answer.code === 'NO_DIGIT_FOUND'
+            ? 'No digit found. Write digits large and dark, side by side.'
+            : hintFor(answer.code);
+        output.replaceChildren(el('p', 'error', answer.message), el('p', 'hint', hint));
       }
-      const body = (await response.json()) as PredictResponse;
-      if (mine !== sequence) return;
-      const [prediction] = body.predictions;
-      if (prediction) output.replaceChildren(renderResult(prediction, null));
+      reveal(output);
     } catch (e) {
       if (e instanceof Error && e.name === 'AbortError') return;
       output.replaceChildren(el('p', 'error', 'Network error'));
@@ -272,7 +368,7 @@ function setUpDrawing(): void {
 
   function schedule(): void {
     clearTimeout(timer);
-    timer = setTimeout(() => void predictDrawing(), DRAW_DEBOUNCE_MS);
+    timer = setTimeout(() => void readDrawing(), DRAW_DEBOUNCE_MS);
   }
 
   canvas.addEventListener('pointerdown', (event) => {

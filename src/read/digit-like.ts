@@ -1,0 +1,27 @@
+/** What isDigitLike looks at: a prediction's ten decision values (index = digit) and its calibrated confidence. */
+export interface DigitEvidence {
+  readonly scores: readonly number[];
+  readonly confidence: number;
+}
+
+/**
+ * The top decision value below which a piece is not a digit. One-vs-rest SVMs answer "none of these" with all ten
+ * values negative: a digit has its class's value above about 0 (the margin), a letter, a dash or a scribble sits
+ * beside every class and below. Chosen on the read bench's tuning set (test digits 0-4999, see bench/read.ts).
+ */
+export const MIN_TOP_SCORE = -0.35;
+/** A calibrated confidence below this is a guess between digits, not a reading of one. */
+export const MIN_CONFIDENCE = 0.35;
+
+/**
+ * Whether a classified piece looks like a digit at all. The SVM always names a digit; this is the check that
+ * keeps a lone dot, a letter or a scribble from being answered as one.
+ * @param evidence the piece's prediction (scores and confidence)
+ * @returns true when the top decision value and the confidence both clear their thresholds
+ * @example if (!isDigitLike(predict(model, pixels))) return { digit: null };
+ */
+export function isDigitLike(evidence: DigitEvidence): boolean {
+  let top = -Infinity;
+  for (const s of evidence.scores) if (s > top) top = s;
+  return top >= MIN_TOP_SCORE && evidence.confidence >= MIN_CONFIDENCE;
+}
