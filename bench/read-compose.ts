@@ -159,6 +159,21 @@ export function compose(kind: HandwrittenKind, length: number, source: DigitSour
   };
 }
 
+/**
+ * Plain spaced handwriting of the given digits (for fixed-size timing pictures).
+ * @param digits MNIST digits
+ * @param random the seeded generator
+ * @returns the ink map
+ */
+export function layNumber(digits: readonly Uint8Array[], random: () => number): InkMap {
+  return lay(
+    digits,
+    3,
+    { gap: (r) => between(r, 0.15, 0.5), sizeJitter: 0.08, baselineJitter: 0.05, degrees: 0 },
+    random,
+  );
+}
+
 /** The ink map on a canvas 3-6 times as wide, at a random position. */
 function widen(m: InkMap, random: () => number): InkMap {
   const width = Math.round(m.width * between(random, 3, 6));

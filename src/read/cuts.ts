@@ -11,13 +11,13 @@ export interface Slice extends Piece {
  * Pieces wider than this share of the digit height may hold several touching digits and get candidate cuts. MNIST
  * digits are at most about as wide as tall (a 0, a 2 with a long foot); a touching pair is at least 1.2 times.
  */
-const SPLIT_WIDTH = 0.85;
+const SPLIT_WIDTH = 0.6;
 /** No cut nearer a piece's side than this share of the digit height: a digit is at least that wide, except a 1. */
 const EDGE = 0.2;
 /** Cuts are at least this share of the digit height apart. */
 const SPACING = 0.2;
-/** At most this many candidate cuts per digit height of width (each one adds pieces for the search to score). */
-const CUTS_PER_HEIGHT = 3;
+/** One candidate cut per this share of the digit height of width beyond the first (each adds pieces to score). */
+const CUT_EVERY = 0.45;
 
 /**
  * Splits over-wide pieces at candidate cuts: columns where the piece's ink is thinnest (minima of the vertical
@@ -51,7 +51,7 @@ function candidateCuts(map: InkMap, piece: Piece, height: number, budget: number
   const profile = columnProfile(map, piece);
   const edge = Math.max(1, Math.round(EDGE * height));
   const spacing = Math.max(1, Math.round(SPACING * height));
-  const wanted = Math.min(budget, Math.ceil(((maxX - minX + 1) / height) * CUTS_PER_HEIGHT));
+  const wanted = Math.min(budget, Math.max(1, Math.floor((maxX - minX + 1) / (CUT_EVERY * height)) - 1));
   const columns: number[] = [];
   for (let x = minX + edge; x <= maxX - edge; x++) columns.push(x);
   columns.sort((a, b) => (profile[a - minX] as number) - (profile[b - minX] as number) || a - b);

@@ -13,6 +13,7 @@ import { findInk, type InkMap } from './ink.js';
 import { resolveReadLimits } from './limits.js';
 import { groupPieces, type InkBox } from './pieces.js';
 import { renderPiece } from './render.js';
+import { firstStageEvidence } from './score.js';
 import { bestPath, candidateRuns } from './search.js';
 import type { Box, Reading, ReadDigit, ReadLimits, SkippedPiece } from './types.js';
 
@@ -58,27 +59,36 @@ export function readDigits(
   const candidates = candidateRuns(slices, height);
   const pictures = candidates.map((c) => renderPiece(map, c.parts, c.box));
   const inputs = pictures.filter((p): p is Uint8Array => p !== undefined);
-  const predictions = inputs.length === 0 ? [] : predictBatch(model, inputs, engine);
+  const scored = firstStageEvidence(model, inputs, engine);
   let next = 0;
-  const evidence = pictures.map((p) => (p === undefined ? undefined : (predictions[next++] as Prediction)));
+  const evidence = pictures.map((p) => (p === undefined ? undefined : scored[next++]));
   const steps = bestPath(slices, candidates, evidence, height);
-  const digits: ReadDigit[] = [];
   const skipped: SkippedPiece[] = small.map((b) => ({ box: toBox(map, b), reason: 'too-small' }));
+  const chosen: number[] = [];
   for (const step of steps) {
     if (step.kind === 'skip') {
       skipped.push({ box: toBox(map, (slices[step.slice] as { box: InkBox }).box), reason: 'not-a-digit' });
-      continue;
-    }
-    const p = evidence[step.candidate] as Prediction;
-    digits.push(
-      toDigit(
-        model,
-        p,
-        toBox(map, (candidates[step.candidate] as { box: InkBox }).box),
-        pictures[step.candidate] as Uint8Array,
-      ),
+    } else chosen.push(step.candidate);
+  }
+  if (chosen.length > maxDigits) {
+    throw new ReadError(
+      'TOO_MANY_DIGITS',
+      `the picture holds ${chosen.length} digits, more than the ${maxDigits} allowed`,
     );
   }
+  const finals = predictBatch(
+    model,
+    chosen.map((k) => pictures[k] as Uint8Array),
+    engine,
+  );
+  const digits = chosen.map((k, i) =>
+    toDigit(
+      model,
+      finals[i] as Prediction,
+      toBox(map, (candidates[k] as { box: InkBox }).box),
+      pictures[k] as Uint8Array,
+    ),
+  );
   if (digits.length === 0) throw noDigit();
   if (digits.length > maxDigits) {
     throw new ReadError(

@@ -9,9 +9,9 @@ import type { InkBox, Part } from './pieces.js';
 const MARGIN = 0.15;
 /**
  * Crops with a longer side above this are area-averaged down first: normalization ends at 20 px, and its stroke
- * corrections cost per pixel; 112 px keeps strokes several pixels wide (the robustness bench's 112x112 renders).
+ * corrections cost per pixel; 64 px keeps strokes several pixels wide, three times the output's 20 px.
  */
-const MAX_CROP = 112;
+const MAX_CROP = 64;
 
 /**
  * The MNIST picture of a candidate piece: its pixels alone (every other piece masked out) on black with a margin,

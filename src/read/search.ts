@@ -21,7 +21,7 @@ const WIDE_COST = 6;
 /** Width share above which the wide cost starts. */
 const WIDE_FROM = 0.95;
 /** Cost of using a cut through ink: a split needs evidence from both sides' recognition. */
-const CUT_COST = 1.0;
+const CUT_COST = 2.5;
 /** Cost of leaving out a piece as tall as a digit (a letter is left out free only when not digit-like). */
 const SKIP_TALL = 6;
 /** Cost of leaving out a small piece. */

@@ -1,0 +1,237 @@
+/**
+ * Number-reading benchmark (issue 23): exact whole-number accuracy of readImage on pictures composed from MNIST
+ * test digits (writers the model never saw) and printed in typefaces training never used, per kind and per length,
+ * digit accuracy, and time per picture (decode included), plus the median time of a 6-digit 600x150 picture.
+ * Run: `npm run bench:read -- [--digits tune|report] [--count N] [--only KIND,...] [--dir PATH] [--model PATH]`.
+ * `--digits tune` composes from test digits 0-4999 (thresholds are chosen there), `report` (default) from 5000-9999.
+ * `--count` pictures per kind (default 200; lengths cycle 2..6). `--dir` reads an external set instead: a folder
+ * with manifest.json, `[{ "file": "a.png", "kind": "spaced", "text": "123" }]` (text "" = no digit).
+ */
+import { readFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { areaResample } from '../src/image/resample.js';
+import type { ModelEngine } from '../src/ml/engine/types.js';
+import type { SvmModel } from '../src/ml/model.js';
+import { createModelEngine } from '../src/node/kernel-wasm.js';
+import { loadModelFile } from '../src/node/model-file.js';
+import { readImage } from '../src/read/index.js';
+import { loadMnist } from '../src/training/mnist-data.js';
+import { compose, HANDWRITTEN_KINDS, layNumber, type DigitSource } from './read-compose.js';
+import { renderTexts, type TextJob } from './read-printed.js';
+import { paint, seeded, toPng } from './robustness-render.js';
+
+interface Picture {
+  readonly kind: string;
+  readonly text: string;
+  readonly file: Uint8Array;
+}
+
+const FACES = ['Liberation Sans', 'Liberation Serif', 'Liberation Mono', 'Liberation Sans Narrow'] as const;
+const STYLES = ['normal', 'bold', 'italic'] as const;
+/** Words with no digit: signs, names, labels people photograph. */
+const WORDS = [
+  'Kern',
+  'TAXI',
+  'hello',
+  'Menu',
+  'EXIT',
+  'open',
+  'Street',
+  'Total',
+  'name',
+  'Café',
+  'PARK',
+  'stop',
+  'Hotel',
+  'gate',
+  'Room',
+  'Price',
+  'bus',
+  'Date',
+  'WAY',
+  'fresh',
+  'Apt',
+  'NORTH',
+  'tea',
+  'Mark',
+  'X',
+  'km',
+  'Ave',
+  'help',
+] as const;
+
+const pick = <T>(random: () => number, list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
+
+function digitSource(images: Uint8Array, labels: Uint8Array, from: number, to: number): DigitSource {
+  return (random) => {
+    const k = from + Math.floor(random() * (to - from));
+    return { pixels: images.subarray(k * 784, (k + 1) * 784), label: labels[k] as number };
+  };
+}
+
+function textJobs(count: number, random: () => number, words: boolean): TextJob[] {
+  return Array.from({ length: count }, (_, i) => {
+    const length = 2 + (i % 7);
+    const text = words ? pick(random, WORDS) : Array.from({ length }, () => Math.floor(random() * 10)).join('');
+    return {
+      text,
+      face: pick(random, FACES),
+      style: pick(random, STYLES),
+      size: Math.round(20 + random() * 60),
+      dark: random() < 0.8,
+    };
+  });
+}
+
+async function composeAll(split: 'tune' | 'report', count: number, only: readonly string[]): Promise<Picture[]> {
+  const { test } = await loadMnist();
+  const [from, to] = split === 'tune' ? [0, 5000] : [5000, 10000];
+  const source = digitSource(test.images, test.labels, from, to);
+  const random = seeded(split === 'tune' ? 23 : 2323);
+  const wanted = (kind: string): boolean => only.length === 0 || only.includes(kind);
+  const out: Picture[] = [];
+  for (const kind of HANDWRITTEN_KINDS) {
+    if (!wanted(kind)) continue;
+    for (let i = 0; i < count; i++) out.push(compose(kind, 2 + (i % 5), source, random));
+  }
+  for (const [kind, words] of [
+    ['printed', false],
+    ['letters', true],
+  ] as const) {
+    if (!wanted(kind)) continue;
+    const jobs = textJobs(count, random, words);
+    const files = await renderTexts(jobs);
+    jobs.forEach((job, i) => out.push({ kind, text: words ? '' : job.text, file: files[i] as Uint8Array }));
+  }
+  return out;
+}
+
+async function loadDir(dir: string): Promise<Picture[]> {
+  const manifest = JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8')) as {
+    file: string;
+    kind: string;
+    text: string;
+  }[];
+  return Promise.all(
+    manifest.map(async (m) => ({
+      kind: m.kind,
+      text: m.text,
+      file: new Uint8Array(await readFile(path.join(dir, m.file))),
+    })),
+  );
+}
+
+/** Levenshtein distance (short strings). */
+function edits(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row.push(
+        Math.min(
+          (prev[j] as number) + 1,
+          (row[j - 1] as number) + 1,
+          (prev[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1),
+        ),
+      );
+    }
+    prev = row;
+  }
+  return prev[b.length] as number;
+}
+
+function readText(model: SvmModel, engine: ModelEngine, file: Uint8Array): { text: string; ms: number } {
+  const t = performance.now();
+  let text: string;
+  try {
+    text = readImage(file, model, engine).text;
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    text = code === 'NO_DIGIT_FOUND' ? '' : `!${code ?? String(error)}`;
+  }
+  return { text, ms: performance.now() - t };
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1] ?? NaN;
+const pct = (n: number, d: number): string => (d === 0 ? '-' : ((100 * n) / d).toFixed(1));
+
+/** Median time of 6-digit 600x150 pictures (spaced handwriting scaled to exactly that size). */
+function sixDigitTime(model: SvmModel, engine: ModelEngine, source: DigitSource): number {
+  const random = seeded(6);
+  const times: number[] = [];
+  for (let i = 0; i < 40; i++) {
+    const ink = layNumber(
+      Array.from({ length: 6 }, () => source(random).pixels),
+      random,
+    );
+    const fit = areaResample(ink, { x: 0, y: 0, width: ink.width, height: ink.height }, 600, 150);
+    const file = toPng(paint(fit, { paper: [255, 255, 255], ink: [25, 25, 35] }), 600, 150);
+    times.push(readText(model, engine, file).ms);
+  }
+  return median(times.slice(5));
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      digits: { type: 'string', default: 'report' },
+      count: { type: 'string', default: '200' },
+      only: { type: 'string', default: '' },
+      dir: { type: 'string' },
+      model: { type: 'string' },
+      verbose: { type: 'boolean', default: false },
+    },
+  });
+  const split = values.digits === 'tune' ? 'tune' : 'report';
+  const only = values.only === '' ? [] : values.only.split(',');
+  const { model } = await loadModelFile(values.model);
+  const engine = await createModelEngine(model);
+  const pictures =
+    values.dir === undefined ? await composeAll(split, Number(values.count), only) : await loadDir(values.dir);
+  const rows = new Map<string, { n: number; exact: number; digits: number; right: number; ms: number[] }>();
+  const byLength = new Map<number, { n: number; exact: number }>();
+  const row = <K, V>(m: Map<K, V>, k: K, init: () => V): V => {
+    const found = m.get(k);
+    if (found !== undefined) return found;
+    const made = init();
+    m.set(k, made);
+    return made;
+  };
+  for (const p of pictures) {
+    const { text, ms } = readText(model, engine, p.file);
+    const r = row(rows, p.kind, () => ({ n: 0, exact: 0, digits: 0, right: 0, ms: [] }));
+    r.n++;
+    r.ms.push(ms);
+    if (text === p.text) r.exact++;
+    else if (values.verbose) console.log(`${p.kind}: ${p.text || '(none)'} -> ${text || '(none)'}`);
+    if (p.text !== '') {
+      r.digits += p.text.length;
+      r.right += Math.max(0, p.text.length - edits(text, p.text));
+      const l = row(byLength, p.text.length, () => ({ n: 0, exact: 0 }));
+      l.n++;
+      if (text === p.text) l.exact++;
+    }
+  }
+  const { test } = await loadMnist();
+  const six = sixDigitTime(model, engine, digitSource(test.images, test.labels, 5000, 10000));
+  const source = values.dir ?? `composed from test digits ${split === 'tune' ? '0-4999' : '5000-9999'}`;
+  console.log(
+    `\nbench:read - ${source}, ${engine.backend} engine, ${cpus()[0]?.model.trim() ?? ''}, ${new Date().toISOString()}\n`,
+  );
+  console.log('| kind | pictures | exact | digit accuracy | median ms |');
+  console.log('|---|---:|---:|---:|---:|');
+  for (const [kind, r] of rows) {
+    console.log(
+      `| ${kind} | ${r.n} | ${pct(r.exact, r.n)}% | ${r.digits === 0 ? '-' : `${pct(r.right, r.digits)}%`} | ${median(r.ms).toFixed(1)} |`,
+    );
+  }
+  console.log('\n| digits | pictures | exact |');
+  console.log('|---:|---:|---:|');
+  for (const [length, l] of [...byLength].sort((a, b) => a[0] - b[0]))
+    console.log(`| ${length} | ${l.n} | ${pct(l.exact, l.n)}% |`);
+  console.log(`\n6-digit 600x150 picture: median ${six.toFixed(1)} ms`);
+}
+
+await main();
