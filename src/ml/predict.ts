@@ -4,7 +4,6 @@ import type { ModelEngine } from './engine/types.js';
 import { MlError } from './errors.js';
 import type { SvmModel } from './model.js';
 import { softmaxConfidence } from './calibration.js';
-import { secondStageScores, topGap } from './second-stage-scores.js';
 
 /** A model's answer for one image. */
 export interface Prediction {
@@ -49,30 +48,6 @@ function toPrediction(model: SvmModel, scores: number[], stage: 1 | 2): Predicti
 }
 
 /**
- * Decision values of `imageCount` preprocessed images into `out` (imageCount x 10), each from the stage that
- * answers it; returns the stages.
- */
-function stagedDecisionValues(
-  model: SvmModel,
-  engine: ModelEngine,
-  images: Uint8Array,
-  imageCount: number,
-  out: Float64Array,
-): (1 | 2)[] {
-  engine.decisionValues(images, imageCount, out);
-  const stages = new Array<1 | 2>(imageCount).fill(1);
-  const second = model.secondStage;
-  if (second === undefined) return stages;
-  const dim = model.dim;
-  for (let b = 0; b < imageCount; b++) {
-    if (topGap(out, b * 10) >= second.gap) continue;
-    secondStageScores(model, second, engine, images.subarray(b * dim, (b + 1) * dim), out, b * 10);
-    stages[b] = 2;
-  }
-  return stages;
-}
-
-/**
  * Decision values of the ten digits for one image: sum_i coef[i][c] * K(sv_i, x) + bias[c], each support vector's
  * kernel value computed once and shared by the ten classes; a two-stage model's second stage gives them when its
  * first is unsure.
@@ -85,7 +60,7 @@ export function decisionValues(model: SvmModel, image: ArrayLike<number>, engine
   const x = new Uint8Array(model.dim);
   preprocess(model, image, x);
   const out = new Float64Array(10);
-  stagedDecisionValues(model, engineFor(model, engine), x, 1, out);
+  engineFor(model, engine).stagedDecisionValues(x, 1, out, new Uint8Array(1));
   return Array.from(out);
 }
 
@@ -100,9 +75,12 @@ export function predict(model: SvmModel, image: ArrayLike<number>, engine?: Mode
 }
 
 /**
- * Classifies several images in one pass of the engine (the WebAssembly engine reads each block of support vectors
- * once for several images); the same answers as mapping {@link predict}.
+ * Classifies several images in one pass of the engine, both stages: the WebAssembly engine reads each block of
+ * support vectors once for up to 16 images, and the moves of up to 4 images the second stage reads (all pieces of
+ * one picture, all files of one upload). The same answers, bit for bit, as mapping {@link predict}.
+ * @param images each 784 values 0..255, MNIST form (see {@link decisionValues})
  * @param engine the backend; the plain-JavaScript reference when omitted
+ * @example const digits = predictBatch(model, pieces, engine).map((p) => p.digit);
  */
 export function predictBatch(
   model: SvmModel,
@@ -113,6 +91,9 @@ export function predictBatch(
   const batch = new Uint8Array(images.length * dim);
   images.forEach((image, b) => preprocess(model, image, batch.subarray(b * dim, (b + 1) * dim)));
   const out = new Float64Array(images.length * 10);
-  const stages = stagedDecisionValues(model, engineFor(model, engine), batch, images.length, out);
-  return images.map((_, b) => toPrediction(model, Array.from(out.subarray(b * 10, b * 10 + 10)), stages[b] as 1 | 2));
+  const stages = new Uint8Array(images.length);
+  engineFor(model, engine).stagedDecisionValues(batch, images.length, out, stages);
+  return images.map((_, b) =>
+    toPrediction(model, Array.from(out.subarray(b * 10, b * 10 + 10)), stages[b] === 2 ? 2 : 1),
+  );
 }

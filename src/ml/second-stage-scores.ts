@@ -18,6 +18,15 @@ export function topGap(scores: ArrayLike<number>, at = 0): number {
   return best - second;
 }
 
+/**
+ * Whether the second stage reads an image: when the first stage's best decision value leads the second best by less
+ * than the stage's gap. Every engine routes with this.
+ * @param scores the first stage's decision values, scores[at .. at + 9]
+ */
+export function readsSecondStage(stage: SecondStage, scores: ArrayLike<number>, at = 0): boolean {
+  return topGap(scores, at) < stage.gap;
+}
+
 /** What {@link secondStageScores} reads of the first stage. */
 export interface FirstStage {
   readonly dim: number;
@@ -25,12 +34,31 @@ export interface FirstStage {
   readonly kernel: PolyKernel;
 }
 
+/** The arrays one {@link secondStageScores} call fills, made once per engine (~660 KB for the shipped model). */
+export interface SecondStageScratch {
+  readonly moved: Uint8Array;
+  readonly dots: Int32Array;
+  readonly kernelValues: Float64Array;
+}
+
+/** Scratch for {@link secondStageScores} of this first and second stage. */
+export function secondStageScratch(first: FirstStage, stage: SecondStage): SecondStageScratch {
+  const moves = stage.shifts.length;
+  return {
+    moved: new Uint8Array(moves * first.dim),
+    dots: new Int32Array(moves * first.supportVectorCount),
+    kernelValues: new Float64Array(stage.slots.length),
+  };
+}
+
 /**
- * The second stage's ten decision values of one preprocessed image: the image moved back by every shift, one engine
- * pass over the first stage's support vectors for all of them, then the float64 sums of a model that stored the moved
- * support vectors itself, term for term in its order (so the scores are bit-identical to that model's).
+ * The second stage's ten decision values of one preprocessed image, reference version: the image moved back by
+ * every shift, one engine pass over the first stage's support vectors for all of them, then the float64 sums of a
+ * model that stored the moved support vectors itself, term for term in its order (so the scores are bit-identical
+ * to that model's). The WebAssembly engine's `stageScores` does the same operations in the same order.
  * @param image dim bytes, preprocessed
  * @param out out[outAt .. outAt + 9]
+ * @param scratch reused between calls (see {@link secondStageScratch}); made here when omitted
  */
 export function secondStageScores(
   first: FirstStage,
@@ -39,19 +67,17 @@ export function secondStageScores(
   image: Uint8Array,
   out: Float64Array,
   outAt: number,
+  scratch: SecondStageScratch = secondStageScratch(first, stage),
 ): void {
-  const { dim, supportVectorCount: count } = first;
-  const moves = stage.shifts.length;
-  const moved = new Uint8Array(moves * dim);
+  const dim = first.dim;
+  const { moved, dots, kernelValues: k } = scratch;
   stage.shifts.forEach(({ dx, dy }, s) =>
     shiftImage(image, { dx: -dx, dy: -dy }, moved.subarray(s * dim, (s + 1) * dim)),
   );
-  const dots = new Int32Array(moves * count);
-  engine.dots(moved, moves, dots);
+  engine.dots(moved, stage.shifts.length, dots);
   // Kernel values as classSums computes them, then each digit's non-zero terms in entry order: the same bits.
   const scale = dotScale(first.kernel.gamma);
   const { coef0, degree } = first.kernel;
-  const k = new Float64Array(stage.slots.length);
   for (let e = 0; e < k.length; e++)
     k[e] = integerPower(scale * (dots[stage.slots[e] as number] as number) + coef0, degree);
   stage.terms.forEach(({ entries, coefficients }, c) => {

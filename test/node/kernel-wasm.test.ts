@@ -34,7 +34,12 @@ describe('kernel module files', () => {
         expect(bytes).toEqual(kernelWasmBytes(shared));
         const module = await WebAssembly.compile(bytes);
         expect(WebAssembly.Module.imports(module)).toEqual([{ module: 'env', name: 'memory', kind: 'memory' }]);
-        expect(WebAssembly.Module.exports(module).map((e) => e.name)).toEqual(['dots', 'scores', 'kernelRow']);
+        expect(WebAssembly.Module.exports(module).map((e) => e.name)).toEqual([
+          'dots',
+          'scores',
+          'kernelRow',
+          'stageScores',
+        ]);
       }
     } finally {
       await rm(dir, { recursive: true, force: true });

@@ -1,4 +1,5 @@
 import type { SvmModel } from '../model.js';
+import { readsSecondStage, secondStageScores, secondStageScratch } from '../second-stage-scores.js';
 import { pairDots } from './js-dots.js';
 import { addBiases, classSums } from './js-sums.js';
 import { activePairsFor, findActivePairs } from './pairs.js';
@@ -6,7 +7,8 @@ import type { ModelEngine } from './types.js';
 
 /**
  * The plain-JavaScript engine: the reference every other backend must match bit for bit, and the fallback where
- * WebAssembly SIMD is not available. Reads the model's own support vectors (no copy).
+ * WebAssembly SIMD is not available. Reads the model's own support vectors (no copy); its scratch, the second
+ * stage's included, is made once per engine.
  * @example const engine = createJsEngine(model);
  */
 export function createJsEngine(model: SvmModel): ModelEngine {
@@ -14,7 +16,9 @@ export function createJsEngine(model: SvmModel): ModelEngine {
   const { dim, supportVectorCount: count } = model;
   const act = activePairsFor(dim);
   const acc = new Int32Array(m.padded);
-  return {
+  const second = model.secondStage;
+  let scratch: ReturnType<typeof secondStageScratch> | undefined;
+  const engine: ModelEngine = {
     backend: 'js',
     model,
     dots(images, imageCount, out) {
@@ -32,5 +36,17 @@ export function createJsEngine(model: SvmModel): ModelEngine {
         addBiases(model.biases, out, b * 10);
       }
     },
+    stagedDecisionValues(images, imageCount, out, stages) {
+      engine.decisionValues(images, imageCount, out);
+      stages.fill(1, 0, imageCount);
+      if (second === undefined) return;
+      for (let b = 0; b < imageCount; b++) {
+        if (!readsSecondStage(second, out, b * 10)) continue;
+        scratch ??= secondStageScratch(model, second);
+        secondStageScores(model, second, engine, images.subarray(b * dim, (b + 1) * dim), out, b * 10, scratch);
+        stages[b] = 2;
+      }
+    },
   };
+  return engine;
 }

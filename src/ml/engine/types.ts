@@ -23,4 +23,13 @@ export interface ModelEngine {
    * @param out imageCount x 10: out[b * 10 + c]
    */
   decisionValues(images: Uint8Array, imageCount: number, out: Float64Array): void;
+  /**
+   * The ten decision values of each image from the stage that answers it: the first stage's, or, for a two-stage
+   * model, the second stage's where the first is unsure (`readsSecondStage`). The same as `decisionValues` for a
+   * one-stage model.
+   * @param images imageCount x dim bytes, row-major
+   * @param out imageCount x 10: out[b * 10 + c]
+   * @param stages imageCount entries: stages[b] = 1 or 2, the stage that answered image b
+   */
+  stagedDecisionValues(images: Uint8Array, imageCount: number, out: Float64Array, stages: Uint8Array): void;
 }

@@ -4,6 +4,7 @@ import { addBiases } from './js-sums.js';
 import { activePairsFor, findActivePairs, pairMatrixBytes } from './pairs.js';
 import { dotScale } from './poly.js';
 import type { ModelEngine } from './types.js';
+import { createStageRunner, stageScratchBytes, stageTermsBytes, writeStageTerms } from './wasm-second-stage.js';
 import { align, growScratch, HEADER_BYTES, instantiateKernel, PAGE, stageActivePairs } from './wasm-memory.js';
 import { kernelWasmBytes, MAX_SHARED_PAGES } from './wasm/kernel-module.js';
 
@@ -23,6 +24,8 @@ export interface ModelPlacement {
   readonly memory: WebAssembly.Memory;
   readonly pairsOffset: number;
   readonly coefOffset: number;
+  /** Where a two-stage model's second-stage terms are (wasm-second-stage.ts `writeStageTerms`); 0 without one. */
+  readonly termsOffset: number;
 }
 
 /** A model whose support vectors and coefficients are views into a shared WebAssembly memory. */
@@ -40,10 +43,23 @@ export const WASM_BATCH = 16;
  */
 export const WASM_VECTOR_BLOCK = 2048;
 
-function layout(model: SvmModel): { pairsOffset: number; coefOffset: number; end: number } {
+function layout(model: SvmModel): { pairsOffset: number; coefOffset: number; termsOffset: number; end: number } {
   const pairsOffset = HEADER_BYTES;
   const coefOffset = align(pairsOffset + pairMatrixBytes(model.supportVectorCount, model.dim), 16);
-  return { pairsOffset, coefOffset, end: coefOffset + model.supportVectorCount * 80 };
+  const coefEnd = coefOffset + model.supportVectorCount * 80;
+  const second = model.secondStage;
+  if (second === undefined) return { pairsOffset, coefOffset, termsOffset: 0, end: coefEnd };
+  const termsOffset = align(coefEnd, 16);
+  return { pairsOffset, coefOffset, termsOffset, end: termsOffset + stageTermsBytes(second) };
+}
+
+/** Writes the model's support vectors, coefficients and second-stage terms into `buffer` as {@link layout} says. */
+function writeModel(model: SvmModel, buffer: ArrayBufferLike, at: ReturnType<typeof layout>): void {
+  const m = model.supportVectorPairs;
+  new Uint8Array(buffer, at.pairsOffset, m.bytes.length).set(m.bytes);
+  new Float64Array(buffer, at.coefOffset, model.coefficients.length).set(model.coefficients);
+  if (model.secondStage !== undefined)
+    writeStageTerms(model.secondStage, model.supportVectorCount, m.padded, buffer, at.termsOffset);
 }
 
 /** True when this runtime runs the kernel module (WebAssembly with fixed-width SIMD). */
@@ -71,13 +87,13 @@ export async function compileKernelModules(): Promise<WasmKernelModules> {
  * @example const placed = placeModel(model); new Worker(url, { workerData: placed });
  */
 export function placeModel(model: SvmModel): PlacedModel {
-  const { pairsOffset, coefOffset, end } = layout(model);
-  const memory = new WebAssembly.Memory({ initial: Math.ceil(end / PAGE), maximum: MAX_SHARED_PAGES, shared: true });
+  const at = layout(model);
+  const { pairsOffset, coefOffset, termsOffset } = at;
+  const memory = new WebAssembly.Memory({ initial: Math.ceil(at.end / PAGE), maximum: MAX_SHARED_PAGES, shared: true });
+  writeModel(model, memory.buffer, at);
   const m = model.supportVectorPairs;
   const bytes = new Uint8Array(memory.buffer, pairsOffset, m.bytes.length);
-  bytes.set(m.bytes);
   const coefficients = new Float64Array(memory.buffer, coefOffset, model.coefficients.length);
-  coefficients.set(model.coefficients);
   const second = model.secondStage;
   return {
     ...model,
@@ -97,7 +113,7 @@ export function placeModel(model: SvmModel): PlacedModel {
             })),
           },
         }),
-    placement: { memory, pairsOffset, coefOffset },
+    placement: { memory, pairsOffset, coefOffset, termsOffset },
   };
 }
 
@@ -145,32 +161,32 @@ export function createWasmEngine(
   const room = dim / 2 + 4;
   const outBytes = WASM_BATCH * 80;
   const actBytes = WASM_BATCH * room * 8;
-  const scratchBytes = outBytes + actBytes + WASM_BATCH * padded * 4;
+  const accBytes = WASM_BATCH * padded * 4;
+  const second = model.secondStage;
+  const stageBytes = second === undefined ? 0 : stageScratchBytes(second, dim, padded);
+  const scratchBytes = outBytes + actBytes + accBytes + stageBytes;
   const placement = placementOf(model);
+  const at = layout(model);
   let memory: WebAssembly.Memory;
   let pairsOffset: number;
   let coefOffset: number;
+  let termsOffset: number;
   let scratch: number;
   let module: WebAssembly.Module;
   if (placement !== undefined) {
     if (modules.shared === undefined)
       throw new MlError('INVALID_ARGUMENT', 'a model in shared memory needs the shared variant of the kernel module');
-    ({ memory, pairsOffset, coefOffset } = placement);
+    ({ memory, pairsOffset, coefOffset, termsOffset } = placement);
     module = modules.shared;
     scratch = options.scratchAt ?? growScratch(memory, scratchBytes);
-    const end = placement.coefOffset + model.supportVectorCount * 80;
-    if (scratch < end || scratch % PAGE !== 0 || scratch + scratchBytes > memory.buffer.byteLength) {
+    if (scratch < at.end || scratch % PAGE !== 0 || scratch + scratchBytes > memory.buffer.byteLength) {
       throw new MlError('INVALID_ARGUMENT', `scratchAt ${scratch} is not a scratch region of this model's memory`);
     }
   } else {
-    const at = layout(model);
-    ({ pairsOffset, coefOffset } = at);
+    ({ pairsOffset, coefOffset, termsOffset } = at);
     scratch = align(at.end, 64);
     memory = new WebAssembly.Memory({ initial: Math.ceil((scratch + scratchBytes) / PAGE) });
-    new Uint8Array(memory.buffer, pairsOffset, model.supportVectorPairs.bytes.length).set(
-      model.supportVectorPairs.bytes,
-    );
-    new Float64Array(memory.buffer, coefOffset, model.coefficients.length).set(model.coefficients);
+    writeModel(model, memory.buffer, at);
     module = modules.plain;
   }
   const kernel = instantiateKernel(module, memory);
@@ -179,11 +195,32 @@ export function createWasmEngine(
   const outAt = scratch;
   const actAt = outAt + outBytes;
   const accAt = actAt + actBytes;
+  const stageAt = align(accAt + accBytes, 64);
   const act = activePairsFor(dim);
   const stride = model.supportVectorPairs.stride;
   const scale = dotScale(model.kernel.gamma);
   const { coef0, degree } = model.kernel;
   const nAct = new Int32Array(WASM_BATCH);
+  const stageRunner =
+    second === undefined
+      ? undefined
+      : createStageRunner({
+          stage: second,
+          kernel,
+          i32,
+          f64,
+          dim,
+          padded,
+          stride,
+          pairsOffset,
+          termsAt: termsOffset,
+          scratchAt: stageAt,
+          block: WASM_VECTOR_BLOCK,
+          scale,
+          coef0,
+          degree,
+        });
+  const firstAcc = (b: number): number => accAt + b * padded * 4;
 
   /** Writes image `b` of the pass as (row address, lo | hi << 16) entries for the `dots` export. */
   const stage = (image: Uint8Array, b: number): void => {
@@ -211,6 +248,15 @@ export function createWasmEngine(
       each(first, nb);
     }
   };
+  /** The first stage's values of the pass's images first .. first + nb - 1, from their accumulators. */
+  const firstStage = (first: number, nb: number, out: Float64Array): void => {
+    for (let b = 0; b < nb; b++) {
+      kernel.scores(firstAcc(b), count, coefOffset, scale, coef0, degree, outAt);
+      const at = (first + b) * 10;
+      out.set(f64.subarray(outAt >> 3, (outAt >> 3) + 10), at);
+      addBiases(model.biases, out, at);
+    }
+  };
   return {
     backend: 'wasm-simd',
     model,
@@ -222,13 +268,19 @@ export function createWasmEngine(
       });
     },
     decisionValues(images, imageCount, out) {
+      passes(images, imageCount, (first, nb) => firstStage(first, nb, out));
+    },
+    stagedDecisionValues(images, imageCount, out, stages) {
+      stages.fill(1, 0, imageCount);
       passes(images, imageCount, (first, nb) => {
-        for (let b = 0; b < nb; b++) {
-          kernel.scores(accAt + b * padded * 4, count, coefOffset, scale, coef0, degree, outAt);
-          const at = (first + b) * 10;
-          for (let c = 0; c < 10; c++) out[at + c] = f64[(outAt >> 3) + c] as number;
-          addBiases(model.biases, out, at);
-        }
+        firstStage(first, nb, out);
+        stageRunner?.run(
+          images.subarray(first * dim, (first + nb) * dim),
+          nb,
+          firstAcc,
+          out.subarray(first * 10, (first + nb) * 10),
+          stages.subarray(first, first + nb),
+        );
       });
     },
   };

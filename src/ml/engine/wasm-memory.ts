@@ -5,6 +5,7 @@ export interface KernelExports {
   dots(act: number, nAct: number, acc: number, start: number, end: number): void;
   scores(acc: number, count: number, coef: number, scale: number, coef0: number, degree: number, out: number): void;
   kernelRow(acc: number, n: number, scale: number, coef0: number, degree: number, out: number): void;
+  stageScores(table: number, acc: number, scale: number, coef0: number, degree: number, out: number): void;
 }
 
 /** A WebAssembly page. */

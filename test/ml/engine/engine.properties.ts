@@ -5,14 +5,16 @@ import { rowsFromPairMatrix } from '../../../src/ml/engine/pairs.js';
 import type { ModelEngine } from '../../../src/ml/engine/types.js';
 import { dotBytes, kernelFromDot } from '../../../src/ml/kernel.js';
 import type { SvmModel } from '../../../src/ml/model.js';
-import { images, modelOf, randomModels } from './random-models.js';
+import { explicitSecondStage, images, modelOf, randomModels, randomTwoStageModels } from './random-models.js';
 
 const DIM = 784;
 
 /**
  * Properties every kernel engine must have, run over random models and random sparse and dense images:
  * exact int32 dot products (against the definition, one vector at a time) and decision values identical to the
- * JavaScript reference engine's, bit for bit, for single images and batches of any size.
+ * JavaScript reference engine's, bit for bit, for single images and batches of any size; for two-stage models, the
+ * same stages and values as the reference, and second-stage values identical to those of the model the stage
+ * stands for (its moved support vectors stored one by one).
  * @param make builds the engine under test for a model
  */
 export function engineProperties(name: string, make: (model: SvmModel) => ModelEngine): void {
@@ -65,6 +67,60 @@ export function engineProperties(name: string, make: (model: SvmModel) => ModelE
             const one = new Float64Array(10);
             engine.decisionValues(batch.subarray(0, DIM), 1, one);
             expect([...one]).toEqual([...want.subarray(0, 10)]);
+          },
+        ),
+        { numRuns: 40 },
+      );
+    });
+
+    it('routes and scores two-stage models like the reference, bit for bit, one image or a batch', () => {
+      fc.assert(
+        fc.property(
+          randomTwoStageModels(30).chain((model) =>
+            fc.tuple(
+              fc.constant(model),
+              fc.integer({ min: 1, max: 19 }).chain((n) => fc.tuple(fc.constant(n), images(n))),
+            ),
+          ),
+          ([model, [n, batch]]) => {
+            const want = new Float64Array(n * 10);
+            const wantStages = new Uint8Array(n);
+            createJsEngine(model).stagedDecisionValues(batch, n, want, wantStages);
+            const engine = make(model);
+            const got = new Float64Array(n * 10);
+            const stages = new Uint8Array(n);
+            engine.stagedDecisionValues(batch, n, got, stages);
+            expect([...stages]).toEqual([...wantStages]);
+            expect([...got]).toEqual([...want]);
+            const one = new Float64Array(10);
+            const oneStage = new Uint8Array(1);
+            engine.stagedDecisionValues(batch.subarray(0, DIM), 1, one, oneStage);
+            expect([...one]).toEqual([...want.subarray(0, 10)]);
+            expect(oneStage[0]).toBe(wantStages[0]);
+          },
+        ),
+        { numRuns: 40 },
+      );
+    });
+
+    it('gives second-stage values identical to the model of the moved support vectors it stands for', () => {
+      fc.assert(
+        fc.property(
+          randomTwoStageModels(30).chain((model) =>
+            fc.tuple(
+              fc.constant(model),
+              fc.integer({ min: 1, max: 19 }).chain((n) => fc.tuple(fc.constant(n), images(n))),
+            ),
+          ),
+          ([twoStage, [n, batch]]) => {
+            const model = { ...twoStage, secondStage: { ...twoStage.secondStage!, gap: Infinity } };
+            const got = new Float64Array(n * 10);
+            const stages = new Uint8Array(n);
+            make(model).stagedDecisionValues(batch, n, got, stages);
+            expect([...stages]).toEqual(new Array<number>(n).fill(2));
+            const want = new Float64Array(n * 10);
+            createJsEngine(explicitSecondStage(model)).decisionValues(batch, n, want);
+            expect([...got]).toEqual([...want]);
           },
         ),
         { numRuns: 40 },

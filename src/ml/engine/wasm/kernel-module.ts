@@ -1,4 +1,34 @@
-import { encodeModule, F64, I32, s32, u32, V128, type FunctionDef, type ValueType } from './encode.js';
+import { encodeModule, F64, I32, V128, type FunctionDef, type ValueType } from './encode.js';
+import {
+  BLOCK,
+  br,
+  brIf,
+  bump,
+  END,
+  F32_FROM_F64,
+  F64X2_ADD,
+  F64X2_MUL,
+  F64X2_SPLAT,
+  f32Store,
+  get,
+  I32_ADD,
+  I32_GE_U,
+  I32_SHL,
+  I32_SUB,
+  I32X4_ADD,
+  I32X4_DOT_I16X8_S,
+  I32X4_SPLAT,
+  i32Const,
+  i32Load,
+  kernelValue,
+  load8x8U,
+  LOOP,
+  MEMORY_FILL,
+  set,
+  v128Load,
+  v128Store,
+} from './ops.js';
+import { stageScores } from './stage-scores.js';
 
 /**
  * The kernel engine's WebAssembly module, fixed-width SIMD only (no relaxed SIMD: it needs a flag in Node 20 and
@@ -17,46 +47,8 @@ import { encodeModule, F64, I32, s32, u32, V128, type FunctionDef, type ValueTyp
  *   the results are bit-identical.
  * - `kernelRow(acc, n, scale, coef0, degree, out)`: out[j] = float32((scale * acc[j] + coef0)^degree), as
  *   kernel.ts `kernelValues` computes a training kernel row.
+ * - `stageScores(table, acc, scale, coef0, degree, out)`: a two-stage model's second-stage sums (stage-scores.ts).
  */
-
-const BLOCK = [0x02, 0x40];
-const LOOP = [0x03, 0x40];
-const IF = [0x04, 0x40];
-const ELSE = [0x05];
-const END = [0x0b];
-const br = (depth: number) => [0x0c, ...u32(depth)];
-const brIf = (depth: number) => [0x0d, ...u32(depth)];
-const get = (local: number) => [0x20, ...u32(local)];
-const set = (local: number) => [0x21, ...u32(local)];
-const i32Const = (v: number) => [0x41, ...s32(v)];
-const f64Const = (v: number) => [0x44, ...new Uint8Array(new Float64Array([v]).buffer)];
-const mem = (op: number, offset: number, align = 0) => [op, ...u32(align), ...u32(offset)];
-const i32Load = (offset = 0) => mem(0x28, offset, 2);
-const f32Store = (offset = 0) => mem(0x38, offset, 2);
-const I32_EQ = [0x46];
-const I32_GE_U = [0x4f];
-const I32_GT_S = [0x4a];
-const I32_ADD = [0x6a];
-const I32_SUB = [0x6b];
-const I32_SHL = [0x74];
-const F64_ADD = [0xa0];
-const F64_MUL = [0xa2];
-const F64_FROM_I32 = [0xb7];
-const F32_FROM_F64 = [0xb6];
-const MEMORY_FILL = [0xfc, ...u32(11), 0x00];
-const simd = (op: number, ...immediates: number[]) => [0xfd, ...u32(op), ...immediates];
-const v128Load = (offset = 0) => simd(0, ...u32(0), ...u32(offset));
-const load8x8U = (offset = 0) => simd(2, ...u32(0), ...u32(offset));
-const v128Store = (offset = 0) => simd(11, ...u32(0), ...u32(offset));
-const I32X4_SPLAT = simd(17);
-const F64X2_SPLAT = simd(20);
-const I32X4_ADD = simd(174);
-const I32X4_DOT_I16X8_S = simd(186);
-const F64X2_ADD = simd(240);
-const F64X2_MUL = simd(242);
-
-/** local += delta (i32). */
-const bump = (local: number, delta: number) => [...get(local), ...i32Const(delta), ...I32_ADD, ...set(local)];
 
 function dots(): FunctionDef {
   // params
@@ -157,65 +149,6 @@ function dots(): FunctionDef {
   return { name: 'dots', params: [I32, I32, I32, I32, I32], results: [], locals, body };
 }
 
-/** Leaves (scale * acc[at] + coef0)^degree on the stack as kernel.ts `integerPower` computes it; `at` is an i32 local. */
-function kernelValue(
-  at: number,
-  scale: number,
-  coef0: number,
-  degree: number,
-  t: number,
-  k: number,
-  d: number,
-): number[] {
-  return [
-    ...get(scale),
-    ...get(at),
-    ...i32Load(),
-    ...F64_FROM_I32,
-    ...F64_MUL,
-    ...get(coef0),
-    ...F64_ADD,
-    ...set(t),
-    ...get(degree),
-    ...i32Const(4),
-    ...I32_EQ,
-    ...IF,
-    // t2 * t2, as the reference does for degree 4
-    ...get(t),
-    ...get(t),
-    ...F64_MUL,
-    ...set(k),
-    ...get(k),
-    ...get(k),
-    ...F64_MUL,
-    ...set(k),
-    ...ELSE,
-    // r = 1; r *= t, degree times
-    ...f64Const(1),
-    ...set(k),
-    ...get(degree),
-    ...set(d),
-    ...BLOCK,
-    ...LOOP,
-    ...get(d),
-    ...i32Const(0),
-    ...I32_GT_S,
-    ...I32_EQ_ZERO,
-    ...brIf(1),
-    ...get(k),
-    ...get(t),
-    ...F64_MUL,
-    ...set(k),
-    ...bump(d, -1),
-    ...br(0),
-    ...END,
-    ...END,
-    ...END,
-    ...get(k),
-  ];
-}
-const I32_EQ_ZERO = [0x45];
-
 function scores(): FunctionDef {
   const acc = 0,
     count = 1,
@@ -313,5 +246,5 @@ export const MAX_SHARED_PAGES = 32_768;
  */
 export function kernelWasmBytes(shared: boolean): Uint8Array<ArrayBuffer> {
   const memory = shared ? { minPages: 1, maxPages: MAX_SHARED_PAGES, shared: true } : { minPages: 1, shared: false };
-  return encodeModule(memory, [dots(), scores(), kernelRow()]);
+  return encodeModule(memory, [dots(), scores(), kernelRow(), stageScores()]);
 }
