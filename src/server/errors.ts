@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import type { FeedbackErrorCode } from './feedback-store.js';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ImageErrorCode } from '../image/errors.js';
@@ -24,7 +25,8 @@ export type ErrorCode =
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'INTERNAL'
   | ImageErrorCode
-  | PredictorErrorCode;
+  | PredictorErrorCode
+  | FeedbackErrorCode;
 
 /** The JSON body of every error response. */
 export interface ErrorBody {

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from '../app.js';
 import type { ServerLimits } from '../limits.js';
 import { resolveServeConfig, type ServeConfig } from './config.js';
+import { lazyFeedbackStore, socketClientKey } from './feedback-store.js';
 import { createPredictPool, type PredictPool } from './predict-pool.js';
 import type { ModelSource } from './pool-protocol.js';
 
@@ -52,9 +53,13 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     decodeMemoryBytes: config.decodeMemoryMb * 1024 * 1024,
     maxBatch: config.maxBatch,
   });
+  // FEEDBACK=off opens no database at all.
+  const feedbackStore = /^(off|0|false)$/i.test(env['FEEDBACK'] ?? '') ? undefined : lazyFeedbackStore(env, log);
   const app = createApp({
     predictor: pool,
     env,
+    ...(feedbackStore ? { feedbackStore } : {}),
+    clientKey: socketClientKey,
     ...(options.limits ? { limits: options.limits } : {}),
     // Only unexpected failures reach here (documented 4xx/503 answers are not errors of ours).
     logError: (err) => {
@@ -100,6 +105,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
         clearTimeout(deadline);
       }
       await pool.close();
+      await feedbackStore?.close();
     })();
     return closing;
   };
