@@ -25,7 +25,7 @@ function startChild(env: Record<string, string>): Promise<{ child: ChildProcess;
   });
   return new Promise((resolve, reject) => {
     let text = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       text += chunk.toString();
       const line = text.split('\n')[0];
       if (text.includes('\n') && line) resolve({ child, url: line.trim() });

@@ -184,7 +184,7 @@ describe('admin routes', () => {
       404,
       'NOT_FOUND',
     );
-    expect(await (store as CorrectionStore).counts()).toEqual({ pending: 0, accepted: 1, rejected: 1 });
+    expect(await (store).counts()).toEqual({ pending: 0, accepted: 1, rejected: 1 });
     await expectError(await app.request('/v1/feedback?status=maybe', bearer()), 400, 'BAD_REQUEST');
   });
 
