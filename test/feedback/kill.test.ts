@@ -20,7 +20,14 @@ afterAll(() => {
 /** Starts the server in a child process and waits for the URL it prints. */
 function startChild(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'test/feedback/serve-child.ts'], {
-    env: { ...process.env, ...env, ADMIN_TOKEN: TOKEN, FEEDBACK_RATE_PER_MINUTE: '100000', LOG_LEVEL: 'silent', MAX_QUEUE: '1000' },
+    env: {
+      ...process.env,
+      ...env,
+      ADMIN_TOKEN: TOKEN,
+      FEEDBACK_RATE_PER_MINUTE: '100000',
+      LOG_LEVEL: 'silent',
+      MAX_QUEUE: '1000',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src/feedback/sqlite-store.js';
-import type { CorrectionStore } from '../../src/feedback/store.js';
 import { createApp, type AppOptions } from '../../src/server/app.js';
 import { constantTimeEqual } from '../../src/server/admin-auth.js';
 import type { FeedbackStore } from '../../src/server/feedback-store.js';
@@ -184,7 +183,7 @@ describe('admin routes', () => {
       404,
       'NOT_FOUND',
     );
-    expect(await (store).counts()).toEqual({ pending: 0, accepted: 1, rejected: 1 });
+    expect(await store.counts()).toEqual({ pending: 0, accepted: 1, rejected: 1 });
     await expectError(await app.request('/v1/feedback?status=maybe', bearer()), 400, 'BAD_REQUEST');
   });
 

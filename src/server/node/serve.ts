@@ -60,6 +60,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     env,
     ...(feedbackStore ? { feedbackStore } : {}),
     clientKey: socketClientKey,
+    reloadModel: async () => ({ sha256: (await pool.reload()).sha256 }),
     ...(options.limits ? { limits: options.limits } : {}),
     // Only unexpected failures reach here (documented 4xx/503 answers are not errors of ours).
     logError: (err) => {

@@ -94,7 +94,12 @@ export function registerAdminRoutes(app: Hono, deps: AdminDeps): void {
     if (deps.reload === undefined) {
       throw new HttpError(501, 'FEEDBACK_UNAVAILABLE', 'this runtime cannot reload its model; redeploy instead');
     }
-    const { sha256 } = await deps.reload();
-    return c.json({ sha256 });
+    try {
+      const { sha256 } = await deps.reload();
+      return c.json({ sha256 });
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      throw new HttpError(500, 'INTERNAL', `reload failed, the old model keeps serving: ${reason}`, { cause: err });
+    }
   });
 }
