@@ -1,6 +1,4 @@
 import { join } from 'node:path';
-import { openPostgresStore } from './postgres-store.js';
-import { openSqliteStore } from './sqlite-store.js';
 import { StoreError, type CorrectionStore } from './store.js';
 
 /** Where the SQLite file lives unless DATA_DIR says otherwise: beside the app, a volume in the container. */
@@ -38,5 +36,16 @@ export function resolveStoreLocation(
  * @returns The open store (migrated).
  */
 export async function openStore(location: StoreLocation): Promise<CorrectionStore> {
-  return location.kind === 'postgres' ? openPostgresStore(location.url) : openSqliteStore(location.file);
+  // Loaded on first use: a server or CLI command that stores nothing never loads the native SQLite addon or pg.
+  if (location.kind === 'postgres') return (await import('./postgres-store.js')).openPostgresStore(location.url);
+  // better-sqlite3 is an optional peer dependency (a native addon that builds from source where no prebuilt
+  // binary can be fetched, minutes per install), so a package user without it gets this message, not a crash.
+  const sqlite = await import('./sqlite-store.js').catch((err: unknown) => {
+    throw new StoreError(
+      'BAD_STORE_CONFIG',
+      'the SQLite corrections store needs better-sqlite3 (npm install better-sqlite3@12), or set DATABASE_URL',
+      { cause: err },
+    );
+  });
+  return sqlite.openSqliteStore(location.file);
 }
