@@ -89,19 +89,19 @@ export default tseslint.config(
   boundary({
     files: ['src/shared/**/*.ts'],
     packages: [],
-    folders: ['ml', 'image', 'read', 'training', 'server', 'node', 'cli'],
+    folders: ['ml', 'image', 'read', 'training', 'server', 'node', 'cli', 'feedback'],
     why: 'src/shared is the bottom layer every folder may use; it uses nothing.',
   }),
   boundary({
     files: ['src/ml/**/*.ts'],
     packages: PURE_PACKAGES,
-    folders: ['image', 'read', 'training', 'server', 'node', 'cli'],
+    folders: ['image', 'read', 'training', 'server', 'node', 'cli', 'feedback'],
     why: 'src/ml is the pure toolkit; it depends on nothing of ours but src/shared.',
   }),
   boundary({
     files: ['src/image/**/*.ts'],
     packages: PURE_PACKAGES,
-    folders: ['ml', 'read', 'training', 'server', 'node', 'cli'],
+    folders: ['ml', 'read', 'training', 'server', 'node', 'cli', 'feedback'],
     why: 'src/image is the pure upload pipeline; it depends on nothing of ours but src/shared.',
   }),
   boundary({
@@ -126,13 +126,13 @@ export default tseslint.config(
     files: ['src/server/**/*.ts'],
     ignores: ['src/server/node/**', 'src/server/edge/**'],
     packages: [...PURE_PACKAGES, 'hono'],
-    folders: ['training', 'node', 'edge', 'cli'],
+    folders: ['training', 'node', 'edge', 'cli', 'feedback'],
     why: 'the app is a value that runs on any fetch runtime; its Node and edge entries import it, not the reverse.',
   }),
   boundary({
     files: ['src/server/edge/**/*.ts'],
     packages: [...PURE_PACKAGES, 'hono'],
-    folders: ['training', 'node', 'cli'],
+    folders: ['training', 'node', 'cli', 'feedback'],
     why: 'the workerd entry runs without Node.',
   }),
   boundary({
@@ -146,6 +146,12 @@ export default tseslint.config(
     node: true,
     folders: ['image', 'training', 'server', 'cli'],
     why: "src/node holds the toolkit's Node edges; training and serving import it, not the reverse.",
+  }),
+  boundary({
+    files: ['src/feedback/**/*.ts'],
+    node: true,
+    folders: ['image', 'training', 'server', 'node', 'cli'],
+    why: 'the corrections store is a Node edge: the server, the CLI and training import it, not the reverse.',
   }),
   // Plain JavaScript build and config files, outside every tsconfig: linted without types.
   { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },

@@ -1,12 +1,20 @@
 import { UsageError, type CliIO, type Command } from './command.js';
 import { evaluateCommand } from './commands/evaluate.js';
+import { feedbackCommand } from './commands/feedback.js';
 import { predictCommand } from './commands/predict.js';
 import { readCommand } from './commands/read.js';
 import { serveCommand } from './commands/serve.js';
 import { trainCommand } from './commands/train.js';
 
 /** Every subcommand, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [trainCommand, evaluateCommand, predictCommand, readCommand, serveCommand];
+export const COMMANDS: readonly Command[] = [
+  trainCommand,
+  evaluateCommand,
+  predictCommand,
+  readCommand,
+  serveCommand,
+  feedbackCommand,
+];
 
 function usage(): string {
   const rows = COMMANDS.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`).join('\n');

@@ -22,6 +22,11 @@ export interface SmoOptions {
   /** Called every `progressEvery` iterations (default 5000). */
   readonly onProgress?: (progress: SmoProgress) => void;
   readonly progressEvery?: number;
+  /**
+   * Start from these multipliers instead of 0 (alpha seeding): a feasible point, e.g. an earlier solution with
+   * new rows at 0, so the solve only repairs what the new rows disturb. Copied, not modified.
+   */
+  readonly initialAlpha?: Float64Array;
 }
 
 /** A snapshot of the solver's state, passed to `onProgress` every `progressEvery` iterations. */

@@ -3,6 +3,7 @@ import { computeRho } from './smo-rho.js';
 import { shrink, unshrinkAll } from './smo-shrink.js';
 import { initialState } from './smo-state.js';
 import { takeStep } from './smo-step.js';
+import { warmState } from './smo-warm.js';
 import type { BinarySolution, KernelRows, SmoOptions } from './smo-types.js';
 import { selectWorkingSet } from './smo-working-set.js';
 
@@ -34,7 +35,7 @@ interface Resolved {
  */
 export function solveBinarySvm(rows: KernelRows, y: Int8Array, options: SmoOptions): BinarySolution {
   const { C, eps, shrinking, maxIter, progressEvery } = resolveOptions(rows, y, options);
-  const s = initialState(rows, y, C, eps);
+  const s = options.initialAlpha ? warmState(rows, y, C, eps, options.initialAlpha) : initialState(rows, y, C, eps);
   const n = rows.n;
   let iter = 0;
   let counter = Math.min(n, 1000) + 1;

@@ -8,6 +8,10 @@ import { resolveLimits, type ServerLimits } from './limits.js';
 import { Metrics } from './metrics.js';
 import type { Predictor } from './predictor.js';
 import { createBodyAdmission } from './admission.js';
+import { resolveFeedbackConfig, type FeedbackConfig } from './feedback-config.js';
+import type { FeedbackStore } from './feedback-store.js';
+import { registerAdminRoutes } from './routes/admin.js';
+import { registerFeedbackRoute } from './routes/feedback.js';
 import { registerMetaRoutes } from './routes/meta.js';
 import { registerPageRoutes } from './routes/page.js';
 import { registerPredictRoutes } from './routes/predict.js';
@@ -31,6 +35,14 @@ export interface AppOptions {
   readonly logAccess?: (entry: AccessLogEntry) => void;
   /** Version shown in the OpenAPI document. */
   readonly version?: string;
+  /** Where corrections go (the Node entry opens SQLite or PostgreSQL); none on workerd: /v1/feedback says so. */
+  readonly feedbackStore?: FeedbackStore;
+  /** Feedback and admin settings; unset ones come from `env` (FEEDBACK, ADMIN_TOKEN, ...). */
+  readonly feedback?: Partial<FeedbackConfig>;
+  /** The client's key for per-client limits (the Node entry gives the socket address). Default: one shared key. */
+  readonly clientKey?: (c: Context) => string;
+  /** Reloads the model file (POST /admin/reload); the Node entry gives it. */
+  readonly reloadModel?: () => Promise<{ sha256: string | null }>;
 }
 
 /** One answered request, as the access log records it. */
@@ -142,6 +154,18 @@ export function createApp(options: AppOptions): Hono {
   metrics.watchBodyBudget(admission.stats);
   registerPredictRoutes(app, { predictor, limits, metrics, admission });
   registerReadRoutes(app, { predictor, limits, metrics, admission });
+  const feedback = resolveFeedbackConfig(options.feedback, options.env);
+  if (feedback.adminToken !== undefined) {
+    registerAdminRoutes(app, { token: feedback.adminToken, store: options.feedbackStore, reload: options.reloadModel });
+  }
+  registerFeedbackRoute(app, {
+    store: options.feedbackStore,
+    config: feedback,
+    predictor,
+    limits,
+    admission,
+    clientKey: options.clientKey ?? (() => 'client'),
+  });
 
   for (const [path, methods] of Object.entries(ROUTES)) {
     app.all(path, (c) => {

@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import type { FeedbackErrorCode } from './feedback-store.js';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ImageErrorCode } from '../image/errors.js';
@@ -27,7 +28,8 @@ export type ErrorCode =
   | 'INTERNAL'
   | ImageErrorCode
   | ReadErrorCode
-  | PredictorErrorCode;
+  | PredictorErrorCode
+  | FeedbackErrorCode;
 
 /** The number reader's refusals (src/read): NO_DIGIT_FOUND is shared with the image errors. */
 export type ReadErrorCode = 'NO_DIGIT_FOUND' | 'TOO_MANY_PIECES' | 'TOO_MANY_DIGITS';

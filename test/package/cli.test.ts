@@ -10,7 +10,7 @@ import { cli } from '../helpers/cli.js';
 
 describe('the mnist-digits CLI', () => {
   it('has the subcommands the package promises', () => {
-    expect(COMMANDS.map((c) => c.name).sort()).toEqual(['evaluate', 'predict', 'read', 'serve', 'train']);
+    expect(COMMANDS.map((c) => c.name).sort()).toEqual(['evaluate', 'feedback', 'predict', 'read', 'serve', 'train']);
   });
 
   it('lists every subcommand in its top-level help, with the bin name', async () => {

@@ -47,6 +47,10 @@ function counting(engine: ModelEngine): ModelEngine & { images: number } {
       counted.images += n;
       engine.decisionValues(images, n, out);
     },
+    stagedDecisionValues: (images: Uint8Array, n: number, out: Float64Array, stages: Uint8Array) => {
+      counted.images += n;
+      engine.stagedDecisionValues(images, n, out, stages);
+    },
   };
   return counted;
 }

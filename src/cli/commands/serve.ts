@@ -27,7 +27,8 @@ const FLAGS = {
 const HELP = `Usage: serve [options]
 
 Starts the web app: the upload-and-draw page at /, the old POST /api, POST /v1/predict, GET /v1/model,
-/healthz, /readyz, /metrics, /openapi.json and /docs. Stops gracefully on SIGTERM or SIGINT.
+/healthz, /readyz, /metrics, /openapi.json and /docs. Stops gracefully on SIGTERM or SIGINT; SIGHUP reloads
+the model file with no failed request (docs/FEEDBACK.md).
 
 Options:
 ${describeFlags(FLAGS)}
@@ -80,6 +81,16 @@ export const serveCommand: Command = {
     const info = level === 'error' || level === 'silent' ? () => undefined : (text: string) => io.stderr(text);
     info(`listening on ${server.url} (${server.pool.threads} prediction threads); loading the model…\n`);
     const signal = nextSignal().then((name) => ({ kind: 'signal', name }) as const);
+    // SIGHUP: hot reload (workers swap models between batches; in-flight requests end on the old one).
+    const onHup = () =>
+      void server.pool.reload().then(
+        (model) => info(`SIGHUP: model reloaded, sha256 ${model.sha256 ?? '-'}\n`),
+        (err: unknown) =>
+          io.stderr(
+            `SIGHUP: reload failed, the old model keeps serving: ${err instanceof Error ? err.message : String(err)}\n`,
+          ),
+      );
+    process.on('SIGHUP', onHup);
     const ready = server.pool.whenReady().then(
       (model) => {
         info(`model ready: format ${model.format}, sha256 ${model.sha256 ?? '-'}\n`);
@@ -90,10 +101,12 @@ export const serveCommand: Command = {
     const first = await Promise.race([ready, signal]);
     if (first.kind === 'failed') {
       io.stderr(`cannot load the model: ${first.error instanceof Error ? first.error.message : String(first.error)}\n`);
+      process.off('SIGHUP', onHup);
       await server.close(0);
       return 1;
     }
     const stop = first.kind === 'signal' ? first : await signal;
+    process.off('SIGHUP', onHup);
     info(`${stop.name}: shutting down\n`);
     const started = Date.now();
     await server.close();

@@ -46,6 +46,13 @@ export interface PredictPool extends Predictor {
    * with Retry-After before the connections close, instead of a reset. Running tasks go on.
    */
   shed(): void;
+  /**
+   * Hot reload: loads the model file again (or `path`), then replaces each worker with one on the new model as
+   * soon as it finishes the batch it is on. No request fails: queued images wait for a worker, in-flight ones end
+   * on the old model. Resolves with the new model once every worker serves it; a file that does not load leaves
+   * the pool as it was and rejects.
+   */
+  reload(path?: string): Promise<ModelDescription>;
 }
 
 /** What each kind of task resolves with. */
@@ -75,6 +82,8 @@ interface Slot {
   /** Shared with the worker: the task it is on and since when (see PROGRESS). */
   progress: Int32Array;
   timer: ReturnType<typeof setTimeout> | undefined;
+  /** The model generation its worker was started with (hot reload swaps older ones when they finish a batch). */
+  generation: number;
 }
 
 /**
@@ -128,6 +137,8 @@ export function createPredictPool(options: PredictPoolOptions): PredictPool {
   // The app observes rejection through whenReady(); this keeps an unobserved failure from crashing the process.
   ready.catch(() => undefined);
   let drained: (() => void) | undefined;
+  let generation = 0;
+  let reloaded: { resolve: (m: ModelDescription) => void; reject: (e: unknown) => void } | undefined;
   let pumpScheduled = false;
 
   const slots: Slot[] = [];
@@ -146,7 +157,15 @@ export function createPredictPool(options: PredictPoolOptions): PredictPool {
       } satisfies WorkerInit,
       resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_MB },
     });
-    const target: Slot = slot ?? { worker, state: 'starting', tasks: new Map(), progress, timer: undefined };
+    const target: Slot = slot ?? {
+      worker,
+      state: 'starting',
+      tasks: new Map(),
+      progress,
+      timer: undefined,
+      generation,
+    };
+    target.generation = generation;
     target.worker = worker;
     target.progress = progress;
     target.state = 'starting';
@@ -160,6 +179,11 @@ export function createPredictPool(options: PredictPoolOptions): PredictPool {
           if (description === undefined && slots.every((s) => s.state === 'idle' || s.state === 'busy')) {
             description = message.model;
             settleReady?.resolve(message.model);
+          }
+          if (reloaded !== undefined && slots.every((s) => s.generation === generation && s.state !== 'starting')) {
+            description = message.model;
+            reloaded.resolve(message.model);
+            reloaded = undefined;
           }
           pump();
           return;
@@ -186,6 +210,7 @@ export function createPredictPool(options: PredictPoolOptions): PredictPool {
           }
           endBatch(target);
           target.state = 'idle';
+          if (target.generation !== generation) swap(target);
           pump();
           return;
         default:
@@ -288,6 +313,13 @@ export function createPredictPool(options: PredictPoolOptions): PredictPool {
       }
     }
     queue.requeue(requeue);
+  }
+
+  /** Hot reload: the slot's worker is idle and on an old model; a worker on the current one takes its place. */
+  function swap(slot: Slot): void {
+    const old = slot.worker;
+    start(slot);
+    void old.terminate();
   }
 
   function replace(slot: Slot): void {
@@ -435,6 +467,22 @@ export function createPredictPool(options: PredictPoolOptions): PredictPool {
     shed(): void {
       shedding = true;
       failQueued(() => new PredictorError('CLOSED', 'the server is shutting down; retry on another instance'));
+    },
+    async reload(path?: string): Promise<ModelDescription> {
+      const file = path ?? (source.kind === 'file' ? source.path : undefined);
+      if (file === undefined)
+        throw new PredictorError('MODEL_NOT_READY', 'this pool was given a model value, not a file');
+      if (reloaded !== undefined) throw new PredictorError('BUSY', 'a reload is already under way');
+      const resolved = await loadInThread(file);
+      if (closing) throw new PredictorError('CLOSED', 'the server is shutting down');
+      const done = new Promise<ModelDescription>((resolve, reject) => {
+        reloaded = { resolve, reject };
+      });
+      init = { source: resolved };
+      generation++;
+      // Idle workers swap now; busy ones after their batch (the 'results' handler), so no request is cut short.
+      for (const slot of slots) if (slot.state === 'idle' || slot.state === 'failed') swap(slot);
+      return done;
     },
     async close(): Promise<void> {
       closing = true;

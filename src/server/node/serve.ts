@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from '../app.js';
 import type { ServerLimits } from '../limits.js';
 import { resolveServeConfig, type ServeConfig } from './config.js';
+import { lazyFeedbackStore, socketClientKey } from './feedback-store.js';
 import { createPredictPool, type PredictPool } from './predict-pool.js';
 import type { ModelSource } from './pool-protocol.js';
 
@@ -57,9 +58,14 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       if (config.logLevel !== 'silent') log(`error: ${message}`);
     },
   });
+  // FEEDBACK=off opens no database at all.
+  const feedbackStore = /^(off|0|false)$/i.test(env['FEEDBACK'] ?? '') ? undefined : lazyFeedbackStore(env, log);
   const app = createApp({
     predictor: pool,
     env,
+    ...(feedbackStore ? { feedbackStore } : {}),
+    clientKey: socketClientKey,
+    reloadModel: async () => ({ sha256: (await pool.reload()).sha256 }),
     ...(options.limits ? { limits: options.limits } : {}),
     // Only unexpected failures reach here (documented 4xx/503 answers are not errors of ours).
     logError: (err) => {
@@ -109,6 +115,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
         clearTimeout(shed);
       }
       await pool.close();
+      await feedbackStore?.close();
     })();
     return closing;
   };

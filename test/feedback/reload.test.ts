@@ -1,0 +1,87 @@
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_MODEL_PATH, saveModelFile } from '../../src/node/model-file.js';
+import { startServer } from '../../src/server/node/serve.js';
+import { mnistPng, tinyModel } from '../server/fixtures.js';
+import { formWith } from '../server/helpers.js';
+
+const TOKEN = 'reload-test-admin-token-0123456789';
+let dir: string;
+let modelFile: string;
+let tinyFile: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'mnist-reload-'));
+  modelFile = join(dir, 'model.json.gz');
+  tinyFile = join(dir, 'tiny.json.gz');
+  await saveModelFile(tinyModel(), tinyFile);
+  await copyFile(tinyFile, modelFile);
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+describe('hot reload', () => {
+  it('swaps the model file under load with no failed request; /v1/model and /metrics show the new SHA-256', async () => {
+    const server = await startServer({
+      port: 0,
+      host: '127.0.0.1',
+      threads: 2,
+      modelPath: modelFile,
+      env: { ADMIN_TOKEN: TOKEN, FEEDBACK: 'off' },
+      log: () => undefined,
+    });
+    try {
+      const before = (await server.pool.whenReady()).sha256;
+      let stop = false;
+      const statuses: number[] = [];
+      const png = mnistPng(1).png;
+      // Eight clients send predictions back to back for the whole reload.
+      const load = Array.from({ length: 8 }, async () => {
+        while (!stop) {
+          const res = await fetch(`${server.url}/v1/predict`, {
+            method: 'POST',
+            body: formWith([{ name: 'one.png', bytes: png }]),
+          });
+          statuses.push(res.status);
+          await res.arrayBuffer();
+        }
+      });
+      while (statuses.length < 20) await new Promise((r) => setTimeout(r, 10));
+      await copyFile(DEFAULT_MODEL_PATH, modelFile);
+      const reload = await fetch(`${server.url}/admin/reload`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKEN}` },
+      });
+      expect(reload.status).toBe(200);
+      const { sha256 } = (await reload.json()) as { sha256: string };
+      const atReload = statuses.length;
+      while (statuses.length < atReload + 20) await new Promise((r) => setTimeout(r, 10));
+      stop = true;
+      await Promise.all(load);
+
+      expect(sha256).not.toBe(before);
+      expect(sha256).toMatch(/^[0-9a-f]{64}$/);
+      expect(statuses.filter((s) => s !== 200)).toEqual([]);
+      expect(((await (await fetch(`${server.url}/v1/model`)).json()) as { sha256: string }).sha256).toBe(sha256);
+      expect(await (await fetch(`${server.url}/metrics`)).text()).toContain(`sha256="${sha256}"`);
+      const unauthorized = await fetch(`${server.url}/admin/reload`, { method: 'POST' });
+      expect(unauthorized.status).toBe(401);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('keeps the old model when the new file does not load', async () => {
+    const server = await startServer({
+      port: 0,
+      host: '127.0.0.1',
+      threads: 1,
+      modelPath: join(dir, 'gone.json.gz'),
+      env: {},
+      log: () => undefined,
+    });
+    await server.pool.whenReady().catch(() => undefined);
+    await expect(server.pool.reload(join(dir, 'missing.json.gz'))).rejects.toMatchObject({ code: 'MODEL_NOT_FOUND' });
+    await server.close(0);
+  });
+});
