@@ -27,6 +27,8 @@ function startChild(env: Record<string, string>): Promise<{ child: ChildProcess;
       FEEDBACK_RATE_PER_MINUTE: '100000',
       LOG_LEVEL: 'silent',
       MAX_QUEUE: '1000',
+      // Every request comes from one address here; the per-client upload cap (16) is not what this test is about.
+      MAX_UPLOADS_PER_CLIENT: '1000',
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
