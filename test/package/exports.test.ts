@@ -118,6 +118,7 @@ describe('public exports', () => {
   it('mnist-digits/image', () => {
     expect(listing(exportsOf('image'))).toMatchInlineSnapshot(`
       [
+        "ConfigError",
         "DEFAULT_IMAGE_LIMITS",
         "type DigitInput",
         "type GrayImage",
@@ -147,6 +148,7 @@ describe('public exports', () => {
       [
         "type AccessLogEntry",
         "type AppOptions",
+        "ConfigError",
         "DEFAULT_MAX_BODY_BYTES",
         "DEFAULT_MAX_BODY_BYTES_IN_FLIGHT",
         "DEFAULT_MAX_FILES",
@@ -162,7 +164,6 @@ describe('public exports', () => {
         "IMAGE_ERROR_STATUS",
         "LIMIT_ENV_VARS",
         "LegacyResponseSchema",
-        "LimitConfigError",
         "type ModelDescription",
         "type ModelResponse",
         "ModelResponseSchema",
@@ -224,7 +225,6 @@ describe('public exports', () => {
         "type RunningServer",
         "type SearchPlan",
         "type SearchResult",
-        "ServeConfigError",
         "type StartOptions",
         "type ThreadedTrainOptions",
         "type TrainEvent",

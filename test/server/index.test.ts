@@ -5,6 +5,7 @@ import * as server from '../../src/server/index.js';
 describe('public exports', () => {
   it('src/server/index.ts', () => {
     expect(Object.keys(server).sort()).toEqual([
+      'ConfigError',
       'DEFAULT_MAX_BODY_BYTES',
       'DEFAULT_MAX_BODY_BYTES_IN_FLIGHT',
       'DEFAULT_MAX_FILES',
@@ -16,7 +17,6 @@ describe('public exports', () => {
       'IMAGE_ERROR_STATUS',
       'LIMIT_ENV_VARS',
       'LegacyResponseSchema',
-      'LimitConfigError',
       'ModelResponseSchema',
       'PREDICTOR_ERROR_STATUS',
       'PredictJsonRequestSchema',

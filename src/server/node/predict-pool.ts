@@ -2,6 +2,7 @@ import type { Worker } from 'node:worker_threads';
 import { estimateDecodeBytes } from '../../image/decode-cost.js';
 import { spawnWorker } from '../../node/spawn-worker.js';
 import { assertUnreachable, isNumberIn, POSITIVE_INTEGER } from '../../shared/checks.js';
+import { ConfigError } from '../../shared/config-error.js';
 import {
   PredictorError,
   type DigitResult,
@@ -95,7 +96,7 @@ export function createPredictPool(options: PredictPoolOptions): PredictPool {
     decodeMemoryBytes: budget,
     maxBatch,
   })) {
-    if (!isNumberIn(value, POSITIVE_INTEGER)) throw new RangeError(`${name} must be a positive integer, got ${value}`);
+    if (!isNumberIn(value, POSITIVE_INTEGER)) throw new ConfigError(`${name} must be a positive integer, got ${value}`);
   }
   let init: Omit<WorkerInit, 'progress'> | undefined;
   let description: ModelDescription | undefined;
