@@ -18,7 +18,6 @@ export * from './node/index.js';
 export * from './training/index.js';
 export { DEFAULT_SHUTDOWN_GRACE_MS, startServer } from './server/node/serve.js';
 export type { RunningServer, StartOptions } from './server/node/serve.js';
-export { ServeConfigError } from './server/node/config.js';
 export type { PredictPool } from './server/node/predict-pool.js';
 export type { ModelSource } from './server/node/pool-protocol.js';
 export { createApp, createInProcessPredictor, describeModel } from './server/index.js';

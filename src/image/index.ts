@@ -7,6 +7,7 @@ export type { DigitInput } from './to-digit-input.js';
 export { ImageError, SUPPORTED_FORMATS_TEXT } from './errors.js';
 export type { ImageErrorCode } from './errors.js';
 export { DEFAULT_IMAGE_LIMITS, resolveImageLimits } from './limits.js';
+export { ConfigError } from '../shared/config-error.js';
 export type { ImageLimits } from './limits.js';
 export { detectFormat } from './format.js';
 export type { ImageFormat } from './format.js';

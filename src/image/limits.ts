@@ -1,4 +1,5 @@
 import { isNumberIn } from '../shared/checks.js';
+import { ConfigError } from '../shared/config-error.js';
 import { ImageError } from './errors.js';
 
 /** Bounds on untrusted images, checked from the header before any pixel buffer is allocated. */
@@ -43,7 +44,7 @@ export function resolveImageLimits(limits: Partial<ImageLimits> = {}): ImageLimi
   const resolved: ImageLimits = { ...DEFAULT_IMAGE_LIMITS, ...stripUndefined(limits) };
   for (const [name, value] of Object.entries(resolved)) {
     if (!isNumberIn(value, { min: 1 }))
-      throw new RangeError(`image limit ${name} must be a positive number, got ${value}`);
+      throw new ConfigError(`image limit ${name} must be a positive number, got ${value}`);
   }
   return resolved;
 }

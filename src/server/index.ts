@@ -27,10 +27,10 @@ export {
   DEFAULT_MAX_JSON_BYTES,
   DEFAULT_MODEL_WAIT_MS,
   LIMIT_ENV_VARS,
-  LimitConfigError,
   resolveLimits,
 } from './limits.js';
 export type { ServerLimits } from './limits.js';
+export { ConfigError } from '../shared/config-error.js';
 export { buildOpenApiDocument } from './openapi.js';
 export {
   ErrorBodySchema,

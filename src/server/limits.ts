@@ -1,6 +1,6 @@
 import { DEFAULT_MAX_IMAGE_PIXELS } from '../image/limits.js';
 import { isNumberIn, POSITIVE_INTEGER } from '../shared/checks.js';
-import { CodedError } from '../shared/coded-error.js';
+import { ConfigError } from '../shared/config-error.js';
 
 /** Bounds on untrusted request input. Every value is a hard ceiling: going over it is a 4xx or a 503, never a crash. */
 export interface ServerLimits {
@@ -76,14 +76,6 @@ const DEFAULTS: ServerLimits = {
   modelWaitMs: DEFAULT_MODEL_WAIT_MS,
 };
 
-/** A limit that is not a positive integer: thrown at startup so a typo in the environment fails loudly. */
-export class LimitConfigError extends CodedError<'LIMIT_INVALID'> {
-  override readonly name = 'LimitConfigError';
-  constructor(message: string) {
-    super('LIMIT_INVALID', message);
-  }
-}
-
 /**
  * Resolves the limits in one place: explicit option, then environment variable, then the `DEFAULT_*` constant.
  * @param options - Limits given in code (win over everything).
@@ -105,7 +97,7 @@ export function resolveLimits(
   const keys = Object.keys(DEFAULTS) as (keyof ServerLimits)[];
   const limits = Object.fromEntries(keys.map((key) => [key, pick(key)])) as unknown as ServerLimits;
   if (limits.maxBodyBytesInFlight < limits.maxBodyBytes) {
-    throw new LimitConfigError(
+    throw new ConfigError(
       `MAX_BODY_BYTES_IN_FLIGHT (${limits.maxBodyBytesInFlight}) must be at least MAX_BODY_BYTES (${limits.maxBodyBytes}), ` +
         'or no full-size upload could ever be read',
     );
@@ -115,7 +107,7 @@ export function resolveLimits(
 
 function checkPositiveInteger(value: number, name: string, raw: string = String(value)): number {
   if (!isNumberIn(value, POSITIVE_INTEGER)) {
-    throw new LimitConfigError(`${name} must be a positive integer, got '${raw}'`);
+    throw new ConfigError(`${name} must be a positive integer, got '${raw}'`);
   }
   return value;
 }

@@ -5,6 +5,7 @@ import { decodeImage } from '../../src/image/decode.js';
 import { ImageError, type ImageErrorCode } from '../../src/image/errors.js';
 import { imageToDigitInput } from '../../src/image/index.js';
 import { DEFAULT_IMAGE_LIMITS, resolveImageLimits } from '../../src/image/limits.js';
+import { ConfigError } from '../../src/shared/config-error.js';
 import { headerOnlyPng, pngChunk, writePng } from './png-writer.js';
 import { jpegFixture } from './jpeg-fixtures.js';
 
@@ -178,8 +179,8 @@ describe('image size limits', () => {
   });
 
   it('rejects nonsense limits', () => {
-    expect(() => resolveImageLimits({ maxPixels: 0 })).toThrow(RangeError);
-    expect(() => resolveImageLimits({ maxBytes: Number.NaN })).toThrow(RangeError);
+    expect(() => resolveImageLimits({ maxPixels: 0 })).toThrow(ConfigError);
+    expect(() => resolveImageLimits({ maxBytes: Number.NaN })).toThrow(ConfigError);
     expect(resolveImageLimits()).toEqual(DEFAULT_IMAGE_LIMITS);
   });
 });

@@ -3,6 +3,7 @@ import * as api from '../../src/image/index.js';
 
 it('exports exactly the public image API (a change here is an API change: review it)', () => {
   expect(Object.keys(api).sort()).toEqual([
+    'ConfigError',
     'DEFAULT_IMAGE_LIMITS',
     'ImageError',
     'MNIST_BOX',

@@ -119,6 +119,7 @@ describe('public exports', () => {
   it('mnist-digits/image', () => {
     expect(listing(exportsOf('image'))).toMatchInlineSnapshot(`
       [
+        "ConfigError",
         "DEFAULT_IMAGE_LIMITS",
         "type DigitInput",
         "type GrayImage",
@@ -173,6 +174,7 @@ describe('public exports', () => {
         "type AccessLogEntry",
         "type AppOptions",
         "BoxSchema",
+        "ConfigError",
         "DEFAULT_MAX_BODY_BYTES",
         "DEFAULT_MAX_BODY_BYTES_IN_FLIGHT",
         "DEFAULT_MAX_FILES",
@@ -188,7 +190,6 @@ describe('public exports', () => {
         "IMAGE_ERROR_STATUS",
         "LIMIT_ENV_VARS",
         "LegacyResponseSchema",
-        "LimitConfigError",
         "type ModelDescription",
         "type ModelResponse",
         "ModelResponseSchema",
@@ -263,7 +264,6 @@ describe('public exports', () => {
         "type RunningServer",
         "type SearchPlan",
         "type SearchResult",
-        "ServeConfigError",
         "type StartOptions",
         "type ThreadedTrainOptions",
         "type TrainEvent",

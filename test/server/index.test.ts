@@ -6,6 +6,7 @@ describe('public exports', () => {
   it('src/server/index.ts', () => {
     expect(Object.keys(server).sort()).toEqual([
       'BoxSchema',
+      'ConfigError',
       'DEFAULT_MAX_BODY_BYTES',
       'DEFAULT_MAX_BODY_BYTES_IN_FLIGHT',
       'DEFAULT_MAX_FILES',
@@ -17,7 +18,6 @@ describe('public exports', () => {
       'IMAGE_ERROR_STATUS',
       'LIMIT_ENV_VARS',
       'LegacyResponseSchema',
-      'LimitConfigError',
       'ModelResponseSchema',
       'PREDICTOR_ERROR_STATUS',
       'PredictJsonRequestSchema',

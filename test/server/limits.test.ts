@@ -9,9 +9,9 @@ import {
   DEFAULT_MAX_IMAGE_PIXELS,
   DEFAULT_MAX_JSON_BYTES,
   DEFAULT_MODEL_WAIT_MS,
-  LimitConfigError,
   resolveLimits,
 } from '../../src/server/limits.js';
+import { ConfigError } from '../../src/shared/config-error.js';
 
 const DEFAULTS = {
   maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
@@ -42,7 +42,7 @@ describe('resolveLimits', () => {
   });
 
   it('rejects values that are not positive integers, naming the variable', () => {
-    expect(() => resolveLimits({}, { MAX_FILES: 'many' })).toThrow(LimitConfigError);
+    expect(() => resolveLimits({}, { MAX_FILES: 'many' })).toThrow(ConfigError);
     expect(() => resolveLimits({}, { MAX_FILES: 'many' })).toThrow(/MAX_FILES must be a positive integer, got 'many'/);
     expect(() => resolveLimits({}, { MAX_BODY_BYTES: '0' })).toThrow(/MAX_BODY_BYTES/);
     expect(() => resolveLimits({ maxImagePixels: 1.5 })).toThrow(/maxImagePixels/);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { assertUnreachable, isNumberIn, parseNumberIn, POSITIVE_INTEGER } from '../../src/shared/checks.js';
 import { CodedError } from '../../src/shared/coded-error.js';
+import { ConfigError } from '../../src/shared/config-error.js';
 import { MNIST_SIZE, PIXELS } from '../../src/shared/mnist.js';
 import { MlError } from '../../src/ml/errors.js';
 import { ImageError } from '../../src/image/errors.js';
@@ -47,6 +48,7 @@ describe('CodedError subclasses', () => {
       [new ImageError('NO_DIGIT_FOUND', 'no ink'), 'ImageError', 'NO_DIGIT_FOUND'],
       [new HttpError(404, 'NOT_FOUND', 'nothing here'), 'HttpError', 'NOT_FOUND'],
       [new UsageError('bad flag'), 'UsageError', 'USAGE'],
+      [new ConfigError('PORT must be an integer'), 'ConfigError', 'CONFIG_INVALID'],
     ] as const;
     for (const [error, name, code] of errors) {
       expect(error).toBeInstanceOf(CodedError);

@@ -79,7 +79,9 @@ export const serveCommand: Command = {
     // Startup and shutdown lines are info: LOG_LEVEL=error or silent hides them.
     const level = server.config.logLevel;
     const info = level === 'error' || level === 'silent' ? () => undefined : (text: string) => io.stderr(text);
-    info(`listening on ${server.url} (${server.pool.threads} prediction threads); loading the model…\n`);
+    info(
+      `${listeningLine(server.config.host, server.port, server.url)} (${server.pool.threads} prediction threads); loading the model…\n`,
+    );
     const signal = nextSignal().then((name) => ({ kind: 'signal', name }) as const);
     // SIGHUP: hot reload (workers swap models between batches; in-flight requests end on the old one).
     const onHup = () =>
@@ -114,3 +116,16 @@ export const serveCommand: Command = {
     return 0;
   },
 };
+
+/**
+ * What the server really listens on. A wildcard host (0.0.0.0, ::) accepts connections on every interface, so the
+ * line says so and gives the URL that reaches it from this machine; any other host is the one address bound.
+ * @example listeningLine('0.0.0.0', 5000, 'http://127.0.0.1:5000')
+ * // 'listening on every interface (0.0.0.0), port 5000: http://127.0.0.1:5000 from this machine'
+ */
+export function listeningLine(host: string, port: number, url: string): string {
+  const wildcard = host === '0.0.0.0' || host === '::' || host === '';
+  return wildcard
+    ? `listening on every interface (${host === '' ? '0.0.0.0' : host}), port ${port}: ${url} from this machine`
+    : `listening on ${url}`;
+}

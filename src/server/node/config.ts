@@ -7,7 +7,7 @@ import {
   DEFAULT_TASK_DEADLINE_MS,
 } from './pool-options.js';
 import { parseNumberIn } from '../../shared/checks.js';
-import { CodedError } from '../../shared/coded-error.js';
+import { ConfigError } from '../../shared/config-error.js';
 
 /** 5000: the old app's port; users' scripts call localhost:5000/api. */
 export const DEFAULT_PORT = 5000;
@@ -36,18 +36,10 @@ export interface ServeConfig {
 export type LogLevel = 'silent' | 'error' | 'info' | 'debug';
 const LOG_LEVELS: readonly LogLevel[] = ['silent', 'error', 'info', 'debug'];
 
-/** A configuration value that cannot be used: the message names the variable or flag. */
-export class ServeConfigError extends CodedError<'CONFIG_INVALID'> {
-  override readonly name = 'ServeConfigError';
-  constructor(message: string) {
-    super('CONFIG_INVALID', message);
-  }
-}
-
 function integerIn(raw: string, name: string, min: number, max: number): number {
   const value = parseNumberIn(raw, { min, max, integer: true });
   if (value === undefined) {
-    throw new ServeConfigError(`${name} must be an integer from ${min} to ${max}, got '${raw}'`);
+    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got '${raw}'`);
   }
   return value;
 }
@@ -76,7 +68,7 @@ export function resolveServeConfig(
   };
   const level = (options.logLevel ?? fromEnv('LOG_LEVEL') ?? 'info').toLowerCase() as LogLevel;
   if (!LOG_LEVELS.includes(level))
-    throw new ServeConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got '${level}'`);
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got '${level}'`);
   return {
     port: options.port ?? (portRaw === undefined ? DEFAULT_PORT : integerIn(portRaw, 'PORT', 0, 65535)),
     host: options.host ?? fromEnv('HOST') ?? DEFAULT_HOST,

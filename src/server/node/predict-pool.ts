@@ -3,6 +3,7 @@ import { estimateDecodeBytes } from '../../image/decode-cost.js';
 import { detectFormat } from '../../image/format.js';
 import { spawnWorker } from '../../node/spawn-worker.js';
 import { assertUnreachable, isNumberIn, POSITIVE_INTEGER } from '../../shared/checks.js';
+import { ConfigError } from '../../shared/config-error.js';
 import {
   PredictorError,
   type DigitResult,
@@ -121,7 +122,7 @@ export function createPredictPool(options: PredictPoolOptions): PredictPool {
     decodeMemoryBytes: budget,
     maxBatch,
   })) {
-    if (!isNumberIn(value, POSITIVE_INTEGER)) throw new RangeError(`${name} must be a positive integer, got ${value}`);
+    if (!isNumberIn(value, POSITIVE_INTEGER)) throw new ConfigError(`${name} must be a positive integer, got ${value}`);
   }
   let init: Omit<WorkerInit, 'progress'> | undefined;
   let description: ModelDescription | undefined;

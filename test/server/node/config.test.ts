@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MODEL_PATH } from '../../../src/node/model-file.js';
-import { DEFAULT_HOST, DEFAULT_PORT, resolveServeConfig, ServeConfigError } from '../../../src/server/node/config.js';
+import { DEFAULT_HOST, DEFAULT_PORT, resolveServeConfig } from '../../../src/server/node/config.js';
+import { ConfigError } from '../../../src/shared/config-error.js';
 import {
   DEFAULT_DECODE_MEMORY_BYTES,
   DEFAULT_MAX_BATCH,
@@ -76,7 +77,7 @@ describe('resolveServeConfig', () => {
   });
 
   it('rejects a bad PORT or PREDICT_THREADS, naming the variable', () => {
-    expect(() => resolveServeConfig({}, { PORT: '99999' })).toThrow(ServeConfigError);
+    expect(() => resolveServeConfig({}, { PORT: '99999' })).toThrow(ConfigError);
     expect(() => resolveServeConfig({}, { PORT: 'http' })).toThrow(
       /PORT must be an integer from 0 to 65535, got 'http'/,
     );

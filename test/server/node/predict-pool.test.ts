@@ -6,6 +6,7 @@ import type { SvmModel } from '../../../src/ml/model.js';
 import { saveModelFile, loadModelFile } from '../../../src/node/model-file.js';
 import { createInProcessPredictor } from '../../../src/server/in-process-predictor.js';
 import { createPredictPool, type PredictPool } from '../../../src/server/node/predict-pool.js';
+import { ConfigError } from '../../../src/shared/config-error.js';
 import { mnistPng, tinyModel } from '../fixtures.js';
 import { BAD_IMAGES } from '../real-images.js';
 
@@ -111,6 +112,8 @@ describe('createPredictPool', () => {
   });
 
   it('rejects a thread count that is not a positive integer', () => {
-    expect(() => createPredictPool({ source: { kind: 'value', model, sha256: null }, threads: 0 })).toThrow(RangeError);
+    expect(() => createPredictPool({ source: { kind: 'value', model, sha256: null }, threads: 0 })).toThrow(
+      ConfigError,
+    );
   });
 });

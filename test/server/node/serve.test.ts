@@ -3,7 +3,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serveCommand } from '../../../src/cli/commands/serve.js';
+import { listeningLine, serveCommand } from '../../../src/cli/commands/serve.js';
 import type { SvmModel } from '../../../src/ml/model.js';
 import { saveModelFile } from '../../../src/node/model-file.js';
 import { startServer } from '../../../src/server/node/serve.js';
@@ -141,6 +141,16 @@ describe('serveCommand', () => {
     );
     expect(code).toBe(1);
     expect(err.join('')).toMatch(/cannot load the model: model file .*missing\.json does not exist/);
+  });
+
+  it('says what it listens on: every interface for a wildcard host, else the one address', () => {
+    expect(listeningLine('0.0.0.0', 5000, 'http://127.0.0.1:5000')).toBe(
+      'listening on every interface (0.0.0.0), port 5000: http://127.0.0.1:5000 from this machine',
+    );
+    expect(listeningLine('::', 5301, 'http://127.0.0.1:5301')).toBe(
+      'listening on every interface (::), port 5301: http://127.0.0.1:5301 from this machine',
+    );
+    expect(listeningLine('127.0.0.1', 5000, 'http://127.0.0.1:5000')).toBe('listening on http://127.0.0.1:5000');
   });
 
   it('prints help and rejects unknown flags', async () => {
