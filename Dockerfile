@@ -16,8 +16,11 @@ FROM node:${NODE_VERSION}-bookworm-slim AS build
 WORKDIR /app
 # Lockfile first: this layer (the slow one) is reused until the dependencies change. --omit=optional: the
 # build needs only tsc; the optional packages are platform binaries for dev tools (workerd's is 155 MB).
+# --ignore-scripts: the build runs no package's install script; better-sqlite3 (a dev and optional peer dependency
+# for the corrections store) would otherwise compile from source, which needs Python and a compiler the slim image
+# lacks. The runtime stage stores corrections in PostgreSQL (docs/FEEDBACK.md).
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund --omit=optional
+RUN npm ci --no-audit --no-fund --omit=optional --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
 COPY scripts/build-page-script.mjs ./scripts/
 COPY src ./src
