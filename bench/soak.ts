@@ -15,13 +15,15 @@
  *   redos       1: multipart headers with 16k or 91k spaces in an unquoted file name  (expected 400 / 413)
  *   many-params 1: a part header of 10 MB of '; p=v' parameters                       (expected 413)
  *   cmyk        2: a 245-byte 4000x3000 CMYK progressive JPEG: ~3 s and ~500 MB of decoding each
+ *   read        2: /v1/read with a 5-digit number                                       (expected 200)
+ *   read-hostile 2: /v1/read with a page of text, noise, a maze of strokes, a 48-digit number (expected 422)
  *
- * Reports each class's answers by status, every 5xx and those other than the documented 503s (with Retry-After),
+ * Each simulated client has its own keep-alive socket. Reports each class's answers by status, every 5xx and those other than the documented 503s (with Retry-After),
  * the normal requests' throughput and p50/p99, /healthz's worst latency (probed every 100 ms from a separate
  * process), and the server's RSS: when ready, at its peak (sampled every 100 ms from /proc), and after the
  * attack has stopped and the server sat idle for --settle seconds.
  *
- *   npm run bench:soak                      (60 s, 43 connections, then 60 s idle)
+ *   npm run bench:soak                      (60 s, 47 connections, then 60 s idle)
  *   npx tsx bench/soak.ts --seconds 10      (a shorter run)
  *   options: --seconds <n>, --settle <n> (idle seconds before the after-attack RSS), --model <path> (default:
  *            the shipped model), --threads <n>,
@@ -30,12 +32,15 @@
  * Traffic goes only to 127.0.0.1, and every loop stops when the time is up.
  */
 import { spawn } from 'node:child_process';
+import { Agent, request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { readFileSync } from 'node:fs';
-import { availableParallelism, cpus } from 'node:os';
+import { availableParallelism, cpus, setPriority } from 'node:os';
 import { parseArgs } from 'node:util';
 import { cmykJpeg, manyScanJpeg, multiFrameJpeg } from '../test/helpers/hostile-images.js';
 import { mulberry32 } from '../src/ml/rng.js';
+import { hostileReadPictures } from '../test/helpers/hostile-read-pictures.js';
+import { numberPicture } from '../test/helpers/numbers.js';
 import { multipartBody, photoDigitJpeg, smallDigitPng } from './server-images.js';
 
 const { values: flags } = parseArgs({
@@ -101,6 +106,14 @@ const disposition = (params: string): Request => ({
   ),
   contentType: 'multipart/form-data; boundary=b',
 });
+/** /v1/read with a raw PNG body: an ordinary 5-digit number, and pictures built to make the reader work hard. */
+const read = (bytes: Uint8Array): Request => ({
+  path: '/v1/read',
+  body: Uint8Array.from(bytes),
+  contentType: 'image/png',
+});
+const readNumber = read(numberPicture([5, 7, 8, 6, 1], { scale: 1, gap: 6 }).png);
+const readHostile = Object.values(hostileReadPictures()).map(read);
 const redos = [
   disposition(`; filename=x${' '.repeat(16_000)}y.png`),
   disposition(`; filename=x${' '.repeat(91_000)}y.png`),
@@ -129,6 +142,8 @@ const ALL_ROLES: readonly Role[] = [
   { name: 'redos', connections: 1, next: (random) => redos[random() < 0.5 ? 0 : 1]! },
   { name: 'many-params', connections: 1, next: () => manyParams },
   { name: 'cmyk', connections: 2, next: () => cmyk },
+  { name: 'read', connections: 2, next: () => readNumber },
+  { name: 'read-hostile', connections: 2, next: (random) => readHostile[Math.floor(random() * readHostile.length)]! },
 ];
 const only = flags.only?.split(',').map((name) => name.trim());
 const unknown = only?.filter((name) => !ALL_ROLES.some((role) => role.name === name)) ?? [];
@@ -213,7 +228,8 @@ async function startServerProcess(): Promise<{ url: string; pid: number; stop: (
   if (flags.threads) args.push('--threads', flags.threads);
   const child = spawn(process.execPath, args, {
     stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, LOG_LEVEL: 'info' },
+    // As `npm start` runs it (package.json): a fixed mmap threshold lets glibc hand large freed buffers back.
+    env: { ...process.env, LOG_LEVEL: 'info', MALLOC_MMAP_THRESHOLD_: '131072' },
   });
   let log = '';
   const url = await new Promise<string>((resolve, reject) => {
@@ -240,8 +256,51 @@ function rssMb(pid: number): number {
   return kb / 1024;
 }
 
+interface Answer {
+  readonly status: number;
+  readonly retryAfter: boolean;
+}
+
+/** Sockets that already have an error listener (see post). */
+const quietSockets = new WeakSet<object>();
+
+/**
+ * POSTs on this client's own keep-alive socket (an Agent with one socket per simulated client), as separate
+ * clients would: one client's early 413 or reset never lands on another's request, as it can through fetch's
+ * shared pool.
+ */
+function post(url: string, agent: Agent, request: Request, signal: AbortSignal): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      `${url}${request.path}`,
+      {
+        method: 'POST',
+        agent,
+        signal,
+        headers: { 'content-type': request.contentType, 'content-length': request.body.byteLength },
+      },
+      (res) => {
+        res.on('data', () => undefined);
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, retryAfter: res.headers['retry-after'] !== undefined }),
+        );
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    // The server may answer early (413) and close while the body is still being written: the write then fails
+    // with EPIPE after the answer arrived, which is not this request's error any more.
+    req.on('socket', (socket) => {
+      if (!quietSockets.has(socket)) socket.on('error', () => undefined);
+      quietSockets.add(socket);
+    });
+    req.end(request.body);
+  });
+}
+
 async function connection(url: string, role: Role, seed: number, until: number, tally: Tally): Promise<void> {
   const random = mulberry32(seed);
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   while (Date.now() < until) {
     const request = role.next(random);
     if (request.headersOnly) {
@@ -254,26 +313,26 @@ async function connection(url: string, role: Role, seed: number, until: number, 
     const hangUp = request.hangUpMs === undefined ? undefined : setTimeout(() => abort.abort(), request.hangUpMs);
     let status: string;
     try {
-      const res = await fetch(`${url}${request.path}`, {
-        method: 'POST',
-        body: request.body,
-        headers: { 'content-type': request.contentType },
-        signal: abort.signal,
-      });
-      await res.arrayBuffer();
+      const res = await post(url, agent, request, abort.signal);
       status = String(res.status);
       if (res.status >= 500) tally.all5xx++;
-      if (res.status >= 500 && !(res.status === 503 && res.headers.get('retry-after') !== null))
-        tally.undocumented5xx++;
+      if (res.status >= 500 && !(res.status === 503 && res.retryAfter)) tally.undocumented5xx++;
       if (role.name === 'normal' && res.status === 200) tally.latencies.push(performance.now() - started);
     } catch (err) {
-      status = abort.signal.aborted ? 'hung up' : `error: ${err instanceof Error ? err.message : String(err)}`;
+      const code = (err as { code?: string }).code;
+      status = abort.signal.aborted
+        ? 'hung up'
+        : `error: ${code ?? (err instanceof Error ? err.message : String(err))}`;
     } finally {
       clearTimeout(hangUp);
     }
     tally.statuses.set(status, (tally.statuses.get(status) ?? 0) + 1);
   }
+  agent.destroy();
 }
+
+/** This process's nice value during the soak (the server and the probe run at 0). */
+const ATTACKER_NICE = 10;
 
 function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return NaN;
@@ -296,7 +355,13 @@ async function main(): Promise<void> {
     process.stderr.write(
       `soak: ${ROLES.reduce((n, r) => n + r.connections, 0)} connections for ${seconds} s against ${server.url}\n`,
     );
+    // Opens the server's event-loop delay window (it covers the time since the previous scrape).
+    await (await fetch(`${server.url}/metrics`)).text();
     const health = probeHealth(server.url);
+    // The attackers share the server's two cores; at nice 10 (set after the server and the probe started, so they
+    // keep normal priority) they stand in for clients on other machines, and the figures measure the server
+    // rather than this process's own CPU use.
+    setPriority(ATTACKER_NICE);
     await Promise.all(
       ROLES.flatMap((role) =>
         Array.from({ length: role.connections }, () =>
@@ -305,6 +370,8 @@ async function main(): Promise<void> {
       ),
     );
     const healthWorst = await health.stop();
+    const attackMetrics = await (await fetch(`${server.url}/metrics`)).text();
+    const loopDelayMs = 1000 * Number(/^nodejs_eventloop_delay_max_seconds (\S+)$/m.exec(attackMetrics)?.[1] ?? NaN);
     const attackPeakRss = peakRss;
     // Idle, as a server is after an attack: does its memory come back?
     await new Promise((resolve) => setTimeout(resolve, settleSeconds * 1000));
@@ -341,7 +408,8 @@ async function main(): Promise<void> {
       }),
       '',
       `5xx answers: ${all5xx}; other than documented 503s with Retry-After: ${undocumented}`,
-      `/healthz worst latency (probed every 100 ms from another process): ${healthWorst.toFixed(1)} ms`,
+      `/healthz worst latency (probed every 100 ms from another process): ${healthWorst.toFixed(1)} ms; ` +
+        `the server's longest event-loop delay during the attack: ${loopDelayMs.toFixed(1)} ms`,
       `normal requests answered 200: ${sorted.length} (${(sorted.length / seconds).toFixed(0)}/s), p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms`,
       `server RSS: ${idleRss.toFixed(0)} MB when ready, peak ${attackPeakRss.toFixed(0)} MB, ${settledRss.toFixed(0)} MB after ${settleSeconds} s idle`,
       `after the soak: /readyz ${ready.status}, /api ${after.status} ${await after.text()}`,

@@ -5,7 +5,7 @@ import type { SvmModel } from '../ml/model.js';
 import { createErrorHandler, HttpError, type ErrorLogger } from './errors.js';
 import { createInProcessPredictor } from './in-process-predictor.js';
 import { resolveLimits, type ServerLimits } from './limits.js';
-import { Metrics } from './metrics.js';
+import { Metrics, type RuntimeGauge } from './metrics.js';
 import type { Predictor } from './predictor.js';
 import { createBodyAdmission } from './admission.js';
 import { resolveFeedbackConfig, type FeedbackConfig } from './feedback-config.js';
@@ -43,6 +43,8 @@ export interface AppOptions {
   readonly clientKey?: (c: Context) => string;
   /** Reloads the model file (POST /admin/reload); the Node entry gives it. */
   readonly reloadModel?: () => Promise<{ sha256: string | null }>;
+  /** Figures of the process (memory, event-loop delay) for /metrics; the Node entry supplies them. */
+  readonly runtimeGauges?: () => readonly RuntimeGauge[];
 }
 
 /** One answered request, as the access log records it. */
@@ -152,6 +154,7 @@ export function createApp(options: AppOptions): Hono {
   // One body budget for every upload route: /v1/predict, /api and /v1/read draw on the same bytes in flight.
   const admission = createBodyAdmission(limits);
   metrics.watchBodyBudget(admission.stats);
+  if (options.runtimeGauges) metrics.watchRuntime(options.runtimeGauges);
   registerPredictRoutes(app, { predictor, limits, metrics, admission });
   registerReadRoutes(app, { predictor, limits, metrics, admission });
   const feedback = resolveFeedbackConfig(options.feedback, options.env);

@@ -7,6 +7,13 @@ import type { ModelDescription, PredictorStats } from './predictor.js';
  */
 export const LATENCY_BUCKETS_SECONDS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
+/** A figure of the process that runs the app (memory, event-loop delay), read when /metrics is scraped. */
+export interface RuntimeGauge {
+  readonly name: string;
+  readonly help: string;
+  readonly value: number;
+}
+
 interface Histogram {
   readonly counts: number[]; // one per bucket, not cumulative; the +Inf bucket is `count`
   sum: number;
@@ -23,6 +30,15 @@ export class Metrics {
   private readonly predictions: number[] = new Array<number>(10).fill(0);
   private readonly rejections = new Map<string, number>();
   private bodyBudgetSource: (() => BodyBudgetStats) | undefined;
+  private runtimeSource: (() => readonly RuntimeGauge[]) | undefined;
+
+  /**
+   * Shows figures of the runtime (the Node entry's memory and event-loop delay) as gauges.
+   * @param source - Reads the figures at each scrape.
+   */
+  watchRuntime(source: () => readonly RuntimeGauge[]): void {
+    this.runtimeSource = source;
+  }
 
   /**
    * Shows the upload routes' body budget (admission.ts) as gauges, and lets /readyz read it.
@@ -148,6 +164,9 @@ export class Metrics {
       for (const [name, type, help, value] of gauges) {
         lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, `${name} ${value}`);
       }
+    }
+    for (const { name, help, value } of this.runtimeSource?.() ?? []) {
+      lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} gauge`, `${name} ${value}`);
     }
     lines.push('# HELP model_ready 1 once the model is loaded and predictions can be served.');
     lines.push('# TYPE model_ready gauge');

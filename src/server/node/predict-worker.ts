@@ -1,3 +1,4 @@
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { SvmModel } from '../../ml/model.js';
 import type { ModelEngine } from '../../ml/engine/types.js';
@@ -15,8 +16,19 @@ import { PROGRESS, toWireError, type BatchMessage, type WorkerInit, type WorkerM
  * for all workers), or with the JavaScript engine where SIMD is not available.
  */
 
+/** How much lower than the main thread a prediction thread runs (nice +5; 19 is the lowest). */
+const WORKER_NICE = 5;
+
 const port = parentPort;
 if (port === null) throw new Error('predict-worker.ts must run as a worker thread');
+
+// On Linux a thread's nice value is its own: raising this one's keeps the main thread (which answers /healthz and
+// reads every request) ahead of long decodes when the cores are busy. Best effort: other systems may refuse.
+try {
+  setPriority(WORKER_NICE);
+} catch {
+  // Left at the process's priority.
+}
 
 const send = (message: WorkerMessage, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
 

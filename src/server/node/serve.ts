@@ -7,6 +7,7 @@ import { resolveServeConfig, type ServeConfig } from './config.js';
 import { lazyFeedbackStore, socketClientKey } from './feedback-store.js';
 import { createPredictPool, type PredictPool } from './predict-pool.js';
 import type { ModelSource } from './pool-protocol.js';
+import { runtimeGauges } from './runtime-gauges.js';
 
 /** Options of `startServer`; anything unset comes from the environment, then the defaults. */
 export interface StartOptions extends Partial<ServeConfig> {
@@ -60,8 +61,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   });
   // FEEDBACK=off opens no database at all.
   const feedbackStore = /^(off|0|false)$/i.test(env['FEEDBACK'] ?? '') ? undefined : lazyFeedbackStore(env, log);
+  const runtime = runtimeGauges();
   const app = createApp({
     predictor: pool,
+    runtimeGauges: runtime.read,
     env,
     ...(feedbackStore ? { feedbackStore } : {}),
     clientKey: socketClientKey,
@@ -89,6 +92,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       });
     });
   } catch (err) {
+    runtime.stop();
     await pool.close();
     throw err;
   }
@@ -116,6 +120,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       }
       await pool.close();
       await feedbackStore?.close();
+      runtime.stop();
     })();
     return closing;
   };

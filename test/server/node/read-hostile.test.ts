@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeGrayPng } from '../../../src/image/index.js';
 import { startServer, type RunningServer } from '../../../src/server/node/serve.js';
+import { hostileReadPictures } from '../../helpers/hostile-read-pictures.js';
 import { numberPicture } from '../../helpers/numbers.js';
 import { expectError } from '../helpers.js';
 
@@ -18,59 +18,7 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close(0));
 
-/** A deterministic generator (mulberry32), so every run draws the same pictures. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** White paper with black rectangles on it. */
-function paper(
-  width: number,
-  height: number,
-  marks: (ink: (x: number, y: number, w: number, h: number) => void) => void,
-) {
-  const pixels = new Uint8Array(width * height).fill(255);
-  marks((x0, y0, w, h) => {
-    for (let y = Math.max(0, y0); y < Math.min(height, y0 + h); y++)
-      for (let x = Math.max(0, x0); x < Math.min(width, x0 + w); x++) pixels[y * width + x] = 0;
-  });
-  return new Uint8Array(encodeGrayPng(pixels, width, height));
-}
-
-const rand = random(23);
-const HOSTILE = {
-  // 30 lines of 80 letter-sized marks, each made of two strokes: ~4,800 pieces.
-  'a page of text': paper(1200, 900, (ink) => {
-    for (let line = 0; line < 30; line++)
-      for (let c = 0; c < 80; c++) {
-        const x = 20 + c * 14;
-        const y = 20 + line * 28;
-        ink(x, y + Math.floor(rand() * 6), 2, 10 + Math.floor(rand() * 6));
-        ink(x + 4 + Math.floor(rand() * 4), y + 4, 2, 8);
-      }
-  }),
-  // Salt-and-pepper noise: 15% of the pixels black.
-  noise: paper(600, 400, (ink) => {
-    for (let i = 0; i < 600 * 400 * 0.15; i++) ink(Math.floor(rand() * 600), Math.floor(rand() * 400), 1, 1);
-  }),
-  // One connected piece of strokes, a maze across a wide picture: every column a candidate cut.
-  'a maze of strokes': paper(1600, 200, (ink) => {
-    for (let y = 10; y < 190; y += 12) ink(10, y, 1580, 3);
-    for (let x = 10; x < 1590; x += 9) ink(x, 10 + Math.floor(rand() * 150), 3, 40);
-  }),
-  // 48 real digits in a row: more than one reading holds.
-  'a 48-digit number': numberPicture(
-    Array.from({ length: 48 }, (_, i) => i),
-    { scale: 1, gap: 6 },
-  ).png,
-};
+const HOSTILE = hostileReadPictures();
 
 describe('the number reader under hostile pictures', () => {
   it.each(Object.entries(HOSTILE))('refuses %s with a 422 that says why', async (name, png) => {
