@@ -5,6 +5,8 @@ export interface DigitGlyph {
   readonly size: number;
   readonly dark: boolean;
   readonly digit: number;
+  /** Draw this text instead of the digit (the letters that teach the reader what is not a digit). */
+  readonly glyph?: string;
 }
 
 /**
@@ -13,7 +15,7 @@ export interface DigitGlyph {
  * bench and the script that renders the printed-digit training set, so both draw glyphs the same way.
  */
 export function drawDigitGlyphs(list: readonly DigitGlyph[]): string[] {
-  return list.map(({ face, style, size, dark, digit }) => {
+  return list.map(({ face, style, size, dark, digit, glyph }) => {
     const side = Math.ceil(size * 1.2);
     const canvas = document.createElement('canvas');
     canvas.width = side;
@@ -25,7 +27,7 @@ export function drawDigitGlyphs(list: readonly DigitGlyph[]): string[] {
     ctx.font = `${style === 'bold' ? 'bold ' : style === 'italic' ? 'italic ' : ''}${size}px "${face}"`;
     ctx.textAlign = 'center';
     ctx.textBaseline = 'middle';
-    ctx.fillText(String(digit), side / 2, side / 2);
+    ctx.fillText(glyph ?? String(digit), side / 2, side / 2);
     return canvas.toDataURL('image/png');
   });
 }

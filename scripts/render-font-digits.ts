@@ -48,9 +48,9 @@ export const TRAINING_FACES = [
   'Comic Neue',
   'Z003',
 ] as const;
-const STYLES = ['normal', 'bold', 'italic'] as const;
+export const FONT_STYLES = ['normal', 'bold', 'italic'] as const;
 /** CSS px; the bench uses 12, 20, 32 and 96. */
-const SIZES = [16, 26, 48] as const;
+export const FONT_SIZES = [16, 26, 48] as const;
 
 type Job = DigitGlyph;
 
@@ -73,7 +73,7 @@ async function render(jobs: readonly Job[]): Promise<Uint8Array[]> {
   }
 }
 
-function idx(magic: number, dims: readonly number[], body: Uint8Array): Uint8Array {
+export function idx(magic: number, dims: readonly number[], body: Uint8Array): Uint8Array {
   const header = Buffer.alloc(4 + 4 * dims.length);
   header.writeUInt32BE(magic, 0);
   dims.forEach((d, k) => header.writeUInt32BE(d, 4 + 4 * k));
@@ -84,8 +84,8 @@ async function main(): Promise<void> {
   // Polarity alternates over the set (the pipeline reads both alike), so each picture is drawn once.
   let n = 0;
   const jobs: Job[] = TRAINING_FACES.flatMap((face) =>
-    STYLES.flatMap((style) =>
-      SIZES.flatMap((size) =>
+    FONT_STYLES.flatMap((style) =>
+      FONT_SIZES.flatMap((size) =>
         Array.from({ length: 10 }, (_, digit) => ({ face, style, size, dark: n++ % 2 === 0, digit })),
       ),
     ),
@@ -119,8 +119,9 @@ async function main(): Promise<void> {
   }
   await writeFile(path.join(dir, 'checksums'), `${sums.join('\n')}\n`);
   console.log(
-    `${images.length} digits (${TRAINING_FACES.length} faces x ${STYLES.length} styles x ${SIZES.length} sizes x 10) written to ${dir}`,
+    `${images.length} digits (${TRAINING_FACES.length} faces x ${FONT_STYLES.length} styles x ${FONT_SIZES.length} sizes x 10) written to ${dir}`,
   );
 }
 
-await main();
+// Run as a script, not when another script borrows its lists.
+if (import.meta.url === `file://${process.argv[1]}`) await main();

@@ -5,6 +5,8 @@ import type { Part, Piece } from './pieces.js';
 export interface Slice extends Piece {
   readonly cutLeft: boolean;
   readonly cutRight: boolean;
+  /** Index of the piece it was cut from. */
+  readonly piece: number;
 }
 
 /**
@@ -32,14 +34,14 @@ const CUT_EVERY = 0.45;
 export function slicePieces(map: InkMap, pieces: readonly Piece[], height: number, maxSlices: number): Slice[] {
   const out: Slice[] = [];
   let budget = maxSlices - pieces.length;
-  for (const piece of pieces) {
+  for (const [index, piece] of pieces.entries()) {
     const width = piece.box.maxX - piece.box.minX + 1;
     const cuts = width > SPLIT_WIDTH * height && budget > 0 ? candidateCuts(map, piece, height, budget) : [];
     budget -= cuts.length;
     const edges = [piece.box.minX, ...cuts, piece.box.maxX + 1];
     for (let k = 0; k + 1 < edges.length; k++) {
       const slice = clip(map, piece, edges[k] as number, (edges[k + 1] as number) - 1);
-      if (slice !== undefined) out.push({ ...slice, cutLeft: k > 0, cutRight: k + 2 < edges.length });
+      if (slice !== undefined) out.push({ ...slice, cutLeft: k > 0, cutRight: k + 2 < edges.length, piece: index });
     }
   }
   return out;

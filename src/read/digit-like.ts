@@ -2,6 +2,11 @@
 export interface DigitEvidence {
   readonly scores: readonly number[];
   readonly confidence: number;
+  /**
+   * The digit-or-not network's log-odds for a piece of a picture (digit-or-not.ts), when it was asked. The word
+   * rule (words.ts) reads it; isDigitLike does not, since alone it cost spaced numbers more than it saved.
+   */
+  readonly digitLogit?: number;
 }
 
 /**

@@ -7,12 +7,14 @@ import type { ModelEngine } from '../ml/engine/types.js';
 import type { SvmModel } from '../ml/model.js';
 import { softmaxConfidence } from '../ml/calibration.js';
 import { predictBatch, type Prediction } from '../ml/predict.js';
-import { slicePieces } from './cuts.js';
+import { slicePieces, type Slice } from './cuts.js';
+import { digitOrNot } from './digit-or-not.js';
 import { ReadError } from './errors.js';
 import { findInk, type InkMap } from './ink.js';
 import { resolveReadLimits } from './limits.js';
 import { groupPieces, type InkBox } from './pieces.js';
 import { renderPiece } from './render.js';
+import { MAX_JUDGED_WIDTH, piecesInWords } from './words.js';
 import { firstStageEvidence } from './score.js';
 import { bestPath, candidateRuns } from './search.js';
 import type { Box, Reading, ReadDigit, ReadLimits, SkippedPiece } from './types.js';
@@ -58,10 +60,30 @@ export function readDigits(
   const slices = slicePieces(map, pieces, height, SLICES_PER_PIECE * maxPieces);
   const candidates = candidateRuns(slices, height);
   const pictures = candidates.map((c) => renderPiece(map, c.parts, c.box));
-  const inputs = pictures.filter((p): p is Uint8Array => p !== undefined);
-  const scored = firstStageEvidence(model, inputs, engine);
+  // Each piece is also judged whole, for the word rule: an uncut piece is its one-slice candidate; a cut one that
+  // is no wider than a glyph is drawn again whole.
+  const wholeOf = new Map<number, Uint8Array | undefined>();
+  candidates.forEach((c, k) => {
+    const slice = slices[c.start] as Slice;
+    if (c.end - c.start === 1 && !slice.cutLeft && !slice.cutRight) wholeOf.set(slice.piece, pictures[k]);
+  });
+  pieces.forEach((piece, k) => {
+    const width = piece.box.maxX - piece.box.minX + 1;
+    if (!wholeOf.has(k) && width <= MAX_JUDGED_WIDTH * height) wholeOf.set(k, renderPiece(map, piece.parts, piece.box));
+  });
+  const wholeKeys = [...wholeOf.keys()];
+  const inputs = [...pictures, ...wholeKeys.map((k) => wholeOf.get(k))].filter((p): p is Uint8Array => p !== undefined);
+  const scored = firstStageEvidence(model, inputs, engine, digitOrNot());
   let next = 0;
-  const evidence = pictures.map((p) => (p === undefined ? undefined : scored[next++]));
+  const candidateEvidence = pictures.map((p) => (p === undefined ? undefined : scored[next++]));
+  const wholeEvidence = new Map(wholeKeys.map((k) => [k, wholeOf.get(k) === undefined ? undefined : scored[next++]]));
+  const inLetterWords = piecesInWords(pieces, wholeEvidence, height);
+  // Pieces in words of letters are left out whole: no candidate that touches one may be read as a digit.
+  const evidence = candidateEvidence.map((e, k) => {
+    const c = candidates[k] as (typeof candidates)[number];
+    for (let s = c.start; s < c.end; s++) if (inLetterWords.has((slices[s] as Slice).piece)) return undefined;
+    return e;
+  });
   const steps = bestPath(slices, candidates, evidence, height);
   const skipped: SkippedPiece[] = small.map((b) => ({ box: toBox(map, b), reason: 'too-small' }));
   const chosen: number[] = [];

@@ -4,6 +4,7 @@ import { createJsEngine } from '../ml/engine/js-engine.js';
 import type { ModelEngine } from '../ml/engine/types.js';
 import type { SvmModel } from '../ml/model.js';
 import type { DigitEvidence } from './digit-like.js';
+import { digitLogit, type DigitOrNot } from './digit-or-not.js';
 
 /**
  * First-stage scores of every candidate piece in one engine call: the path search compares candidates, and the
@@ -14,12 +15,14 @@ import type { DigitEvidence } from './digit-like.js';
  * @param model the model
  * @param images 784-byte MNIST pictures
  * @param engine the backend (the plain-JavaScript reference when omitted)
- * @returns each picture's scores and first-stage confidence
+ * @param net the digit-or-not network, which also judges each picture
+ * @returns each picture's scores, first-stage confidence and digit log-odds
  */
 export function firstStageEvidence(
   model: SvmModel,
   images: readonly Uint8Array[],
   engine: ModelEngine | undefined,
+  net: DigitOrNot,
 ): DigitEvidence[] {
   if (images.length === 0) return [];
   const dim = model.dim;
@@ -35,6 +38,10 @@ export function firstStageEvidence(
     const scores = Array.from(out.subarray(b * 10, b * 10 + 10));
     let best = 0;
     for (let c = 1; c < 10; c++) if ((scores[c] as number) > (scores[best] as number)) best = c;
-    return { scores, confidence: softmaxConfidence(scores, best, model.calibration.temperature) };
+    return {
+      scores,
+      confidence: softmaxConfidence(scores, best, model.calibration.temperature),
+      digitLogit: digitLogit(net, batch.subarray(b * dim, (b + 1) * dim), scores),
+    };
   });
 }

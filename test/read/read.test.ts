@@ -1,10 +1,15 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { GrayImage } from '../../src/image/gray.js';
 import { createJsEngine } from '../../src/ml/engine/js-engine.js';
 import type { ModelEngine } from '../../src/ml/engine/types.js';
 import type { SvmModel } from '../../src/ml/model.js';
 import { predict } from '../../src/ml/predict.js';
+import { readIdxImages, readIdxLabels } from '../../src/ml/idx.js';
 import { loadModelFile } from '../../src/node/model-file.js';
+import { PACKAGE_ROOT } from '../../src/node/package-root.js';
 import { DEFAULT_READ_LIMITS, readDigits, ReadError, resolveReadLimits } from '../../src/read/index.js';
 import { loadMnist } from '../../src/training/mnist-data.js';
 
@@ -59,10 +64,17 @@ let model: SvmModel;
 let engine: ModelEngine;
 /** Test digits the model reads right on their own with confidence above 0.9 (so a miss is the reader's). */
 let clear: { pixels: Uint8Array; label: number }[];
+let letters: { pixels: Uint8Array; labels: Uint8Array };
 
 beforeAll(async () => {
   ({ model } = await loadModelFile());
   engine = createJsEngine(model);
+  const dir = path.join(PACKAGE_ROOT, 'data', 'font-letters');
+  const unzip = async (name: string) => new Uint8Array(gunzipSync(await readFile(path.join(dir, name))));
+  letters = {
+    pixels: readIdxImages(await unzip('images-idx3-ubyte.gz')).pixels,
+    labels: readIdxLabels(await unzip('labels-idx1-ubyte.gz')).labels,
+  };
   const { test } = await loadMnist();
   clear = [];
   for (let k = 0; k < 60; k++) {
@@ -71,6 +83,13 @@ beforeAll(async () => {
     if (p.digit === test.labels[k] && p.confidence > 0.9) clear.push({ pixels, label: p.digit });
   }
 }, 60_000);
+
+/** The first picture of this letter in data/font-letters (Noto Sans, 16 px: the first typeface and size). */
+function glyph(letter: string): Uint8Array {
+  const k = letters.labels.indexOf(letter.charCodeAt(0));
+  if (k < 0) throw new Error(`no ${letter} in data/font-letters`);
+  return letters.pixels.subarray(k * 784, (k + 1) * 784);
+}
 
 const text = (list: readonly { label: number }[]): string => list.map((d) => d.label).join('');
 
@@ -127,6 +146,31 @@ describe('readDigits', () => {
     const reading = readDigits({ ...picture, data }, model, engine);
     expect(reading.text).toBe(String(d.label));
     expect(reading.skipped.map((s) => s.reason)).toEqual(['too-small']);
+  });
+
+  it('answers NO_DIGIT_FOUND for a word of letters', () => {
+    // K, e, r, n as a word: close together, as printed.
+    const reading = () => readDigits(row([...'Kern'].map(glyph), [0.1, 0.1, 0.1]), model, engine);
+    expect(reading).toThrow(expect.objectContaining({ code: 'NO_DIGIT_FOUND' }));
+  });
+
+  it('reads the number beside a word and lists the letters as skipped', () => {
+    const [a, b] = clear as [{ pixels: Uint8Array; label: number }, { pixels: Uint8Array; label: number }];
+    const picture = row([...[...'Park'].map(glyph), a.pixels, b.pixels], [0.1, 0.1, 0.1, 1, 0.5]);
+    const reading = readDigits(picture, model, engine);
+    expect(reading.text).toBe(text([a, b]));
+    expect(reading.skipped.filter((s) => s.reason === 'not-a-digit').length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('answers NO_DIGIT_FOUND for a blot', () => {
+    const width = 240;
+    const height = 120;
+    const data = new Float32Array(width * height).fill(1);
+    for (let y = 0; y < height; y++)
+      for (let x = 0; x < width; x++) if ((x - 120) ** 2 + (y - 60) ** 2 <= 25 * 25) data[y * width + x] = 0.05;
+    expect(() => readDigits({ width, height, data }, model, engine)).toThrow(
+      expect.objectContaining({ code: 'NO_DIGIT_FOUND' }),
+    );
   });
 
   it('answers NO_DIGIT_FOUND for a blank picture', () => {

@@ -1,0 +1,63 @@
+import { decodeBase64 } from '../ml/base64.js';
+import { DIGIT_OR_NOT_HIDDEN, DIGIT_OR_NOT_WEIGHTS } from './digit-or-not-weights.js';
+
+/**
+ * The check that tells a digit from a letter, a sign or a blot. The digit model cannot: it was trained on digits
+ * only, so a letter's ten decision values can look like a digit's. A small network (one hidden layer) reads what
+ * the reader already has for every piece, the deskewed picture and the ten values, and answers how digit-like the
+ * piece is. Fitted by scripts/fit-digit-or-not.ts on MNIST training digits, printed training digits, letters and
+ * signs in the training typefaces, and drawn marks (nothing the benchmarks measure).
+ */
+export interface DigitOrNot {
+  readonly hidden: number;
+  readonly w1: Float32Array;
+  readonly b1: Float32Array;
+  readonly w2: Float32Array;
+  readonly b2: number;
+}
+
+/** Inputs: 784 pixels and 10 decision values. */
+const INPUTS = 794;
+
+/**
+ * Below this log-odds a piece counts as a letter in the word rule (words.ts). Held out (scripts/fit-digit-or-not.ts),
+ * the network calls 82% of letters in unseen typefaces "not a digit" at -3 and keeps 99.5% of MNIST test digits;
+ * on the read bench's tuning split, -3 answered 92% of words "no digit".
+ */
+export const MIN_DIGIT_LOGIT = -3;
+
+/**
+ * Unpacks the fitted weights (about 150 KB of float32). Callers keep the result: readDigits unpacks once per call.
+ * @returns the network
+ */
+export function digitOrNot(): DigitOrNot {
+  const bytes = decodeBase64(DIGIT_OR_NOT_WEIGHTS, 'digit-or-not weights');
+  const all = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+  const h = DIGIT_OR_NOT_HIDDEN;
+  return {
+    hidden: h,
+    w1: all.subarray(0, h * INPUTS),
+    b1: all.subarray(h * INPUTS, h * INPUTS + h),
+    w2: all.subarray(h * INPUTS + h, h * INPUTS + 2 * h),
+    b2: all[h * INPUTS + 2 * h] as number,
+  };
+}
+
+/**
+ * How digit-like a piece is, as log-odds (above 0: more likely a digit than not).
+ * @param net from digitOrNot
+ * @param deskewed the piece's 28x28 picture as the model sees it (deskewed when the model deskews)
+ * @param scores the model's ten first-stage decision values for it
+ * @returns log-odds of "a digit"
+ */
+export function digitLogit(net: DigitOrNot, deskewed: ArrayLike<number>, scores: ArrayLike<number>): number {
+  let z = net.b2;
+  for (let j = 0; j < net.hidden; j++) {
+    const row = j * INPUTS;
+    let a = net.b1[j] as number;
+    for (let i = 0; i < 784; i++) a += (net.w1[row + i] as number) * ((deskewed[i] as number) / 255);
+    for (let c = 0; c < 10; c++) a += (net.w1[row + 784 + c] as number) * (scores[c] as number);
+    if (a > 0) z += (net.w2[j] as number) * a;
+  }
+  return z;
+}

@@ -1,0 +1,61 @@
+import { MIN_DIGIT_LOGIT } from './digit-or-not.js';
+import type { DigitEvidence } from './digit-like.js';
+import type { InkBox } from './pieces.js';
+
+/** Pieces closer than this share of the digit height belong to one word (letters sit closer than words do). */
+const WORD_GAP = 0.4;
+
+/** A word of one piece is a letter or a mark below this log-odds (held out: 62% of letters, 0.1% of digits). */
+const MIN_LONE_LOGIT = -5;
+
+/** Pieces wider than this share of the digit height are not judged alone: they may be several touching glyphs. */
+export const MAX_JUDGED_WIDTH = 1.1;
+
+/**
+ * The pieces that stand in words of letters. A word's letters are cut by the search into strokes that look like
+ * 1s and 7s, and some letters are shaped like digits (o, l, S): judged one by one, nearly every word yields a few
+ * digits. Judged as a word, it does not: when at least a third of a word's whole pieces are not digits (all of
+ * them in a word of one or two), the word is letters and none of its pieces is read. A number keeps its digits
+ * unless a third of them fail the digit-or-not check at once.
+ * @param pieces the grouped pieces' boxes, left to right
+ * @param whole each judged piece's evidence as a whole (undefined: it normalized to nothing); pieces wider than
+ *   MAX_JUDGED_WIDTH are absent
+ * @param height digit height in working pixels
+ * @returns the indices of the pieces that stand in words of letters
+ */
+export function piecesInWords(
+  pieces: readonly { readonly box: InkBox }[],
+  whole: ReadonlyMap<number, DigitEvidence | undefined>,
+  height: number,
+): Set<number> {
+  const order = pieces.map((_, k) => k).sort((a, b) => pieces[a]!.box.minX - pieces[b]!.box.minX);
+  const out = new Set<number>();
+  let word: number[] = [];
+  let right = -Infinity;
+  const close = () => {
+    let judged = 0;
+    let letters = 0;
+    let loneLetter = false;
+    for (const piece of word) {
+      if (!whole.has(piece)) continue;
+      judged++;
+      const e = whole.get(piece);
+      const logit = e?.digitLogit ?? -Infinity;
+      if (logit < MIN_DIGIT_LOGIT) letters++;
+      if (logit < MIN_LONE_LOGIT) loneLetter = true;
+    }
+    // One piece alone is a letter only on stronger evidence: spaced handwritten digits stand alone too.
+    if (judged === 1 && !loneLetter) letters = 0;
+    const needed = judged <= 2 ? judged : Math.ceil(judged / 3);
+    if (letters > 0 && letters >= needed) for (const piece of word) out.add(piece);
+    word = [];
+  };
+  for (const piece of order) {
+    const box = pieces[piece]!.box;
+    if (box.minX - right > WORD_GAP * height) close();
+    word.push(piece);
+    right = Math.max(right, box.maxX);
+  }
+  close();
+  return out;
+}

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import type { DigitEvidence } from '../../src/read/digit-like.js';
+import { MIN_DIGIT_LOGIT } from '../../src/read/digit-or-not.js';
+import { piecesInWords } from '../../src/read/words.js';
+
+const HEIGHT = 40;
+/** Pieces 24 px wide, `gaps` px apart (a gap over 0.4 x 40 = 16 px starts a new word). */
+function pieces(gaps: readonly number[]): { box: { minX: number; minY: number; maxX: number; maxY: number } }[] {
+  let x = 0;
+  return [0, ...gaps].map((gap) => {
+    x += gap;
+    const box = { minX: x, minY: 0, maxX: x + 23, maxY: HEIGHT - 1 };
+    x += 24;
+    return { box };
+  });
+}
+const evidence = (digitLogit: number): DigitEvidence => ({ scores: [], confidence: 1, digitLogit });
+const judged = (logits: readonly number[]) => new Map(logits.map((l, k) => [k, evidence(l)] as const));
+const LETTER = MIN_DIGIT_LOGIT - 1;
+const DIGIT = 5;
+
+describe('piecesInWords', () => {
+  it('leaves out a whole word when a third of its pieces are letters', () => {
+    const word = pieces([4, 4, 4, 4]);
+    expect([...piecesInWords(word, judged([DIGIT, LETTER, DIGIT, LETTER, DIGIT]), HEIGHT)]).toEqual([0, 1, 2, 3, 4]);
+    expect(piecesInWords(word, judged([DIGIT, LETTER, DIGIT, DIGIT, DIGIT]), HEIGHT).size).toBe(0);
+  });
+
+  it('needs every piece of a two-piece word, and strong evidence for a piece alone', () => {
+    expect(piecesInWords(pieces([4]), judged([LETTER, DIGIT]), HEIGHT).size).toBe(0);
+    expect(piecesInWords(pieces([4]), judged([LETTER, LETTER]), HEIGHT).size).toBe(2);
+    expect(piecesInWords(pieces([]), judged([MIN_DIGIT_LOGIT - 1]), HEIGHT).size).toBe(0);
+    expect(piecesInWords(pieces([]), judged([-20]), HEIGHT).size).toBe(1);
+  });
+
+  it('judges each word on its own: a wide gap separates a word from a number', () => {
+    const row = pieces([4, 4, 40, 4]); // "abc  12"
+    expect([...piecesInWords(row, judged([LETTER, LETTER, DIGIT, DIGIT, DIGIT]), HEIGHT)]).toEqual([0, 1, 2]);
+  });
+
+  it('does not count pieces it could not judge whole (too wide: touching digits)', () => {
+    const row = pieces([4, 4]);
+    const onlyOne = new Map([[1, evidence(LETTER)]]);
+    expect([...piecesInWords(row, onlyOne, HEIGHT)]).toEqual([]);
+    onlyOne.set(1, evidence(-20));
+    expect([...piecesInWords(row, onlyOne, HEIGHT)]).toEqual([0, 1, 2]);
+  });
+});
