@@ -136,7 +136,7 @@ function modelFigures(model: ModelFacts, card: CardFacts, evaluatedHere: boolean
       machine: 'read from model/model.json.gz',
     },
     training: {
-      label: 'Training, whole command',
+      label: 'Training wall time, peak memory',
       display: `${card.seconds.toFixed(1)} s, peak RSS ${count(card.peakMb)} MB`,
       value: { seconds: card.seconds, peakMb: card.peakMb },
       command: 'npm run train',
