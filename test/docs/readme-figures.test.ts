@@ -68,6 +68,13 @@ describe("the README's headline figures", () => {
   }
 });
 
+describe("the README's prose", () => {
+  it('quotes the test accuracy of the model file in its opening paragraph', () => {
+    const quoted = [...README.matchAll(/scores \*\*([\d.]+%)\*\* on the 10,000/g)].map((m) => m[1]);
+    expect(quoted).toEqual([figure('testAccuracy').display]);
+  });
+});
+
 describe('bench/figures.json against the model file', () => {
   it('counts the support vectors the model file stores', () => {
     const f = figure('supportVectors');
