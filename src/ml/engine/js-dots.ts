@@ -10,8 +10,8 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
  * The reference dot-product loop (plain JavaScript, and the fallback where WebAssembly SIMD is missing):
  * acc[i] = x . v_i for vectors i in [start, end), over the input's active pairs only, four pairs (eight pixels)
  * per pass so each accumulator is loaded and stored once per eight multiply-adds. Each pair of bytes is read as one
- * 16-bit word and split with a mask and a shift: one load instead of two, 1.61 -> 1.22 ms per image for the shipped
- * model's 13,442 support vectors (the old column loop, 4 pixels per pass: 1.65 ms; notes/engine-measurements.md).
+ * 16-bit word and split with a mask and a shift: one load instead of two, which measured faster than two byte loads
+ * and than the older column loop (docs/BENCHMARKS.md, "Prediction engine").
  * Integer arithmetic: every dot is at most 784 * 255^2 < 2^31, so `| 0` never wraps and the sums are exact.
  * Kept monomorphic (always Uint16Array rows, Int32Array accumulators): V8 ran this loop 2x slower when it also saw
  * other array kinds.

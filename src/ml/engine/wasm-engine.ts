@@ -32,9 +32,9 @@ export interface ModelPlacement {
 export type PlacedModel = SvmModel & { readonly placement: ModelPlacement };
 
 /**
- * Images per pass of a batch: their accumulators (54 KB each for 13,442 vectors, 860 KB for 16) stay in L2 together.
- * Shipped model, 2,048 deskewed test digits in calls of 32, best of 5, ms per image: 8 images 0.153-0.154,
- * 16 images 0.139-0.142, 32 images 0.139-0.148 (a single image: 0.17-0.19).
+ * Images per pass of a batch: their accumulators (4 bytes per support vector each, about 54 KB for the shipped first
+ * stage; under 1 MB for 16) stay in L2 together. 16 measured faster per image than 8 and no slower than 32
+ * (docs/BENCHMARKS.md, "Prediction engine").
  */
 export const WASM_BATCH = 16;
 /**
@@ -145,8 +145,8 @@ export type WasmModelEngine = ModelEngine & { readonly scratchAt: number | undef
 
 /**
  * The WebAssembly SIMD engine. A model from {@link placeModel} is used in place (this engine only adds its own
- * scratch, about 0.9 MB for 13,442 vectors, to the shared memory, or reuses `options.scratchAt`); any other model
- * is copied into a private memory.
+ * scratch, a batch's accumulators and the second stage's sums, to the shared memory, or reuses `options.scratchAt`);
+ * any other model is copied into a private memory.
  * @throws MlError `INVALID_ARGUMENT` for a placed model without the shared module variant, or a `scratchAt`
  *   outside its memory
  * @example const engine = createWasmEngine(model, await compileKernelModules());

@@ -39,8 +39,8 @@ import { stageScores } from './stage-scores.js';
  *   for vectors i in [start, end) (multiples of 8). `act` holds nAct (a multiple of 4) entries of two i32s: the
  *   address of pair row k (v_i[2k], v_i[2k+1] interleaved for every i) and w = x[2k] | x[2k+1] << 16. Each
  *   `i32x4.dot_i16x8_s` does 8 exact multiply-adds (bytes widened to i16, products < 2^16, pair sums < 2^17).
- *   Four active pairs per pass over the vectors, accumulators in memory: the layout that measured fastest
- *   (0.134 ms for 13,442 support vectors against 0.27-0.39 ms register-tiled; notes/engine-measurements.md).
+ *   Four active pairs per pass over the vectors, accumulators in memory: the layout that measured fastest, about
+ *   twice as fast as register-tiled accumulators (docs/BENCHMARKS.md, "Prediction engine").
  * - `scores(acc, count, coef, scale, coef0, degree, out)`: out[c] = sum_i coef[i * 10 + c] * K_i for the ten
  *   classes, K_i = (scale * acc[i] + coef0)^degree, in float64 in exactly the operation order of the JavaScript
  *   reference (kernel.ts `integerPower`, then s_c = s_c + coef * K, i ascending), two classes per f64x2 lane pair:

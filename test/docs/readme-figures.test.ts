@@ -1,0 +1,102 @@
+/**
+ * The README's headline table is generated, not typed: every row must match bench/figures.json (written by
+ * `npm run bench:report`), and the figures the model file holds must match the model file itself. A figure edited
+ * by hand, or a model retrained without re-running the report, fails here.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import type { FiguresFile } from '../../bench/report.js';
+
+const REPO = path.resolve(import.meta.dirname, '..', '..');
+const README = readFileSync(path.join(REPO, 'README.md'), 'utf8');
+const { figures } = JSON.parse(readFileSync(path.join(REPO, 'bench', 'figures.json'), 'utf8')) as FiguresFile;
+const MODEL_FILE = path.join(REPO, 'model', 'model.json.gz');
+const model = JSON.parse(gunzipSync(readFileSync(MODEL_FILE)).toString('utf8')) as {
+  supportVectors: { count: number };
+  secondStage?: { slots: { count: number } };
+  evaluation: { accuracy: number };
+};
+
+interface Row {
+  label: string;
+  value: string;
+  command: string;
+  measured: string;
+}
+
+/** The rows of the table under the README's "Headline figures" heading. */
+function headlineRows(readme: string): Row[] {
+  const section = readme.split(/^## /m).find((s) => s.startsWith('Headline figures'));
+  if (section === undefined) throw new Error('README.md has no "## Headline figures" section');
+  const lines = section.split('\n').filter((l) => l.startsWith('|'));
+  return lines.slice(2).map((line) => {
+    const [label = '', value = '', command = '', measured = ''] = line
+      .slice(1, -1)
+      .split(/(?<!\\)\|/)
+      .map((c) => c.trim());
+    return { label, value, command, measured };
+  });
+}
+
+const rows = headlineRows(README);
+const figure = (key: string) => {
+  const f = figures[key];
+  if (f === undefined) throw new Error(`bench/figures.json has no "${key}"`);
+  return f;
+};
+
+describe("the README's headline figures", () => {
+  it('has one row per figure of bench/figures.json, and no other', () => {
+    expect(rows.map((r) => r.label).sort()).toEqual(
+      Object.values(figures)
+        .map((f) => f.label)
+        .sort(),
+    );
+  });
+
+  for (const [key, f] of Object.entries(figures)) {
+    it(`prints ${key} as bench/figures.json has it, with its command, date and machine`, () => {
+      const row = rows.find((r) => r.label === f.label);
+      expect(row, `no README row "${f.label}"`).toBeDefined();
+      expect(row?.value).toBe(f.display);
+      expect(row?.command).toBe(`\`${f.command}\``);
+      expect(row?.measured).toBe(`${f.date}, ${f.machine}`);
+      expect(f.date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    });
+  }
+});
+
+describe("the README's prose", () => {
+  it('quotes the test accuracy of the model file in its opening paragraph', () => {
+    const quoted = [...README.matchAll(/scores \*\*([\d.]+%)\*\* on the 10,000/g)].map((m) => m[1]);
+    expect(quoted).toEqual([figure('testAccuracy').display]);
+  });
+});
+
+describe('bench/figures.json against the model file', () => {
+  it('counts the support vectors the model file stores', () => {
+    const f = figure('supportVectors');
+    const first = model.supportVectors.count;
+    const second = model.secondStage?.slots.count ?? 0;
+    expect(f.value).toEqual({ firstStage: first, secondStage: second });
+    expect(f.display).toBe(`${first.toLocaleString('en-US')} + ${second.toLocaleString('en-US')} as slots`);
+  });
+
+  it('gives the test accuracy the model file and its card record', () => {
+    const f = figure('testAccuracy');
+    const shown = `${(100 * model.evaluation.accuracy).toFixed(2)}%`;
+    expect(f.value).toBe(model.evaluation.accuracy);
+    expect(f.display).toBe(shown);
+    const card = readFileSync(path.join(REPO, 'model', 'MODEL_CARD.md'), 'utf8');
+    expect(card).toContain(`| Test accuracy (MNIST t10k, 10,000 images) | **${shown}** |`);
+  });
+
+  it('gives the size of the model file', () => {
+    const f = figure('modelFile');
+    const bytes = statSync(MODEL_FILE).size;
+    expect(f.value).toBe(bytes);
+    expect(f.display).toBe(`${(bytes / 1e6).toFixed(1)} MB`);
+  });
+});
