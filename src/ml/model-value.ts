@@ -87,6 +87,7 @@ export function buildModel(fields: ModelFields): SvmModel {
     );
   const bad = firstNonFinite(fields.coefficients);
   if (bad >= 0) throw new MlError('MODEL_INVALID', `coefficients: value ${bad} is not finite`);
+  if (fields.secondStage !== undefined) checkSecondStage(fields.secondStage, count);
   if (!fields.biases.every(Number.isFinite)) throw new MlError('MODEL_INVALID', 'biases: a value is not finite');
   const records = modelRecordsSchema.safeParse({
     calibration: fields.calibration,
@@ -126,6 +127,25 @@ export function buildModel(fields: ModelFields): SvmModel {
       hyperparameters: { C: training.C, kernel, deskew: preprocessing.deskew },
     },
   };
+}
+
+/** A second stage must fit its first: slots within its support vectors x moves, finite coefficients. */
+function checkSecondStage(stage: SecondStage, supportVectorCount: number): void {
+  const limit = supportVectorCount * stage.shifts.length;
+  const pastEnd = stage.slots.findIndex((slot) => slot >= limit);
+  if (pastEnd >= 0) {
+    throw new MlError(
+      'MODEL_INVALID',
+      `secondStage.slots: entry ${pastEnd} is ${stage.slots[pastEnd]}, past ${supportVectorCount} support vectors x ${stage.shifts.length} moves`,
+    );
+  }
+  if (stage.coefficients.length !== stage.slots.length * 10)
+    throw new MlError(
+      'MODEL_INVALID',
+      `secondStage: ${stage.slots.length} slots but ${stage.coefficients.length / 10} coefficient rows`,
+    );
+  const bad = firstNonFinite(stage.coefficients);
+  if (bad >= 0) throw new MlError('MODEL_INVALID', `secondStage.coefficients: value ${bad} is not finite`);
 }
 
 /** The fields `model` was built from (without anything an engine added, such as a placement). */

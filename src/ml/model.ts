@@ -71,7 +71,7 @@ export function parseModel(json: unknown): SvmModel {
     training: m.training,
     evaluation: m.evaluation,
     ...(m.search === undefined ? {} : { search: m.search }),
-    ...(m.secondStage === undefined ? {} : { secondStage: parseSecondStage(m.secondStage, count) }),
+    ...(m.secondStage === undefined ? {} : { secondStage: parseSecondStage(m.secondStage) }),
   });
 }
 

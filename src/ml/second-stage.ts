@@ -3,7 +3,7 @@ import { decodeBase64, encodeBase64 } from './base64.js';
 import { rowsFromPairMatrix, type PairMatrix } from './engine/pairs.js';
 import type { PolyKernel } from './engine/poly.js';
 import { MlError } from './errors.js';
-import { decodeFloat64LE, decodeUint32LE, encodeFloat64LE, encodeUint32LE, firstNonFinite } from './little-endian.js';
+import { decodeFloat64LE, decodeUint32LE, encodeFloat64LE, encodeUint32LE } from './little-endian.js';
 import { shiftImage, type PixelShift } from './virtual-sv.js';
 
 /**
@@ -94,8 +94,8 @@ export const secondStageSchema = z.object({
 
 export type SecondStageJson = z.infer<typeof secondStageSchema>;
 
-/** Decodes and checks a second stage against its first stage's support-vector count. */
-export function parseSecondStage(json: SecondStageJson, supportVectorCount: number): SecondStage {
+/** Decodes a second stage (its slots are checked against the first stage's support vectors by buildModel). */
+export function parseSecondStage(json: SecondStageJson): SecondStage {
   let slotBytes: Uint8Array;
   let coefBytes: Uint8Array;
   try {
@@ -111,23 +111,11 @@ export function parseSecondStage(json: SecondStageJson, supportVectorCount: numb
       `secondStage holds ${slotBytes.length / 4} slots and ${coefBytes.length / 80} coefficient rows, expected ${count} of each`,
     );
   }
-  const slots = decodeUint32LE(slotBytes);
-  const limit = supportVectorCount * json.shifts.length;
-  const pastEnd = slots.findIndex((slot) => slot >= limit);
-  if (pastEnd >= 0) {
-    throw new MlError(
-      'MODEL_INVALID',
-      `secondStage.slots: entry ${pastEnd} is ${slots[pastEnd]}, past ${supportVectorCount} support vectors x ${json.shifts.length} moves`,
-    );
-  }
-  const coefficients = decodeFloat64LE(coefBytes);
-  const bad = firstNonFinite(coefficients);
-  if (bad >= 0) throw new MlError('MODEL_INVALID', `secondStage.coefficients: value ${bad} is not finite`);
   return buildSecondStage({
     shifts: json.shifts.map(({ dx, dy }) => ({ dx, dy })),
     gap: json.gap,
-    slots,
-    coefficients,
+    slots: decodeUint32LE(slotBytes),
+    coefficients: decodeFloat64LE(coefBytes),
     biases: [...json.biases],
     calibration: { ...json.calibration },
     routing: { ...json.routing },

@@ -91,6 +91,16 @@ describe('buildModel: the one way a model value is made', () => {
     expect(() => buildModel({ ...fields, coefficients: nan })).toThrow(/coefficients: value 17 is not finite/);
     expect(codeOf(() => buildModel({ ...fields, biases: [1, 2] }))).toBe('MODEL_INVALID');
     expect(() => buildModel({ ...fields, training: { ...fields.training, C: -1 } })).toThrow(/training\.C/);
+    const stage = buildSecondStage({
+      shifts: [{ dx: 1, dy: 0 }],
+      gap: 1,
+      slots: Uint32Array.of(3), // 3 support vectors x 1 move: slots 0-2
+      coefficients: new Float64Array(10),
+      biases: new Array<number>(10).fill(0),
+      calibration: { temperature: 1, fittedOn: 'test' },
+      routing: { fittedOn: 'test', routedShare: null },
+    });
+    expect(() => buildModel({ ...fields, secondStage: stage })).toThrow(/entry 0 is 3, past 3 support vectors x 1/);
     expect(codeOf(() => buildModel({ ...fields, calibration: { temperature: 0, fittedOn: '' } }))).toBe(
       'MODEL_INVALID',
     );
