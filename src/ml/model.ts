@@ -1,4 +1,4 @@
-import { decodeBase64, encodeBase64 } from './base64.js';
+import { decodeModelField, encodeBase64 } from './base64.js';
 import { MlError } from './errors.js';
 import { pairMatrixFromRows, rowsFromPairMatrix } from './engine/pairs.js';
 import type { PolyKernel } from './engine/poly.js';
@@ -40,14 +40,8 @@ export function parseModel(json: unknown): SvmModel {
   }
   const count = m.supportVectors.count;
   const dim = m.supportVectors.dim;
-  let supportVectors: Uint8Array;
-  let coefBytes: Uint8Array;
-  try {
-    supportVectors = decodeBase64(m.supportVectors.data, 'supportVectors.data');
-    coefBytes = decodeBase64(m.coefficients.data, 'coefficients.data');
-  } catch (error) {
-    throw new MlError('MODEL_INVALID', `model file is not valid: ${(error as Error).message}`, { cause: error });
-  }
+  const supportVectors = decodeModelField(m.supportVectors.data, 'supportVectors.data');
+  const coefBytes = decodeModelField(m.coefficients.data, 'coefficients.data');
   if (supportVectors.length !== count * dim) {
     throw new MlError(
       'MODEL_INVALID',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { decodeBase64, encodeBase64 } from './base64.js';
+import { decodeModelField, encodeBase64 } from './base64.js';
 import { rowsFromPairMatrix, type PairMatrix } from './engine/pairs.js';
 import type { PolyKernel } from './engine/poly.js';
 import { MlError } from './errors.js';
@@ -96,14 +96,8 @@ export type SecondStageJson = z.infer<typeof secondStageSchema>;
 
 /** Decodes a second stage (its slots are checked against the first stage's support vectors by buildModel). */
 export function parseSecondStage(json: SecondStageJson): SecondStage {
-  let slotBytes: Uint8Array;
-  let coefBytes: Uint8Array;
-  try {
-    slotBytes = decodeBase64(json.slots.data, 'secondStage.slots.data');
-    coefBytes = decodeBase64(json.coefficients.data, 'secondStage.coefficients.data');
-  } catch (error) {
-    throw new MlError('MODEL_INVALID', `model file is not valid: ${(error as Error).message}`, { cause: error });
-  }
+  const slotBytes = decodeModelField(json.slots.data, 'secondStage.slots.data');
+  const coefBytes = decodeModelField(json.coefficients.data, 'secondStage.coefficients.data');
   const count = json.slots.count;
   if (slotBytes.length !== count * 4 || coefBytes.length !== count * 80) {
     throw new MlError(
