@@ -12,9 +12,9 @@
  *   npx tsx scripts/compare-models.ts --cascade M,... FIRST.json.gz SECOND.json.gz
  */
 import { parseArgs } from 'node:util';
-import { decodeBase64, encodeBase64 } from '../src/ml/base64.js';
+import { pairMatrixFromRows, rowsFromPairMatrix } from '../src/ml/engine/pairs.js';
 import { selectRows } from '../src/ml/dataset.js';
-import { parseModel, serializeModel, type SvmModel } from '../src/ml/model.js';
+import { withModelFields, type SvmModel } from '../src/ml/model.js';
 import { decisionValues, predict } from '../src/ml/predict.js';
 import { mulberry32, permutation } from '../src/ml/rng.js';
 import { createModelEngine } from '../src/node/kernel-wasm.js';
@@ -80,8 +80,7 @@ async function medianMs(model: SvmModel): Promise<number> {
 
 /** The model with only the `fraction` of its support vectors of largest max |coefficient| kept. */
 function pruned(model: SvmModel, fraction: number): SvmModel {
-  const json = serializeModel(model);
-  const vectors = decodeBase64(json.supportVectors.data);
+  const vectors = rowsFromPairMatrix(model.supportVectorPairs);
   const weight = (i: number): number =>
     Math.max(...Array.from(model.coefficients.subarray(i * 10, i * 10 + 10), Math.abs));
   const keep = Array.from({ length: model.supportVectorCount }, (_, i) => i)
@@ -89,17 +88,12 @@ function pruned(model: SvmModel, fraction: number): SvmModel {
     .slice(0, Math.round(model.supportVectorCount * fraction))
     .sort((a, b) => a - b);
   const kept = new Uint8Array(keep.length * 784);
-  const coefficients = new DataView(new ArrayBuffer(keep.length * 80));
+  const coefficients = new Float64Array(keep.length * 10);
   keep.forEach((i, k) => {
     kept.set(vectors.subarray(i * 784, (i + 1) * 784), k * 784);
-    for (let c = 0; c < 10; c++)
-      coefficients.setFloat64((k * 10 + c) * 8, model.coefficients[i * 10 + c] as number, true);
+    coefficients.set(model.coefficients.subarray(i * 10, i * 10 + 10), k * 10);
   });
-  return parseModel({
-    ...json,
-    supportVectors: { ...json.supportVectors, count: keep.length, data: encodeBase64(kept) },
-    coefficients: { ...json.coefficients, data: encodeBase64(new Uint8Array(coefficients.buffer)) },
-  });
+  return withModelFields(model, { supportVectorPairs: pairMatrixFromRows(kept, keep.length, 784), coefficients });
 }
 
 if (values.cascade !== undefined) {

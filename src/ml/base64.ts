@@ -57,3 +57,15 @@ export function decodeBase64(text: string, what = 'base64 data'): Uint8Array {
   }
   return out;
 }
+
+/**
+ * Decodes a base64 field of a model file.
+ * @throws MlError `MODEL_INVALID` naming `field` when it is not base64
+ */
+export function decodeModelField(text: string, field: string): Uint8Array {
+  try {
+    return decodeBase64(text, field);
+  } catch (error) {
+    throw new MlError('MODEL_INVALID', `model file is not valid: ${(error as Error).message}`, { cause: error });
+  }
+}

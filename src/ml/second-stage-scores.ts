@@ -4,29 +4,6 @@ import type { ModelEngine } from './engine/types.js';
 import type { SecondStage } from './second-stage.js';
 import { shiftImage } from './virtual-sv.js';
 
-/** The lead of the best of ten decision values over the second best. */
-export function topGap(scores: ArrayLike<number>, at = 0): number {
-  let best = -Infinity;
-  let second = -Infinity;
-  for (let c = 0; c < 10; c++) {
-    const v = scores[at + c] as number;
-    if (v > best) {
-      second = best;
-      best = v;
-    } else if (v > second) second = v;
-  }
-  return best - second;
-}
-
-/**
- * Whether the second stage reads an image: when the first stage's best decision value leads the second best by less
- * than the stage's gap. Every engine routes with this.
- * @param scores the first stage's decision values, scores[at .. at + 9]
- */
-export function readsSecondStage(stage: SecondStage, scores: ArrayLike<number>, at = 0): boolean {
-  return topGap(scores, at) < stage.gap;
-}
-
 /** What {@link secondStageScores} reads of the first stage. */
 export interface FirstStage {
   readonly dim: number;

@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { decodeBase64, encodeBase64 } from './base64.js';
+import { decodeModelField, encodeBase64 } from './base64.js';
 import { rowsFromPairMatrix, type PairMatrix } from './engine/pairs.js';
 import type { PolyKernel } from './engine/poly.js';
 import { MlError } from './errors.js';
+import { decodeFloat64LE, decodeUint32LE, encodeFloat64LE, encodeUint32LE } from './little-endian.js';
 import { shiftImage, type PixelShift } from './virtual-sv.js';
 
 /**
@@ -62,6 +63,14 @@ export function classTerms(coefficients: Float64Array): ClassTerms[] {
   });
 }
 
+/** What a second stage is made of: everything but `terms`, which {@link buildSecondStage} derives. */
+export type SecondStageFields = Omit<SecondStage, 'terms'>;
+
+/** A second-stage value, its per-digit `terms` derived from its coefficients: the one way one is made. */
+export function buildSecondStage(fields: SecondStageFields): SecondStage {
+  return { ...fields, terms: classTerms(fields.coefficients) };
+}
+
 const finite = z.number().finite();
 
 /** The `secondStage` field of a format-2 model file. */
@@ -85,24 +94,10 @@ export const secondStageSchema = z.object({
 
 export type SecondStageJson = z.infer<typeof secondStageSchema>;
 
-function littleEndian(values: Float64Array | Uint32Array): Uint8Array {
-  const bytes = new Uint8Array(values.length * values.BYTES_PER_ELEMENT);
-  const view = new DataView(bytes.buffer);
-  if (values instanceof Float64Array) values.forEach((v, k) => view.setFloat64(8 * k, v, true));
-  else values.forEach((v, k) => view.setUint32(4 * k, v, true));
-  return bytes;
-}
-
-/** Decodes and checks a second stage against its first stage's support-vector count. */
-export function parseSecondStage(json: SecondStageJson, supportVectorCount: number): SecondStage {
-  let slotBytes: Uint8Array;
-  let coefBytes: Uint8Array;
-  try {
-    slotBytes = decodeBase64(json.slots.data, 'secondStage.slots.data');
-    coefBytes = decodeBase64(json.coefficients.data, 'secondStage.coefficients.data');
-  } catch (error) {
-    throw new MlError('MODEL_INVALID', `model file is not valid: ${(error as Error).message}`, { cause: error });
-  }
+/** Decodes a second stage (its slots are checked against the first stage's support vectors by buildModel). */
+export function parseSecondStage(json: SecondStageJson): SecondStage {
+  const slotBytes = decodeModelField(json.slots.data, 'secondStage.slots.data');
+  const coefBytes = decodeModelField(json.coefficients.data, 'secondStage.coefficients.data');
   const count = json.slots.count;
   if (slotBytes.length !== count * 4 || coefBytes.length !== count * 80) {
     throw new MlError(
@@ -110,48 +105,28 @@ export function parseSecondStage(json: SecondStageJson, supportVectorCount: numb
       `secondStage holds ${slotBytes.length / 4} slots and ${coefBytes.length / 80} coefficient rows, expected ${count} of each`,
     );
   }
-  const slotView = new DataView(slotBytes.buffer, slotBytes.byteOffset, slotBytes.byteLength);
-  const limit = supportVectorCount * json.shifts.length;
-  const slots = new Uint32Array(count);
-  for (let e = 0; e < count; e++) {
-    const slot = slotView.getUint32(4 * e, true);
-    if (slot >= limit) {
-      throw new MlError(
-        'MODEL_INVALID',
-        `secondStage.slots: entry ${e} is ${slot}, past ${supportVectorCount} support vectors x ${json.shifts.length} moves`,
-      );
-    }
-    slots[e] = slot;
-  }
-  const coefView = new DataView(coefBytes.buffer, coefBytes.byteOffset, coefBytes.byteLength);
-  const coefficients = new Float64Array(count * 10);
-  for (let k = 0; k < coefficients.length; k++) {
-    const v = coefView.getFloat64(8 * k, true);
-    if (!Number.isFinite(v)) throw new MlError('MODEL_INVALID', `secondStage.coefficients: value ${k} is not finite`);
-    coefficients[k] = v;
-  }
-  return {
+  return buildSecondStage({
     shifts: json.shifts.map(({ dx, dy }) => ({ dx, dy })),
     gap: json.gap,
-    slots,
-    coefficients,
-    terms: classTerms(coefficients),
+    slots: decodeUint32LE(slotBytes),
+    coefficients: decodeFloat64LE(coefBytes),
     biases: [...json.biases],
     calibration: { ...json.calibration },
     routing: { ...json.routing },
-  };
+  });
 }
 
+/** The `secondStage` field of a model file (the inverse of {@link parseSecondStage}). */
 export function serializeSecondStage(stage: SecondStage): SecondStageJson {
   return {
     type: 'shifted-support-vectors',
     shifts: stage.shifts.map(({ dx, dy }) => ({ dx, dy })),
     gap: stage.gap,
-    slots: { count: stage.slots.length, encoding: 'uint32le-base64', data: encodeBase64(littleEndian(stage.slots)) },
+    slots: { count: stage.slots.length, encoding: 'uint32le-base64', data: encodeBase64(encodeUint32LE(stage.slots)) },
     coefficients: {
       encoding: 'float64le-base64',
       layout: 'entry-major',
-      data: encodeBase64(littleEndian(stage.coefficients)),
+      data: encodeBase64(encodeFloat64LE(stage.coefficients)),
     },
     biases: [...stage.biases],
     calibration: { ...stage.calibration },

@@ -3,14 +3,18 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { MlError } from '../ml/errors.js';
-import { parseModel, serializeModel, type SvmModel } from '../ml/model.js';
+import { serializeModel, type SvmModel } from '../ml/model.js';
+import { modelFromBytes } from '../ml/model-bytes.js';
 import { PACKAGE_ROOT } from './package-root.js';
 import { CodedError } from '../shared/coded-error.js';
 
 /** The model shipped in the package, loaded when no other is given. */
 export const DEFAULT_MODEL_PATH = path.join(PACKAGE_ROOT, 'model', 'model.json.gz');
 
-/** Why a model file could not be used: missing, unreadable (I/O or gzip), or not a valid model. */
+/**
+ * Why a model file could not be used: missing, unreadable (I/O, or bytes that hold no JSON: broken gzip, not UTF-8,
+ * not JSON), or JSON that is not a valid model.
+ */
 export type ModelFileErrorCode = 'MODEL_NOT_FOUND' | 'MODEL_UNREADABLE' | 'MODEL_INVALID';
 
 /** A model file that cannot be used; the message names the file and the reason. */
@@ -48,27 +52,13 @@ export async function loadModelFile(file: string = DEFAULT_MODEL_PATH): Promise<
       cause: error,
     });
   }
-  let text: string;
   try {
-    text = (bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes).toString('utf8');
+    const model = await modelFromBytes(bytes, { gunzip: gunzipSync, source: `model file ${file}` });
+    return { model, sha256: createHash('sha256').update(bytes).digest('hex'), path: file };
   } catch (error) {
-    throw new ModelFileError('MODEL_UNREADABLE', `model file ${file} is not valid gzip: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new ModelFileError('MODEL_INVALID', `model file ${file} is not JSON: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
-  try {
-    return { model: parseModel(json), sha256: createHash('sha256').update(bytes).digest('hex'), path: file };
-  } catch (error) {
-    if (error instanceof MlError)
-      throw new ModelFileError('MODEL_INVALID', `${file}: ${error.message}`, { cause: error });
+    // The codes are the toolkit's (src/ml/model-bytes.ts), the same the edge worker gives for the same bytes.
+    if (error instanceof MlError && (error.code === 'MODEL_UNREADABLE' || error.code === 'MODEL_INVALID'))
+      throw new ModelFileError(error.code, error.message, { cause: error });
     throw error;
   }
 }

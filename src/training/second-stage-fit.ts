@@ -1,5 +1,5 @@
 import { fitTemperature } from '../ml/calibration.js';
-import { topGap } from '../ml/second-stage-scores.js';
+import { readsSecondStage } from '../ml/routing.js';
 import { argmax } from './fit.js';
 
 /** A routing gap tried on validation images, and what the two stages together scored with it. */
@@ -24,14 +24,13 @@ export function scoreGaps(
   labels: Uint8Array,
   grid: readonly number[] = GAP_GRID,
 ): GapResult[] {
-  const gaps = first.map((s) => topGap(s));
   const firstRight = first.map((s, k) => argmax(s) === labels[k]);
   const secondRight = second.map((s, k) => argmax(s) === labels[k]);
   return grid.map((gap) => {
     let right = 0;
     let routed = 0;
-    gaps.forEach((g, k) => {
-      const useSecond = g < gap;
+    first.forEach((s, k) => {
+      const useSecond = readsSecondStage(gap, s);
       if (useSecond) routed++;
       if (useSecond ? secondRight[k] : firstRight[k]) right++;
     });
@@ -57,7 +56,7 @@ export function secondStageTemperature(
   labels: Uint8Array,
   gap: number,
 ): { temperature: number; fittedOn: string } {
-  const routed = first.flatMap((s, k) => (topGap(s) < gap ? [k] : []));
+  const routed = first.flatMap((s, k) => (readsSecondStage(gap, s) ? [k] : []));
   // Too few routed images to fit on: use them all.
   const use = routed.length >= 200 ? routed : first.map((_, k) => k);
   const temperature = fitTemperature(

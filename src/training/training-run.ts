@@ -7,7 +7,7 @@ import type { PolyKernel } from '../ml/kernel.js';
 import { withModelRecords, type ModelEvaluation, type SvmModel } from '../ml/model.js';
 import { mulberry32, permutation } from '../ml/rng.js';
 import { shareShiftedSupportVectors } from '../ml/second-stage.js';
-import { topGap } from '../ml/second-stage-scores.js';
+import { readsSecondStage } from '../ml/routing.js';
 import { SHIFTS_4, SHIFTS_8, supportVectorRows, withVirtualSupportVectors, type PixelShift } from '../ml/virtual-sv.js';
 import { createModelEngine } from '../node/kernel-wasm.js';
 import { PIXELS } from '../shared/mnist.js';
@@ -238,7 +238,7 @@ export async function runTraining(plan: TrainingPlan, log: Log): Promise<Trainin
   if (val && scores) {
     validation = scorePredictions(
       twoStage && model.secondStage
-        ? scores.map((s, k) => argmax(topGap(s) < (model.secondStage?.gap ?? 0) ? (fitted.scores?.[k] ?? s) : s))
+        ? scores.map((s, k) => argmax(readsSecondStage(model.secondStage?.gap ?? 0, s) ? (fitted.scores?.[k] ?? s) : s))
         : scores.map(argmax),
       val.labels,
       `validation (${val.count} held-out training images)`,

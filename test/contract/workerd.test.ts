@@ -1,16 +1,19 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { imageToDigitInput } from '../../src/image/index.js';
 import { predict } from '../../src/ml/predict.js';
 import { loadModelFile } from '../../src/node/model-file.js';
-import { buildEdgeWorker } from '../../scripts/edge/build.js';
+import { buildEdgeWorker, EDGE_MODULES } from '../../scripts/edge/build.js';
+import { kernelWasmBytes } from '../../src/ml/engine/wasm/kernel-module.js';
 import { startWorkerd, type RunningWorkerd } from '../../scripts/edge/workerd.js';
 import { manyScanJpeg } from '../helpers/hostile-images.js';
 import { expectError, formWith } from '../server/helpers.js';
 import { CONTRACT_ENV, describeHttpContract } from './contract.js';
+import { describeModelBytes, type ModelBytesOutcome } from './model-bytes.js';
 
 // The edge bundle as `npm run start:edge` builds and serves it (same build function), in workerd on a loopback port.
 let dir: string;
@@ -36,6 +39,37 @@ afterAll(async () => {
 });
 
 describeHttpContract('workerd', () => worker.url);
+
+// The edge reader of model bytes, run inside workerd by a probe worker (model-bytes-probe.ts) built the way the
+// edge bundle is (esbuild, browser platform, workerd conditions).
+let probeDir: string;
+let probe: RunningWorkerd;
+beforeAll(async () => {
+  probeDir = await mkdtemp(path.join(tmpdir(), 'model-bytes-probe-'));
+  await build({
+    entryPoints: [path.resolve('test/contract/model-bytes-probe.ts')],
+    outfile: path.join(probeDir, EDGE_MODULES.main),
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    conditions: ['workerd', 'worker', 'browser'],
+    logLevel: 'warning',
+  });
+  // The config names all three modules; the probe reads neither of the other two.
+  await writeFile(path.join(probeDir, EDGE_MODULES.model), new Uint8Array(0));
+  await writeFile(path.join(probeDir, EDGE_MODULES.wasm), kernelWasmBytes(false));
+  probe = await startWorkerd({ dir: probeDir, log: (text) => logged.push(text) });
+});
+afterAll(async () => {
+  await probe?.close();
+  if (probeDir) await rm(probeDir, { recursive: true, force: true });
+});
+
+describeModelBytes('workerd', async (bytes) => {
+  const res = await fetch(probe.url, { method: 'POST', body: bytes as Uint8Array<ArrayBuffer> });
+  return (await res.json()) as ModelBytesOutcome;
+});
 
 describe('the edge worker in workerd', () => {
   it('scores with the WebAssembly engine imported as a module, as the JavaScript reference does in Node', async () => {

@@ -5,10 +5,11 @@ import { compileKernelModules, createWasmEngine, placeModel } from '../../src/ml
 import { MlError } from '../../src/ml/errors.js';
 import { createKernelRowCache } from '../../src/ml/kernel-cache.js';
 import { prepareKernelData, scaleGamma, type PolyKernel } from '../../src/ml/kernel.js';
-import { assembleModel, parseModel, serializeModel, type SvmModel } from '../../src/ml/model.js';
+import { assembleModel, parseModel, serializeModel, withModelFields, type SvmModel } from '../../src/ml/model.js';
 import { trainOneVsRest } from '../../src/ml/ovr.js';
 import { decisionValues, predictBatch } from '../../src/ml/predict.js';
-import { secondStageScores, topGap } from '../../src/ml/second-stage-scores.js';
+import { topGap } from '../../src/ml/routing.js';
+import { secondStageScores } from '../../src/ml/second-stage-scores.js';
 import { shareShiftedSupportVectors } from '../../src/ml/second-stage.js';
 import { SHIFTS_4, supportVectorRows, withVirtualSupportVectors } from '../../src/ml/virtual-sv.js';
 import { mnistTest, mnistTrain } from '../helpers/mnist-subset.js';
@@ -31,16 +32,15 @@ function fixture(): { first: SvmModel; second: SvmModel; twoStage: (gap: number)
   const moved = withVirtualSupportVectors(data, supportVectorRows(one.solutions), SHIFTS_4);
   const two = fit(moved.images, moved.labels);
   const shared = shareShiftedSupportVectors(one.model, two.model, MOVES);
-  const twoStage = (gap: number): SvmModel => ({
-    ...one.model,
-    format: 2,
-    secondStage: {
-      ...shared,
-      gap,
-      calibration: { temperature: 0.5, fittedOn: 'test' },
-      routing: { fittedOn: 'test', routedShare: null },
-    },
-  });
+  const twoStage = (gap: number): SvmModel =>
+    withModelFields(one.model, {
+      secondStage: {
+        ...shared,
+        gap,
+        calibration: { temperature: 0.5, fittedOn: 'test' },
+        routing: { fittedOn: 'test', routedShare: null },
+      },
+    });
   return { first: one.model, second: two.model, twoStage };
 }
 

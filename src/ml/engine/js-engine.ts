@@ -1,5 +1,6 @@
 import type { SvmModel } from '../model.js';
-import { readsSecondStage, secondStageScores, secondStageScratch } from '../second-stage-scores.js';
+import { readsSecondStage } from '../routing.js';
+import { secondStageScores, secondStageScratch } from '../second-stage-scores.js';
 import { pairDots } from './js-dots.js';
 import { addBiases, classSums } from './js-sums.js';
 import { activePairsFor, findActivePairs } from './pairs.js';
@@ -41,7 +42,7 @@ export function createJsEngine(model: SvmModel): ModelEngine {
       stages.fill(1, 0, imageCount);
       if (second === undefined) return;
       for (let b = 0; b < imageCount; b++) {
-        if (!readsSecondStage(second, out, b * 10)) continue;
+        if (!readsSecondStage(second.gap, out, b * 10)) continue;
         scratch ??= secondStageScratch(model, second);
         secondStageScores(model, second, engine, images.subarray(b * dim, (b + 1) * dim), out, b * 10, scratch);
         stages[b] = 2;

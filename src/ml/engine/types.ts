@@ -25,7 +25,7 @@ export interface ModelEngine {
   decisionValues(images: Uint8Array, imageCount: number, out: Float64Array): void;
   /**
    * The ten decision values of each image from the stage that answers it: the first stage's, or, for a two-stage
-   * model, the second stage's where the first is unsure (`readsSecondStage`). The same as `decisionValues` for a
+   * model, the second stage's where the first is unsure (`readsSecondStage`, routing.ts). The same as `decisionValues` for a
    * one-stage model.
    * @param images imageCount x dim bytes, row-major
    * @param out imageCount x 10: out[b * 10 + c]

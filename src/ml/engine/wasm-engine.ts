@@ -1,5 +1,5 @@
 import { MlError } from '../errors.js';
-import type { SvmModel } from '../model.js';
+import { withModelFields, type SvmModel } from '../model-value.js';
 import { addBiases } from './js-sums.js';
 import { activePairsFor, findActivePairs, pairMatrixBytes } from './pairs.js';
 import { dotScale } from './poly.js';
@@ -95,8 +95,7 @@ export function placeModel(model: SvmModel): PlacedModel {
   const bytes = new Uint8Array(memory.buffer, pairsOffset, m.bytes.length);
   const coefficients = new Float64Array(memory.buffer, coefOffset, model.coefficients.length);
   const second = model.secondStage;
-  return {
-    ...model,
+  const placed = withModelFields(model, {
     supportVectorPairs: { ...m, bytes },
     coefficients,
     // The second stage's arrays (3-4 MB) go to shared buffers too, so threads share them instead of copying.
@@ -113,8 +112,8 @@ export function placeModel(model: SvmModel): PlacedModel {
             })),
           },
         }),
-    placement: { memory, pairsOffset, coefOffset, termsOffset },
-  };
+  });
+  return { ...placed, placement: { memory, pairsOffset, coefOffset, termsOffset } };
 }
 
 function inSharedBuffer<T extends Uint32Array | Int32Array | Float64Array>(

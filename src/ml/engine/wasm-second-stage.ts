@@ -1,5 +1,5 @@
 import type { SecondStage } from '../second-stage.js';
-import { readsSecondStage } from '../second-stage-scores.js';
+import { readsSecondStage } from '../routing.js';
 import { shiftImage } from '../virtual-sv.js';
 import { addBiases } from './js-sums.js';
 import { activePairsFor, findActivePairs } from './pairs.js';
@@ -150,7 +150,7 @@ export function createStageRunner(ctx: StageContext) {
     run(images: Uint8Array, count: number, firstAcc: (b: number) => number, out: Float64Array, stages: Uint8Array) {
       let n = 0;
       for (let b = 0; b < count; b++) {
-        if (!readsSecondStage(stage, out, b * 10)) continue;
+        if (!readsSecondStage(stage.gap, out, b * 10)) continue;
         stages[b] = 2;
         routed[n++] = b;
         if (n === perRun) {

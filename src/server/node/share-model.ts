@@ -1,5 +1,5 @@
 import { placeModel, wasmSimdAvailable } from '../../ml/engine/wasm-engine.js';
-import type { SvmModel } from '../../ml/model.js';
+import { withModelFields, type SvmModel } from '../../ml/model.js';
 
 function shared<T extends Uint8Array | Float64Array>(array: T, make: (buffer: SharedArrayBuffer) => T): T {
   const copy = make(new SharedArrayBuffer(array.byteLength));
@@ -18,9 +18,8 @@ export function shareModel(model: SvmModel): SvmModel {
   if ('placement' in model) return model; // already in one shared memory
   if (wasmSimdAvailable()) return placeModel(model);
   const pairs = model.supportVectorPairs;
-  return {
-    ...model,
+  return withModelFields(model, {
     supportVectorPairs: { ...pairs, bytes: shared(pairs.bytes, (b) => new Uint8Array(b)) },
     coefficients: shared(model.coefficients, (b) => new Float64Array(b)),
-  };
+  });
 }

@@ -4,7 +4,7 @@ import { createJsEngine } from '../../../src/ml/engine/js-engine.js';
 import { rowsFromPairMatrix } from '../../../src/ml/engine/pairs.js';
 import type { ModelEngine } from '../../../src/ml/engine/types.js';
 import { dotBytes, kernelFromDot } from '../../../src/ml/kernel.js';
-import type { SvmModel } from '../../../src/ml/model.js';
+import { withModelFields, type SvmModel } from '../../../src/ml/model.js';
 import { sumDifferenceBound } from '../../helpers/float-error.js';
 import { explicitSecondStage, images, modelOf, randomModels, randomTwoStageModels } from './random-models.js';
 
@@ -114,7 +114,7 @@ export function engineProperties(name: string, make: (model: SvmModel) => ModelE
             ),
           ),
           ([twoStage, [n, batch]]) => {
-            const model = { ...twoStage, secondStage: { ...twoStage.secondStage!, gap: Infinity } };
+            const model = withModelFields(twoStage, { secondStage: { ...twoStage.secondStage!, gap: Infinity } });
             const got = new Float64Array(n * 10);
             const stages = new Uint8Array(n);
             make(model).stagedDecisionValues(batch, n, got, stages);

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { rowsFromPairMatrix } from '../../../src/ml/engine/pairs.js';
 import type { PolyKernel } from '../../../src/ml/kernel.js';
-import { assembleModel, type SvmModel } from '../../../src/ml/model.js';
+import { assembleModel, withModelFields, type SvmModel } from '../../../src/ml/model.js';
 import type { ClassSolution } from '../../../src/ml/ovr.js';
-import { classTerms } from '../../../src/ml/second-stage.js';
+import { buildSecondStage } from '../../../src/ml/second-stage.js';
 import { shiftImage, type PixelShift } from '../../../src/ml/virtual-sv.js';
 import { trainingRecord } from '../../helpers/training-record.js';
 
@@ -126,20 +126,17 @@ export function withSecondStage(
   biases: readonly number[],
   gap: number,
 ): SvmModel {
-  return {
-    ...first,
-    format: 2,
-    secondStage: {
+  return withModelFields(first, {
+    secondStage: buildSecondStage({
       shifts,
       gap,
       slots,
       coefficients,
-      terms: classTerms(coefficients),
       biases,
       calibration: { temperature: 1, fittedOn: 'test' },
       routing: { fittedOn: 'test', routedShare: null },
-    },
-  };
+    }),
+  });
 }
 
 /**

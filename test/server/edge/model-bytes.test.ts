@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { modelFromBytes, ModelBytesError } from '../../../src/server/edge/model-bytes.js';
+import { MlError } from '../../../src/ml/errors.js';
+import { modelFromBytes } from '../../../src/server/edge/model-bytes.js';
 import { serializeModel } from '../../../src/ml/model.js';
 import { tinyModel } from '../fixtures.js';
 
@@ -26,7 +27,7 @@ describe('modelFromBytes (web APIs only: DecompressionStream, TextDecoder, crypt
   it('refuses broken gzip and non-JSON as MODEL_UNREADABLE, and a wrong model as MODEL_INVALID', async () => {
     const gz = new Uint8Array(gzipSync(json));
     await expect(modelFromBytes(gz.subarray(0, gz.length >> 1))).rejects.toMatchObject({
-      name: 'ModelBytesError',
+      name: 'MlError',
       code: 'MODEL_UNREADABLE',
     });
     await expect(modelFromBytes(new TextEncoder().encode('{"format": 1,'))).rejects.toMatchObject({
@@ -34,7 +35,7 @@ describe('modelFromBytes (web APIs only: DecompressionStream, TextDecoder, crypt
     });
     const wrong = new TextEncoder().encode(JSON.stringify({ ...serializeModel(model), format: 99 }));
     const error = await modelFromBytes(wrong).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ModelBytesError);
+    expect(error).toBeInstanceOf(MlError);
     expect(error).toMatchObject({ code: 'MODEL_INVALID', message: expect.stringMatching(/^bundled model: /) });
   });
 });

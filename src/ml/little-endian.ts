@@ -1,0 +1,56 @@
+/**
+ * The model file's number arrays as bytes: little-endian whatever the platform's byte order (a typed array's own
+ * bytes follow the platform), so a file written on one machine reads the same on every other.
+ */
+
+/** One element type: its size in bytes, and how a DataView reads and writes it little-endian. */
+interface ElementCodec<T extends Float64Array | Uint32Array> {
+  readonly size: number;
+  readonly make: (length: number) => T;
+  readonly get: (view: DataView, at: number) => number;
+  readonly set: (view: DataView, at: number, value: number) => void;
+}
+
+const FLOAT64: ElementCodec<Float64Array> = {
+  size: 8,
+  make: (length) => new Float64Array(length),
+  get: (view, at) => view.getFloat64(at, true),
+  set: (view, at, value) => view.setFloat64(at, value, true),
+};
+
+const UINT32: ElementCodec<Uint32Array> = {
+  size: 4,
+  make: (length) => new Uint32Array(length),
+  get: (view, at) => view.getUint32(at, true),
+  set: (view, at, value) => view.setUint32(at, value, true),
+};
+
+function encode<T extends Float64Array | Uint32Array>(values: T, codec: ElementCodec<T>): Uint8Array {
+  const bytes = new Uint8Array(values.length * codec.size);
+  const view = new DataView(bytes.buffer);
+  for (let k = 0; k < values.length; k++) codec.set(view, k * codec.size, values[k] as number);
+  return bytes;
+}
+
+/** A shorter tail than one element is left out: callers check the length against what they expect. */
+function decode<T extends Float64Array | Uint32Array>(bytes: Uint8Array, codec: ElementCodec<T>): T {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const values = codec.make(Math.floor(bytes.length / codec.size));
+  for (let k = 0; k < values.length; k++) values[k] = codec.get(view, k * codec.size);
+  return values;
+}
+
+/** float64 values as 8 little-endian bytes each. */
+export const encodeFloat64LE = (values: Float64Array): Uint8Array => encode(values, FLOAT64);
+/** The float64 values of 8-byte little-endian groups. */
+export const decodeFloat64LE = (bytes: Uint8Array): Float64Array => decode(bytes, FLOAT64);
+/** uint32 values as 4 little-endian bytes each. */
+export const encodeUint32LE = (values: Uint32Array): Uint8Array => encode(values, UINT32);
+/** The uint32 values of 4-byte little-endian groups. */
+export const decodeUint32LE = (bytes: Uint8Array): Uint32Array => decode(bytes, UINT32);
+
+/** The index of the first value that is NaN or infinite, or -1 when all are finite. */
+export function firstNonFinite(values: Float64Array): number {
+  for (let k = 0; k < values.length; k++) if (!Number.isFinite(values[k])) return k;
+  return -1;
+}
