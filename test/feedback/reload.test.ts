@@ -10,6 +10,7 @@ import { mnistPng, tinyModel } from '../server/fixtures.js';
 import { formWith } from '../server/helpers.js';
 
 const TOKEN = 'reload-test-admin-token-0123456789';
+const OPTIONS = { maxBytes: 1 << 20, maxPixels: 1 << 22, includeNormalized: false };
 let dir: string;
 let modelFile: string;
 let tinyFile: string;
@@ -127,14 +128,14 @@ describe('hot reload', () => {
       // A request queued while the reload runs must be answered by the old model, not failed.
       toFail = 2; // the two workers started on the new model
       const reload = pool.reload(DEFAULT_MODEL_PATH);
-      const during = pool.predict(png, {});
+      const during = pool.predict(png.slice(), OPTIONS);
       await expect(reload).rejects.toMatchObject({
         code: 'MODEL_NOT_READY',
         message: expect.stringMatching(/^the new model could not be started, the old one serves/),
       });
       expect((await during).digit).toBeTypeOf('number');
       expect(pool.describe()?.sha256).toBe(before.sha256);
-      expect((await pool.predict(png, {})).digit).toBeTypeOf('number');
+      expect((await pool.predict(png.slice(), OPTIONS)).digit).toBeTypeOf('number');
       // The pool is whole again: the next reload works.
       expect((await pool.reload(DEFAULT_MODEL_PATH)).sha256).not.toBe(before.sha256);
     } finally {
