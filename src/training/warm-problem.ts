@@ -18,6 +18,24 @@ export interface WarmProblem {
   readonly alpha: Float64Array;
 }
 
+/** One problem to solve, with everything its solve needs (a plain value: it can be posted to a thread). */
+export interface WarmJob {
+  readonly problem: WarmProblem;
+  readonly C: number;
+  readonly tolerance: number;
+  readonly kernel: PolyKernel;
+  /** Start from 0 instead (see {@link solveWarm}). */
+  readonly cold: boolean;
+}
+
+/** Solves a list of jobs, answers in the same order: in this thread, or spread over threads (warm-threads.ts). */
+export type WarmSolver = (jobs: readonly WarmJob[]) => Promise<WarmSolution[]>;
+
+/** A solver that runs the jobs one after the other in this thread, each on `rowsFor`'s kernel rows. */
+export function solveInThisThread(rowsFor: RowSource): WarmSolver {
+  return (jobs) => Promise.resolve(jobs.map((j) => solveWarm(j.problem, j.C, j.tolerance, j.kernel, rowsFor, j.cold)));
+}
+
 /** A solved warm problem: alpha_i * y_i per row (0 off the support vectors), the bias and the iterations taken. */
 export interface WarmSolution {
   readonly coefficients: Float64Array;

@@ -6,7 +6,7 @@ import { DIGITS } from '../ml/ovr.js';
 import { classTerms, type SecondStage } from '../ml/second-stage.js';
 import { shiftImage } from '../ml/virtual-sv.js';
 import { PIXELS } from '../shared/mnist.js';
-import { solveWarm, warmProblem, type RowSource } from './warm-problem.js';
+import { warmProblem, type WarmJob, type WarmSolution, type WarmSolver } from './warm-problem.js';
 
 /** Labelled digits in MNIST form (what the model's input is: not yet deskewed), e.g. accepted corrections. */
 export interface LabelledDigits {
@@ -21,8 +21,8 @@ export type FeedbackRecord = Omit<NonNullable<ModelTraining['feedback']>, 'digit
 
 /** Options of {@link warmTrain}. */
 export interface WarmTrainOptions {
-  /** Kernel rows of each binary problem (the Node CLI gives the WebAssembly engine with a row cache). */
-  readonly rowsFor: RowSource;
+  /** Solves the binary problems: in this thread (solveInThisThread) or on threads (warm-threads.ts). */
+  readonly solve: WarmSolver;
   /** What the model's `training.feedback` records (the digit count and seconds are filled in here). */
   readonly record: FeedbackRecord;
   /** KKT tolerance; the model's own by default. */
@@ -93,10 +93,13 @@ function digitTerms(coefficients: Float64Array, c: number): { entries: number[];
  * @throws MlError `INVALID_ARGUMENT` when there is nothing to add
  * @example const { model: next } = warmTrain(model, await store.export(), { rowsFor, record });
  */
-export function warmTrain(model: SvmModel, digits: LabelledDigits, options: WarmTrainOptions): WarmTrainResult {
+export async function warmTrain(
+  model: SvmModel,
+  digits: LabelledDigits,
+  options: WarmTrainOptions,
+): Promise<WarmTrainResult> {
   const started = performance.now();
   const log = options.log ?? (() => undefined);
-  const tolerance = options.tolerance ?? model.training.tolerance;
   const svRows = rowsFromPairMatrix(model.supportVectorPairs);
   const add = newRows(model, svRows, digits);
   if (add.count === 0) {
@@ -109,151 +112,178 @@ export function warmTrain(model: SvmModel, digits: LabelledDigits, options: Warm
   }
   const count = model.supportVectorCount;
   const grown = count + add.count;
+  const common = {
+    tolerance: options.tolerance ?? model.training.tolerance,
+    kernel: model.kernel,
+    cold: options.cold === true,
+  };
   const oldRow = (i: number, out: Uint8Array): void => out.set(svRows.subarray(i * PIXELS, (i + 1) * PIXELS));
-
   // First stage: the old support vectors of each problem, then the new digits.
-  const coefficients = new Float64Array(grown * 10);
-  const biases = [...model.biases];
-  const firstIterations: number[] = [];
-  for (const c of DIGITS) {
-    const { entries, values } = digitTerms(model.coefficients, c);
-    const problem = warmProblem(
-      (k, out) => oldRow(entries[k] as number, out),
-      values,
-      add.pixels,
-      Array.from(add.labels, (l) => l === c),
-    );
-    const solved = solveWarm(problem, model.training.C, tolerance, model.kernel, options.rowsFor, options.cold);
-    entries.forEach((e, k) => (coefficients[e * 10 + c] = solved.coefficients[k] as number));
-    for (let j = 0; j < add.count; j++)
-      coefficients[(count + j) * 10 + c] = solved.coefficients[entries.length + j] as number;
-    biases[c] = solved.bias;
-    firstIterations.push(solved.iterations);
-    log(`first stage, digit ${c}: ${entries.length} + ${add.count} rows, ${solved.iterations} iterations`);
-  }
+  const first = stageJobs(model.coefficients, oldRow, add, { ...common, C: model.training.C });
+  const stage = model.secondStage;
+  const moved = stage === undefined ? null : movedRows(stage, add);
+  const second =
+    stage === undefined || moved === null
+      ? null
+      : stageJobs(stage.coefficients, movedSlotRow(stage, count, oldRow), moved, {
+          ...common,
+          C: model.training.virtualSupportVectors?.C ?? model.training.C,
+        });
+  // Both stages' problems at once: the second does not depend on the first, and a pool of threads balances them.
+  const solutions = await options.solve([...first.jobs, ...(second?.jobs ?? [])]);
+  const one = stageAnswer(first, solutions.slice(0, 10), count, add.count);
+  for (const c of DIGITS)
+    log(`first stage, digit ${c}: ${first.entries[c]!.length} + ${add.count} rows, ${one.iterations[c]} iterations`);
+  const two =
+    stage === undefined || second === null || moved === null
+      ? null
+      : stageAnswer(second, solutions.slice(10), stage.slots.length, moved.count);
+  if (two !== null)
+    for (const c of DIGITS)
+      log(
+        `second stage, digit ${c}: ${second!.entries[c]!.length} + ${moved!.count} rows, ${two.iterations[c]} iterations`,
+      );
+
   const supportVectors = new Uint8Array(grown * PIXELS);
   supportVectors.set(svRows);
   supportVectors.set(add.pixels, count * PIXELS);
-
-  const stage = model.secondStage;
-  const second =
-    stage === undefined
-      ? null
-      : growSecondStage(model, stage, add, oldRow, {
-          tolerance,
-          rowsFor: options.rowsFor,
-          log,
-          grown,
-          cold: options.cold === true,
-        });
   const seconds = (performance.now() - started) / 1000;
-  const training: ModelTraining = {
-    ...model.training,
-    feedback: { ...options.record, digits: add.count, seconds },
-  };
   const candidate: SvmModel = {
     ...model,
     supportVectorCount: grown,
     supportVectorPairs: pairMatrixFromRows(supportVectors, grown, PIXELS),
-    coefficients,
-    biases,
-    training,
+    coefficients: one.coefficients,
+    biases: one.biases,
+    training: { ...model.training, feedback: { ...options.record, digits: add.count, seconds } },
     evaluation: null,
-    ...(second === null ? {} : { secondStage: second.stage }),
+    ...(stage === undefined || two === null
+      ? {}
+      : { secondStage: grownSecondStage(stage, two, count, grown, add.count) }),
   };
   // Through the file format and back: the result is validated like any model file.
   return {
     model: parseModel(serializeModel(candidate)),
     added: add.count,
     skipped: add.skipped,
-    iterations: { first: firstIterations, second: second?.iterations ?? null },
+    iterations: { first: one.iterations, second: two?.iterations ?? null },
     seconds,
   };
 }
 
-interface SecondStageContext {
-  readonly tolerance: number;
-  readonly rowsFor: RowSource;
-  readonly log: (line: string) => void;
-  /** First-stage support vectors after the new digits were appended. */
-  readonly grown: number;
-  readonly cold: boolean;
+/** One stage's ten problems, and which old entries (support vectors or slots) each problem's first rows are. */
+interface StageJobs {
+  readonly jobs: WarmJob[];
+  readonly entries: number[][];
 }
 
-/**
- * The second stage grown the same way: its support vectors of each problem (first-stage ones moved), then every
- * new digit under every move of the stage (the identity and the one-pixel moves, as its training set had them).
- */
-function growSecondStage(
-  model: SvmModel,
+/** The ten one-vs-rest problems of a stage: each digit's old entries with their multipliers, then the new rows. */
+function stageJobs(
+  coefficients: Float64Array,
+  oldImage: (entry: number, out: Uint8Array) => void,
+  rows: LabelledDigits,
+  job: Omit<WarmJob, 'problem'>,
+): StageJobs {
+  const entries: number[][] = [];
+  const jobs = DIGITS.map((c) => {
+    const { entries: mine, values } = digitTerms(coefficients, c);
+    entries.push(mine);
+    const problem = warmProblem(
+      (k, out) => oldImage(mine[k] as number, out),
+      values,
+      rows.pixels,
+      Array.from(rows.labels, (l) => l === c),
+    );
+    return { ...job, problem };
+  });
+  return { jobs, entries };
+}
+
+/** A stage's solutions put back together: (old + new entries) x 10 coefficients, entry-major, and the biases. */
+function stageAnswer(
+  stage: StageJobs,
+  solutions: readonly WarmSolution[],
+  old: number,
+  added: number,
+): { coefficients: Float64Array; biases: number[]; iterations: number[] } {
+  const coefficients = new Float64Array((old + added) * 10);
+  const biases: number[] = [];
+  const iterations: number[] = [];
+  for (const c of DIGITS) {
+    const solved = solutions[c] as WarmSolution;
+    const mine = stage.entries[c] as number[];
+    mine.forEach((e, k) => (coefficients[e * 10 + c] = solved.coefficients[k] as number));
+    for (let j = 0; j < added; j++) coefficients[(old + j) * 10 + c] = solved.coefficients[mine.length + j] as number;
+    biases.push(solved.bias);
+    iterations.push(solved.iterations);
+  }
+  return { coefficients, biases, iterations };
+}
+
+/** The second stage's image of slot `slot`: first-stage support vector `slot % count` moved by its shift. */
+function movedSlotRow(
   stage: SecondStage,
-  add: LabelledDigits,
+  count: number,
   oldRow: (i: number, out: Uint8Array) => void,
-  ctx: SecondStageContext,
-): { stage: SecondStage; iterations: number[] } {
-  const count = model.supportVectorCount;
-  const moves = stage.shifts.length;
-  const C = model.training.virtualSupportVectors?.C ?? model.training.C;
+): (entry: number, out: Uint8Array) => void {
   const unmoved = new Uint8Array(PIXELS);
-  const movedSlot = (slot: number, out: Uint8Array): void => {
+  return (entry, out) => {
+    const slot = stage.slots[entry] as number;
     oldRow(slot % count, unmoved);
     shiftImage(unmoved, stage.shifts[Math.floor(slot / count)]!, out);
   };
-  const newImages = new Uint8Array(moves * add.count * PIXELS);
-  const newLabels = new Uint8Array(moves * add.count);
+}
+
+/** Every new digit under every move of the second stage (the identity and the one-pixel moves), move-major. */
+function movedRows(stage: SecondStage, add: LabelledDigits): LabelledDigits {
+  const moves = stage.shifts.length;
+  const pixels = new Uint8Array(moves * add.count * PIXELS);
+  const labels = new Uint8Array(moves * add.count);
   for (let s = 0; s < moves; s++) {
     for (let j = 0; j < add.count; j++) {
       const r = s * add.count + j;
       shiftImage(
         add.pixels.subarray(j * PIXELS, (j + 1) * PIXELS),
         stage.shifts[s]!,
-        newImages.subarray(r * PIXELS, (r + 1) * PIXELS),
+        pixels.subarray(r * PIXELS, (r + 1) * PIXELS),
       );
-      newLabels[r] = add.labels[j] as number;
+      labels[r] = add.labels[j] as number;
     }
   }
+  return { count: moves * add.count, pixels, labels };
+}
+
+/**
+ * The grown second stage as slots into the grown first stage. Slots are (move, first-stage support vector)
+ * numbered move-major, so the old ones are renumbered for the longer first stage, and new row r (move r / added of
+ * new digit r % added) points at that digit, stored after the old support vectors. Entries no problem uses any
+ * more are left out: each costs prediction time.
+ */
+function grownSecondStage(
+  stage: SecondStage,
+  answer: { coefficients: Float64Array; biases: number[] },
+  count: number,
+  grown: number,
+  added: number,
+): SecondStage {
   const old = stage.slots.length;
-  const all = new Float64Array((old + newLabels.length) * 10);
-  const biases = [...stage.biases];
-  const iterations: number[] = [];
-  for (const c of DIGITS) {
-    const { entries, values } = digitTerms(stage.coefficients, c);
-    const problem = warmProblem(
-      (k, out) => movedSlot(stage.slots[entries[k] as number] as number, out),
-      values,
-      newImages,
-      Array.from(newLabels, (l) => l === c),
-    );
-    const solved = solveWarm(problem, C, ctx.tolerance, model.kernel, ctx.rowsFor, ctx.cold);
-    entries.forEach((e, k) => (all[e * 10 + c] = solved.coefficients[k] as number));
-    for (let r = 0; r < newLabels.length; r++)
-      all[(old + r) * 10 + c] = solved.coefficients[entries.length + r] as number;
-    biases[c] = solved.bias;
-    iterations.push(solved.iterations);
-    ctx.log(`second stage, digit ${c}: ${entries.length} + ${newLabels.length} rows, ${solved.iterations} iterations`);
-  }
-  // Slots are (move, first-stage support vector) numbered move-major, so the grown first stage renumbers them.
+  const all = answer.coefficients;
   const slotOf = (e: number): number => {
     if (e < old) {
       const slot = stage.slots[e] as number;
-      return Math.floor(slot / count) * ctx.grown + (slot % count);
+      return Math.floor(slot / count) * grown + (slot % count);
     }
     const r = e - old;
-    return Math.floor(r / add.count) * ctx.grown + count + (r % add.count);
+    return Math.floor(r / added) * grown + count + (r % added);
   };
-  // Entries no problem uses any more are left out: each costs prediction time.
   const kept: number[] = [];
   for (let e = 0; e < all.length / 10; e++) if (all.subarray(e * 10, e * 10 + 10).some((v) => v !== 0)) kept.push(e);
   const coefficients = new Float64Array(kept.length * 10);
   kept.forEach((e, k) => coefficients.set(all.subarray(e * 10, e * 10 + 10), k * 10));
   return {
-    stage: {
-      ...stage,
-      slots: Uint32Array.from(kept, slotOf),
-      coefficients,
-      terms: classTerms(coefficients),
-      biases,
-    },
-    iterations,
+    ...stage,
+    slots: Uint32Array.from(kept, slotOf),
+    coefficients,
+    terms: classTerms(coefficients),
+    biases: answer.biases,
   };
 }

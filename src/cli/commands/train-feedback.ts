@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import { openStore, resolveStoreLocation } from '../../feedback/open-store.js';
@@ -7,7 +8,7 @@ import { createModelEngine, type EngineChoice } from '../../node/kernel-wasm.js'
 import { DEFAULT_MODEL_PATH, loadModelFile, saveModelFile } from '../../node/model-file.js';
 import { DEFAULT_HELD_OUT_EVERY, guardVerdict, splitHeldOut } from '../../training/feedback-guard.js';
 import { loadMnist } from '../../training/mnist-data.js';
-import { warmRowSource } from '../../training/warm-rows.js';
+import { solveOnThreads } from '../../training/warm-threads.js';
 import { warmTrain, type LabelledDigits } from '../../training/warm-train.js';
 import { describeFlags, numberIn, parseArgs, type FlagSpecs } from '../args.js';
 import { UsageError, type Command } from '../command.js';
@@ -17,7 +18,7 @@ import { renderModelCard } from '../model-card.js';
  * Row cache of one warm-start problem: the largest (the shipped model's second stage for digit 9: 12,738 support
  * vectors plus the new rows) holds its whole kernel matrix in about 700 MB, so most problems never recompute a row.
  */
-const DEFAULT_WARM_CACHE_MB = 1024;
+const DEFAULT_WARM_CACHE_MB = 800;
 
 const engineChoice = (raw: string, flag: string): EngineChoice => {
   if (raw === 'auto' || raw === 'js' || raw === 'wasm-simd') return raw;
@@ -56,8 +57,14 @@ const FLAGS = {
   'cache-mb': {
     kind: 'value',
     valueName: 'MB',
-    description: `kernel-row cache of each problem (default ${DEFAULT_WARM_CACHE_MB})`,
+    description: `kernel-row cache of each problem, one problem per thread at a time (default ${DEFAULT_WARM_CACHE_MB})`,
     parse: numberIn(1, 1 << 20, true),
+  },
+  threads: {
+    kind: 'value',
+    valueName: 'T',
+    description: `threads solving the problems (default: cores = ${os.availableParallelism()})`,
+    parse: numberIn(1, 64, true),
   },
   engine: {
     kind: 'value',
@@ -114,9 +121,11 @@ export const trainFeedbackCommand: Command = {
       );
       return 1;
     }
-    const rowsFor = await warmRowSource((flags['cache-mb'] ?? DEFAULT_WARM_CACHE_MB) * 1024 * 1024, flags['engine']);
-    const result = warmTrain(base.model, train, {
-      rowsFor,
+    const threads = flags['threads'] ?? os.availableParallelism();
+    const solve = solveOnThreads(threads, (flags['cache-mb'] ?? DEFAULT_WARM_CACHE_MB) * 1024 * 1024, flags['engine']);
+    const cpuBefore = process.cpuUsage();
+    const result = await warmTrain(base.model, train, {
+      solve,
       ...(flags['tolerance'] === undefined ? {} : { tolerance: flags['tolerance'] }),
       record: {
         corrections: accepted.corrections,
@@ -126,8 +135,10 @@ export const trainFeedbackCommand: Command = {
       },
       log,
     });
+    const cpu = process.cpuUsage(cpuBefore);
     log(
-      `warm start: ${result.added} digits added (${result.skipped} already support vectors) in ${result.seconds.toFixed(1)} s`,
+      `warm start: ${result.added} digits added (${result.skipped} already support vectors) in ${result.seconds.toFixed(1)} s ` +
+        `on ${threads} threads (${((cpu.user + cpu.system) / 1e6).toFixed(1)} s of CPU)`,
     );
 
     const mnist = await loadMnist(flags['data-dir'] === undefined ? {} : { dataDir: flags['data-dir'] });
