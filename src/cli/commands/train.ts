@@ -198,7 +198,7 @@ const FLAGS = {
 export const trainCommand: Command = {
   name: 'train',
   summary: 'train the SVM on MNIST and write the model and its card',
-  help: `Usage: mnist-digits train [options]\n\nTrains a one-vs-rest degree-4 polynomial SVM on deskewed MNIST with SMO on all cores.\n\n${describeFlags(FLAGS)}`,
+  help: `Usage: mnist-digits train [options]\n\nTrains a one-vs-rest degree-4 polynomial SVM on deskewed MNIST with SMO on all cores.\nWith --feedback <store>, adds the accepted corrections to a trained model instead (mnist-digits train --feedback <store> --help).\n\n${describeFlags(FLAGS)}`,
   async run(args, io) {
     // Learning from corrections is its own command with its own flags (train-feedback.ts).
     if (args.some((a) => a === '--feedback' || a.startsWith('--feedback='))) return trainFeedbackCommand.run(args, io);
