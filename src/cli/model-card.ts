@@ -7,6 +7,7 @@ function trainingImages(t: SvmModel['training']): string {
   const parts = [`${t.trainSize} MNIST`];
   if (t.penVariants) parts.push(`${t.penVariants.count} pen variants of them`);
   if (t.fontDigits) parts.push(`${t.fontDigits} printed digits`);
+  if (t.feedback) parts.push(`${t.feedback.digits} accepted corrections`);
   return parts.length === 1 ? String(t.trainSize) : parts.join(' + ');
 }
 
@@ -72,6 +73,13 @@ export function renderModelCard(model: SvmModel): string {
             `(gap fitted on ${model.secondStage.routing.fittedOn}${model.secondStage.routing.routedShare === null ? '' : `, where ${pct(model.secondStage.routing.routedShare)} of the images were routed`}); ` +
             `then the virtual-support-vector fit answers, its kernel values computed from the first stage's support vectors and ` +
             `${model.secondStage.shifts.length} moved copies of the input; its confidence temperature ${model.secondStage.calibration.temperature.toPrecision(4)} (${model.secondStage.calibration.fittedOn})`,
+        ]
+      : []),
+    ...(t.feedback
+      ? [
+          `- Corrections: ${t.feedback.digits} accepted digits (from ${t.feedback.corrections} corrections; ${t.feedback.heldOut} more held out to check the result) ` +
+            `added to both stages by warm-starting SMO from the coefficients of model ${t.feedback.baseModelSha256.slice(0, 12)}, ` +
+            `${t.feedback.seconds.toFixed(1)} s (\`${t.feedback.command}\`); the figures below are the grown model's, the training figures the base model's`,
         ]
       : []),
     `- Iterations per digit: ${t.iterations.join(', ')}`,

@@ -62,6 +62,20 @@ export const trainingSchema = z.object({
       C: finite.positive().optional(),
     })
     .optional(),
+  /**
+   * Accepted corrections added afterwards by a warm start of SMO from `baseModelSha256`'s coefficients (absent:
+   * none): `digits` rows from `corrections` stored corrections went in, `heldOut` more were kept out to check it.
+   */
+  feedback: z
+    .object({
+      digits: z.number().int().nonnegative(),
+      corrections: z.number().int().nonnegative(),
+      heldOut: z.number().int().nonnegative(),
+      baseModelSha256: z.string(),
+      seconds: finite.nonnegative(),
+      command: z.string(),
+    })
+    .optional(),
   /** Each fit of a multi-stage run in order (absent: one fit); validation accuracy null without a held-out split. */
   stages: z
     .array(

@@ -149,7 +149,9 @@ export function createApp(options: AppOptions): Hono {
   });
   app.use('*', secureHeaders({ contentSecurityPolicy: CSP, referrerPolicy: 'no-referrer', xFrameOptions: 'DENY' }));
 
-  registerPageRoutes(app);
+  const feedback = resolveFeedbackConfig(options.feedback, options.env);
+  // The page offers corrections only where POST /v1/feedback can take them.
+  registerPageRoutes(app, { feedback: feedback.enabled && options.feedbackStore !== undefined });
   registerMetaRoutes(app, { predictor, metrics, version: options.version ?? '0.1.0' });
   // One body budget for every upload route: /v1/predict, /api and /v1/read draw on the same bytes in flight.
   const admission = createBodyAdmission(limits);
@@ -157,7 +159,6 @@ export function createApp(options: AppOptions): Hono {
   if (options.runtimeGauges) metrics.watchRuntime(options.runtimeGauges);
   registerPredictRoutes(app, { predictor, limits, metrics, admission });
   registerReadRoutes(app, { predictor, limits, metrics, admission });
-  const feedback = resolveFeedbackConfig(options.feedback, options.env);
   if (feedback.adminToken !== undefined) {
     registerAdminRoutes(app, { token: feedback.adminToken, store: options.feedbackStore, reload: options.reloadModel });
   }

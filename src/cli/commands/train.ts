@@ -8,6 +8,7 @@ import { runTraining, type GammaSpec, type SearchPlan } from '../../training/tra
 import { describeFlags, numberIn, parseArgs, type FlagSpecs } from '../args.js';
 import { UsageError, type Command } from '../command.js';
 import { renderModelCard } from '../model-card.js';
+import { trainFeedbackCommand } from './train-feedback.js';
 import {
   DEFAULT_C,
   DEFAULT_CACHE_MB,
@@ -197,8 +198,10 @@ const FLAGS = {
 export const trainCommand: Command = {
   name: 'train',
   summary: 'train the SVM on MNIST and write the model and its card',
-  help: `Usage: mnist-digits train [options]\n\nTrains a one-vs-rest degree-4 polynomial SVM on deskewed MNIST with SMO on all cores.\n\n${describeFlags(FLAGS)}`,
+  help: `Usage: mnist-digits train [options]\n\nTrains a one-vs-rest degree-4 polynomial SVM on deskewed MNIST with SMO on all cores.\nWith --feedback <store>, adds the accepted corrections to a trained model instead (mnist-digits train --feedback <store> --help).\n\n${describeFlags(FLAGS)}`,
   async run(args, io) {
+    // Learning from corrections is its own command with its own flags (train-feedback.ts).
+    if (args.some((a) => a === '--feedback' || a.startsWith('--feedback='))) return trainFeedbackCommand.run(args, io);
     const { flags, positionals } = parseArgs(args, FLAGS);
     if (flags['help']) {
       io.stdout(`${this.help}\n`);

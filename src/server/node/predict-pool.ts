@@ -139,20 +139,30 @@ export function createPredictPool(options: PredictPoolOptions): PredictPool {
   ready.catch(() => undefined);
   let drained: (() => void) | undefined;
   let generation = 0;
+  /** Generations are never reused: a worker of an abandoned reload must not pass for a current one. */
+  let lastGeneration = 0;
+  /** The model the pool served before a reload under way, to go back to if a worker cannot start on the new one. */
+  let previous: { init: Omit<WorkerInit, 'progress'>; generation: number } | undefined;
   let reloaded: { resolve: (m: ModelDescription) => void; reject: (e: unknown) => void } | undefined;
   let pumpScheduled = false;
 
   const slots: Slot[] = [];
   const queue = createTaskQueue<Task>(budget);
-  /** Engine scratch regions of workers that have exited, for their replacements (see createWasmEngine). */
-  const freeScratch: number[] = [];
+  /**
+   * Engine scratch regions of workers that have exited, for their replacements (see createWasmEngine). A region is
+   * an offset into one model's shared memory, so only workers of the current model give theirs back, and a reload
+   * starts an empty list: an old model's offset handed to a worker on the new one fell inside the new model's data
+   * (the engine refused it and the worker reported `failed`) or on another worker's scratch.
+   */
+  let freeScratch: number[] = [];
 
   const start = (slot?: Slot): Slot => {
     const progress = new Int32Array(new SharedArrayBuffer(8));
+    const model = init!;
     let scratchAt = freeScratch.pop();
     const worker = spawnWorker('predict-worker', import.meta.url, {
       workerData: {
-        ...init!,
+        ...model,
         progress: progress.buffer,
         ...(scratchAt === undefined ? {} : { scratchAt }),
       } satisfies WorkerInit,
@@ -176,6 +186,10 @@ export function createPredictPool(options: PredictPoolOptions): PredictPool {
       switch (message.type) {
         case 'ready':
           scratchAt = message.scratchAt;
+          if (target.generation !== generation) {
+            swap(target); // a worker of a reload that was abandoned: on the model the pool went back to
+            return;
+          }
           target.state = 'idle';
           if (description === undefined && slots.every((s) => s.state === 'idle' || s.state === 'busy')) {
             description = message.model;
@@ -185,11 +199,16 @@ export function createPredictPool(options: PredictPoolOptions): PredictPool {
             description = message.model;
             reloaded.resolve(message.model);
             reloaded = undefined;
+            previous = undefined;
           }
           pump();
           return;
         case 'failed':
           target.state = 'failed';
+          if (description !== undefined) {
+            startFailed(target, fromWireError(message.error));
+            return;
+          }
           settleReady?.reject(fromWireError(message.error));
           failQueued(
             () => new PredictorError('MODEL_NOT_READY', `the model could not be loaded: ${message.error.message}`),
@@ -226,11 +245,17 @@ export function createPredictPool(options: PredictPoolOptions): PredictPool {
     });
     worker.on('exit', (code) => {
       // Only now is the thread gone, so nothing can still write to its scratch.
-      if (scratchAt !== undefined) freeScratch.push(scratchAt);
+      if (scratchAt !== undefined && model === init) freeScratch.push(scratchAt);
       scratchAt = undefined;
       if (target.worker !== worker || target.state === 'failed') return; // retired by us (deadline), or never loaded
       if (description === undefined && !closing) {
         settleReady?.reject(new Error(`prediction worker exited with code ${code} while loading the model`));
+        return;
+      }
+      // Starting on a reload's model (or an abandoned one's); other crashes while starting are retried below.
+      if (target.state === 'starting' && !closing && (reloaded !== undefined || target.generation !== generation)) {
+        target.state = 'failed';
+        startFailed(target, crash ?? new Error(`prediction worker exited with code ${code} while loading the model`));
         return;
       }
       abandon(target, () => crashError(crash, code));
@@ -314,6 +339,35 @@ export function createPredictPool(options: PredictPoolOptions): PredictPool {
       }
     }
     queue.requeue(requeue);
+  }
+
+  /**
+   * A worker could not start on a model the pool already served before (`description` is set). On a reload's new
+   * model, the reload fails and the pool goes back to the model it had: the slots swapped so far get workers on
+   * it again, queued tasks wait for them, and busy workers on it go on. Before, the reload's promise never settled
+   * and the queued tasks were failed. A worker of an abandoned reload is replaced by one on the current model.
+   */
+  function startFailed(slot: Slot, error: Error): void {
+    if (slot.generation !== generation) {
+      swap(slot);
+      return;
+    }
+    const pending = reloaded;
+    if (pending === undefined || previous === undefined) {
+      // The model every other worker runs: not the new model's fault, and retrying would loop. Logged, left down.
+      options.logError?.(`a prediction worker could not start on the current model: ${error.message}`);
+      return;
+    }
+    reloaded = undefined;
+    init = previous.init;
+    generation = previous.generation;
+    previous = undefined;
+    freeScratch = [];
+    for (const s of slots) if (s.generation !== generation && (s.state === 'idle' || s.state === 'failed')) swap(s);
+    pending.reject(
+      new PredictorError('MODEL_NOT_READY', `the new model could not be started, the old one serves: ${error.message}`),
+    );
+    pump();
   }
 
   /** Hot reload: the slot's worker is idle and on an old model; a worker on the current one takes its place. */
@@ -479,8 +533,10 @@ export function createPredictPool(options: PredictPoolOptions): PredictPool {
       const done = new Promise<ModelDescription>((resolve, reject) => {
         reloaded = { resolve, reject };
       });
+      previous = { init: init!, generation };
       init = { source: resolved };
-      generation++;
+      generation = ++lastGeneration;
+      freeScratch = [];
       // Idle workers swap now; busy ones after their batch (the 'results' handler), so no request is cut short.
       for (const slot of slots) if (slot.state === 'idle' || slot.state === 'failed') swap(slot);
       return done;

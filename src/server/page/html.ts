@@ -3,8 +3,12 @@
  * from /assets/app.js and looks from /assets/app.css, both served by the app itself (no CDN). The drawing area
  * and the answer come first, so on a phone (390x844) and a desktop (1280x900) the answer to a drawing shows
  * beside or under it without scrolling; upload answers are brought into view when they arrive.
+ * @param options - `feedback`: whether the "wrong? the right digit is ..." control shows (FEEDBACK=on and a
+ *   store); the script reads it from the body's data-feedback attribute, the one way server settings reach it.
+ * @returns The page's HTML.
  */
-export const PAGE_HTML = `<!doctype html>
+export function pageHtml(options: { readonly feedback: boolean }): string {
+  return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -14,7 +18,7 @@ export const PAGE_HTML = `<!doctype html>
 <link rel="stylesheet" href="/assets/app.css">
 <script type="module" src="/assets/app.js"></script>
 </head>
-<body>
+<body data-feedback="${options.feedback ? 'on' : 'off'}">
 <header>
   <h1>Handwritten number recognition</h1>
   <p>Write a number, or upload photos or scans of handwritten numbers. Each digit is found, boxed and read by a support vector machine trained on MNIST.</p>
@@ -42,3 +46,4 @@ export const PAGE_HTML = `<!doctype html>
 </body>
 </html>
 `;
+}

@@ -39,6 +39,10 @@ figcaption { font-size: 0.8rem; color: var(--muted); }
 .digits img { width: 56px; height: 56px; image-rendering: pixelated; border: 1px solid var(--line); background: #000; display: block; }
 .digits .confidence, .digits .runner-up { font-size: 0.85rem; }
 .digits details { grid-column: 1 / -1; font-size: 0.85rem; }
+.correction { grid-column: 1 / -1; font-size: 0.85rem; display: flex; flex-wrap: wrap; gap: 0.25rem 0.4rem; align-items: center; }
+.correction input { width: 2.5ch; font: inherit; text-align: center; padding: 0.1rem; border: 1px solid var(--line); border-radius: 4px; }
+.correction button { padding: 0.1rem 0.6rem; }
+.correction-status { flex-basis: 100%; }
 .bars { list-style: none; padding: 0; margin: 0.25rem 0 0; }
 .bars li { display: grid; grid-template-columns: 1.5ch 1fr 5ch; gap: 0.4rem; align-items: center; font-size: 0.8rem; }
 .bars .track { background: #e6e6e6; height: 0.6rem; border-radius: 3px; overflow: hidden; }

@@ -1,5 +1,5 @@
 import type { Hono } from 'hono';
-import { PAGE_HTML } from '../page/html.js';
+import { pageHtml } from '../page/html.js';
 import { PAGE_JS } from '../page/script.generated.js';
 import { PAGE_CSS } from '../page/style.js';
 
@@ -9,9 +9,11 @@ const ASSET_CACHE = 'public, max-age=300';
 /**
  * Registers the page (GET /) and its script and stylesheet.
  * @param app - The app to add routes to.
+ * @param options - `feedback`: whether the page offers its correction control (see pageHtml).
  */
-export function registerPageRoutes(app: Hono): void {
-  app.get('/', (c) => c.html(PAGE_HTML));
+export function registerPageRoutes(app: Hono, options: { readonly feedback: boolean }): void {
+  const html = pageHtml(options);
+  app.get('/', (c) => c.html(html));
   app.get('/assets/app.js', (c) =>
     c.body(PAGE_JS, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': ASSET_CACHE }),
   );

@@ -2,13 +2,14 @@
  * The page's browser code, served as /assets/app.js (an ES module). One module with no run-time imports: the
  * build (scripts/build-page-script.mjs) transpiles it to JavaScript with TypeScript's own compiler, no bundler,
  * so the Docker build (which installs no native build tools) makes the same asset. Only types come from the
- * server, and they are erased. It talks only to POST /v1/read?include=normalized (every digit of a picture, with
- * boxes) and inserts every server- or user-provided text (file names, messages) with textContent, never as HTML.
+ * server, and they are erased. It talks to POST /v1/read?include=normalized (every digit of a picture, with
+ * boxes) and, for the "wrong? the right digit is ..." control, POST /v1/feedback; it inserts every server- or user-provided text (file names, messages) with textContent, never as HTML.
  */
 import type { ErrorCode } from '../../errors.js';
 import type { ReadDigitBody, ReadingBody, ReadResponse } from '../../schemas.js';
 
 const READ_URL = '/v1/read?include=normalized';
+const FEEDBACK_URL = '/v1/feedback';
 const DRAW_DEBOUNCE_MS = 250;
 
 /** An error answer as the page shows it: the API's code ('' when the body is not ours) and message. */
@@ -145,6 +146,76 @@ function scoreBars(digit: ReadDigitBody): HTMLElement {
   return details;
 }
 
+/** Whether the server takes corrections: the page's HTML says so (FEEDBACK=off, or no store, turns it off). */
+function feedbackOn(): boolean {
+  return document.body.dataset['feedback'] === 'on';
+}
+
+/** The 28x28 PNG the model read, as a file to send back with the right answer. */
+function pngBlob(base64: string): Blob {
+  const bytes = Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0));
+  return new Blob([bytes], { type: 'image/png' });
+}
+
+/**
+ * "Wrong? The right digit is [ ] Send": posts the 28x28 picture the model read and the right digit to
+ * /v1/feedback, then says thanks or shows the server's error (the user may correct the digit and send again).
+ */
+function correctionForm(digit: ReadDigitBody, index: number, normalized: string): HTMLElement {
+  const form = el('form', 'correction');
+  const label = el('label', '', 'Wrong? The right digit is ');
+  const input = el('input');
+  input.type = 'text';
+  input.inputMode = 'numeric';
+  input.maxLength = 1;
+  input.pattern = '[0-9]';
+  input.required = true;
+  input.autocomplete = 'off';
+  input.setAttribute('aria-label', 'The right digit for digit ' + (index + 1));
+  label.append(input);
+  const send = el('button', '', 'Send');
+  send.type = 'submit';
+  const status = el('span', 'correction-status');
+  status.setAttribute('role', 'status');
+  form.append(label, send, status);
+  const say = (text: string, isError: boolean): void => {
+    status.textContent = text;
+    status.className = isError ? 'correction-status error' : 'correction-status';
+  };
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const right = input.value.trim();
+    if (!/^[0-9]$/.test(right)) {
+      say('Type one digit, 0 to 9.', true);
+      return;
+    }
+    if (Number(right) === digit.digit) {
+      say('That is what the model read: nothing to correct.', true);
+      return;
+    }
+    const body = new FormData();
+    body.append('file', pngBlob(normalized), 'digit-' + (index + 1) + '.png');
+    body.append('digit', right);
+    send.disabled = true;
+    say('Sending…', false);
+    void fetch(FEEDBACK_URL, { method: 'POST', body })
+      .then(async (response) => {
+        if (response.ok) {
+          say('Thanks: your correction (' + right + ') was saved for review.', false);
+          input.disabled = true;
+          return;
+        }
+        say((await errorOf(response)).message, true);
+        send.disabled = false;
+      })
+      .catch(() => {
+        say('Network error: the correction was not sent.', true);
+        send.disabled = false;
+      });
+  });
+  return form;
+}
+
 /** One digit of a reading: the digit, the 28x28 it became, its confidence and its runner-up. */
 function renderDigit(digit: ReadDigitBody, index: number): HTMLElement {
   const item = el('li');
@@ -165,6 +236,7 @@ function renderDigit(digit: ReadDigitBody, index: number): HTMLElement {
     el('span', 'runner-up', 'Runner-up ' + digit.runnerUp.digit + ' (' + percent(digit.runnerUp.confidence) + ')'),
   );
   item.append(scoreBars(digit));
+  if (digit.normalized && feedbackOn()) item.append(correctionForm(digit, index, digit.normalized));
   return item;
 }
 
