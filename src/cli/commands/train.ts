@@ -40,7 +40,8 @@ const virtualShifts = (raw: string, flag: string): 0 | 4 | 8 => {
   throw new UsageError(`${flag} must be 0, 4 or 8, got '${raw}'`);
 };
 
-const FLAGS = {
+/** The flags of `mnist-digits train`. */
+export const TRAIN_FLAGS = {
   'train-size': {
     kind: 'value',
     valueName: 'N',
@@ -204,7 +205,7 @@ const FLAGS = {
   help: { kind: 'boolean', description: 'show this help' },
 } satisfies FlagSpecs;
 
-type TrainFlags = ParsedFlags<typeof FLAGS>;
+type TrainFlags = ParsedFlags<typeof TRAIN_FLAGS>;
 
 /**
  * The training options the flags ask for: only what they set, so everything else is the library's shipped default
@@ -276,9 +277,9 @@ function definedOnly<T extends object>(options: { [K in keyof T]: T[K] | undefin
 export const trainCommand: Command = {
   name: 'train',
   summary: 'train the SVM on MNIST and write the model and its card',
-  help: `Usage: mnist-digits train [options]\n\nTrains a one-vs-rest degree-4 polynomial SVM on deskewed MNIST with SMO on all cores.\n\n${describeFlags(FLAGS)}`,
+  help: `Usage: mnist-digits train [options]\n\nTrains a one-vs-rest degree-4 polynomial SVM on deskewed MNIST with SMO on all cores.\n\n${describeFlags(TRAIN_FLAGS)}`,
   async run(args, io) {
-    const { flags, positionals } = parseArgs(args, FLAGS);
+    const { flags, positionals } = parseArgs(args, TRAIN_FLAGS);
     if (flags['help']) {
       io.stdout(`${this.help}\n`);
       return 0;
