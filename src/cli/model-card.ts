@@ -64,7 +64,7 @@ export function renderModelCard(model: SvmModel): string {
     ...(t.virtualSupportVectors
       ? [
           `- Virtual support vectors (DeCoste & Schoelkopf 2002): the first fit's support vectors and ${t.virtualSupportVectors.shifts} ` +
-            `one-pixel moves of ${t.virtualSupportVectors.sources} of them (those of largest |alpha|), ${t.virtualSupportVectors.rows} rows, trained the final model${t.virtualSupportVectors.C === undefined ? '' : ` with C = ${t.virtualSupportVectors.C}`}`,
+            `one-pixel shifts of ${t.virtualSupportVectors.sources} of them (those of largest |alpha|), ${t.virtualSupportVectors.rows} rows, trained the final model${t.virtualSupportVectors.C === undefined ? '' : ` with C = ${t.virtualSupportVectors.C}`}`,
         ]
       : []),
     ...(model.secondStage

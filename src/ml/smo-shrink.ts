@@ -4,12 +4,12 @@ import { FREE, LOWER, UPPER, type SmoState } from './smo-state.js';
 function reconstructGradient(s: SmoState): void {
   const { n, active, activeSize, G, Gbar, status, alpha, y, rows } = s;
   if (activeSize === n) return;
-  const inactive: number[] = [];
+  const inactive = new Int32Array(n - activeSize);
   const isActive = new Uint8Array(n);
   for (let a = 0; a < activeSize; a++) isActive[active[a] as number] = 1;
-  for (let t = 0; t < n; t++) {
+  for (let t = 0, k = 0; t < n; t++) {
     if (!isActive[t]) {
-      inactive.push(t);
+      inactive[k++] = t;
       G[t] = (Gbar[t] as number) - 1;
     }
   }
@@ -18,12 +18,16 @@ function reconstructGradient(s: SmoState): void {
     if (status[i] !== FREE) continue;
     const Ki = rows.row(i);
     const ai = (alpha[i] as number) * (y[i] as number);
-    for (const t of inactive) G[t] = (G[t] as number) + ai * (y[t] as number) * (Ki[t] as number);
+    for (let k = 0; k < inactive.length; k++) {
+      const t = inactive[k] as number;
+      G[t] = (G[t] as number) + ai * (y[t] as number) * (Ki[t] as number);
+    }
   }
 }
 
 /** Rebuilds the whole gradient and makes every variable active again. */
 export function unshrinkAll(s: SmoState): void {
+  s.nextReady = false;
   reconstructGradient(s);
   for (let t = 0; t < s.n; t++) s.active[t] = t;
   s.activeSize = s.n;
@@ -64,4 +68,5 @@ export function shrink(s: SmoState): void {
     if (!drop) active[kept++] = t;
   }
   s.activeSize = kept;
+  s.nextReady = false;
 }

@@ -36,6 +36,13 @@ export interface SmoState {
   i: number;
   j: number;
   gap: number;
+  /**
+   * The next selection's i and its violation, found by takeStep while it updated the gradient (one pass over the
+   * active set instead of two); valid while `nextReady`, which shrinking and unshrinking clear.
+   */
+  nextI: number;
+  nextGmax: number;
+  nextReady: boolean;
 }
 
 /** alpha = 0 (every variable at its lower bound), so G = -e, Gbar = 0, and every variable active. */
@@ -60,5 +67,8 @@ export function initialState(rows: KernelRows, y: Int8Array, C: number, eps: num
     i: -1,
     j: -1,
     gap: Infinity,
+    nextI: -1,
+    nextGmax: -Infinity,
+    nextReady: false,
   };
 }

@@ -15,14 +15,32 @@ export function takeStep(s: SmoState, i: number, j: number): void {
   // G_t += Q_ti dA_i + Q_tj dA_j with Q_ti = y_t y_i K_ti.
   const di = (ai - oldAi) * yi;
   const dj = (aj - oldAj) * yj;
-  for (let a = 0; a < activeSize; a++) {
-    const t = active[a] as number;
-    G[t] = (G[t] as number) + (y[t] as number) * (di * (Ki[t] as number) + dj * (Kj[t] as number));
-  }
   const wasUpperI = status[i] === UPPER;
   const wasUpperJ = status[j] === UPPER;
   setStatus(s, i);
   setStatus(s, j);
+  // The gradient update also finds the next selection's i (selectWorkingSet's first loop, the same comparisons in
+  // the same order over the same values, so the same choice): one pass over the active set instead of two. The
+  // 10 solves of the shipped first stage spent 28% of their time in selectWorkingSet.
+  let Gmax = -Infinity;
+  let next = -1;
+  for (let a = 0; a < activeSize; a++) {
+    const t = active[a] as number;
+    const g = (G[t] as number) + (y[t] as number) * (di * (Ki[t] as number) + dj * (Kj[t] as number));
+    G[t] = g;
+    if (y[t] === 1) {
+      if (status[t] !== UPPER && -g >= Gmax) {
+        Gmax = -g;
+        next = t;
+      }
+    } else if (status[t] !== LOWER && g >= Gmax) {
+      Gmax = g;
+      next = t;
+    }
+  }
+  s.nextI = next;
+  s.nextGmax = Gmax;
+  s.nextReady = true;
   updateGbar(s, wasUpperI, status[i] === UPPER, Ki, yi);
   updateGbar(s, wasUpperJ, status[j] === UPPER, Kj, yj);
 }

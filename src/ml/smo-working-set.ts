@@ -10,16 +10,23 @@ export function selectWorkingSet(s: SmoState): boolean {
   let Gmax = -Infinity;
   let Gmax2 = -Infinity;
   let iIdx = -1;
-  for (let a = 0; a < activeSize; a++) {
-    const t = active[a] as number;
-    if (y[t] === 1) {
-      if (status[t] !== UPPER && -(G[t] as number) >= Gmax) {
-        Gmax = -(G[t] as number);
+  if (s.nextReady) {
+    // takeStep found i while it updated the gradient, and the active set has not changed since.
+    Gmax = s.nextGmax;
+    iIdx = s.nextI;
+    s.nextReady = false;
+  } else {
+    for (let a = 0; a < activeSize; a++) {
+      const t = active[a] as number;
+      if (y[t] === 1) {
+        if (status[t] !== UPPER && -(G[t] as number) >= Gmax) {
+          Gmax = -(G[t] as number);
+          iIdx = t;
+        }
+      } else if (status[t] !== LOWER && (G[t] as number) >= Gmax) {
+        Gmax = G[t] as number;
         iIdx = t;
       }
-    } else if (status[t] !== LOWER && (G[t] as number) >= Gmax) {
-      Gmax = G[t] as number;
-      iIdx = t;
     }
   }
   let jIdx = -1;

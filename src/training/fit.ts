@@ -24,7 +24,10 @@ export function sortedIndices(indices: Int32Array): Int32Array {
   return Int32Array.from(indices).sort();
 }
 
-/** Trains one model on `train` (already deskewed) and returns it with its run statistics. */
+/**
+ * Trains one model on `train` (already deskewed) and returns it with its run statistics.
+ * @param digitOrder the order the threads take the digits in (see trainOneVsRestThreaded); the model does not depend on it
+ */
 export async function fitOnce(
   set: TrainingSet,
   kernel: PolyKernel,
@@ -32,6 +35,7 @@ export async function fitOnce(
   C: number,
   log: Log,
   label: string,
+  digitOrder?: readonly number[],
 ): Promise<{
   model: SvmModel;
   solutions: ClassSolution[];
@@ -79,6 +83,7 @@ export async function fitOnce(
     threads: plan.threads,
     cacheBytes: plan.cacheBytes,
     ...(plan.engine === undefined ? {} : { backend: plan.engine }),
+    ...(digitOrder === undefined ? {} : { digitOrder }),
     onEvent,
   });
   const seconds = (performance.now() - started) / 1000;

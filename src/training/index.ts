@@ -7,8 +7,11 @@ export type { DataErrorCode, MnistData, MnistSource } from './mnist-data.js';
 export { trainOneVsRestThreaded } from './train-threads.js';
 export type { ThreadedTrainOptions, TrainEvent } from './train-threads.js';
 export { runTraining } from './training-run.js';
+export { resolveTrainingPlan } from './defaults.js';
 export type {
   GammaSpec,
+  RunPhase,
+  TrainingOptions,
   Log as TrainingLog,
   SearchPlan,
   SearchResult,

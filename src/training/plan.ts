@@ -6,7 +6,10 @@ import type { MnistSource } from './mnist-data.js';
 export type GammaSpec =
   { readonly kind: 'value'; readonly value: number } | { readonly kind: 'scale'; readonly multiplier: number };
 
-/** Everything a training run needs: data source, sizes, hyperparameters, threads, cache, optional grid search. */
+/**
+ * Everything a training run needs: data source, sizes, hyperparameters, threads, cache, optional grid search. The
+ * shipped values of each are in defaults.ts (resolveTrainingPlan).
+ */
 export interface TrainingPlan {
   readonly source: MnistSource;
   /** Training images drawn (seeded) from the 60k; all of them by default. */
@@ -23,18 +26,15 @@ export interface TrainingPlan {
   readonly threads: number;
   readonly cacheBytes: number;
   readonly evaluateTest: boolean;
-  /**
-   * Training digits redrawn with other pens (thicker, thinner, fine) and added to training; see pen-augmentation.
-   * Default 0 (none); the CLI's default (DEFAULT_PEN_VARIANTS) is how the shipped model was trained.
-   */
+  /** Training digits redrawn with other pens (thicker, thinner, fine) and added to training; see pen-augmentation. */
   readonly penVariants?: number;
   readonly search?: SearchPlan;
   /**
-   * Virtual support vectors: 0 (none), 4 or 8 one-pixel moves of the first model's support vectors, trained on
-   * in a second stage (see virtual-sv.ts). Default 0; the CLI's default is how the shipped model was trained.
+   * Virtual support vectors: 0 (none), 4 or 8 one-pixel shifts of the first model's support vectors, trained on
+   * in a second fit (see virtual-sv.ts).
    */
   readonly virtualShifts?: 0 | 4 | 8;
-  /** At most this many support vectors are moved (those of largest |alpha|; all are kept); absent: all of them. */
+  /** At most this many support vectors are shifted (those of largest |alpha|; all are kept); absent: all of them. */
   readonly virtualSources?: number;
   /** C of the virtual-support-vector fit; absent: the first fit's C. */
   readonly virtualC?: number;
@@ -50,7 +50,7 @@ export interface TrainingPlan {
   };
   /**
    * Add the committed printed-digit set (data/font-digits, typefaces the printed-digits bench does not use) to every
-   * training set. Default false; the CLI's default is how the shipped model was trained.
+   * training set.
    */
   readonly fontDigits?: boolean;
   /**
@@ -96,6 +96,14 @@ export interface TrainingReport {
   /** Kernel rows the final fit's solvers asked for, and how many had to be computed (the rest were cache hits). */
   readonly rowRequests: number;
   readonly rowsComputed: number;
+  /** Wall time of each step of the run, in order. */
+  readonly phases: readonly RunPhase[];
+}
+
+/** One timed step of a run (data and pen variants, search, stages, assembly and calibration, test evaluation, records). */
+export interface RunPhase {
+  readonly name: string;
+  readonly seconds: number;
 }
 
 /** Receives one progress line at a time (the CLI writes them to stderr). */

@@ -27,11 +27,16 @@ describe('mnist-digits train / evaluate', () => {
     const both = await cli('train', '--fonts', '--no-fonts');
     expect(both.code).toBe(2);
     expect(both.stderr).toMatch(/--fonts and --no-fonts contradict each other/);
-    const shifts = await cli('train', '--virtual-sv', '2');
-    expect(shifts.stderr).toMatch(/--virtual-sv must be 0, 4 or 8, got '2'/);
+    const shifts = await cli('train', '--virtual-shifts', '2');
+    expect(shifts.stderr).toMatch(/--virtual-shifts must be 0, 4 or 8, got '2'/);
+    const old = await cli('train', '--virtual-sv', '2');
+    expect(old.stderr).toMatch(/--virtual-sv must be 0, 4 or 8, got '2'/);
     const alone = await cli('train', '--virtual-sv', '0', '--second-stage');
     expect(alone.code).toBe(2);
-    expect(alone.stderr).toMatch(/--second-stage needs --virtual-sv 4 or 8/);
+    expect(alone.stderr).toMatch(/--second-stage needs --virtual-shifts 4 or 8/);
+    const twoNames = await cli('train', '--virtual-shifts', '4', '--virtual-sv', '8');
+    expect(twoNames.code).toBe(2);
+    expect(twoNames.stderr).toMatch(/--virtual-shifts and --virtual-sv \(its old name\) contradict each other/);
     const missing = await cli('train', '--out');
     expect(missing.stderr).toMatch(/'--out' needs a value/);
   });
@@ -120,12 +125,12 @@ describe('mnist-digits train / evaluate', () => {
     const run = await cli(
       'train',
       ...args,
-      ...['--fonts', '--virtual-sv', '4', '--virtual-sources', '200', '--no-second-stage'],
+      ...['--fonts', '--virtual-shifts', '4', '--virtual-sources', '200', '--no-second-stage'],
     );
     expect(run.code).toBe(0);
     expect(run.stderr).toMatch(/training 300 images \+ 0 pen variants \+ \d+ printed digits/);
     const vsv =
-      /virtual support vectors: the (\d+) support vectors and 4 one-pixel moves of 200 of them, (\d+) rows/.exec(
+      /virtual support vectors: the (\d+) support vectors and 4 one-pixel shifts of 200 of them, (\d+) rows/.exec(
         run.stderr,
       );
     expect(vsv).not.toBeNull();
@@ -146,7 +151,7 @@ describe('mnist-digits train / evaluate', () => {
       /## Training stages\n\n\| stage \| training rows \| support vectors \| validation accuracy \| seconds \|/,
     );
     expect(card).toContain(
-      `| support vectors + 4 one-pixel moves of 200 of them | ${rows} | ${model.supportVectorCount} |`,
+      `| support vectors + 4 one-pixel shifts of 200 of them | ${rows} | ${model.supportVectorCount} |`,
     );
     expect(card).toMatch(/Training images \| 300 MNIST \+ \d+ printed digits \|/);
 

@@ -3,7 +3,7 @@ import { deskewAll } from '../../src/ml/deskew.js';
 import { prepareKernelData, scaleGamma, type PolyKernel } from '../../src/ml/kernel.js';
 import { createKernelRowCache } from '../../src/ml/kernel-cache.js';
 import { trainOneVsRest } from '../../src/ml/ovr.js';
-import { trainOneVsRestThreaded, type TrainEvent } from '../../src/training/train-threads.js';
+import { longestFirst, trainOneVsRestThreaded, type TrainEvent } from '../../src/training/train-threads.js';
 import { mnistTrain } from '../helpers/mnist-subset.js';
 
 describe('threaded one-vs-rest trainer', () => {
@@ -19,12 +19,14 @@ describe('threaded one-vs-rest trainer', () => {
     // A budget of 100 rows makes the caches evict; half of it shared (never evicted) exercises the shared cache.
     // The reference computes rows in JavaScript; the threads with the WebAssembly engine (the default) and with
     // JavaScript: the same bits either way.
+    // The last run hands the digits out longest first (as the second stage does), on one thread so the order they
+    // finish in is the order they were taken in: the same solutions.
     const runs = [
-      [2, 1 << 30, 'auto', 1],
-      [3, 100 * 4 * 600, 'wasm-simd', 0.5],
-      [2, 100 * 4 * 600, 'js', 1],
+      [2, 1 << 30, 'auto', 1, undefined],
+      [3, 100 * 4 * 600, 'wasm-simd', 0.5, undefined],
+      [1, 100 * 4 * 600, 'js', 1, longestFirst(reference)],
     ] as const;
-    for (const [threads, cacheBytes, backend, localCacheShare] of runs) {
+    for (const [threads, cacheBytes, backend, localCacheShare, digitOrder] of runs) {
       const events: TrainEvent[] = [];
       const solutions = await trainOneVsRestThreaded(images, train.labels, {
         kernel,
@@ -35,6 +37,7 @@ describe('threaded one-vs-rest trainer', () => {
         cacheBytes,
         backend,
         localCacheShare,
+        ...(digitOrder === undefined ? {} : { digitOrder }),
         onEvent: (e) => events.push(e),
       });
       const done = events.flatMap((e) => (e.type === 'class-done' ? [e] : []));
@@ -47,6 +50,21 @@ describe('threaded one-vs-rest trainer', () => {
         expect([...s.coefficients]).toEqual([...(r?.coefficients ?? [])]);
         expect(s.bias).toBe(r?.bias);
       });
+      if (digitOrder !== undefined) expect(done.map((e) => e.solution.digit)).toEqual(digitOrder);
     }
+  });
+
+  it('hands out the digits that took an earlier fit most iterations first, ties in digit order', () => {
+    const earlier = [5, 9, 2, 9, 1, 7, 3, 4, 8, 6].map((iterations, digit) => ({ digit, iterations }));
+    expect(longestFirst(earlier)).toEqual([1, 3, 8, 5, 9, 0, 7, 6, 2, 4]);
+  });
+
+  it('refuses a digit order that is not the ten digits once each', async () => {
+    const train = mnistTrain(60);
+    const kernel: PolyKernel = { type: 'poly', degree: 4, gamma: 1e-3, coef0: 0 };
+    const options = { kernel, C: 1, tolerance: 1e-3, shrinking: true, threads: 1, cacheBytes: 1 << 20 };
+    await expect(
+      trainOneVsRestThreaded(train.images, train.labels, { ...options, digitOrder: [0, 1, 2, 3, 4, 5, 6, 7, 8, 8] }),
+    ).rejects.toThrow(/digitOrder must hold each of the digits 0-9 once/);
   });
 });

@@ -55,7 +55,7 @@ export const evaluateCommand: Command = {
         `model: ${modelPath} (${model.supportVectorCount} support vectors)`,
         ...(second
           ? [
-              `second stage: ${second.slots.length} support vectors (moves of the first stage's), for images whose two best scores are under ${second.gap} apart: it read ${result.secondStageReads} of the ${mnist.test.count} test images`,
+              `second stage: ${second.slots.length} support vectors (shifts of the first stage's), for images whose two best scores are under ${second.gap} apart: it read ${result.secondStageReads} of the ${mnist.test.count} test images`,
             ]
           : []),
         `accuracy: ${(result.accuracy * 100).toFixed(2)}% on ${result.count} test images (${msPerImage.toFixed(2)} ms per image, one thread, ${engine.backend} engine, batches of 64)`,

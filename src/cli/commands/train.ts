@@ -3,12 +3,6 @@ import path from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import type { EngineChoice } from '../../node/kernel-wasm.js';
 import { DEFAULT_MODEL_PATH, saveModelFile } from '../../node/model-file.js';
-import { DEFAULT_PEN_CACHE_DIR } from '../../training/pen-cache.js';
-import { runTraining, type GammaSpec, type SearchPlan } from '../../training/training-run.js';
-import { describeFlags, numberIn, parseArgs, type FlagSpecs } from '../args.js';
-import { UsageError, type Command } from '../command.js';
-import { renderModelCard } from '../model-card.js';
-import { trainFeedbackCommand } from './train-feedback.js';
 import {
   DEFAULT_C,
   DEFAULT_CACHE_MB,
@@ -17,9 +11,15 @@ import {
   DEFAULT_SECOND_STAGE,
   DEFAULT_SECOND_STAGE_ON,
   DEFAULT_VIRTUAL_C,
-  DEFAULT_VIRTUAL_SV,
-  defaultTemperature,
-} from './train-defaults.js';
+  DEFAULT_VIRTUAL_SHIFTS,
+  type TrainingOptions,
+} from '../../training/defaults.js';
+import { DEFAULT_PEN_CACHE_DIR } from '../../training/pen-cache.js';
+import { runTraining, type GammaSpec, type SearchPlan } from '../../training/training-run.js';
+import { describeFlags, numberIn, parseArgs, type FlagSpecs, type ParsedFlags } from '../args.js';
+import { UsageError, type Command } from '../command.js';
+import { renderModelCard } from '../model-card.js';
+import { trainFeedbackCommand } from './train-feedback.js';
 
 const engineChoice = (raw: string, flag: string): EngineChoice => {
   if (raw === 'auto' || raw === 'js' || raw === 'wasm-simd') return raw;
@@ -41,7 +41,8 @@ const virtualShifts = (raw: string, flag: string): 0 | 4 | 8 => {
   throw new UsageError(`${flag} must be 0, 4 or 8, got '${raw}'`);
 };
 
-const FLAGS = {
+/** The flags of `mnist-digits train`. */
+export const TRAIN_FLAGS = {
   'train-size': {
     kind: 'value',
     valueName: 'N',
@@ -114,29 +115,39 @@ const FLAGS = {
     description: `add N training digits redrawn with thicker, thinner and fine pens through the upload pipeline (default ${DEFAULT_PEN_VARIANTS}; 0 = none)`,
     parse: numberIn(0, 60000, true),
   },
+  'virtual-shifts': {
+    kind: 'value',
+    valueName: '0|4|8',
+    description: `virtual support vectors: retrain on the support vectors plus their 4 or 8 one-pixel shifts, shipped as the second stage (default ${DEFAULT_VIRTUAL_SHIFTS}; 0 = one stage, no virtual support vectors)`,
+    parse: virtualShifts,
+  },
   'virtual-sv': {
     kind: 'value',
     valueName: '0|4|8',
-    description: `retrain on the support vectors plus their 4 or 8 one-pixel moves (virtual support vectors; default ${DEFAULT_VIRTUAL_SV} = no second stage)`,
+    description: 'the same as --virtual-shifts',
     parse: virtualShifts,
   },
   'virtual-sources': {
     kind: 'value',
     valueName: 'N',
-    description: 'virtual SVs: move only the N support vectors of largest |alpha|, keeping all (default: all)',
+    description:
+      'virtual support vectors: shift only the N support vectors of largest |alpha|, keeping all (default: all)',
     parse: numberIn(1, 1 << 20, true),
   },
   'virtual-C': {
     kind: 'value',
     valueName: 'C',
-    description: `virtual SVs: C of the second fit (default ${DEFAULT_VIRTUAL_C})`,
+    description: `virtual support vectors: C of their fit (default ${DEFAULT_VIRTUAL_C})`,
     parse: numberIn(1e-6, 1e6),
   },
   'second-stage': {
     kind: 'boolean',
-    description: `with --virtual-sv: keep the first model and use the virtual-SV model only for the images it is unsure of (model format 2; default ${DEFAULT_SECOND_STAGE_ON ? 'on' : 'off'})`,
+    description: `with virtual support vectors: keep the first model and use their model only for the images it is unsure of (model format 2; default ${DEFAULT_SECOND_STAGE_ON ? 'on' : 'off'})`,
   },
-  'no-second-stage': { kind: 'boolean', description: 'with --virtual-sv: ship the virtual-SV model alone' },
+  'no-second-stage': {
+    kind: 'boolean',
+    description: 'with virtual support vectors: ship their model alone (format 1)',
+  },
   fonts: {
     kind: 'boolean',
     description: `add the printed digits of data/font-digits to training (default ${DEFAULT_FONT_DIGITS ? 'on' : 'off'})`,
@@ -195,27 +206,87 @@ const FLAGS = {
   help: { kind: 'boolean', description: 'show this help' },
 } satisfies FlagSpecs;
 
+type TrainFlags = ParsedFlags<typeof TRAIN_FLAGS>;
+
+/**
+ * The training options the flags ask for: only what they set, so everything else is the library's shipped default
+ * (resolveTrainingPlan) and `npm run train` trains exactly what `runTraining()` does.
+ * @throws UsageError for contradicting flags
+ */
+export function trainingOptionsFromFlags(flags: TrainFlags, args: readonly string[]): TrainingOptions {
+  const shifts = flags['virtual-shifts'] ?? flags['virtual-sv'];
+  if (flags['virtual-shifts'] !== undefined && flags['virtual-sv'] !== undefined && flags['virtual-sv'] !== shifts)
+    throw new UsageError('--virtual-shifts and --virtual-sv (its old name) contradict each other');
+  if (flags['second-stage'] === true && (shifts ?? DEFAULT_VIRTUAL_SHIFTS) === 0)
+    throw new UsageError(
+      '--second-stage needs --virtual-shifts 4 or 8: the second stage is the virtual-support-vector model',
+    );
+  if (flags['second-stage'] === true && flags['no-second-stage'] === true)
+    throw new UsageError('--second-stage and --no-second-stage contradict each other');
+  if (flags['fonts'] === true && flags['no-fonts'] === true)
+    throw new UsageError('--fonts and --no-fonts contradict each other');
+  const search: SearchPlan | undefined = flags['search']
+    ? {
+        Cs: flags['grid-C'] ?? [1, 10],
+        gammaMultipliers: flags['grid-gamma'] ?? [1, 2],
+        coef0s: flags['grid-coef0'] ?? [0, 1],
+        trainSize: flags['search-size'] ?? 50000,
+        validationSize: flags['search-validation'] ?? 10000,
+      }
+    : undefined;
+  const source = {
+    ...(flags['data-dir'] === undefined ? {} : { dataDir: flags['data-dir'] }),
+    ...(flags['download'] === undefined ? {} : { download: flags['download'] }),
+  };
+  return definedOnly({
+    source: Object.keys(source).length > 0 ? source : undefined,
+    trainSize: flags['train-size'],
+    validationSize: flags['validation'],
+    C: flags['C'],
+    gamma: flags['gamma'],
+    coef0: flags['coef0'],
+    degree: flags['degree'],
+    tolerance: flags['tolerance'],
+    shrinking: flags['no-shrinking'] === true ? false : undefined,
+    seed: flags['seed'],
+    threads: flags['threads'],
+    cacheBytes: flags['cache-mb'] === undefined ? undefined : flags['cache-mb'] * 1024 * 1024,
+    evaluateTest: flags['no-test'] === true ? false : undefined,
+    penVariants: flags['pen-variants'],
+    fontDigits: flags['no-fonts'] === true ? false : flags['fonts'],
+    virtualSources: flags['virtual-sources'],
+    virtualC: flags['virtual-C'],
+    virtualShifts: shifts,
+    secondStage:
+      flags['no-second-stage'] === true ? false : flags['second-stage'] === true ? DEFAULT_SECOND_STAGE : undefined,
+    engine: flags['engine'],
+    penCacheDir: flags['no-pen-cache'] === true ? null : undefined,
+    search,
+    command: args.length > 0 ? `npm run train -- ${args.join(' ')}` : 'npm run train',
+  });
+}
+
+/** `options` without its undefined fields (an option left out takes its default; undefined is not a value). */
+function definedOnly<T extends object>(options: { [K in keyof T]: T[K] | undefined }): {
+  [K in keyof T]?: Exclude<T[K], undefined>;
+} {
+  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as {
+    [K in keyof T]?: Exclude<T[K], undefined>;
+  };
+}
+
 export const trainCommand: Command = {
   name: 'train',
   summary: 'train the SVM on MNIST and write the model and its card',
-  help: `Usage: mnist-digits train [options]\n\nTrains a one-vs-rest degree-4 polynomial SVM on deskewed MNIST with SMO on all cores.\nWith --feedback <store>, adds the accepted corrections to a trained model instead (mnist-digits train --feedback <store> --help).\n\n${describeFlags(FLAGS)}`,
+  help: `Usage: mnist-digits train [options]\n\nTrains a one-vs-rest degree-4 polynomial SVM on deskewed MNIST with SMO on all cores.\nWith --feedback <store>, adds the accepted corrections to a trained model instead (mnist-digits train --feedback <store> --help).\n\n${describeFlags(TRAIN_FLAGS)}`,
   async run(args, io) {
     // Learning from corrections is its own command with its own flags (train-feedback.ts).
     if (args.some((a) => a === '--feedback' || a.startsWith('--feedback='))) return trainFeedbackCommand.run(args, io);
-    const { flags, positionals } = parseArgs(args, FLAGS);
+    const { flags, positionals } = parseArgs(args, TRAIN_FLAGS);
     if (flags['help']) {
       io.stdout(`${this.help}\n`);
       return 0;
     }
-    if (flags['second-stage'] === true && (flags['virtual-sv'] ?? DEFAULT_VIRTUAL_SV) === 0)
-      throw new UsageError('--second-stage needs --virtual-sv 4 or 8: the second stage is the virtual-SV model');
-    if (flags['second-stage'] === true && flags['no-second-stage'] === true)
-      throw new UsageError('--second-stage and --no-second-stage contradict each other');
-    const fonts = flags['no-fonts'] === true ? false : flags['fonts'] === true || DEFAULT_FONT_DIGITS;
-    const secondStage =
-      flags['no-second-stage'] === true ? false : flags['second-stage'] === true || DEFAULT_SECOND_STAGE_ON;
-    if (flags['fonts'] === true && flags['no-fonts'] === true)
-      throw new UsageError('--fonts and --no-fonts contradict each other');
     if (positionals.length > 0)
       throw new UsageError(`train takes no positional arguments, got '${positionals.join(' ')}'`);
     const bench = flags['bench'] === true;
@@ -226,47 +297,7 @@ export const trainCommand: Command = {
     const card =
       flags['card'] ??
       (bench && flags['out'] === undefined ? undefined : path.join(path.dirname(out), 'MODEL_CARD.md'));
-    const search: SearchPlan | undefined = flags['search']
-      ? {
-          Cs: flags['grid-C'] ?? [1, 10],
-          gammaMultipliers: flags['grid-gamma'] ?? [1, 2],
-          coef0s: flags['grid-coef0'] ?? [0, 1],
-          trainSize: flags['search-size'] ?? 50000,
-          validationSize: flags['search-validation'] ?? 10000,
-        }
-      : undefined;
-    const report = await runTraining(
-      {
-        source: {
-          ...(flags['data-dir'] === undefined ? {} : { dataDir: flags['data-dir'] }),
-          ...(flags['download'] === undefined ? {} : { download: flags['download'] }),
-        },
-        trainSize: flags['train-size'] ?? 60000,
-        validationSize: flags['validation'] ?? 0,
-        C: flags['C'] ?? DEFAULT_C,
-        gamma: flags['gamma'] ?? { kind: 'scale', multiplier: 1 },
-        coef0: flags['coef0'] ?? 0,
-        degree: flags['degree'] ?? 4,
-        tolerance: flags['tolerance'] ?? 1e-3,
-        shrinking: flags['no-shrinking'] !== true,
-        seed: flags['seed'] ?? 1,
-        threads: flags['threads'] ?? os.availableParallelism(),
-        cacheBytes: (flags['cache-mb'] ?? DEFAULT_CACHE_MB) * 1024 * 1024,
-        evaluateTest: flags['no-test'] !== true,
-        penVariants: flags['pen-variants'] ?? DEFAULT_PEN_VARIANTS,
-        fontDigits: fonts,
-        ...(flags['virtual-sources'] === undefined ? {} : { virtualSources: flags['virtual-sources'] }),
-        virtualC: flags['virtual-C'] ?? DEFAULT_VIRTUAL_C,
-        virtualShifts: flags['virtual-sv'] ?? DEFAULT_VIRTUAL_SV,
-        ...(secondStage ? { secondStage: DEFAULT_SECOND_STAGE } : {}),
-        ...(flags['engine'] === undefined ? {} : { engine: flags['engine'] }),
-        temperature: defaultTemperature(fonts),
-        penCacheDir: flags['no-pen-cache'] === true ? null : DEFAULT_PEN_CACHE_DIR,
-        ...(search ? { search } : {}),
-        command: args.length > 0 ? `npm run train -- ${args.join(' ')}` : 'npm run train',
-      },
-      (line) => io.stderr(`${line}\n`),
-    );
+    const report = await runTraining(trainingOptionsFromFlags(flags, args), (line) => io.stderr(`${line}\n`));
     await saveModelFile(report.model, out);
     io.stderr(`model written to ${out}\n`);
     if (card !== undefined) {

@@ -20,23 +20,28 @@ export function skeletonize(image: GrayImage, level = 0.5): GrayImage {
       for (let y = 0; y < h; y++) {
         for (let x = 0; x < w; x++) {
           if (!on[y * w + x]) continue;
-          // Neighbours clockwise from north: P2..P9.
-          const p = [
-            at(x, y - 1),
-            at(x + 1, y - 1),
-            at(x + 1, y),
-            at(x + 1, y + 1),
-            at(x, y + 1),
-            at(x - 1, y + 1),
-            at(x - 1, y),
-            at(x - 1, y - 1),
-          ];
-          const count = p.reduce((a, b) => a + b, 0);
+          // Neighbours clockwise from north: P2..P9, as locals (an array per pixel was a third of the time).
+          const p2 = at(x, y - 1);
+          const p3 = at(x + 1, y - 1);
+          const p4 = at(x + 1, y);
+          const p5 = at(x + 1, y + 1);
+          const p6 = at(x, y + 1);
+          const p7 = at(x - 1, y + 1);
+          const p8 = at(x - 1, y);
+          const p9 = at(x - 1, y - 1);
+          const count = p2 + p3 + p4 + p5 + p6 + p7 + p8 + p9;
           if (count < 2 || count > 6) continue;
-          let transitions = 0;
-          for (let i = 0; i < 8; i++) if (p[i] === 0 && p[(i + 1) % 8] === 1) transitions++;
+          // 0 -> 1 transitions around the ring P2, P3, ..., P9, P2.
+          const transitions =
+            (p2 < p3 ? 1 : 0) +
+            (p3 < p4 ? 1 : 0) +
+            (p4 < p5 ? 1 : 0) +
+            (p5 < p6 ? 1 : 0) +
+            (p6 < p7 ? 1 : 0) +
+            (p7 < p8 ? 1 : 0) +
+            (p8 < p9 ? 1 : 0) +
+            (p9 < p2 ? 1 : 0);
           if (transitions !== 1) continue;
-          const [p2, , p4, , p6, , p8] = p as [number, number, number, number, number, number, number, number];
           if (step === 0 ? p2 * p4 * p6 !== 0 || p4 * p6 * p8 !== 0 : p2 * p4 * p8 !== 0 || p2 * p6 * p8 !== 0)
             continue;
           remove.push(y * w + x);
