@@ -11,7 +11,7 @@ import type { TrainingPlan } from './plan.js';
  * + 60,000 pen variants), shared by the threads plus each thread's fallback LRU. Was 6 GiB (peak RSS 7.3 GB) while
  * rows came from the scalar JavaScript loop; the WebAssembly engine recomputes a row in a few milliseconds, so the
  * smaller budget keeps `npm run train` within 3 GB on an 8 GB laptop. A larger `--cache-mb` trades memory for fewer
- * recomputed rows (README, training benchmark).
+ * recomputed rows (docs/BENCHMARKS.md, training).
  */
 export const DEFAULT_CACHE_MB = 2048;
 
@@ -35,7 +35,7 @@ export const DEFAULT_PEN_VARIANTS = 60000;
  * they lift validation accuracy from 98.71% to 99.14% (8 shifts, without printed digits: 99.13% against 99.10% for 4,
  * for 3.5x the second-stage solving). Alone, the 4-shift model has 3.2x the support vectors and 2.5x the prediction
  * time; as a second stage (DEFAULT_SECOND_STAGE) it costs neither memory nor time on the images the first stage is
- * sure of. README, "Accuracy routes", has every route tried.
+ * sure of. docs/EXPERIMENTS.md has every route tried.
  */
 export const DEFAULT_VIRTUAL_SHIFTS = 4;
 
@@ -62,7 +62,7 @@ export const DEFAULT_VIRTUAL_C = 3;
  * not trained on (bench/printed-digits.ts): 96.09% for the one-stage model without them, 99.84% for the two-stage
  * model with them. A one-stage model could not have them for free: with them every robustness row was the same or
  * 0.02-0.15 points lower (C = 10), or 0.10-0.22 lower (C = 3, the search's choice); the two-stage model reads every
- * row better than the one-stage model without them (README, "Real pictures").
+ * row better than the one-stage model without them (docs/BENCHMARKS.md, real pictures).
  */
 export const DEFAULT_FONT_DIGITS = true;
 

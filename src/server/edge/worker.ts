@@ -5,7 +5,7 @@
  * Predictions run in the request, on the in-process predictor: there are no worker threads here.
  *
  * Nothing runs at global scope but imports: the app is made by the first request, which also starts decoding
- * the model (gunzip, JSON, validation, engine; see README "Deploy to Cloudflare Workers" for what it costs).
+ * the model (gunzip, JSON, validation, engine; see docs/EDGE.md for what it costs).
  * Build and serve locally: `npm run start:edge` (scripts/edge/).
  */
 import type { ExecutionContext, Hono } from 'hono';
