@@ -35,7 +35,7 @@ import { spawn } from 'node:child_process';
 import { Agent, request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { readFileSync } from 'node:fs';
-import { availableParallelism, cpus, setPriority } from 'node:os';
+import { availableParallelism, cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { cmykJpeg, manyScanJpeg, multiFrameJpeg } from '../test/helpers/hostile-images.js';
 import { mulberry32 } from '../src/ml/rng.js';
@@ -331,9 +331,6 @@ async function connection(url: string, role: Role, seed: number, until: number, 
   agent.destroy();
 }
 
-/** This process's nice value during the soak (the server and the probe run at 0). */
-const ATTACKER_NICE = 10;
-
 function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -358,10 +355,6 @@ async function main(): Promise<void> {
     // Opens the server's event-loop delay window (it covers the time since the previous scrape).
     await (await fetch(`${server.url}/metrics`)).text();
     const health = probeHealth(server.url);
-    // The attackers share the server's two cores; at nice 10 (set after the server and the probe started, so they
-    // keep normal priority) they stand in for clients on other machines, and the figures measure the server
-    // rather than this process's own CPU use.
-    setPriority(ATTACKER_NICE);
     await Promise.all(
       ROLES.flatMap((role) =>
         Array.from({ length: role.connections }, () =>
