@@ -4,6 +4,8 @@
  *
  *   npm run bench:wrk                      (builds, then: 3 runs x 20 s at 16 connections, 10 s at 1 connection)
  *   npm run bench:wrk -- --seconds 10 --runs 2 --connections 16 --no-image-env
+ *   npm run bench:wrk -- --reload-every 5  (SIGHUP every 5 s during the 16-connection runs: a hot reload of the
+ *                                           model file each time; the table's last columns count failures)
  *
  * The server is `node dist/cli/main.js serve` with the Docker image's runtime settings (NODE_OPTIONS and the glibc
  * allocator variables from the Dockerfile's ENV) unless `--no-image-env`. Reports, per run: requests/s, p50 and
@@ -25,8 +27,14 @@ const { values: flags } = parseArgs({
     connections: { type: 'string', default: '16' },
     port: { type: 'string', default: '5077' },
     'no-image-env': { type: 'boolean', default: false },
+    'reload-every': { type: 'string' },
   },
 });
+const reloadEvery = flags['reload-every'] === undefined ? undefined : Number(flags['reload-every']);
+if (reloadEvery !== undefined && !(reloadEvery > 0)) {
+  console.error(`--reload-every must be a positive number of seconds, got '${flags['reload-every']}'`);
+  process.exit(2);
+}
 const seconds = Number(flags.seconds);
 const runs = Number(flags.runs);
 const connections = Number(flags.connections);
@@ -60,10 +68,18 @@ const server: ChildProcess = spawn(
   process.execPath,
   ['dist/cli/main.js', 'serve', '--port', String(port), '--host', '127.0.0.1'],
   {
-    env: { ...process.env, ...extraEnv, LOG_LEVEL: 'error' },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    // With reloads, the info lines say each one happened.
+    env: { ...process.env, ...extraEnv, LOG_LEVEL: reloadEvery === undefined ? 'error' : 'info' },
+    stdio: ['ignore', 'ignore', 'pipe'],
   },
 );
+let reloads = 0;
+let failedReloads = 0;
+server.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+  reloads += chunk.split('SIGHUP: model reloaded').length - 1;
+  failedReloads += chunk.split('SIGHUP: reload failed').length - 1;
+  for (const line of chunk.split('\n')) if (/error|fail/i.test(line)) process.stderr.write(`[server] ${line}\n`);
+});
 const pid = server.pid!;
 const url = `http://127.0.0.1:${port}`;
 
@@ -95,6 +111,7 @@ function wrk(conns: number, secs: number) {
     p50: ms('50%'),
     p99: ms('99%'),
     non2xx: Number(/Non-2xx or 3xx responses: (\d+)/.exec(text)?.[1] ?? 0),
+    socketErrors: (/Socket errors: (.*)/.exec(text)?.[1] ?? 'none').trim(),
   };
 }
 
@@ -131,9 +148,15 @@ try {
     '| connections | seconds | requests/s | p50 ms | p99 ms | non-2xx | CPU ms/request: main / workers / other |',
   );
   console.log('| ---: | ---: | ---: | ---: | ---: | ---: | --- |');
-  const row = (conns: number, secs: number) => {
+  const row = (conns: number, secs: number, withReloads = false) => {
     const before = threadCpu();
+    // wrk blocks this process (spawnSync), so the reloads come from a shell running beside it.
+    const hup =
+      withReloads && reloadEvery !== undefined
+        ? spawn('sh', ['-c', `while sleep ${reloadEvery}; do kill -HUP ${pid}; done`], { stdio: 'ignore' })
+        : undefined;
     const r = wrk(conns, secs);
+    hup?.kill();
     const after = threadCpu();
     let main = 0;
     let workers = 0;
@@ -147,12 +170,17 @@ try {
     }
     const per = (x: number) => (x / Math.max(1, r.requests)).toFixed(3);
     console.log(
-      `| ${conns} | ${secs} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.non2xx} | ${per(main)} / ${per(workers)} / ${per(other)} |`,
+      `| ${conns} | ${secs} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.non2xx} | ${per(main)} / ${per(workers)} / ${per(other)} |` +
+        (reloadEvery === undefined ? '' : ` ${r.socketErrors} |`),
     );
   };
-  for (let k = 0; k < runs; k++) row(connections, seconds);
+  if (reloadEvery !== undefined) console.log(`(last column: wrk's socket errors; SIGHUP every ${reloadEvery} s)`);
+  for (let k = 0; k < runs; k++) row(connections, seconds, true);
   const loadedRss = rssMb();
   row(1, Math.min(seconds, 10));
+  // The server's log lines were held while wrk blocked this process: let them arrive.
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  if (reloadEvery !== undefined) console.log(`hot reloads done: ${reloads}, failed: ${failedReloads}`);
   console.log(
     `server RSS after the ${connections}-connection runs: ${loadedRss.toFixed(0)} MB; load ${os
       .loadavg()
