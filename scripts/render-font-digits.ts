@@ -54,17 +54,21 @@ export const FONT_SIZES = [16, 26, 48] as const;
 
 type Job = DigitGlyph;
 
-async function render(jobs: readonly Job[]): Promise<Uint8Array[]> {
+/**
+ * Draws the glyphs in Chromium, each face loaded first (for the characters of `text`), so none is drawn in a fallback
+ * font.
+ * @returns one PNG per job
+ */
+export async function renderGlyphs(jobs: readonly DigitGlyph[], text = '0123456789'): Promise<Uint8Array[]> {
   const browser = await launchChromium();
   try {
     const page = await browser.newPage();
-    // Load every face first, so no digit is drawn in a fallback font.
     await page.evaluate(
-      async (faces) => {
+      async ([faces, sample]) => {
         for (const face of faces)
-          for (const weight of ['', 'bold ']) await document.fonts.load(`${weight}20px "${face}"`, '0123456789');
+          for (const weight of ['', 'bold ']) await document.fonts.load(`${weight}20px "${face}"`, sample);
       },
-      [...TRAINING_FACES],
+      [[...TRAINING_FACES], text] as const,
     );
     const urls = await page.evaluate(drawDigitGlyphs, jobs);
     return urls.map((url) => new Uint8Array(Buffer.from(url.split(',')[1] as string, 'base64')));
@@ -80,6 +84,32 @@ export function idx(magic: number, dims: readonly number[], body: Uint8Array): U
   return Buffer.concat([header, body]);
 }
 
+/**
+ * Writes 28x28 images and their labels as gzipped IDX files in `dir`, with a `checksums` file (the SHA-256 of each raw
+ * file, under `header`) that training checks.
+ */
+export async function writeIdxSet(
+  dir: string,
+  names: { readonly images: string; readonly labels: string },
+  images: readonly Uint8Array[],
+  labels: readonly number[],
+  header: string,
+): Promise<void> {
+  const body = new Uint8Array(images.length * 784);
+  images.forEach((image, k) => body.set(image, k * 784));
+  await mkdir(dir, { recursive: true });
+  const files = [
+    [names.images, idx(0x803, [images.length, 28, 28], body)],
+    [names.labels, idx(0x801, [labels.length], Uint8Array.from(labels))],
+  ] as const;
+  const sums = [header];
+  for (const [name, raw] of files) {
+    await writeFile(path.join(dir, `${name}.gz`), gzipSync(raw, { level: 9 }));
+    sums.push(`${createHash('sha256').update(raw).digest('hex')}  ${name}`);
+  }
+  await writeFile(path.join(dir, 'checksums'), `${sums.join('\n')}\n`);
+}
+
 async function main(): Promise<void> {
   // Polarity alternates over the set (the pipeline reads both alike), so each picture is drawn once.
   let n = 0;
@@ -90,7 +120,7 @@ async function main(): Promise<void> {
       ),
     ),
   );
-  const pngs = await render(jobs);
+  const pngs = await renderGlyphs(jobs);
   const images: Uint8Array[] = [];
   const labels: number[] = [];
   pngs.forEach((png, k) => {
@@ -102,22 +132,14 @@ async function main(): Promise<void> {
       console.error(`skipped (no digit found): ${JSON.stringify(jobs[k])}`);
     }
   });
-  const body = new Uint8Array(images.length * 784);
-  images.forEach((image, k) => body.set(image, k * 784));
   const dir = path.join(PACKAGE_ROOT, 'data', 'font-digits');
-  await mkdir(dir, { recursive: true });
-  const files = [
-    [FONT_DIGIT_FILES.images, idx(0x803, [images.length, 28, 28], body)],
-    [FONT_DIGIT_FILES.labels, idx(0x801, [labels.length], Uint8Array.from(labels))],
-  ] as const;
-  const sums: string[] = [
+  await writeIdxSet(
+    dir,
+    FONT_DIGIT_FILES,
+    images,
+    labels,
     '# SHA-256 of the raw (uncompressed) font-digit IDX files written by scripts/render-font-digits.ts.',
-  ];
-  for (const [name, raw] of files) {
-    await writeFile(path.join(dir, `${name}.gz`), gzipSync(raw, { level: 9 }));
-    sums.push(`${createHash('sha256').update(raw).digest('hex')}  ${name}`);
-  }
-  await writeFile(path.join(dir, 'checksums'), `${sums.join('\n')}\n`);
+  );
   console.log(
     `${images.length} digits (${TRAINING_FACES.length} faces x ${FONT_STYLES.length} styles x ${FONT_SIZES.length} sizes x 10) written to ${dir}`,
   );
