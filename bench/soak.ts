@@ -27,7 +27,8 @@
  *   npx tsx bench/soak.ts --seconds 10      (a shorter run)
  *   options: --seconds <n>, --settle <n> (idle seconds before the after-attack RSS), --model <path> (default:
  *            the shipped model), --threads <n>,
- *            --only normal,slow (a comma list of roles: e.g. the normal traffic alone, as a baseline)
+ *            --only normal,slow (a comma list of roles: e.g. the normal traffic alone, as a baseline),
+ *            --server-flags '--cpu-prof --cpu-prof-dir=/tmp/prof' (Node flags for the server process)
  *
  * Traffic goes only to 127.0.0.1, and every loop stops when the time is up.
  */
@@ -50,6 +51,7 @@ const { values: flags } = parseArgs({
     model: { type: 'string' },
     threads: { type: 'string' },
     only: { type: 'string' },
+    'server-flags': { type: 'string' },
   },
 });
 const seconds = Number(flags.seconds);
@@ -223,7 +225,8 @@ function probeHealth(url: string): { stop: () => Promise<number> } {
 }
 
 async function startServerProcess(): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
-  const args = ['dist/cli/main.js', 'serve', '--port', '0', '--host', '127.0.0.1'];
+  const nodeFlags = flags['server-flags']?.split(' ').filter((f) => f !== '') ?? [];
+  const args = [...nodeFlags, 'dist/cli/main.js', 'serve', '--port', '0', '--host', '127.0.0.1'];
   if (flags.model) args.push('--model', flags.model);
   if (flags.threads) args.push('--threads', flags.threads);
   const child = spawn(process.execPath, args, {

@@ -71,30 +71,64 @@ export function multipartBoundary(contentType: string): string | undefined {
  * @returns The parts in body order, or the reason the body was refused.
  */
 export function parseMultipart(body: Uint8Array, boundary: string, maxParts = MAX_FORM_PARTS): MultipartResult {
+  const scanned = scanParts(body, boundary, maxParts, false);
+  return scanned.ok ? { ok: true, parts: scanned.parts } : scanned;
+}
+
+/**
+ * What the start of a body shows while the rest is still arriving: the parts complete in it, the part whose
+ * content it ends in (`open`, its content so far), or a refusal that no later byte can undo (`limit`, or framing
+ * already broken). A body cut anywhere is no refusal here: the rest may complete it.
+ * @param prefix - The first bytes of the body.
+ * @param boundary - From {@link multipartBoundary}.
+ * @param maxParts - Most parts accepted.
+ * @returns The parts seen so far, or the reason the body will be refused.
+ */
+export function parseMultipartStart(prefix: Uint8Array, boundary: string, maxParts = MAX_FORM_PARTS): MultipartStart {
+  return scanParts(prefix, boundary, maxParts, true);
+}
+
+/** The refusals of {@link MultipartResult}. */
+export type MultipartRefusal = Extract<MultipartResult, { ok: false }>;
+
+/** What {@link parseMultipartStart} sees of a body still arriving. */
+export type MultipartStart =
+  { readonly ok: true; readonly parts: FormPart[]; readonly open: FormPart | undefined } | MultipartRefusal;
+
+function scanParts(body: Uint8Array, boundary: string, maxParts: number, partial: boolean): MultipartStart {
+  const cut = (parts: FormPart[], open?: FormPart) => ({ ok: true as const, parts, open });
   // Every delimiter but the first is CRLF "--" boundary; the first may also start the body.
   const delimiter = asciiBytes(`\r\n--${boundary}`);
   const opens = startsWith(body, delimiter, 0, 2);
   const first = opens ? 0 : find(body, delimiter, 0);
-  if (first < 0) return refuse(`no '--${boundary}' delimiter line`);
+  if (first < 0) return partial ? cut([]) : refuse(`no '--${boundary}' delimiter line`);
   let at = opens ? delimiter.length - 2 : first + delimiter.length;
   const parts: FormPart[] = [];
   for (;;) {
-    if (body[at] === DASH && body[at + 1] === DASH) return { ok: true, parts };
+    if (partial && at + 2 > body.length) return cut(parts);
+    if (body[at] === DASH && body[at + 1] === DASH) return cut(parts);
     at = skipTransportPadding(body, at);
+    if (partial && at + 2 > body.length) return cut(parts);
     if (body[at] !== CR || body[at + 1] !== LF) return refuse('a delimiter line does not end with CRLF');
     if (parts.length === maxParts) return refuse(`more than ${maxParts} parts`, 'limit');
     // The blank line is looked for only within the cap, so a huge header block costs no more than a legal one.
     const headersEnd = find(body, HEADERS_END, at, at + 2 + MAX_PART_HEADER_BYTES + HEADERS_END.length);
     if (headersEnd < 0) {
-      return body.length - at > MAX_PART_HEADER_BYTES + HEADERS_END.length
-        ? refuse(`a part's headers are longer than ${MAX_PART_HEADER_BYTES} bytes`, 'limit')
-        : refuse('a part has no blank line after its headers');
+      if (body.length - at > MAX_PART_HEADER_BYTES + HEADERS_END.length) {
+        return refuse(`a part's headers are longer than ${MAX_PART_HEADER_BYTES} bytes`, 'limit');
+      }
+      return partial ? cut(parts) : refuse('a part has no blank line after its headers');
     }
     const headers = parseHeaders(utf8.decode(body.subarray(at + 2, headersEnd + 2)));
     if (typeof headers === 'string') return refuse(headers);
     const start = headersEnd + HEADERS_END.length;
     const end = find(body, delimiter, start);
-    if (end < 0) return refuse('the body ends before the closing delimiter');
+    if (end < 0) {
+      if (!partial) return refuse('the body ends before the closing delimiter');
+      // Content so far; a delimiter may have begun in the last bytes, and base64 is decoded only whole.
+      const open = body.subarray(start, Math.max(start, body.length - delimiter.length));
+      return cut(parts, headers.base64 ? undefined : { name: headers.name, filename: headers.filename, body: open });
+    }
     let content = body.subarray(start, end);
     if (headers.base64) {
       const decoded = decodeMimeBase64(content);
@@ -135,7 +169,7 @@ function skipTransportPadding(body: Uint8Array, at: number): number {
   return at;
 }
 
-function refuse(reason: string, kind: 'malformed' | 'limit' = 'malformed'): MultipartResult {
+function refuse(reason: string, kind: 'malformed' | 'limit' = 'malformed'): MultipartRefusal {
   return { ok: false, reason, kind };
 }
 

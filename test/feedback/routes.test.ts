@@ -6,7 +6,7 @@ import { openSqliteStore } from '../../src/feedback/sqlite-store.js';
 import { createApp, type AppOptions } from '../../src/server/app.js';
 import { constantTimeEqual } from '../../src/server/admin-auth.js';
 import type { FeedbackStore } from '../../src/server/feedback-store.js';
-import { fakePredictor } from '../server/fixtures.js';
+import { FAKE_IMAGE_AT, fakePredictor } from '../server/fixtures.js';
 import { expectError, fakeImage } from '../server/helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mnist-fb-routes-'));
@@ -45,7 +45,7 @@ describe('POST /v1/feedback', () => {
     expect(row).toMatchObject({ status: 'pending', predicted: '3', corrected: '8', filename: 'd.png' });
     expect(row?.modelSha256).toBe('ab'.repeat(32));
     expect(row?.normalized).toEqual(new Uint8Array(784).fill(3));
-    expect(row?.upload?.[0]).toBe(3);
+    expect(row?.upload?.[FAKE_IMAGE_AT]).toBe(3);
   });
 
   it('takes a number as one file per digit', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/server/app.js';
 import { FAKE_DESCRIPTION, fakePredictor } from './fixtures.js';
-import { expectError } from './helpers.js';
+import { expectError, fakeImage } from './helpers.js';
 
 const quiet = { logError: () => undefined };
 
@@ -105,7 +105,7 @@ describe('createApp: health, model, metrics, OpenAPI', () => {
     await app.request('/no/such/path');
     await app.request('/v1/predict', {
       method: 'POST',
-      body: new Uint8Array([7]),
+      body: fakeImage(7),
       headers: { 'content-type': 'image/png' },
     });
     const res = await app.request('/metrics');

@@ -97,10 +97,15 @@ export const FAKE_DESCRIPTION: ModelDescription = {
   sha256: 'ab'.repeat(32),
 };
 
+/** A JPEG's first bytes (start of image, then a marker): what fakeImage puts before the byte that picks the answer. */
+export const JPEG_START = [0xff, 0xd8, 0xff] as const;
+/** Where a fake image's answer byte is (after JPEG_START). */
+export const FAKE_IMAGE_AT = JPEG_START.length;
+
 /**
- * A predictor that answers without decoding: the digit is the first byte of the "image" modulo 10, and a first
- * byte listed in `errors` throws an error with that image error code. `read` reads the first three bytes modulo
- * 10 as three digits, each in a 10x20 box side by side. Records the options it was called with.
+ * A predictor that answers without decoding: the digit is the byte at FAKE_IMAGE_AT of the "image" modulo 10, and
+ * a value there listed in `errors` throws an error with that image error code. `read` reads the three bytes from
+ * FAKE_IMAGE_AT modulo 10 as three digits, each in a 10x20 box side by side. Records the options it was called with.
  * A null description makes a predictor whose model never finishes loading.
  */
 export function fakePredictor(
@@ -114,7 +119,7 @@ export function fakePredictor(
     whenReady: () => (description ? Promise.resolve(description) : new Promise<ModelDescription>(() => undefined)),
     async predict(bytes, options): Promise<DigitResult> {
       calls.push(options);
-      const first = bytes[0] ?? 0;
+      const first = bytes[FAKE_IMAGE_AT] ?? 0;
       const code = errors[first];
       if (code !== undefined) throw Object.assign(new Error(`fake ${code}`), { name: 'ImageError', code });
       const digit = first % 10;
@@ -130,10 +135,10 @@ export function fakePredictor(
     },
     async read(bytes, options): Promise<ReadResult> {
       calls.push(options);
-      const code = errors[bytes[0] ?? 0];
+      const code = errors[bytes[FAKE_IMAGE_AT] ?? 0];
       if (code !== undefined) throw Object.assign(new Error(`fake ${code}`), { name: 'ReadError', code });
       const digits = [0, 1, 2].map((i) => {
-        const digit = (bytes[i] ?? 0) % 10;
+        const digit = (bytes[FAKE_IMAGE_AT + i] ?? 0) % 10;
         return {
           digit,
           confidence: 0.9,

@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import { FAKE_IMAGE_AT, JPEG_START } from './fixtures.js';
 
 /** Reads a response as the error shape, asserting status and code, and that no stack trace leaked. */
 export async function expectError(
@@ -28,9 +29,13 @@ export function formWith(
   return form;
 }
 
-/** Bytes whose first value selects the fake predictor's answer (digit = first byte % 10). */
+/**
+ * Bytes that start as a JPEG does (the upload routes refuse anything else from its first bytes), then a value that
+ * selects the fake predictor's answer (digit = that byte % 10; see FAKE_IMAGE_AT in fixtures.ts).
+ */
 export function fakeImage(first: number, length = 16): Uint8Array<ArrayBuffer> {
-  const bytes = new Uint8Array(length);
-  bytes[0] = first;
-  return bytes;
+  const bytes = new Uint8Array(Math.max(length, FAKE_IMAGE_AT + 3));
+  bytes.set(JPEG_START);
+  bytes[FAKE_IMAGE_AT] = first;
+  return bytes.subarray(0, Math.max(length, FAKE_IMAGE_AT + 1)).slice();
 }

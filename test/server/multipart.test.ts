@@ -5,6 +5,7 @@ import {
   MAX_PART_HEADER_BYTES,
   multipartBoundary,
   parseMultipart,
+  parseMultipartStart,
   type FormPart,
 } from '../../src/server/multipart.js';
 
@@ -214,6 +215,44 @@ describe('parseMultipart', () => {
     // Cutting inside the closing "--" still leaves the last delimiter line unterminated, so every cut fails.
     for (let cut = 0; cut < body.length - 4; cut++)
       expect(parseMultipart(body.subarray(0, cut), boundary).ok).toBe(false);
+  });
+
+  it('reads the start of any valid body as a prefix of its parts: the complete ones, then the one still arriving', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(entry, { minLength: 1, maxLength: 4 }),
+        fc.double({ min: 0, max: 1 }),
+        async (entries, at) => {
+          const form = new FormData();
+          for (const e of entries) form.append(e.name, new Blob([new Uint8Array(e.bytes)]), e.filename ?? 'f');
+          const { body, contentType } = await serialize(form);
+          const boundary = multipartBoundary(contentType)!;
+          const whole = parse(body, contentType);
+          const start = parseMultipartStart(body.subarray(0, Math.floor(at * body.length)), boundary);
+          if (!start.ok) throw new Error(start.reason);
+          expect(start.parts.length).toBeLessThanOrEqual(whole.length);
+          start.parts.forEach((part, i) => expect(part).toEqual(whole[i]));
+          if (start.open !== undefined) {
+            const next = whole[start.parts.length]!;
+            expect({ name: start.open.name, filename: start.open.filename }).toEqual({
+              name: next.name,
+              filename: next.filename,
+            });
+            expect([...start.open.body]).toEqual([...next.body.subarray(0, start.open.body.length)]);
+          }
+          const all = parseMultipartStart(body, boundary);
+          expect(all.ok && all.parts).toEqual(whole);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("refuses from a body's start only what no later byte can mend", () => {
+    const huge = ascii(`--b\r\nContent-Disposition: form-data; name="file"${'; p=v'.repeat(5000)}`);
+    expect(parseMultipartStart(huge, 'b')).toMatchObject({ ok: false, kind: 'limit' });
+    expect(parseMultipartStart(ascii('--b\r\nContent-Disp'), 'b')).toEqual({ ok: true, parts: [], open: undefined });
+    expect(parseMultipartStart(ascii('--bXY'), 'b')).toMatchObject({ ok: false, kind: 'malformed' });
   });
 
   it('stops at maxParts, so a body of empty parts cannot keep the main thread busy', () => {

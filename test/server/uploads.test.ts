@@ -96,4 +96,59 @@ describe('multipart uploads', () => {
     } as RequestInit);
     expect((await expectError(res, 413, 'PAYLOAD_TOO_LARGE')).message).toMatch(/headers are longer than 16384 bytes/);
   });
+
+  /** A body whose first bytes arrive and the rest (declared 9 MB) never does: an answer must not need the rest. */
+  const stalled = (start: Uint8Array, contentType: string, path = '/api', declared = 9_000_000) =>
+    app.request(path, {
+      method: 'POST',
+      body: new ReadableStream<Uint8Array>({ start: (c) => c.enqueue(start) }),
+      headers: { 'content-type': contentType, 'content-length': String(declared) },
+      duplex: 'half',
+    } as RequestInit);
+
+  it('refuses a file that is not a PNG or JPEG from its first bytes, as its whole upload would be answered', async () => {
+    const noise = new Uint8Array(30_000).map((_, i) => (i * 7919) % 251);
+    const head = new TextEncoder().encode(
+      '--b\r\nContent-Disposition: form-data; name="file"; filename="noise.png"\r\nContent-Type: image/png\r\n\r\n',
+    );
+    const start = new Uint8Array([...head, ...noise]);
+    const early = await expectError(await stalled(start, 'multipart/form-data; boundary=b'), 415, 'UNSUPPORTED_FORMAT');
+    // The same message as when the whole body arrives and the predictor is asked.
+    const whole = formWith([{ name: 'noise.png', bytes: noise }]);
+    expect(early.message).toBe('noise.png: the input is not a recognised image format; supported formats: PNG, JPEG');
+    expect((await expectError(await post(whole), 415, 'UNSUPPORTED_FORMAT')).message).toBe(early.message);
+    // A GIF is named; a file after a good one is judged too; a text field before the file is skipped.
+    const gif = new TextEncoder().encode('GIF89a'.padEnd(200, 'x'));
+    const two = new Uint8Array([
+      ...new TextEncoder().encode('--b\r\nContent-Disposition: form-data; name="note"\r\n\r\nhello\r\n'),
+      ...new TextEncoder().encode('--b\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\n\r\n'),
+      ...fakeImage(3, 100),
+      ...new TextEncoder().encode('\r\n--b\r\nContent-Disposition: form-data; name="file"; filename="b.gif"\r\n\r\n'),
+      ...gif,
+      ...noise,
+    ]);
+    expect(
+      (await expectError(await stalled(two, 'multipart/form-data; boundary=b'), 415, 'UNSUPPORTED_FORMAT')).message,
+    ).toBe('b.gif: GIF images are not supported; supported formats: PNG, JPEG');
+  });
+
+  it('waits for the rest of a body whose files start as images', async () => {
+    const head = new TextEncoder().encode(
+      '--b\r\nContent-Disposition: form-data; name="file"; filename="a.jpg"\r\n\r\n',
+    );
+    const start = new Uint8Array([...head, ...fakeImage(3, 30_000)]);
+    const answer = await Promise.race([
+      Promise.resolve(stalled(start, 'multipart/form-data; boundary=b')).then((r: Response) => r.status),
+      new Promise((resolve) => setTimeout(() => resolve('still reading'), 300)),
+    ]);
+    expect(answer).toBe('still reading');
+  });
+
+  it('refuses a raw body that is not an image, and JSON with too much structure, from their first bytes', async () => {
+    const raw = await stalled(new Uint8Array(70_000).fill(0x41), 'image/png', '/v1/predict?filename=x.png');
+    expect((await expectError(raw, 415, 'UNSUPPORTED_FORMAT')).message).toMatch(/^x\.png: /);
+    const flat = new TextEncoder().encode(`[${'1,'.repeat(40_000)}`);
+    const json = await stalled(flat, 'application/json', '/v1/predict', 3_000_000);
+    expect((await expectError(json, 400, 'BAD_REQUEST')).message).toMatch(/more structure than/);
+  });
 });

@@ -34,7 +34,7 @@ import {
   type WorkerMessage,
 } from './pool-protocol.js';
 import { shareModel } from './share-model.js';
-import { createTaskQueue } from './task-queue.js';
+import { createTaskQueue, dueAt, estimatedWorkMs } from './task-queue.js';
 
 export type { PredictPoolOptions } from './pool-options.js';
 
@@ -69,6 +69,7 @@ type Task = {
     readonly bytes: Uint8Array;
     readonly options: PredictOptions;
     readonly cost: number;
+    readonly due: number;
     readonly resolve: (result: TaskResults[K]) => void;
     readonly reject: (err: unknown) => void;
     readonly detach: () => void;
@@ -91,7 +92,8 @@ interface Slot {
  * Starts a pool of prediction workers. A model file is loaded once, in a short-lived thread, and handed to every
  * worker in shared memory (see shareModel); the pool is ready once all workers have it.
  *
- * Tasks wait in one queue. An idle worker takes a batch of them (those that arrived together, up to `maxBatch`,
+ * Tasks wait in one queue, earliest due first (arrival plus twice the estimated work: small images do not wait
+ * behind large ones, and large ones still get their turn). An idle worker takes a batch of them (up to `maxBatch`,
  * shared fairly between idle workers) and classifies it in one pass of the engine; at light load a batch is one
  * image, and no request waits for others to arrive. Every rule that keeps hostile input from holding the service
  * lives here:
@@ -484,12 +486,14 @@ export function createPredictPool(options: PredictPoolOptions): PredictPool {
         reject(new PredictorError('CANCELLED', 'the request was aborted'));
         checkDrained();
       };
+      const cost = estimateDecodeBytes(bytes);
       const task = {
         id: nextId++,
         kind,
         bytes,
         options: predictOptions,
-        cost: estimateDecodeBytes(bytes),
+        cost,
+        due: dueAt(performance.now(), estimatedWorkMs(kind, cost)),
         resolve,
         reject,
         detach: () => signal?.removeEventListener('abort', onAbort),

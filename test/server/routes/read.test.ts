@@ -3,7 +3,7 @@ import { encodeBase64 } from '../../../src/ml/base64.js';
 import { createApp } from '../../../src/server/app.js';
 import type { Predictor } from '../../../src/server/predictor.js';
 import { PredictResponseSchema, ReadResponseSchema, type ReadResponse } from '../../../src/server/schemas.js';
-import { FAKE_DESCRIPTION, fakePredictor } from '../fixtures.js';
+import { FAKE_DESCRIPTION, fakePredictor, JPEG_START } from '../fixtures.js';
 import { expectError, formWith } from '../helpers.js';
 
 const quiet = { logError: () => undefined };
@@ -14,7 +14,7 @@ function app(limits = {}, predictor = fakePredictor(ERRORS)) {
   return { app: createApp({ predictor, limits, ...quiet }), predictor };
 }
 
-const bytes = (...values: number[]) => Uint8Array.from([...values, 0, 0, 0, 0]);
+const bytes = (...values: number[]) => Uint8Array.from([...JPEG_START, ...values, 0, 0, 0, 0]);
 
 describe('POST /v1/read', () => {
   it('reads each multipart file into a reading: text, confidence, digits with boxes and runner-up, skipped ink', async () => {
