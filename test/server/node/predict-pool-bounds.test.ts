@@ -37,8 +37,9 @@ afterEach(async () => {
 describe('createPredictPool under hostile load', () => {
   it('stops a task at its deadline, replaces the worker, and answers the tasks queued behind it', async () => {
     const p = await pool({ threads: 1, taskDeadlineMs: DEADLINE_MS });
-    // A 12 MP picture runs in a batch of its own: the small ones wait in the queue, not behind it in its batch.
+    // A 12 MP picture runs in a batch of its own: the small ones that come while it runs wait in the queue.
     const slow = p.predict(slowJpeg(), OPTIONS);
+    await dispatched();
     const queued = [0, 1, 2].map((i) => p.predict(mnistPng(i).png, OPTIONS));
     await dispatched();
     expect(p.stats()).toMatchObject({ running: 1, queued: 3 });
