@@ -19,7 +19,7 @@
  *   read-hostile 2: /v1/read with a page of text, noise, a maze of strokes, a 48-digit number (expected 422)
  *
  * Each simulated client has its own keep-alive socket. Reports each class's answers by status, every 5xx and those other than the documented 503s (with Retry-After),
- * the normal requests' throughput and p50/p99, /healthz's worst latency (probed every 100 ms from a separate
+ * the normal requests' throughput and p50/p99, /healthz's latencies (probed every 100 ms from a separate
  * process), and the server's RSS: when ready, at its peak (sampled every 100 ms from /proc), and after the
  * attack has stopped and the server sat idle for --settle seconds.
  *
@@ -28,14 +28,15 @@
  *   options: --seconds <n>, --settle <n> (idle seconds before the after-attack RSS), --model <path> (default:
  *            the shipped model), --threads <n>,
  *            --only normal,slow (a comma list of roles: e.g. the normal traffic alone, as a baseline),
- *            --server-flags '--cpu-prof --cpu-prof-dir=/tmp/prof' (Node flags for the server process)
+ *            --server-flags '--cpu-prof --cpu-prof-dir=/tmp/prof' (Node flags for the server process),
+ *            --server-stdout FILE (the server's standard output, e.g. with --server-flags=--trace-gc)
  *
  * Traffic goes only to 127.0.0.1, and every loop stops when the time is up.
  */
 import { spawn } from 'node:child_process';
 import { Agent, request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
-import { readFileSync } from 'node:fs';
+import { openSync, readFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { cmykJpeg, manyScanJpeg, multiFrameJpeg } from '../test/helpers/hostile-images.js';
@@ -52,6 +53,7 @@ const { values: flags } = parseArgs({
     threads: { type: 'string' },
     only: { type: 'string' },
     'server-flags': { type: 'string' },
+    'server-stdout': { type: 'string' },
   },
 });
 const seconds = Number(flags.seconds);
@@ -194,22 +196,27 @@ function headersOnlyRequest(url: string, request: Request, until: number): Promi
   });
 }
 
+/** What the /healthz probe saw: every latency in ms (Infinity for a failed probe). */
+interface HealthProbe {
+  readonly latencies: number[];
+}
+
 /**
  * Probes /healthz every 100 ms from a child process (so this process's own load does not slow the probe) and
- * resolves with the worst latency seen, in ms, when stopped.
+ * resolves with every latency seen, in ms, when stopped.
  */
-function probeHealth(url: string): { stop: () => Promise<number> } {
+function probeHealth(url: string): { stop: () => Promise<HealthProbe> } {
   const script = `
-    let worst = 0, stopping = false;
+    const seen = []; let stopping = false;
     process.stdin.on('data', () => { stopping = true; });
     (async () => {
       while (!stopping) {
         const t = performance.now();
-        try { await (await fetch(process.argv[1] + '/healthz')).text(); } catch { worst = Infinity; }
-        worst = Math.max(worst, performance.now() - t);
+        try { await (await fetch(process.argv[1] + '/healthz')).text(); seen.push(performance.now() - t); }
+        catch { seen.push(-1); }
         await new Promise((r) => setTimeout(r, 100));
       }
-      process.stdout.write(String(worst));
+      process.stdout.write(JSON.stringify(seen));
     })();`;
   const child = spawn(process.execPath, ['-e', script, url], { stdio: ['pipe', 'pipe', 'inherit'] });
   let out = '';
@@ -219,7 +226,7 @@ function probeHealth(url: string): { stop: () => Promise<number> } {
     stop: async () => {
       child.stdin.end('stop');
       await exited;
-      return Number(out);
+      return { latencies: (JSON.parse(out) as number[]).map((ms) => (ms < 0 ? Infinity : ms)) };
     },
   };
 }
@@ -229,15 +236,17 @@ async function startServerProcess(): Promise<{ url: string; pid: number; stop: (
   const args = [...nodeFlags, 'dist/cli/main.js', 'serve', '--port', '0', '--host', '127.0.0.1'];
   if (flags.model) args.push('--model', flags.model);
   if (flags.threads) args.push('--threads', flags.threads);
+  const stdout: number | 'ignore' = flags['server-stdout'] ? openSync(flags['server-stdout'], 'w') : 'ignore';
   const child = spawn(process.execPath, args, {
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', stdout, 'pipe'],
     // As `npm start` runs it (package.json): a fixed mmap threshold lets glibc hand large freed buffers back.
     env: { ...process.env, LOG_LEVEL: 'info', MALLOC_MMAP_THRESHOLD_: '131072' },
   });
   let log = '';
+  const stderr = child.stderr!; // piped above
   const url = await new Promise<string>((resolve, reject) => {
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (chunk: string) => {
+    stderr.setEncoding('utf8');
+    stderr.on('data', (chunk: string) => {
       log += chunk;
       process.stderr.write(`[server] ${chunk}`);
       const listening = /listening on (\S+)/.exec(log);
@@ -365,7 +374,8 @@ async function main(): Promise<void> {
         ),
       ),
     );
-    const healthWorst = await health.stop();
+    const healthSeen = (await health.stop()).latencies.sort((a, b) => a - b);
+    const healthWorst = healthSeen.at(-1) ?? Infinity;
     const attackMetrics = await (await fetch(`${server.url}/metrics`)).text();
     const loopDelayMs = 1000 * Number(/^nodejs_eventloop_delay_max_seconds (\S+)$/m.exec(attackMetrics)?.[1] ?? NaN);
     const attackPeakRss = peakRss;
@@ -404,7 +414,9 @@ async function main(): Promise<void> {
       }),
       '',
       `5xx answers: ${all5xx}; other than documented 503s with Retry-After: ${undocumented}`,
-      `/healthz worst latency (probed every 100 ms from another process): ${healthWorst.toFixed(1)} ms; ` +
+      `/healthz (probed every 100 ms from another process, ${healthSeen.length} probes): p50 ${percentile(healthSeen, 50).toFixed(1)} ms, ` +
+        `p99 ${percentile(healthSeen, 99).toFixed(1)} ms, worst ${healthWorst.toFixed(1)} ms, ` +
+        `${healthSeen.filter((ms) => ms > 100).length} over 100 ms; ` +
         `the server's longest event-loop delay during the attack: ${loopDelayMs.toFixed(1)} ms`,
       `normal requests answered 200: ${sorted.length} (${(sorted.length / seconds).toFixed(0)}/s), p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms`,
       `server RSS: ${idleRss.toFixed(0)} MB when ready, peak ${attackPeakRss.toFixed(0)} MB, ${settledRss.toFixed(0)} MB after ${settleSeconds} s idle`,

@@ -2,6 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import type { BodyMeter } from './body.js';
 import { codedHttpError } from './errors.js';
 import type { ServerLimits } from './limits.js';
+import { createRefusalThrottle } from './refusal-throttle.js';
 
 /** What the body budget holds now: the `/metrics` gauges and `/readyz` read it. */
 export interface BodyBudgetStats {
@@ -42,13 +43,18 @@ function clientAddress(c: Context): string | undefined {
   return c.req.header('cf-connecting-ip');
 }
 
+/** The answers that refuse a client's upload for what it sent (not the server's state: 429 and 503 are not here). */
+const REFUSALS = new Set([400, 408, 413, 415, 422]);
+
 /**
  * Admission for the upload routes, counting what actually arrives (issue 22: reserving the declared Content-Length
  * let seven header-only connections, 700 bytes in all, refuse every upload for a minute):
  * - bytes are charged to `maxBodyBytesInFlight` as they are received (`readBody` calls the meter) and released when
  *   the request ends; a chunk that does not fit while other requests hold bytes is answered 503 BUSY;
  * - a client address may have `maxUploadsPerClient` bodies arriving at once; one more is 429 TOO_MANY_UPLOADS;
- * - a body that sends nothing for `bodyIdleTimeoutMs` is 408 REQUEST_TIMEOUT (in body.ts).
+ * - a body that sends nothing for `bodyIdleTimeoutMs` is 408 REQUEST_TIMEOUT (in body.ts);
+ * - an address whose uploads are refused more than `maxRefusalsPerSecond` times a second has each further refusal
+ *   held until its turn (refusal-throttle.ts), its body's bytes already released.
  * @param limits - The resolved limits.
  * @returns The middleware for the upload routes and the budget's figures.
  */
@@ -57,6 +63,8 @@ export function createBodyAdmission(limits: ServerLimits): BodyAdmission {
   let receiving = 0;
   const perClient = new Map<string, number>();
   const full = () => bytes >= limits.maxBodyBytesInFlight;
+
+  const throttle = createRefusalThrottle(limits.maxRefusalsPerSecond);
 
   const middleware: MiddlewareHandler = async (c, next) => {
     const address = clientAddress(c);
@@ -99,6 +107,10 @@ export function createBodyAdmission(limits: ServerLimits): BodyAdmission {
     } finally {
       arrived();
       bytes -= held;
+    }
+    if (address !== undefined && REFUSALS.has(c.res.status)) {
+      const ms = throttle.hold(address);
+      if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
     }
   };
   return { middleware, stats: () => ({ bytes, limit: limits.maxBodyBytesInFlight, receiving, full: full() }) };

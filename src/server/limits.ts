@@ -15,6 +15,11 @@ export interface ServerLimits {
   readonly maxBodyBytesInFlight: number;
   /** Upload bodies one client address may have arriving at once; one more is 429 TOO_MANY_UPLOADS. */
   readonly maxUploadsPerClient: number;
+  /**
+   * Refusals of its uploads (400, 408, 413, 415, 422) one client address may earn a second, with bursts of twice
+   * that; past it each refusal is held until its turn, at most 1 s (refusal-throttle.ts).
+   */
+  readonly maxRefusalsPerSecond: number;
   /** How long an upload body may send nothing before it is answered 408 REQUEST_TIMEOUT. */
   readonly bodyIdleTimeoutMs: number;
   /** Most image files (multipart `file` fields or JSON `images` entries) in one request. */
@@ -43,6 +48,11 @@ export const DEFAULT_MAX_BODY_BYTES_IN_FLIGHT = 64 * 1024 * 1024;
  */
 export const DEFAULT_MAX_UPLOADS_PER_CLIENT = 16;
 /**
+ * 20 refusals a second per address (bursts of 40): a person or a script that gets its uploads wrong is answered at
+ * once; a client that sends nothing but refused bodies is answered 20 times a second, not 1,200 (bench:soak).
+ */
+export const DEFAULT_MAX_REFUSALS_PER_SECOND = 20;
+/**
  * 10 s without a byte: a phone on a poor link still sends something every second. The Node server's 30 s
  * `requestTimeout` on the whole request sets the slowest average rate a body may have (a 10 MB body: 350 KB/s).
  */
@@ -59,6 +69,7 @@ export const LIMIT_ENV_VARS = {
   maxJsonBytes: 'MAX_JSON_BYTES',
   maxBodyBytesInFlight: 'MAX_BODY_BYTES_IN_FLIGHT',
   maxUploadsPerClient: 'MAX_UPLOADS_PER_CLIENT',
+  maxRefusalsPerSecond: 'MAX_REFUSALS_PER_SECOND',
   bodyIdleTimeoutMs: 'BODY_IDLE_TIMEOUT_MS',
   maxFiles: 'MAX_FILES',
   maxImagePixels: 'MAX_IMAGE_PIXELS',
@@ -70,6 +81,7 @@ const DEFAULTS: ServerLimits = {
   maxJsonBytes: DEFAULT_MAX_JSON_BYTES,
   maxBodyBytesInFlight: DEFAULT_MAX_BODY_BYTES_IN_FLIGHT,
   maxUploadsPerClient: DEFAULT_MAX_UPLOADS_PER_CLIENT,
+  maxRefusalsPerSecond: DEFAULT_MAX_REFUSALS_PER_SECOND,
   bodyIdleTimeoutMs: DEFAULT_BODY_IDLE_TIMEOUT_MS,
   maxFiles: DEFAULT_MAX_FILES,
   maxImagePixels: DEFAULT_MAX_IMAGE_PIXELS,
