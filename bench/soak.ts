@@ -45,6 +45,12 @@ import { hostileReadPictures } from '../test/helpers/hostile-read-pictures.js';
 import { numberPicture } from '../test/helpers/numbers.js';
 import { multipartBody, photoDigitJpeg, smallDigitPng } from './server-images.js';
 
+// The allocator settings npm start gives the server (plain JavaScript, so that npm start runs before any build).
+const serverEnvModule: string = '../scripts/server-env.mjs';
+const { allocatorEnv } = (await import(serverEnvModule)) as {
+  allocatorEnv: () => Record<string, string>;
+};
+
 const { values: flags } = parseArgs({
   options: {
     seconds: { type: 'string', default: '60' },
@@ -239,8 +245,8 @@ async function startServerProcess(): Promise<{ url: string; pid: number; stop: (
   const stdout: number | 'ignore' = flags['server-stdout'] ? openSync(flags['server-stdout'], 'w') : 'ignore';
   const child = spawn(process.execPath, args, {
     stdio: ['ignore', stdout, 'pipe'],
-    // As `npm start` runs it (package.json): a fixed mmap threshold lets glibc hand large freed buffers back.
-    env: { ...process.env, LOG_LEVEL: 'info', MALLOC_MMAP_THRESHOLD_: '131072' },
+    // As `npm start` runs it (scripts/start.mjs): jemalloc where the system has it, else glibc's mmap threshold fixed.
+    env: { ...process.env, LOG_LEVEL: 'info', ...allocatorEnv() },
   });
   let log = '';
   const stderr = child.stderr!; // piped above
