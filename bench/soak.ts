@@ -202,37 +202,52 @@ function headersOnlyRequest(url: string, request: Request, until: number): Promi
   });
 }
 
-/** What the /healthz probe saw: every latency in ms (Infinity for a failed probe). */
+/** What the /healthz probe saw: every latency in ms (Infinity for a failed probe), and when (s since it began). */
 interface HealthProbe {
   readonly latencies: number[];
+  readonly slow: { readonly at: number; readonly ms: number }[];
 }
 
 /**
  * Probes /healthz every 100 ms from a child process (so this process's own load does not slow the probe) and
  * resolves with every latency seen, in ms, when stopped.
  */
-function probeHealth(url: string): { stop: () => Promise<HealthProbe> } {
+function probeHealth(url: string): { ready: Promise<void>; stop: () => Promise<HealthProbe> } {
   const script = `
-    const seen = []; let stopping = false;
+    const seen = []; let begun = 0; let stopping = false;
     process.stdin.on('data', () => { stopping = true; });
     (async () => {
+      // Untimed: a process's first fetch loads undici and opens the connection (~200 ms here), which is not the server.
+      await (await fetch(process.argv[1] + '/healthz')).text();
+      process.stdout.write('R');
+      begun = performance.now();
       while (!stopping) {
         const t = performance.now();
-        try { await (await fetch(process.argv[1] + '/healthz')).text(); seen.push(performance.now() - t); }
-        catch { seen.push(-1); }
+        try { await (await fetch(process.argv[1] + '/healthz')).text(); seen.push([t - begun, performance.now() - t]); }
+        catch { seen.push([t - begun, -1]); }
         await new Promise((r) => setTimeout(r, 100));
       }
       process.stdout.write(JSON.stringify(seen));
     })();`;
   const child = spawn(process.execPath, ['-e', script, url], { stdio: ['pipe', 'pipe', 'inherit'] });
   let out = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+  let warm: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => (warm = resolve));
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    out += chunk;
+    if (out.startsWith('R')) warm();
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
+    ready,
     stop: async () => {
       child.stdin.end('stop');
       await exited;
-      return { latencies: (JSON.parse(out) as number[]).map((ms) => (ms < 0 ? Infinity : ms)) };
+      const seen = (JSON.parse(out.slice(1)) as [number, number][]).map(([at, ms]) => ({
+        at: at / 1000,
+        ms: ms < 0 ? Infinity : ms,
+      }));
+      return { latencies: seen.map((s) => s.ms), slow: seen.filter((s) => s.ms > 100) };
     },
   };
 }
@@ -373,6 +388,7 @@ async function main(): Promise<void> {
     // Opens the server's event-loop delay window (it covers the time since the previous scrape).
     await (await fetch(`${server.url}/metrics`)).text();
     const health = probeHealth(server.url);
+    await health.ready;
     await Promise.all(
       ROLES.flatMap((role) =>
         Array.from({ length: role.connections }, () =>
@@ -380,7 +396,8 @@ async function main(): Promise<void> {
         ),
       ),
     );
-    const healthSeen = (await health.stop()).latencies.sort((a, b) => a - b);
+    const probe = await health.stop();
+    const healthSeen = probe.latencies.sort((a, b) => a - b);
     const healthWorst = healthSeen.at(-1) ?? Infinity;
     const attackMetrics = await (await fetch(`${server.url}/metrics`)).text();
     const loopDelayMs = 1000 * Number(/^nodejs_eventloop_delay_max_seconds (\S+)$/m.exec(attackMetrics)?.[1] ?? NaN);
@@ -422,7 +439,7 @@ async function main(): Promise<void> {
       `5xx answers: ${all5xx}; other than documented 503s with Retry-After: ${undocumented}`,
       `/healthz (probed every 100 ms from another process, ${healthSeen.length} probes): p50 ${percentile(healthSeen, 50).toFixed(1)} ms, ` +
         `p99 ${percentile(healthSeen, 99).toFixed(1)} ms, worst ${healthWorst.toFixed(1)} ms, ` +
-        `${healthSeen.filter((ms) => ms > 100).length} over 100 ms; ` +
+        `${probe.slow.length} over 100 ms${probe.slow.length > 0 ? ` (${probe.slow.map((s) => `${s.ms.toFixed(0)} ms at ${s.at.toFixed(1)} s`).join(', ')})` : ''}; ` +
         `the server's longest event-loop delay during the attack: ${loopDelayMs.toFixed(1)} ms`,
       `normal requests answered 200: ${sorted.length} (${(sorted.length / seconds).toFixed(0)}/s), p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms`,
       `server RSS: ${idleRss.toFixed(0)} MB when ready, peak ${attackPeakRss.toFixed(0)} MB, ${settledRss.toFixed(0)} MB after ${settleSeconds} s idle`,
