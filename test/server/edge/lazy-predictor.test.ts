@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createLazyPredictor } from '../../../src/server/edge/lazy-predictor.js';
 import { createApp } from '../../../src/server/app.js';
 import { FAKE_DESCRIPTION, fakePredictor } from '../fixtures.js';
-import { expectError } from '../helpers.js';
+import { expectError, fakeImage } from '../helpers.js';
 
 const options = { maxBytes: 1000, maxPixels: 1000, includeNormalized: false };
 
@@ -18,7 +18,7 @@ describe('createLazyPredictor', () => {
     });
     expect(loads).toBe(0);
     expect(predictor.describe()).toBeUndefined();
-    const early = predictor.predict(Uint8Array.of(7), options);
+    const early = predictor.predict(fakeImage(7), options);
     const started = [start(), start()];
     expect(loads).toBe(1);
     release();
@@ -37,7 +37,7 @@ describe('createLazyPredictor', () => {
     expect({ status: ready.status, body: await ready.json() }).toEqual({ status: 503, body: { status: 'failed' } });
     const res = await app.request('/v1/predict', {
       method: 'POST',
-      body: Uint8Array.of(1),
+      body: fakeImage(1),
       headers: { 'content-type': 'image/png' },
     });
     await expectError(res, 503, 'MODEL_NOT_READY');
