@@ -17,7 +17,7 @@ export interface ServerLimits {
   readonly maxUploadsPerClient: number;
   /**
    * Refusals of its uploads (400, 408, 413, 415, 422) one client address may earn a second, with bursts of twice
-   * that; past it each refusal is held until its turn, at most 1 s (refusal-throttle.ts).
+   * that; past it each refusal is held until its turn, at most 1 s (admission.ts).
    */
   readonly maxRefusalsPerSecond: number;
   /** How long an upload body may send nothing before it is answered 408 REQUEST_TIMEOUT. */
