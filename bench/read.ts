@@ -4,10 +4,11 @@
  * digit accuracy, and time per picture (decode included), plus the median time of a 6-digit 600x150 picture.
  * Run: `npm run bench:read -- [--digits tune|report] [--count N] [--only KIND,...] [--dir PATH] [--model PATH]`.
  * `--digits tune` composes from test digits 0-4999 (thresholds are chosen there), `report` (default) from 5000-9999.
- * `--count` pictures per kind (default 200; lengths cycle 2..6). `--dir` reads an external set instead: a folder
+ * `--count` pictures per kind (default 200; lengths cycle 2..6). `--readings FILE` writes every reading (each
+ * digit's box and scores, the skipped pieces) one per line: two builds that read alike write the same file. `--dir` reads an external set instead: a folder
  * with manifest.json, `[{ "file": "a.png", "kind": "spaced", "text": "123" }]` (text "" = no digit).
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -142,16 +143,24 @@ function edits(a: string, b: string): number {
   return prev[b.length] as number;
 }
 
-function readText(model: SvmModel, engine: ModelEngine, file: Uint8Array): { text: string; ms: number } {
+function readText(
+  model: SvmModel,
+  engine: ModelEngine,
+  file: Uint8Array,
+): { text: string; ms: number; reading: string } {
   const t = performance.now();
   let text: string;
+  let reading: string;
   try {
-    text = readImage(file, model, engine).text;
+    const read = readImage(file, model, engine);
+    text = read.text;
+    reading = JSON.stringify({ digits: read.digits.map((d) => [d.box, d.scores]), skipped: read.skipped });
   } catch (error) {
     const code = (error as { code?: string }).code;
     text = code === 'NO_DIGIT_FOUND' ? '' : `!${code ?? String(error)}`;
+    reading = text;
   }
-  return { text, ms: performance.now() - t };
+  return { text, ms: performance.now() - t, reading };
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1] ?? NaN;
@@ -182,6 +191,7 @@ async function main(): Promise<void> {
       dir: { type: 'string' },
       model: { type: 'string' },
       verbose: { type: 'boolean', default: false },
+      readings: { type: 'string' },
     },
   });
   const split = values.digits === 'tune' ? 'tune' : 'report';
@@ -199,8 +209,10 @@ async function main(): Promise<void> {
     m.set(k, made);
     return made;
   };
+  const readings: string[] = [];
   for (const p of pictures) {
-    const { text, ms } = readText(model, engine, p.file);
+    const { text, ms, reading } = readText(model, engine, p.file);
+    readings.push(`${p.kind}\t${p.text}\t${text}\t${reading}`);
     const r = row(rows, p.kind, () => ({ n: 0, exact: 0, digits: 0, right: 0, ms: [] }));
     r.n++;
     r.ms.push(ms);
@@ -214,6 +226,7 @@ async function main(): Promise<void> {
       if (text === p.text) l.exact++;
     }
   }
+  if (values.readings !== undefined) await writeFile(values.readings, `${readings.join('\n')}\n`);
   const { test } = await loadMnist();
   const six = sixDigitTime(model, engine, digitSource(test.images, test.labels, 5000, 10000));
   const source = values.dir ?? `composed from test digits ${split === 'tune' ? '0-4999' : '5000-9999'}`;

@@ -12,11 +12,12 @@ import { digitOrNot } from './digit-or-not.js';
 import { ReadError } from './errors.js';
 import { findInk, type InkMap } from './ink.js';
 import { resolveReadLimits } from './limits.js';
-import { groupPieces, type InkBox } from './pieces.js';
+import { groupPieces, type InkBox, type Piece } from './pieces.js';
 import { renderPiece } from './render.js';
 import { MAX_JUDGED_WIDTH, piecesInWords } from './words.js';
+import type { DigitEvidence } from './digit-like.js';
 import { firstStageEvidence } from './score.js';
-import { bestPath, candidateRuns } from './search.js';
+import { candidateRuns, cheapestPath, UNSCORED, type Candidate, type CandidateEvidence } from './search.js';
 import type { Box, Reading, ReadDigit, ReadLimits, SkippedPiece } from './types.js';
 
 /** Slices per allowed piece: every piece may be cut a few times before the search runs out of budget. */
@@ -59,32 +60,61 @@ export function readDigits(
   if (pieces.length === 0) throw noDigit();
   const slices = slicePieces(map, pieces, height, SLICES_PER_PIECE * maxPieces);
   const candidates = candidateRuns(slices, height);
-  const pictures = candidates.map((c) => renderPiece(map, c.parts, c.box));
-  // Each piece is also judged whole, for the word rule: an uncut piece is its one-slice candidate; a cut one that
-  // is no wider than a glyph is drawn again whole.
-  const wholeOf = new Map<number, Uint8Array | undefined>();
+  const net = digitOrNot();
+  const pictures: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(candidates.length);
+  const evidence: CandidateEvidence[] = candidates.map(() => UNSCORED);
+  const score = (ks: readonly number[], extra: readonly (Uint8Array | undefined)[] = []) => {
+    for (const k of ks) {
+      const c = candidates[k] as Candidate;
+      pictures[k] = renderPiece(map, c.parts, c.box);
+    }
+    const all = [...ks.map((k) => pictures[k]), ...extra];
+    const scored = firstStageEvidence(
+      model,
+      all.filter((p): p is Uint8Array => p !== undefined),
+      engine,
+      net,
+    );
+    let next = 0;
+    const out = all.map((p) => (p === undefined ? undefined : scored[next++]));
+    ks.forEach((k, i) => (evidence[k] = out[i]));
+    return out.slice(ks.length);
+  };
+  // Each piece is judged whole first, for the word rule: an uncut piece as its one-slice candidate, a cut one no
+  // wider than a glyph as the candidate that runs over all its slices (the same pixels), or drawn again whole.
+  const sliceRange = new Map<number, { first: number; last: number }>();
+  slices.forEach((s, i) => sliceRange.set(s.piece, { first: sliceRange.get(s.piece)?.first ?? i, last: i }));
+  const judged = (k: number) => {
+    const piece = pieces[k] as Piece;
+    return piece.box.maxX - piece.box.minX + 1 <= MAX_JUDGED_WIDTH * height;
+  };
+  const wholeOf = new Map<number, number>();
   candidates.forEach((c, k) => {
     const slice = slices[c.start] as Slice;
-    if (c.end - c.start === 1 && !slice.cutLeft && !slice.cutRight) wholeOf.set(slice.piece, pictures[k]);
+    const range = sliceRange.get(slice.piece) as { first: number; last: number };
+    const uncut = c.end - c.start === 1 && !slice.cutLeft && !slice.cutRight;
+    if (uncut || (c.start === range.first && c.end === range.last + 1 && judged(slice.piece)))
+      wholeOf.set(slice.piece, k);
   });
-  pieces.forEach((piece, k) => {
-    const width = piece.box.maxX - piece.box.minX + 1;
-    if (!wholeOf.has(k) && width <= MAX_JUDGED_WIDTH * height) wholeOf.set(k, renderPiece(map, piece.parts, piece.box));
-  });
-  const wholeKeys = [...wholeOf.keys()];
-  const inputs = [...pictures, ...wholeKeys.map((k) => wholeOf.get(k))].filter((p): p is Uint8Array => p !== undefined);
-  const scored = firstStageEvidence(model, inputs, engine, digitOrNot());
-  let next = 0;
-  const candidateEvidence = pictures.map((p) => (p === undefined ? undefined : scored[next++]));
-  const wholeEvidence = new Map(wholeKeys.map((k) => [k, wholeOf.get(k) === undefined ? undefined : scored[next++]]));
+  const redrawn = pieces.flatMap((_, k) => (!wholeOf.has(k) && judged(k) ? [k] : []));
+  const redrawnEvidence = score(
+    [...wholeOf.values()],
+    redrawn.map((k) => renderPiece(map, (pieces[k] as Piece).parts, (pieces[k] as Piece).box)),
+  );
+  const wholeEvidence = new Map<number, DigitEvidence | undefined>([
+    ...[...wholeOf].map(([piece, k]): [number, DigitEvidence | undefined] => [piece, evidence[k] ?? undefined]),
+    ...redrawn.map((piece, i): [number, DigitEvidence | undefined] => [piece, redrawnEvidence[i]]),
+  ]);
   const inLetterWords = piecesInWords(pieces, wholeEvidence, height);
   // Pieces in words of letters are left out whole: no candidate that touches one may be read as a digit.
-  const evidence = candidateEvidence.map((e, k) => {
-    const c = candidates[k] as (typeof candidates)[number];
-    for (let s = c.start; s < c.end; s++) if (inLetterWords.has((slices[s] as Slice).piece)) return undefined;
-    return e;
+  const excluded = candidates.map((c) => {
+    for (let s = c.start; s < c.end; s++) if (inLetterWords.has((slices[s] as Slice).piece)) return true;
+    return false;
   });
-  const steps = bestPath(slices, candidates, evidence, height);
+  excluded.forEach((out, k) => {
+    if (out) evidence[k] = undefined;
+  });
+  const steps = cheapestPath(slices, candidates, evidence, height, (ks) => void score(ks));
   const skipped: SkippedPiece[] = small.map((b) => ({ box: toBox(map, b), reason: 'too-small' }));
   const chosen: number[] = [];
   for (const step of steps) {

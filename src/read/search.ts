@@ -52,6 +52,15 @@ export function candidateRuns(slices: readonly Slice[], height: number): Candida
   return out;
 }
 
+/**
+ * A candidate's evidence as the search sees it: its prediction, `undefined` when it is no digit (it normalized to
+ * nothing, or it lies in a word of letters), or UNSCORED when it has not been classified yet.
+ */
+export type CandidateEvidence = DigitEvidence | undefined | typeof UNSCORED;
+
+/** Not classified yet: the search counts it at its best possible cost (confidence 1) until a path needs it. */
+export const UNSCORED = null;
+
 /** A step of the best path: a candidate read as a digit, or a slice left out. */
 export type Step =
   { readonly kind: 'digit'; readonly candidate: number } | { readonly kind: 'skip'; readonly slice: number };
@@ -60,16 +69,20 @@ export type Step =
  * The best reading: dynamic programming over slice boundaries (the segmentation-recognition path search of
  * Oliveira, Sabourin, Bortolozzi and Suen, PAMI 2002), each digit costing -log of its confidence plus priors on
  * width and on cuts through ink, each left-out piece a cost by its size. Linear in candidates.
+ *
+ * Unscored candidates count at their priors alone, a lower bound of their cost: when the cheapest path then uses
+ * scored candidates only, it is the cheapest path of the fully scored search, with the same ties (see readDigits,
+ * which scores the unscored candidates such a path uses and searches again).
  * @param slices left to right
  * @param candidates from candidateRuns
- * @param evidence each candidate's prediction, or undefined when it normalized to nothing
+ * @param evidence each candidate's prediction, undefined when it is no digit, UNSCORED when not classified yet
  * @param height digit height in working pixels
  * @returns the steps of the cheapest path, left to right
  */
 export function bestPath(
   slices: readonly Slice[],
   candidates: readonly Candidate[],
-  evidence: readonly (DigitEvidence | undefined)[],
+  evidence: readonly CandidateEvidence[],
   height: number,
 ): Step[] {
   const n = slices.length;
@@ -86,7 +99,7 @@ export function bestPath(
     for (const k of byEnd[end] as number[]) {
       const c = candidates[k] as Candidate;
       const e = evidence[k];
-      if (e === undefined || !isDigitLike(e)) continue;
+      if (e === undefined || (e !== UNSCORED && !isDigitLike(e))) continue;
       const total = (cost[c.start] as number) + digitCost(c, e, slices, height);
       if (total < (cost[end] as number)) {
         cost[end] = total;
@@ -103,9 +116,35 @@ export function bestPath(
   return steps.reverse();
 }
 
-function digitCost(c: Candidate, e: DigitEvidence, slices: readonly Slice[], height: number): number {
+/**
+ * bestPath, classifying only the candidates the cheapest path needs: each round asks `score` for the unscored
+ * candidates the path uses (one batch) and searches again, until the path uses scored candidates only. Unscored
+ * candidates count at a lower bound of their cost, so that path is the one a search over every scored candidate
+ * finds, ties included. A spaced number needs its whole pieces only.
+ * @param evidence as bestPath's, UNSCORED where not classified yet; `score` fills it in
+ * @param score classifies the given candidates, writing their evidence
+ * @returns the steps of the cheapest path, left to right
+ */
+export function cheapestPath(
+  slices: readonly Slice[],
+  candidates: readonly Candidate[],
+  evidence: readonly CandidateEvidence[],
+  height: number,
+  score: (ks: readonly number[]) => void,
+): Step[] {
+  for (;;) {
+    const steps = bestPath(slices, candidates, evidence, height);
+    const unscored = steps.flatMap((s) =>
+      s.kind === 'digit' && evidence[s.candidate] === UNSCORED ? [s.candidate] : [],
+    );
+    if (unscored.length === 0) return steps;
+    score(unscored);
+  }
+}
+
+function digitCost(c: Candidate, e: DigitEvidence | typeof UNSCORED, slices: readonly Slice[], height: number): number {
   const width = (c.box.maxX - c.box.minX + 1) / height;
-  let cost = -Math.log(Math.max(e.confidence, 1e-9));
+  let cost = -Math.log(Math.max(e === UNSCORED ? 1 : e.confidence, 1e-9));
   if (width > WIDE_FROM) cost += WIDE_COST * (width - WIDE_FROM);
   if ((slices[c.end - 1] as Slice).cutRight) cost += CUT_COST;
   return cost;

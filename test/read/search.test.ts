@@ -1,0 +1,93 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Slice } from '../../src/read/cuts.js';
+import type { DigitEvidence } from '../../src/read/digit-like.js';
+import { bestPath, candidateRuns, cheapestPath, UNSCORED, type CandidateEvidence } from '../../src/read/search.js';
+
+const HEIGHT = 40;
+
+/** Slices left to right from (width, gap, cut into how many slices, height share) per piece. */
+function slicesOf(pieces: readonly { width: number; gap: number; cuts: number; tall: boolean }[]): Slice[] {
+  const out: Slice[] = [];
+  let x = 0;
+  pieces.forEach((p, piece) => {
+    const maxY = p.tall ? HEIGHT - 1 : HEIGHT / 4;
+    const step = Math.max(1, Math.floor(p.width / (p.cuts + 1)));
+    for (let k = 0; k <= p.cuts; k++) {
+      const minX = x + k * step;
+      const maxX = k === p.cuts ? x + p.width - 1 : minX + step - 1;
+      out.push({
+        parts: [{ label: piece + 1, x0: minX, x1: maxX }],
+        box: { minX, minY: 0, maxX, maxY },
+        mass: 1,
+        cutLeft: k > 0,
+        cutRight: k < p.cuts,
+        piece,
+      });
+    }
+    x += p.width + p.gap;
+  });
+  return out;
+}
+
+/** Scores where the top one is often a near tie, and confidences that are sometimes exactly 1 (ties of paths). */
+const evidenceArb: fc.Arbitrary<DigitEvidence | undefined> = fc.option(
+  fc.record({
+    scores: fc.array(fc.double({ min: -2, max: 3, noNaN: true }), { minLength: 10, maxLength: 10 }),
+    confidence: fc.oneof(fc.constant(1), fc.double({ min: 0, max: 1, noNaN: true })),
+  }),
+  { nil: undefined, freq: 6 },
+);
+
+describe('cheapestPath (the search that scores only what the path needs)', () => {
+  it('finds the path the search over every scored candidate finds, and scores each candidate at most once', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            width: fc.integer({ min: 4, max: 70 }),
+            gap: fc.integer({ min: 0, max: 30 }),
+            cuts: fc.integer({ min: 0, max: 3 }),
+            tall: fc.boolean(),
+          }),
+          { minLength: 1, maxLength: 8 },
+        ),
+        fc.infiniteStream(evidenceArb),
+        (pieces, stream) => {
+          const slices = slicesOf(pieces);
+          const candidates = candidateRuns(slices, HEIGHT);
+          const known = [...stream.take(candidates.length)];
+          const full = bestPath(slices, candidates, known, HEIGHT);
+          const lazy: CandidateEvidence[] = candidates.map(() => UNSCORED);
+          const asked: number[] = [];
+          const steps = cheapestPath(slices, candidates, lazy, HEIGHT, (ks) => {
+            for (const k of ks) {
+              asked.push(k);
+              lazy[k] = known[k];
+            }
+          });
+          expect(steps).toEqual(full);
+          expect(new Set(asked).size).toBe(asked.length);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('scores only the whole pieces of a spaced number whose pieces read confidently', () => {
+    const slices = slicesOf(Array.from({ length: 6 }, () => ({ width: 30, gap: 30, cuts: 1, tall: true })));
+    const candidates = candidateRuns(slices, HEIGHT);
+    const evidence: CandidateEvidence[] = candidates.map(() => UNSCORED);
+    const asked: number[] = [];
+    const steps = cheapestPath(slices, candidates, evidence, HEIGHT, (ks) => {
+      for (const k of ks) {
+        asked.push(k);
+        evidence[k] = { scores: [3, 0, 0, 0, 0, 0, 0, 0, 0, 0], confidence: 0.99 };
+      }
+    });
+    const wholes = candidates.flatMap((c, k) => (c.end - c.start === 2 && c.start % 2 === 0 ? [k] : []));
+    expect(steps).toEqual(wholes.map((candidate) => ({ kind: 'digit', candidate })));
+    expect(asked.sort((a, b) => a - b)).toEqual(wholes);
+    expect(candidates.length).toBeGreaterThan(3 * wholes.length);
+  });
+});
