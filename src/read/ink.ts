@@ -42,7 +42,7 @@ export function findInk(gray: GrayImage): InkMap {
   const noise = ring > flat.noise + RING_HOLDS_INK ? flat.noise : ring;
   const threshold = Math.max(otsuThreshold(histogram(ink.data)), MIN_CONTRAST / 2, noise);
   let peak = 0;
-  for (const v of ink.data) if (v > peak) peak = v;
+  for (let i = 0; i < ink.data.length; i++) if ((ink.data[i] as number) > peak) peak = ink.data[i] as number;
   const found =
     peak - noise < MIN_CONTRAST
       ? { labels: new Int32Array(ink.width * ink.height), components: [] }
