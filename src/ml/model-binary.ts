@@ -9,6 +9,8 @@ import { describeIssues } from './model-value.js';
 import { secondStageSchema } from './second-stage.js';
 import { PIXELS } from '../shared/mnist.js';
 
+export { BINARY_MODEL_MAGIC, isBinaryModel } from './model-container.js';
+
 /**
  * The binary model file: the one module that writes and reads it. Loading it is a gunzip and a few copies of typed
  * arrays, where the JSON file (model-schema.ts) costs a parse of megabytes of text and a base64 decode: the shipped
@@ -201,5 +203,3 @@ export function decodeBinaryModel(bytes: Uint8Array): SvmModel {
   };
   return modelFromParts(header, arrays);
 }
-
-export { BINARY_MODEL_MAGIC, isBinaryModel } from './model-container.js';
