@@ -5,8 +5,10 @@
  * hold it to that).
  *
  * @example
- * import { parseModel, predict } from 'mnist-digits/ml';
- * const model = parseModel(await (await fetch('/model.json')).json());
+ * import { decodeBinaryModel, predict } from 'mnist-digits/ml';
+ * const res = await fetch('/model.bin.gz'); // the shipped model file, served as plain bytes
+ * const file = await new Response(res.body!.pipeThrough(new DecompressionStream('gzip'))).arrayBuffer();
+ * const model = decodeBinaryModel(new Uint8Array(file));
  * const { digit, confidence } = predict(model, pixels); // pixels: 784 bytes, 28x28 MNIST form
  */
 export { MlError } from './errors.js';
@@ -49,6 +51,7 @@ export { mulberry32, permutation } from './rng.js';
 export type { RandomSource } from './rng.js';
 
 export { MODEL_FORMAT, assembleModel, parseModel, serializeModel, withModelRecords } from './model.js';
+export { decodeBinaryModel, encodeBinaryModel, isBinaryModel } from './model-binary.js';
 export type { AssembleInput, ModelEvaluation, ModelInfo, ModelJson, ModelTraining, SvmModel } from './model.js';
 export type { SecondStage } from './second-stage.js';
 export { decisionValues, predict, predictBatch } from './predict.js';

@@ -13,7 +13,7 @@ import {
 } from './model-schema.js';
 import { buildModel, describeIssues, withModelFields, type SvmModel } from './model-value.js';
 import type { ClassSolution } from './ovr.js';
-import { parseSecondStage, serializeSecondStage } from './second-stage.js';
+import { secondStageFromParts, serializeSecondStage, type SecondStageJson } from './second-stage.js';
 import { PIXELS } from '../shared/mnist.js';
 
 export { MODEL_FORMAT, modelJsonSchema } from './model-schema.js';
@@ -35,13 +35,50 @@ export function parseModel(json: unknown): SvmModel {
     );
   }
   const m = parsed.data;
-  if ((m.format === 2) !== (m.secondStage !== undefined)) {
+  const second = m.secondStage;
+  return modelFromParts(m, {
+    supportVectors: decodeModelField(m.supportVectors.data, 'supportVectors.data'),
+    coefficients: decodeModelField(m.coefficients.data, 'coefficients.data'),
+    ...(second === undefined
+      ? {}
+      : {
+          secondStage: {
+            slots: decodeModelField(second.slots.data, 'secondStage.slots.data'),
+            coefficients: decodeModelField(second.coefficients.data, 'secondStage.coefficients.data'),
+          },
+        }),
+  });
+}
+
+/** A validated model file's fields other than its arrays: what the JSON and the binary files (model-binary.ts) share. */
+export type ModelParts = Omit<ModelJson, 'supportVectors' | 'coefficients' | 'secondStage'> & {
+  readonly supportVectors: { readonly count: number; readonly dim: number };
+  readonly secondStage?:
+    (Omit<SecondStageJson, 'slots' | 'coefficients'> & { readonly slots: { readonly count: number } }) | undefined;
+};
+
+/** A model file's arrays as stored: row-major uint8 support vectors, little-endian float64 and uint32 values. */
+export interface ModelArrayBytes {
+  readonly supportVectors: Uint8Array;
+  readonly coefficients: Uint8Array;
+  readonly secondStage?: { readonly slots: Uint8Array; readonly coefficients: Uint8Array };
+}
+
+/**
+ * Makes a model from a validated file's fields and its arrays' bytes, checking the arrays' sizes against the counts
+ * the fields give: the one decoder behind {@link parseModel} and the binary reader.
+ * @throws MlError `MODEL_INVALID` naming the field at fault
+ */
+export function modelFromParts(m: ModelParts, arrays: ModelArrayBytes): SvmModel {
+  if (
+    (m.format === 2) !== (m.secondStage !== undefined) ||
+    (m.secondStage === undefined) !== (arrays.secondStage === undefined)
+  ) {
     throw new MlError('MODEL_INVALID', `model file is not valid: a format-2 model has a secondStage, format 1 none`);
   }
   const count = m.supportVectors.count;
   const dim = m.supportVectors.dim;
-  const supportVectors = decodeModelField(m.supportVectors.data, 'supportVectors.data');
-  const coefBytes = decodeModelField(m.coefficients.data, 'coefficients.data');
+  const { supportVectors, coefficients: coefBytes } = arrays;
   if (supportVectors.length !== count * dim) {
     throw new MlError(
       'MODEL_INVALID',
@@ -65,7 +102,9 @@ export function parseModel(json: unknown): SvmModel {
     training: m.training,
     evaluation: m.evaluation,
     ...(m.search === undefined ? {} : { search: m.search }),
-    ...(m.secondStage === undefined ? {} : { secondStage: parseSecondStage(m.secondStage) }),
+    ...(m.secondStage === undefined || arrays.secondStage === undefined
+      ? {}
+      : { secondStage: secondStageFromParts(m.secondStage, arrays.secondStage) }),
   });
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { decodeModelField, encodeBase64 } from './base64.js';
+import { encodeBase64 } from './base64.js';
 import { rowsFromPairMatrix, type PairMatrix } from './engine/pairs.js';
 import type { PolyKernel } from './engine/poly.js';
 import { MlError } from './errors.js';
@@ -94,10 +94,16 @@ export const secondStageSchema = z.object({
 
 export type SecondStageJson = z.infer<typeof secondStageSchema>;
 
-/** Decodes a second stage (its slots are checked against the first stage's support vectors by buildModel). */
-export function parseSecondStage(json: SecondStageJson): SecondStage {
-  const slotBytes = decodeModelField(json.slots.data, 'secondStage.slots.data');
-  const coefBytes = decodeModelField(json.coefficients.data, 'secondStage.coefficients.data');
+/**
+ * Makes a second stage from a validated file's fields and its arrays' bytes (little-endian uint32 slots, float64
+ * coefficients); its slots are checked against the first stage's support vectors by buildModel.
+ * @throws MlError `MODEL_INVALID` when the arrays do not hold `slots.count` entries each
+ */
+export function secondStageFromParts(
+  json: Omit<SecondStageJson, 'slots' | 'coefficients'> & { readonly slots: { readonly count: number } },
+  arrays: { readonly slots: Uint8Array; readonly coefficients: Uint8Array },
+): SecondStage {
+  const { slots: slotBytes, coefficients: coefBytes } = arrays;
   const count = json.slots.count;
   if (slotBytes.length !== count * 4 || coefBytes.length !== count * 80) {
     throw new MlError(
@@ -116,7 +122,7 @@ export function parseSecondStage(json: SecondStageJson): SecondStage {
   });
 }
 
-/** The `secondStage` field of a model file (the inverse of {@link parseSecondStage}). */
+/** The `secondStage` field of a model file (the inverse of {@link secondStageFromParts}). */
 export function serializeSecondStage(stage: SecondStage): SecondStageJson {
   return {
     type: 'shifted-support-vectors',

@@ -1,26 +1,15 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { gunzipSync, gzipSync } from 'node:zlib';
-import { MlError } from '../ml/errors.js';
+import { gzipSync } from 'node:zlib';
+import { encodeBinaryModel } from '../ml/model-binary.js';
+import { modelFromInflated } from '../ml/model-bytes.js';
 import { serializeModel, type SvmModel } from '../ml/model.js';
-import { modelFromBytes } from '../ml/model-bytes.js';
-import { PACKAGE_ROOT } from './package-root.js';
-import { CodedError } from '../shared/coded-error.js';
+import { DEFAULT_MODEL_PATH } from './default-model-path.js';
+import { asModelFileError, readModelFileBytes, type ModelFileBytes } from './model-file-bytes.js';
 
-/** The model shipped in the package, loaded when no other is given. */
-export const DEFAULT_MODEL_PATH = path.join(PACKAGE_ROOT, 'model', 'model.json.gz');
-
-/**
- * Why a model file could not be used: missing, unreadable (I/O, or bytes that hold no JSON: broken gzip, not UTF-8,
- * not JSON), or JSON that is not a valid model.
- */
-export type ModelFileErrorCode = 'MODEL_NOT_FOUND' | 'MODEL_UNREADABLE' | 'MODEL_INVALID';
-
-/** A model file that cannot be used; the message names the file and the reason. */
-export class ModelFileError extends CodedError<ModelFileErrorCode> {
-  override readonly name = 'ModelFileError';
-}
+export { DEFAULT_MODEL_PATH } from './default-model-path.js';
+export { ModelFileError, type ModelFileErrorCode } from './model-file-bytes.js';
 
 /** A model with where it came from. */
 export interface LoadedModelFile {
@@ -31,45 +20,44 @@ export interface LoadedModelFile {
 }
 
 /**
- * Reads a model file (`.json` or gzip-compressed, detected from its bytes), validates it and decodes it.
- * @throws ModelFileError `MODEL_NOT_FOUND`, `MODEL_UNREADABLE` or `MODEL_INVALID`
- * @example const { model } = await loadModelFile();
+ * Decodes model file `file` from its bytes (read by readModelFileBytes).
+ * @throws ModelFileError `MODEL_UNREADABLE` or `MODEL_INVALID`
  */
-export async function loadModelFile(file: string = DEFAULT_MODEL_PATH): Promise<LoadedModelFile> {
-  let bytes: Buffer;
+export function modelFileFromBytes(bytes: ModelFileBytes, file: string): LoadedModelFile {
   try {
-    bytes = await readFile(file);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') {
-      throw new ModelFileError(
-        'MODEL_NOT_FOUND',
-        `model file ${file} does not exist; train one with \`npm run train\` or pass another path`,
-        { cause: error },
-      );
-    }
-    throw new ModelFileError('MODEL_UNREADABLE', `cannot read model file ${file}: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
-  try {
-    const model = await modelFromBytes(bytes, { gunzip: gunzipSync, source: `model file ${file}` });
-    return { model, sha256: createHash('sha256').update(bytes).digest('hex'), path: file };
-  } catch (error) {
     // The codes are the toolkit's (src/ml/model-bytes.ts), the same the edge worker gives for the same bytes.
-    if (error instanceof MlError && (error.code === 'MODEL_UNREADABLE' || error.code === 'MODEL_INVALID'))
-      throw new ModelFileError(error.code, error.message, { cause: error });
-    throw error;
+    const model = modelFromInflated(bytes.inflated, `model file ${file}`);
+    return { model, sha256: createHash('sha256').update(bytes.file).digest('hex'), path: file };
+  } catch (error) {
+    throw asModelFileError(error);
   }
 }
 
 /**
- * Writes a model as JSON, gzip-compressed when the path ends in `.gz`. Written to a temporary name and renamed, so
- * a crash never leaves half a model where the server looks.
+ * Reads a model file (binary or the older JSON, either possibly gzip-compressed, told apart by their bytes),
+ * validates it and decodes it.
+ * @throws ModelFileError `MODEL_NOT_FOUND`, `MODEL_UNREADABLE` or `MODEL_INVALID`
+ * @example const { model } = await loadModelFile();
+ */
+export async function loadModelFile(file: string = DEFAULT_MODEL_PATH): Promise<LoadedModelFile> {
+  return modelFileFromBytes(await readModelFileBytes(file), file);
+}
+
+/** True for a path the JSON format is written to: `.json` or `.json.gz`; any other name gets the binary format. */
+export function writesJson(file: string): boolean {
+  return /\.json(\.gz)?$/i.test(file);
+}
+
+/**
+ * Writes a model: as JSON to a `.json` or `.json.gz` path (the older format, readable by eye), else as a binary
+ * model file (src/ml/model-binary.ts), which loads several times faster; gzip-compressed when the path ends in
+ * `.gz`. Written to a temporary name and renamed, so a crash never leaves half a model where the server looks.
+ * @example await saveModelFile(model, 'model/model.bin.gz');
  */
 export async function saveModelFile(model: SvmModel, file: string): Promise<void> {
-  const text = JSON.stringify(serializeModel(model));
-  const bytes = file.endsWith('.gz') ? gzipSync(text, { level: 9 }) : Buffer.from(text, 'utf8');
+  const raw = writesJson(file) ? Buffer.from(JSON.stringify(serializeModel(model)), 'utf8') : encodeBinaryModel(model);
+  // Node's gzip header holds no time or name, so the same model gives the same file, byte for byte.
+  const bytes = file.endsWith('.gz') ? gzipSync(raw, { level: 9 }) : raw;
   await mkdir(path.dirname(file), { recursive: true });
   const tmp = `${file}.tmp-${process.pid}`;
   await writeFile(tmp, bytes);

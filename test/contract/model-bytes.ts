@@ -1,5 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { encodeBinaryModel } from '../../src/ml/model-binary.js';
 import { serializeModel } from '../../src/ml/model.js';
 import { tinyModel } from '../server/fixtures.js';
 
@@ -11,10 +12,19 @@ const encode = (text: string): Uint8Array => new TextEncoder().encode(text);
 const model = tinyModel();
 const json = JSON.stringify(serializeModel(model));
 const gz = new Uint8Array(gzipSync(json));
+const binary = encodeBinaryModel(model);
+const binaryGz = new Uint8Array(gzipSync(binary));
+/** The binary file with its container version (bytes 8-11, model-binary.ts) changed to 2. */
+const binaryVersion2 = ((): Uint8Array => {
+  const copy = binary.slice();
+  copy[8] = 2;
+  return copy;
+})();
 
 /**
- * Model-file bytes and the error code every runtime must give for them: no JSON text in the bytes is
- * MODEL_UNREADABLE, JSON that is no valid model is MODEL_INVALID (src/ml/model-bytes.ts).
+ * Model-file bytes and the error code every runtime must give for them: bytes that hold no complete model file
+ * (broken gzip, a truncated or damaged binary file, no JSON text) are MODEL_UNREADABLE, a file that reads but is no
+ * valid model is MODEL_INVALID (src/ml/model-bytes.ts).
  */
 export const BAD_MODEL_BYTES: readonly { name: string; bytes: Uint8Array; code: string }[] = [
   { name: 'gzip cut in half', bytes: gz.subarray(0, gz.length >> 1), code: 'MODEL_UNREADABLE' },
@@ -25,6 +35,13 @@ export const BAD_MODEL_BYTES: readonly { name: string; bytes: Uint8Array; code: 
   { name: 'gzip of text that is not JSON', bytes: new Uint8Array(gzipSync('not json')), code: 'MODEL_UNREADABLE' },
   { name: 'JSON that is no model', bytes: encode('{"format": 1}'), code: 'MODEL_INVALID' },
   { name: 'gzip of JSON that is no model', bytes: new Uint8Array(gzipSync('[]')), code: 'MODEL_INVALID' },
+  { name: 'a binary model file cut short', bytes: binary.subarray(0, binary.length - 8), code: 'MODEL_UNREADABLE' },
+  { name: 'a binary model file of another container version', bytes: binaryVersion2, code: 'MODEL_UNREADABLE' },
+  {
+    name: 'gzip of a binary model file cut short',
+    bytes: new Uint8Array(gzipSync(binary.subarray(0, 100))),
+    code: 'MODEL_UNREADABLE',
+  },
   {
     name: 'a model of an unknown format',
     bytes: encode(JSON.stringify({ ...serializeModel(model), format: 99 })),
@@ -39,8 +56,8 @@ export const BAD_MODEL_BYTES: readonly { name: string; bytes: Uint8Array; code: 
  */
 export function describeModelBytes(name: string, decode: (bytes: Uint8Array) => Promise<ModelBytesOutcome>): void {
   describe(`model bytes (${name}): one reader, one code per failure`, () => {
-    it('loads a model from its JSON and from its gzip', async () => {
-      for (const bytes of [encode(json), gz])
+    it('loads a model from its binary file and its JSON, each gzipped or not', async () => {
+      for (const bytes of [binary, binaryGz, encode(json), gz])
         expect(await decode(bytes)).toEqual({ supportVectorCount: model.supportVectorCount });
     });
 

@@ -8,16 +8,13 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { FiguresFile } from '../../bench/report.js';
+import { decodeBinaryModel } from '../../src/ml/model-binary.js';
 
 const REPO = path.resolve(import.meta.dirname, '..', '..');
 const README = readFileSync(path.join(REPO, 'README.md'), 'utf8');
 const { figures } = JSON.parse(readFileSync(path.join(REPO, 'bench', 'figures.json'), 'utf8')) as FiguresFile;
-const MODEL_FILE = path.join(REPO, 'model', 'model.json.gz');
-const model = JSON.parse(gunzipSync(readFileSync(MODEL_FILE)).toString('utf8')) as {
-  supportVectors: { count: number };
-  secondStage?: { slots: { count: number } };
-  evaluation: { accuracy: number };
-};
+const MODEL_FILE = path.join(REPO, 'model', 'model.bin.gz');
+const model = decodeBinaryModel(gunzipSync(readFileSync(MODEL_FILE)));
 
 interface Row {
   label: string;
@@ -78,16 +75,17 @@ describe("the README's prose", () => {
 describe('bench/figures.json against the model file', () => {
   it('counts the support vectors the model file stores', () => {
     const f = figure('supportVectors');
-    const first = model.supportVectors.count;
-    const second = model.secondStage?.slots.count ?? 0;
+    const first = model.supportVectorCount;
+    const second = model.secondStage?.slots.length ?? 0;
     expect(f.value).toEqual({ firstStage: first, secondStage: second });
     expect(f.display).toBe(`${first.toLocaleString('en-US')} + ${second.toLocaleString('en-US')} as slots`);
   });
 
   it('gives the test accuracy the model file and its card record', () => {
     const f = figure('testAccuracy');
-    const shown = `${(100 * model.evaluation.accuracy).toFixed(2)}%`;
-    expect(f.value).toBe(model.evaluation.accuracy);
+    const accuracy = model.evaluation?.accuracy;
+    const shown = `${(100 * (accuracy ?? Number.NaN)).toFixed(2)}%`;
+    expect(f.value).toBe(accuracy);
     expect(f.display).toBe(shown);
     const card = readFileSync(path.join(REPO, 'model', 'MODEL_CARD.md'), 'utf8');
     expect(card).toContain(`| Test accuracy (MNIST t10k, 10,000 images) | **${shown}** |`);

@@ -1,11 +1,13 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { serializeModel } from '../../src/ml/model.js';
 import { predict } from '../../src/ml/predict.js';
-import { loadModelFile, ModelFileError, saveModelFile } from '../../src/node/model-file.js';
+import { isBinaryModel } from '../../src/ml/model-container.js';
+import { loadModelFile, ModelFileError, saveModelFile, writesJson } from '../../src/node/model-file.js';
+import { boundedGunzip } from '../../src/node/model-file-bytes.js';
 import { mnistTest } from '../helpers/mnist-subset.js';
 import { trainTinyModel } from '../helpers/tiny-model.js';
 
@@ -21,17 +23,46 @@ async function codeOf(file: string): Promise<string> {
 }
 
 describe('model files', () => {
-  it('saves and loads .json and .json.gz with the same predictions and a SHA-256 of the bytes', async () => {
+  it('saves and loads binary and JSON files, gzipped or not, with the same predictions and a SHA-256', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'model-test-'));
     const model = trainTinyModel(200);
     const image = mnistTest(1).images;
-    for (const name of ['m.json', 'm.json.gz']) {
+    for (const [name, binary] of [
+      ['m.json', false],
+      ['m.json.gz', false],
+      ['m.bin', true],
+      ['m.bin.gz', true],
+    ] as const) {
       const file = path.join(dir, name);
       await saveModelFile(model, file);
+      const stored = new Uint8Array(await readFile(file));
+      const inflated = name.endsWith('.gz') ? new Uint8Array(gunzipSync(stored)) : stored;
+      expect(isBinaryModel(inflated), name).toBe(binary);
+      expect(writesJson(file)).toBe(!binary);
       const loaded = await loadModelFile(file);
       expect(loaded.sha256).toMatch(/^[0-9a-f]{64}$/);
       expect(predict(loaded.model, image)).toEqual(predict(model, image));
     }
+  });
+
+  it('writes the same file for the same model (no time in the gzip header)', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'model-test-'));
+    const model = trainTinyModel(100);
+    await saveModelFile(model, path.join(dir, 'a.bin.gz'));
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await saveModelFile(model, path.join(dir, 'b.bin.gz'));
+    expect(await readFile(path.join(dir, 'b.bin.gz'))).toEqual(await readFile(path.join(dir, 'a.bin.gz')));
+  });
+
+  it('refuses a file that inflates past the bound (a gzip bomb) with MODEL_UNREADABLE', async () => {
+    // boundedGunzip is what loadModelFile inflates with; the bound here is small so the test stays small.
+    await expect(boundedGunzip(gzipSync(new Uint8Array(1 << 20)), 1 << 16)).rejects.toThrow(/larger than|exceed/i);
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'model-test-'));
+    const cut = path.join(dir, 'cut.bin.gz');
+    await saveModelFile(trainTinyModel(100), cut);
+    const stored = await readFile(cut);
+    await writeFile(cut, stored.subarray(0, stored.length >> 1));
+    expect(await codeOf(cut)).toBe('MODEL_UNREADABLE');
   });
 
   it('gives a typed error for a missing, non-gzip, non-JSON or invalid model', async () => {

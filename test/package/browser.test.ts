@@ -9,7 +9,7 @@ import type { Browser } from 'playwright-core';
 import { launchChromium, watchProblems } from '../helpers/chromium.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeGrayPng, imageToDigitInput } from '../../src/image/index.js';
-import { serializeModel, predict, type Prediction, type SvmModel } from '../../src/ml/index.js';
+import { encodeBinaryModel, predict, type Prediction, type SvmModel } from '../../src/ml/index.js';
 import { DEFAULT_MODEL_PATH, loadModelFile } from '../../src/node/model-file.js';
 import { mnistTest } from '../helpers/mnist-subset.js';
 import { trainTinyModel } from '../helpers/tiny-model.js';
@@ -41,7 +41,7 @@ function bundleOptions(entry: string): BuildOptions {
 
 /** The page's code: every dependency comes from the two pure entry points. */
 const ENTRY = `
-import { parseModel, predict } from './src/ml/index.ts';
+import { decodeBinaryModel, predict } from './src/ml/index.ts';
 import { imageToDigitInput } from './src/image/index.ts';
 
 async function bytes(url: string): Promise<Uint8Array> {
@@ -51,9 +51,9 @@ async function bytes(url: string): Promise<Uint8Array> {
 }
 
 (globalThis as any).runDigits = async () => {
-  const res = await fetch('/model.json.gz');
-  const json = await new Response(res.body!.pipeThrough(new DecompressionStream('gzip'))).json();
-  const model = parseModel(json);
+  const res = await fetch('/model.bin.gz');
+  const file = await new Response(res.body!.pipeThrough(new DecompressionStream('gzip'))).arrayBuffer();
+  const model = decodeBinaryModel(new Uint8Array(file));
   const raw = predict(model, await bytes('/raw.bin'));
   const input = imageToDigitInput(await bytes('/sample'));
   const image = predict(model, input.pixels);
@@ -101,7 +101,7 @@ async function loadFixture(): Promise<Fixture> {
     };
   }
   const model = trainTinyModel(500);
-  const modelGz = gzipSync(JSON.stringify(serializeModel(model)));
+  const modelGz = gzipSync(encodeBinaryModel(model));
   // A digit the small model reads right both raw and through the image pipeline, so the browser must match it.
   for (let k = 0; k < test.count; k++) {
     const raw = rawAt(k);
@@ -132,7 +132,7 @@ beforeAll(async () => {
       body: '<!doctype html><html><head><link rel="icon" href="data:,"><script type="module" src="/bundle.js"></script></head><body></body></html>',
     },
     '/bundle.js': { type: 'text/javascript; charset=utf-8', body: bundle },
-    '/model.json.gz': { type: 'application/octet-stream', body: fixture.modelGz },
+    '/model.bin.gz': { type: 'application/octet-stream', body: fixture.modelGz },
     '/raw.bin': { type: 'application/octet-stream', body: fixture.raw.pixels },
     '/sample': { type: 'application/octet-stream', body: fixture.sample.bytes },
   };

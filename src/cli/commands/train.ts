@@ -102,7 +102,8 @@ export const TRAIN_FLAGS = {
   out: {
     kind: 'value',
     valueName: 'PATH',
-    description: 'where to write the model (.json or .json.gz; default model/model.json.gz)',
+    description:
+      'where to write the model (default model/model.bin.gz): a binary model file, or JSON for a name ending .json or .json.gz',
   },
   card: {
     kind: 'value',
@@ -293,7 +294,7 @@ export const trainCommand: Command = {
     const started = performance.now();
     const cpuBefore = process.cpuUsage();
     const out =
-      flags['out'] ?? (bench ? path.join(os.tmpdir(), `mnist-bench-${process.pid}.json.gz`) : DEFAULT_MODEL_PATH);
+      flags['out'] ?? (bench ? path.join(os.tmpdir(), `mnist-bench-${process.pid}.bin.gz`) : DEFAULT_MODEL_PATH);
     const card =
       flags['card'] ??
       (bench && flags['out'] === undefined ? undefined : path.join(path.dirname(out), 'MODEL_CARD.md'));

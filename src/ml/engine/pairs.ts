@@ -31,6 +31,9 @@ export function paddedCount(count: number): number {
   return Math.ceil(count / VECTOR_GROUP) * VECTOR_GROUP;
 }
 
+/** Vectors moved together by pairMatrixFromRows: 64 x 784 bytes (50 KB) read from L2 instead of memory. */
+const TILE = 64;
+
 /**
  * Lays out `count` row-major vectors as a {@link PairMatrix}.
  * @param rows count x dim bytes, one vector after another
@@ -50,12 +53,28 @@ export function pairMatrixFromRows(rows: Uint8Array, count: number, dim: number,
   const out = bytes ?? new Uint8Array(pairMatrixBytes(count, dim));
   if (out.length !== pairMatrixBytes(count, dim))
     throw new MlError('INVALID_ARGUMENT', `pair matrix needs ${pairMatrixBytes(count, dim)} bytes, got ${out.length}`);
-  for (let i = 0; i < count; i++) {
-    const src = i * dim;
-    for (let k = 0; k < dim / 2; k++) {
-      const dst = k * stride + 2 * i;
-      out[dst] = rows[src + 2 * k] as number;
-      out[dst + 1] = rows[src + 2 * k + 1] as number;
+  // A pixel pair is two adjacent bytes in both layouts, so it moves as one 16-bit value (byte order kept, whatever
+  // the platform's) when both arrays allow 2-byte views, a tile of TILE vectors at a time so that their rows stay in
+  // cache while each pair row's piece is written in order (shipped model, 2-core EPYC: 55 -> ~10 ms of its load).
+  if (rows.byteOffset % 2 === 0 && out.byteOffset % 2 === 0) {
+    const from = new Uint16Array(rows.buffer, rows.byteOffset, rows.length / 2);
+    const to = new Uint16Array(out.buffer, out.byteOffset, out.length / 2);
+    const half = dim / 2;
+    for (let i0 = 0; i0 < count; i0 += TILE) {
+      const end = Math.min(count, i0 + TILE);
+      for (let k = 0; k < half; k++) {
+        const row = k * padded;
+        for (let i = i0, src = i0 * half + k; i < end; i++, src += half) to[row + i] = from[src] as number;
+      }
+    }
+  } else {
+    for (let i = 0; i < count; i++) {
+      const src = i * dim;
+      for (let k = 0; k < dim / 2; k++) {
+        const dst = k * stride + 2 * i;
+        out[dst] = rows[src + 2 * k] as number;
+        out[dst + 1] = rows[src + 2 * k + 1] as number;
+      }
     }
   }
   return { count, dim, padded, stride, bytes: out };

@@ -1,5 +1,5 @@
 import { MlError } from '../errors.js';
-import { withModelFields, type SvmModel } from '../model-value.js';
+import type { SvmModel } from '../model-value.js';
 import { addBiases } from './js-sums.js';
 import { activePairsFor, findActivePairs, pairMatrixBytes } from './pairs.js';
 import { dotScale } from './poly.js';
@@ -95,7 +95,11 @@ export function placeModel(model: SvmModel): PlacedModel {
   const bytes = new Uint8Array(memory.buffer, pairsOffset, m.bytes.length);
   const coefficients = new Float64Array(memory.buffer, coefOffset, model.coefficients.length);
   const second = model.secondStage;
-  const placed = withModelFields(model, {
+  // The same values in other memory, so nothing buildModel derives or checks can change: not rebuilt through it,
+  // which keeps this module (imported by every prediction worker) free of the model schemas (zod, ~0.1 s of a
+  // worker's start on a 2-core EPYC).
+  const placed: SvmModel = {
+    ...model,
     supportVectorPairs: { ...m, bytes },
     coefficients,
     // The second stage's arrays (3-4 MB) go to shared buffers too, so threads share them instead of copying.
@@ -112,7 +116,7 @@ export function placeModel(model: SvmModel): PlacedModel {
             })),
           },
         }),
-  });
+  };
   return { ...placed, placement: { memory, pairsOffset, coefOffset, termsOffset } };
 }
 

@@ -10,11 +10,30 @@ export interface ModelFromBytes {
 
 /**
  * Gunzips with the runtime's own DecompressionStream (Compression Streams standard): native code in workerd,
- * browsers, Deno and Node 18+, so no inflate in JavaScript.
+ * browsers, Deno and Node 18+, so no inflate in JavaScript. Stops, and throws, once the output passes `maxBytes`.
  */
-async function gunzip(bytes: Uint8Array): Promise<Uint8Array> {
+async function gunzip(bytes: Uint8Array, maxBytes: number): Promise<Uint8Array> {
   const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('gzip'));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  const reader = stream.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    length += value.length;
+    if (length > maxBytes) {
+      await reader.cancel();
+      throw new RangeError(`inflates to more than ${maxBytes} bytes`);
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.length;
+  }
+  return out;
 }
 
 async function sha256Hex(bytes: Uint8Array): Promise<string> {
@@ -27,7 +46,7 @@ async function sha256Hex(bytes: Uint8Array): Promise<string> {
  * using only web-standard APIs: no file system, no Buffer, no zlib.
  * @param file - The file's bytes, e.g. a data module bundled with a worker.
  * @returns The validated model and the file's SHA-256.
- * @throws MlError `MODEL_UNREADABLE` (no JSON text in the bytes) or `MODEL_INVALID` (not a valid model), the
+ * @throws MlError `MODEL_UNREADABLE` (broken gzip, a damaged binary file, no JSON text) or `MODEL_INVALID` (not a valid model), the
  *   message starting "bundled model: "
  * @example const { model, sha256 } = await modelFromBytes(new Uint8Array(bundledGzip));
  */

@@ -1,4 +1,4 @@
-import { DEFAULT_MODEL_PATH } from '../../node/model-file.js';
+import { DEFAULT_MODEL_PATH } from '../../node/default-model-path.js';
 import {
   DEFAULT_DECODE_MEMORY_BYTES,
   DEFAULT_MAX_BATCH,

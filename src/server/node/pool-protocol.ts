@@ -6,7 +6,7 @@ export type ModelSource =
   | { readonly kind: 'file'; readonly path: string }
   | { readonly kind: 'value'; readonly model: SvmModel; readonly sha256: string | null };
 
-/** The `workerData` of a prediction worker. */
+/** A prediction worker's first message from the pool: its model and where to report progress. */
 export interface WorkerInit {
   /**
    * Always a value, in shared memory: workers never read the model file, so they never load its parser either

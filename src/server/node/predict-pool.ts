@@ -1,6 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import { estimateDecodeBytes } from '../../image/decode-cost.js';
 import { detectFormat } from '../../image/format.js';
+import { readModelFileBytes } from '../../node/model-file-bytes.js';
 import { spawnWorker } from '../../node/spawn-worker.js';
 import { assertUnreachable, isNumberIn, POSITIVE_INTEGER } from '../../shared/checks.js';
 import { ConfigError } from '../../shared/config-error.js';
@@ -33,7 +34,6 @@ import {
   type WorkerInit,
   type WorkerMessage,
 } from './pool-protocol.js';
-import { shareModel } from './share-model.js';
 import { createTaskQueue, dueAt, estimatedWorkMs } from './task-queue.js';
 
 export type { PredictPoolOptions } from './pool-options.js';
@@ -89,8 +89,9 @@ interface Slot {
 }
 
 /**
- * Starts a pool of prediction workers. A model file is loaded once, in a short-lived thread, and handed to every
- * worker in shared memory (see shareModel); the pool is ready once all workers have it.
+ * Starts a pool of prediction workers. The workers start at once; a model file is loaded once, meanwhile (see
+ * resolveModelSource), and handed to every worker in shared memory (see shareModel); the pool is ready once all
+ * workers have it.
  *
  * Tasks wait in one queue, earliest due first (arrival plus twice the estimated work: small images do not wait
  * behind large ones, and large ones still get their turn). An idle worker takes a batch of them (up to `maxBatch`,
@@ -158,18 +159,33 @@ export function createPredictPool(options: PredictPoolOptions): PredictPool {
    */
   let freeScratch: number[] = [];
 
+  /** Workers started before the model was loaded, each waiting for it to be posted (see `start`). */
+  let waitingForModel: (() => void)[] = [];
+
+  /**
+   * Starts a worker in `slot` (or a new slot). The model is posted as its first message, not passed as workerData,
+   * so at startup the workers boot and import their code while the model file is still being read: 0.4 s of each
+   * worker's start (2-core EPYC) no longer waits for the model, nor the model for them.
+   */
   const start = (slot?: Slot): Slot => {
     const progress = new Int32Array(new SharedArrayBuffer(8));
-    const model = init!;
-    let scratchAt = freeScratch.pop();
+    /** The model this worker was given: only a worker of the current model gives its scratch back. */
+    let model: typeof init;
+    let scratchAt: number | undefined;
     const worker = spawnWorker('predict-worker', import.meta.url, {
-      workerData: {
+      resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_MB },
+    });
+    const give = (): void => {
+      model = init!;
+      scratchAt = freeScratch.pop();
+      worker.postMessage({
         ...model,
         progress: progress.buffer,
         ...(scratchAt === undefined ? {} : { scratchAt }),
-      } satisfies WorkerInit,
-      resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_MB },
-    });
+      } satisfies WorkerInit);
+    };
+    if (init === undefined) waitingForModel.push(give);
+    else give();
     const target: Slot = slot ?? {
       worker,
       state: 'starting',
@@ -247,7 +263,7 @@ export function createPredictPool(options: PredictPoolOptions): PredictPool {
     });
     worker.on('exit', (code) => {
       // Only now is the thread gone, so nothing can still write to its scratch.
-      if (scratchAt !== undefined && model === init) freeScratch.push(scratchAt);
+      if (scratchAt !== undefined && model !== undefined && model === init) freeScratch.push(scratchAt);
       scratchAt = undefined;
       if (target.worker !== worker || target.state === 'failed') return; // retired by us (deadline), or never loaded
       if (description === undefined && !closing) {
@@ -268,17 +284,28 @@ export function createPredictPool(options: PredictPoolOptions): PredictPool {
   };
 
   const source = options.source;
-  const sourceReady: Promise<WorkerInit['source']> =
-    source.kind === 'file'
-      ? loadInThread(source.path)
-      : Promise.resolve({ ...source, model: shareModel(source.model) });
+  // The workers first, so they boot while the model loads; the loader (and its model parser) is imported after.
+  for (let i = 0; i < threads; i++) slots.push(start());
+  // Then the file's read and gunzip (libuv's pool), and only then the import of the model reader: all three overlap.
+  const bytes = source.kind === 'file' ? readModelFileBytes(source.path) : undefined;
+  bytes?.catch(() => undefined); // observed below, once the reader is imported
+  const sourceReady: Promise<WorkerInit['source']> = import('./load-model-source.js').then((loader) =>
+    loader.resolveModelSource(source, bytes),
+  );
   sourceReady.then(
     (resolved) => {
       if (closing) return;
       init = { source: resolved };
-      for (let i = 0; i < threads; i++) slots.push(start());
+      for (const give of waitingForModel) give();
+      waitingForModel = [];
     },
     (err: unknown) => {
+      // Workers waiting for a model that will not come: stopped, and marked so their exit is not taken for a crash.
+      waitingForModel = [];
+      for (const slot of slots) {
+        slot.state = 'failed';
+        void slot.worker.terminate();
+      }
       settleReady?.reject(err);
       failQueued(() => new PredictorError('MODEL_NOT_READY', 'the model could not be loaded'));
     },

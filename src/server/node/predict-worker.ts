@@ -1,5 +1,5 @@
 import { setPriority } from 'node:os';
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import type { SvmModel } from '../../ml/model.js';
 import type { ModelEngine } from '../../ml/engine/types.js';
 import { createModelEngine } from '../../node/kernel-wasm.js';
@@ -9,7 +9,7 @@ import { runRead } from '../run-read.js';
 import { PROGRESS, toWireError, type BatchMessage, type WorkerInit, type WorkerMessage } from './pool-protocol.js';
 
 /**
- * A prediction worker: gets the model in shared memory from the pool (loaded once, in a thread of its own), then decodes,
+ * A prediction worker: gets the model in shared memory from the pool (loaded once) as its first message, then decodes,
  * normalizes and classifies the batches of images it is sent (or reads every digit of a /v1/read picture), recording which image it is on in the shared
  * progress buffer (see PROGRESS) so the pool can tell which one overran its deadline. Started by predict-pool.ts.
  * Classifies with the WebAssembly SIMD engine, on the model's shared memory when the pool placed it there (one copy
@@ -47,7 +47,8 @@ async function load(init: WorkerInit): Promise<{
 }
 
 try {
-  const init = workerData as WorkerInit;
+  // The pool posts the model as the first message (it may still be loading it while this thread boots).
+  const init = await new Promise<WorkerInit>((resolve) => port.once('message', resolve));
   const progress = new Int32Array(init.progress);
   const mark = (task: number) => {
     Atomics.store(progress, PROGRESS.since, Date.now() | 0);

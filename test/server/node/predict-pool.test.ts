@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -67,34 +67,67 @@ describe('createPredictPool', () => {
     }
   });
 
-  it('has workers load the model file themselves and report its SHA-256', async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'pool-'));
-    try {
-      const file = path.join(dir, 'model.json.gz');
-      await saveModelFile(model, file);
-      const { sha256 } = await loadModelFile(file);
-      const filePool = createPredictPool({ source: { kind: 'file', path: file }, threads: 1 });
+  // The binary file is decoded on the main thread, the JSON one in a loader thread (load-model-source.ts).
+  it.each(['model.bin.gz', 'model.json.gz'])(
+    'loads a model file (%s) for the workers and reports its SHA-256',
+    async (name) => {
+      const dir = await mkdtemp(path.join(tmpdir(), 'pool-'));
       try {
-        const description = await filePool.whenReady();
-        expect(description.sha256).toBe(sha256);
-        expect((await filePool.predict(mnistPng(0).png, OPTIONS)).digit).toBe(
-          (await pool.predict(mnistPng(0).png, OPTIONS)).digit,
-        );
+        const file = path.join(dir, name);
+        await saveModelFile(model, file);
+        const { sha256 } = await loadModelFile(file);
+        const filePool = createPredictPool({ source: { kind: 'file', path: file }, threads: 2 });
+        try {
+          const description = await filePool.whenReady();
+          expect(description.sha256).toBe(sha256);
+          expect(filePool.stats().workersReady).toBe(2);
+          expect((await filePool.predict(mnistPng(0).png, OPTIONS)).digit).toBe(
+            (await pool.predict(mnistPng(0).png, OPTIONS)).digit,
+          );
+        } finally {
+          await filePool.close();
+        }
       } finally {
-        await filePool.close();
+        await rm(dir, { recursive: true, force: true });
       }
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  });
+    },
+  );
 
-  it("fails readiness with the loader's code when the model file is missing", async () => {
-    const missing = createPredictPool({ source: { kind: 'file', path: '/nonexistent/model.json.gz' }, threads: 1 });
+  it("fails readiness with the loader's code when the model file is missing, and stops the waiting workers", async () => {
+    // The workers start before the model is read (they wait for it as their first message), so a model that never
+    // comes must stop them.
+    const exited: Promise<number>[] = [];
+    const missing = createPredictPool({
+      source: { kind: 'file', path: '/nonexistent/model.bin.gz' },
+      threads: 2,
+      onWorker: (worker) => exited.push(new Promise((resolve) => worker.once('exit', resolve))),
+    });
     try {
       await expect(missing.whenReady()).rejects.toMatchObject({ code: 'MODEL_NOT_FOUND' });
       expect(missing.describe()).toBeUndefined();
+      expect(exited).toHaveLength(2);
+      await Promise.all(exited);
+      expect(missing.stats()).toMatchObject({ workersReady: 0, restarts: 0 });
     } finally {
       await missing.close();
+    }
+  });
+
+  it('fails readiness with MODEL_UNREADABLE for a truncated binary model file', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'pool-'));
+    try {
+      const file = path.join(dir, 'model.bin.gz');
+      await saveModelFile(model, file);
+      const stored = await readFile(file);
+      await writeFile(file, stored.subarray(0, stored.length - 100));
+      const broken = createPredictPool({ source: { kind: 'file', path: file }, threads: 1 });
+      try {
+        await expect(broken.whenReady()).rejects.toMatchObject({ code: 'MODEL_UNREADABLE' });
+      } finally {
+        await broken.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 
