@@ -1,5 +1,5 @@
 import type { GrayImage } from './gray.js';
-import { histogramQuantile } from './stats.js';
+import { histogramBin, histogramQuantile } from './stats.js';
 
 /** Deviation from the background smaller than this is treated as noise when weighing dark against light ink. */
 const NOISE_MARGIN = 0.08;
@@ -27,7 +27,7 @@ export function borderQuantile(image: GrayImage, q: number): number {
   // are the same whatever the order, and the interior is never visited.
   const bins = new Float64Array(256);
   const count = (i: number): void => {
-    const b = Math.min(255, Math.max(0, Math.floor((data[i] as number) * 256)));
+    const b = histogramBin(data[i] as number);
     bins[b] = (bins[b] as number) + 1;
   };
   for (let y = 0; y < h; y++) {

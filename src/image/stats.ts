@@ -11,13 +11,14 @@ export function histogram(values: Float32Array, select?: (index: number) => bool
   const bins = new Float64Array(BINS);
   for (let i = 0; i < values.length; i++) {
     if (select && !select(i)) continue;
-    const b = binOf(values[i] as number);
+    const b = histogramBin(values[i] as number);
     bins[b] = (bins[b] as number) + 1;
   }
   return bins;
 }
 
-function binOf(v: number): number {
+/** The bin of a value in [0, 1] in {@link histogram}'s 256 bins (values outside are clamped). */
+export function histogramBin(v: number): number {
   return Math.min(BINS - 1, Math.max(0, Math.floor(v * BINS)));
 }
 
