@@ -1,5 +1,6 @@
 import pako from 'pako';
 import UPNG from 'upng-js';
+import { concatBytes } from './png-chunks.js';
 import type { PngHeader } from './png-container.js';
 import { ADAM7_PASSES } from './adam7.js';
 
@@ -65,11 +66,5 @@ function boundedInflate(data: Uint8Array): Uint8Array {
   };
   inflater.push(data, true);
   if (inflater.err) throw new Error(inflater.msg || `inflate error ${inflater.err}`);
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.length;
-  }
-  return out;
+  return concatBytes(chunks);
 }

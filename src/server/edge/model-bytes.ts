@@ -1,3 +1,4 @@
+import { concatBytes } from '../../image/png-chunks.js';
 import { modelFromBytes as decodeModel } from '../../ml/model-bytes.js';
 import type { SvmModel } from '../../ml/model.js';
 
@@ -27,13 +28,7 @@ async function gunzip(bytes: Uint8Array, maxBytes: number): Promise<Uint8Array> 
     }
     chunks.push(value);
   }
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.length;
-  }
-  return out;
+  return concatBytes(chunks);
 }
 
 async function sha256Hex(bytes: Uint8Array): Promise<string> {
