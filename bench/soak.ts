@@ -47,8 +47,9 @@ import { multipartBody, photoDigitJpeg, smallDigitPng } from './server-images.js
 
 // The allocator settings npm start gives the server (plain JavaScript, so that npm start runs before any build).
 const serverEnvModule: string = '../scripts/server-env.mjs';
-const { allocatorEnv } = (await import(serverEnvModule)) as {
+const { allocatorEnv, serverNodeFlags } = (await import(serverEnvModule)) as {
   allocatorEnv: () => Record<string, string>;
+  serverNodeFlags: () => string[];
 };
 
 const { values: flags } = parseArgs({
@@ -253,7 +254,8 @@ function probeHealth(url: string): { ready: Promise<void>; stop: () => Promise<H
 }
 
 async function startServerProcess(): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
-  const nodeFlags = flags['server-flags']?.split(' ').filter((f) => f !== '') ?? [];
+  // As `npm start` runs it (scripts/start.mjs): its node flags, then any given here.
+  const nodeFlags = [...serverNodeFlags(), ...(flags['server-flags']?.split(' ').filter((f) => f !== '') ?? [])];
   const args = [...nodeFlags, 'dist/cli/main.js', 'serve', '--port', '0', '--host', '127.0.0.1'];
   if (flags.model) args.push('--model', flags.model);
   if (flags.threads) args.push('--threads', flags.threads);

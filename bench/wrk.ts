@@ -6,9 +6,13 @@
  *   npm run bench:wrk -- --seconds 10 --runs 2 --connections 16 --no-image-env
  *   npm run bench:wrk -- --reload-every 5  (SIGHUP every 5 s during the 16-connection runs: a hot reload of the
  *                                           model file each time; the table's last columns count failures)
+ *   npm run bench:wrk -- --env start --page --seconds 15 --runs 2
+ *                                          (issue 25's memory figure: the server as `npm start` runs it, each
+ *                                           16-connection round on /api followed by one on the page, GET /)
  *
  * The server is `node dist/cli/main.js serve` with the Docker image's runtime settings (NODE_OPTIONS and the glibc
- * allocator variables from the Dockerfile's ENV) unless `--no-image-env`. Reports, per run: requests/s, p50 and
+ * allocator variables from the Dockerfile's ENV) unless `--env start` (the allocator settings `npm start` adds,
+ * and node flags, scripts/server-env.mjs: nothing else) or `--env none` / `--no-image-env` (none at all). Reports, per run: requests/s, p50 and
  * p99 latency, non-2xx answers; the server's CPU per request split into main thread / prediction workers / other
  * threads (from /proc/<pid>/task/<tid>/stat, Linux only); its RSS when ready, after the 16-connection runs, and the
  * machine's load average. wrk must be installed (`apt-get install wrk`); traffic goes only to 127.0.0.1.
@@ -20,6 +24,13 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { multipartBody, smallDigitPng } from './server-images.js';
 
+// The allocator settings npm start gives the server (plain JavaScript, so that npm start runs before any build).
+const serverEnvModule: string = '../scripts/server-env.mjs';
+const { allocatorEnv, serverNodeFlags } = (await import(serverEnvModule)) as {
+  allocatorEnv: () => Record<string, string>;
+  serverNodeFlags: () => string[];
+};
+
 const { values: flags } = parseArgs({
   options: {
     seconds: { type: 'string', default: '20' },
@@ -27,6 +38,8 @@ const { values: flags } = parseArgs({
     connections: { type: 'string', default: '16' },
     port: { type: 'string', default: '5077' },
     'no-image-env': { type: 'boolean', default: false },
+    env: { type: 'string', default: 'image' },
+    page: { type: 'boolean', default: false },
     'reload-every': { type: 'string' },
   },
 });
@@ -63,10 +76,16 @@ writeFileSync(
   `wrk.method = "POST"\nlocal f = io.open("${path.join(dir, 'body.bin')}", "rb")\nwrk.body = f:read("*all")\nf:close()\nwrk.headers["Content-Type"] = "${contentType}"\n`,
 );
 
-const extraEnv = flags['no-image-env'] ? {} : imageEnv();
+const envKind = flags['no-image-env'] ? 'none' : flags.env;
+if (envKind !== 'image' && envKind !== 'start' && envKind !== 'none') {
+  console.error(`--env must be image, start or none, got '${envKind}'`);
+  process.exit(2);
+}
+const extraEnv: Record<string, string> = envKind === 'image' ? imageEnv() : envKind === 'start' ? allocatorEnv() : {};
+const nodeFlags = envKind === 'start' ? serverNodeFlags() : [];
 const server: ChildProcess = spawn(
   process.execPath,
-  ['dist/cli/main.js', 'serve', '--port', String(port), '--host', '127.0.0.1'],
+  [...nodeFlags, 'dist/cli/main.js', 'serve', '--port', String(port), '--host', '127.0.0.1'],
   {
     // With reloads, the info lines say each one happened.
     env: { ...process.env, ...extraEnv, LOG_LEVEL: reloadEvery === undefined ? 'error' : 'info' },
@@ -95,10 +114,9 @@ function threadCpu(): Map<string, number> {
   return out;
 }
 
-function wrk(conns: number, secs: number) {
-  const run = spawnSync('wrk', ['-t1', `-c${conns}`, `-d${secs}s`, '-s', script, '--latency', `${url}/api`], {
-    encoding: 'utf8',
-  });
+function wrk(conns: number, secs: number, target: 'api' | 'page' = 'api') {
+  const args = target === 'api' ? ['-s', script, `${url}/api`] : [`${url}/`];
+  const run = spawnSync('wrk', ['-t1', `-c${conns}`, `-d${secs}s`, '--latency', ...args], { encoding: 'utf8' });
   const text = run.stdout;
   const ms = (label: string) => {
     const m = new RegExp(`${label}\\s+([\\d.]+)(us|ms|s)`).exec(text);
@@ -141,21 +159,21 @@ try {
       Object.entries(extraEnv)
         .map(([k, v]) => `${k}=${v}`)
         .join(' ') || '(none)'
-    }; RSS when ready ${readyRss.toFixed(0)} MB`,
+    }; node flags: ${nodeFlags.join(' ') || '(none)'}; NODE_OPTIONS: ${process.env['NODE_OPTIONS'] ?? '(none)'}; RSS when ready ${readyRss.toFixed(0)} MB`,
   );
   wrk(connections, 3); // warm-up: JIT, worker heaps
   console.log(
-    '| connections | seconds | requests/s | p50 ms | p99 ms | non-2xx | CPU ms/request: main / workers / other |',
+    '| route | connections | seconds | requests/s | p50 ms | p99 ms | non-2xx | CPU ms/request: main / workers / other |',
   );
-  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | --- |');
-  const row = (conns: number, secs: number, withReloads = false) => {
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
+  const row = (conns: number, secs: number, withReloads = false, target: 'api' | 'page' = 'api') => {
     const before = threadCpu();
     // wrk blocks this process (spawnSync), so the reloads come from a shell running beside it.
     const hup =
       withReloads && reloadEvery !== undefined
         ? spawn('sh', ['-c', `while sleep ${reloadEvery}; do kill -HUP ${pid}; done`], { stdio: 'ignore' })
         : undefined;
-    const r = wrk(conns, secs);
+    const r = wrk(conns, secs, target);
     hup?.kill();
     const after = threadCpu();
     let main = 0;
@@ -170,19 +188,22 @@ try {
     }
     const per = (x: number) => (x / Math.max(1, r.requests)).toFixed(3);
     console.log(
-      `| ${conns} | ${secs} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.non2xx} | ${per(main)} / ${per(workers)} / ${per(other)} |` +
+      `| ${target === 'api' ? 'POST /api' : 'GET /'} | ${conns} | ${secs} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.non2xx} | ${per(main)} / ${per(workers)} / ${per(other)} |` +
         (reloadEvery === undefined ? '' : ` ${r.socketErrors} |`),
     );
   };
   if (reloadEvery !== undefined) console.log(`(last column: wrk's socket errors; SIGHUP every ${reloadEvery} s)`);
-  for (let k = 0; k < runs; k++) row(connections, seconds, true);
+  for (let k = 0; k < runs; k++) {
+    row(connections, seconds, true);
+    if (flags.page) row(connections, seconds, false, 'page');
+  }
   const loadedRss = rssMb();
   row(1, Math.min(seconds, 10));
   // The server's log lines were held while wrk blocked this process: let them arrive.
   await new Promise((resolve) => setTimeout(resolve, 500));
   if (reloadEvery !== undefined) console.log(`hot reloads done: ${reloads}, failed: ${failedReloads}`);
   console.log(
-    `server RSS after the ${connections}-connection runs: ${loadedRss.toFixed(0)} MB; load ${os
+    `server RSS after the ${connections}-connection runs${flags.page ? ' (API and page)' : ''}: ${loadedRss.toFixed(0)} MB; load ${os
       .loadavg()
       .map((l) => l.toFixed(2))
       .join(' ')}`,

@@ -9,13 +9,14 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const serverEnvModule: string = path.join(ROOT, 'scripts', 'server-env.mjs');
-const { allocatorEnv, JEMALLOC_CONF } = (await import(serverEnvModule)) as {
+const { allocatorEnv, JEMALLOC_CONF, serverNodeFlags } = (await import(serverEnvModule)) as {
   allocatorEnv: (
     env: Record<string, string | undefined>,
     exists: (file: string) => boolean,
     platform: string,
   ) => Record<string, string>;
   JEMALLOC_CONF: string;
+  serverNodeFlags: (env: Record<string, string | undefined>) => string[];
 };
 
 describe('allocatorEnv', () => {
@@ -29,6 +30,14 @@ describe('allocatorEnv', () => {
     expect(allocatorEnv({ LD_PRELOAD: '/x.so' }, () => true, 'linux')).toEqual({});
     expect(allocatorEnv({ MALLOC_MMAP_THRESHOLD_: '65536' }, () => true, 'linux')).toEqual({});
     expect(allocatorEnv({}, () => true, 'darwin')).toEqual({});
+  });
+});
+
+describe('serverNodeFlags', () => {
+  it("caps the main thread's young generation unless NODE_OPTIONS already sets it", () => {
+    expect(serverNodeFlags({})).toEqual(['--max-semi-space-size=1']);
+    expect(serverNodeFlags({ NODE_OPTIONS: '--enable-source-maps' })).toEqual(['--max-semi-space-size=1']);
+    expect(serverNodeFlags({ NODE_OPTIONS: '--max-semi-space-size=8' })).toEqual([]);
   });
 });
 
@@ -51,6 +60,9 @@ describe('npm start', () => {
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
     const server = spawnSync('pgrep', ['-P', String(start.pid)], { encoding: 'utf8' }).stdout.trim();
     const environ = readFileSync(`/proc/${server}/environ`, 'latin1').split('\0');
+    const cmdline = readFileSync(`/proc/${server}/cmdline`, 'latin1').split('\0');
+    if (!(process.env['NODE_OPTIONS'] ?? '').includes('--max-semi-space-size'))
+      expect(cmdline).toContain('--max-semi-space-size=1');
     const jemalloc = ['/usr/lib/x86_64-linux-gnu/libjemalloc.so.2', '/usr/lib/aarch64-linux-gnu/libjemalloc.so.2'];
     if (jemalloc.some((file) => existsSync(file))) expect(environ).toContain(`MALLOC_CONF=${JEMALLOC_CONF}`);
     else expect(environ).toContain('MALLOC_MMAP_THRESHOLD_=131072');

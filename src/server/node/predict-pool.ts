@@ -29,6 +29,7 @@ import {
   fromWireError,
   PROGRESS,
   type BatchMessage,
+  type ModelSource,
   type TaskKind,
   type TaskMessage,
   type WorkerInit,
@@ -286,12 +287,7 @@ export function createPredictPool(options: PredictPoolOptions): PredictPool {
   const source = options.source;
   // The workers first, so they boot while the model loads; the loader (and its model parser) is imported after.
   for (let i = 0; i < threads; i++) slots.push(start());
-  // Then the file's read and gunzip (libuv's pool), and only then the import of the model reader: all three overlap.
-  const bytes = source.kind === 'file' ? readModelFileBytes(source.path) : undefined;
-  bytes?.catch(() => undefined); // observed below, once the reader is imported
-  const sourceReady: Promise<WorkerInit['source']> = import('./load-model-source.js').then((loader) =>
-    loader.resolveModelSource(source, bytes),
-  );
+  const sourceReady = startupSource(source);
   sourceReady.then(
     (resolved) => {
       if (closing) return;
@@ -583,4 +579,16 @@ export function createPredictPool(options: PredictPoolOptions): PredictPool {
       await Promise.all(slots.map((slot) => slot.worker.terminate()));
     },
   };
+}
+
+/**
+ * The model at startup: the file's read and gunzip (libuv's pool) start first, and only then the import of the
+ * model reader, so the two overlap with the workers' boot. A function of its own so that the file's bytes (the
+ * gunzipped 15.8 MB and the 3.7 MB read of the shipped model) are held by nothing once decoded: as a variable of
+ * the pool's scope they were captured with it and kept for the server's life (a heap snapshot showed both).
+ */
+function startupSource(source: ModelSource): Promise<WorkerInit['source']> {
+  const bytes = source.kind === 'file' ? readModelFileBytes(source.path) : undefined;
+  bytes?.catch(() => undefined); // observed by resolveModelSource, once the reader is imported
+  return import('./load-model-source.js').then((loader) => loader.resolveModelSource(source, bytes));
 }
