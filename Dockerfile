@@ -15,14 +15,20 @@ ARG NODE_VERSION=24
 FROM node:${NODE_VERSION}-bookworm-slim AS build
 WORKDIR /app
 # Lockfile first: this layer (the slow one) is reused until the dependencies change. --omit=optional: the
-# build needs only tsc; the optional packages are platform binaries for dev tools (workerd's is 155 MB).
-# --ignore-scripts: the build runs no package's install script; better-sqlite3 (a dev and optional peer dependency
-# for the corrections store) would otherwise compile from source, which needs Python and a compiler the slim image
-# lacks. The runtime stage stores corrections in PostgreSQL (docs/FEEDBACK.md).
+# optional packages are platform binaries for dev tools (workerd's is 155 MB); of them the build needs only
+# esbuild's (it bundles the command line, scripts/bundle-cli.mjs), fetched alone for this platform at the
+# version the lockfile pins. --ignore-scripts: the build runs no package's install script; better-sqlite3 (a dev
+# and optional peer dependency for the corrections store) would otherwise compile from source, which needs Python
+# and a compiler the slim image lacks. The runtime stage stores corrections in PostgreSQL (docs/FEEDBACK.md).
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund --omit=optional --ignore-scripts
+RUN npm ci --no-audit --no-fund --omit=optional --ignore-scripts \
+ && binary="@esbuild/$(node -p 'process.platform + "-" + process.arch')" \
+ && mkdir -p "node_modules/$binary" \
+ && tar -xzf "$(npm pack --silent "$binary@$(node -p 'require("esbuild/package.json").version')")" \
+      -C "node_modules/$binary" --strip-components=1 \
+ && rm -f esbuild-*.tgz
 COPY tsconfig.json tsconfig.build.json ./
-COPY scripts/build-page-script.mjs ./scripts/
+COPY scripts/build-page-script.mjs scripts/bundle-cli.mjs ./scripts/
 COPY src ./src
 # Declarations and source maps (which point at src/, not shipped) are of no use at run time.
 RUN npm run build \

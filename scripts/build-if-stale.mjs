@@ -18,7 +18,10 @@ import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
-/** What `npm run build` writes last, per step: the CLI and library (tsc), then the two kernels (build-kernel-wasm). */
+/**
+ * What `npm run build` writes last, per step: the library (tsc), the two kernels (build-kernel-wasm), then the
+ * bundled command line (bundle-cli).
+ */
 const OUTPUTS = [
   'dist/cli/main.js',
   'dist/index.js',
@@ -26,7 +29,7 @@ const OUTPUTS = [
   'dist/ml/engine/kernel-shared.wasm',
 ];
 /** Build inputs outside src/. */
-const CONFIGS = ['tsconfig.json', 'tsconfig.build.json', 'scripts/build-page-script.mjs'];
+const CONFIGS = ['tsconfig.json', 'tsconfig.build.json', 'scripts/build-page-script.mjs', 'scripts/bundle-cli.mjs'];
 /** Made by the build itself (and by vitest's setup) from src/server/page/client: not an input. */
 const GENERATED = path.join('src', 'server', 'page', 'script.generated.ts');
 

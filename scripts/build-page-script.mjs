@@ -4,8 +4,7 @@
  * the page route serves as /assets/app.js. The generated file is build output (git-ignored), made by `npm run
  * build`, `npm run typecheck`, vitest's global setup and the edge build.
  *
- * TypeScript's transpileModule rather than a bundler: app.ts is one module whose only imports are types, and the
- * Docker build stage installs no optional native binaries (esbuild's among them), but does have TypeScript.
+ * TypeScript's transpileModule rather than a bundler: app.ts is one module whose only imports are types.
  * Plain JavaScript (.mjs) so it runs before anything is compiled.
  *
  *   node scripts/build-page-script.mjs

@@ -23,7 +23,9 @@ const PREFIX = 'pen-variants-';
  * goes through) and src/training/augment (the pens and the plan), or their dist/ builds.
  */
 async function drawingCode(): Promise<Uint8Array[]> {
-  const dirs = ['../image/', './augment/'].map((d) => fileURLToPath(new URL(d, import.meta.url)));
+  // Relative to this module's folder as one level below the root (src/training, dist/training), or to the bundled
+  // command line's chunk in dist/cli (scripts/bundle-cli.mjs): the same paths hold for both.
+  const dirs = ['../image/', '../training/augment/'].map((d) => fileURLToPath(new URL(d, import.meta.url)));
   const files = await Promise.all(
     dirs.map(async (dir) =>
       (await readdir(dir, { recursive: true }))
