@@ -1,6 +1,6 @@
 /**
  * Bundles the command line (`dist/cli/main.js`: `serve`, `predict`, `read`, `train`...) and the worker threads it
- * starts from the TypeScript sources into a few files in dist/cli/, over tsc's output of the same modules. Why:
+ * starts from the TypeScript sources into a few files in dist/cli/, in place of tsc's output of src/cli. Why:
  * Node 20's ESM loader pays per module (resolve, stat, read, compile), and the server imported about 200 of them
  * before answering /readyz; bundled, `node dist/cli/main.js serve` is ready sooner (bench:start, docs/SERVER.md).
  * The library (`dist/index.js` and the other exports) stays tsc's output, one file per module.
@@ -13,7 +13,7 @@
  *
  *   node scripts/bundle-cli.mjs
  */
-import { readdir, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -31,17 +31,16 @@ export const ENTRIES = {
 };
 
 const OUT = path.join(ROOT, 'dist', 'cli');
-/** Chunk names carry a hash of their content: the previous build's would pile up. */
-const CHUNK_PREFIX = 'chunk-';
 
-for (const file of await readdir(OUT).catch(() => []))
-  if (file.startsWith(CHUNK_PREFIX)) await rm(path.join(OUT, file));
+// tsc's output of src/cli is replaced whole: the bundle supersedes it (nothing else imports the command line),
+// and chunk names carry a hash of their content, so the previous build's would pile up.
+await rm(OUT, { recursive: true, force: true });
 
 await build({
   absWorkingDir: ROOT,
   entryPoints: ENTRIES,
   outdir: 'dist/cli',
-  chunkNames: `${CHUNK_PREFIX}[hash]`,
+  chunkNames: 'chunk-[hash]',
   bundle: true,
   splitting: true,
   format: 'esm',
