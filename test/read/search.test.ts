@@ -22,6 +22,7 @@ function slicesOf(pieces: readonly { width: number; gap: number; cuts: number; t
         mass: 1,
         cutLeft: k > 0,
         cutRight: k < p.cuts,
+        rightRuns: k < p.cuts ? 1 : 0,
         piece,
       });
     }
@@ -89,5 +90,29 @@ describe('cheapestPath (the search that scores only what the path needs)', () =>
     expect(steps).toEqual(wholes.map((candidate) => ({ kind: 'digit', candidate })));
     expect(asked.sort((a, b) => a - b)).toEqual(wholes);
     expect(candidates.length).toBeGreaterThan(3 * wholes.length);
+  });
+});
+
+describe('bestPath: the cost of a cut grows with the strokes it crosses', () => {
+  // One piece 1.4 digit heights wide, cut once in the middle: its halves read as confident digits, the whole a
+  // little less so and wide.
+  const piece = slicesOf([{ width: 56, gap: 0, cuts: 1, tall: true }]);
+  const candidates = candidateRuns(piece, HEIGHT);
+  const evidence = candidates.map((c) =>
+    c.end - c.start === 1
+      ? { scores: [0, 3, 0, 0, 0, 0, 0, 0, 0, 0], confidence: 0.99 }
+      : { scores: [3, 0, 0, 0, 0, 0, 0, 0, 0, 0], confidence: 0.95 },
+  );
+  const digits = (slices: typeof piece) =>
+    bestPath(slices, candidates, evidence, HEIGHT).map((s) =>
+      s.kind === 'digit' ? candidates[s.candidate]!.end - candidates[s.candidate]!.start : 0,
+    );
+
+  it('splits where the cut crosses one stroke (a join)', () => {
+    expect(digits(piece)).toEqual([1, 1]);
+  });
+
+  it('keeps the piece whole where the cut crosses two (a loop)', () => {
+    expect(digits(piece.map((s) => (s.cutRight ? { ...s, rightRuns: 2 } : s)))).toEqual([2]);
   });
 });
