@@ -22,6 +22,13 @@ const WIDE_COST = 6;
 const WIDE_FROM = 0.95;
 /** Cost of using a cut through ink: a split needs evidence from both sides' recognition. */
 const CUT_COST = 1.5;
+/**
+ * Cost of reading pieces with paper between them as one digit. Fragments that lie over their digit are grouped
+ * before the search (pieces.ts); side by side with a gap they are more often two digits (two 1s drawn close read
+ * as a 4, a 6's loose tail and its neighbour). Tuning split at 200 pictures a kind: photo 89.0% -> 90.5%, canvas
+ * 94.5% -> 95.0%, other kinds unchanged (2 with a further 2 per digit height of gap: photo 90.5%, canvas 94.5%).
+ */
+const GAP_COST = 1;
 /** Cost of leaving out a piece as tall as a digit (a letter is left out free only when not digit-like). */
 const SKIP_TALL = 6;
 /** Cost of leaving out a small piece. */
@@ -76,7 +83,7 @@ export type Step =
 /**
  * The best reading: dynamic programming over slice boundaries (the segmentation-recognition path search of
  * Oliveira, Sabourin, Bortolozzi and Suen, PAMI 2002), each digit costing -log of its confidence, the
- * digit-or-not network's doubt and priors on width and on cuts through ink (pieces shorter than MIN_DIGIT_HEIGHT
+ * digit-or-not network's doubt and priors on width, on cuts through ink and on gaps inside a digit (pieces shorter than MIN_DIGIT_HEIGHT
  * are no digit), each left-out piece a cost by its size. Linear in candidates.
  *
  * Unscored candidates count at their priors alone, a lower bound of their cost: when the cheapest path then uses
@@ -157,6 +164,11 @@ function digitCost(c: Candidate, e: DigitEvidence | typeof UNSCORED, slices: rea
   let cost = -Math.log(Math.max(e === UNSCORED ? 1 : e.confidence, 1e-9));
   if (width > WIDE_FROM) cost += WIDE_COST * (width - WIDE_FROM);
   if ((slices[c.end - 1] as Slice).cutRight) cost += CUT_COST;
+  for (let s = c.start + 1; s < c.end; s++) {
+    const left = slices[s - 1] as Slice;
+    const right = slices[s] as Slice;
+    if (left.piece !== right.piece && right.box.minX > left.box.maxX + 1) cost += GAP_COST;
+  }
   // Unscored, the doubt counts 0: the cost stays a lower bound (cheapestPath).
   if (e !== UNSCORED && e.digitLogit !== undefined) cost += DOUBT_WEIGHT * Math.log1p(Math.exp(-e.digitLogit));
   return cost;

@@ -90,4 +90,26 @@ describe('cheapestPath (the search that scores only what the path needs)', () =>
     expect(asked.sort((a, b) => a - b)).toEqual(wholes);
     expect(candidates.length).toBeGreaterThan(3 * wholes.length);
   });
+
+  it('reads two pieces with paper between them as two digits unless one digit reads clearly better', () => {
+    const slices = slicesOf([
+      { width: 8, gap: 6, cuts: 0, tall: true },
+      { width: 8, gap: 0, cuts: 0, tall: true },
+    ]);
+    const candidates = candidateRuns(slices, HEIGHT);
+    const joined = candidates.findIndex((c) => c.start === 0 && c.end === 2);
+    const read = (alone: number) =>
+      bestPath(
+        slices,
+        candidates,
+        candidates.map((_, k) => ({
+          scores: [1, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+          confidence: k === joined ? 1 : alone,
+        })),
+        HEIGHT,
+      ).length;
+    // One digit at confidence 1 costs only the gap; two at 0.8 cost 0.45, two at 0.5 cost 1.39.
+    expect(read(0.8)).toBe(2);
+    expect(read(0.5)).toBe(1);
+  });
 });
