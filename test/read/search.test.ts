@@ -112,4 +112,23 @@ describe('cheapestPath (the search that scores only what the path needs)', () =>
     expect(read(0.8)).toBe(2);
     expect(read(0.5)).toBe(1);
   });
+
+  it('does not split a digit the SVM is sure of, however much the digit-or-not network doubts it', () => {
+    const slices = slicesOf([{ width: 30, gap: 0, cuts: 1, tall: true }]);
+    const candidates = candidateRuns(slices, HEIGHT);
+    const read = (wholeTop: number) =>
+      bestPath(
+        slices,
+        candidates,
+        candidates.map((c) =>
+          c.end - c.start === 2
+            ? { scores: [wholeTop, 0, 0, 0, 0, 0, 0, 0, 0, 0], confidence: 1, digitLogit: -3 }
+            : { scores: [2, 0, 0, 0, 0, 0, 0, 0, 0, 0], confidence: 1, digitLogit: 20 },
+        ),
+        HEIGHT,
+      ).length;
+    // Doubted whole: 1.5 x log(1 + e^3) = 4.6 against the cut's 1.5.
+    expect(read(2)).toBe(2);
+    expect(read(5)).toBe(1);
+  });
 });
