@@ -91,6 +91,47 @@ describe('cheapestPath (the search that scores only what the path needs)', () =>
     expect(asked.sort((a, b) => a - b)).toEqual(wholes);
     expect(candidates.length).toBeGreaterThan(3 * wholes.length);
   });
+
+  it('reads two pieces with paper between them as two digits unless one digit reads clearly better', () => {
+    const slices = slicesOf([
+      { width: 8, gap: 6, cuts: 0, tall: true },
+      { width: 8, gap: 0, cuts: 0, tall: true },
+    ]);
+    const candidates = candidateRuns(slices, HEIGHT);
+    const joined = candidates.findIndex((c) => c.start === 0 && c.end === 2);
+    const read = (alone: number) =>
+      bestPath(
+        slices,
+        candidates,
+        candidates.map((_, k) => ({
+          scores: [1, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+          confidence: k === joined ? 1 : alone,
+        })),
+        HEIGHT,
+      ).length;
+    // One digit at confidence 1 costs only the gap; two at 0.8 cost 0.45, two at 0.5 cost 1.39.
+    expect(read(0.8)).toBe(2);
+    expect(read(0.5)).toBe(1);
+  });
+
+  it('does not split a digit the SVM is sure of, however much the digit-or-not network doubts it', () => {
+    const slices = slicesOf([{ width: 30, gap: 0, cuts: 1, tall: true }]);
+    const candidates = candidateRuns(slices, HEIGHT);
+    const read = (wholeTop: number) =>
+      bestPath(
+        slices,
+        candidates,
+        candidates.map((c) =>
+          c.end - c.start === 2
+            ? { scores: [wholeTop, 0, 0, 0, 0, 0, 0, 0, 0, 0], confidence: 1, digitLogit: -3 }
+            : { scores: [2, 0, 0, 0, 0, 0, 0, 0, 0, 0], confidence: 1, digitLogit: 20 },
+        ),
+        HEIGHT,
+      ).length;
+    // Doubted whole: 1.5 x log(1 + e^3) = 4.6 against the cut's 1.5.
+    expect(read(2)).toBe(2);
+    expect(read(5)).toBe(1);
+  });
 });
 
 describe('bestPath: the cost of a cut grows with the strokes it crosses', () => {
