@@ -5,6 +5,8 @@ import type { Part, Piece } from './pieces.js';
 export interface Slice extends Piece {
   readonly cutLeft: boolean;
   readonly cutRight: boolean;
+  /** Runs of ink the cut on the right crosses (0 when cutRight is false). */
+  readonly rightRuns: number;
   /** Index of the piece it was cut from. */
   readonly piece: number;
 }
@@ -45,7 +47,15 @@ export function slicePieces(map: InkMap, pieces: readonly Piece[], height: numbe
     const edges = [piece.box.minX, ...cuts, piece.box.maxX + 1];
     for (let k = 0; k + 1 < edges.length; k++) {
       const slice = clip(map, piece, edges[k] as number, (edges[k + 1] as number) - 1);
-      if (slice !== undefined) out.push({ ...slice, cutLeft: k > 0, cutRight: k + 2 < edges.length, piece: index });
+      const cutRight = k + 2 < edges.length;
+      if (slice !== undefined)
+        out.push({
+          ...slice,
+          cutLeft: k > 0,
+          cutRight,
+          rightRuns: cutRight ? inkRuns(map, piece, edges[k + 1] as number) : 0,
+          piece: index,
+        });
     }
   }
   return out;
@@ -119,4 +129,18 @@ function clip(map: InkMap, piece: Piece, x0: number, x1: number): Piece | undefi
     if (found) parts.push({ label: part.label, x0: a, x1: b });
   }
   return maxX < 0 ? undefined : { parts, box: { minX, minY, maxX, maxY }, mass };
+}
+
+/** Runs of the piece's ink in column x (top to bottom): 1 where a cut crosses one stroke, 2 through a loop. */
+function inkRuns(map: InkMap, piece: Piece, x: number): number {
+  const w = map.ink.width;
+  let runs = 0;
+  let inside = false;
+  for (let y = piece.box.minY; y <= piece.box.maxY; y++) {
+    const label = map.labels[y * w + x];
+    const ink = piece.parts.some((p) => p.label === label && x >= p.x0 && x <= p.x1);
+    if (ink && !inside) runs++;
+    inside = ink;
+  }
+  return runs;
 }

@@ -8,6 +8,16 @@ const WORD_GAP = 0.4;
 /** A word of one piece is a letter or a mark below this log-odds (held out: 62% of letters, 0.1% of digits). */
 const MIN_LONE_LOGIT = -5;
 
+/** Above this log-odds a piece is plainly a digit: most MNIST digits sit far above it, few printed letters do. */
+const SURE_DIGIT_LOGIT = 8;
+/**
+ * A word with at least this many plain digits, and more of them than letters, is a number with one misshapen digit
+ * (an open 7, a 5 with a hooked bar), not a word: on the tuning split (`npm run bench:read -- --digits tune --count
+ * 100`) spaced 93% -> 94%, varied sizes 90% -> 92%, letters unchanged at 92% "no digit"; on 150 printed words
+ * rendered with another seed, 135 -> 134 answered "no digit" (one word with three such pieces).
+ */
+const SURE_DIGITS = 2;
+
 /** Pieces wider than this share of the digit height are not judged alone: they may be several touching glyphs. */
 export const MAX_JUDGED_WIDTH = 1.1;
 
@@ -15,8 +25,8 @@ export const MAX_JUDGED_WIDTH = 1.1;
  * The pieces that stand in words of letters. A word's letters are cut by the search into strokes that look like
  * 1s and 7s, and some letters are shaped like digits (o, l, S): judged one by one, nearly every word yields a few
  * digits. Judged as a word, it does not: when at least a third of a word's whole pieces are not digits (all of
- * them in a word of one or two), the word is letters and none of its pieces is read. A number keeps its digits
- * unless a third of them fail the digit-or-not check at once.
+ * them in a word of one or two), the word is letters and none of its pieces is read, unless plain digits outnumber
+ * its letters (SURE_DIGITS). A number keeps its digits unless a third of them fail the digit-or-not check at once.
  * @param pieces the grouped pieces' boxes, left to right
  * @param whole each judged piece's evidence as a whole (undefined: it normalized to nothing); pieces wider than
  *   MAX_JUDGED_WIDTH are absent
@@ -36,6 +46,7 @@ export function piecesInWords(
     let judged = 0;
     let letters = 0;
     let loneLetter = false;
+    let sure = 0;
     for (const piece of word) {
       if (!whole.has(piece)) continue;
       judged++;
@@ -43,9 +54,11 @@ export function piecesInWords(
       const logit = e?.digitLogit ?? -Infinity;
       if (logit < MIN_DIGIT_LOGIT) letters++;
       if (logit < MIN_LONE_LOGIT) loneLetter = true;
+      if (logit > SURE_DIGIT_LOGIT) sure++;
     }
     // One piece alone is a letter only on stronger evidence: spaced handwritten digits stand alone too.
     if (judged === 1 && !loneLetter) letters = 0;
+    if (sure >= SURE_DIGITS && sure > letters) letters = 0;
     const needed = judged <= 2 ? judged : Math.ceil(judged / 3);
     if (letters > 0 && letters >= needed) for (const piece of word) out.add(piece);
     word = [];

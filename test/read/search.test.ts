@@ -22,6 +22,7 @@ function slicesOf(pieces: readonly { width: number; gap: number; cuts: number; t
         mass: 1,
         cutLeft: k > 0,
         cutRight: k < p.cuts,
+        rightRuns: k < p.cuts ? 1 : 0,
         piece,
       });
     }
@@ -89,5 +90,70 @@ describe('cheapestPath (the search that scores only what the path needs)', () =>
     expect(steps).toEqual(wholes.map((candidate) => ({ kind: 'digit', candidate })));
     expect(asked.sort((a, b) => a - b)).toEqual(wholes);
     expect(candidates.length).toBeGreaterThan(3 * wholes.length);
+  });
+
+  it('reads two pieces with paper between them as two digits unless one digit reads clearly better', () => {
+    const slices = slicesOf([
+      { width: 8, gap: 6, cuts: 0, tall: true },
+      { width: 8, gap: 0, cuts: 0, tall: true },
+    ]);
+    const candidates = candidateRuns(slices, HEIGHT);
+    const joined = candidates.findIndex((c) => c.start === 0 && c.end === 2);
+    const read = (alone: number) =>
+      bestPath(
+        slices,
+        candidates,
+        candidates.map((_, k) => ({
+          scores: [1, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+          confidence: k === joined ? 1 : alone,
+        })),
+        HEIGHT,
+      ).length;
+    // One digit at confidence 1 costs only the gap; two at 0.8 cost 0.45, two at 0.5 cost 1.39.
+    expect(read(0.8)).toBe(2);
+    expect(read(0.5)).toBe(1);
+  });
+
+  it('does not split a digit the SVM is sure of, however much the digit-or-not network doubts it', () => {
+    const slices = slicesOf([{ width: 30, gap: 0, cuts: 1, tall: true }]);
+    const candidates = candidateRuns(slices, HEIGHT);
+    const read = (wholeTop: number) =>
+      bestPath(
+        slices,
+        candidates,
+        candidates.map((c) =>
+          c.end - c.start === 2
+            ? { scores: [wholeTop, 0, 0, 0, 0, 0, 0, 0, 0, 0], confidence: 1, digitLogit: -3 }
+            : { scores: [2, 0, 0, 0, 0, 0, 0, 0, 0, 0], confidence: 1, digitLogit: 20 },
+        ),
+        HEIGHT,
+      ).length;
+    // Doubted whole: 1.5 x log(1 + e^3) = 4.6 against the cut's 1.5.
+    expect(read(2)).toBe(2);
+    expect(read(5)).toBe(1);
+  });
+});
+
+describe('bestPath: the cost of a cut grows with the strokes it crosses', () => {
+  // One piece 1.4 digit heights wide, cut once in the middle: its halves read as confident digits, the whole a
+  // little less so and wide.
+  const piece = slicesOf([{ width: 56, gap: 0, cuts: 1, tall: true }]);
+  const candidates = candidateRuns(piece, HEIGHT);
+  const evidence = candidates.map((c) =>
+    c.end - c.start === 1
+      ? { scores: [0, 3, 0, 0, 0, 0, 0, 0, 0, 0], confidence: 0.99 }
+      : { scores: [3, 0, 0, 0, 0, 0, 0, 0, 0, 0], confidence: 0.95 },
+  );
+  const digits = (slices: typeof piece) =>
+    bestPath(slices, candidates, evidence, HEIGHT).map((s) =>
+      s.kind === 'digit' ? candidates[s.candidate]!.end - candidates[s.candidate]!.start : 0,
+    );
+
+  it('splits where the cut crosses one stroke (a join)', () => {
+    expect(digits(piece)).toEqual([1, 1]);
+  });
+
+  it('keeps the piece whole where the cut crosses two (a loop)', () => {
+    expect(digits(piece.map((s) => (s.cutRight ? { ...s, rightRuns: 2 } : s)))).toEqual([2]);
   });
 });

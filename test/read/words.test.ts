@@ -33,6 +33,14 @@ describe('piecesInWords', () => {
     expect(piecesInWords(pieces([]), judged([-20]), HEIGHT).size).toBe(1);
   });
 
+  it('keeps a number whose plain digits outnumber its letters, and a word whose letters are as many', () => {
+    const word = pieces([4, 4]);
+    expect(piecesInWords(word, judged([20, LETTER, 20]), HEIGHT).size).toBe(0);
+    expect(piecesInWords(word, judged([DIGIT, LETTER, 20]), HEIGHT).size).toBe(3);
+    const longer = pieces([4, 4, 4, 4]);
+    expect(piecesInWords(longer, judged([20, LETTER, 20, LETTER, DIGIT]), HEIGHT).size).toBe(5);
+  });
+
   it('judges each word on its own: a wide gap separates a word from a number', () => {
     const row = pieces([4, 4, 40, 4]); // "abc  12"
     expect([...piecesInWords(row, judged([LETTER, LETTER, DIGIT, DIGIT, DIGIT]), HEIGHT)]).toEqual([0, 1, 2]);

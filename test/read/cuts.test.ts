@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import type { GrayImage } from '../../src/image/gray.js';
+import { slicePieces } from '../../src/read/cuts.js';
+import { findInk } from '../../src/read/ink.js';
+import { groupPieces } from '../../src/read/pieces.js';
+
+/** Paper with dark ink wherever `ink(x, y)` holds. */
+function picture(width: number, height: number, ink: (x: number, y: number) => boolean): GrayImage {
+  const data = new Float32Array(width * height).fill(1);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) if (ink(x, y)) data[y * width + x] = 0;
+  return { width, height, data };
+}
+
+/** Points within `thickness` of the outline of the ellipse centred at (cx, cy) with radii rx, ry. */
+const ring = (cx: number, cy: number, rx: number, ry: number, thickness: number) => (x: number, y: number) =>
+  Math.abs(Math.hypot((x - cx) / rx, (y - cy) / ry) - 1) * Math.min(rx, ry) < thickness / 2;
+/** Points within `thickness` of the segment from (x0, y0) to (x1, y1). */
+const stroke = (x0: number, y0: number, x1: number, y1: number, thickness: number) => (x: number, y: number) => {
+  const t = Math.max(0, Math.min(1, ((x - x0) * (x1 - x0) + (y - y0) * (y1 - y0)) / ((x1 - x0) ** 2 + (y1 - y0) ** 2)));
+  return Math.hypot(x - x0 - t * (x1 - x0), y - y0 - t * (y1 - y0)) < thickness / 2;
+};
+
+/** The slices of a picture's one piece, with the digit height the reader would use. */
+function slicesOf(gray: GrayImage) {
+  const map = findInk(gray);
+  const grouped = groupPieces(map, 32);
+  if ('tooMany' in grouped) throw new Error('too many pieces');
+  expect(grouped.pieces).toHaveLength(1);
+  return slicePieces(map, grouped.pieces, grouped.height, 16);
+}
+
+describe('slicePieces: strokes a cut crosses', () => {
+  it('counts two for a cut through a wide ring (a 0 must not be cut in halves cheaply)', () => {
+    const slices = slicesOf(picture(160, 120, ring(80, 60, 40, 40, 8)));
+    const cuts = slices.filter((s) => s.cutRight);
+    expect(cuts.length).toBeGreaterThan(0);
+    for (const s of cuts) expect(s.rightRuns).toBe(2);
+    for (const s of slices.filter((s) => !s.cutRight)) expect(s.rightRuns).toBe(0);
+  });
+
+  it('counts one for the cut at the join of two strokes that touch', () => {
+    // Two upright bars joined by one short stroke at mid-height: an H, the shape of two touching 1s.
+    const h = (x: number, y: number) =>
+      stroke(40, 20, 40, 100, 8)(x, y) || stroke(90, 20, 90, 100, 8)(x, y) || stroke(40, 60, 90, 60, 6)(x, y);
+    const slices = slicesOf(picture(140, 120, h));
+    const cuts = slices.filter((s) => s.cutRight);
+    expect(cuts.length).toBeGreaterThan(0);
+    expect(cuts.some((s) => s.rightRuns === 1)).toBe(true);
+  });
+});
