@@ -9,7 +9,7 @@ import { areaResample } from './resample.js';
 import { upsampleCubic } from './upsample.js';
 import { undoBlockEnlargement } from './blocks.js';
 import { histogram, histogramQuantile, otsuThreshold } from './stats.js';
-import { MNIST_STROKE_RANGE, morphOctagon, strokeWidth } from './stroke.js';
+import { MNIST_STROKE_RANGE, octagonSeries, strokeWidth } from './stroke.js';
 
 /**
  * Longest side the analysis works at. Larger pictures are area-averaged down first: the digit ends up 20 px
@@ -87,16 +87,19 @@ export function normalizeDigit(gray: GrayImage): Uint8Array {
   const threshold = Math.max(otsuThreshold(histogram(ink.data)), MIN_CONTRAST / 2, noise);
   const { labels, components } = labelComponents(ink.data, w, h, threshold);
   const keep = selectDigitComponents(components);
-  const kept = components.filter((c) => keep.has(c.label));
-  if (kept.length === 0) throw noDigit();
-  const box = boundingBox(kept);
+  const keptComponents = components.filter((c) => keep.has(c.label));
+  if (keptComponents.length === 0) throw noDigit();
+  const box = boundingBox(keptComponents);
+  // kept[label] is 1 for the labels kept (0 is the background's): a lookup per pixel instead of a Set's.
+  const kept = new Uint8Array(components.length + 1);
+  for (const label of keep) kept[label] = 1;
   const inkLevel = histogramQuantile(
-    histogram(ink.data, (i) => keep.has(labels[i] as number)),
+    histogram(ink.data, (i) => kept[labels[i] as number] === 1),
     INK_QUANTILE,
   );
   const boxSide = Math.max(box.maxX - box.minX + 1, box.maxY - box.minY + 1);
   if (inkLevel - noise < MIN_CONTRAST || boxSide < Math.max(2, MIN_DIGIT_SHARE * Math.max(w, h))) throw noDigit();
-  if (!clusters(labels, keep, box, w, h)) throw noDigit();
+  if (!clusters(labels, kept, box, w, h)) throw noDigit();
 
   // Keep the anti-aliased rim around kept strokes (within ~half an output pixel) and nothing else.
   const rim = Math.max(1, Math.round(boxSide / 40));
@@ -106,7 +109,7 @@ export function normalizeDigit(gray: GrayImage): Uint8Array {
   const y0 = Math.max(0, box.minY - rim);
   const x1 = Math.min(w - 1, box.maxX + rim);
   const y1 = Math.min(h - 1, box.maxY + rim);
-  const near = dilate(labels, keep, w, h, rim, x0, y0, x1, y1);
+  const near = dilate(labels, kept, w, h, rim, x0, y0, x1, y1);
   const crop: GrayImage = {
     width: x1 - x0 + 1,
     height: y1 - y0 + 1,
@@ -134,6 +137,8 @@ export function normalizeDigit(gray: GrayImage): Uint8Array {
   const side = found * factor;
   let best = toMnistFrame(digit);
   let radius = 0;
+  // The rounds' filters of the same direction share their passes.
+  const morph = octagonSeries(digit);
   for (let round = 0; round < STROKE_ROUNDS; round++) {
     const width = strokeWidth(best);
     const target = strokeTarget(width);
@@ -141,7 +146,7 @@ export function normalizeDigit(gray: GrayImage): Uint8Array {
     // A width of 0 (no pixel reaches half intensity) is the faintest hairline, not an empty image: thicken it.
     if (Math.abs(step) < MIN_MORPH_RADIUS) break;
     radius += step;
-    const adjusted = toMnistFrame(morphOctagon(digit, radius));
+    const adjusted = toMnistFrame(morph(radius));
     if (!adjusted.some((v) => v > 0)) break;
     best = adjusted;
   }
@@ -151,7 +156,7 @@ export function normalizeDigit(gray: GrayImage): Uint8Array {
 /** Whether the kept components, seen in the digit's box with a margin of paper, cluster like strokes. */
 function clusters(
   labels: Int32Array,
-  keep: Set<number>,
+  kept: Uint8Array,
   box: { minX: number; minY: number; maxX: number; maxY: number },
   w: number,
   h: number,
@@ -167,7 +172,7 @@ function clusters(
   const width = x1 - x0 + 1;
   const mask = new Uint8Array(width * (y1 - y0 + 1));
   for (let y = y0; y <= y1; y++)
-    for (let x = x0; x <= x1; x++) mask[(y - y0) * width + x - x0] = keep.has(labels[y * w + x] as number) ? 1 : 0;
+    for (let x = x0; x <= x1; x++) mask[(y - y0) * width + x - x0] = kept[labels[y * w + x] as number] === 1 ? 1 : 0;
   return inkCorrelation(mask, width, y1 - y0 + 1) >= MIN_INK_CORRELATION;
 }
 
@@ -239,10 +244,14 @@ function shrinkToWorkingSize(gray: GrayImage): GrayImage {
   return areaResample(gray, { x: 0, y: 0, width: gray.width, height: gray.height }, width, height);
 }
 
-/** Marks the pixels of the window [x0,x1]x[y0,y1] within `radius` (square) of a kept component. */
+/**
+ * Marks the pixels of the window [x0,x1]x[y0,y1] within `radius` (square) of a kept component. The square is
+ * separable: a pixel is marked when some row within `radius` has a kept pixel within `radius` along it, so each
+ * row is swept once and then each column, instead of painting a square around every kept pixel.
+ */
 function dilate(
   labels: Int32Array,
-  keep: Set<number>,
+  kept: Uint8Array,
   w: number,
   h: number,
   radius: number,
@@ -254,12 +263,28 @@ function dilate(
   const cw = x1 - x0 + 1;
   const ch = y1 - y0 + 1;
   const out = new Uint8Array(cw * ch);
-  for (let y = Math.max(0, y0 - radius); y <= Math.min(h - 1, y1 + radius); y++) {
-    for (let x = Math.max(0, x0 - radius); x <= Math.min(w - 1, x1 + radius); x++) {
-      if (!keep.has(labels[y * w + x] as number)) continue;
-      for (let yy = Math.max(y0, y - radius); yy <= Math.min(y1, y + radius); yy++) {
-        for (let xx = Math.max(x0, x - radius); xx <= Math.min(x1, x + radius); xx++) out[(yy - y0) * cw + xx - x0] = 1;
-      }
+  const top = Math.max(0, y0 - radius);
+  const bottom = Math.min(h - 1, y1 + radius);
+  const left = Math.max(0, x0 - radius);
+  const right = Math.min(w - 1, x1 + radius);
+  // near[y - top][x - x0]: a kept pixel of row y lies within `radius` of column x.
+  const near = new Uint8Array((bottom - top + 1) * cw);
+  for (let y = top; y <= bottom; y++) {
+    const row = (y - top) * cw;
+    for (let x = left; x <= right; x++) {
+      if (kept[labels[y * w + x] as number] !== 1) continue;
+      const from = Math.max(x0, x - radius);
+      const to = Math.min(x1, x + radius);
+      for (let xx = from; xx <= to; xx++) near[row + xx - x0] = 1;
+    }
+  }
+  for (let yy = y0; yy <= y1; yy++) {
+    const from = Math.max(top, yy - radius) - top;
+    const to = Math.min(bottom, yy + radius) - top;
+    const o = (yy - y0) * cw;
+    for (let y = from; y <= to; y++) {
+      const row = y * cw;
+      for (let x = 0; x < cw; x++) out[o + x] = (out[o + x] as number) | (near[row + x] as number);
     }
   }
   return out;

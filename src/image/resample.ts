@@ -25,6 +25,11 @@ export function areaResample(image: GrayImage, rect: Rect, outWidth: number, out
   const tmp = new Float32Array(outWidth * rect.height);
   for (let y = 0; y < rect.height; y++) {
     const row = (rect.y + y) * image.width + rect.x;
+    if (outWidth === rect.width) {
+      // Each span is the one pixel under it with weight 1: the sum is 0 + 1 * v, that is 0 + v (a -0 becomes +0).
+      for (let o = 0; o < outWidth; o++) tmp[y * outWidth + o] = 0 + (image.data[row + o] as number);
+      continue;
+    }
     for (let o = 0; o < outWidth; o++) {
       const w = xw[o] as Span;
       let sum = 0;
@@ -34,6 +39,11 @@ export function areaResample(image: GrayImage, rect: Rect, outWidth: number, out
     }
   }
   const out = createGray(outWidth, outHeight);
+  if (outHeight === rect.height) {
+    // As above: 0 + 1 * v, the sum the general loop forms.
+    for (let i = 0; i < tmp.length; i++) out.data[i] = 0 + (tmp[i] as number);
+    return out;
+  }
   for (let o = 0; o < outHeight; o++) {
     const w = yw[o] as Span;
     for (let x = 0; x < outWidth; x++) {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createGray, type GrayImage } from '../../src/image/gray.js';
-import { morphOctagon } from '../../src/image/stroke.js';
+import { morphOctagon, octagonSeries } from '../../src/image/stroke.js';
 
 /**
  * The octagon filter over every pixel, without skipping the empty margin: pad by ceil(r) when dilating, then ceil(r)
@@ -86,5 +86,26 @@ describe('morphOctagon', () => {
     // Square then cross: every pixel within 2 except the four corners.
     const inked = Array.from(grown.data, (v) => (v > 0 ? 1 : 0));
     expect(inked).toEqual([0, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 0]);
+  });
+});
+
+describe('octagonSeries', () => {
+  it('gives, radius after radius, exactly what morphOctagon gives for each (passes shared or started afresh)', () => {
+    fc.assert(
+      fc.property(
+        sparseImages,
+        fc.array(fc.double({ min: -5, max: 5, noNaN: true }), { minLength: 1, maxLength: 5 }),
+        fc.integer({ min: 0, max: 3 }),
+        (image, radii, spare) => {
+          const series = octagonSeries(image, spare);
+          for (const radius of radii) {
+            const got = series(radius);
+            const want = morphOctagon(image, radius);
+            expect([got.width, got.height]).toEqual([want.width, want.height]);
+            expect(Array.from(got.data).every((v, i) => Object.is(v, want.data[i]))).toBe(true);
+          }
+        },
+      ),
+    );
   });
 });
