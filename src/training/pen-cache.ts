@@ -8,8 +8,9 @@ import { PIXELS } from '../shared/mnist.js';
 
 /**
  * Where drawn pen variants are kept between training runs: `$XDG_CACHE_HOME/mnist-digits` (else
- * `~/.cache/mnist-digits`). Drawing the shipped configuration's 60,000 variants costs minutes of CPU (7 ms each,
- * nearly all in src/image's stroke morphology and background fit); reading them back, a fraction of a second.
+ * `~/.cache/mnist-digits`). Drawing the shipped configuration's 60,000 variants costs about a minute of CPU (about
+ * 1.1 ms each, mostly src/image's stroke morphology and background fit; `npm run bench:pen`: 33 s on 2 threads of a
+ * 2-core AMD EPYC); reading them back, a fraction of a second.
  */
 export const DEFAULT_PEN_CACHE_DIR = path.join(
   process.env['XDG_CACHE_HOME'] ?? path.join(os.homedir(), '.cache'),
