@@ -63,9 +63,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const runtime = runtimeGauges();
   // Imported only now, after the pool has started its workers and the model load: the routes, their schemas and the
   // page (~0.3 s of imports on a 2-core EPYC) load while the workers boot, instead of before they start.
-  const { createApp } = await import('../app.js');
-  const app = createApp({
-    predictor: pool,
+  const { createPredictorApp } = await import('../predictor-app.js');
+  const app = createPredictorApp(pool, {
     runtimeGauges: runtime.read,
     env,
     ...(feedbackStore ? { feedbackStore } : {}),

@@ -1,4 +1,4 @@
-import { encodeGrayPng } from '../../image/index.js';
+import { encodeGrayPng } from '../../image/encode-png.js';
 import { encodeBase64 } from '../../ml/base64.js';
 import { MNIST_SIZE, PIXELS } from '../../shared/mnist.js';
 import type { FeedbackStatus, StoredFeedback } from '../feedback-store.js';

@@ -1,5 +1,5 @@
 import type { Hono, MiddlewareHandler } from 'hono';
-import { encodeGrayPng } from '../../image/index.js';
+import { encodeGrayPng } from '../../image/encode-png.js';
 import { encodeBase64 } from '../../ml/base64.js';
 import type { BodyAdmission } from '../admission.js';
 import { codedHttpError, HttpError, toHttpError } from '../errors.js';

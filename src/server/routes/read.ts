@@ -1,5 +1,5 @@
 import type { Hono } from 'hono';
-import { encodeGrayPng } from '../../image/index.js';
+import { encodeGrayPng } from '../../image/encode-png.js';
 import { encodeBase64 } from '../../ml/base64.js';
 import { MNIST_SIZE } from '../../shared/mnist.js';
 import { toHttpError } from '../errors.js';
