@@ -3,7 +3,7 @@ import { rowsFromPairMatrix } from './engine/pairs.js';
 import { MlError } from './errors.js';
 import { BINARY_MODEL_MAGIC, isBinaryModel } from './model-container.js';
 import { encodeFloat64LE, encodeUint32LE } from './little-endian.js';
-import { modelFromParts, type ModelArrayBytes, type SvmModel } from './model.js';
+import { modelFromParts, type DecodeOptions, type ModelArrayBytes, type SvmModel } from './model.js';
 import { modelJsonSchema } from './model-schema.js';
 import { describeIssues } from './model-value.js';
 import { secondStageSchema } from './second-stage.js';
@@ -164,7 +164,7 @@ function readHeaderJson(bytes: Uint8Array, view: DataView): { json: unknown; end
  * @throws MlError `MODEL_UNREADABLE` or `MODEL_INVALID`, the message naming what is wrong
  * @example const model = decodeBinaryModel(gunzipSync(readFileSync('model/model.bin.gz')));
  */
-export function decodeBinaryModel(bytes: Uint8Array): SvmModel {
+export function decodeBinaryModel(bytes: Uint8Array, options: DecodeOptions = {}): SvmModel {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const { json, end: headerEnd } = readHeaderJson(bytes, view);
   const parsed = binaryHeaderSchema.safeParse(json);
@@ -201,5 +201,5 @@ export function decodeBinaryModel(bytes: Uint8Array): SvmModel {
       ? {}
       : { secondStage: { slots: slotBytes, coefficients: stageCoefficients } }),
   };
-  return modelFromParts(header, arrays);
+  return modelFromParts(header, arrays, options);
 }

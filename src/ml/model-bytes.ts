@@ -1,7 +1,7 @@
 import { MlError } from './errors.js';
 import { decodeBinaryModel } from './model-binary.js';
 import { inflateModelFile, isBinaryModel, type Gunzip } from './model-container.js';
-import { parseModel, type SvmModel } from './model.js';
+import { parseModel, type DecodeOptions, type SvmModel } from './model.js';
 
 export { isGzip, MAX_MODEL_BYTES } from './model-container.js';
 export type { Gunzip } from './model-container.js';
@@ -9,14 +9,15 @@ export type { Gunzip } from './model-container.js';
 /**
  * Decodes a model file's inflated bytes: the binary file (model-binary.ts) or the older JSON one.
  * @param source names the file in messages
+ * @param options where the binary reader puts the support vectors (the JSON reader ignores it)
  * @throws MlError `MODEL_UNREADABLE` or `MODEL_INVALID`, the message starting with `source` (see {@link modelFromBytes})
  */
-export function modelFromInflated(bytes: Uint8Array, source: string): SvmModel {
+export function modelFromInflated(bytes: Uint8Array, source: string, options: DecodeOptions = {}): SvmModel {
   const named = (error: unknown): unknown =>
     error instanceof MlError ? new MlError(error.code, `${source}: ${error.message}`, { cause: error }) : error;
   if (isBinaryModel(bytes)) {
     try {
-      return decodeBinaryModel(bytes);
+      return decodeBinaryModel(bytes, options);
     } catch (error) {
       throw named(error);
     }

@@ -1,6 +1,6 @@
 import { decodeModelField, encodeBase64 } from './base64.js';
 import { MlError } from './errors.js';
-import { pairMatrixFromRows, rowsFromPairMatrix } from './engine/pairs.js';
+import { pairMatrixBytes, pairMatrixFromRows, rowsFromPairMatrix } from './engine/pairs.js';
 import type { PolyKernel } from './engine/poly.js';
 import { decodeFloat64LE, encodeFloat64LE } from './little-endian.js';
 import {
@@ -64,12 +64,21 @@ export interface ModelArrayBytes {
   readonly secondStage?: { readonly slots: Uint8Array; readonly coefficients: Uint8Array };
 }
 
+/** Options of the model readers. */
+export interface DecodeOptions {
+  /**
+   * Where to put the support vectors' pair matrix (zero-filled, `byteLength` bytes): for example the shared memory
+   * the model will be placed in (startModelMemory), so its pages are written once. A fresh array when omitted.
+   */
+  readonly pairsInto?: (byteLength: number) => Uint8Array;
+}
+
 /**
  * Makes a model from a validated file's fields and its arrays' bytes, checking the arrays' sizes against the counts
  * the fields give: the one decoder behind {@link parseModel} and the binary reader.
  * @throws MlError `MODEL_INVALID` naming the field at fault
  */
-export function modelFromParts(m: ModelParts, arrays: ModelArrayBytes): SvmModel {
+export function modelFromParts(m: ModelParts, arrays: ModelArrayBytes, options: DecodeOptions = {}): SvmModel {
   if (
     (m.format === 2) !== (m.secondStage !== undefined) ||
     (m.secondStage === undefined) !== (arrays.secondStage === undefined)
@@ -95,7 +104,12 @@ export function modelFromParts(m: ModelParts, arrays: ModelArrayBytes): SvmModel
     classes: m.classes,
     preprocessing: m.preprocessing,
     kernel: m.kernel,
-    supportVectorPairs: pairMatrixFromRows(supportVectors, count, dim),
+    supportVectorPairs: pairMatrixFromRows(
+      supportVectors,
+      count,
+      dim,
+      options.pairsInto?.(pairMatrixBytes(count, dim)),
+    ),
     coefficients: decodeFloat64LE(coefBytes),
     biases: m.biases,
     calibration: m.calibration,

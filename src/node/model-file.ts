@@ -4,7 +4,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { encodeBinaryModel } from '../ml/model-binary.js';
 import { modelFromInflated } from '../ml/model-bytes.js';
-import { serializeModel, type SvmModel } from '../ml/model.js';
+import { serializeModel, type DecodeOptions, type SvmModel } from '../ml/model.js';
 import { DEFAULT_MODEL_PATH } from './default-model-path.js';
 import { asModelFileError, readModelFileBytes, type ModelFileBytes } from './model-file-bytes.js';
 
@@ -23,10 +23,10 @@ export interface LoadedModelFile {
  * Decodes model file `file` from its bytes (read by readModelFileBytes).
  * @throws ModelFileError `MODEL_UNREADABLE` or `MODEL_INVALID`
  */
-export function modelFileFromBytes(bytes: ModelFileBytes, file: string): LoadedModelFile {
+export function modelFileFromBytes(bytes: ModelFileBytes, file: string, options: DecodeOptions = {}): LoadedModelFile {
   try {
     // The codes are the toolkit's (src/ml/model-bytes.ts), the same the edge worker gives for the same bytes.
-    const model = modelFromInflated(bytes.inflated, `model file ${file}`);
+    const model = modelFromInflated(bytes.inflated, `model file ${file}`, options);
     return { model, sha256: createHash('sha256').update(bytes.file).digest('hex'), path: file };
   } catch (error) {
     throw asModelFileError(error);

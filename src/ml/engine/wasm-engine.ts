@@ -54,9 +54,14 @@ function layout(model: SvmModel): { pairsOffset: number; coefOffset: number; ter
 }
 
 /** Writes the model's support vectors, coefficients and second-stage terms into `buffer` as {@link layout} says. */
-function writeModel(model: SvmModel, buffer: ArrayBufferLike, at: ReturnType<typeof layout>): void {
+function writeModel(
+  model: SvmModel,
+  buffer: ArrayBufferLike,
+  at: ReturnType<typeof layout>,
+  write: { readonly pairs: boolean },
+): void {
   const m = model.supportVectorPairs;
-  new Uint8Array(buffer, at.pairsOffset, m.bytes.length).set(m.bytes);
+  if (write.pairs) new Uint8Array(buffer, at.pairsOffset, m.bytes.length).set(m.bytes);
   new Float64Array(buffer, at.coefOffset, model.coefficients.length).set(model.coefficients);
   if (model.secondStage !== undefined)
     writeStageTerms(model.secondStage, model.supportVectorCount, m.padded, buffer, at.termsOffset);
@@ -81,17 +86,49 @@ export async function compileKernelModules(): Promise<WasmKernelModules> {
 }
 
 /**
+ * A shared WebAssembly memory begun before its model is decoded: `pairs` is where {@link placeModel} puts the
+ * support vectors, for the decoder to write them there directly (`pairsInto` of the model readers). The memory's
+ * fresh pages are then written once instead of twice: the shipped model's 10.6 MB pair matrix cost ~33 ms more of
+ * page faults and copying when decoded elsewhere and copied in (2-core AMD EPYC, 2026-12-04).
+ */
+export interface ModelMemory {
+  readonly memory: WebAssembly.Memory;
+  readonly pairs: Uint8Array;
+}
+
+/**
+ * Begins a model's shared memory with room for a pair matrix of `pairBytes` bytes (see {@link ModelMemory}).
+ * @example const started = startModelMemory(pairMatrixBytes(count, dim));
+ */
+export function startModelMemory(pairBytes: number): ModelMemory {
+  const end = HEADER_BYTES + pairBytes;
+  const memory = new WebAssembly.Memory({ initial: Math.ceil(end / PAGE), maximum: MAX_SHARED_PAGES, shared: true });
+  return { memory, pairs: new Uint8Array(memory.buffer, HEADER_BYTES, pairBytes) };
+}
+
+/**
  * The same model with its support vectors and coefficients moved into one shared WebAssembly memory. Posted to
  * worker threads (postMessage or workerData), the memory is shared, not copied: every thread's WebAssembly and
  * JavaScript engines read the one copy.
+ * @param started a memory whose `pairs` already hold this model's support vectors (decoded into it): grown for the
+ *   rest instead of copied into a new one
  * @example const placed = placeModel(model); new Worker(url, { workerData: placed });
  */
-export function placeModel(model: SvmModel): PlacedModel {
+export function placeModel(model: SvmModel, started?: ModelMemory): PlacedModel {
   const at = layout(model);
   const { pairsOffset, coefOffset, termsOffset } = at;
-  const memory = new WebAssembly.Memory({ initial: Math.ceil(at.end / PAGE), maximum: MAX_SHARED_PAGES, shared: true });
-  writeModel(model, memory.buffer, at);
   const m = model.supportVectorPairs;
+  const inPlace = started !== undefined && started.pairs === m.bytes && pairsOffset === HEADER_BYTES;
+  let memory: WebAssembly.Memory;
+  if (inPlace) {
+    memory = started.memory;
+    const missing = Math.ceil(at.end / PAGE) - memory.buffer.byteLength / PAGE;
+    if (missing > 0) memory.grow(missing);
+    writeModel(model, memory.buffer, at, { pairs: false });
+  } else {
+    memory = new WebAssembly.Memory({ initial: Math.ceil(at.end / PAGE), maximum: MAX_SHARED_PAGES, shared: true });
+    writeModel(model, memory.buffer, at, { pairs: true });
+  }
   const bytes = new Uint8Array(memory.buffer, pairsOffset, m.bytes.length);
   const coefficients = new Float64Array(memory.buffer, coefOffset, model.coefficients.length);
   const second = model.secondStage;
@@ -189,7 +226,7 @@ export function createWasmEngine(
     ({ pairsOffset, coefOffset, termsOffset } = at);
     scratch = align(at.end, 64);
     memory = new WebAssembly.Memory({ initial: Math.ceil((scratch + scratchBytes) / PAGE) });
-    writeModel(model, memory.buffer, at);
+    writeModel(model, memory.buffer, at, { pairs: true });
     module = modules.plain;
   }
   const kernel = instantiateKernel(module, memory);

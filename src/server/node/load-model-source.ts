@@ -1,3 +1,4 @@
+import { startModelMemory, wasmSimdAvailable, type ModelMemory } from '../../ml/engine/wasm-engine.js';
 import { isBinaryModel } from '../../ml/model-container.js';
 import { modelFileFromBytes } from '../../node/model-file.js';
 import type { ModelFileBytes } from '../../node/model-file-bytes.js';
@@ -21,6 +22,11 @@ export async function resolveModelSource(
   if (source.kind === 'value') return { ...source, model: shareModel(source.model) };
   const read = await bytes;
   if (read === undefined || !isBinaryModel(read.inflated)) return loadInThread(source.path);
-  const { model, sha256 } = modelFileFromBytes(read, source.path);
-  return { kind: 'value', model: shareModel(model), sha256 };
+  // Where SIMD runs, the support vectors are decoded straight into the shared memory they will be placed in.
+  let started: ModelMemory | undefined;
+  const pairsInto = wasmSimdAvailable()
+    ? (byteLength: number) => (started = startModelMemory(byteLength)).pairs
+    : undefined;
+  const { model, sha256 } = modelFileFromBytes(read, source.path, pairsInto ? { pairsInto } : {});
+  return { kind: 'value', model: shareModel(model, started), sha256 };
 }

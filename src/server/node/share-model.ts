@@ -1,4 +1,4 @@
-import { placeModel, wasmSimdAvailable } from '../../ml/engine/wasm-engine.js';
+import { placeModel, wasmSimdAvailable, type ModelMemory } from '../../ml/engine/wasm-engine.js';
 import { withModelFields, type SvmModel } from '../../ml/model.js';
 
 function shared<T extends Uint8Array | Float64Array>(array: T, make: (buffer: SharedArrayBuffer) => T): T {
@@ -13,10 +13,11 @@ function shared<T extends Uint8Array | Float64Array>(array: T, make: (buffer: Sh
  * the model file. Where WebAssembly SIMD runs, that memory is a shared WebAssembly.Memory (placeModel), so each
  * worker's WebAssembly engine computes on the one copy too; elsewhere it is plain SharedArrayBuffers for the
  * JavaScript engine.
+ * @param started the memory the model's support vectors were decoded into (startModelMemory), where SIMD runs
  */
-export function shareModel(model: SvmModel): SvmModel {
+export function shareModel(model: SvmModel, started?: ModelMemory): SvmModel {
   if ('placement' in model) return model; // already in one shared memory
-  if (wasmSimdAvailable()) return placeModel(model);
+  if (wasmSimdAvailable()) return placeModel(model, started);
   const pairs = model.supportVectorPairs;
   return withModelFields(model, {
     supportVectorPairs: { ...pairs, bytes: shared(pairs.bytes, (b) => new Uint8Array(b)) },

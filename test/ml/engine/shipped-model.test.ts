@@ -1,9 +1,17 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createJsEngine } from '../../../src/ml/engine/js-engine.js';
-import { compileKernelModules, createWasmEngine, placeModel } from '../../../src/ml/engine/wasm-engine.js';
+import {
+  compileKernelModules,
+  createWasmEngine,
+  placeModel,
+  startModelMemory,
+  type ModelMemory,
+} from '../../../src/ml/engine/wasm-engine.js';
 import type { SvmModel } from '../../../src/ml/model.js';
 import { predict, predictBatch } from '../../../src/ml/predict.js';
-import { loadModelFile } from '../../../src/node/model-file.js';
+import { loadModelFile, modelFileFromBytes } from '../../../src/node/model-file.js';
+import { readModelFileBytes } from '../../../src/node/model-file-bytes.js';
+import { DEFAULT_MODEL_PATH } from '../../../src/node/default-model-path.js';
 import { mnistTest } from '../../helpers/mnist-subset.js';
 
 /**
@@ -33,6 +41,31 @@ describe('the shipped model on MNIST test digits', () => {
     if (model.secondStage) expect(reference.some((p) => p.stage === 2)).toBe(true);
     const correct = reference.filter((p, k) => p.digit === test.labels[k]).length;
     expect(correct / SAMPLE).toBeGreaterThan(0.97);
+  });
+
+  it('decodes the support vectors straight into the shared memory it then places the model in', async () => {
+    const modules = await compileKernelModules();
+    let started: ModelMemory | undefined;
+    const read = await readModelFileBytes(DEFAULT_MODEL_PATH);
+    const decoded = modelFileFromBytes(read, DEFAULT_MODEL_PATH, {
+      pairsInto: (byteLength) => (started = startModelMemory(byteLength)).pairs,
+    }).model;
+    expect(started).toBeDefined();
+    expect(decoded.supportVectorPairs.bytes).toBe(started!.pairs);
+    const inPlace = placeModel(decoded, started);
+    const copied = placeModel(model);
+    // Grown, not replaced: the memory the vectors were decoded into is the placed model's.
+    expect(inPlace.placement.memory).toBe(started!.memory);
+    expect(inPlace.placement.memory.buffer.byteLength).toBe(copied.placement.memory.buffer.byteLength);
+    // Byte for byte (compared natively: a deep equality of 16 MB takes minutes).
+    const bytesOf = (m: typeof inPlace) => Buffer.from(m.placement.memory.buffer);
+    expect(Buffer.compare(bytesOf(inPlace), bytesOf(copied))).toBe(0);
+    const test = mnistTest(100);
+    const images = Array.from({ length: 100 }, (_, k) => test.images.subarray(k * 784, (k + 1) * 784));
+    expect(predictBatch(inPlace, images, createWasmEngine(inPlace, modules))).toEqual(predictBatch(model, images));
+    // A memory that does not hold this model's vectors is not used: the model is copied into a new one.
+    const other = startModelMemory(decoded.supportVectorPairs.bytes.length);
+    expect(placeModel(model, other).placement.memory).not.toBe(other.memory);
   });
 
   it('refuses an engine made for another model', () => {
