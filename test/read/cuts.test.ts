@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { GrayImage } from '../../src/image/gray.js';
 import { slicePieces } from '../../src/read/cuts.js';
 import { findInk } from '../../src/read/ink.js';
-import { groupPieces } from '../../src/read/pieces.js';
+import { groupPieces, inPart } from '../../src/read/pieces.js';
 
 /** Paper with dark ink wherever `ink(x, y)` holds. */
 function picture(width: number, height: number, ink: (x: number, y: number) => boolean): GrayImage {
@@ -46,5 +46,39 @@ describe('slicePieces: strokes a cut crosses', () => {
     const cuts = slices.filter((s) => s.cutRight);
     expect(cuts.length).toBeGreaterThan(0);
     expect(cuts.some((s) => s.rightRuns === 1)).toBe(true);
+  });
+});
+
+describe('slicePieces: cuts that follow the paper between strokes', () => {
+  it('parts two slanted strokes that share columns, where every straight cut splits one of them', () => {
+    // Two parallel slanted bars joined by a thin foot, as a slanted 1 touching its neighbour: the bars share
+    // columns 57-63, so a straight cut either crosses both or cuts one of them in two.
+    const left = stroke(30, 100, 60, 20, 6);
+    const right = stroke(60, 100, 90, 20, 6);
+    const gray = picture(130, 120, (x, y) => left(x, y) || right(x, y) || stroke(30, 100, 60, 100, 4)(x, y));
+    const map = findInk(gray);
+    const grouped = groupPieces(map, 32);
+    if ('tooMany' in grouped) throw new Error('too many pieces');
+    const slices = slicePieces(map, grouped.pieces, grouped.height, 16);
+    expect(slices.length).toBeGreaterThan(1);
+    // Above the foot, the pixels of each bar, and those of each slice.
+    const above = (test: (x: number, y: number) => boolean) => {
+      const out = new Set<number>();
+      for (let y = 0; y < 92; y++)
+        for (let x = 0; x < map.ink.width; x++)
+          if (map.labels[y * map.ink.width + x] !== 0 && test(x, y)) out.add(y * 1000 + x);
+      return out;
+    };
+    const leftBar = above((x, y) => left(x, y) && !right(x, y));
+    const rightBar = above((x, y) => right(x, y) && !left(x, y));
+    const parted = slices.some((s) => {
+      const own = above((x, y) =>
+        s.parts.some((p) => p.label === map.labels[y * map.ink.width + x] && inPart(p, x, y)),
+      );
+      const holds = (bar: Set<number>) => [...bar].every((k) => own.has(k));
+      const avoids = (bar: Set<number>) => [...bar].every((k) => !own.has(k));
+      return (holds(leftBar) && avoids(rightBar)) || (holds(rightBar) && avoids(leftBar));
+    });
+    expect(parted).toBe(true);
   });
 });
