@@ -1,6 +1,15 @@
 import type { Component } from '../image/components.js';
 import type { InkMap } from './ink.js';
 
+/**
+ * A cut through a piece that need not be straight: for each row from `top` down, the first column on its right
+ * side. Overlapping neighbours (a slanted 1 under its neighbour's top) share columns, so no straight cut parts them.
+ */
+export interface CutPath {
+  readonly top: number;
+  readonly xs: Int32Array;
+}
+
 /** The pixels of one component between two columns (a whole component, or one side of a cut through it). */
 export interface Part {
   readonly label: number;
@@ -8,6 +17,24 @@ export interface Part {
   readonly x0: number;
   /** Last column, inclusive. */
   readonly x1: number;
+  /** When set, only the pixels at or right of this cut. */
+  readonly after?: CutPath;
+  /** When set, only the pixels left of this cut. */
+  readonly before?: CutPath;
+}
+
+/**
+ * Whether pixel (x, y) of the part's component lies in the part (the caller checks the label).
+ * @param part the part
+ * @param x column
+ * @param y row
+ * @returns true when it lies between the part's columns and on its side of its cuts
+ */
+export function inPart(part: Part, x: number, y: number): boolean {
+  if (x < part.x0 || x > part.x1) return false;
+  const { after, before } = part;
+  if (after !== undefined && x < (after.xs[y - after.top] ?? -Infinity)) return false;
+  return before === undefined || x < (before.xs[y - before.top] ?? Infinity);
 }
 
 /** An inclusive box in working pixels. */

@@ -3,7 +3,7 @@ import type { GrayImage } from '../image/gray.js';
 import { normalizeDigit } from '../image/normalize.js';
 import { areaResample } from '../image/resample.js';
 import type { InkMap } from './ink.js';
-import type { InkBox, Part } from './pieces.js';
+import { inPart, type InkBox, type Part } from './pieces.js';
 
 /** Paper left around a piece before normalization, as a share of its longer side (an upload has a margin too). */
 const MARGIN = 0.15;
@@ -34,7 +34,8 @@ export function renderPiece(map: InkMap, parts: readonly Part[], box: InkBox): U
     for (let y = box.minY; y <= box.maxY; y++) {
       for (let x = part.x0; x <= part.x1; x++) {
         const i = y * w + x;
-        if (map.labels[i] === part.label) crop.data[(y - y0) * cw + x - x0] = map.ink.data[i] as number;
+        if (map.labels[i] === part.label && inPart(part, x, y))
+          crop.data[(y - y0) * cw + x - x0] = map.ink.data[i] as number;
       }
     }
   }

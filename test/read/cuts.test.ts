@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { GrayImage } from '../../src/image/gray.js';
-import { slicePieces } from '../../src/read/cuts.js';
+import { cutAt, slicePieces } from '../../src/read/cuts.js';
 import { findInk } from '../../src/read/ink.js';
-import { groupPieces } from '../../src/read/pieces.js';
+import { groupPieces, type Piece } from '../../src/read/pieces.js';
 
 /** Paper with dark ink wherever `ink(x, y)` holds. */
 function picture(width: number, height: number, ink: (x: number, y: number) => boolean): GrayImage {
@@ -46,5 +46,50 @@ describe('slicePieces: strokes a cut crosses', () => {
     const cuts = slices.filter((s) => s.cutRight);
     expect(cuts.length).toBeGreaterThan(0);
     expect(cuts.some((s) => s.rightRuns === 1)).toBe(true);
+  });
+});
+
+describe('cutAt: cuts that follow the paper between strokes', () => {
+  /** The picture's ink map and its one piece, with the digit height the reader would use. */
+  function pieceOf(gray: GrayImage) {
+    const map = findInk(gray);
+    const grouped = groupPieces(map, 32);
+    if ('tooMany' in grouped) throw new Error('too many pieces');
+    expect(grouped.pieces).toHaveLength(1);
+    return { map, piece: grouped.pieces[0] as Piece, height: grouped.height };
+  }
+
+  it('parts two slanted strokes that share columns, where a straight cut crosses both', () => {
+    // Two parallel slanted bars joined by a thin foot, as a slanted 1 touching its neighbour: column 60 holds the
+    // left bar's top and the right bar's foot.
+    const left = stroke(30, 100, 60, 20, 6);
+    const right = stroke(60, 100, 90, 20, 6);
+    const gray = picture(130, 120, (x, y) => left(x, y) || right(x, y) || stroke(30, 100, 60, 100, 4)(x, y));
+    const { map, piece, height } = pieceOf(gray);
+    const cut = cutAt(map, piece, 60, height, undefined);
+    if (cut === undefined) throw new Error('no cut');
+    const w = map.ink.width;
+    // Above the foot, every pixel of the left bar lies left of the cut and every pixel of the right bar right of it.
+    for (let y = piece.box.minY; y < 92; y++) {
+      const at = cut.xs[y - cut.top] as number;
+      for (let x = 0; x < w; x++) {
+        if (map.labels[y * w + x] === 0) continue;
+        if (left(x, y) && !right(x, y)) expect(x).toBeLessThan(at);
+        if (right(x, y) && !left(x, y)) expect(x).toBeGreaterThanOrEqual(at);
+      }
+    }
+  });
+
+  it('stays straight where following the paper crosses as many strokes', () => {
+    // Two tall bars joined by a crossbar with a thin spot beside the cut's column: the cheaper way through it
+    // still crosses one stroke, and would carve the crossbar off at a slant.
+    const bar = (x: number, y: number) =>
+      stroke(20, 20, 20, 100, 6)(x, y) ||
+      stroke(120, 20, 120, 100, 6)(x, y) ||
+      (x >= 20 && x <= 120 && Math.abs(y - 60) <= (Math.abs(x - 82) < 3 ? 1 : 6));
+    const { map, piece, height } = pieceOf(picture(140, 120, bar));
+    const cut = cutAt(map, piece, 70, height, undefined);
+    if (cut === undefined) throw new Error('no cut');
+    expect([...cut.xs].every((x) => x === 70)).toBe(true);
   });
 });
