@@ -4,9 +4,10 @@
  *
  *   npm run bench:report                                   (figures read from the repo; measured ones kept)
  *   npm run bench:report -- --evaluate                     (also scores the model on the 10,000 MNIST test images)
- *   npm run bench:report -- --predict FILE --printed FILE --wrk FILE
- *       (take the measured figures from saved outputs of `npm run bench:predict`, `npx tsx bench/printed-digits.ts`
- *        and `npm run bench:wrk`; the date is the file's modification time, the machine the one running the report)
+ *   npm run bench:report -- --predict FILE --printed FILE --wrk FILE --read FILE
+ *       (take the measured figures from saved outputs of `npm run bench:predict`, `npx tsx bench/printed-digits.ts`,
+ *        `npm run bench:wrk` and `npm run bench:read -- --digits report`; the date is the file's modification time
+ *        (bench:read's own timestamp for it), the machine the one running the report)
  *
  * Figures computed from the repo (support vectors, accuracy, model size, training run, package size) are recomputed on
  * every run. Figures only a benchmark can measure (prediction time, throughput, printed digits) are kept from the
@@ -241,6 +242,49 @@ function wrkFigure(file: string): Figure {
   };
 }
 
+/**
+ * bench:read on its report split (numbers composed from MNIST test digits 5000-9999 and printed in unseen
+ * typefaces): exact readings over every kind with digits, and the 6-digit picture's median time. An external set
+ * (`--dir`) or the tuning split is refused: the README quotes the split no threshold was chosen on.
+ */
+function readFigures(file: string): Record<string, Figure> {
+  const output = readFileSync(file, 'utf8');
+  const header = /^bench:read - composed from test digits 5000-9999, .+ engine, .+, (\d{4}-\d{2}-\d{2})T/m.exec(output);
+  if (header === null) throw new Error(`${file}: not the output of bench:read on its report split (--digits report)`);
+  const rows = [...output.matchAll(/^\| ([a-z]+) \| (\d+) \| ([\d.]+)% \|/gm)].map((m) => ({
+    kind: m[1] ?? '',
+    pictures: Number(m[2]),
+    exact: Number(m[3]) / 100,
+  }));
+  const numbers = rows.filter((r) => r.kind !== 'letters');
+  if (numbers.length === 0) throw new Error(`${file}: no kind of number`);
+  const pictures = numbers.reduce((sum, r) => sum + r.pictures, 0);
+  const exact = numbers.reduce((sum, r) => sum + Math.round(r.exact * r.pictures), 0) / pictures;
+  const touching = rows.find((r) => r.kind === 'touching');
+  const six = /^6-digit 600x150 picture: median ([\d.]+) ms$/m.exec(output);
+  if (six === null) throw new Error(`${file}: no 6-digit picture time`);
+  const machine = machineHere();
+  const date = header[1] as string;
+  return {
+    readNumbers: {
+      label: `Numbers read exactly, every digit in order (${count(pictures)} pictures)`,
+      display: `${(100 * exact).toFixed(1)}%${touching ? `, touching pairs ${(100 * touching.exact).toFixed(1)}%` : ''}`,
+      value: touching ? { exact, touching: touching.exact } : { exact },
+      command: 'npm run bench:read',
+      date,
+      machine,
+    },
+    readSixDigits: {
+      label: 'A 6-digit 600x150 picture read (median)',
+      display: `${Number(six[1]).toFixed(1)} ms`,
+      value: Number(six[1]),
+      command: 'npm run bench:read',
+      date,
+      machine,
+    },
+  };
+}
+
 function previous(): Record<string, Figure> {
   if (!existsSync(FIGURES_PATH)) return {};
   return (JSON.parse(readFileSync(FIGURES_PATH, 'utf8')) as FiguresFile).figures;
@@ -264,6 +308,7 @@ async function main(): Promise<void> {
       predict: { type: 'string' },
       printed: { type: 'string' },
       wrk: { type: 'string' },
+      read: { type: 'string' },
     },
   });
   const model = modelFacts();
@@ -283,6 +328,7 @@ async function main(): Promise<void> {
     ...(values.predict ? predictFigures(values.predict) : { ...keep('predictMedian'), ...keep('predictThroughput') }),
     ...(values.wrk ? { server: wrkFigure(values.wrk) } : keep('server')),
     ...(values.printed ? { printedDigits: printedFigure(values.printed) } : keep('printedDigits')),
+    ...(values.read ? readFigures(values.read) : { ...keep('readNumbers'), ...keep('readSixDigits') }),
     ...(pack ? { package: pack } : keep('package')),
   };
   // A figure that did not change keeps the date and machine it was first measured on.
