@@ -17,7 +17,9 @@ function shared<T extends Uint8Array | Float64Array>(array: T, make: (buffer: Sh
  */
 export function shareModel(model: SvmModel, started?: ModelMemory): SvmModel {
   if ('placement' in model) return model; // already in one shared memory
-  if (wasmSimdAvailable()) return placeModel(model, started);
+  // A started memory means the caller found SIMD already: the check encodes and validates the kernel module (~9 ms
+  // of the main thread at start), so it is not made twice.
+  if (started !== undefined || wasmSimdAvailable()) return placeModel(model, started);
   const pairs = model.supportVectorPairs;
   return withModelFields(model, {
     supportVectorPairs: { ...pairs, bytes: shared(pairs.bytes, (b) => new Uint8Array(b)) },
