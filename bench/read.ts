@@ -5,10 +5,11 @@
  * Run: `npm run bench:read -- [--digits tune|report] [--count N] [--only KIND,...] [--dir PATH] [--model PATH]`.
  * `--digits tune` composes from test digits 0-4999 (thresholds are chosen there), `report` (default) from 5000-9999.
  * `--count` pictures per kind (default 200; lengths cycle 2..6). `--readings FILE` writes every reading (each
- * digit's box and scores, the skipped pieces) one per line: two builds that read alike write the same file. `--dir` reads an external set instead: a folder
+ * digit's box and scores, the skipped pieces) one per line: two builds that read alike write the same file. `--save DIR`
+ * writes the composed pictures and their manifest. `--dir` reads an external set (or a saved one) instead: a folder
  * with manifest.json, `[{ "file": "a.png", "kind": "spaced", "text": "123" }]` (text "" = no digit).
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -124,6 +125,19 @@ async function loadDir(dir: string): Promise<Picture[]> {
   );
 }
 
+/** Writes the pictures and their manifest, a folder `--dir` reads back (to look at a failure, or time one build). */
+async function save(dir: string, pictures: readonly Picture[]): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const manifest = await Promise.all(
+    pictures.map(async (p, i) => {
+      const file = `${p.kind}-${String(i).padStart(4, '0')}.${p.file[0] === 0xff ? 'jpg' : 'png'}`;
+      await writeFile(path.join(dir, file), p.file);
+      return { file, kind: p.kind, text: p.text };
+    }),
+  );
+  await writeFile(path.join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 1)}\n`);
+}
+
 /** Levenshtein distance (short strings). */
 function edits(a: string, b: string): number {
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
@@ -192,6 +206,7 @@ async function main(): Promise<void> {
       model: { type: 'string' },
       verbose: { type: 'boolean', default: false },
       readings: { type: 'string' },
+      save: { type: 'string' },
     },
   });
   const split = values.digits === 'tune' ? 'tune' : 'report';
@@ -200,6 +215,7 @@ async function main(): Promise<void> {
   const engine = await createModelEngine(model);
   const pictures =
     values.dir === undefined ? await composeAll(split, Number(values.count), only) : await loadDir(values.dir);
+  if (values.save !== undefined) await save(values.save, pictures);
   const rows = new Map<string, { n: number; exact: number; digits: number; right: number; ms: number[] }>();
   const byLength = new Map<number, { n: number; exact: number }>();
   const row = <K, V>(m: Map<K, V>, k: K, init: () => V): V => {

@@ -49,6 +49,18 @@ describe('slicePieces: strokes a cut crosses', () => {
   });
 });
 
+describe('slicePieces: where it cuts', () => {
+  it('cuts two overlapping loops where they meet and the contours dip, though that column holds the most ink', () => {
+    // Two rings side by side that overlap in columns 84-92, as two 0s written into each other: every column inside a
+    // loop holds less ink than the meeting columns, so ranking by ink alone cuts only through the loops.
+    const gray = picture(190, 120, (x, y) => ring(60, 60, 30, 42, 8)(x, y) || ring(116, 60, 30, 42, 8)(x, y));
+    const cuts = slicesOf(gray)
+      .filter((s) => s.cutRight)
+      .map((s) => s.box.maxX + 1);
+    expect(cuts.some((x) => Math.abs(x - 88) <= 6)).toBe(true);
+  });
+});
+
 describe('cutAt: cuts that follow the paper between strokes', () => {
   /** The picture's ink map and its one piece, with the digit height the reader would use. */
   function pieceOf(gray: GrayImage) {
