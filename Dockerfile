@@ -76,6 +76,12 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
 COPY --from=build /app/dist ./dist
 COPY model ./model
 COPY images_test ./images_test
+# NODE_EXTRA_CA_CERTS emptied once `npm ci` above has run: a base image built where a proxy inspects TLS (CI's local
+# node:20-bookworm-slim) sets it so npm reaches the registry; the official image does not. Node 20 reads that file
+# and builds its whole root store as every process starts (~40 ms before our first line on a 2-core EPYC, for the
+# server and each HEALTHCHECK probe), and the server opens no TLS connection at start. A deployment that needs
+# extra CAs (a PostgreSQL corrections store behind a private CA) sets it with `docker run -e`.
+ENV NODE_EXTRA_CA_CERTS=
 
 # The official image's unprivileged user (uid 1000). Kubernetes' runAsNonRoot needs a numeric UID
 # to verify, so give it as a number.
