@@ -5,9 +5,10 @@
  * Run: `npm run bench:read -- [--digits tune|report] [--count N] [--only KIND,...] [--dir PATH] [--model PATH]`.
  * `--digits tune` composes from test digits 0-4999 (thresholds are chosen there), `report` (default) from 5000-9999.
  * `--count` pictures per kind (default 200; lengths cycle 2..6). `--readings FILE` writes every reading (each
- * digit's box and scores, the skipped pieces) one per line: two builds that read alike write the same file. `--save DIR`
- * writes the composed pictures and their manifest. `--dir` reads an external set (or a saved one) instead: a folder
- * with manifest.json, `[{ "file": "a.png", "kind": "spaced", "text": "123" }]` (text "" = no digit).
+ * digit's box and scores, the skipped pieces) one per line: two builds that read alike write the same file.
+ * `--save DIR` writes the composed pictures and their manifest. `--dir` reads an external set (or a saved one)
+ * instead: a folder with manifest.json, `[{ "file": "a.png", "kind": "spaced", "text": "123" }]` (text "" = no
+ * digit).
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';

@@ -32,7 +32,9 @@ const CUT_EVERY = 0.3;
  * Fujisawa, Nakano and Kurino 1992 and of drop-fall cuts), often in a column no thinner than the digits' own
  * strokes: two 9s joined loop to stem, a 1 through a 4's bar. Ranking by ink alone left those joins uncut.
  * Tuning split (test digits 0-4999), touching pairs 73.0% -> 77.5% (weights 0.3, 0.6, 1.2, 2: 72.5, 73.0, 74.0,
- * 75.5; 8 and 16 as 4); spaced 94.5 -> 94.0, lone 99.0 -> 98.0, varied, photo, canvas unchanged.
+ * 75.5; 8 and 16 as 4); spaced 94.5 -> 94.0, lone 99.0 -> 98.0, varied, photo, canvas unchanged. On three sets
+ * composed another way (by Chromium, outside the repository): touching +3.5 to +4.5 points, and canvas -1 to -2,
+ * where a few thick digits of odd shape are now cut at a dip of their own outline (weights 2 and 3 did the same).
  */
 const CONTOUR_WEIGHT = 4;
 /**
