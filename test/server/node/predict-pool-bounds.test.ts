@@ -1,5 +1,5 @@
 import type { Worker } from 'node:worker_threads';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { encodeGrayPng } from '../../../src/image/index.js';
 import { placeModel } from '../../../src/ml/engine/wasm-engine.js';
 import { createInProcessPredictor } from '../../../src/server/in-process-predictor.js';
@@ -28,6 +28,8 @@ async function pool(options: Omit<PredictPoolOptions, 'source'>): Promise<Predic
   const created = createPredictPool({ source: { kind: 'value', model: tinyModel(), sha256: null }, ...options });
   pools.push(created);
   await created.whenReady();
+  // Ready with its first worker; these tests count on every thread, so they wait for the others to join.
+  await vi.waitFor(() => expect(created.stats().workersReady).toBe(created.threads), { timeout: 10_000 });
   return created;
 }
 afterEach(async () => {
