@@ -87,9 +87,10 @@ ENV NODE_EXTRA_CA_CERTS=
 # to verify, so give it as a number.
 USER 1000:1000
 EXPOSE 5000
-# No curl in a slim image; Node 20+ has fetch. 127.0.0.1 because HOST may bind all interfaces.
+# No curl in a slim image, so node probes, with node:http rather than fetch: fetch loads undici, ~0.35 s of CPU
+# per probe against ~0.1 s (2-core EPYC), every 30 s. 127.0.0.1 because HOST may bind all interfaces.
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||5000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+  CMD ["node", "-e", "require('http').get('http://127.0.0.1:'+(process.env.PORT||5000)+'/healthz',r=>process.exit(r.statusCode===200?0:1)).on('error',()=>process.exit(1))"]
 # Exec form with node itself as PID 1, not npm or a shell: SIGTERM from `docker stop` reaches the
 # app, which closes the server and exits at once. The base image's docker-entrypoint.sh execs it.
 CMD ["node", "dist/cli/main.js", "serve"]

@@ -1,7 +1,10 @@
 // Checks the deployment files against the app itself, so a renamed route, port or variable fails here rather than
 // in production: every value the manifests use comes from the server source (its config resolver, its limits, its
 // routes answering in process), not from a copy in this file.
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { createApp } from '../../src/server/app.js';
@@ -55,7 +58,7 @@ function expectAppReads(name: string, value: string): void {
 
 /** The healthcheck's URL path and port: both are in the shared `node -e fetch(...)` one-liner. */
 function probeTarget(command: string): { path: string; port: number } {
-  const match = /fetch\('http:\/\/127\.0\.0\.1:'\+\(process\.env\.PORT\|\|(\d+)\)\+'(\/[a-z]+)'\)/.exec(command);
+  const match = /\.get\('http:\/\/127\.0\.0\.1:'\+\(process\.env\.PORT\|\|(\d+)\)\+'(\/[a-z]+)'/.exec(command);
   if (!match?.[1] || !match[2]) throw new Error(`unrecognised healthcheck: ${command}`);
   return { port: Number(match[1]), path: match[2] };
 }
@@ -105,6 +108,25 @@ describe('Dockerfile', () => {
   it('exposes the default port and probes /healthz on it', () => {
     expect(finalStage('EXPOSE')).toEqual([String(DEFAULT_PORT)]);
     expect(probeTarget(dockerHealthCommand)).toEqual({ path: '/healthz', port: DEFAULT_PORT });
+  });
+  it('its health probe exits 0 on a 200 and 1 on any other answer or none', async () => {
+    const argv = JSON.parse(dockerHealth.slice(dockerHealth.indexOf('CMD') + 3)) as string[];
+    const probe = async (status: number | undefined): Promise<number | null> => {
+      const server = createServer((_req, res) => res.writeHead(status ?? 200).end());
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const port = (server.address() as AddressInfo).port;
+      if (status === undefined) await new Promise((resolve) => server.close(resolve)); // nothing listens
+      try {
+        const child = spawn(process.execPath, argv.slice(1), { env: { ...process.env, PORT: String(port) } });
+        return await new Promise<number | null>((resolve) => child.on('exit', resolve));
+      } finally {
+        server.close();
+      }
+    };
+    expect(argv[0]).toBe('node');
+    expect(await probe(200)).toBe(0);
+    expect(await probe(503)).toBe(1);
+    expect(await probe(undefined)).toBe(1);
   });
   it('runs as a non-root user, in production mode, with node as PID 1 serving', () => {
     const [user] = finalStage('USER');
