@@ -28,7 +28,7 @@ RUN npm ci --no-audit --no-fund --omit=optional --ignore-scripts \
       -C "node_modules/$binary" --strip-components=1 \
  && rm -f esbuild-*.tgz
 COPY tsconfig.json tsconfig.build.json ./
-COPY scripts/build-page-script.mjs scripts/bundle-cli.mjs scripts/zod-english-only.mjs ./scripts/
+COPY scripts/build-page-script.mjs scripts/bundle-cli.mjs ./scripts/
 COPY src ./src
 # Declarations and source maps (which point at src/, not shipped) are of no use at run time.
 RUN npm run build \

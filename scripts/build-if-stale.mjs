@@ -29,13 +29,7 @@ const OUTPUTS = [
   'dist/ml/engine/kernel-shared.wasm',
 ];
 /** Build inputs outside src/. */
-const CONFIGS = [
-  'tsconfig.json',
-  'tsconfig.build.json',
-  'scripts/build-page-script.mjs',
-  'scripts/bundle-cli.mjs',
-  'scripts/zod-english-only.mjs',
-];
+const CONFIGS = ['tsconfig.json', 'tsconfig.build.json', 'scripts/build-page-script.mjs', 'scripts/bundle-cli.mjs'];
 /** Made by the build itself (and by vitest's setup) from src/server/page/client: not an input. */
 const GENERATED = path.join('src', 'server', 'page', 'script.generated.ts');
 

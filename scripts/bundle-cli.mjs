@@ -17,7 +17,6 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { zodEnglishOnly } from './zod-english-only.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -48,7 +47,6 @@ await build({
   platform: 'node',
   target: 'node20',
   external: ['pg', 'better-sqlite3'],
-  plugins: [zodEnglishOnly],
   // Bundled CommonJS dependencies (jpeg-js, pako, upng-js) call require() for Node's own modules.
   banner: {
     js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);",

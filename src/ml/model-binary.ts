@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { rowsFromPairMatrix } from './engine/pairs.js';
 import { MlError } from './errors.js';
 import { BINARY_MODEL_MAGIC, isBinaryModel } from './model-container.js';
@@ -48,17 +48,21 @@ const ALIGN = 8;
 const arraysOmitted = { data: true } as const;
 
 /** The header: a model file's JSON (modelJsonSchema) with each array's `data` left out and its encoding raw. */
-export const binaryHeaderSchema = modelJsonSchema.extend({
-  supportVectors: modelJsonSchema.shape.supportVectors.omit(arraysOmitted).extend({ encoding: z.literal('uint8') }),
-  coefficients: modelJsonSchema.shape.coefficients.omit(arraysOmitted).extend({ encoding: z.literal('float64le') }),
-  secondStage: secondStageSchema
-    .extend({
-      slots: secondStageSchema.shape.slots.omit(arraysOmitted).extend({ encoding: z.literal('uint32le') }),
-      coefficients: secondStageSchema.shape.coefficients
-        .omit(arraysOmitted)
-        .extend({ encoding: z.literal('float64le') }),
-    })
-    .optional(),
+export const binaryHeaderSchema = z.extend(modelJsonSchema, {
+  supportVectors: z.extend(z.omit(modelJsonSchema.shape.supportVectors, arraysOmitted), {
+    encoding: z.literal('uint8'),
+  }),
+  coefficients: z.extend(z.omit(modelJsonSchema.shape.coefficients, arraysOmitted), {
+    encoding: z.literal('float64le'),
+  }),
+  secondStage: z.optional(
+    z.extend(secondStageSchema, {
+      slots: z.extend(z.omit(secondStageSchema.shape.slots, arraysOmitted), { encoding: z.literal('uint32le') }),
+      coefficients: z.extend(z.omit(secondStageSchema.shape.coefficients, arraysOmitted), {
+        encoding: z.literal('float64le'),
+      }),
+    }),
+  ),
 });
 
 /** The header of a binary model file. */

@@ -1,5 +1,6 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { secondStageSchema } from './second-stage.js';
+import { useEnglishIssues } from './zod-english.js';
 import { PIXELS } from '../shared/mnist.js';
 
 /**
@@ -8,91 +9,99 @@ import { PIXELS } from '../shared/mnist.js';
  */
 export const MODEL_FORMAT = 2;
 
-const finite = z.number().finite();
-const confusionSchema = z.array(z.array(z.number().int().nonnegative()).length(10)).length(10);
+useEnglishIssues();
+
+// z.number() itself refuses NaN and ±Infinity (classic zod's `.finite()` added nothing); the name keeps that visible.
+const finite = z.number();
+const positive = finite.check(z.positive());
+const nonNegative = finite.check(z.nonnegative());
+const fraction = z.number().check(z.minimum(0), z.maximum(1));
+const positiveInt = z.int().check(z.positive());
+const nonNegativeInt = z.int().check(z.nonnegative());
+const confusionSchema = z.array(z.array(nonNegativeInt).check(z.length(10))).check(z.length(10));
 
 /** Accuracy of a model on a labelled set. */
 export const evaluationSchema = z.object({
   dataset: z.string(),
-  count: z.number().int().positive(),
-  accuracy: z.number().min(0).max(1),
+  count: positiveInt,
+  accuracy: fraction,
   /** confusion[true][predicted] */
   confusion: confusionSchema,
   /** Two-stage models: how many of the images the second stage read. */
-  secondStageReads: z.number().int().nonnegative().optional(),
+  secondStageReads: z.optional(nonNegativeInt),
 });
 
 /** How the model was made: enough to reproduce it. */
 export const trainingSchema = z.object({
-  C: finite.positive(),
-  tolerance: finite.positive(),
+  C: positive,
+  tolerance: positive,
   shrinking: z.boolean(),
   gammaRule: z.string(),
-  seed: z.number().int(),
+  seed: z.int(),
   /** MNIST training images (pen variants not counted). */
-  trainSize: z.number().int().positive(),
+  trainSize: positiveInt,
   /** Training digits redrawn with other pens and added to the rows (absent: none). */
-  penVariants: z
-    .object({
-      count: z.number().int().nonnegative(),
-      thicker: z.number().int().nonnegative(),
-      thinner: z.number().int().nonnegative(),
+  penVariants: z.optional(
+    z.object({
+      count: nonNegativeInt,
+      thicker: nonNegativeInt,
+      thinner: nonNegativeInt,
       /** Redrawn along their skeleton with a fine pen (absent in models trained before that pen existed: none). */
-      fine: z.number().int().nonnegative().optional(),
+      fine: z.optional(nonNegativeInt),
       /** Dilation radii of the thicker pens, 28x28 pixels. */
       radius: z.tuple([finite, finite]),
       /** Ink levels the thinner pens keep. */
       level: z.tuple([finite, finite]),
       /** Widths of the fine pens, 28x28 pixels (absent with `fine`). */
-      width: z.tuple([finite, finite]).optional(),
-    })
-    .optional(),
+      width: z.optional(z.tuple([finite, finite])),
+    }),
+  ),
   /** Printed digits (data/font-digits) added to the rows (absent: none). */
-  fontDigits: z.number().int().nonnegative().optional(),
+  fontDigits: z.optional(nonNegativeInt),
   /**
    * Virtual support vectors (absent: none): the first stage's support vectors, all of them, and `shifts` one-pixel
    * moves of `sources` of them (those of largest |alpha|), `rows` in all, were the last stage's training set.
    */
-  virtualSupportVectors: z
-    .object({
-      shifts: z.number().int().positive(),
-      sources: z.number().int().positive(),
-      rows: z.number().int().positive(),
+  virtualSupportVectors: z.optional(
+    z.object({
+      shifts: positiveInt,
+      sources: positiveInt,
+      rows: positiveInt,
       /** C of this stage when it differs from the first's (absent: the same). */
-      C: finite.positive().optional(),
-    })
-    .optional(),
+      C: z.optional(positive),
+    }),
+  ),
   /**
    * Accepted corrections added afterwards by a warm start of SMO from `baseModelSha256`'s coefficients (absent:
    * none): `digits` rows from `corrections` stored corrections went in, `heldOut` more were kept out to check it.
    */
-  feedback: z
-    .object({
-      digits: z.number().int().nonnegative(),
-      corrections: z.number().int().nonnegative(),
-      heldOut: z.number().int().nonnegative(),
+  feedback: z.optional(
+    z.object({
+      digits: nonNegativeInt,
+      corrections: nonNegativeInt,
+      heldOut: nonNegativeInt,
       baseModelSha256: z.string(),
-      seconds: finite.nonnegative(),
+      seconds: nonNegative,
       command: z.string(),
-    })
-    .optional(),
+    }),
+  ),
   /** Each fit of a multi-stage run in order (absent: one fit); validation accuracy null without a held-out split. */
-  stages: z
-    .array(
+  stages: z.optional(
+    z.array(
       z.object({
         name: z.string(),
-        rows: z.number().int().positive(),
-        supportVectors: z.number().int().nonnegative(),
-        validationAccuracy: z.number().min(0).max(1).nullable(),
-        seconds: finite.nonnegative(),
+        rows: positiveInt,
+        supportVectors: nonNegativeInt,
+        validationAccuracy: z.nullable(fraction),
+        seconds: nonNegative,
       }),
-    )
-    .optional(),
-  iterations: z.array(z.number().int().nonnegative()).length(10),
-  supportVectorsPerClass: z.array(z.number().int().nonnegative()).length(10),
-  seconds: finite.nonnegative(),
-  peakRssMB: finite.nonnegative().nullable(),
-  threads: z.number().int().positive(),
+    ),
+  ),
+  iterations: z.array(nonNegativeInt).check(z.length(10)),
+  supportVectorsPerClass: z.array(nonNegativeInt).check(z.length(10)),
+  seconds: nonNegative,
+  peakRssMB: z.nullable(nonNegative),
+  threads: positiveInt,
   machine: z.string(),
   command: z.string(),
   trainedAt: z.string(),
@@ -101,23 +110,23 @@ export const trainingSchema = z.object({
 
 /** A hyperparameter search run before training, recorded in the model (validation data only, never the test set). */
 export const searchSchema = z.object({
-  trainSize: z.number().int().positive(),
-  validationSize: z.number().int().positive(),
+  trainSize: positiveInt,
+  validationSize: positiveInt,
   results: z.array(
     z.object({
-      C: finite.positive(),
-      gammaMultiplier: finite.positive(),
-      gamma: finite.positive(),
-      coef0: finite.nonnegative(),
-      validationAccuracy: z.number().min(0).max(1),
-      supportVectors: z.number().int().nonnegative(),
-      seconds: finite.nonnegative(),
+      C: positive,
+      gammaMultiplier: positive,
+      gamma: positive,
+      coef0: nonNegative,
+      validationAccuracy: fraction,
+      supportVectors: nonNegativeInt,
+      seconds: nonNegative,
     }),
   ),
 });
 
 /** The temperature a model's confidences are computed at, and what it was fitted on. */
-export const calibrationSchema = z.object({ temperature: finite.positive(), fittedOn: z.string() });
+export const calibrationSchema = z.object({ temperature: positive, fittedOn: z.string() });
 
 /**
  * Model file format 1 (JSON). Encodings:
@@ -132,16 +141,16 @@ export const calibrationSchema = z.object({ temperature: finite.positive(), fitt
 export const modelJsonSchema = z.object({
   format: z.union([z.literal(1), z.literal(MODEL_FORMAT)]),
   type: z.literal('svm-one-vs-rest'),
-  classes: z.array(z.number().int()).length(10),
+  classes: z.array(z.int()).check(z.length(10)),
   preprocessing: z.object({ size: z.literal(28), deskew: z.boolean() }),
   kernel: z.object({
     type: z.literal('poly'),
-    degree: z.number().int().min(1).max(10),
-    gamma: finite.positive(),
-    coef0: finite.nonnegative(),
+    degree: z.int().check(z.minimum(1), z.maximum(10)),
+    gamma: positive,
+    coef0: nonNegative,
   }),
   supportVectors: z.object({
-    count: z.number().int().positive(),
+    count: positiveInt,
     dim: z.literal(PIXELS),
     encoding: z.literal('uint8-base64'),
     data: z.string(),
@@ -151,13 +160,13 @@ export const modelJsonSchema = z.object({
     layout: z.literal('sv-major'),
     data: z.string(),
   }),
-  biases: z.array(finite).length(10),
+  biases: z.array(finite).check(z.length(10)),
   calibration: calibrationSchema,
   training: trainingSchema,
-  evaluation: evaluationSchema.nullable(),
-  search: searchSchema.optional(),
+  evaluation: z.nullable(evaluationSchema),
+  search: z.optional(searchSchema),
   /** Format 2 only: see second-stage.ts. */
-  secondStage: secondStageSchema.optional(),
+  secondStage: z.optional(secondStageSchema),
 });
 
 /** A model file's JSON (format 1 or 2), as `serializeModel` writes it and `parseModel` reads it (model.ts). */
@@ -176,6 +185,6 @@ export type ModelSearch = z.infer<typeof searchSchema>;
 export const modelRecordsSchema = z.object({
   calibration: calibrationSchema,
   training: trainingSchema,
-  evaluation: evaluationSchema.nullable(),
-  search: searchSchema.optional(),
+  evaluation: z.nullable(evaluationSchema),
+  search: z.optional(searchSchema),
 });

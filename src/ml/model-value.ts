@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { PairMatrix } from './engine/pairs.js';
 import type { PolyKernel } from './engine/poly.js';
 import { MlError } from './errors.js';
@@ -58,7 +58,7 @@ export interface SvmModel extends ModelFields {
 }
 
 /** The first problems zod found, as `path: reason` (at most five, so a message stays readable). */
-export function describeIssues(error: z.ZodError): string {
+export function describeIssues(error: z.core.$ZodError): string {
   return error.issues
     .slice(0, 5)
     .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)

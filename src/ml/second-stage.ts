@@ -1,10 +1,11 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { encodeBase64 } from './base64.js';
 import { rowsFromPairMatrix, type PairMatrix } from './engine/pairs.js';
 import type { PolyKernel } from './engine/poly.js';
 import { MlError } from './errors.js';
 import { decodeFloat64LE, decodeUint32LE, encodeFloat64LE, encodeUint32LE } from './little-endian.js';
 import { shiftImage, type PixelShift } from './virtual-sv.js';
+import { useEnglishIssues } from './zod-english.js';
 
 /**
  * A second stage that reads only the images the first one is unsure of: a virtual-support-vector model (trained on
@@ -71,25 +72,27 @@ export function buildSecondStage(fields: SecondStageFields): SecondStage {
   return { ...fields, terms: classTerms(fields.coefficients) };
 }
 
-const finite = z.number().finite();
+useEnglishIssues();
+
+// z.number() itself refuses NaN and ±Infinity (classic zod's `.finite()` added nothing); the name keeps that visible.
+const finite = z.number();
+const pixelOffset = z.int().check(z.minimum(-27), z.maximum(27));
+const probability = z.number().check(z.minimum(0), z.maximum(1));
 
 /** The `secondStage` field of a format-2 model file. */
 export const secondStageSchema = z.object({
   type: z.literal('shifted-support-vectors'),
-  shifts: z
-    .array(z.object({ dx: z.number().int().min(-27).max(27), dy: z.number().int().min(-27).max(27) }))
-    .min(1)
-    .max(64),
-  gap: finite.nonnegative(),
-  slots: z.object({ count: z.number().int().positive(), encoding: z.literal('uint32le-base64'), data: z.string() }),
+  shifts: z.array(z.object({ dx: pixelOffset, dy: pixelOffset })).check(z.minLength(1), z.maxLength(64)),
+  gap: finite.check(z.nonnegative()),
+  slots: z.object({ count: z.int().check(z.positive()), encoding: z.literal('uint32le-base64'), data: z.string() }),
   coefficients: z.object({
     encoding: z.literal('float64le-base64'),
     layout: z.literal('entry-major'),
     data: z.string(),
   }),
-  biases: z.array(finite).length(10),
-  calibration: z.object({ temperature: finite.positive(), fittedOn: z.string() }),
-  routing: z.object({ fittedOn: z.string(), routedShare: z.number().min(0).max(1).nullable() }),
+  biases: z.array(finite).check(z.length(10)),
+  calibration: z.object({ temperature: finite.check(z.positive()), fittedOn: z.string() }),
+  routing: z.object({ fittedOn: z.string(), routedShare: z.nullable(probability) }),
 });
 
 export type SecondStageJson = z.infer<typeof secondStageSchema>;

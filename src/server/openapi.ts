@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { apiRegistry } from './schemas.js';
 
 const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });

@@ -1,7 +1,10 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { useEnglishIssues } from '../ml/zod-english.js';
 
 /** The named schemas of the API, published as OpenAPI components (a private registry, not zod's global one). */
 export const apiRegistry = z.registry<{ id: string; description?: string }>();
+
+useEnglishIssues();
 
 /**
  * The zod schemas of the HTTP API: request bodies are validated with them, and /openapi.json is generated from
@@ -9,50 +12,57 @@ export const apiRegistry = z.registry<{ id: string; description?: string }>();
  */
 
 /** One image in a JSON predict request. */
-export const JsonImageSchema = z
-  .object({
-    filename: z.string().max(255).optional().describe('Echoed back in the prediction; defaults to image-<n>.'),
-    data: z.string().min(1).describe('The PNG or JPEG file, base64-encoded (a data: URL prefix is accepted).'),
-  })
-  .strict();
+export const JsonImageSchema = z.strictObject({
+  filename: z
+    .optional(z.string().check(z.maxLength(255)))
+    .check(z.describe('Echoed back in the prediction; defaults to image-<n>.')),
+  data: z
+    .string()
+    .check(z.minLength(1), z.describe('The PNG or JPEG file, base64-encoded (a data: URL prefix is accepted).')),
+});
 
 /** The JSON body of POST /v1/predict. */
 export const PredictJsonRequestSchema = z
-  .object({ images: z.array(JsonImageSchema).min(1).describe('Images to classify, at most MAX_FILES.') })
-  .strict()
+  .strictObject({
+    images: z.array(JsonImageSchema).check(z.minLength(1), z.describe('Images to classify, at most MAX_FILES.')),
+  })
   .register(apiRegistry, { id: 'PredictJsonRequest' });
 
 /** One image's prediction. */
 export const PredictionSchema = z
   .object({
     filename: z.string(),
-    digit: z.number().int().min(0).max(9),
-    confidence: z.number().min(0).max(1),
-    scores: z.array(z.number()).length(10).describe('Decision value per digit (index = digit); higher wins.'),
-    ms: z.number().min(0).describe('Time spent normalizing and classifying this image.'),
+    digit: z.int().check(z.minimum(0), z.maximum(9)),
+    confidence: z.number().check(z.minimum(0), z.maximum(1)),
+    scores: z
+      .array(z.number())
+      .check(z.length(10), z.describe('Decision value per digit (index = digit); higher wins.')),
+    ms: z.number().check(z.minimum(0), z.describe('Time spent normalizing and classifying this image.')),
     normalized: z
-      .string()
-      .optional()
-      .describe('With ?include=normalized: the 28x28 input the model saw, as a base64 PNG.'),
+      .optional(z.string())
+      .check(z.describe('With ?include=normalized: the 28x28 input the model saw, as a base64 PNG.')),
     digitsFound: z
-      .number()
       .int()
-      .min(0)
-      .describe(
-        'How many digits the number reader finds in the picture. More than 1: `digit` is a guess for the whole ' +
-          'picture, not a reading of it; send the picture to /v1/read.',
+      .check(
+        z.minimum(0),
+        z.describe(
+          'How many digits the number reader finds in the picture. More than 1: `digit` is a guess for the whole ' +
+            'picture, not a reading of it; send the picture to /v1/read.',
+        ),
       ),
-    note: z.string().optional().describe('Present when digitsFound is more than 1: says so and names /v1/read.'),
+    note: z
+      .optional(z.string())
+      .check(z.describe('Present when digitsFound is more than 1: says so and names /v1/read.')),
   })
   .register(apiRegistry, { id: 'Prediction' });
 
 /** A rectangle in the uploaded picture's pixels. */
 export const BoxSchema = z
   .object({
-    x: z.number().int().min(0),
-    y: z.number().int().min(0),
-    width: z.number().int().min(1),
-    height: z.number().int().min(1),
+    x: z.int().check(z.minimum(0)),
+    y: z.int().check(z.minimum(0)),
+    width: z.int().check(z.minimum(1)),
+    height: z.int().check(z.minimum(1)),
   })
   .register(apiRegistry, {
     id: 'Box',
@@ -62,17 +72,23 @@ export const BoxSchema = z
 /** One digit of a reading. */
 export const ReadDigitSchema = z
   .object({
-    digit: z.number().int().min(0).max(9),
-    confidence: z.number().min(0).max(1).describe('Probability of this digit, as /v1/predict gives it.'),
-    scores: z.array(z.number()).length(10).describe('Decision value per digit (index = digit); higher wins.'),
+    digit: z.int().check(z.minimum(0), z.maximum(9)),
+    confidence: z
+      .number()
+      .check(z.minimum(0), z.maximum(1), z.describe('Probability of this digit, as /v1/predict gives it.')),
+    scores: z
+      .array(z.number())
+      .check(z.length(10), z.describe('Decision value per digit (index = digit); higher wins.')),
     runnerUp: z
-      .object({ digit: z.number().int().min(0).max(9), confidence: z.number().min(0).max(1) })
-      .describe('The second most likely digit and its probability.'),
+      .object({
+        digit: z.int().check(z.minimum(0), z.maximum(9)),
+        confidence: z.number().check(z.minimum(0), z.maximum(1)),
+      })
+      .check(z.describe('The second most likely digit and its probability.')),
     box: BoxSchema,
     normalized: z
-      .string()
-      .optional()
-      .describe('With ?include=normalized: the 28x28 picture this digit became, as a base64 PNG.'),
+      .optional(z.string())
+      .check(z.describe('With ?include=normalized: the 28x28 picture this digit became, as a base64 PNG.')),
   })
   .register(apiRegistry, { id: 'ReadDigit' });
 
@@ -82,7 +98,7 @@ export const SkippedPieceSchema = z
     box: BoxSchema,
     reason: z
       .enum(['too-small', 'not-a-digit'])
-      .describe('too-small: a dot or speck beside the digits; not-a-digit: a letter, dash, sign or scribble.'),
+      .check(z.describe('too-small: a dot or speck beside the digits; not-a-digit: a letter, dash, sign or scribble.')),
   })
   .register(apiRegistry, { id: 'SkippedPiece' });
 
@@ -92,26 +108,27 @@ export const ReadingSchema = z
     filename: z.string(),
     text: z
       .string()
-      .regex(/^[0-9]+$/)
-      .describe('The digits in reading order (left to right), e.g. "578618".'),
+      .check(z.regex(/^[0-9]+$/), z.describe('The digits in reading order (left to right), e.g. "578618".')),
     confidence: z
       .number()
-      .min(0)
-      .max(1)
-      .describe("Probability that the whole reading is right: the product of the digits' confidences."),
-    digits: z.array(ReadDigitSchema).min(1),
-    skipped: z.array(SkippedPieceSchema).describe('Ink left out of text, with where it is.'),
-    width: z.number().int().min(1).describe('Width of the picture the boxes refer to.'),
-    height: z.number().int().min(1).describe('Height of the picture the boxes refer to.'),
-    ms: z.number().min(0).describe('Time spent decoding and reading this picture.'),
+      .check(
+        z.minimum(0),
+        z.maximum(1),
+        z.describe("Probability that the whole reading is right: the product of the digits' confidences."),
+      ),
+    digits: z.array(ReadDigitSchema).check(z.minLength(1)),
+    skipped: z.array(SkippedPieceSchema).check(z.describe('Ink left out of text, with where it is.')),
+    width: z.int().check(z.minimum(1), z.describe('Width of the picture the boxes refer to.')),
+    height: z.int().check(z.minimum(1), z.describe('Height of the picture the boxes refer to.')),
+    ms: z.number().check(z.minimum(0), z.describe('Time spent decoding and reading this picture.')),
   })
   .register(apiRegistry, { id: 'Reading' });
 
 /** What the model answered with, repeated in every predict response so results can be traced to a model. */
 export const ModelSummarySchema = z
   .object({
-    format: z.number().int(),
-    sha256: z.string().nullable(),
+    format: z.int(),
+    sha256: z.nullable(z.string()),
     trainedAt: z.string(),
   })
   .register(apiRegistry, { id: 'ModelSummary' });
@@ -129,19 +146,19 @@ export const ReadResponseSchema = z
 /** Response of GET /v1/model. */
 export const ModelResponseSchema = z
   .object({
-    format: z.number().int(),
-    sha256: z.string().nullable().describe('SHA-256 of the model file.'),
-    trainedAt: z.string().describe('ISO 8601 date of training.'),
-    trainSize: z.number().int(),
-    testAccuracy: z.number().nullable().describe('Accuracy on the MNIST test set, if it was evaluated.'),
+    format: z.int(),
+    sha256: z.nullable(z.string()).check(z.describe('SHA-256 of the model file.')),
+    trainedAt: z.string().check(z.describe('ISO 8601 date of training.')),
+    trainSize: z.int(),
+    testAccuracy: z.nullable(z.number()).check(z.describe('Accuracy on the MNIST test set, if it was evaluated.')),
     kernel: z.object({ type: z.string(), degree: z.number(), gamma: z.number(), coef0: z.number() }),
-    supportVectorCount: z.number().int(),
+    supportVectorCount: z.int(),
     hyperparameters: z.record(z.string(), z.unknown()),
   })
   .register(apiRegistry, { id: 'ModelResponse' });
 
 /** Response of POST /api: file name -> digit as a string (the old app's contract, kept exactly). */
-export const LegacyResponseSchema = z.record(z.string(), z.string().regex(/^[0-9]$/)).register(apiRegistry, {
+export const LegacyResponseSchema = z.record(z.string(), z.string().check(z.regex(/^[0-9]$/))).register(apiRegistry, {
   id: 'LegacyResponse',
   description: 'File name to predicted digit. A repeated file name gets a suffix: "a.png", "a.png (2)", ...',
 });
@@ -150,9 +167,9 @@ export const LegacyResponseSchema = z.record(z.string(), z.string().regex(/^[0-9
 export const ErrorBodySchema = z
   .object({
     error: z.object({
-      code: z.string().describe('Stable machine-readable code, e.g. NO_DIGIT_FOUND.'),
+      code: z.string().check(z.describe('Stable machine-readable code, e.g. NO_DIGIT_FOUND.')),
       message: z.string(),
-      issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+      issues: z.optional(z.array(z.object({ path: z.string(), message: z.string() }))),
     }),
   })
   .register(apiRegistry, { id: 'ErrorBody' });
@@ -162,9 +179,9 @@ export const HealthSchema = z
   .object({
     status: z.enum(['ok', 'ready', 'loading', 'failed', 'saturated', 'restarting']),
     /** With `saturated`: images waiting (the queue is full). */
-    queued: z.number().int().optional(),
+    queued: z.optional(z.int()),
     /** With `saturated`: upload bytes held (MAX_BODY_BYTES_IN_FLIGHT is reached). */
-    bodyBytes: z.number().int().optional(),
+    bodyBytes: z.optional(z.int()),
   })
   .register(apiRegistry, { id: 'Health' });
 

@@ -1,0 +1,15 @@
+import * as z from 'zod/mini';
+import { en } from 'zod/locales';
+
+/**
+ * Gives zod's issues their English messages ("Invalid input: expected number, received string"), which clients see
+ * in a 400's `issues` and users in a MODEL_INVALID message. zod/mini registers no messages of its own (classic zod
+ * registers English when it builds its first schema): without this every issue would read "Invalid input". Only
+ * when no language is set, as classic zod does, so an application's own `z.config(locale)` still wins.
+ *
+ * A function each schema module calls rather than a module imported for its side effect: the package is
+ * `"sideEffects": false`, so a bundler may drop a side-effect-only import (zod's own issue #5953).
+ */
+export function useEnglishIssues(): void {
+  if (z.config().localeError === undefined) z.config(en());
+}
