@@ -8,6 +8,7 @@ import { modelJsonSchema } from './model-schema.js';
 import { describeIssues } from './model-value.js';
 import { secondStageSchema } from './second-stage.js';
 import { PIXELS } from '../shared/mnist.js';
+import { useEnglishIssues } from './zod-english.js';
 
 export { BINARY_MODEL_MAGIC, isBinaryModel } from './model-container.js';
 
@@ -171,6 +172,7 @@ function readHeaderJson(bytes: Uint8Array, view: DataView): { json: unknown; end
 export function decodeBinaryModel(bytes: Uint8Array, options: DecodeOptions = {}): SvmModel {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const { json, end: headerEnd } = readHeaderJson(bytes, view);
+  useEnglishIssues();
   const parsed = binaryHeaderSchema.safeParse(json);
   if (!parsed.success)
     throw new MlError(

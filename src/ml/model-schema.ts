@@ -1,6 +1,5 @@
 import * as z from 'zod/mini';
 import { secondStageSchema } from './second-stage.js';
-import { useEnglishIssues } from './zod-english.js';
 import { PIXELS } from '../shared/mnist.js';
 
 /**
@@ -8,8 +7,6 @@ import { PIXELS } from '../shared/mnist.js';
  * without one is still written as format 1, so files made before format 2 load unchanged and stay byte-identical.
  */
 export const MODEL_FORMAT = 2;
-
-useEnglishIssues();
 
 // z.number() itself refuses NaN and ±Infinity (classic zod's `.finite()` added nothing); the name keeps that visible.
 const finite = z.number();

@@ -11,6 +11,7 @@ import {
   type ModelTraining,
 } from './model-schema.js';
 import type { SecondStage } from './second-stage.js';
+import { useEnglishIssues } from './zod-english.js';
 
 /** A summary for APIs and the CLI. */
 export interface ModelInfo {
@@ -89,6 +90,7 @@ export function buildModel(fields: ModelFields): SvmModel {
   if (bad >= 0) throw new MlError('MODEL_INVALID', `coefficients: value ${bad} is not finite`);
   if (fields.secondStage !== undefined) checkSecondStage(fields.secondStage, count);
   if (!fields.biases.every(Number.isFinite)) throw new MlError('MODEL_INVALID', 'biases: a value is not finite');
+  useEnglishIssues();
   const records = modelRecordsSchema.safeParse({
     calibration: fields.calibration,
     training: fields.training,

@@ -15,6 +15,7 @@ import { buildModel, describeIssues, withModelFields, type SvmModel } from './mo
 import type { ClassSolution } from './ovr.js';
 import { secondStageFromParts, serializeSecondStage, type SecondStageJson } from './second-stage.js';
 import { PIXELS } from '../shared/mnist.js';
+import { useEnglishIssues } from './zod-english.js';
 
 export { MODEL_FORMAT, modelJsonSchema } from './model-schema.js';
 export type { ModelEvaluation, ModelJson, ModelSearch, ModelTraining } from './model-schema.js';
@@ -27,6 +28,7 @@ export type { ModelFields, ModelInfo, SvmModel } from './model-value.js';
  * @example const model = parseModel(JSON.parse(text));
  */
 export function parseModel(json: unknown): SvmModel {
+  useEnglishIssues();
   const parsed = modelJsonSchema.safeParse(json);
   if (!parsed.success) {
     throw new MlError(

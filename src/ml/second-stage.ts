@@ -5,7 +5,6 @@ import type { PolyKernel } from './engine/poly.js';
 import { MlError } from './errors.js';
 import { decodeFloat64LE, decodeUint32LE, encodeFloat64LE, encodeUint32LE } from './little-endian.js';
 import { shiftImage, type PixelShift } from './virtual-sv.js';
-import { useEnglishIssues } from './zod-english.js';
 
 /**
  * A second stage that reads only the images the first one is unsure of: a virtual-support-vector model (trained on
@@ -71,8 +70,6 @@ export type SecondStageFields = Omit<SecondStage, 'terms'>;
 export function buildSecondStage(fields: SecondStageFields): SecondStage {
   return { ...fields, terms: classTerms(fields.coefficients) };
 }
-
-useEnglishIssues();
 
 // z.number() itself refuses NaN and ±Infinity (classic zod's `.finite()` added nothing); the name keeps that visible.
 const finite = z.number();

@@ -7,8 +7,9 @@ import { en } from 'zod/locales';
  * registers English when it builds its first schema): without this every issue would read "Invalid input". Only
  * when no language is set, as classic zod does, so an application's own `z.config(locale)` still wins.
  *
- * A function each schema module calls rather than a module imported for its side effect: the package is
- * `"sideEffects": false`, so a bundler may drop a side-effect-only import (zod's own issue #5953).
+ * Called where the model readers validate, just before, not when a module is imported: the toolkit's modules have
+ * no side effects at import (the package is `"sideEffects": false`, so a bundler may drop an import made only for
+ * one). src/server/schemas.ts calls it as it loads, for applications that validate with its exported schemas.
  */
 export function useEnglishIssues(): void {
   if (z.config().localeError === undefined) z.config(en());
