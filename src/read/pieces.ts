@@ -71,6 +71,8 @@ const FRAGMENT_HEIGHT = 0.65;
  * their digit; side-by-side neighbours overlap less, and are never stacked.
  */
 const FRAGMENT_OVERLAP = 0.5;
+/** A 5's detached top bar is at most this share of the tallest component's height (see barOnTop). */
+const BAR_HEIGHT = 0.3;
 /** Stacked: the rows two components share are at most this share of the shorter one's height. */
 const STACKED = 0.25;
 /** Marks this near a piece's box (share of the digit height) are its specks, not separate marks. */
@@ -143,12 +145,24 @@ export function groupPieces(map: InkMap, maxPieces: number): PieceSet | { tooMan
 }
 
 function belongTogether(a: Component, b: Component, tallest: number): boolean {
+  if (barOnTop(a, b, tallest) || barOnTop(b, a, tallest)) return true;
   const overlap = Math.min(a.maxX, b.maxX) - Math.max(a.minX, b.minX) + 1;
   if (overlap < FRAGMENT_OVERLAP * Math.min(widthOf(a), widthOf(b))) return false;
   const shorter = Math.min(heightOf(a), heightOf(b));
   if (shorter < FRAGMENT_HEIGHT * tallest) return true;
   const shared = Math.min(a.maxY, b.maxY) - Math.max(a.minY, b.minY) + 1;
   return shared <= STACKED * shorter;
+}
+
+/**
+ * A 5's top bar written apart from its body and off to the right: a flat stroke that starts over the body's columns
+ * and sits at its top. Its columns overlap the body's too little for FRAGMENT_OVERLAP (a bar mostly right of it).
+ */
+function barOnTop(bar: Component, body: Component, tallest: number): boolean {
+  const h = heightOf(bar);
+  if (h > BAR_HEIGHT * tallest || widthOf(bar) < 1.5 * h || heightOf(body) < FRAGMENT_HEIGHT * tallest) return false;
+  if (bar.minX <= body.minX || bar.minX > body.maxX) return false;
+  return (bar.minY + bar.maxY) / 2 <= body.minY + heightOf(body) / 3;
 }
 
 function merge(a: Piece, b: Piece): Piece {
