@@ -6,4 +6,4 @@
 export { DEFAULT_MODEL_PATH, ModelFileError, loadModelFile, saveModelFile } from './model-file.js';
 export type { LoadedModelFile, ModelFileErrorCode } from './model-file.js';
 export { KERNEL_WASM_FILES, createModelEngine, loadKernelModules } from './kernel-wasm.js';
-export type { EngineChoice } from './kernel-wasm.js';
+export type { EngineChoice, ModelEngineOptions } from './kernel-wasm.js';

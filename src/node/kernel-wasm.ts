@@ -60,8 +60,18 @@ export type EngineChoice = EngineBackend | 'auto';
 export async function createModelEngine(
   model: SvmModel,
   backend: EngineChoice = 'auto',
-  options: WasmEngineOptions = {},
+  options: ModelEngineOptions = {},
 ): Promise<ModelEngine & { readonly scratchAt?: number | undefined }> {
   if (backend === 'js' || (backend === 'auto' && !wasmSimdAvailable())) return createJsEngine(model);
-  return createWasmEngine(model, await loadKernelModules(), options);
+  const { modules, ...wasmOptions } = options;
+  return createWasmEngine(model, await (modules ?? loadKernelModules()), wasmOptions);
+}
+
+/** Options of {@link createModelEngine}. */
+export interface ModelEngineOptions extends WasmEngineOptions {
+  /**
+   * The kernel module, compiled beforehand by {@link loadKernelModules}: it does not depend on the model, so a
+   * prediction worker compiles it while the model is still on its way.
+   */
+  readonly modules?: Promise<WasmKernelModules>;
 }

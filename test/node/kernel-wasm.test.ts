@@ -52,4 +52,19 @@ describe('kernel module files', () => {
     expect((await createModelEngine(model, 'js')).backend).toBe('js');
     expect((await loadKernelModules()).shared).toBeInstanceOf(WebAssembly.Module);
   });
+
+  it('uses a kernel module compiled beforehand, and fails with it when its compile failed', async () => {
+    const model = trainTinyModel(100);
+    const pixels = new Uint8Array(784).fill(128);
+    const scores = async (engine: Awaited<ReturnType<typeof createModelEngine>>) => {
+      const out = new Float64Array(10);
+      engine.decisionValues(pixels, 1, out);
+      return [...out];
+    };
+    const early = await createModelEngine(model, 'auto', { modules: loadKernelModules() });
+    expect(early.backend).toBe('wasm-simd');
+    expect(await scores(early)).toEqual(await scores(await createModelEngine(model)));
+    const broken = Promise.reject(new Error('compile failed'));
+    await expect(createModelEngine(model, 'auto', { modules: broken })).rejects.toThrow('compile failed');
+  });
 });
