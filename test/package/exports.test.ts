@@ -257,6 +257,7 @@ describe('public exports', () => {
         "type MnistData",
         "type MnistSource",
         "type ModelDescription",
+        "type ModelEngineOptions",
         "ModelFileError",
         "type ModelFileErrorCode",
         "type ModelSource",
