@@ -7,7 +7,8 @@
  *   npm run bench:start                       (builds, then 10 runs)
  *   npx tsx bench/start.ts --runs 5           (dist/ as it is)
  *   options: --runs <n>, --model <path> (default: the shipped model), --threads <n>,
- *            --server-flags '--cpu-prof --cpu-prof-dir=/tmp/prof' (Node flags for the server process)
+ *            --server-flags='--cpu-prof --cpu-prof-dir=/tmp/prof' (Node flags for the server process; written with =,
+ *            as the value starts with a dash)
  *
  * /readyz is polled every 5 ms over node:http (not fetch: its first call loads undici, ~200 ms of this process's
  * time on a 2-core machine, which would delay the poll). Traffic goes only to 127.0.0.1.
