@@ -39,7 +39,8 @@ async function load(init: WorkerInit): Promise<{
   description: ModelDescription;
 }> {
   const model = init.source.model;
-  const engine = await createModelEngine(model, 'auto', {
+  // SIMD was checked once, as the thread started (the check encodes and validates the kernel module).
+  const engine = await createModelEngine(model, kernels === undefined ? 'js' : 'wasm-simd', {
     ...(init.scratchAt === undefined ? {} : { scratchAt: init.scratchAt }),
     ...(kernels === undefined ? {} : { modules: kernels }),
   });
