@@ -1,4 +1,3 @@
-import { createAdaptorServer } from '@hono/node-server';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ServerLimits } from '../limits.js';
@@ -62,8 +61,13 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const feedbackStore = /^(off|0|false)$/i.test(env['FEEDBACK'] ?? '') ? undefined : lazyFeedbackStore(env, log);
   const runtime = runtimeGauges();
   // Imported only now, after the pool has started its workers and the model load: the routes, their schemas and the
-  // page (~0.3 s of imports on a 2-core EPYC) load while the workers boot, instead of before they start.
-  const { createPredictorApp } = await import('../predictor-app.js');
+  // page (~0.3 s of imports on a 2-core EPYC) load while the workers boot, instead of before they start. The Node
+  // adapter too: it reads the global Request and Response at import, which loads Node's fetch (undici); imported
+  // with this module, it held the model file's read back ~25 ms (bench:start, 2-core EPYC).
+  const [{ createPredictorApp }, { createAdaptorServer }] = await Promise.all([
+    import('../predictor-app.js'),
+    import('@hono/node-server'),
+  ]);
   const app = createPredictorApp(pool, {
     runtimeGauges: runtime.read,
     env,
