@@ -7,6 +7,8 @@ export interface DigitEvidence {
    * rule (words.ts) reads it; isDigitLike does not, since alone it cost spaced numbers more than it saved.
    */
   readonly digitLogit?: number;
+  /** The one-digit network's log-odds for a candidate of the search (one-digit.ts), when it was asked. */
+  readonly oneDigitLogit?: number;
 }
 
 /**

@@ -1,20 +1,14 @@
-import { decodeBase64 } from '../ml/base64.js';
 import { DIGIT_OR_NOT_HIDDEN, DIGIT_OR_NOT_WEIGHTS } from './digit-or-not-weights.js';
+import { pieceLogit, unpackPieceNet, type PieceNet } from './piece-net.js';
 
 /**
  * The check that tells a digit from a letter, a sign or a blot. The digit model cannot: it was trained on digits
  * only, so a letter's ten decision values can look like a digit's. A small network (one hidden layer) reads what
- * the reader already has for every piece, the deskewed picture and the ten values, and answers how digit-like the
- * piece is. Fitted by scripts/fit-digit-or-not.ts on MNIST training digits, printed training digits, letters and
+ * the reader already has for every piece it judges whole (piece-net.ts), the deskewed picture and the ten values,
+ * and answers how digit-like the piece is; the word rule (words.ts) reads its answers. Fitted by scripts/fit-digit-or-not.ts on MNIST training digits, printed training digits, letters and
  * signs in the training typefaces, and drawn marks (nothing the benchmarks measure).
  */
-export interface DigitOrNot {
-  readonly hidden: number;
-  readonly w1: Float32Array;
-  readonly b1: Float32Array;
-  readonly w2: Float32Array;
-  readonly b2: number;
-}
+export type DigitOrNot = PieceNet;
 
 /** Inputs: 784 pixels and 10 decision values. */
 const INPUTS = 794;
@@ -35,21 +29,8 @@ let unpacked: DigitOrNot | undefined;
  * @returns the network
  */
 export function digitOrNot(): DigitOrNot {
-  unpacked ??= unpack();
+  unpacked ??= unpackPieceNet(DIGIT_OR_NOT_WEIGHTS, DIGIT_OR_NOT_HIDDEN, INPUTS, 'digit-or-not weights');
   return unpacked;
-}
-
-function unpack(): DigitOrNot {
-  const bytes = decodeBase64(DIGIT_OR_NOT_WEIGHTS, 'digit-or-not weights');
-  const all = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
-  const h = DIGIT_OR_NOT_HIDDEN;
-  return {
-    hidden: h,
-    w1: all.subarray(0, h * INPUTS),
-    b1: all.subarray(h * INPUTS, h * INPUTS + h),
-    w2: all.subarray(h * INPUTS + h, h * INPUTS + 2 * h),
-    b2: all[h * INPUTS + 2 * h] as number,
-  };
 }
 
 /**
@@ -60,13 +41,5 @@ function unpack(): DigitOrNot {
  * @returns log-odds of "a digit"
  */
 export function digitLogit(net: DigitOrNot, deskewed: ArrayLike<number>, scores: ArrayLike<number>): number {
-  let z = net.b2;
-  for (let j = 0; j < net.hidden; j++) {
-    const row = j * INPUTS;
-    let a = net.b1[j] as number;
-    for (let i = 0; i < 784; i++) a += (net.w1[row + i] as number) * ((deskewed[i] as number) / 255);
-    for (let c = 0; c < 10; c++) a += (net.w1[row + 784 + c] as number) * (scores[c] as number);
-    if (a > 0) z += (net.w2[j] as number) * a;
-  }
-  return z;
+  return pieceLogit(net, deskewed, scores);
 }

@@ -8,15 +8,15 @@ import type { SvmModel } from '../ml/model.js';
 import { softmaxConfidence } from '../ml/calibration.js';
 import { predictBatch, type Prediction } from '../ml/predict.js';
 import { slicePieces, type Slice } from './cuts.js';
-import { digitOrNot } from './digit-or-not.js';
 import { ReadError } from './errors.js';
 import { findInk, type InkMap } from './ink.js';
 import { resolveReadLimits } from './limits.js';
 import { groupPieces, type InkBox, type Piece } from './pieces.js';
+import { pieceShape } from './one-digit.js';
 import { renderPiece } from './render.js';
 import { MAX_JUDGED_WIDTH, piecesInWords } from './words.js';
 import type { DigitEvidence } from './digit-like.js';
-import { firstStageEvidence } from './score.js';
+import { firstStageEvidence, type PieceToScore } from './score.js';
 import { candidateRuns, cheapestPath, UNSCORED, type Candidate, type CandidateEvidence } from './search.js';
 import type { Box, Reading, ReadDigit, ReadLimits, SkippedPiece } from './types.js';
 
@@ -60,20 +60,26 @@ export function readDigits(
   if (pieces.length === 0) throw noDigit();
   const slices = slicePieces(map, pieces, height, SLICES_PER_PIECE * maxPieces);
   const candidates = candidateRuns(slices, height);
-  const net = digitOrNot();
   const pictures: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(candidates.length);
   const evidence: CandidateEvidence[] = candidates.map(() => UNSCORED);
-  const score = (ks: readonly number[], extra: readonly (Uint8Array | undefined)[] = []) => {
+  /** Classifies candidates `ks` (and `extra` pictures, judged whole), writing their evidence; returns the extras'. */
+  const score = (ks: readonly number[], whole: boolean, extra: readonly (Uint8Array | undefined)[] = []) => {
     for (const k of ks) {
       const c = candidates[k] as Candidate;
       pictures[k] = renderPiece(map, c.parts, c.box);
     }
-    const all = [...ks.map((k) => pictures[k]), ...extra];
+    const all: (PieceToScore | undefined)[] = [
+      ...ks.map((k) => {
+        const picture = pictures[k];
+        const shape = pieceShape(candidates[k] as Candidate, slices, height);
+        return picture === undefined ? undefined : { picture, shape, whole };
+      }),
+      ...extra.map((picture) => (picture === undefined ? undefined : { picture, whole: true })),
+    ];
     const scored = firstStageEvidence(
       model,
-      all.filter((p): p is Uint8Array => p !== undefined),
+      all.filter((p): p is PieceToScore => p !== undefined),
       engine,
-      net,
     );
     let next = 0;
     const out = all.map((p) => (p === undefined ? undefined : scored[next++]));
@@ -99,6 +105,7 @@ export function readDigits(
   const redrawn = pieces.flatMap((_, k) => (!wholeOf.has(k) && judged(k) ? [k] : []));
   const redrawnEvidence = score(
     [...wholeOf.values()],
+    true,
     redrawn.map((k) => renderPiece(map, (pieces[k] as Piece).parts, (pieces[k] as Piece).box)),
   );
   const wholeEvidence = new Map<number, DigitEvidence | undefined>([
@@ -114,7 +121,7 @@ export function readDigits(
   excluded.forEach((out, k) => {
     if (out) evidence[k] = undefined;
   });
-  const steps = cheapestPath(slices, candidates, evidence, height, (ks) => void score(ks));
+  const steps = cheapestPath(slices, candidates, evidence, height, (ks) => void score(ks, false));
   const skipped: SkippedPiece[] = small.map((b) => ({ box: toBox(map, b), reason: 'too-small' }));
   const chosen: number[] = [];
   for (const step of steps) {

@@ -43,19 +43,14 @@ const SKIP_TALL = 6;
 /** Cost of leaving out a small piece. */
 const SKIP_SMALL = 1;
 /**
- * Weight of the digit-or-not network's doubt (-log of its probability of "a digit") in a digit's cost: halves of a
- * digit and touching pairs read confidently as some digit, but do not look like one. Chosen on the tuning split
- * with CUT_COST and cuts.ts's CUT_EVERY (touching 56% -> 71% exact; spaced, photo, lone unchanged).
+ * Weight of the one-digit network's doubt (-log of its probability of "one digit", one-digit.ts) in a candidate's
+ * cost: touching pairs read whole, halves of a digit and a digit with its neighbour's stroke read confidently as
+ * some digit, but are no one digit. It replaced the digit-or-not network's doubt (weight 1.5, not counted above a
+ * top decision value of 3), which never saw such pieces: tuning split touching 77.5 -> 80.5%, spaced 94.0 -> 95.0,
+ * photo 90.5 -> 91.5, lone 98.0 -> 98.5; report split touching 90.0 -> 91.5 (docs/BENCHMARKS.md, "Number reader").
+ * Weights 1, 1.5, 2 and 3 read within a point of each other on every set; so did the confidence's weight at 0.5 or 1.5.
  */
-const DOUBT_WEIGHT = 1.5;
-/**
- * A candidate whose top decision value reaches this is a digit for the SVM beyond doubt, and the digit-or-not
- * network's doubt is not counted: an odd but clear digit (a wide 4 with a hooked bar) was split into two confident
- * pieces. Tuning split at 200 pictures a kind: varied 90.5% -> 92.0%, canvas 95.0% -> 95.5%, lone 98.0% -> 98.5%,
- * touching 73.5% -> 73.0%, others unchanged (2.5: photo -0.5 more; 4: varied 91.0%, canvas 95.0%); at 100 a kind
- * varied 92% -> 93%, canvas 89% -> 90%, touching unchanged.
- */
-const SURE_TOP_SCORE = 3;
+const ONE_DIGIT_WEIGHT = 2;
 /** A digit is at least this share of the digit height tall: a short stroke beside a digit is a fragment of it. */
 const MIN_DIGIT_HEIGHT = 0.45;
 /** Pieces shorter than this share of the digit height are small. */
@@ -99,9 +94,9 @@ export type Step =
 
 /**
  * The best reading: dynamic programming over slice boundaries (the segmentation-recognition path search of
- * Oliveira, Sabourin, Bortolozzi and Suen, PAMI 2002), each digit costing -log of its confidence, the
- * digit-or-not network's doubt and priors on width, on cuts through ink and on gaps inside a digit (pieces shorter than MIN_DIGIT_HEIGHT
- * are no digit), each left-out piece a cost by its size. Linear in candidates.
+ * Oliveira, Sabourin, Bortolozzi and Suen, PAMI 2002), each digit costing -log of its confidence, the one-digit
+ * network's doubt and priors on width, on cuts through ink and on gaps inside a digit (pieces shorter than
+ * MIN_DIGIT_HEIGHT are no digit), each left-out piece a cost by its size. Linear in candidates.
  *
  * Unscored candidates count at their priors alone, a lower bound of their cost: when the cheapest path then uses
  * scored candidates only, it is the cheapest path of the fully scored search, with the same ties (see readDigits,
@@ -188,8 +183,8 @@ function digitCost(c: Candidate, e: DigitEvidence | typeof UNSCORED, slices: rea
     if (left.piece !== right.piece && right.box.minX > left.box.maxX + 1) cost += GAP_COST;
   }
   // Unscored, the doubt counts 0: the cost stays a lower bound (cheapestPath).
-  if (e !== UNSCORED && e.digitLogit !== undefined && Math.max(...e.scores) < SURE_TOP_SCORE)
-    cost += DOUBT_WEIGHT * Math.log1p(Math.exp(-e.digitLogit));
+  if (e !== UNSCORED && e.oneDigitLogit !== undefined)
+    cost += ONE_DIGIT_WEIGHT * Math.log1p(Math.exp(-e.oneDigitLogit));
   return cost;
 }
 

@@ -114,23 +114,40 @@ describe('cheapestPath (the search that scores only what the path needs)', () =>
     expect(read(0.5)).toBe(1);
   });
 
-  it('does not split a digit the SVM is sure of, however much the digit-or-not network doubts it', () => {
+  it('splits a piece the one-digit check doubts, however sure the SVM is of it, and keeps one it trusts', () => {
     const slices = slicesOf([{ width: 30, gap: 0, cuts: 1, tall: true }]);
     const candidates = candidateRuns(slices, HEIGHT);
-    const read = (wholeTop: number) =>
+    const read = (wholeLogit: number) =>
       bestPath(
         slices,
         candidates,
         candidates.map((c) =>
           c.end - c.start === 2
-            ? { scores: [wholeTop, 0, 0, 0, 0, 0, 0, 0, 0, 0], confidence: 1, digitLogit: -3 }
-            : { scores: [2, 0, 0, 0, 0, 0, 0, 0, 0, 0], confidence: 1, digitLogit: 20 },
+            ? { scores: [5, 0, 0, 0, 0, 0, 0, 0, 0, 0], confidence: 1, oneDigitLogit: wholeLogit }
+            : { scores: [2, 0, 0, 0, 0, 0, 0, 0, 0, 0], confidence: 1, oneDigitLogit: 20 },
         ),
         HEIGHT,
       ).length;
-    // Doubted whole: 1.5 x log(1 + e^3) = 4.6 against the cut's 1.5.
-    expect(read(2)).toBe(2);
-    expect(read(5)).toBe(1);
+    // Doubted whole: 2 x log(1 + e^3) = 6.1 against the cut's 1.5; trusted: 2 x log(1 + e^-3) = 0.1.
+    expect(read(-3)).toBe(2);
+    expect(read(3)).toBe(1);
+  });
+
+  it('leaves the digit-or-not log-odds to the word rule: it does not change the path', () => {
+    const slices = slicesOf([{ width: 30, gap: 0, cuts: 1, tall: true }]);
+    const candidates = candidateRuns(slices, HEIGHT);
+    const read = (digitLogit: number) =>
+      bestPath(
+        slices,
+        candidates,
+        candidates.map((c) => ({
+          scores: [2, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+          confidence: c.end - c.start === 2 ? 0.9 : 0.6,
+          digitLogit,
+        })),
+        HEIGHT,
+      );
+    expect(read(-10)).toEqual(read(10));
   });
 });
 
