@@ -5,7 +5,9 @@
  * of one digit's ink and little else is one digit; one that holds two digits' ink (a touching pair read whole), or
  * part of one (a half, a loop, a stem) is not; anything in between is left out. This generator composes another
  * way than bench/read-compose.ts: each digit's ink box scaled to its own height, neighbours pushed together row by
- * row until their ink meets (touching), strokes thickened by a disc, paper with a gradient and noise.
+ * row until their ink meets (touching), strokes thickened by a disc, paper with a gradient and noise. It draws with
+ * its own scaling, thickening and blur rather than the benchmarks' (bench/robustness-render.ts) on purpose: what the
+ * check learns from must not share the quirks of the pictures it is measured on.
  */
 import type { GrayImage } from '../src/image/gray.js';
 import type { Dataset } from '../src/ml/dataset.js';

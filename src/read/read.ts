@@ -71,8 +71,8 @@ export function readDigits(
     const all: (PieceToScore | undefined)[] = [
       ...ks.map((k) => {
         const picture = pictures[k];
-        const shape = pieceShape(candidates[k] as Candidate, slices, height);
-        return picture === undefined ? undefined : { picture, shape, whole };
+        if (picture === undefined) return undefined;
+        return { picture, shape: pieceShape(candidates[k] as Candidate, slices, height), whole };
       }),
       ...extra.map((picture) => (picture === undefined ? undefined : { picture, whole: true })),
     ];
