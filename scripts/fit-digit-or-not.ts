@@ -8,7 +8,7 @@
  * data gives the same weights. Prints held-out figures (letters of four typefaces held out, MNIST test digits 0-4999),
  * then writes the weights fitted on everything.
  *
- * Run: `npx tsx scripts/fit-digit-or-not.ts [--model model/model.bin.gz] [--epochs 14] [--held-out-only]` (about
+ * Run: `npx tsx scripts/fit-digit-or-not.ts [--model model/model.bin] [--epochs 14] [--held-out-only]` (about
  * four minutes on 2 cores; 14 epochs wrote the shipped weights).
  */
 import { readFile, writeFile } from 'node:fs/promises';

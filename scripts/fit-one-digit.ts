@@ -5,7 +5,7 @@
  * generator or its typefaces is used. Prints figures on candidates of numbers held out from the fit, then writes
  * the weights fitted on all of them. Same data, options and seed: same weights.
  *
- * Run: `npx tsx scripts/fit-one-digit.ts [--model model/model.bin.gz] [--pictures 4000] [--epochs 10]
+ * Run: `npx tsx scripts/fit-one-digit.ts [--model model/model.bin] [--pictures 4000] [--epochs 10]
  * [--held-out-only]`.
  */
 import { writeFile } from 'node:fs/promises';

@@ -105,7 +105,7 @@ else
 fi
 
 # --- 2. Build ------------------------------------------------------------------------------------
-[ -f "$ROOT/model/model.bin.gz" ] || log "warning: model/model.bin.gz is missing; the app cannot start without it"
+[ -f "$ROOT/model/model.bin" ] || log "warning: model/model.bin is missing; the app cannot start without it"
 [ -f "$ROOT/$SAMPLE" ] || { fail "sample image $SAMPLE is missing"; exit 1; }
 log "docker build --build-arg NODE_VERSION=$NODE_VERSION -t $IMAGE $ROOT"
 build_log=$(mktemp)

@@ -19,10 +19,10 @@ export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** Where the worker is built: dist/edge-worker/ (dist/ is build output, never committed). */
 export const DEFAULT_EDGE_DIR = path.join(REPO_ROOT, 'dist', 'edge-worker');
 /** The shipped model, bundled unless another is given. */
-export const DEFAULT_EDGE_MODEL = path.join(REPO_ROOT, 'model', 'model.bin.gz');
+export const DEFAULT_EDGE_MODEL = path.join(REPO_ROOT, 'model', 'model.bin');
 
-/** Module names inside the worker: the bundle imports `./model.bin.gz` and `./kernel.wasm` by these names. */
-export const EDGE_MODULES = { main: 'worker.js', model: 'model.bin.gz', wasm: 'kernel.wasm' } as const;
+/** Module names inside the worker: the bundle imports `./model.bin` and `./kernel.wasm` by these names. */
+export const EDGE_MODULES = { main: 'worker.js', model: 'model.bin', wasm: 'kernel.wasm' } as const;
 
 /**
  * Workers' compatibility date (which runtime behaviours apply); the same in wrangler.jsonc, checked by

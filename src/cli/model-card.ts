@@ -153,7 +153,7 @@ export function renderModelCard(model: SvmModel): string {
     '',
     'The test-set figures can be re-measured from the model file alone: `npm run evaluate -- --card model/MODEL_CARD.md`.',
     '',
-    'The model file (`model/model.bin.gz` when trained with the defaults) is a gzipped binary model file: a JSON header with the records above, then the arrays raw and little-endian (layout in `src/ml/model-binary.ts`). `npx tsx scripts/convert-model.ts FILE OUT.json.gz` writes the same model as JSON, checking both give bit-identical answers on the 10,000 MNIST test images.',
+    'The model file (`model/model.bin` when trained with the defaults) is a binary model file: a JSON header with the records above, then the arrays raw and little-endian, as the model holds them in memory (layout in `src/ml/model-binary.ts`). `npx tsx scripts/convert-model.ts FILE OUT.json.gz` writes the same model as JSON, checking both give bit-identical answers on the 10,000 MNIST test images.',
     '',
   );
   return lines.join('\n');

@@ -6,9 +6,8 @@
  *
  * @example
  * import { decodeBinaryModel, predict } from 'mnist-digits/ml';
- * const res = await fetch('/model.bin.gz'); // the shipped model file, served as plain bytes
- * const file = await new Response(res.body!.pipeThrough(new DecompressionStream('gzip'))).arrayBuffer();
- * const model = decodeBinaryModel(new Uint8Array(file));
+ * const res = await fetch('/model.bin'); // the shipped model file (served gzip- or brotli-encoded: 3.7 MB gzipped)
+ * const model = decodeBinaryModel(new Uint8Array(await res.arrayBuffer()));
  * const { digit, confidence } = predict(model, pixels); // pixels: 784 bytes, 28x28 MNIST form
  */
 export { MlError } from './errors.js';

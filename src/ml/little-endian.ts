@@ -48,6 +48,20 @@ function decode<T extends Float64Array | Uint32Array>(bytes: Uint8Array, codec: 
   return values;
 }
 
+/**
+ * `decode`'s values as a view of `bytes` itself where the platform's byte order and the bytes' alignment allow (no
+ * copy: a model file read straight into shared memory stays there), else decoded. The caller keeps `bytes`
+ * unchanged for as long as the values are used.
+ */
+function view<T extends Float64Array | Uint32Array>(
+  bytes: Uint8Array,
+  codec: ElementCodec<T>,
+  over: (buffer: ArrayBufferLike, at: number, length: number) => T,
+): T {
+  if (!PLATFORM_LITTLE_ENDIAN || bytes.byteOffset % codec.size !== 0) return decode(bytes, codec);
+  return over(bytes.buffer, bytes.byteOffset, Math.floor(bytes.length / codec.size));
+}
+
 /** float64 values as 8 little-endian bytes each. */
 export const encodeFloat64LE = (values: Float64Array): Uint8Array => encode(values, FLOAT64);
 /** The float64 values of 8-byte little-endian groups. */
@@ -56,6 +70,12 @@ export const decodeFloat64LE = (bytes: Uint8Array): Float64Array => decode(bytes
 export const encodeUint32LE = (values: Uint32Array): Uint8Array => encode(values, UINT32);
 /** The uint32 values of 4-byte little-endian groups. */
 export const decodeUint32LE = (bytes: Uint8Array): Uint32Array => decode(bytes, UINT32);
+/** {@link decodeFloat64LE}'s values, as a view of `bytes` where it can be one (see `view`). */
+export const viewFloat64LE = (bytes: Uint8Array): Float64Array =>
+  view(bytes, FLOAT64, (buffer, at, length) => new Float64Array(buffer, at, length));
+/** {@link decodeUint32LE}'s values, as a view of `bytes` where it can be one (see `view`). */
+export const viewUint32LE = (bytes: Uint8Array): Uint32Array =>
+  view(bytes, UINT32, (buffer, at, length) => new Uint32Array(buffer, at, length));
 
 /** The index of the first value that is NaN or infinite, or -1 when all are finite. */
 export function firstNonFinite(values: Float64Array): number {

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { rowsFromPairMatrix } from './engine/pairs.js';
+import { pairMatrixBytes, type PairMatrix } from './engine/pairs.js';
 import { MlError } from './errors.js';
 import { BINARY_MODEL_MAGIC, isBinaryModel } from './model-container.js';
 import { encodeFloat64LE, encodeUint32LE } from './little-endian.js';
@@ -25,26 +25,34 @@ export { BINARY_MODEL_MAGIC, isBinaryModel } from './model-container.js';
  *     8       4      container version, uint32 (BINARY_CONTAINER_VERSION)
  *     12      4      header length H, uint32
  *     16      H      header: UTF-8 JSON, the JSON file's fields without its base64 `data` (binaryHeaderSchema)
- *     then, each starting at a multiple of 8 (zero padding before it), in this order:
- *             count x dim           support vectors, uint8, row-major (the JSON file's supportVectors.data)
- *             count x 10 x 8        coefficients, float64, sv-major (coefficients.data)
+ *     then, each starting at a multiple of 64 (zero padding before it), in this order:
+ *             (dim / 2) x 2P        support vectors, uint8, in the engines' pair layout (engine/pairs.ts: pair row
+ *                                   k holds pixels 2k and 2k + 1 of every vector, interleaved), P = count rounded
+ *                                   up to a multiple of 8, the padding vectors zero
+ *             count x 10 x 8        coefficients, float64, sv-major (the JSON file's coefficients.data)
  *             slots x 4             format 2 only: second-stage slots, uint32 (secondStage.slots.data)
  *             slots x 10 x 8        format 2 only: second-stage coefficients, float64, entry-major
  *     and nothing after the last.
+ *
+ * Every array is stored as the model holds it in memory, at an offset aligned for any element type, so a file read
+ * straight into the memory it will be used from is decoded without copying (DecodeOptions.inPlace): the server
+ * reads the shipped model into the worker threads' shared memory on a background thread, and the main thread only
+ * parses the header (issue 25). Container 1 (sections 8-aligned, support vectors row-major) is still read.
  *
  * The sizes follow from the header's counts, so the reader checks the whole length before it copies anything: a
  * truncated or crafted file costs at most a copy of its own bytes.
  */
 
-/** The container layout above; a reader refuses any other (the model's own `format` is in the header). */
-export const BINARY_CONTAINER_VERSION = 1;
+/** The container layout above, which the writer writes; the reader also knows 1 (the model's own `format` is in the header). */
+export const BINARY_CONTAINER_VERSION = 2;
+/** Container versions the reader knows, with each one's section alignment. */
+const SECTION_ALIGN: Readonly<Record<number, number>> = { 1: 8, 2: 64 };
 const PREFIX_BYTES = 16;
 /**
  * The shipped model's header is ~4 KB (records, search results, second-stage fields); a larger one is no model of
  * ours, and refusing it bounds what JSON.parse is given.
  */
 const MAX_HEADER_BYTES = 1 << 20;
-const ALIGN = 8;
 
 const arraysOmitted = { data: true } as const;
 
@@ -69,7 +77,8 @@ export const binaryHeaderSchema = z.extend(modelJsonSchema, {
 /** The header of a binary model file. */
 export type BinaryHeader = z.infer<typeof binaryHeaderSchema>;
 
-const aligned = (at: number): number => Math.ceil(at / ALIGN) * ALIGN;
+const aligned = (at: number, to: number): number => Math.ceil(at / to) * to;
+const ALIGN = SECTION_ALIGN[BINARY_CONTAINER_VERSION] as number;
 
 /** The header of `model`, its fields in the JSON file's order (so the same model always gives the same bytes). */
 function headerOf(model: SvmModel): BinaryHeader {
@@ -104,6 +113,13 @@ function headerOf(model: SvmModel): BinaryHeader {
   };
 }
 
+/** A pair matrix's bytes with its padding vectors zero, whatever its owner left there (the reader requires it). */
+function storedPairs(m: PairMatrix): Uint8Array {
+  const out = m.bytes.slice();
+  for (let row = 0; row < out.length; row += m.stride) out.fill(0, row + 2 * m.count, row + m.stride);
+  return out;
+}
+
 /**
  * The binary model file of `model` (uncompressed; the Node writer gzips it). Deterministic: the same model gives
  * the same bytes.
@@ -113,14 +129,14 @@ export function encodeBinaryModel(model: SvmModel): Uint8Array {
   const header = new TextEncoder().encode(JSON.stringify(headerOf(model)));
   const second = model.secondStage;
   const sections = [
-    rowsFromPairMatrix(model.supportVectorPairs),
+    storedPairs(model.supportVectorPairs),
     encodeFloat64LE(model.coefficients),
     ...(second === undefined ? [] : [encodeUint32LE(second.slots), encodeFloat64LE(second.coefficients)]),
   ];
-  let end = aligned(PREFIX_BYTES + header.length);
+  let end = aligned(PREFIX_BYTES + header.length, ALIGN);
   const offsets = sections.map((section) => {
     const at = end;
-    end = aligned(at + section.length);
+    end = aligned(at + section.length, ALIGN);
     return at;
   });
   // The last section's padding is not written: nothing follows it.
@@ -139,14 +155,14 @@ function unreadable(message: string, cause?: unknown): MlError {
 }
 
 /** The header's JSON, before it is validated. */
-function readHeaderJson(bytes: Uint8Array, view: DataView): { json: unknown; end: number } {
+function readHeaderJson(bytes: Uint8Array, view: DataView): { json: unknown; end: number; version: number } {
   if (bytes.length < PREFIX_BYTES)
     throw unreadable(`is truncated: ${bytes.length} bytes, its prefix alone is ${PREFIX_BYTES}`);
   if (!isBinaryModel(bytes)) throw unreadable('does not start with the binary model magic number');
   const version = view.getUint32(8, true);
-  if (version !== BINARY_CONTAINER_VERSION)
+  if (SECTION_ALIGN[version] === undefined)
     throw unreadable(
-      `has container version ${version}; this reader knows ${BINARY_CONTAINER_VERSION} (a newer mnist-digits wrote it?)`,
+      `has container version ${version}; this reader knows 1-${BINARY_CONTAINER_VERSION} (a newer mnist-digits wrote it?)`,
     );
   const length = view.getUint32(12, true);
   if (length > MAX_HEADER_BYTES) throw unreadable(`declares a ${length}-byte header, more than ${MAX_HEADER_BYTES}`);
@@ -154,7 +170,7 @@ function readHeaderJson(bytes: Uint8Array, view: DataView): { json: unknown; end
   if (end > bytes.length) throw unreadable(`is truncated: its header needs ${end} bytes, the file has ${bytes.length}`);
   try {
     const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(PREFIX_BYTES, end));
-    return { json: JSON.parse(text) as unknown, end };
+    return { json: JSON.parse(text) as unknown, end, version };
   } catch (error) {
     throw unreadable(`has a header that is not UTF-8 JSON: ${(error as Error).message}`, error);
   }
@@ -167,11 +183,11 @@ function readHeaderJson(bytes: Uint8Array, view: DataView): { json: unknown; end
  *   or a header that is not JSON;
  * - `MODEL_INVALID`: a header that is not a valid model, or arrays that are (non-finite values, slots out of range).
  * @throws MlError `MODEL_UNREADABLE` or `MODEL_INVALID`, the message naming what is wrong
- * @example const model = decodeBinaryModel(gunzipSync(readFileSync('model/model.bin.gz')));
+ * @example const model = decodeBinaryModel(readFileSync('model/model.bin'));
  */
 export function decodeBinaryModel(bytes: Uint8Array, options: DecodeOptions = {}): SvmModel {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const { json, end: headerEnd } = readHeaderJson(bytes, view);
+  const { json, end: headerEnd, version } = readHeaderJson(bytes, view);
   useEnglishIssues();
   const parsed = binaryHeaderSchema.safeParse(json);
   if (!parsed.success)
@@ -183,14 +199,17 @@ export function decodeBinaryModel(bytes: Uint8Array, options: DecodeOptions = {}
   const count = header.supportVectors.count;
   const slots = header.secondStage?.slots.count;
   // Counts are validated integers, so these sizes are exact (below 2^53) however large a crafted header makes them.
+  const dim = header.supportVectors.dim;
+  const pairLayout = version >= 2;
   const sizes = [
-    count * header.supportVectors.dim,
+    pairLayout ? pairMatrixBytes(count, dim) : count * dim,
     count * 80,
     ...(slots === undefined ? [] : [slots * 4, slots * 80]),
   ];
+  const align = SECTION_ALIGN[version] as number;
   let end = headerEnd;
   const sections = sizes.map((size) => {
-    const at = aligned(end);
+    const at = aligned(end, align);
     end = at + size;
     return { at, size };
   });
@@ -201,7 +220,9 @@ export function decodeBinaryModel(bytes: Uint8Array, options: DecodeOptions = {}
     bytes.subarray(at, at + size),
   );
   const arrays: ModelArrayBytes = {
-    supportVectors: supportVectors as Uint8Array,
+    ...(pairLayout
+      ? { supportVectorPairs: supportVectors as Uint8Array }
+      : { supportVectors: supportVectors as Uint8Array }),
     coefficients: coefficients as Uint8Array,
     ...(slotBytes === undefined || stageCoefficients === undefined
       ? {}

@@ -1,8 +1,14 @@
 import { decodeModelField, encodeBase64 } from './base64.js';
 import { MlError } from './errors.js';
-import { pairMatrixBytes, pairMatrixFromRows, rowsFromPairMatrix } from './engine/pairs.js';
+import {
+  pairMatrixBytes,
+  pairMatrixFromRows,
+  pairMatrixOver,
+  rowsFromPairMatrix,
+  type PairMatrix,
+} from './engine/pairs.js';
 import type { PolyKernel } from './engine/poly.js';
-import { decodeFloat64LE, encodeFloat64LE } from './little-endian.js';
+import { decodeFloat64LE, encodeFloat64LE, viewFloat64LE } from './little-endian.js';
 import {
   MODEL_FORMAT,
   modelJsonSchema,
@@ -59,20 +65,34 @@ export type ModelParts = Omit<ModelJson, 'supportVectors' | 'coefficients' | 'se
     (Omit<SecondStageJson, 'slots' | 'coefficients'> & { readonly slots: { readonly count: number } }) | undefined;
 };
 
-/** A model file's arrays as stored: row-major uint8 support vectors, little-endian float64 and uint32 values. */
-export interface ModelArrayBytes {
-  readonly supportVectors: Uint8Array;
+/**
+ * A model file's arrays as stored: uint8 support vectors, row-major (`supportVectors`: the JSON file and binary
+ * container 1) or already in the engines' pair layout (`supportVectorPairs`: binary container 2, see
+ * engine/pairs.ts), then little-endian float64 and uint32 values.
+ */
+export type ModelArrayBytes = (
+  | { readonly supportVectors: Uint8Array; readonly supportVectorPairs?: undefined }
+  | { readonly supportVectorPairs: Uint8Array; readonly supportVectors?: undefined }
+) & {
   readonly coefficients: Uint8Array;
   readonly secondStage?: { readonly slots: Uint8Array; readonly coefficients: Uint8Array };
-}
+};
 
 /** Options of the model readers. */
 export interface DecodeOptions {
   /**
-   * Where to put the support vectors' pair matrix (zero-filled, `byteLength` bytes): for example the shared memory
-   * the model will be placed in (startModelMemory), so its pages are written once. A fresh array when omitted.
+   * Where to put the support vectors' pair matrix (zero-filled, `byteLength` bytes) when the file stores them row by
+   * row: for example the shared memory the model will be placed in (startModelMemory), so its pages are written
+   * once. A fresh array when omitted.
    */
   readonly pairsInto?: (byteLength: number) => Uint8Array;
+  /**
+   * The model's arrays may be views of the file's bytes rather than copies, where the file stores them as the model
+   * holds them (binary container 2, on a little-endian platform): a file read straight into the memory the model
+   * will be used from (shared memory for worker threads) is then decoded without copying or touching its pages.
+   * The caller must keep those bytes unchanged for the model's life. Default: copies.
+   */
+  readonly inPlace?: boolean;
 }
 
 /**
@@ -90,7 +110,7 @@ export function modelFromParts(m: ModelParts, arrays: ModelArrayBytes, options: 
   const count = m.supportVectors.count;
   const dim = m.supportVectors.dim;
   const { supportVectors, coefficients: coefBytes } = arrays;
-  if (supportVectors.length !== count * dim) {
+  if (supportVectors !== undefined && supportVectors.length !== count * dim) {
     throw new MlError(
       'MODEL_INVALID',
       `supportVectors.data holds ${supportVectors.length} bytes, expected ${count} x ${dim}`,
@@ -106,13 +126,11 @@ export function modelFromParts(m: ModelParts, arrays: ModelArrayBytes, options: 
     classes: m.classes,
     preprocessing: m.preprocessing,
     kernel: m.kernel,
-    supportVectorPairs: pairMatrixFromRows(
-      supportVectors,
-      count,
-      dim,
-      options.pairsInto?.(pairMatrixBytes(count, dim)),
-    ),
-    coefficients: decodeFloat64LE(coefBytes),
+    supportVectorPairs:
+      supportVectors === undefined
+        ? storedPairs(arrays.supportVectorPairs, count, dim, options)
+        : pairMatrixFromRows(supportVectors, count, dim, options.pairsInto?.(pairMatrixBytes(count, dim))),
+    coefficients: options.inPlace ? viewFloat64LE(coefBytes) : decodeFloat64LE(coefBytes),
     biases: m.biases,
     calibration: m.calibration,
     training: m.training,
@@ -120,8 +138,22 @@ export function modelFromParts(m: ModelParts, arrays: ModelArrayBytes, options: 
     ...(m.search === undefined ? {} : { search: m.search }),
     ...(m.secondStage === undefined || arrays.secondStage === undefined
       ? {}
-      : { secondStage: secondStageFromParts(m.secondStage, arrays.secondStage) }),
+      : { secondStage: secondStageFromParts(m.secondStage, arrays.secondStage, options) }),
   });
+}
+
+/** The support vectors of a file that stores them in pair layout: a view of its bytes in place, else a copy. */
+function storedPairs(bytes: Uint8Array, count: number, dim: number, options: DecodeOptions): PairMatrix {
+  let matrix: PairMatrix;
+  try {
+    matrix = pairMatrixOver(bytes, count, dim);
+  } catch (error) {
+    throw new MlError('MODEL_INVALID', `support vectors: ${(error as Error).message}`, { cause: error });
+  }
+  if (options.inPlace) return matrix;
+  const copy = options.pairsInto?.(bytes.length) ?? new Uint8Array(bytes.length);
+  copy.set(bytes);
+  return { ...matrix, bytes: copy };
 }
 
 /** Turns a model back into its JSON form (the inverse of {@link parseModel}). */

@@ -3,7 +3,14 @@ import { encodeBase64 } from './base64.js';
 import { rowsFromPairMatrix, type PairMatrix } from './engine/pairs.js';
 import type { PolyKernel } from './engine/poly.js';
 import { MlError } from './errors.js';
-import { decodeFloat64LE, decodeUint32LE, encodeFloat64LE, encodeUint32LE } from './little-endian.js';
+import {
+  decodeFloat64LE,
+  decodeUint32LE,
+  encodeFloat64LE,
+  encodeUint32LE,
+  viewFloat64LE,
+  viewUint32LE,
+} from './little-endian.js';
 import { shiftImage, type PixelShift } from './virtual-sv.js';
 
 /**
@@ -47,20 +54,25 @@ export interface ClassTerms {
  */
 export function classTerms(coefficients: Float64Array): ClassTerms[] {
   const count = coefficients.length / 10;
-  return Array.from({ length: 10 }, (_, c) => {
-    let n = 0;
-    for (let e = 0; e < count; e++) if ((coefficients[e * 10 + c] as number) !== 0) n++;
-    const entries = new Int32Array(n);
-    const values = new Float64Array(n);
-    let j = 0;
-    for (let e = 0; e < count; e++) {
+  // Two passes in memory order, not ten column walks of 80-byte strides (3.9 MB of the shipped model: 32 -> ~5 ms
+  // of the server's start, 2-core AMD EPYC).
+  const sizes = new Int32Array(10);
+  for (let k = 0; k < coefficients.length; k++)
+    if ((coefficients[k] as number) !== 0) sizes[k % 10] = (sizes[k % 10] as number) + 1;
+  const terms = Array.from(sizes, (n) => ({ entries: new Int32Array(n), coefficients: new Float64Array(n) }));
+  const filled = new Int32Array(10);
+  for (let e = 0; e < count; e++) {
+    for (let c = 0; c < 10; c++) {
       const v = coefficients[e * 10 + c] as number;
       if (v === 0) continue;
-      entries[j] = e;
-      values[j++] = v;
+      const t = terms[c] as ClassTerms;
+      const j = filled[c] as number;
+      filled[c] = j + 1;
+      t.entries[j] = e;
+      t.coefficients[j] = v;
     }
-    return { entries, coefficients: values };
-  });
+  }
+  return terms;
 }
 
 /** What a second stage is made of: everything but `terms`, which {@link buildSecondStage} derives. */
@@ -96,12 +108,14 @@ export type SecondStageJson = z.infer<typeof secondStageSchema>;
 
 /**
  * Makes a second stage from a validated file's fields and its arrays' bytes (little-endian uint32 slots, float64
- * coefficients); its slots are checked against the first stage's support vectors by buildModel.
+ * coefficients), as views of those bytes with `options.inPlace` (see DecodeOptions); its slots are checked against
+ * the first stage's support vectors by buildModel.
  * @throws MlError `MODEL_INVALID` when the arrays do not hold `slots.count` entries each
  */
 export function secondStageFromParts(
   json: Omit<SecondStageJson, 'slots' | 'coefficients'> & { readonly slots: { readonly count: number } },
   arrays: { readonly slots: Uint8Array; readonly coefficients: Uint8Array },
+  options: { readonly inPlace?: boolean } = {},
 ): SecondStage {
   const { slots: slotBytes, coefficients: coefBytes } = arrays;
   const count = json.slots.count;
@@ -114,8 +128,8 @@ export function secondStageFromParts(
   return buildSecondStage({
     shifts: json.shifts.map(({ dx, dy }) => ({ dx, dy })),
     gap: json.gap,
-    slots: decodeUint32LE(slotBytes),
-    coefficients: decodeFloat64LE(coefBytes),
+    slots: options.inPlace ? viewUint32LE(slotBytes) : decodeUint32LE(slotBytes),
+    coefficients: options.inPlace ? viewFloat64LE(coefBytes) : decodeFloat64LE(coefBytes),
     biases: [...json.biases],
     calibration: { ...json.calibration },
     routing: { ...json.routing },

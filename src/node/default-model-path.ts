@@ -6,4 +6,4 @@ import { PACKAGE_ROOT } from './package-root.js';
  * A module of its own so the server's configuration can name it without importing the model reader (and its
  * schemas, ~0.1 s) before the prediction workers have started.
  */
-export const DEFAULT_MODEL_PATH = path.join(PACKAGE_ROOT, 'model', 'model.bin.gz');
+export const DEFAULT_MODEL_PATH = path.join(PACKAGE_ROOT, 'model', 'model.bin');

@@ -69,13 +69,13 @@ function readAt(fd: number, into: Uint8Array, offset: number): Promise<number> {
  * 2-core EPYC) and its gunzip began late. Open and size are synchronous: tens of microseconds for a local file.
  * Anything not a regular file (a pipe, an empty or special file) goes to `readFile`.
  */
-async function readWhole(path: string): Promise<Uint8Array> {
+async function readWhole(path: string, into: (byteLength: number) => Uint8Array): Promise<Uint8Array> {
   const fd = openSync(path, 'r');
   try {
     const stats = fstatSync(fd);
     if (!stats.isFile() || stats.size === 0) return await readFile(path);
     const size = stats.size;
-    const bytes = Buffer.allocUnsafeSlow(size);
+    const bytes = into(size);
     let filled = 0;
     while (filled < size) {
       const count = await readAt(fd, bytes, filled);
@@ -95,15 +95,25 @@ export function asModelFileError(error: unknown): unknown {
   return error;
 }
 
+/** Options of {@link readModelFileBytes}. */
+export interface ReadModelFileOptions {
+  /**
+   * Where to read a regular file of `byteLength` bytes: for example a model's shared memory (startModelMemory), so
+   * an uncompressed binary file lands where it will be used, its pages filled by libuv's thread rather than the
+   * caller's. Its contents are overwritten. A fresh buffer when omitted.
+   */
+  readonly into?: (byteLength: number) => Uint8Array;
+}
+
 /**
  * Reads a model file and inflates it, without parsing anything: this module imports no model reader, so the
  * server starts it before those are loaded (see resolveModelSource).
  * @throws ModelFileError `MODEL_NOT_FOUND` or `MODEL_UNREADABLE`
  */
-export async function readModelFileBytes(path: string): Promise<ModelFileBytes> {
+export async function readModelFileBytes(path: string, options: ReadModelFileOptions = {}): Promise<ModelFileBytes> {
   let file: Uint8Array;
   try {
-    file = await readWhole(path);
+    file = await readWhole(path, options.into ?? ((byteLength) => Buffer.allocUnsafeSlow(byteLength)));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {

@@ -52,7 +52,7 @@ export function writesJson(file: string): boolean {
  * Writes a model: as JSON to a `.json` or `.json.gz` path (the older format, readable by eye), else as a binary
  * model file (src/ml/model-binary.ts), which loads several times faster; gzip-compressed when the path ends in
  * `.gz`. Written to a temporary name and renamed, so a crash never leaves half a model where the server looks.
- * @example await saveModelFile(model, 'model/model.bin.gz');
+ * @example await saveModelFile(model, 'model/model.bin');
  */
 export async function saveModelFile(model: SvmModel, file: string): Promise<void> {
   const raw = writesJson(file) ? Buffer.from(JSON.stringify(serializeModel(model)), 'utf8') : encodeBinaryModel(model);

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeBase64, encodeBase64 } from '../../src/ml/base64.js';
@@ -20,10 +19,10 @@ export const CONTRACT_ENV = { MAX_FILES: '4', MAX_BODY_BYTES: String(256 * 1024)
 
 const SAMPLES = path.resolve('images_test');
 const sample = (name: string): Uint8Array<ArrayBuffer> => new Uint8Array(readFileSync(path.join(SAMPLES, name)));
-const SHIPPED_BYTES = readFileSync(path.resolve('model/model.bin.gz'));
+const SHIPPED_BYTES = readFileSync(path.resolve('model/model.bin'));
 const SHIPPED_SHA256 = createHash('sha256').update(SHIPPED_BYTES).digest('hex');
 /** The shipped file's format: 2 for a two-stage model. */
-const SHIPPED_FORMAT = decodeBinaryModel(gunzipSync(SHIPPED_BYTES)).format;
+const SHIPPED_FORMAT = decodeBinaryModel(SHIPPED_BYTES).format;
 
 /** The headers hono/secure-headers sets on every answer, error or not. */
 function expectSecurityHeaders(res: Response): void {

@@ -14,10 +14,10 @@ const json = JSON.stringify(serializeModel(model));
 const gz = new Uint8Array(gzipSync(json));
 const binary = encodeBinaryModel(model);
 const binaryGz = new Uint8Array(gzipSync(binary));
-/** The binary file with its container version (bytes 8-11, model-binary.ts) changed to 2. */
-const binaryVersion2 = ((): Uint8Array => {
+/** The binary file with its container version (bytes 8-11, model-binary.ts) changed to 3, one no reader knows. */
+const binaryVersion3 = ((): Uint8Array => {
   const copy = binary.slice();
-  copy[8] = 2;
+  copy[8] = 3;
   return copy;
 })();
 
@@ -36,7 +36,7 @@ export const BAD_MODEL_BYTES: readonly { name: string; bytes: Uint8Array; code: 
   { name: 'JSON that is no model', bytes: encode('{"format": 1}'), code: 'MODEL_INVALID' },
   { name: 'gzip of JSON that is no model', bytes: new Uint8Array(gzipSync('[]')), code: 'MODEL_INVALID' },
   { name: 'a binary model file cut short', bytes: binary.subarray(0, binary.length - 8), code: 'MODEL_UNREADABLE' },
-  { name: 'a binary model file of another container version', bytes: binaryVersion2, code: 'MODEL_UNREADABLE' },
+  { name: 'a binary model file of another container version', bytes: binaryVersion3, code: 'MODEL_UNREADABLE' },
   {
     name: 'gzip of a binary model file cut short',
     bytes: new Uint8Array(gzipSync(binary.subarray(0, 100))),

@@ -1,10 +1,12 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MlError } from '../../src/ml/errors.js';
+import { pairMatrixBytes } from '../../src/ml/engine/pairs.js';
 import { BINARY_MODEL_MAGIC, decodeBinaryModel, encodeBinaryModel, isBinaryModel } from '../../src/ml/model-binary.js';
 import { modelFromBytes } from '../../src/ml/model-bytes.js';
 import { parseModel, serializeModel, type SvmModel } from '../../src/ml/model.js';
 import { predictBatch } from '../../src/ml/predict.js';
+import { containerOneOf } from '../helpers/container-one.js';
 import { mnistTest } from '../helpers/mnist-subset.js';
 import { trainTinyModel } from '../helpers/tiny-model.js';
 import { trainTinyTwoStageModel } from '../helpers/tiny-two-stage.js';
@@ -27,14 +29,19 @@ function codeOf(bytes: Uint8Array): string {
   throw new Error('the bytes decoded as a model');
 }
 
+/** Sections of a container-2 file start at multiples of this. */
+const ALIGN = 64;
+const aligned = (at: number, to = ALIGN): number => Math.ceil(at / to) * to;
+const headerLength = (file: Uint8Array): number =>
+  new DataView(file.buffer, file.byteOffset, file.byteLength).getUint32(12, true);
+
 /** A copy of `file` with its header replaced by `header` (the arrays kept where the new header puts them). */
 function withHeader(file: Uint8Array, change: (header: Record<string, unknown>) => unknown): Uint8Array {
-  const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
-  const length = view.getUint32(12, true);
+  const length = headerLength(file);
   const header = JSON.parse(new TextDecoder().decode(file.subarray(16, 16 + length))) as Record<string, unknown>;
   const text = new TextEncoder().encode(JSON.stringify(change(header)));
-  const arraysAt = Math.ceil((16 + length) / 8) * 8;
-  const headerEnd = Math.ceil((16 + text.length) / 8) * 8;
+  const arraysAt = aligned(16 + length);
+  const headerEnd = aligned(16 + text.length);
   const out = new Uint8Array(headerEnd + file.length - arraysAt);
   out.set(file.subarray(0, 16));
   new DataView(out.buffer).setUint32(12, text.length, true);
@@ -44,6 +51,38 @@ function withHeader(file: Uint8Array, change: (header: Record<string, unknown>) 
 }
 
 describe('binary model file', () => {
+  it.each([
+    ['one stage', () => one],
+    ['two stages', () => two],
+  ])('%s: still reads container 1 (support vectors row by row) as the same model', (_, model) => {
+    const old = containerOneOf(model());
+    expect(new DataView(old.buffer).getUint32(8, true)).toBe(1);
+    expect(decodeBinaryModel(old)).toEqual(decodeBinaryModel(encodeBinaryModel(model())));
+  });
+
+  it('decodes in place: the arrays are views of the file, and the model answers the same', () => {
+    const file = encodeBinaryModel(two);
+    const back = decodeBinaryModel(file, { inPlace: true });
+    const second = back.secondStage;
+    for (const array of [back.supportVectorPairs.bytes, back.coefficients, second?.slots, second?.coefficients])
+      expect(array?.buffer).toBe(file.buffer);
+    expect(back).toEqual(decodeBinaryModel(file));
+    // A container-1 file stores the support vectors row by row: those are laid out anew, not viewed.
+    expect(decodeBinaryModel(containerOneOf(two), { inPlace: true }).supportVectorPairs.bytes.buffer).not.toBe(
+      file.buffer,
+    );
+  });
+
+  it('refuses a support-vector padding byte that is not zero with MODEL_INVALID', () => {
+    const model = [one, two].find((m) => m.supportVectorCount % 8 !== 0);
+    if (model === undefined) throw new Error('both tiny models have a multiple of 8 support vectors: no padding');
+    const file = encodeBinaryModel(model);
+    // Row 0's first padding byte: right after the real vectors' 2 x count bytes.
+    file[aligned(16 + headerLength(file)) + 2 * model.supportVectorCount] = 1;
+    expect(codeOf(file)).toBe('MODEL_INVALID');
+    expect(() => decodeBinaryModel(file)).toThrow(/padding byte/);
+  });
+
   it.each([
     ['one stage', () => one],
     ['two stages', () => two],
@@ -80,13 +119,13 @@ describe('binary model file', () => {
       new DataView(copy.buffer).setUint32(at, value, true);
       return copy;
     };
-    expect(() => decodeBinaryModel(changed(8, 2))).toThrow(/container version 2/);
+    expect(() => decodeBinaryModel(changed(8, 3))).toThrow(/container version 3/);
     expect(() => decodeBinaryModel(changed(12, 0xffffffff))).toThrow(/header/);
     expect(() => decodeBinaryModel(changed(12, 40))).toThrow(/not UTF-8 JSON/);
     const longer = new Uint8Array(file.length + 3);
     longer.set(file);
     expect(() => decodeBinaryModel(longer)).toThrow(/3 bytes after its last array/);
-    for (const bytes of [changed(8, 2), changed(12, 0xffffffff), changed(12, 40), longer])
+    for (const bytes of [changed(8, 3), changed(8, 0), changed(12, 0xffffffff), changed(12, 40), longer])
       expect(codeOf(bytes)).toBe('MODEL_UNREADABLE');
   });
 
@@ -113,9 +152,8 @@ describe('binary model file', () => {
       [withHeader(file, () => [1, 2, 3]), /\(root\)/],
     ];
     const nan = file.slice();
-    // The first coefficient: right after the support vectors, at the first multiple of 8 past them.
-    const length = new DataView(file.buffer).getUint32(12, true);
-    const coefAt = Math.ceil((Math.ceil((16 + length) / 8) * 8 + two.supportVectorCount * 784) / 8) * 8;
+    // The first coefficient: right after the support vectors' pair matrix, at the first multiple of 64 past it.
+    const coefAt = aligned(aligned(16 + headerLength(file)) + pairMatrixBytes(two.supportVectorCount, 784));
     new DataView(nan.buffer).setFloat64(coefAt, Number.NaN, true);
     cases.push([nan, /coefficients: value 0 is not finite/]);
     for (const [bytes, message] of cases) {

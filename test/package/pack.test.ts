@@ -104,7 +104,7 @@ describe('the packed tarball', () => {
       'dist/cli/main.js',
       'dist/ml/engine/kernel.wasm',
       'dist/ml/engine/kernel-shared.wasm',
-      'model/model.bin.gz',
+      'model/model.bin',
       'package.json',
       'README.md',
     ]) {
@@ -146,7 +146,7 @@ describe('installed into a fresh project', () => {
     expect(result.digit).toBe(2);
     expect(result.confidence).toBeGreaterThan(0.5);
     // The default model is the one inside the installed package, not this repository's.
-    expect(result.path).toBe(path.join(installed, 'model', 'model.bin.gz'));
+    expect(result.path).toBe(path.join(installed, 'model', 'model.bin'));
   });
 
   it('predicts with the WebAssembly engine from the shipped .wasm, which is also exported as a file', async () => {

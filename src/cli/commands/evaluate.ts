@@ -9,7 +9,7 @@ import { describeFlags, parseArgs, type FlagSpecs } from '../args.js';
 import { UsageError, type Command } from '../command.js';
 
 const FLAGS = {
-  model: { kind: 'value', valueName: 'PATH', description: 'model file (default: the shipped model/model.bin.gz)' },
+  model: { kind: 'value', valueName: 'PATH', description: 'model file (default: the shipped model/model.bin)' },
   'data-dir': {
     kind: 'value',
     valueName: 'DIR',

@@ -13,7 +13,7 @@ const FLAGS = {
   model: {
     kind: 'value',
     valueName: 'path',
-    description: 'Model file (env MODEL_PATH, default: the shipped model/model.bin.gz)',
+    description: 'Model file (env MODEL_PATH, default: the shipped model/model.bin)',
   },
   threads: {
     kind: 'value',

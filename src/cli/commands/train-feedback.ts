@@ -34,9 +34,9 @@ const FLAGS = {
   from: {
     kind: 'value',
     valueName: 'PATH',
-    description: 'the trained model to start from (default model/model.bin.gz)',
+    description: 'the trained model to start from (default model/model.bin)',
   },
-  out: { kind: 'value', valueName: 'PATH', description: 'where to write the model (default model/model.bin.gz)' },
+  out: { kind: 'value', valueName: 'PATH', description: 'where to write the model (default model/model.bin)' },
   card: {
     kind: 'value',
     valueName: 'PATH',
@@ -89,7 +89,7 @@ export const trainFeedbackCommand: Command = {
   name: 'train --feedback',
   summary: 'add the accepted corrections to a trained model by warm-starting SMO, guarded by MNIST test accuracy',
   help:
-    'Usage: mnist-digits train --feedback <sqlite file or postgres url> [--from model/model.bin.gz] [options]\n\n' +
+    'Usage: mnist-digits train --feedback <sqlite file or postgres url> [--from model/model.bin] [options]\n\n' +
     'Adds the accepted corrections (and their one-pixel moves in the second stage) to the model, starting SMO from\n' +
     'its own coefficients, and writes it only if MNIST test accuracy drops by at most 0.05 points.\n\n' +
     describeFlags(FLAGS),

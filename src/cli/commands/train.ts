@@ -103,7 +103,7 @@ export const TRAIN_FLAGS = {
     kind: 'value',
     valueName: 'PATH',
     description:
-      'where to write the model (default model/model.bin.gz): a binary model file, or JSON for a name ending .json or .json.gz',
+      'where to write the model (default model/model.bin): a binary model file, or JSON for a name ending .json or .json.gz',
   },
   card: {
     kind: 'value',

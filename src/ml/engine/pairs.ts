@@ -80,6 +80,30 @@ export function pairMatrixFromRows(rows: Uint8Array, count: number, dim: number,
   return { count, dim, padded, stride, bytes: out };
 }
 
+/**
+ * A {@link PairMatrix} over bytes already in its layout (a binary model file stores its support vectors so), not
+ * copied: `bytes` become the matrix's. Its padding vectors must be zero, as pairMatrixFromRows leaves them, so one
+ * model has one layout.
+ * @throws MlError `INVALID_ARGUMENT` for a wrong length or a non-zero padding byte
+ */
+export function pairMatrixOver(bytes: Uint8Array, count: number, dim: number): PairMatrix {
+  if (dim % 2 !== 0) throw new MlError('INVALID_ARGUMENT', `vectors need an even number of pixels, got ${dim}`);
+  if (bytes.length !== pairMatrixBytes(count, dim))
+    throw new MlError(
+      'INVALID_ARGUMENT',
+      `pair matrix needs ${pairMatrixBytes(count, dim)} bytes, got ${bytes.length}`,
+    );
+  const padded = paddedCount(count);
+  const stride = 2 * padded;
+  for (let row = 0; row < bytes.length; row += stride) {
+    for (let at = row + 2 * count; at < row + stride; at++) {
+      if (bytes[at] !== 0)
+        throw new MlError('INVALID_ARGUMENT', `pair matrix padding byte ${at} is ${bytes[at]}, not 0`);
+    }
+  }
+  return { count, dim, padded, stride, bytes };
+}
+
 /** The vectors one after another again (the inverse of {@link pairMatrixFromRows}). */
 export function rowsFromPairMatrix(m: PairMatrix): Uint8Array {
   const rows = new Uint8Array(m.count * m.dim);

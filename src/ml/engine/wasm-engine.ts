@@ -5,8 +5,19 @@ import { activePairsFor, findActivePairs, pairMatrixBytes } from './pairs.js';
 import { dotScale } from './poly.js';
 import type { ModelEngine } from './types.js';
 import { createStageRunner, stageScratchBytes, stageTermsBytes, writeStageTerms } from './wasm-second-stage.js';
-import { align, growScratch, HEADER_BYTES, instantiateKernel, PAGE, stageActivePairs } from './wasm-memory.js';
-import { kernelWasmBytes, MAX_SHARED_PAGES } from './wasm/kernel-module.js';
+import {
+  align,
+  growScratch,
+  HEADER_BYTES,
+  instantiateKernel,
+  MAX_SHARED_PAGES,
+  PAGE,
+  stageActivePairs,
+  type ModelMemory,
+} from './wasm-memory.js';
+import { kernelWasmBytes } from './wasm/kernel-module.js';
+
+export { startModelMemory, type ModelMemory } from './wasm-memory.js';
 
 /**
  * The compiled kernel module (wasm/kernel-module.ts), in the variant for an ordinary memory and, where threads
@@ -53,16 +64,16 @@ function layout(model: SvmModel): { pairsOffset: number; coefOffset: number; ter
   return { pairsOffset, coefOffset, termsOffset, end: termsOffset + stageTermsBytes(second) };
 }
 
-/** Writes the model's support vectors, coefficients and second-stage terms into `buffer` as {@link layout} says. */
+/** Writes the model's support vectors, coefficients (each unless already there) and second-stage terms into `buffer` as {@link layout} says. */
 function writeModel(
   model: SvmModel,
   buffer: ArrayBufferLike,
   at: ReturnType<typeof layout>,
-  write: { readonly pairs: boolean },
+  write: { readonly pairs: boolean; readonly coefficients: boolean },
 ): void {
   const m = model.supportVectorPairs;
   if (write.pairs) new Uint8Array(buffer, at.pairsOffset, m.bytes.length).set(m.bytes);
-  new Float64Array(buffer, at.coefOffset, model.coefficients.length).set(model.coefficients);
+  if (write.coefficients) new Float64Array(buffer, at.coefOffset, model.coefficients.length).set(model.coefficients);
   if (model.secondStage !== undefined)
     writeStageTerms(model.secondStage, model.supportVectorCount, m.padded, buffer, at.termsOffset);
 }
@@ -86,49 +97,32 @@ export async function compileKernelModules(): Promise<WasmKernelModules> {
 }
 
 /**
- * A shared WebAssembly memory begun before its model is decoded: `pairs` is where {@link placeModel} puts the
- * support vectors, for the decoder to write them there directly (`pairsInto` of the model readers). The memory's
- * fresh pages are then written once instead of twice: the shipped model's 10.6 MB pair matrix cost ~33 ms more of
- * page faults and copying when decoded elsewhere and copied in (2-core AMD EPYC, 2026-12-04).
- */
-export interface ModelMemory {
-  readonly memory: WebAssembly.Memory;
-  readonly pairs: Uint8Array;
-}
-
-/**
- * Begins a model's shared memory with room for a pair matrix of `pairBytes` bytes (see {@link ModelMemory}).
- * @example const started = startModelMemory(pairMatrixBytes(count, dim));
- */
-export function startModelMemory(pairBytes: number): ModelMemory {
-  const end = HEADER_BYTES + pairBytes;
-  const memory = new WebAssembly.Memory({ initial: Math.ceil(end / PAGE), maximum: MAX_SHARED_PAGES, shared: true });
-  return { memory, pairs: new Uint8Array(memory.buffer, HEADER_BYTES, pairBytes) };
-}
-
-/**
  * The same model with its support vectors and coefficients moved into one shared WebAssembly memory. Posted to
  * worker threads (postMessage or workerData), the memory is shared, not copied: every thread's WebAssembly and
  * JavaScript engines read the one copy.
- * @param started a memory whose `pairs` already hold this model's support vectors (decoded into it): grown for the
- *   rest instead of copied into a new one
+ * @param started a memory (startModelMemory) that already holds some of this model's arrays: its support vectors
+ *   decoded into it, or the whole model file read into it and decoded in place (DecodeOptions.inPlace). Those stay
+ *   where they are, the rest is written after them; without it, or when the support vectors are elsewhere, a new
+ *   memory gets copies of everything.
  * @example const placed = placeModel(model); new Worker(url, { workerData: placed });
  */
 export function placeModel(model: SvmModel, started?: ModelMemory): PlacedModel {
-  const at = layout(model);
-  const { pairsOffset, coefOffset, termsOffset } = at;
   const m = model.supportVectorPairs;
-  const inPlace = started !== undefined && started.pairs === m.bytes && pairsOffset === HEADER_BYTES;
+  const inStarted = (array: ArrayBufferView): boolean => started !== undefined && array.buffer === started.bytes.buffer;
   let memory: WebAssembly.Memory;
-  if (inPlace) {
+  let at: ReturnType<typeof layout>;
+  if (started !== undefined && inStarted(m.bytes)) {
     memory = started.memory;
+    at = layoutAround(model, started.bytes, inStarted(model.coefficients));
     const missing = Math.ceil(at.end / PAGE) - memory.buffer.byteLength / PAGE;
     if (missing > 0) memory.grow(missing);
-    writeModel(model, memory.buffer, at, { pairs: false });
+    writeModel(model, memory.buffer, at, { pairs: false, coefficients: !inStarted(model.coefficients) });
   } else {
+    at = layout(model);
     memory = new WebAssembly.Memory({ initial: Math.ceil(at.end / PAGE), maximum: MAX_SHARED_PAGES, shared: true });
-    writeModel(model, memory.buffer, at, { pairs: true });
+    writeModel(model, memory.buffer, at, { pairs: true, coefficients: true });
   }
+  const { pairsOffset, coefOffset, termsOffset } = at;
   const bytes = new Uint8Array(memory.buffer, pairsOffset, m.bytes.length);
   const coefficients = new Float64Array(memory.buffer, coefOffset, model.coefficients.length);
   const second = model.secondStage;
@@ -139,7 +133,8 @@ export function placeModel(model: SvmModel, started?: ModelMemory): PlacedModel 
     ...model,
     supportVectorPairs: { ...m, bytes },
     coefficients,
-    // The second stage's arrays (3-4 MB) go to shared buffers too, so threads share them instead of copying.
+    // The second stage's arrays (3-4 MB) go to shared buffers too (unless already there: a file decoded in place),
+    // so threads share them instead of copying.
     ...(second === undefined
       ? {}
       : {
@@ -157,10 +152,29 @@ export function placeModel(model: SvmModel, started?: ModelMemory): PlacedModel 
   return { ...placed, placement: { memory, pairsOffset, coefOffset, termsOffset } };
 }
 
+/**
+ * {@link layout} for a model whose support vectors (and coefficients, when `coefficientsIn`) already lie in
+ * `region` of a started memory: they keep their offsets, and whatever is not there yet goes after the region.
+ */
+function layoutAround(model: SvmModel, region: Uint8Array, coefficientsIn: boolean): ReturnType<typeof layout> {
+  const pairsOffset = model.supportVectorPairs.bytes.byteOffset;
+  let end = region.byteOffset + region.length;
+  let coefOffset = model.coefficients.byteOffset;
+  if (!coefficientsIn) {
+    coefOffset = align(end, 16);
+    end = coefOffset + model.supportVectorCount * 80;
+  }
+  const second = model.secondStage;
+  if (second === undefined) return { pairsOffset, coefOffset, termsOffset: 0, end };
+  const termsOffset = align(end, 16);
+  return { pairsOffset, coefOffset, termsOffset, end: termsOffset + stageTermsBytes(second) };
+}
+
 function inSharedBuffer<T extends Uint32Array | Int32Array | Float64Array>(
   values: T,
   view: (buffer: SharedArrayBuffer) => T,
 ): T {
+  if (values.buffer instanceof SharedArrayBuffer) return values;
   const copy = view(new SharedArrayBuffer(values.byteLength));
   copy.set(values);
   return copy;
@@ -226,7 +240,7 @@ export function createWasmEngine(
     ({ pairsOffset, coefOffset, termsOffset } = at);
     scratch = align(at.end, 64);
     memory = new WebAssembly.Memory({ initial: Math.ceil((scratch + scratchBytes) / PAGE) });
-    writeModel(model, memory.buffer, at, { pairs: true });
+    writeModel(model, memory.buffer, at, { pairs: true, coefficients: true });
     module = modules.plain;
   }
   const kernel = instantiateKernel(module, memory);

@@ -4,8 +4,15 @@ import type { PolyKernel } from './poly.js';
 import { activePairsFor, findActivePairsOfVector, pairMatrixBytes, pairMatrixFromRows } from './pairs.js';
 import { dotScale } from './poly.js';
 import type { WasmKernelModules } from './wasm-engine.js';
-import { align, growScratch, HEADER_BYTES, instantiateKernel, PAGE, stageActivePairs } from './wasm-memory.js';
-import { MAX_SHARED_PAGES } from './wasm/kernel-module.js';
+import {
+  align,
+  growScratch,
+  HEADER_BYTES,
+  instantiateKernel,
+  MAX_SHARED_PAGES,
+  PAGE,
+  stageActivePairs,
+} from './wasm-memory.js';
 
 /** Training images laid out by {@link placeKernelData}: pairs and diagonal inside one shared WebAssembly memory. */
 export type PlacedKernelData = KernelData & {

@@ -5,7 +5,7 @@
  */
 
 /** A data module: the file's bytes. */
-declare module '*.gz' {
+declare module '*.bin' {
   const bytes: ArrayBuffer;
   export default bytes;
 }

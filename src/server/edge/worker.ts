@@ -19,7 +19,7 @@ import { createLazyPredictor } from './lazy-predictor.js';
 import { edgeEnvironment } from './limits.js';
 import { modelFromBytes } from './model-bytes.js';
 // Resolved by the runtime, not the bundler: modules of the worker beside worker.js (scripts/edge/build.ts).
-import modelFile from './model.bin.gz';
+import modelFile from './model.bin';
 import kernelModule from './kernel.wasm';
 
 /**

@@ -1,6 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import { estimateDecodeBytes } from '../../image/decode-cost.js';
 import { detectFormat } from '../../image/format.js';
+import { startModelMemory, type ModelMemory } from '../../ml/engine/wasm-memory.js';
 import { readModelFileBytes } from '../../node/model-file-bytes.js';
 import { spawnWorker } from '../../node/spawn-worker.js';
 import { assertUnreachable, isNumberIn, POSITIVE_INTEGER } from '../../shared/checks.js';
@@ -587,13 +588,20 @@ export function createPredictPool(options: PredictPoolOptions): PredictPool {
 }
 
 /**
- * The model at startup: the file's read and gunzip (libuv's pool) start first, and only then the import of the
- * model reader, so the two overlap with the workers' boot. A function of its own so that the file's bytes (the
- * gunzipped 15.8 MB and the 3.7 MB read of the shipped model) are held by nothing once decoded: as a variable of
- * the pool's scope they were captured with it and kept for the server's life (a heap snapshot showed both).
+ * The model at startup: the file's read (and gunzip, for a `.gz` file) on libuv's pool start first, and only then
+ * the import of the model reader, so the two overlap with the workers' boot. A function of its own so that a gzip
+ * file's bytes (read and inflated) are held by nothing once decoded: as a variable of the pool's scope they were
+ * captured with it and kept for the server's life (a heap snapshot showed both).
  */
 function startupSource(source: ModelSource): Promise<WorkerInit['source']> {
-  const bytes = source.kind === 'file' ? readModelFileBytes(source.path) : undefined;
+  let memory: ModelMemory | undefined;
+  // Read into the shared memory the workers will use: an uncompressed binary file is then used where it lies.
+  const bytes =
+    source.kind === 'file'
+      ? readModelFileBytes(source.path, { into: (byteLength) => (memory = startModelMemory(byteLength)).bytes })
+      : undefined;
   bytes?.catch(() => undefined); // observed by resolveModelSource, once the reader is imported
-  return import('./load-model-source.js').then((loader) => loader.resolveModelSource(source, bytes));
+  return import('./load-model-source.js').then((loader) =>
+    loader.resolveModelSource(source, bytes && { bytes, memory: () => memory }),
+  );
 }

@@ -67,8 +67,9 @@ describe('createPredictPool', () => {
     }
   });
 
-  // The binary file is decoded on the main thread, the JSON one in a loader thread (load-model-source.ts).
-  it.each(['model.bin.gz', 'model.json.gz'])(
+  // The binary file is decoded on the main thread (an uncompressed one in place, in the shared memory it was read
+  // into), the JSON one in a loader thread (load-model-source.ts).
+  it.each(['model.bin', 'model.bin.gz', 'model.json.gz'])(
     'loads a model file (%s) for the workers and reports its SHA-256',
     async (name) => {
       const dir = await mkdtemp(path.join(tmpdir(), 'pool-'));
@@ -99,7 +100,7 @@ describe('createPredictPool', () => {
     // comes must stop it; the others would start only once it served, so they never start.
     const exited: Promise<number>[] = [];
     const missing = createPredictPool({
-      source: { kind: 'file', path: '/nonexistent/model.bin.gz' },
+      source: { kind: 'file', path: '/nonexistent/model.bin' },
       threads: 2,
       onWorker: (worker) => exited.push(new Promise((resolve) => worker.once('exit', resolve))),
     });
@@ -117,15 +118,17 @@ describe('createPredictPool', () => {
   it('fails readiness with MODEL_UNREADABLE for a truncated binary model file', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'pool-'));
     try {
-      const file = path.join(dir, 'model.bin.gz');
-      await saveModelFile(model, file);
-      const stored = await readFile(file);
-      await writeFile(file, stored.subarray(0, stored.length - 100));
-      const broken = createPredictPool({ source: { kind: 'file', path: file }, threads: 1 });
-      try {
-        await expect(broken.whenReady()).rejects.toMatchObject({ code: 'MODEL_UNREADABLE' });
-      } finally {
-        await broken.close();
+      for (const name of ['model.bin', 'model.bin.gz']) {
+        const file = path.join(dir, name);
+        await saveModelFile(model, file);
+        const stored = await readFile(file);
+        await writeFile(file, stored.subarray(0, stored.length - 100));
+        const broken = createPredictPool({ source: { kind: 'file', path: file }, threads: 1 });
+        try {
+          await expect(broken.whenReady()).rejects.toMatchObject({ code: 'MODEL_UNREADABLE' });
+        } finally {
+          await broken.close();
+        }
       }
     } finally {
       await rm(dir, { recursive: true, force: true });

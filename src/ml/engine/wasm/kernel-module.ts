@@ -29,6 +29,7 @@ import {
   v128Store,
 } from './ops.js';
 import { stageScores } from './stage-scores.js';
+import { MAX_SHARED_PAGES } from '../wasm-memory.js';
 
 /**
  * The kernel engine's WebAssembly module, fixed-width SIMD only (no relaxed SIMD: it needs a flag in Node 20 and
@@ -236,9 +237,6 @@ function kernelRow(): FunctionDef {
   ];
   return { name: 'kernelRow', params: [I32, I32, F64, F64, I32, I32], results: [], locals, body };
 }
-
-/** Largest shared memory the module accepts: 2 GiB (32,768 pages of 64 KiB). */
-export const MAX_SHARED_PAGES = 32_768;
 
 /**
  * The kernel module's bytes. `shared` selects the memory it imports: a shared memory (several threads, one copy of
