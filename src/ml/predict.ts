@@ -4,6 +4,7 @@ import type { ModelEngine } from './engine/types.js';
 import { MlError } from './errors.js';
 import type { SvmModel } from './model.js';
 import { softmaxConfidence } from './calibration.js';
+import { readsSecondStage } from './routing.js';
 
 /** A model's answer for one image. */
 export interface Prediction {
@@ -45,6 +46,21 @@ function toPrediction(model: SvmModel, scores: number[], stage: 1 | 2): Predicti
     scores,
     stage,
   };
+}
+
+/**
+ * The prediction of an image from its first stage's decision values, when the first stage is the one that answers
+ * it (a one-stage model, or a two-stage model's first stage sure enough: routing.ts); undefined when the second
+ * stage must read it. Where defined, the same Prediction, bit for bit, as {@link predictBatch} gives the image
+ * whose first-stage values these are: a caller that has them (the number reader ranks pieces by them) classifies
+ * again only the images the second stage reads.
+ * @param scores the first stage's ten decision values of the preprocessed image (an engine's `decisionValues`)
+ * @example const answer = firstStageAnswer(model, scores) ?? predictBatch(model, [image], engine)[0];
+ */
+export function firstStageAnswer(model: SvmModel, scores: readonly number[]): Prediction | undefined {
+  const second = model.secondStage;
+  if (second !== undefined && readsSecondStage(second.gap, scores)) return undefined;
+  return toPrediction(model, [...scores], 1);
 }
 
 /**

@@ -7,7 +7,7 @@ import { createKernelRowCache } from '../../src/ml/kernel-cache.js';
 import { prepareKernelData, scaleGamma, type PolyKernel } from '../../src/ml/kernel.js';
 import { assembleModel, parseModel, serializeModel, withModelFields, type SvmModel } from '../../src/ml/model.js';
 import { trainOneVsRest } from '../../src/ml/ovr.js';
-import { decisionValues, predictBatch } from '../../src/ml/predict.js';
+import { decisionValues, firstStageAnswer, predictBatch } from '../../src/ml/predict.js';
 import { topGap } from '../../src/ml/routing.js';
 import { secondStageScores } from '../../src/ml/second-stage-scores.js';
 import { shareShiftedSupportVectors } from '../../src/ml/second-stage.js';
@@ -91,6 +91,20 @@ describe('a second stage kept as slots into the first stage', () => {
     expect(stages).toEqual(firstScores.map((s) => (topGap(s) < gap ? 2 : 1)));
     expect(stages).toContain(1);
     expect(stages).toContain(2);
+  });
+
+  it("gives a first-stage answer exactly where the first stage answers, the same prediction as predictBatch's", () => {
+    const firstScores = predictBatch(f.first, images).map((p) => p.scores);
+    const gaps = firstScores.map((s) => topGap(s)).sort((a, b) => a - b);
+    const model = f.twoStage(gaps[Math.floor(gaps.length / 2)] as number);
+    const staged = predictBatch(model, images);
+    const answers = firstScores.map((scores) => firstStageAnswer(model, scores));
+    expect(answers.map((a) => a === undefined)).toEqual(staged.map((p) => p.stage === 2));
+    answers.forEach((a, k) => {
+      if (a !== undefined) expect(a).toEqual(staged[k]);
+    });
+    // A one-stage model always answers from its first stage.
+    expect(firstScores.map((scores) => firstStageAnswer(f.first, scores))).toEqual(predictBatch(f.first, images));
   });
 
   it('round-trips through the file format as format 2; a model without one stays format 1', () => {
