@@ -1,4 +1,4 @@
-import { close, fstatSync, openSync, read } from 'node:fs';
+import { close, existsSync, fstatSync, openSync, read } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
@@ -117,9 +117,14 @@ export async function readModelFileBytes(path: string, options: ReadModelFileOpt
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
+      // The shipped model was model/model.bin.gz until container 2: a setting that still names it gets the new name.
+      const renamed = path.endsWith('.bin.gz') && existsSync(path.slice(0, -'.gz'.length));
       throw new ModelFileError(
         'MODEL_NOT_FOUND',
-        `model file ${path} does not exist; train one with \`npm run train\` or pass another path`,
+        renamed
+          ? `model file ${path} does not exist, but ${path.slice(0, -'.gz'.length)} does: the shipped model is ` +
+              `model/model.bin (not compressed) since binary container 2; pass that path`
+          : `model file ${path} does not exist; train one with \`npm run train\` or pass another path`,
         { cause: error },
       );
     }

@@ -36,6 +36,12 @@ describe('readModelFileBytes', () => {
     const empty = await readModelFileBytes(path.join(dir, 'empty.bin'));
     expect(empty.file.length).toBe(0);
     expect(await codeOf(readModelFileBytes(path.join(dir, 'missing.bin')))).toBe('MODEL_NOT_FOUND');
+    // A setting that still names the shipped model's old name is told the new one.
+    await writeFile(path.join(dir, 'model.bin'), new Uint8Array(1));
+    await expect(readModelFileBytes(path.join(dir, 'model.bin.gz'))).rejects.toMatchObject({
+      code: 'MODEL_NOT_FOUND',
+      message: expect.stringContaining(`but ${path.join(dir, 'model.bin')} does`) as unknown,
+    });
     await mkdir(path.join(dir, 'folder.bin'));
     expect(await codeOf(readModelFileBytes(path.join(dir, 'folder.bin')))).toBe('MODEL_UNREADABLE');
   });
