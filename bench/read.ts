@@ -1,7 +1,8 @@
 /**
  * Number-reading benchmark (issue 23): exact whole-number accuracy of readImage on pictures composed from MNIST
  * test digits (writers the model never saw) and printed in typefaces training never used, per kind and per length,
- * digit accuracy, and time per picture (decode included), plus the median time of a 6-digit 600x150 picture.
+ * digit accuracy, and time per picture (decode included, PNG data inflated by node:zlib as the server does), plus
+ * the median time of a 6-digit 600x150 picture.
  * Run: `npm run bench:read -- [--digits tune|report] [--count N] [--only KIND,...] [--dir PATH] [--model PATH]`.
  * `--digits tune` composes from test digits 0-4999 (thresholds are chosen there), `report` (default) from 5000-9999.
  * `--count` pictures per kind (default 200; lengths cycle 2..6). `--readings FILE` writes every reading (each
@@ -19,6 +20,7 @@ import type { ModelEngine } from '../src/ml/engine/types.js';
 import type { SvmModel } from '../src/ml/model.js';
 import { createModelEngine } from '../src/node/kernel-wasm.js';
 import { loadModelFile } from '../src/node/model-file.js';
+import { nativeInflate } from '../src/server/node/native-inflate.js';
 import { readImage } from '../src/read/index.js';
 import { loadMnist } from '../src/training/mnist-data.js';
 import { compose, HANDWRITTEN_KINDS, layNumber, type DigitSource } from './read-compose.js';
@@ -167,7 +169,8 @@ function readText(
   let text: string;
   let reading: string;
   try {
-    const read = readImage(file, model, engine);
+    // Decoded as the server's worker threads decode (PNG data inflated by node:zlib): the time is the server's.
+    const read = readImage(file, model, engine, { inflate: nativeInflate });
     text = read.text;
     reading = JSON.stringify({ digits: read.digits.map((d) => [d.box, d.scores]), skipped: read.skipped });
   } catch (error) {

@@ -27,31 +27,48 @@ export function inflatedPngSize(header: PngHeader): number {
   return total;
 }
 
+/**
+ * Inflates a zlib stream (RFC 1950), refusing output past `maxBytes`: it throws {@link inflateOverrun} once the
+ * output would pass it. The runtime's native inflater where there is one (node:zlib's inflateSync, several times
+ * faster than pako on a PNG's image data); pako's when none is given.
+ */
+export type Inflate = (data: Uint8Array, maxBytes: number) => Uint8Array;
+
+/** The error an {@link Inflate} throws for output past its bound: the same words whichever inflater ran. */
+export function inflateOverrun(maxBytes: number): Error {
+  return new Error(`image data inflates to more than the ${maxBytes} bytes its header allows`);
+}
+
 let limit: number | undefined;
+let givenInflate: Inflate | undefined;
 
 /**
  * Runs `decode` (a synchronous upng-js call) with PNG inflation capped at what `header` says the image needs.
  * upng-js inflates with pako in one call and no output limit, so a few megabytes of crafted IDAT (a "zip bomb")
- * would otherwise expand to gigabytes before any size check. The cap is module state, set and cleared around one
- * synchronous call, so no other call can observe it.
+ * would otherwise expand to gigabytes before any size check. The cap (and `inflate`, when given) is module state,
+ * set and cleared around one synchronous call, so no other call can observe it.
+ * @param inflate the inflater to use instead of pako's (see {@link Inflate})
  */
-export function withBoundedInflate<T>(header: PngHeader, decode: () => T): T {
+export function withBoundedInflate<T>(header: PngHeader, decode: () => T, inflate?: Inflate): T {
   const hook = UPNG.decode as unknown as UpngInflateHook;
   if (!hook._boundedByMnistDigits) {
     hook._inflate = boundedInflate;
     hook._boundedByMnistDigits = true;
   }
   limit = inflatedPngSize(header);
+  givenInflate = inflate;
   try {
     return decode();
   } finally {
     limit = undefined;
+    givenInflate = undefined;
   }
 }
 
 function boundedInflate(data: Uint8Array): Uint8Array {
   const cap = limit;
   if (cap === undefined) return pako.inflate(data);
+  if (givenInflate !== undefined) return givenInflate(data, cap);
   // One byte past the cap is enough to detect an overrun, and a small PNG then costs a small output buffer instead
   // of pako's 64 KB default per call: under load that garbage, collected lazily, was most of the server's RSS.
   const inflater = new pako.Inflate({ chunkSize: Math.min(1 << 16, cap + 1) });
@@ -61,7 +78,7 @@ function boundedInflate(data: Uint8Array): Uint8Array {
     const bytes = chunk as Uint8Array;
     total += bytes.length;
     // Stop at the first chunk past the cap: memory stays bounded by the cap plus one chunk.
-    if (total > cap) throw new Error(`image data inflates to more than the ${cap} bytes its header allows`);
+    if (total > cap) throw inflateOverrun(cap);
     chunks.push(bytes);
   };
   inflater.push(data, true);

@@ -8,7 +8,7 @@ import { checkJpegStructure } from './jpeg-structure.js';
 import { checkByteLength, checkDimensions, type ImageLimits } from './limits.js';
 import { readPngHeader, sanitizePng } from './png-container.js';
 import { installUpngInterlaceFix } from './upng-interlace-fix.js';
-import { withBoundedInflate } from './bounded-inflate.js';
+import { withBoundedInflate, type Inflate } from './bounded-inflate.js';
 
 /** A decoded image: 8-bit RGBA, row-major, plus how it must be turned to be upright. */
 export interface RgbaImage {
@@ -21,6 +21,12 @@ export interface RgbaImage {
   readonly orientation: Orientation;
 }
 
+/** How {@link decodeImage} decodes, besides its limits. */
+export interface ImageDecodeOptions {
+  /** The zlib inflater for PNG image data (node:zlib's on Node, see Inflate); pako when omitted. */
+  readonly inflate?: Inflate;
+}
+
 /** JPEG working memory per pixel, bytes: ~4 B per component plane (jpeg-js keeps 16-bit blocks) x up to 4 planes + RGBA output. */
 const JPEG_BYTES_PER_PIXEL = 24;
 
@@ -29,16 +35,17 @@ const JPEG_BYTES_PER_PIXEL = 24;
  * Every decoder exception becomes ImageError CORRUPT_IMAGE.
  * @param bytes the encoded image (format detected from magic bytes)
  * @param limits resolved limits
+ * @param options the inflater for PNG data
  * @returns the RGBA pixels
  * @throws ImageError EMPTY_INPUT, UNSUPPORTED_FORMAT, IMAGE_TOO_LARGE or CORRUPT_IMAGE
  */
-export function decodeImage(bytes: Uint8Array, limits: ImageLimits): RgbaImage {
+export function decodeImage(bytes: Uint8Array, limits: ImageLimits, options: ImageDecodeOptions = {}): RgbaImage {
   const format = detectFormat(bytes);
   checkByteLength(bytes.length, limits);
-  return format === 'png' ? decodePng(bytes, limits) : decodeJpeg(bytes, limits);
+  return format === 'png' ? decodePng(bytes, limits, options) : decodeJpeg(bytes, limits);
 }
 
-function decodePng(bytes: Uint8Array, limits: ImageLimits): RgbaImage {
+function decodePng(bytes: Uint8Array, limits: ImageLimits, options: ImageDecodeOptions): RgbaImage {
   const header = readPngHeader(bytes);
   checkDimensions(header.width, header.height, limits);
   const { png } = sanitizePng(bytes, header);
@@ -46,7 +53,7 @@ function decodePng(bytes: Uint8Array, limits: ImageLimits): RgbaImage {
   try {
     // Patched on first use rather than at import, so importing the package changes nothing ("sideEffects": false).
     installUpngInterlaceFix();
-    const decoded = withBoundedInflate(header, () => UPNG.decode(png.buffer as ArrayBuffer));
+    const decoded = withBoundedInflate(header, () => UPNG.decode(png.buffer as ArrayBuffer), options.inflate);
     const frame = UPNG.toRGBA8(decoded)[0];
     if (frame === undefined) throw new Error('no frame decoded');
     rgba = new Uint8Array(frame);

@@ -12,6 +12,8 @@ export type { ImageLimits } from './limits.js';
 export { detectFormat } from './format.js';
 export type { ImageFormat } from './format.js';
 export { decodeImage } from './decode.js';
+export type { ImageDecodeOptions } from './decode.js';
+export type { Inflate } from './bounded-inflate.js';
 export type { RgbaImage } from './decode.js';
 export { rgbaToLuminance } from './luminance.js';
 export { normalizeDigit } from './normalize.js';

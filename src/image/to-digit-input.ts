@@ -1,4 +1,4 @@
-import { decodeImage } from './decode.js';
+import { decodeImage, type ImageDecodeOptions } from './decode.js';
 import type { ImageFormat } from './format.js';
 import { resolveImageLimits, type ImageLimits } from './limits.js';
 import { rgbaToLuminance } from './luminance.js';
@@ -16,14 +16,19 @@ export interface DigitInput {
  * Decodes an uploaded PNG or JPEG and normalizes the digit in it into MNIST form.
  * @param bytes the encoded file (any size, polarity, colour, transparency)
  * @param limits overrides of {@link DEFAULT_IMAGE_LIMITS}
+ * @param decoding the inflater for PNG data (see ImageDecodeOptions); pako when omitted
  * @returns the 28x28 input and the source's format and size
  * @throws ImageError with code EMPTY_INPUT, UNSUPPORTED_FORMAT, CORRUPT_IMAGE, IMAGE_TOO_LARGE or NO_DIGIT_FOUND
  * @example
  * const { pixels } = imageToDigitInput(new Uint8Array(await file.arrayBuffer()));
  * const { digit } = predict(model, pixels);
  */
-export function imageToDigitInput(bytes: Uint8Array, limits?: Partial<ImageLimits>): DigitInput {
-  const image = decodeImage(bytes, resolveImageLimits(limits));
+export function imageToDigitInput(
+  bytes: Uint8Array,
+  limits?: Partial<ImageLimits>,
+  decoding?: ImageDecodeOptions,
+): DigitInput {
+  const image = decodeImage(bytes, resolveImageLimits(limits), decoding);
   const gray = applyOrientation(rgbaToLuminance(image.rgba, image.width, image.height), image.orientation);
   return {
     pixels: normalizeDigit(gray),

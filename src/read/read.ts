@@ -1,3 +1,4 @@
+import type { Inflate } from '../image/bounded-inflate.js';
 import { decodeImage } from '../image/decode.js';
 import type { GrayImage } from '../image/gray.js';
 import { resolveImageLimits, type ImageLimits } from '../image/limits.js';
@@ -27,6 +28,8 @@ const SLICES_PER_PIECE = 3;
 export interface ReadOptions {
   readonly image?: Partial<ImageLimits>;
   readonly read?: Partial<ReadLimits>;
+  /** The inflater for PNG data (node:zlib's on Node, see ImageDecodeOptions); pako when omitted. */
+  readonly inflate?: Inflate;
 }
 
 /**
@@ -190,7 +193,11 @@ export function readImage(
   engine?: ModelEngine,
   options: ReadOptions = {},
 ): Reading {
-  const image = decodeImage(bytes, resolveImageLimits(options.image));
+  const image = decodeImage(
+    bytes,
+    resolveImageLimits(options.image),
+    options.inflate === undefined ? {} : { inflate: options.inflate },
+  );
   const gray = applyOrientation(rgbaToLuminance(image.rgba, image.width, image.height), image.orientation);
   return {
     ...readDigits(gray, model, engine, options.read),

@@ -1,4 +1,5 @@
 import { decodeImage, ImageError, normalizeDigit, resolveImageLimits, rgbaToLuminance } from '../image/index.js';
+import type { ImageDecodeOptions } from '../image/decode.js';
 import type { GrayImage } from '../image/gray.js';
 import type { ImageLimits } from '../image/limits.js';
 import { applyOrientation } from '../image/orientation.js';
@@ -20,8 +21,12 @@ export interface Decoded {
  * @param limits - Decoding limits.
  * @returns Both.
  */
-export function decodeForCount(bytes: Uint8Array, limits: Partial<ImageLimits>): Decoded {
-  const image = decodeImage(bytes, resolveImageLimits(limits));
+export function decodeForCount(
+  bytes: Uint8Array,
+  limits: Partial<ImageLimits>,
+  decoding?: ImageDecodeOptions,
+): Decoded {
+  const image = decodeImage(bytes, resolveImageLimits(limits), decoding);
   const gray = applyOrientation(rgbaToLuminance(image.rgba, image.width, image.height), image.orientation);
   return { pixels: normalizeDigit(gray), gray };
 }

@@ -1,3 +1,4 @@
+import type { ImageDecodeOptions } from '../image/decode.js';
 import { imageToDigitInput } from '../image/index.js';
 import type { ModelEngine } from '../ml/engine/types.js';
 import type { SvmModel } from '../ml/model.js';
@@ -12,6 +13,7 @@ import { countDigits, decodeForCount, type Decoded } from './count-digits.js';
  * @param bytes - The encoded PNG or JPEG file.
  * @param options - Decoding limits and whether to return the normalized input.
  * @param engine - The kernel engine made for `model` (e.g. WebAssembly SIMD); the JavaScript reference if omitted.
+ * @param decoding - The runtime's PNG inflater (the worker threads give node:zlib's); pako if omitted.
  * @returns The prediction; throws `ImageError` for input that is not a usable digit image.
  */
 export function runPrediction(
@@ -19,9 +21,10 @@ export function runPrediction(
   bytes: Uint8Array,
   options: PredictOptions,
   engine?: ModelEngine,
+  decoding?: ImageDecodeOptions,
 ): DigitResult {
   const started = performance.now();
-  const decoded = normalizeUpload(bytes, options);
+  const decoded = normalizeUpload(bytes, options, decoding);
   const prediction = predict(model, decoded.pixels, engine);
   const digitsFound = count(model, decoded, prediction, engine);
   return toDigitResult(prediction, decoded.pixels, performance.now() - started, options, digitsFound);
@@ -45,6 +48,7 @@ export interface BatchItem<T> {
  * @param hooks.onStart - Called before each image is decoded (the worker pool records progress with it).
  * @param hooks.onError - Called at once for an image that cannot be read.
  * @param hooks.onClassify - Called once the images are decoded, before they are classified together.
+ * @param decoding - The runtime's PNG inflater (see {@link runPrediction}).
  * @returns The results of the images that could be read, in order.
  */
 export function runPredictionBatch<T>(
@@ -52,13 +56,18 @@ export function runPredictionBatch<T>(
   items: readonly BatchItem<T>[],
   engine: ModelEngine | undefined,
   hooks: { onStart?: (key: T) => void; onError: (key: T, error: unknown) => void; onClassify?: () => void },
+  decoding?: ImageDecodeOptions,
 ): { key: T; result: DigitResult }[] {
   const good: { item: BatchItem<T>; decoded: Decoded; ms: number }[] = [];
   for (const item of items) {
     hooks.onStart?.(item.key);
     const started = performance.now();
     try {
-      good.push({ item, decoded: normalizeUpload(item.bytes, item.options), ms: performance.now() - started });
+      good.push({
+        item,
+        decoded: normalizeUpload(item.bytes, item.options, decoding),
+        ms: performance.now() - started,
+      });
     } catch (err) {
       hooks.onError(item.key, err);
     }
@@ -91,9 +100,11 @@ export function runPredictionBatch<T>(
   return results;
 }
 
-function normalizeUpload(bytes: Uint8Array, options: PredictOptions): Decoded {
+function normalizeUpload(bytes: Uint8Array, options: PredictOptions, decoding?: ImageDecodeOptions): Decoded {
   const limits = { maxBytes: options.maxBytes, maxPixels: options.maxPixels };
-  return options.countDigits ? decodeForCount(bytes, limits) : { pixels: imageToDigitInput(bytes, limits).pixels };
+  return options.countDigits
+    ? decodeForCount(bytes, limits, decoding)
+    : { pixels: imageToDigitInput(bytes, limits, decoding).pixels };
 }
 
 /** The digits in the picture, when asked for (see countDigits); undefined otherwise. */

@@ -1,10 +1,15 @@
 import { deflateSync } from 'node:zlib';
 import pako from 'pako';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { inflatedPngSize } from '../../src/image/bounded-inflate.js';
+import { decodeImage } from '../../src/image/decode.js';
+import { resolveImageLimits } from '../../src/image/limits.js';
+import { nativeInflate } from '../../src/server/node/native-inflate.js';
 import { ImageError } from '../../src/image/errors.js';
 import { imageToDigitInput } from '../../src/image/index.js';
-import { pngChunk } from './png-writer.js';
+import { pngChunk, writePng } from './png-writer.js';
 
 /** A PNG with a given IHDR and raw IDAT payload, chunks and CRCs written by the test writer. */
 function pngWithIdat(width: number, height: number, idat: Uint8Array): Uint8Array {
@@ -21,6 +26,28 @@ function pngWithIdat(width: number, height: number, idat: Uint8Array): Uint8Arra
     pngChunk('IDAT', idat),
     pngChunk('IEND', new Uint8Array(0)),
   ]);
+}
+
+/** Small pictures of each colour type, plain and Adam7-interlaced, with varied samples. */
+function interlacedSamples(): Uint8Array[] {
+  const size = 13;
+  const sample = (k: number, max: number) => (k * 37 + 11) % (max + 1);
+  const out: Uint8Array[] = [];
+  for (const interlace of [false, true]) {
+    for (const [colorType, channels] of [
+      [0, 1],
+      [2, 3],
+      [4, 2],
+      [6, 4],
+    ] as const) {
+      const samples = Array.from({ length: size * size * channels }, (_, k) => sample(k, 255));
+      out.push(writePng({ width: size, height: size, colorType, bitDepth: 8, samples, interlace }));
+    }
+    const palette = Array.from({ length: 16 }, (_, k) => [k * 16, 255 - k * 16, (k * 40) % 256] as const);
+    const indices = Array.from({ length: size * size }, (_, k) => sample(k, 15));
+    out.push(writePng({ width: size, height: size, colorType: 3, bitDepth: 4, samples: indices, palette, interlace }));
+  }
+  return out;
 }
 
 afterEach(() => {
@@ -65,5 +92,42 @@ describe('PNG inflation is bounded by the header', () => {
     expect(() => imageToDigitInput(exact)).toThrow(/no digit found/);
     const oneMore = pngWithIdat(28, 28, new Uint8Array(deflateSync(Buffer.concat([rows, Uint8Array.of(0)]))));
     expect(() => imageToDigitInput(oneMore)).toThrow(/inflates to more than the 812 bytes its header allows/);
+  });
+
+  it('bounds an injected native inflater the same way, with the same words (node:zlib, as the worker threads use)', () => {
+    const rows = new Uint8Array(28 * 29);
+    const native = { inflate: nativeInflate };
+    const exact = pngWithIdat(28, 28, new Uint8Array(deflateSync(rows)));
+    expect(() => imageToDigitInput(exact, {}, native)).toThrow(/no digit found/);
+    const oneMore = pngWithIdat(28, 28, new Uint8Array(deflateSync(Buffer.concat([rows, Uint8Array.of(0)]))));
+    expect(() => imageToDigitInput(oneMore, {}, native)).toThrow(
+      /inflates to more than the 812 bytes its header allows/,
+    );
+    const bomb = pngWithIdat(28, 28, new Uint8Array(deflateSync(new Uint8Array(64 * 1024 * 1024), { level: 9 })));
+    expect(() => imageToDigitInput(bomb, {}, native)).toThrow(/inflates to more than the 812 bytes its header allows/);
+    // A corrupt stream is a corrupt image, whichever inflater found it.
+    const corrupt = pngWithIdat(28, 28, Uint8Array.of(0x78, 0x9c, 0xff, 0xff, 0xff));
+    for (const decoding of [undefined, native]) {
+      let error: unknown;
+      try {
+        imageToDigitInput(corrupt, {}, decoding);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(ImageError);
+      expect((error as ImageError).code).toBe('CORRUPT_IMAGE');
+    }
+  });
+
+  it('decodes every sample and robustness picture to the same pixels with node:zlib as with pako', () => {
+    const dir = path.resolve('images_test');
+    const files = readdirSync(dir).filter((f) => f.endsWith('.png'));
+    expect(files.length).toBeGreaterThan(5);
+    // Grey, RGB, RGBA, palette and Adam7 interlacing, from the PNG writer the tests share.
+    const pictures = [...files.map((f) => new Uint8Array(readFileSync(path.join(dir, f)))), ...interlacedSamples()];
+    for (const png of pictures) {
+      const limits = resolveImageLimits({});
+      expect(decodeImage(png, limits, { inflate: nativeInflate })).toEqual(decodeImage(png, limits));
+    }
   });
 });

@@ -4,6 +4,7 @@ import type { SvmModel } from '../../ml/model.js';
 import type { ModelEngine } from '../../ml/engine/types.js';
 import { wasmSimdAvailable } from '../../ml/engine/wasm-engine.js';
 import { createModelEngine, loadKernelModules } from '../../node/kernel-wasm.js';
+import { nativeInflate } from './native-inflate.js';
 import { describeModel, type ModelDescription } from '../predictor.js';
 import { runPredictionBatch } from '../run-prediction.js';
 import { runRead } from '../run-read.js';
@@ -30,6 +31,9 @@ try {
 } catch {
   // Left at the process's priority.
 }
+
+/** PNG image data inflated by node:zlib rather than pako (the pure decoder's default). */
+const DECODING = { inflate: nativeInflate } as const;
 
 const send = (message: WorkerMessage, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
 
@@ -67,7 +71,7 @@ try {
       if (task.kind !== 'read') continue;
       mark(task.id);
       try {
-        const result = runRead(model, task.bytes, task.options, engine);
+        const result = runRead(model, task.bytes, task.options, engine, DECODING);
         const digits = result.digits.map((d) => (d.normalized ? { ...d, normalized: d.normalized.slice() } : d));
         const transfer = digits.flatMap((d) => (d.normalized ? [d.normalized.buffer as ArrayBuffer] : []));
         send({ type: 'reading', id: task.id, result: { ...result, digits } }, transfer);
@@ -78,11 +82,17 @@ try {
     const items = batch.tasks
       .filter((task) => task.kind === 'predict')
       .map((task) => ({ key: task.id, bytes: task.bytes, options: task.options }));
-    const results = runPredictionBatch(model, items, engine, {
-      onStart: mark,
-      onError: (id, err) => send({ type: 'error', id, error: toWireError(err) }),
-      onClassify: () => mark(PROGRESS.CLASSIFYING),
-    }).map(({ key, result }) => {
+    const results = runPredictionBatch(
+      model,
+      items,
+      engine,
+      {
+        onStart: mark,
+        onError: (id, err) => send({ type: 'error', id, error: toWireError(err) }),
+        onClassify: () => mark(PROGRESS.CLASSIFYING),
+      },
+      DECODING,
+    ).map(({ key, result }) => {
       // Copied into its own 784-byte buffer so the transfer never hands over memory the decoder may share.
       const normalized = result.normalized?.slice();
       return { id: key, result: normalized ? { ...result, normalized } : result };
