@@ -6,7 +6,7 @@
  *
  * @example
  * import { decodeBinaryModel, predict } from 'mnist-digits/ml';
- * const res = await fetch('/model.bin'); // the shipped model file (served gzip- or brotli-encoded: 3.7 MB gzipped)
+ * const res = await fetch('/model.bin'); // the shipped model file (served gzip- or brotli-encoded: 3.9 MB gzipped)
  * const model = decodeBinaryModel(new Uint8Array(await res.arrayBuffer()));
  * const { digit, confidence } = predict(model, pixels); // pixels: 784 bytes, 28x28 MNIST form
  */
