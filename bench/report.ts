@@ -19,9 +19,7 @@ import { availableParallelism, cpus, totalmem } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { gunzipSync, gzipSync } from 'node:zlib';
-
-/** gzip's magic number (RFC 1952). */
-const isGzip = (bytes: Uint8Array): boolean => bytes[0] === 0x1f && bytes[1] === 0x8b;
+import { isGzip } from '../src/ml/model-container.js';
 
 /** One row of the README's headline table. */
 export interface Figure {
