@@ -35,12 +35,13 @@ export function modelFileFromBytes(bytes: ModelFileBytes, file: string, options:
 
 /**
  * Reads a model file (binary or the older JSON, either possibly gzip-compressed, told apart by their bytes),
- * validates it and decodes it.
+ * validates it and decodes it. The bytes read are this call's alone, so a binary file's arrays stay in them
+ * (DecodeOptions.inPlace) instead of being copied out.
  * @throws ModelFileError `MODEL_NOT_FOUND`, `MODEL_UNREADABLE` or `MODEL_INVALID`
  * @example const { model } = await loadModelFile();
  */
 export async function loadModelFile(file: string = DEFAULT_MODEL_PATH): Promise<LoadedModelFile> {
-  return modelFileFromBytes(await readModelFileBytes(file), file);
+  return modelFileFromBytes(await readModelFileBytes(file), file, { inPlace: true });
 }
 
 /** True for a path the JSON format is written to: `.json` or `.json.gz`; any other name gets the binary format. */
