@@ -4,7 +4,8 @@ export interface DigitEvidence {
   readonly confidence: number;
   /**
    * The digit-or-not network's log-odds for a piece of a picture (digit-or-not.ts), when it was asked. The word
-   * rule (words.ts) reads it; isDigitLike does not, since alone it cost spaced numbers more than it saved.
+   * rule (words.ts) reads it, and the path search lets a piece it calls plainly a digit through where isDigitLike
+   * would not (search.ts); isDigitLike does not, since alone it cost spaced numbers more than it saved.
    */
   readonly digitLogit?: number;
   /** The one-digit network's log-odds for a candidate of the search (one-digit.ts), when it was asked. */

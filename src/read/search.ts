@@ -1,5 +1,5 @@
 import type { Slice } from './cuts.js';
-import { isDigitLike, type DigitEvidence } from './digit-like.js';
+import { isDigitLike, MIN_CONFIDENCE, type DigitEvidence } from './digit-like.js';
 import type { InkBox, Part } from './pieces.js';
 
 /** A run of consecutive slices read as one digit candidate. */
@@ -51,6 +51,15 @@ const SKIP_SMALL = 1;
  * Weights 1, 1.5, 2 and 3 read within a point of each other on every set; so did the confidence's weight at 0.5 or 1.5.
  */
 const ONE_DIGIT_WEIGHT = 2;
+/**
+ * A piece judged whole that the digit-or-not check (digit-or-not.ts) calls plainly a digit, at or above these
+ * log-odds, is read with its top decision value down to SURE_TOP_SCORE rather than MIN_TOP_SCORE (isDigitLike's
+ * threshold, there to keep dots, letters and scribbles out): an odd 2 alone in a picture, its top value just under
+ * MIN_TOP_SCORE, was answered "no digit". Lower than SURE_TOP_SCORE a piece is none of the ten to the model, and
+ * the check's word alone read the loop of a broken 9 as a 0.
+ */
+const SURE_WHOLE_LOGIT = 5;
+const SURE_TOP_SCORE = -0.6;
 /** A digit is at least this share of the digit height tall: a short stroke beside a digit is a fragment of it. */
 const MIN_DIGIT_HEIGHT = 0.45;
 /** Pieces shorter than this share of the digit height are small. */
@@ -127,7 +136,7 @@ export function bestPath(
     for (const k of byEnd[end] as number[]) {
       const c = candidates[k] as Candidate;
       const e = evidence[k];
-      if (e === undefined || (e !== UNSCORED && !isDigitLike(e))) continue;
+      if (e === undefined || (e !== UNSCORED && !readable(e))) continue;
       if (c.box.maxY - c.box.minY + 1 < MIN_DIGIT_HEIGHT * height) continue;
       const total = (cost[c.start] as number) + digitCost(c, e, slices, height);
       if (total < (cost[end] as number)) {
@@ -186,6 +195,15 @@ function digitCost(c: Candidate, e: DigitEvidence | typeof UNSCORED, slices: rea
   if (e !== UNSCORED && e.oneDigitLogit !== undefined)
     cost += ONE_DIGIT_WEIGHT * Math.log1p(Math.exp(-e.oneDigitLogit));
   return cost;
+}
+
+/** Whether a scored candidate may be read as a digit at all. */
+function readable(e: DigitEvidence): boolean {
+  if (isDigitLike(e)) return true;
+  if ((e.digitLogit ?? -Infinity) < SURE_WHOLE_LOGIT || e.confidence < MIN_CONFIDENCE) return false;
+  let top = -Infinity;
+  for (const s of e.scores) if (s > top) top = s;
+  return top >= SURE_TOP_SCORE;
 }
 
 function skipCost(slice: Slice, height: number): number {

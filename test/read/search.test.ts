@@ -133,7 +133,20 @@ describe('cheapestPath (the search that scores only what the path needs)', () =>
     expect(read(3)).toBe(1);
   });
 
-  it('leaves the digit-or-not log-odds to the word rule: it does not change the path', () => {
+  it('reads an unsure lone piece as a digit only when the digit-or-not check calls it plainly one', () => {
+    const slices = slicesOf([{ width: 12, gap: 0, cuts: 0, tall: true }]);
+    const candidates = candidateRuns(slices, HEIGHT);
+    // An odd 2 alone: its top decision value under MIN_TOP_SCORE, its confidence a guess between digits.
+    const unsure = { scores: [-0.4, -1.5, -2, -2, -2, -2, -2, -2, -2, -2], confidence: 0.5 };
+    const read = (evidence: DigitEvidence) => bestPath(slices, candidates, [evidence], HEIGHT).map((s) => s.kind);
+    expect(read(unsure)).toEqual(['skip']);
+    expect(read({ ...unsure, digitLogit: -2 })).toEqual(['skip']);
+    expect(read({ ...unsure, digitLogit: 9 })).toEqual(['digit']);
+    // Far below every class, it is none of the ten to the model, whatever the check says (a broken 9's loop).
+    expect(read({ ...unsure, scores: [-0.8, ...unsure.scores.slice(1)], digitLogit: 9 })).toEqual(['skip']);
+  });
+
+  it('among pieces the model reads as digits, leaves the digit-or-not log-odds to the word rule', () => {
     const slices = slicesOf([{ width: 30, gap: 0, cuts: 1, tall: true }]);
     const candidates = candidateRuns(slices, HEIGHT);
     const read = (digitLogit: number) =>
