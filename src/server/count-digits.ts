@@ -35,8 +35,9 @@ export function decodeForCount(
  * How many digits the number reader finds in a picture sent to /v1/predict, and the refusal of a picture that
  * holds none: a dot, specks, a scribble, a letter or a gradient is answered NO_DIGIT_FOUND rather than a digit
  * (the whole picture's 28x28 of a lone dot is read "8" with 99.8% confidence). The reader decides, with its
- * isDigitLike check on every piece; isDigitLike on the whole picture only words the message. Cost on real single
- * digits (bench/predict-honesty.ts, first 100 test digits, 7 renderings, 2026-12-02): 1 of 700 refused.
+ * not-a-digit checks on every piece and its word rule; isDigitLike on the whole picture only words the message. Cost
+ * on real single digits (bench/predict-honesty.ts, first 100 test digits, 7 renderings, 2026-12-04): 4 of 700
+ * refused, all faint broken strokes (docs/API.md).
  * @param model - The loaded model.
  * @param gray - The decoded picture.
  * @param prediction - The model's answer for the whole picture's 28x28 input.
