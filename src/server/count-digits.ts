@@ -36,7 +36,7 @@ export function decodeForCount(
  * holds none: a dot, specks, a scribble, a letter or a gradient is answered NO_DIGIT_FOUND rather than a digit
  * (the whole picture's 28x28 of a lone dot is read "8" with 99.8% confidence). The reader decides, with its
  * not-a-digit checks on every piece and its word rule; isDigitLike on the whole picture only words the message. Cost
- * on real single digits (bench/predict-honesty.ts, first 100 test digits, 7 renderings, 2026-12-04): 4 of 700
+ * on real single digits (bench/predict-honesty.ts, first 100 test digits, 7 renderings, 2026-12-04): 3 of 700
  * refused, all faint broken strokes (docs/API.md).
  * @param model - The loaded model.
  * @param gray - The decoded picture.

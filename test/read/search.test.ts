@@ -144,6 +144,9 @@ describe('cheapestPath (the search that scores only what the path needs)', () =>
     expect(read({ ...unsure, digitLogit: 9 })).toEqual(['digit']);
     // Far below every class, it is none of the ten to the model, whatever the check says (a broken 9's loop).
     expect(read({ ...unsure, scores: [-0.8, ...unsure.scores.slice(1)], digitLogit: 9 })).toEqual(['skip']);
+    // A hesitation between two digits is still read; a guess among many is not.
+    expect(read({ ...unsure, confidence: 0.3, digitLogit: 9 })).toEqual(['digit']);
+    expect(read({ ...unsure, confidence: 0.15, digitLogit: 9 })).toEqual(['skip']);
   });
 
   it('among pieces the model reads as digits, leaves the digit-or-not log-odds to the word rule', () => {
