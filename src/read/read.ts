@@ -15,7 +15,7 @@ import { resolveReadLimits } from './limits.js';
 import { groupPieces, type InkBox, type Piece } from './pieces.js';
 import { pieceShape } from './one-digit.js';
 import { renderPiece } from './render.js';
-import { MAX_JUDGED_WIDTH, piecesInWords } from './words.js';
+import { MAX_JUDGED_WIDTH, MIN_JUDGED_HEIGHT, piecesInWords } from './words.js';
 import type { DigitEvidence } from './digit-like.js';
 import { firstStageEvidence, type PieceToScore } from './score.js';
 import { candidateRuns, cheapestPath, UNSCORED, type Candidate, type CandidateEvidence } from './search.js';
@@ -93,16 +93,21 @@ export function readDigits(
   // wider than a glyph as the candidate that runs over all its slices (the same pixels), or drawn again whole.
   const sliceRange = new Map<number, { first: number; last: number }>();
   slices.forEach((s, i) => sliceRange.set(s.piece, { first: sliceRange.get(s.piece)?.first ?? i, last: i }));
+  // Too short a piece is not judged at all (MIN_JUDGED_HEIGHT); too wide a one only when the search left it uncut.
+  const tall = (k: number) => {
+    const { box } = pieces[k] as Piece;
+    return box.maxY - box.minY + 1 >= MIN_JUDGED_HEIGHT * height;
+  };
   const judged = (k: number) => {
-    const piece = pieces[k] as Piece;
-    return piece.box.maxX - piece.box.minX + 1 <= MAX_JUDGED_WIDTH * height;
+    const { box } = pieces[k] as Piece;
+    return box.maxX - box.minX + 1 <= MAX_JUDGED_WIDTH * height && tall(k);
   };
   const wholeOf = new Map<number, number>();
   candidates.forEach((c, k) => {
     const slice = slices[c.start] as Slice;
     const range = sliceRange.get(slice.piece) as { first: number; last: number };
     const uncut = c.end - c.start === 1 && !slice.cutLeft && !slice.cutRight;
-    if (uncut || (c.start === range.first && c.end === range.last + 1 && judged(slice.piece)))
+    if ((uncut && tall(slice.piece)) || (c.start === range.first && c.end === range.last + 1 && judged(slice.piece)))
       wholeOf.set(slice.piece, k);
   });
   const redrawn = pieces.flatMap((_, k) => (!wholeOf.has(k) && judged(k) ? [k] : []));

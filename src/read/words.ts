@@ -20,6 +20,12 @@ const SURE_DIGITS = 2;
 
 /** Pieces wider than this share of the digit height are not judged alone: they may be several touching glyphs. */
 export const MAX_JUDGED_WIDTH = 1.1;
+/**
+ * Pieces shorter than this share of the digit height are not judged either: a stroke that low is a fragment or a
+ * mark (a 5's top bar written off to the right of its body, a dash), and judged alone it is a "letter" that takes the
+ * number it stands in with it.
+ */
+export const MIN_JUDGED_HEIGHT = 0.5;
 
 /**
  * The pieces that stand in words of letters. A word's letters are cut by the search into strokes that look like
@@ -29,7 +35,7 @@ export const MAX_JUDGED_WIDTH = 1.1;
  * its letters (SURE_DIGITS). A number keeps its digits unless a third of them fail the digit-or-not check at once.
  * @param pieces the grouped pieces' boxes, left to right
  * @param whole each judged piece's evidence as a whole (undefined: it normalized to nothing); pieces wider than
- *   MAX_JUDGED_WIDTH are absent
+ *   MAX_JUDGED_WIDTH or lower than MIN_JUDGED_HEIGHT are absent
  * @param height digit height in working pixels
  * @returns the indices of the pieces that stand in words of letters
  */

@@ -148,6 +148,29 @@ describe('readDigits', () => {
     expect(reading.skipped.map((s) => s.reason)).toEqual(['too-small']);
   });
 
+  it('does not judge a short stroke beside a digit as a letter (a 5 with its top bar written apart)', () => {
+    // A wide digit (drawn 4x across, 3x down: wider than the word rule judges whole) and, 6 px to its right at its
+    // top, a flat stroke a seventh of its height: alone a "letter" to the digit-or-not network, it took the number
+    // with it as a word of letters.
+    for (const d of clear.slice(0, 8)) {
+      let minX = 28;
+      let maxX = -1;
+      for (let i = 0; i < 784; i++)
+        if ((d.pixels[i] as number) > 0) [minX, maxX] = [Math.min(minX, i % 28), Math.max(maxX, i % 28)];
+      const width = 160 + (maxX - minX + 1) * 4 + 40;
+      const height = 28 * 3 + 60;
+      const data = new Float32Array(width * height).fill(1);
+      for (let y = 0; y < 84; y++)
+        for (let x = 0; x < (maxX - minX + 1) * 4; x++)
+          data[(y + 30) * width + 30 + x] =
+            1 - (d.pixels[Math.floor(y / 3) * 28 + minX + Math.floor(x / 4)] as number) / 255;
+      const right = 30 + (maxX - minX + 1) * 4 + 6;
+      for (let y = 30; y < 42; y++) for (let x = right; x < right + 40; x++) data[y * width + x] = 0;
+      const reading = readDigits({ width, height, data }, model, engine);
+      expect(reading.digits.length).toBeGreaterThan(0);
+    }
+  });
+
   it('answers NO_DIGIT_FOUND for a word of letters', () => {
     // K, e, r, n as a word: close together, as printed.
     const reading = () => readDigits(row([...'Kern'].map(glyph), [0.1, 0.1, 0.1]), model, engine);
