@@ -21,15 +21,24 @@ export const MIN_TOP_SCORE = -0.35;
 /** A calibrated confidence below this is a guess between digits, not a reading of one. */
 export const MIN_CONFIDENCE = 0.35;
 
+/** The floors isDigitLike holds a piece to: its top decision value and its calibrated confidence. */
+export interface DigitFloors {
+  readonly topScore: number;
+  readonly confidence: number;
+}
+
+const DEFAULT_FLOORS: DigitFloors = { topScore: MIN_TOP_SCORE, confidence: MIN_CONFIDENCE };
+
 /**
  * Whether a classified piece looks like a digit at all. The SVM always names a digit; this is the check that
  * keeps a lone dot, a letter or a scribble from being answered as one.
  * @param evidence the piece's prediction (scores and confidence)
- * @returns true when the top decision value and the confidence both clear their thresholds
+ * @param floors lower floors than MIN_TOP_SCORE and MIN_CONFIDENCE, for a piece other evidence vouches for
+ * @returns true when the top decision value and the confidence both clear their floors
  * @example if (!isDigitLike(predict(model, pixels))) return { digit: null };
  */
-export function isDigitLike(evidence: DigitEvidence): boolean {
+export function isDigitLike(evidence: DigitEvidence, floors: DigitFloors = DEFAULT_FLOORS): boolean {
   let top = -Infinity;
   for (const s of evidence.scores) if (s > top) top = s;
-  return top >= MIN_TOP_SCORE && evidence.confidence >= MIN_CONFIDENCE;
+  return top >= floors.topScore && evidence.confidence >= floors.confidence;
 }

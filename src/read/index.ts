@@ -13,5 +13,5 @@ export { DEFAULT_READ_LIMITS, resolveReadLimits } from './limits.js';
 export { ReadError } from './errors.js';
 export type { ReadErrorCode } from './errors.js';
 export { isDigitLike, MIN_CONFIDENCE, MIN_TOP_SCORE } from './digit-like.js';
-export type { DigitEvidence } from './digit-like.js';
+export type { DigitEvidence, DigitFloors } from './digit-like.js';
 export type { Box, Reading, ReadDigit, ReadLimits, SkippedPiece, SkipReason } from './types.js';

@@ -1,5 +1,5 @@
 import type { Slice } from './cuts.js';
-import { isDigitLike, type DigitEvidence } from './digit-like.js';
+import { isDigitLike, type DigitEvidence, type DigitFloors } from './digit-like.js';
 import type { InkBox, Part } from './pieces.js';
 
 /** A run of consecutive slices read as one digit candidate. */
@@ -53,16 +53,15 @@ const SKIP_SMALL = 1;
 const ONE_DIGIT_WEIGHT = 2;
 /**
  * A piece judged whole that the digit-or-not check (digit-or-not.ts) calls plainly a digit, at or above these
- * log-odds, is read with its top decision value down to SURE_TOP_SCORE and its confidence down to SURE_CONFIDENCE
+ * log-odds, is read with its top decision value down to -0.6 and its confidence down to 0.2 (SURE_FLOORS)
  * rather than isDigitLike's MIN_TOP_SCORE and MIN_CONFIDENCE (there to keep dots, letters and scribbles out): an odd
  * 2 alone in a picture, its top value just under MIN_TOP_SCORE, was answered "no digit", and so was a faint 9 the
  * model hesitates over (confidence 0.34): a digit read with its low confidence says more than no digit. Lower than
- * SURE_TOP_SCORE a piece is none of the ten to the model, and the check's word alone read the loop of a broken 9
+ * -0.6 a piece is none of the ten to the model, and the check's word alone read the loop of a broken 9
  * as a 0.
  */
 const SURE_WHOLE_LOGIT = 5;
-const SURE_TOP_SCORE = -0.6;
-const SURE_CONFIDENCE = 0.2;
+const SURE_FLOORS: DigitFloors = { topScore: -0.6, confidence: 0.2 };
 /** A digit is at least this share of the digit height tall: a short stroke beside a digit is a fragment of it. */
 const MIN_DIGIT_HEIGHT = 0.45;
 /** Pieces shorter than this share of the digit height are small. */
@@ -202,11 +201,7 @@ function digitCost(c: Candidate, e: DigitEvidence | typeof UNSCORED, slices: rea
 
 /** Whether a scored candidate may be read as a digit at all. */
 function readable(e: DigitEvidence): boolean {
-  if (isDigitLike(e)) return true;
-  if ((e.digitLogit ?? -Infinity) < SURE_WHOLE_LOGIT || e.confidence < SURE_CONFIDENCE) return false;
-  let top = -Infinity;
-  for (const s of e.scores) if (s > top) top = s;
-  return top >= SURE_TOP_SCORE;
+  return isDigitLike(e) || ((e.digitLogit ?? -Infinity) >= SURE_WHOLE_LOGIT && isDigitLike(e, SURE_FLOORS));
 }
 
 function skipCost(slice: Slice, height: number): number {

@@ -155,6 +155,7 @@ describe('public exports', () => {
         "type Box",
         "DEFAULT_READ_LIMITS",
         "type DigitEvidence",
+        "type DigitFloors",
         "MIN_CONFIDENCE",
         "MIN_TOP_SCORE",
         "type ReadDigit",
