@@ -18,7 +18,14 @@ import { renderPiece } from './render.js';
 import { MAX_JUDGED_WIDTH, MIN_JUDGED_HEIGHT, piecesInWords } from './words.js';
 import type { DigitEvidence } from './digit-like.js';
 import { firstStageEvidence, type PieceToScore } from './score.js';
-import { candidateRuns, cheapestPath, UNSCORED, type Candidate, type CandidateEvidence } from './search.js';
+import {
+  candidateRuns,
+  cheapestPath,
+  readsAsPlainDigits,
+  UNSCORED,
+  type Candidate,
+  type CandidateEvidence,
+} from './search.js';
 import type { Box, Reading, ReadDigit, ReadLimits, SkippedPiece } from './types.js';
 
 /** Slices per allowed piece: every piece may be cut a few times before the search runs out of budget. */
@@ -120,7 +127,14 @@ export function readDigits(
     ...[...wholeOf].map(([piece, k]): [number, DigitEvidence | undefined] => [piece, evidence[k] ?? undefined]),
     ...redrawn.map((piece, i): [number, DigitEvidence | undefined] => [piece, redrawnEvidence[i]]),
   ]);
-  const inLetterWords = piecesInWords(pieces, wholeEvidence, height);
+  // A touching pair judged whole is often no glyph at all to the digit-or-not check: standing alone, it counted as a
+  // letter and took its digits with it. It is a pair when the search reads it, alone, as plain digits.
+  const readsAsDigits = (piece: number) => {
+    const range = sliceRange.get(piece);
+    if (range === undefined || range.last === range.first) return false;
+    return readsAsPlainDigits(slices, candidates, evidence, range, height, (ks) => void score(ks, false));
+  };
+  const inLetterWords = piecesInWords(pieces, wholeEvidence, height, readsAsDigits);
   // Pieces in words of letters are left out whole: no candidate that touches one may be read as a digit.
   const excluded = candidates.map((c) => {
     for (let s = c.start; s < c.end; s++) if (inLetterWords.has((slices[s] as Slice).piece)) return true;

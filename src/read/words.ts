@@ -37,12 +37,16 @@ export const MIN_JUDGED_HEIGHT = 0.5;
  * @param whole each judged piece's evidence as a whole (undefined: it normalized to nothing); pieces wider than
  *   MAX_JUDGED_WIDTH or lower than MIN_JUDGED_HEIGHT are absent
  * @param height digit height in working pixels
+ * @param readsAsDigits asked only of a piece standing alone that the check calls a letter: whether it is rather a
+ *   touching pair (the search reads it as plain digits; search.ts readsAsPlainDigits). A pair joined anywhere but
+ *   stroke end to stroke end is often no glyph at all to the digit-or-not check.
  * @returns the indices of the pieces that stand in words of letters
  */
 export function piecesInWords(
   pieces: readonly { readonly box: InkBox }[],
   whole: ReadonlyMap<number, DigitEvidence | undefined>,
   height: number,
+  readsAsDigits?: (piece: number) => boolean,
 ): Set<number> {
   const order = pieces.map((_, k) => k).sort((a, b) => pieces[a]!.box.minX - pieces[b]!.box.minX);
   const out = new Set<number>();
@@ -64,6 +68,7 @@ export function piecesInWords(
     }
     // One piece alone is a letter only on stronger evidence: spaced handwritten digits stand alone too.
     if (judged === 1 && !loneLetter) letters = 0;
+    if (letters > 0 && word.length === 1 && readsAsDigits?.(word[0] as number) === true) letters = 0;
     if (sure >= SURE_DIGITS && sure > letters) letters = 0;
     const needed = judged <= 2 ? judged : Math.ceil(judged / 3);
     if (letters > 0 && letters >= needed) for (const piece of word) out.add(piece);

@@ -138,6 +138,14 @@ describe('readDigits', () => {
     expect(reading.text).toBe(text([a, b]));
   });
 
+  it('reads a touching pair standing alone that the word rule took for a letter', () => {
+    // clear[14] and clear[15] (a 1 and a 5) joined: whole, the digit-or-not check calls the piece a lone letter.
+    const a = clear[14] as { pixels: Uint8Array; label: number };
+    const b = clear[15] as { pixels: Uint8Array; label: number };
+    const reading = readDigits(row([a.pixels, b.pixels], [-0.05], 200), model, engine);
+    expect(reading.text).toBe(text([a, b]));
+  });
+
   it('leaves a dot out and lists it as skipped', () => {
     const d = clear[2] as { pixels: Uint8Array; label: number };
     const picture = row([d.pixels], [], 100);

@@ -2,7 +2,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Slice } from '../../src/read/cuts.js';
 import type { DigitEvidence } from '../../src/read/digit-like.js';
-import { bestPath, candidateRuns, cheapestPath, UNSCORED, type CandidateEvidence } from '../../src/read/search.js';
+import {
+  bestPath,
+  candidateRuns,
+  cheapestPath,
+  readsAsPlainDigits,
+  UNSCORED,
+  type CandidateEvidence,
+} from '../../src/read/search.js';
 
 const HEIGHT = 40;
 
@@ -188,5 +195,47 @@ describe('bestPath: the cost of a cut grows with the strokes it crosses', () => 
 
   it('keeps the piece whole where the cut crosses two (a loop)', () => {
     expect(digits(piece.map((s) => (s.cutRight ? { ...s, rightRuns: 2 } : s)))).toEqual([2]);
+  });
+});
+
+describe('readsAsPlainDigits (is a piece a touching pair?)', () => {
+  // A number "5" beside a piece 1.4 digit heights wide cut once: the halves read as 7 and 1, the whole as a weak 4.
+  const slices = slicesOf([
+    { width: 30, gap: 20, cuts: 0, tall: true },
+    { width: 56, gap: 0, cuts: 1, tall: true },
+  ]);
+  const candidates = candidateRuns(slices, HEIGHT);
+  const range = { first: 1, last: 2 };
+  const scores = (digit: number, top: number) => Array.from({ length: 10 }, (_, d) => (d === digit ? top : -2));
+  const evidenceWith = (top: number, oneDigitLogit: number) =>
+    candidates.map((c): DigitEvidence =>
+      c.start === 0
+        ? { scores: scores(5, 3), confidence: 1, oneDigitLogit: 9 }
+        : c.end - c.start === 1
+          ? { scores: scores(c.start === 1 ? 7 : 1, top), confidence: 0.99, oneDigitLogit }
+          : { scores: scores(4, 0.2), confidence: 0.6, oneDigitLogit: -6 },
+    );
+  const ask = (known: readonly DigitEvidence[]) => {
+    const evidence: CandidateEvidence[] = candidates.map(() => UNSCORED);
+    const scored: number[] = [];
+    const answer = readsAsPlainDigits(slices, candidates, evidence, range, HEIGHT, (ks) => {
+      for (const k of ks) {
+        scored.push(k);
+        evidence[k] = known[k];
+      }
+    });
+    return { answer, scored };
+  };
+
+  it('says yes when the piece alone reads as two plain digits, scoring only its own candidates', () => {
+    const { answer, scored } = ask(evidenceWith(3, 5));
+    expect(answer).toBe(true);
+    expect(scored.length).toBeGreaterThan(0);
+    for (const k of scored) expect(candidates[k]!.start).toBeGreaterThanOrEqual(range.first);
+  });
+
+  it('says no when a half is a weak reading or no one digit to the one-digit check', () => {
+    expect(ask(evidenceWith(1, 5)).answer).toBe(false);
+    expect(ask(evidenceWith(3, 0)).answer).toBe(false);
   });
 });

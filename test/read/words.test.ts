@@ -33,6 +33,18 @@ describe('piecesInWords', () => {
     expect(piecesInWords(pieces([]), judged([-20]), HEIGHT).size).toBe(1);
   });
 
+  it('asks whether a lone letter is a touching pair, and only a lone one', () => {
+    const asked: number[] = [];
+    const pair = (piece: number) => (asked.push(piece), true);
+    expect(piecesInWords(pieces([]), judged([-20]), HEIGHT, pair).size).toBe(0);
+    expect(asked).toEqual([0]);
+    expect(piecesInWords(pieces([]), judged([-20]), HEIGHT, () => false).size).toBe(1);
+    // In a word of three, the u of "bus" read as two 1s is still a letter.
+    asked.length = 0;
+    expect(piecesInWords(pieces([4, 4]), judged([LETTER, LETTER, LETTER]), HEIGHT, pair).size).toBe(3);
+    expect(asked).toEqual([]);
+  });
+
   it('keeps a number whose plain digits outnumber its letters, and a word whose letters are as many', () => {
     const word = pieces([4, 4]);
     expect(piecesInWords(word, judged([20, LETTER, 20]), HEIGHT).size).toBe(0);
