@@ -5,6 +5,14 @@ import type { InkBox } from './pieces.js';
 /** Pieces closer than this share of the digit height belong to one word (letters sit closer than words do). */
 const WORD_GAP = 0.4;
 
+/**
+ * A lone "letter" is asked whether it is a touching pair (piecesInWords' readsAsDigits) only when no other letter
+ * stands in its run of pieces this near each other (share of the digit height): type set with wide letter spacing
+ * stands apart letter by letter, and an n, a u or an H reads as two plain digits. On three sets of pictures composed
+ * by Chromium (outside the repository) asking every lone letter read 1-3.5 points more words as digits.
+ */
+const PAIR_ALONE = 1;
+
 /** A word of one piece is a letter or a mark below this log-odds (held out: 62% of letters, 0.1% of digits). */
 const MIN_LONE_LOGIT = -5;
 
@@ -37,9 +45,10 @@ export const MIN_JUDGED_HEIGHT = 0.5;
  * @param whole each judged piece's evidence as a whole (undefined: it normalized to nothing); pieces wider than
  *   MAX_JUDGED_WIDTH or lower than MIN_JUDGED_HEIGHT are absent
  * @param height digit height in working pixels
- * @param readsAsDigits asked only of a piece standing alone that the check calls a letter: whether it is rather a
- *   touching pair (the search reads it as plain digits; search.ts readsAsPlainDigits). A pair joined anywhere but
- *   stroke end to stroke end is often no glyph at all to the digit-or-not check.
+ * @param readsAsDigits asked only of a piece standing alone that the check calls a letter, the only one in its run
+ *   (PAIR_ALONE): whether it is rather a touching pair (the search reads it as plain digits; search.ts
+ *   readsAsPlainDigits). A pair joined anywhere but stroke end to stroke end is often no glyph at all to the
+ *   digit-or-not check.
  * @returns the indices of the pieces that stand in words of letters
  */
 export function piecesInWords(
@@ -49,10 +58,30 @@ export function piecesInWords(
   readsAsDigits?: (piece: number) => boolean,
 ): Set<number> {
   const order = pieces.map((_, k) => k).sort((a, b) => pieces[a]!.box.minX - pieces[b]!.box.minX);
-  const out = new Set<number>();
-  let word: number[] = [];
+  const words: number[][] = [];
   let right = -Infinity;
-  const close = () => {
+  for (const piece of order) {
+    const box = pieces[piece]!.box;
+    if (words.length === 0 || box.minX - right > WORD_GAP * height) words.push([]);
+    words[words.length - 1]!.push(piece);
+    right = Math.max(right, box.maxX);
+  }
+  const logitOf = (piece: number) => whole.get(piece)?.digitLogit ?? -Infinity;
+  // Pieces joined by gaps of at most PAIR_ALONE: a line of type set with wide letter spacing is one run.
+  const run = new Map<number, number>();
+  const letterCount: number[] = [];
+  right = -Infinity;
+  for (const piece of order) {
+    const box = pieces[piece]!.box;
+    if (letterCount.length === 0 || box.minX - right > PAIR_ALONE * height) letterCount.push(0);
+    run.set(piece, letterCount.length - 1);
+    if (whole.has(piece) && logitOf(piece) < MIN_DIGIT_LOGIT) letterCount[letterCount.length - 1]!++;
+    right = Math.max(right, box.maxX);
+  }
+  /** Whether the piece is the only letter of its run: any other makes it a letter of spaced type, not a pair. */
+  const onlyLetter = (piece: number) => letterCount[run.get(piece)!] === 1;
+  const out = new Set<number>();
+  for (const word of words) {
     let judged = 0;
     let letters = 0;
     let loneLetter = false;
@@ -60,26 +89,17 @@ export function piecesInWords(
     for (const piece of word) {
       if (!whole.has(piece)) continue;
       judged++;
-      const e = whole.get(piece);
-      const logit = e?.digitLogit ?? -Infinity;
+      const logit = logitOf(piece);
       if (logit < MIN_DIGIT_LOGIT) letters++;
       if (logit < MIN_LONE_LOGIT) loneLetter = true;
       if (logit > SURE_DIGIT_LOGIT) sure++;
     }
     // One piece alone is a letter only on stronger evidence: spaced handwritten digits stand alone too.
     if (judged === 1 && !loneLetter) letters = 0;
-    if (letters > 0 && word.length === 1 && readsAsDigits?.(word[0] as number) === true) letters = 0;
+    if (letters > 0 && word.length === 1 && onlyLetter(word[0]!) && readsAsDigits?.(word[0]!) === true) letters = 0;
     if (sure >= SURE_DIGITS && sure > letters) letters = 0;
     const needed = judged <= 2 ? judged : Math.ceil(judged / 3);
     if (letters > 0 && letters >= needed) for (const piece of word) out.add(piece);
-    word = [];
-  };
-  for (const piece of order) {
-    const box = pieces[piece]!.box;
-    if (box.minX - right > WORD_GAP * height) close();
-    word.push(piece);
-    right = Math.max(right, box.maxX);
   }
-  close();
   return out;
 }

@@ -43,6 +43,12 @@ describe('piecesInWords', () => {
     asked.length = 0;
     expect(piecesInWords(pieces([4, 4]), judged([LETTER, LETTER, LETTER]), HEIGHT, pair).size).toBe(3);
     expect(asked).toEqual([]);
+    // Letters set wide apart (20 px: words of their own, within a digit height of each other): an n read as two 1s
+    // beside its r is still a letter; beside a plain digit, a lone "letter" is asked.
+    expect(piecesInWords(pieces([20]), judged([-20, -20]), HEIGHT, pair).size).toBe(2);
+    expect(asked).toEqual([]);
+    expect(piecesInWords(pieces([20]), judged([20, -20]), HEIGHT, pair).size).toBe(0);
+    expect(asked).toEqual([1]);
   });
 
   it('keeps a number whose plain digits outnumber its letters, and a word whose letters are as many', () => {
