@@ -4,7 +4,7 @@ import { MIN_DIGIT_LOGIT } from '../../src/read/digit-or-not.js';
 import { piecesInWords } from '../../src/read/words.js';
 
 const HEIGHT = 40;
-/** Pieces 24 px wide, `gaps` px apart (a gap over 0.4 x 40 = 16 px starts a new word). */
+/** Pieces 24 px wide, `gaps` px apart (a gap over 0.8 x 40 = 32 px starts a new word). */
 function pieces(gaps: readonly number[]): { box: { minX: number; minY: number; maxX: number; maxY: number } }[] {
   let x = 0;
   return [0, ...gaps].map((gap) => {
@@ -43,11 +43,11 @@ describe('piecesInWords', () => {
     asked.length = 0;
     expect(piecesInWords(pieces([4, 4]), judged([LETTER, LETTER, LETTER]), HEIGHT, pair).size).toBe(3);
     expect(asked).toEqual([]);
-    // Letters set wide apart (20 px: words of their own, within a digit height of each other): an n read as two 1s
+    // Letters set wide apart (36 px: words of their own, within a digit height of each other): an n read as two 1s
     // beside its r is still a letter; beside a plain digit, a lone "letter" is asked.
-    expect(piecesInWords(pieces([20]), judged([-20, -20]), HEIGHT, pair).size).toBe(2);
+    expect(piecesInWords(pieces([36]), judged([-20, -20]), HEIGHT, pair).size).toBe(2);
     expect(asked).toEqual([]);
-    expect(piecesInWords(pieces([20]), judged([20, -20]), HEIGHT, pair).size).toBe(0);
+    expect(piecesInWords(pieces([36]), judged([20, -20]), HEIGHT, pair).size).toBe(0);
     expect(asked).toEqual([1]);
   });
 
@@ -57,6 +57,11 @@ describe('piecesInWords', () => {
     expect(piecesInWords(word, judged([DIGIT, LETTER, 20]), HEIGHT).size).toBe(3);
     const longer = pieces([4, 4, 4, 4]);
     expect(piecesInWords(longer, judged([20, LETTER, 20, LETTER, DIGIT]), HEIGHT).size).toBe(5);
+  });
+
+  it('keeps the letters of type set with wide letter spacing in one word', () => {
+    // 24 px apart, 0.6 digit heights: each letter alone would be too weak a "letter" to leave out.
+    expect(piecesInWords(pieces([24, 24]), judged([LETTER, LETTER, DIGIT]), HEIGHT).size).toBe(3);
   });
 
   it('judges each word on its own: a wide gap separates a word from a number', () => {
