@@ -17,7 +17,8 @@ const WORD_GAP = 0.8;
  * A lone "letter" is asked whether it is a touching pair (piecesInWords' readsAsDigits) only when no other letter
  * stands in its run of pieces this near each other (share of the digit height): type set with wide letter spacing
  * stands apart letter by letter, and an n, a u or an H reads as two plain digits. On three sets of pictures composed
- * by Chromium (outside the repository) asking every lone letter read 1-3.5 points more words as digits.
+ * by Chromium (outside the repository), with words split at 0.4 digit heights, asking every lone letter read 1-3.5
+ * points more words as digits.
  */
 const PAIR_ALONE = 1;
 
@@ -66,28 +67,17 @@ export function piecesInWords(
   readsAsDigits?: (piece: number) => boolean,
 ): Set<number> {
   const order = pieces.map((_, k) => k).sort((a, b) => pieces[a]!.box.minX - pieces[b]!.box.minX);
-  const words: number[][] = [];
-  let right = -Infinity;
-  for (const piece of order) {
-    const box = pieces[piece]!.box;
-    if (words.length === 0 || box.minX - right > WORD_GAP * height) words.push([]);
-    words[words.length - 1]!.push(piece);
-    right = Math.max(right, box.maxX);
-  }
+  const words = groupByGap(pieces, order, WORD_GAP * height);
   const logitOf = (piece: number) => whole.get(piece)?.digitLogit ?? -Infinity;
-  // Pieces joined by gaps of at most PAIR_ALONE: a line of type set with wide letter spacing is one run.
-  const run = new Map<number, number>();
-  const letterCount: number[] = [];
-  right = -Infinity;
-  for (const piece of order) {
-    const box = pieces[piece]!.box;
-    if (letterCount.length === 0 || box.minX - right > PAIR_ALONE * height) letterCount.push(0);
-    run.set(piece, letterCount.length - 1);
-    if (whole.has(piece) && logitOf(piece) < MIN_DIGIT_LOGIT) letterCount[letterCount.length - 1]!++;
-    right = Math.max(right, box.maxX);
+  const isLetter = (piece: number) => whole.has(piece) && logitOf(piece) < MIN_DIGIT_LOGIT;
+  // Runs: pieces joined by gaps of at most PAIR_ALONE (a line of type set with wide letter spacing is one run).
+  const lettersInRun = new Map<number, number>();
+  for (const run of groupByGap(pieces, order, PAIR_ALONE * height)) {
+    const letters = run.filter(isLetter).length;
+    for (const piece of run) lettersInRun.set(piece, letters);
   }
   /** Whether the piece is the only letter of its run: any other makes it a letter of spaced type, not a pair. */
-  const onlyLetter = (piece: number) => letterCount[run.get(piece)!] === 1;
+  const onlyLetter = (piece: number) => lettersInRun.get(piece) === 1;
   const out = new Set<number>();
   for (const word of words) {
     let judged = 0;
@@ -110,4 +100,17 @@ export function piecesInWords(
     if (letters > 0 && letters >= needed) for (const piece of word) out.add(piece);
   }
   return out;
+}
+
+/** The pieces (indices, left to right) in groups split where the gap between neighbours exceeds `gap` pixels. */
+function groupByGap(pieces: readonly { readonly box: InkBox }[], order: readonly number[], gap: number): number[][] {
+  const groups: number[][] = [];
+  let right = -Infinity;
+  for (const piece of order) {
+    const box = pieces[piece]!.box;
+    if (groups.length === 0 || box.minX - right > gap) groups.push([]);
+    groups[groups.length - 1]!.push(piece);
+    right = Math.max(right, box.maxX);
+  }
+  return groups;
 }
