@@ -20,7 +20,7 @@ import { selectRows } from '../src/ml/dataset.js';
 import { mulberry32, permutation } from '../src/ml/rng.js';
 import { loadModelFile } from '../src/node/model-file.js';
 import { centerOfMass, encodeGrayPng, ImageError, imageToDigitInput } from '../src/image/index.js';
-import { skeletonize } from '../src/training/augment/skeleton.js';
+import { skeletonize } from '../src/image/skeleton.js';
 import { strokeWidth } from '../src/image/stroke.js';
 import {
   blur,

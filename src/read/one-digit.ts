@@ -54,6 +54,24 @@ export function pieceShape(
 }
 
 /**
+ * pieceShape for one digit of a piece read as an overlapping pair by its strokes (strokes.ts): parted from its
+ * neighbour through ink on the neighbour's side, as a cut's slice is.
+ * @param box the digit's strokes' box
+ * @param left whether it is the pair's left digit
+ * @param height the digit height in working pixels
+ */
+export function pairShape(box: InkBox, left: boolean, height: number): Float32Array {
+  return Float32Array.of(
+    (box.maxX - box.minX + 1) / height,
+    (box.maxY - box.minY + 1) / height,
+    left ? 0 : 1,
+    left ? 1 : 0,
+    left ? 1 / 3 : 0,
+    0,
+  );
+}
+
+/**
  * How likely a candidate is one digit, as log-odds (above 0: more likely one digit than not).
  * @param net from oneDigitNet
  * @param deskewed the piece's 28x28 picture as the model sees it

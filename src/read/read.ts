@@ -13,23 +13,34 @@ import { ReadError } from './errors.js';
 import { findInk, type InkMap } from './ink.js';
 import { resolveReadLimits } from './limits.js';
 import { groupPieces, type InkBox, type Piece } from './pieces.js';
-import { pieceShape } from './one-digit.js';
-import { renderPiece } from './render.js';
+import { pairShape, pieceShape } from './one-digit.js';
+import { renderPiece, renderPixels } from './render.js';
+import { MAX_SPLITS, PAIR_MIN_WIDTH, strokeSplits } from './strokes.js';
 import { MAX_JUDGED_WIDTH, MIN_JUDGED_HEIGHT, piecesInWords } from './words.js';
 import type { DigitEvidence } from './digit-like.js';
 import { firstStageEvidence, type PieceToScore } from './score.js';
 import {
   candidateRuns,
   cheapestPath,
+  digitsOf,
+  PAIR_COST,
   readsAsPlainDigits,
+  stepCosts,
   UNSCORED,
   type Candidate,
   type CandidateEvidence,
+  type Step,
 } from './search.js';
 import type { Box, Reading, ReadDigit, ReadLimits, SkippedPiece } from './types.js';
 
 /** Slices per allowed piece: every piece may be cut a few times before the search runs out of budget. */
 const SLICES_PER_PIECE = 3;
+
+/**
+ * Stroke splits per allowed piece, over the picture: each costs two classifications when the search asks for it, so
+ * a picture of many crossings (a maze, a page of crossed-out words) stays a bounded amount of work.
+ */
+const SPLITS_PER_PIECE = 3;
 
 /** What {@link readImage} accepts besides the bytes: limits for decoding and for reading. */
 export interface ReadOptions {
@@ -70,19 +81,22 @@ export function readDigits(
   if (pieces.length === 0) throw noDigit();
   const slices = slicePieces(map, pieces, height, SLICES_PER_PIECE * maxPieces);
   const candidates = candidateRuns(slices, height);
-  const pictures: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(candidates.length);
+  const pictures: (Uint8Array | undefined)[] = [];
   const evidence: CandidateEvidence[] = candidates.map(() => UNSCORED);
   /** Classifies candidates `ks` (and `extra` pictures, judged whole), writing their evidence; returns the extras'. */
   const score = (ks: readonly number[], whole: boolean, extra: readonly (Uint8Array | undefined)[] = []) => {
     for (const k of ks) {
       const c = candidates[k] as Candidate;
-      pictures[k] = renderPiece(map, c.parts, c.box);
+      pictures[k] = c.ink === undefined ? renderPiece(map, c.parts, c.box) : renderPixels(map, c.ink);
     }
     const all: (PieceToScore | undefined)[] = [
       ...ks.map((k) => {
         const picture = pictures[k];
         if (picture === undefined) return undefined;
-        return { picture, shape: pieceShape(candidates[k] as Candidate, slices, height), whole };
+        const c = candidates[k] as Candidate;
+        const shape =
+          c.ink === undefined ? pieceShape(c, slices, height) : pairShape(c.box, c.partner !== undefined, height);
+        return { picture, shape, whole };
       }),
       ...extra.map((picture) => (picture === undefined ? undefined : { picture, whole: true })),
     ];
@@ -143,13 +157,34 @@ export function readDigits(
   excluded.forEach((out, k) => {
     if (out) evidence[k] = undefined;
   });
-  const steps = cheapestPath(slices, candidates, evidence, height, (ks) => void score(ks, false));
+  let steps = cheapestPath(slices, candidates, evidence, height, (ks) => void score(ks, false));
+  // Pieces the path reads at more than a pair's least cost may be two digits that overlap: offer their stroke
+  // splits and search again (pieces read cheaply, most of a clean number, never pay for the thinning).
+  const dear = dearPieces(steps, stepCosts(steps, slices, candidates, evidence, height), candidates, slices);
+  let offered = false;
+  let budget = SPLITS_PER_PIECE * maxPieces;
+  for (const index of [...dear].sort((a, b) => a - b)) {
+    const piece = pieces[index] as Piece;
+    const range = sliceRange.get(index);
+    if (range === undefined || inLetterWords.has(index) || budget === 0) continue;
+    if (piece.box.maxX - piece.box.minX + 1 < PAIR_MIN_WIDTH * height) continue;
+    const splits = strokeSplits(map, piece.parts, piece.box, height, Math.min(MAX_SPLITS, budget));
+    budget -= splits.length;
+    for (const split of splits) {
+      const at = { start: range.first, end: range.last + 1, parts: [] };
+      candidates.push({ ...at, box: split.left.box, ink: split.left, partner: candidates.length + 1 });
+      candidates.push({ ...at, box: split.right.box, ink: split.right });
+      evidence.push(UNSCORED, UNSCORED);
+      offered = true;
+    }
+  }
+  if (offered) steps = cheapestPath(slices, candidates, evidence, height, (ks) => void score(ks, false));
   const skipped: SkippedPiece[] = small.map((b) => ({ box: toBox(map, b), reason: 'too-small' }));
   const chosen: number[] = [];
   for (const step of steps) {
     if (step.kind === 'skip') {
       skipped.push({ box: toBox(map, (slices[step.slice] as { box: InkBox }).box), reason: 'not-a-digit' });
-    } else chosen.push(step.candidate);
+    } else chosen.push(...digitsOf(step));
   }
   if (chosen.length > maxDigits) {
     throw new ReadError(
@@ -247,6 +282,32 @@ function toBox(map: InkMap, b: InkBox): Box {
   const x = Math.floor(b.minX * map.scaleX);
   const y = Math.floor(b.minY * map.scaleY);
   return { x, y, width: Math.ceil((b.maxX + 1) * map.scaleX) - x, height: Math.ceil((b.maxY + 1) * map.scaleY) - y };
+}
+
+/**
+ * The pieces whose reading on the path costs more than a pair of digits at least would (PAIR_COST), and those a
+ * step joins to a neighbour.
+ */
+function dearPieces(
+  steps: readonly Step[],
+  costs: readonly number[],
+  candidates: readonly Candidate[],
+  slices: readonly Slice[],
+): Set<number> {
+  const spent = new Map<number, number>();
+  const out = new Set<number>();
+  steps.forEach((step, i) => {
+    const range =
+      step.kind === 'skip'
+        ? { start: step.slice, end: step.slice + 1 }
+        : (candidates[digitsOf(step)[0] as number] as Candidate);
+    const first = (slices[range.start] as Slice).piece;
+    const last = (slices[range.end - 1] as Slice).piece;
+    if (first !== last) out.add(first).add(last);
+    spent.set(first, (spent.get(first) ?? 0) + (costs[i] as number));
+  });
+  for (const [piece, cost] of spent) if (cost > PAIR_COST) out.add(piece);
+  return out;
 }
 
 function noDigit(): ReadError {

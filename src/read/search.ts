@@ -1,6 +1,7 @@
 import type { Slice } from './cuts.js';
 import { isDigitLike, type DigitEvidence, type DigitFloors } from './digit-like.js';
 import type { InkBox, Part } from './pieces.js';
+import type { InkPixels } from './strokes.js';
 
 /** A run of consecutive slices read as one digit candidate. */
 export interface Candidate {
@@ -10,6 +11,12 @@ export interface Candidate {
   readonly end: number;
   readonly parts: readonly Part[];
   readonly box: InkBox;
+  /**
+   * Set on the two digits of a piece read as an overlapping pair by its strokes (strokes.ts): each one's pixels
+   * (`parts` is then empty), and on the left one its right one's index. Both span the piece's slices.
+   */
+  readonly ink?: InkPixels;
+  readonly partner?: number;
 }
 
 /** At most this many slices form one digit (a digit in three fragments plus a cut piece). */
@@ -99,15 +106,18 @@ export type CandidateEvidence = DigitEvidence | undefined | typeof UNSCORED;
 /** Not classified yet: the search counts it at its best possible cost (confidence 1) until a path needs it. */
 export const UNSCORED = null;
 
-/** A step of the best path: a candidate read as a digit, or a slice left out. */
+/** A step of the best path: a candidate read as a digit, a piece read as two by its strokes, or a slice left out. */
 export type Step =
-  { readonly kind: 'digit'; readonly candidate: number } | { readonly kind: 'skip'; readonly slice: number };
+  | { readonly kind: 'digit'; readonly candidate: number }
+  | { readonly kind: 'pair'; readonly left: number; readonly right: number }
+  | { readonly kind: 'skip'; readonly slice: number };
 
 /**
  * The best reading: dynamic programming over slice boundaries (the segmentation-recognition path search of
  * Oliveira, Sabourin, Bortolozzi and Suen, PAMI 2002), each digit costing -log of its confidence, the one-digit
  * network's doubt and priors on width, on cuts through ink and on gaps inside a digit (pieces shorter than
- * MIN_DIGIT_HEIGHT are no digit), each left-out piece a cost by its size. Linear in candidates.
+ * MIN_DIGIT_HEIGHT are no digit), each left-out piece a cost by its size; a piece read as two overlapping digits by
+ * its strokes (strokes.ts) costs PAIR_COST and both digits' doubt. Linear in candidates.
  *
  * Unscored candidates count at their priors alone, a lower bound of their cost: when the cheapest path then uses
  * scored candidates only, it is the cheapest path of the fully scored search, with the same ties (see readDigits,
@@ -137,6 +147,21 @@ export function bestPath(
     back[end] = { kind: 'skip', slice: end - 1 };
     for (const k of byEnd[end] as number[]) {
       const c = candidates[k] as Candidate;
+      if (c.ink !== undefined) {
+        if (c.partner === undefined) continue;
+        const r = candidates[c.partner] as Candidate;
+        const el = evidence[k];
+        const er = evidence[c.partner];
+        if (!usable(el) || !usable(er)) continue;
+        const doubt = halfCost(c, el, height) + halfCost(r, er, height);
+        if (doubt > PAIR_DOUBT) continue;
+        const total = (cost[c.start] as number) + PAIR_COST + doubt;
+        if (total < (cost[end] as number)) {
+          cost[end] = total;
+          back[end] = { kind: 'pair', left: k, right: c.partner };
+        }
+        continue;
+      }
       const e = evidence[k];
       if (e === undefined || (e !== UNSCORED && !readable(e))) continue;
       if (c.box.maxY - c.box.minY + 1 < MIN_DIGIT_HEIGHT * height) continue;
@@ -151,7 +176,10 @@ export function bestPath(
   for (let end = n; end > 0;) {
     const step = back[end] as Step;
     steps.push(step);
-    end = step.kind === 'skip' ? end - 1 : (candidates[step.candidate] as Candidate).start;
+    end =
+      step.kind === 'skip'
+        ? end - 1
+        : (candidates[step.kind === 'pair' ? step.left : step.candidate] as Candidate).start;
   }
   return steps.reverse();
 }
@@ -174,9 +202,7 @@ export function cheapestPath(
 ): Step[] {
   for (;;) {
     const steps = bestPath(slices, candidates, evidence, height);
-    const unscored = steps.flatMap((s) =>
-      s.kind === 'digit' && evidence[s.candidate] === UNSCORED ? [s.candidate] : [],
-    );
+    const unscored = steps.flatMap(digitsOf).filter((k) => evidence[k] === UNSCORED);
     if (unscored.length === 0) return steps;
     score(unscored);
   }
@@ -197,6 +223,68 @@ function digitCost(c: Candidate, e: DigitEvidence | typeof UNSCORED, slices: rea
   if (e !== UNSCORED && e.oneDigitLogit !== undefined)
     cost += ONE_DIGIT_WEIGHT * Math.log1p(Math.exp(-e.oneDigitLogit));
   return cost;
+}
+
+/**
+ * The candidates a step reads as digits, left to right: none for a skip, two for a pair.
+ * @param step a step of a path
+ */
+export function digitsOf(step: Step): number[] {
+  if (step.kind === 'skip') return [];
+  return step.kind === 'pair' ? [step.left, step.right] : [step.candidate];
+}
+
+/**
+ * What each step of a path costs, as bestPath counted it (a skip its size's cost, a digit its doubt and priors).
+ * @returns one cost per step
+ */
+export function stepCosts(
+  steps: readonly Step[],
+  slices: readonly Slice[],
+  candidates: readonly Candidate[],
+  evidence: readonly CandidateEvidence[],
+  height: number,
+): number[] {
+  return steps.map((step) => {
+    if (step.kind === 'skip') return skipCost(slices[step.slice] as Slice, height);
+    if (step.kind === 'pair') {
+      const [l, r] = [candidates[step.left] as Candidate, candidates[step.right] as Candidate];
+      return (
+        PAIR_COST + halfCost(l, evidence[step.left] ?? null, height) + halfCost(r, evidence[step.right] ?? null, height)
+      );
+    }
+    return digitCost(candidates[step.candidate] as Candidate, evidence[step.candidate] ?? null, slices, height);
+  });
+}
+
+/**
+ * Cost of reading a piece as two digits by its strokes (strokes.ts), on top of each one's doubt. More than a cut
+ * through ink (CUT_COST): the one-digit network never saw stroke splits, and at 1.5 or 2 a 1 and a 5 joined
+ * (test/read/read.test.ts) read "85" where the cut reads "15". Tuning split: touching 82.0 -> 84.5% at 2.5
+ * (85.0 at 2, 84.5 at 1.5), canvas 96.5 -> 96.0 (a 6 read as "60"), every other kind unchanged.
+ */
+export const PAIR_COST = 2.5;
+
+/**
+ * A stroke pair is read only when its two digits' doubt together is at most this: a piece no reading explains well
+ * (a wide 4, a scrawl) otherwise read as its stem and the rest. Tuning split touching 84.5 -> 85.0% at PAIR_COST
+ * 1.5 (2: 84.0).
+ */
+const PAIR_DOUBT = 3;
+
+/** One digit of a stroke pair: its doubt and its width's prior (no cut, no gap: its strokes are whole). */
+function halfCost(c: Candidate, e: DigitEvidence | typeof UNSCORED, height: number): number {
+  const width = (c.box.maxX - c.box.minX + 1) / height;
+  let cost = -Math.log(Math.max(e === UNSCORED ? 1 : e.confidence, 1e-9));
+  if (width > WIDE_FROM) cost += WIDE_COST * (width - WIDE_FROM);
+  if (e !== UNSCORED && e.oneDigitLogit !== undefined)
+    cost += ONE_DIGIT_WEIGHT * Math.log1p(Math.exp(-e.oneDigitLogit));
+  return cost;
+}
+
+/** Whether a candidate's evidence lets the search read it (a lower bound while unscored). */
+function usable(e: CandidateEvidence): e is DigitEvidence | typeof UNSCORED {
+  return e !== undefined && (e === UNSCORED || readable(e));
 }
 
 /** Whether a scored candidate may be read as a digit at all. */
@@ -247,7 +335,7 @@ export function readsAsPlainDigits(
 ): boolean {
   const own: number[] = [];
   candidates.forEach((c, k) => {
-    if (c.start >= range.first && c.end <= range.last + 1) own.push(k);
+    if (c.start >= range.first && c.end <= range.last + 1 && c.ink === undefined) own.push(k);
   });
   const local = own.map((k) => {
     const c = candidates[k] as Candidate;
@@ -259,10 +347,14 @@ export function readsAsPlainDigits(
     for (const i of ks) localEvidence[i] = evidence[own[i] as number];
   });
   if (steps.length < 2) return false;
-  return steps.every((s) => {
-    if (s.kind !== 'digit') return false;
-    const e = localEvidence[s.candidate];
-    if (e === undefined || e === UNSCORED) return false;
-    return Math.max(...e.scores) >= PLAIN_TOP_SCORE && (e.oneDigitLogit ?? -Infinity) >= PLAIN_ONE_DIGIT;
-  });
+  return steps.every((s) => s.kind === 'digit' && isPlainDigit(localEvidence[s.candidate]));
+}
+
+/**
+ * Whether a scored candidate reads as a plain digit of a pair (PLAIN_TOP_SCORE, PLAIN_ONE_DIGIT).
+ * @param e its evidence
+ */
+export function isPlainDigit(e: CandidateEvidence): boolean {
+  if (e === undefined || e === UNSCORED) return false;
+  return Math.max(...e.scores) >= PLAIN_TOP_SCORE && (e.oneDigitLogit ?? -Infinity) >= PLAIN_ONE_DIGIT;
 }

@@ -1,6 +1,6 @@
 import type { GrayImage } from '../../image/gray.js';
 import { normalizeDigit } from '../../image/normalize.js';
-import { skeletonize } from './skeleton.js';
+import { skeletonize } from '../../image/skeleton.js';
 import { morphOctagon } from '../../image/stroke.js';
 
 /**

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createGray, type GrayImage } from '../../../src/image/gray.js';
-import { labelComponents } from '../../../src/image/components.js';
-import { skeletonize } from '../../../src/training/augment/skeleton.js';
+import { createGray, type GrayImage } from '../../src/image/gray.js';
+import { labelComponents } from '../../src/image/components.js';
+import { skeletonize } from '../../src/image/skeleton.js';
 
 /** Bars (x0, y0, x1, y1) painted as full ink on a blank image. */
 function bars(width: number, height: number, rects: readonly (readonly [number, number, number, number])[]): GrayImage {

@@ -1,4 +1,4 @@
-import type { GrayImage } from '../../image/gray.js';
+import type { GrayImage } from './gray.js';
 
 /**
  * The centre line of the strokes, one pixel wide: the ink above `level` thinned by Zhang & Suen's algorithm
