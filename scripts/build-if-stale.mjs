@@ -97,9 +97,11 @@ if (isMain) {
     process.stderr.write(`building: ${reason}\n`);
     // Under `npm run`, the same npm that runs us; else the one on PATH (a shell on Windows, where npm is a .cmd).
     const npmCli = process.env.npm_execpath;
+    // The build's output goes to our stderr: as `prepack`, stdout is `npm pack --json`'s, which must stay JSON.
+    const stdio = /** @type {const} */ (['inherit', 2, 'inherit']);
     const { status } = npmCli
-      ? spawnSync(process.execPath, [npmCli, 'run', 'build'], { cwd: values.root, stdio: 'inherit' })
-      : spawnSync('npm', ['run', 'build'], { cwd: values.root, stdio: 'inherit', shell: process.platform === 'win32' });
+      ? spawnSync(process.execPath, [npmCli, 'run', 'build'], { cwd: values.root, stdio })
+      : spawnSync('npm', ['run', 'build'], { cwd: values.root, stdio, shell: process.platform === 'win32' });
     process.exitCode = status ?? 1;
   }
 }
