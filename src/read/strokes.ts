@@ -111,22 +111,7 @@ export function strokeSplits(
   const queue = new Int32Array(bw * bh);
   for (let i = 0; i < bw * bh; i++) {
     if (!skeleton[i] || nearJunction[i] || owner[i] !== -1) continue;
-    const id = lengths.length + 1;
-    let head = 0;
-    let tail = 0;
-    queue[tail++] = i;
-    owner[i] = id;
-    while (head < tail) {
-      const p = queue[head++] as number;
-      for (let k = 0; k < 8; k++) {
-        const q = p + (around[k] as number);
-        if (skeleton[q] && !nearJunction[q] && owner[q] === -1) {
-          owner[q] = id;
-          queue[tail++] = q;
-        }
-      }
-    }
-    lengths.push(tail);
+    lengths.push(flood(i, lengths.length + 1, owner, (q) => skeleton[q] === 1 && !nearJunction[q], around, queue));
   }
   // Spurs join the crossing's ink.
   const minLength = MIN_STROKE * cells;
@@ -156,22 +141,7 @@ export function strokeSplits(
   const zone = new Int32Array(bw * bh).fill(-1);
   let zones = 0;
   for (let i = 0; i < bw * bh; i++) {
-    if (owner[i] !== 0 || zone[i] !== -1) continue;
-    head = 0;
-    tail = 0;
-    queue[tail++] = i;
-    zone[i] = zones;
-    while (head < tail) {
-      const p = queue[head++] as number;
-      for (let k = 0; k < 8; k++) {
-        const q = p + (around[k] as number);
-        if (owner[q] === 0 && zone[q] === -1) {
-          zone[q] = zones;
-          queue[tail++] = q;
-        }
-      }
-    }
-    zones++;
+    if (owner[i] === 0 && zone[i] === -1) flood(i, zones++, zone, (q) => owner[q] === 0, around, queue);
   }
   // Adjacency bitmasks: stroke to stroke (touching directly), stroke to zone.
   const strokeLinks = new Uint32Array(strokes + 1);
@@ -285,25 +255,40 @@ function connected(m: number, links: Uint32Array): boolean {
   }
 }
 
-/** 0-to-1 transitions around (x, y)'s eight neighbours, in order: 2 on a line, 3 or more at a junction. */
-function crossings(img: Uint8Array, w: number, x: number, y: number): number {
-  const ring = ringOf(img, w, x, y);
-  let n = 0;
-  for (let k = 0; k < 8; k++) if (!ring[k] && ring[(k + 1) % 8]) n++;
-  return n;
+/**
+ * Labels the 8-connected region of cells that are `inside` around `start` (unlabelled: -1) with `id`.
+ * @returns how many cells it labelled
+ */
+function flood(
+  start: number,
+  id: number,
+  labels: Int32Array,
+  inside: (cell: number) => boolean,
+  around: Int32Array,
+  queue: Int32Array,
+): number {
+  let head = 0;
+  let tail = 0;
+  queue[tail++] = start;
+  labels[start] = id;
+  while (head < tail) {
+    const p = queue[head++] as number;
+    for (let k = 0; k < 8; k++) {
+      const q = p + (around[k] as number);
+      if (labels[q] === -1 && inside(q)) {
+        labels[q] = id;
+        queue[tail++] = q;
+      }
+    }
+  }
+  return tail;
 }
 
-/** P2..P9 of Zhang and Suen: north, then clockwise. */
-function ringOf(img: Uint8Array, w: number, x: number, y: number): number[] {
+/** 0-to-1 transitions around (x, y)'s eight neighbours, north then clockwise: 1 at a line's end, 2 on it, 3+ at a junction. */
+function crossings(img: Uint8Array, w: number, x: number, y: number): number {
   const i = y * w + x;
-  return [
-    img[i - w] as number,
-    img[i - w + 1] as number,
-    img[i + 1] as number,
-    img[i + w + 1] as number,
-    img[i + w] as number,
-    img[i + w - 1] as number,
-    img[i - 1] as number,
-    img[i - w - 1] as number,
-  ];
+  const ring = [i - w, i - w + 1, i + 1, i + w + 1, i + w, i + w - 1, i - 1, i - w - 1];
+  let n = 0;
+  for (let k = 0; k < 8; k++) if (!img[ring[k] as number] && img[ring[(k + 1) % 8] as number]) n++;
+  return n;
 }

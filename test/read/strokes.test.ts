@@ -90,7 +90,9 @@ describe('strokeSplits', () => {
     const { map, piece, height } = onePiece(
       picture(200, 120, stroke(62, 16, 50, 104, 7), ring(84, 60, 26, 40, 7), stroke(100, 20, 150, 100, 7)),
     );
-    for (const s of strokeSplits(map, piece.parts, piece.box, height, 64)) {
+    const splits = strokeSplits(map, piece.parts, piece.box, height, 64);
+    expect(splits.length).toBeGreaterThan(0);
+    for (const s of splits) {
       for (const side of [s.left, s.right]) {
         expect(side.box.maxY - side.box.minY + 1).toBeGreaterThanOrEqual(0.45 * height);
         expect(side.box.maxX - side.box.minX + 1).toBeLessThanOrEqual(1.1 * height + 1);
