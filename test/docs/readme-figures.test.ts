@@ -3,7 +3,8 @@
  * `npm run bench:report`), and the figures the model file holds must match the model file itself. A figure edited
  * by hand, or a model retrained without re-running the report, fails here.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -69,6 +70,27 @@ describe("the README's prose", () => {
   it('quotes the test accuracy of the model file in its opening paragraph', () => {
     const quoted = [...README.matchAll(/scores \*\*([\d.]+%)\*\* on the 10,000/g)].map((m) => m[1]);
     expect(quoted).toEqual([figure('testAccuracy').display]);
+  });
+
+  // A newcomer copies these commands as they are: a file they name must be in the repository.
+  it('names only files the repository has in its shell examples', () => {
+    const shell = [...README.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1] as string).join('\n');
+    const commands = shell.split('\n').filter((line) => !line.startsWith('#'));
+    const named = commands.flatMap((line) => [
+      ...[...line.matchAll(/@([\w./-]+)/g)].map((m) => m[1] as string),
+      ...[...line.matchAll(/main\.js (?:predict|read) ([^#]*)/g)].flatMap((m) =>
+        (m[1] as string).split(/\s+/).filter((word) => word !== '' && !word.startsWith('-')),
+      ),
+    ]);
+    expect(named).toContain('images_test/number_1987.png');
+    expect(named.filter((file) => !existsSync(path.join(REPO, file)))).toEqual([]);
+  });
+
+  it("quotes the shipped model file's SHA-256 in its example answers", () => {
+    const sha256 = createHash('sha256').update(readFileSync(MODEL_FILE)).digest('hex');
+    const quoted = [...README.matchAll(/"sha256":"([0-9a-f]+)\.\.\."/g)].map((m) => m[1] as string);
+    expect(quoted.length).toBeGreaterThan(0);
+    for (const prefix of quoted) expect(sha256.startsWith(prefix)).toBe(true);
   });
 });
 
