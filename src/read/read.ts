@@ -78,7 +78,8 @@ export function readDigits(
     );
   }
   const { pieces, small, height } = grouped;
-  if (pieces.length === 0) throw noDigit();
+  // The tallest mark is always a piece: none means no ink at all.
+  if (pieces.length === 0) throw noDigit('no ink stands out from the background');
   const slices = slicePieces(map, pieces, height, SLICES_PER_PIECE * maxPieces);
   const candidates = candidateRuns(slices, height);
   const pictures: (Uint8Array | undefined)[] = [];
@@ -215,7 +216,7 @@ export function readDigits(
       pictures[k] as Uint8Array,
     ),
   );
-  if (digits.length === 0) throw noDigit();
+  if (digits.length === 0) throw noDigit(inLetterWords.size === pieces.length ? LETTERS : undefined);
   if (digits.length > maxDigits) {
     throw new ReadError(
       'TOO_MANY_DIGITS',
@@ -310,6 +311,9 @@ function dearPieces(
   return out;
 }
 
-function noDigit(): ReadError {
-  return new ReadError('NO_DIGIT_FOUND', 'no digit found: no piece of ink in the picture looks like a digit');
+const LETTERS = "the picture's ink reads as letters or other marks, not as digits";
+
+/** NO_DIGIT_FOUND, saying why: a blank picture, a word (or a blot, a scribble), or ink that is no digit. */
+function noDigit(why = 'no piece of ink in the picture looks like a digit'): ReadError {
+  return new ReadError('NO_DIGIT_FOUND', `no digit found: ${why}`);
 }

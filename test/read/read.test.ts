@@ -213,7 +213,9 @@ describe('readDigits', () => {
   it('answers NO_DIGIT_FOUND for a word of letters', () => {
     // K, e, r, n as a word: close together, as printed.
     const reading = () => readDigits(row([...'Kern'].map(glyph), [0.1, 0.1, 0.1]), model, engine);
-    expect(reading).toThrow(expect.objectContaining({ code: 'NO_DIGIT_FOUND' }));
+    expect(reading).toThrow(
+      expect.objectContaining({ code: 'NO_DIGIT_FOUND', message: expect.stringMatching(/letters/) }),
+    );
   });
 
   it('reads the number beside a word and lists the letters as skipped', () => {
@@ -231,13 +233,15 @@ describe('readDigits', () => {
     for (let y = 0; y < height; y++)
       for (let x = 0; x < width; x++) if ((x - 120) ** 2 + (y - 60) ** 2 <= 25 * 25) data[y * width + x] = 0.05;
     expect(() => readDigits({ width, height, data }, model, engine)).toThrow(
-      expect.objectContaining({ code: 'NO_DIGIT_FOUND' }),
+      expect.objectContaining({ code: 'NO_DIGIT_FOUND', message: expect.stringMatching(/letters or other marks/) }),
     );
   });
 
   it('answers NO_DIGIT_FOUND for a blank picture', () => {
     const blank = { width: 200, height: 80, data: new Float32Array(200 * 80).fill(0.9) };
-    expect(() => readDigits(blank, model, engine)).toThrow(expect.objectContaining({ code: 'NO_DIGIT_FOUND' }));
+    expect(() => readDigits(blank, model, engine)).toThrow(
+      expect.objectContaining({ code: 'NO_DIGIT_FOUND', message: expect.stringMatching(/no ink stands out/) }),
+    );
   });
 
   it('refuses a picture of many pieces before classifying any', () => {
