@@ -23,7 +23,7 @@ import {
   candidateRuns,
   cheapestPath,
   digitsOf,
-  PAIR_COST,
+  leastPairCost,
   readsAsPlainDigits,
   stepCosts,
   UNSCORED,
@@ -161,7 +161,10 @@ export function readDigits(
   let steps = cheapestPath(slices, candidates, evidence, height, (ks) => void score(ks, false));
   // Pieces the path reads at more than a pair's least cost may be two digits that overlap: offer their stroke
   // splits and search again (pieces read cheaply, most of a clean number, never pay for the thinning).
-  const dear = dearPieces(steps, stepCosts(steps, slices, candidates, evidence, height), candidates, slices);
+  const dear = dearPieces(steps, stepCosts(steps, slices, candidates, evidence, height), candidates, slices, (k) => {
+    const { box } = pieces[k] as Piece;
+    return leastPairCost((box.maxX - box.minX + 1) / height);
+  });
   let offered = false;
   let budget = SPLITS_PER_PIECE * maxPieces;
   for (const index of [...dear].sort((a, b) => a - b)) {
@@ -286,14 +289,16 @@ function toBox(map: InkMap, b: InkBox): Box {
 }
 
 /**
- * The pieces whose reading on the path costs more than a pair of digits at least would (PAIR_COST), and those a
+ * The pieces whose reading on the path costs more than a pair of digits at least would (leastPairCost), and those a
  * step joins to a neighbour.
+ * @param pairFloor the least a piece read as a pair costs
  */
 function dearPieces(
   steps: readonly Step[],
   costs: readonly number[],
   candidates: readonly Candidate[],
   slices: readonly Slice[],
+  pairFloor: (piece: number) => number,
 ): Set<number> {
   const spent = new Map<number, number>();
   const out = new Set<number>();
@@ -307,7 +312,7 @@ function dearPieces(
     if (first !== last) out.add(first).add(last);
     spent.set(first, (spent.get(first) ?? 0) + (costs[i] as number));
   });
-  for (const [piece, cost] of spent) if (cost > PAIR_COST) out.add(piece);
+  for (const [piece, cost] of spent) if (cost > pairFloor(piece)) out.add(piece);
   return out;
 }
 

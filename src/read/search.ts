@@ -117,7 +117,7 @@ export type Step =
  * Oliveira, Sabourin, Bortolozzi and Suen, PAMI 2002), each digit costing -log of its confidence, the one-digit
  * network's doubt and priors on width, on cuts through ink and on gaps inside a digit (pieces shorter than
  * MIN_DIGIT_HEIGHT are no digit), each left-out piece a cost by its size; a piece read as two overlapping digits by
- * its strokes (strokes.ts) costs PAIR_COST and both digits' doubt. Linear in candidates.
+ * its strokes (strokes.ts) costs PAIR_COST (WIDE_PAIR_COST when wide) and both digits' doubt. Linear in candidates.
  *
  * Unscored candidates count at their priors alone, a lower bound of their cost: when the cheapest path then uses
  * scored candidates only, it is the cheapest path of the fully scored search, with the same ties (see readDigits,
@@ -155,7 +155,7 @@ export function bestPath(
         if (!usable(el) || !usable(er)) continue;
         const doubt = halfCost(c, el, height) + halfCost(r, er, height);
         if (doubt > PAIR_DOUBT) continue;
-        const total = (cost[c.start] as number) + PAIR_COST + doubt;
+        const total = (cost[c.start] as number) + pairCost(c, r, height) + doubt;
         if (total < (cost[end] as number)) {
           cost[end] = total;
           back[end] = { kind: 'pair', left: k, right: c.partner };
@@ -249,9 +249,9 @@ export function stepCosts(
     if (step.kind === 'skip') return skipCost(slices[step.slice] as Slice, height);
     if (step.kind === 'pair') {
       const [l, r] = [candidates[step.left] as Candidate, candidates[step.right] as Candidate];
-      return (
-        PAIR_COST + halfCost(l, evidence[step.left] ?? null, height) + halfCost(r, evidence[step.right] ?? null, height)
-      );
+      const doubt =
+        halfCost(l, evidence[step.left] ?? null, height) + halfCost(r, evidence[step.right] ?? null, height);
+      return pairCost(l, r, height) + doubt;
     }
     return digitCost(candidates[step.candidate] as Candidate, evidence[step.candidate] ?? null, slices, height);
   });
@@ -264,6 +264,35 @@ export function stepCosts(
  * (85.0 at 2, 84.5 at 1.5), canvas 96.5 -> 96.0 (a 6 read as "60"), every other kind unchanged.
  */
 export const PAIR_COST = 2.5;
+
+/**
+ * A pair at least this wide (share of the digit height) costs WIDE_PAIR_COST, when each of its digits has columns
+ * of its own at least WIDE_PAIR_OWN wide on its side: two digits pushed half into each other (a 7 over a 9, a 3 and
+ * a 7 overlapping by half) read confidently as one wide digit, and at PAIR_COST their split never won. Without the
+ * columns of its own, a 1 joined to a 5 read "85" (the 1 and a crossing as an 8, the whole as the 5;
+ * test/read/read.test.ts). On a tuning set built like the independent sets (Chromium, test digits 0-4999;
+ * docs/BENCHMARKS.md) touching 58.8 -> 60.8%, canvas 90.0 -> 89.8; the tuning split reads the same but for one
+ * number wrong either way. WIDE_PAIR_COST 1 read a lone wide digit as two (lone 99.0 -> 98.5% on the tuning split)
+ * and 2 gained less (60.0%); from 0.8 or 1.0 wide, 61.0 and 60.8% without the own columns.
+ */
+export const WIDE_PAIR_FROM = 0.9;
+export const WIDE_PAIR_COST = 1.5;
+export const WIDE_PAIR_OWN = 0.1;
+
+/**
+ * The least a piece costs read as two digits by its strokes, before their doubt.
+ * @param width the piece's width against the digit height
+ */
+export function leastPairCost(width: number): number {
+  return width >= WIDE_PAIR_FROM ? WIDE_PAIR_COST : PAIR_COST;
+}
+
+/** A stroke pair's cost before its digits' doubt: by the width of the piece the two share and their own columns. */
+function pairCost(l: Candidate, r: Candidate, height: number): number {
+  const own = WIDE_PAIR_OWN * height;
+  if (r.box.minX - l.box.minX < own || r.box.maxX - l.box.maxX < own) return PAIR_COST;
+  return leastPairCost((Math.max(l.box.maxX, r.box.maxX) - Math.min(l.box.minX, r.box.minX) + 1) / height);
+}
 
 /**
  * A stroke pair is read only when its two digits' doubt together is at most this: a piece no reading explains well

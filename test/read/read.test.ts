@@ -177,6 +177,22 @@ describe('readDigits', () => {
     }
   });
 
+  it('reads two digits pushed half into each other, which read whole as one wide digit', () => {
+    // 0.45 of the digit height into each other: a 4 and a 5, a 4 and a 9, a 9 and a 2, a 4 and a 0 (the reader of
+    // a3d44fb read 5, 8, 2 and 0: the pair cost more than the one wide digit).
+    for (const [i, j] of [
+      [4, 8],
+      [6, 7],
+      [9, 1],
+      [24, 10],
+    ] as const) {
+      const a = clear[i] as { pixels: Uint8Array; label: number };
+      const b = clear[j] as { pixels: Uint8Array; label: number };
+      const reading = readDigits(row([a.pixels, b.pixels], [-0.45], 200, true), model, engine);
+      expect(reading.text).toBe(text([a, b]));
+    }
+  });
+
   it('leaves a dot out and lists it as skipped', () => {
     const d = clear[2] as { pixels: Uint8Array; label: number };
     const picture = row([d.pixels], [], 100);
