@@ -2,7 +2,7 @@
  * Number-reading benchmark (issue 23): exact whole-number accuracy of readImage on pictures composed from MNIST
  * test digits (writers the model never saw) and printed in typefaces training never used, per kind and per length,
  * digit accuracy, and time per picture (decode included, PNG data inflated by node:zlib as the server does), plus
- * the median time of a 6-digit 600x150 picture.
+ * the median time of a 6-digit 600x150 picture, and how often readings of each confidence are right (read-calibration.ts).
  * Run: `npm run bench:read -- [--digits tune|report] [--count N] [--only KIND,...] [--dir PATH] [--model PATH]`.
  * `--digits tune` composes from test digits 0-4999 (thresholds are chosen there), `report` (default) from 5000-9999.
  * `--count` pictures per kind (default 200; lengths cycle 2..6). `--readings FILE` writes every reading (each
@@ -23,6 +23,7 @@ import { loadModelFile } from '../src/node/model-file.js';
 import { nativeInflate } from '../src/server/node/native-inflate.js';
 import { readImage } from '../src/read/index.js';
 import { loadMnist } from '../src/training/mnist-data.js';
+import { calibrationTable, type Sureness } from './read-calibration.js';
 import { compose, HANDWRITTEN_KINDS, layNumber, type DigitSource } from './read-compose.js';
 import { renderTexts, type TextJob } from './read-printed.js';
 import { paint, seeded, toPng } from './robustness-render.js';
@@ -164,21 +165,23 @@ function readText(
   model: SvmModel,
   engine: ModelEngine,
   file: Uint8Array,
-): { text: string; ms: number; reading: string } {
+): { text: string; ms: number; reading: string; confidence?: number } {
   const t = performance.now();
   let text: string;
   let reading: string;
+  let confidence: number | undefined;
   try {
     // Decoded as the server's worker threads decode (PNG data inflated by node:zlib): the time is the server's.
     const read = readImage(file, model, engine, { inflate: nativeInflate });
     text = read.text;
+    confidence = read.confidence;
     reading = JSON.stringify({ digits: read.digits.map((d) => [d.box, d.scores]), skipped: read.skipped });
   } catch (error) {
     const code = (error as { code?: string }).code;
     text = code === 'NO_DIGIT_FOUND' ? '' : `!${code ?? String(error)}`;
     reading = text;
   }
-  return { text, ms: performance.now() - t, reading };
+  return { text, ms: performance.now() - t, reading, ...(confidence === undefined ? {} : { confidence }) };
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1] ?? NaN;
@@ -230,8 +233,10 @@ async function main(): Promise<void> {
     return made;
   };
   const readings: string[] = [];
+  const sureness: Sureness[] = [];
   for (const p of pictures) {
-    const { text, ms, reading } = readText(model, engine, p.file);
+    const { text, ms, reading, confidence } = readText(model, engine, p.file);
+    if (confidence !== undefined) sureness.push({ confidence, exact: text === p.text });
     readings.push(`${p.kind}\t${p.text}\t${text}\t${reading}`);
     const r = row(rows, p.kind, () => ({ n: 0, exact: 0, digits: 0, right: 0, ms: [] }));
     r.n++;
@@ -264,6 +269,8 @@ async function main(): Promise<void> {
   console.log('|---:|---:|---:|');
   for (const [length, l] of [...byLength].sort((a, b) => a[0] - b[0]))
     console.log(`| ${length} | ${l.n} | ${pct(l.exact, l.n)}% |`);
+  console.log(`\nHow sure the readings are (every answered picture; letters answered with digits count as wrong):\n`);
+  for (const line of calibrationTable(sureness)) console.log(line);
   console.log(`\n6-digit 600x150 picture: median ${six.toFixed(1)} ms`);
 }
 

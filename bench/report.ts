@@ -267,6 +267,11 @@ function readFigures(file: string): Record<string, Figure> {
   const touching = rows.find((r) => r.kind === 'touching');
   const six = /^6-digit 600x150 picture: median ([\d.]+) ms$/m.exec(output);
   if (six === null) throw new Error(`${file}: no 6-digit picture time`);
+  const sure =
+    /^readings at confidence >= 0\.9: (\d+) of (\d+), ([\d.]+)% exact; expected calibration error ([\d.]+)$/m.exec(
+      output,
+    );
+  if (sure === null) throw new Error(`${file}: no line on how sure the readings are`);
   const machine = machineHere();
   const date = header[1] as string;
   return {
@@ -274,6 +279,14 @@ function readFigures(file: string): Record<string, Figure> {
       label: `Numbers read exactly, every digit in order (${count(pictures)} pictures)`,
       display: `${(100 * exact).toFixed(1)}%${touching ? `, touching pairs ${(100 * touching.exact).toFixed(1)}%` : ''}`,
       value: touching ? { exact, touching: touching.exact } : { exact },
+      command: 'npm run bench:read',
+      date,
+      machine,
+    },
+    readSure: {
+      label: 'Readings at confidence >= 0.9: exactly right (their share)',
+      display: `${sure[3]}% (${((100 * Number(sure[1])) / Number(sure[2])).toFixed(0)}% of readings)`,
+      value: { exact: Number(sure[3]) / 100, share: Number(sure[1]) / Number(sure[2]), ece: Number(sure[4]) },
       command: 'npm run bench:read',
       date,
       machine,
@@ -332,7 +345,9 @@ async function main(): Promise<void> {
     ...(values.predict ? predictFigures(values.predict) : { ...keep('predictMedian'), ...keep('predictThroughput') }),
     ...(values.wrk ? { server: wrkFigure(values.wrk) } : keep('server')),
     ...(values.printed ? { printedDigits: printedFigure(values.printed) } : keep('printedDigits')),
-    ...(values.read ? readFigures(values.read) : { ...keep('readNumbers'), ...keep('readSixDigits') }),
+    ...(values.read
+      ? readFigures(values.read)
+      : { ...keep('readNumbers'), ...keep('readSure'), ...keep('readSixDigits') }),
     ...(pack ? { package: pack } : keep('package')),
   };
   // A figure that did not change keeps the date and machine it was first measured on.

@@ -8,6 +8,7 @@ import type { ModelEngine } from '../ml/engine/types.js';
 import type { SvmModel } from '../ml/model.js';
 import { softmaxConfidence } from '../ml/calibration.js';
 import { firstStageAnswer, predictBatch, type Prediction } from '../ml/predict.js';
+import { readingConfidence } from './confidence.js';
 import { slicePieces, type Slice } from './cuts.js';
 import { ReadError } from './errors.js';
 import { findInk, type InkMap } from './ink.js';
@@ -68,6 +69,19 @@ export function readDigits(
   engine?: ModelEngine,
   limits?: Partial<ReadLimits>,
 ): Omit<Reading, 'source'> {
+  return readDigitsWithDoubt(gray, model, engine, limits).reading;
+}
+
+/**
+ * readDigits, and the doubt its confidence counts (readingConfidence): what scripts/fit-reading-confidence.ts fits on.
+ * @returns the reading and the search's doubt beyond its digits' own
+ */
+export function readDigitsWithDoubt(
+  gray: GrayImage,
+  model: SvmModel,
+  engine?: ModelEngine,
+  limits?: Partial<ReadLimits>,
+): { reading: Omit<Reading, 'source'>; doubt: number } {
   const { maxPieces, maxDigits } = resolveReadLimits(limits);
   const map = findInk(gray);
   const grouped = groupPieces(map, maxPieces);
@@ -227,11 +241,21 @@ export function readDigits(
     );
   }
   skipped.sort((a, b) => a.box.x - b.box.x);
+  // What the path cost beyond its digits' own doubt (-log of each one's first-stage confidence, as the search counted).
+  const pathCost = stepCosts(steps, slices, candidates, evidence, height).reduce((sum, c) => sum + c, 0);
+  const ownDoubt = chosen.reduce((sum, k) => sum - Math.log(Math.max(evidence[k]?.confidence ?? 1, 1e-9)), 0);
+  const doubt = pathCost - ownDoubt;
   return {
-    text: digits.map((d) => d.digit).join(''),
-    confidence: digits.reduce((product, d) => product * d.confidence, 1),
-    digits,
-    skipped,
+    reading: {
+      text: digits.map((d) => d.digit).join(''),
+      confidence: readingConfidence(
+        digits.map((d) => d.confidence),
+        doubt,
+      ),
+      digits,
+      skipped,
+    },
+    doubt,
   };
 }
 

@@ -42,7 +42,10 @@ export interface SkippedPiece {
 export interface Reading {
   /** The digits in reading order (left to right), e.g. "578618". Never empty: no digit is an error. */
   readonly text: string;
-  /** Probability that the whole reading is right: the product of the digits' confidences, 0..1. */
+  /**
+   * Probability that the whole reading is right, 0..1: the digits' confidences and how much the search doubted its
+   * cutting of the picture into digits (confidence.ts); never above the product of the digits' confidences.
+   */
   readonly confidence: number;
   readonly digits: readonly ReadDigit[];
   readonly skipped: readonly SkippedPiece[];

@@ -114,7 +114,9 @@ export const ReadingSchema = z
       .check(
         z.minimum(0),
         z.maximum(1),
-        z.describe("Probability that the whole reading is right: the product of the digits' confidences."),
+        z.describe(
+          "Probability that the whole reading is right: from the digits' confidences and how much the reader doubted where one digit ends and the next begins; never above the product of the digits' confidences.",
+        ),
       ),
     digits: z.array(ReadDigitSchema).check(z.minLength(1)),
     skipped: z.array(SkippedPieceSchema).check(z.describe('Ink left out of text, with where it is.')),

@@ -197,10 +197,45 @@ describe.each(VIEWPORTS)('the page in Chromium, $name', ({ viewport, isMobile })
     const card = page.getByRole('article', { name: 'Result for sure.png' });
     await card.waitFor({ timeout: 20_000 });
     expect(await card.locator('.reading .confidence').textContent()).toBe('Confidence 99.9993%');
+    expect(await card.locator('.reading .unsure').count()).toBe(0);
     expect(await card.locator('.runner-up').textContent()).toBe('Runner-up 9 (<0.1%)');
     await card.locator('summary', { hasText: 'Scores' }).click();
     expect(await card.locator('.legend').textContent()).toMatch(/classifier score.*higher is more likely/);
     expect(await card.locator('.bars li').count()).toBe(10);
+    await page.close();
+  });
+
+  it('flags a reading the reader is not sure of, even when each digit is', async () => {
+    const { page } = await openPage();
+    const digit = (d: number, x: number) => ({
+      digit: d,
+      confidence: 0.99,
+      scores: [-2, -2, -2, -2, -2, -2, -2, -2, -2, -2].map((s, k) => (k === d ? 3 : s)),
+      runnerUp: { digit: d === 0 ? 1 : 0, confidence: 0.005 },
+      box: { x, y: 2, width: 20, height: 24 },
+    });
+    const answer: ReadResponse = {
+      model: { format: 2, sha256: null, trainedAt: '2026-01-01T00:00:00.000Z' },
+      readings: [
+        {
+          filename: 'pair.png',
+          text: '16',
+          // Two digits parted through their strokes: each one sure, the reading much less.
+          confidence: 0.62,
+          digits: [digit(1, 2), digit(6, 14)],
+          skipped: [],
+          width: 40,
+          height: 28,
+          ms: 1,
+        },
+      ],
+    };
+    await page.route('**/v1/read*', (route) => route.fulfill({ json: answer }));
+    await choose(page).setInputFiles({ name: 'pair.png', mimeType: 'image/png', buffer: Buffer.from(mnistPng(0).png) });
+    const card = page.getByRole('article', { name: 'Result for pair.png' });
+    await card.waitFor({ timeout: 20_000 });
+    expect(await card.locator('.reading .confidence').textContent()).toBe('Confidence 62.0%');
+    expect(await card.locator('.reading .unsure').textContent()).toMatch(/not sure of this reading/i);
     await page.close();
   });
 

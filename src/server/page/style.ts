@@ -7,6 +7,7 @@ header p { margin: 0.25rem 0; }
 h2 { font-size: 1.15rem; margin: 1rem 0 0.25rem; }
 .hint, .status, .legend { color: var(--muted); }
 .hint { margin: 0.25rem 0; }
+.hint.unsure { color: #8a4b00; font-weight: 600; }
 .legend { font-size: 0.85rem; margin: 0.25rem 0; }
 .error { color: #a50e0e; font-weight: 600; }
 .dropzone { border: 2px dashed var(--line); border-radius: 8px; padding: 0.75rem; }

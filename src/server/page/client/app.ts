@@ -11,6 +11,11 @@ import type { ReadDigitBody, ReadingBody, ReadResponse } from '../../schemas.js'
 const READ_URL = '/v1/read?include=normalized';
 const FEEDBACK_URL = '/v1/feedback';
 const DRAW_DEBOUNCE_MS = 250;
+/**
+ * Readings less sure than this are flagged: on the report split of `npm run bench:read` (2026-12-05), readings at
+ * 0.5-0.8 were exactly right 76% of the time and those under 0.5 28%, against 97-100% from 0.9 up.
+ */
+const UNSURE_BELOW = 0.8;
 
 /** An error answer as the page shows it: the API's code ('' when the body is not ours) and message. */
 interface Failure {
@@ -249,6 +254,8 @@ function renderReading(reading: ReadingBody, sourceUrl: string | null): HTMLElem
   const text = el('span', 'text', reading.text);
   text.setAttribute('aria-label', 'Read ' + reading.text);
   line.append(text, el('span', 'confidence', 'Confidence ' + percent(reading.confidence)));
+  if (reading.confidence < UNSURE_BELOW)
+    line.append(el('span', 'hint unsure', 'Not sure of this reading: check each digit below'));
   if (reading.skipped.length > 0)
     line.append(
       el(
