@@ -242,7 +242,12 @@ export function readDigitsWithDoubt(
   }
   skipped.sort((a, b) => a.box.x - b.box.x);
   // What the path cost beyond its digits' own doubt (-log of each one's first-stage confidence, as the search counted).
-  const pathCost = stepCosts(steps, slices, candidates, evidence, height).reduce((sum, c) => sum + c, 0);
+  // Letters the word rule left out cost the path their skips but are no doubt about the digits ("Park 42").
+  const costs = stepCosts(steps, slices, candidates, evidence, height);
+  const pathCost = steps.reduce((sum, step, i) => {
+    const lettersLeftOut = step.kind === 'skip' && inLetterWords.has((slices[step.slice] as Slice).piece);
+    return lettersLeftOut ? sum : sum + (costs[i] as number);
+  }, 0);
   const ownDoubt = chosen.reduce((sum, k) => sum - Math.log(Math.max(evidence[k]?.confidence ?? 1, 1e-9)), 0);
   const doubt = pathCost - ownDoubt;
   return {

@@ -242,6 +242,8 @@ describe('readDigits', () => {
     const reading = readDigits(picture, model, engine);
     expect(reading.text).toBe(text([a, b]));
     expect(reading.skipped.filter((s) => s.reason === 'not-a-digit').length).toBeGreaterThanOrEqual(4);
+    // The letters left out are no doubt about the digits: the reading is as sure as two clear digits apart.
+    expect(reading.confidence).toBeGreaterThan(0.9);
   });
 
   it('answers NO_DIGIT_FOUND for a blot', () => {
