@@ -26,6 +26,15 @@ describe('piecesInWords', () => {
     expect(piecesInWords(word, judged([DIGIT, LETTER, DIGIT, DIGIT, DIGIT]), HEIGHT).size).toBe(0);
   });
 
+  it('parts a label from its number at one space when its letters sit much nearer each other (printed "Park 42")', () => {
+    // Letters 3 px apart, the space 16 px (0.4 digit heights, under the 32 px that start a new word), digits 5 px apart.
+    const line = pieces([3, 3, 3, 16, 5]);
+    const logits = [LETTER, LETTER, DIGIT, LETTER, DIGIT, DIGIT];
+    expect([...piecesInWords(line, judged(logits), HEIGHT)]).toEqual([0, 1, 2, 3]);
+    // Letters set as wide apart as the space stay one word with the number: no gap stands out.
+    expect(piecesInWords(pieces([16, 16, 16, 16, 16]), judged(logits), HEIGHT).size).toBe(6);
+  });
+
   it('needs every piece of a two-piece word, and strong evidence for a piece alone', () => {
     expect(piecesInWords(pieces([4]), judged([LETTER, DIGIT]), HEIGHT).size).toBe(0);
     expect(piecesInWords(pieces([4]), judged([LETTER, LETTER]), HEIGHT).size).toBe(2);
