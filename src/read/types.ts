@@ -29,7 +29,7 @@ export interface ReadDigit {
 export type SkipReason =
   /** Too small to be a digit beside the digits found (a dot, a speck, a comma). */
   | 'too-small'
-  /** Classified, but it does not look like any digit (a letter, a dash, a currency sign, a scribble). */
+  /** Classified, but it does not look like any digit (a letter, a dash, a scribble). */
   | 'not-a-digit';
 
 /** A piece of ink that is not part of `text`. */
