@@ -12,7 +12,6 @@ describe('readingConfidence', () => {
         (confidences, doubt, more) => {
           const product = confidences.reduce((p, c) => p * c, 1);
           const sure = readingConfidence(confidences, doubt);
-          expect(sure).toBeGreaterThanOrEqual(0);
           expect(sure).toBeLessThanOrEqual(product);
           expect(readingConfidence(confidences, doubt + more)).toBeLessThanOrEqual(sure);
         },

@@ -75,6 +75,25 @@ async function stroke(page: Page, points: readonly (readonly [number, number])[]
 const choose = (page: Page) => page.getByLabel('Choose PNG or JPEG images');
 
 describe.each(VIEWPORTS)('the page in Chromium, $name', ({ viewport, isMobile }) => {
+  type Reading = ReadResponse['readings'][number];
+
+  /** Answers the page's next /v1/read with this one reading (28 px high, nothing skipped) and returns its card. */
+  async function showReading(
+    page: Page,
+    reading: Pick<Reading, 'filename' | 'text' | 'confidence' | 'digits' | 'width'>,
+  ): Promise<Locator> {
+    const answer: ReadResponse = {
+      model: { format: 2, sha256: null, trainedAt: '2026-01-01T00:00:00.000Z' },
+      readings: [{ ...reading, skipped: [], height: 28, ms: 1 }],
+    };
+    await page.route('**/v1/read*', (route) => route.fulfill({ json: answer }));
+    const png = Buffer.from(mnistPng(0).png);
+    await choose(page).setInputFiles({ name: reading.filename, mimeType: 'image/png', buffer: png });
+    const card = page.getByRole('article', { name: `Result for ${reading.filename}` });
+    await card.waitFor({ timeout: 20_000 });
+    return card;
+  }
+
   async function openPage(url = '/'): Promise<{ page: Page; problems: string[] }> {
     const page = await browser.newPage({ viewport, isMobile });
     const problems = watchProblems(page);
@@ -169,33 +188,21 @@ describe.each(VIEWPORTS)('the page in Chromium, $name', ({ viewport, isMobile })
 
   it('shows a near-certainty as 99.9993%, never 100.0%, and explains the scores with a legend', async () => {
     const { page } = await openPage();
-    const answer: ReadResponse = {
-      model: { format: 2, sha256: null, trainedAt: '2026-01-01T00:00:00.000Z' },
-      readings: [
+    const card = await showReading(page, {
+      filename: 'sure.png',
+      text: '7',
+      confidence: 0.999993,
+      digits: [
         {
-          filename: 'sure.png',
-          text: '7',
+          digit: 7,
           confidence: 0.999993,
-          digits: [
-            {
-              digit: 7,
-              confidence: 0.999993,
-              scores: [-2, -2, -2, -2, -2, -2, -2, 4.5, -2, -1],
-              runnerUp: { digit: 9, confidence: 0.000004 },
-              box: { x: 2, y: 2, width: 20, height: 24 },
-            },
-          ],
-          skipped: [],
-          width: 28,
-          height: 28,
-          ms: 1,
+          scores: [-2, -2, -2, -2, -2, -2, -2, 4.5, -2, -1],
+          runnerUp: { digit: 9, confidence: 0.000004 },
+          box: { x: 2, y: 2, width: 20, height: 24 },
         },
       ],
-    };
-    await page.route('**/v1/read*', (route) => route.fulfill({ json: answer }));
-    await choose(page).setInputFiles({ name: 'sure.png', mimeType: 'image/png', buffer: Buffer.from(mnistPng(0).png) });
-    const card = page.getByRole('article', { name: 'Result for sure.png' });
-    await card.waitFor({ timeout: 20_000 });
+      width: 28,
+    });
     expect(await card.locator('.reading .confidence').textContent()).toBe('Confidence 99.9993%');
     expect(await card.locator('.reading .unsure').count()).toBe(0);
     expect(await card.locator('.runner-up').textContent()).toBe('Runner-up 9 (<0.1%)');
@@ -214,26 +221,14 @@ describe.each(VIEWPORTS)('the page in Chromium, $name', ({ viewport, isMobile })
       runnerUp: { digit: d === 0 ? 1 : 0, confidence: 0.005 },
       box: { x, y: 2, width: 20, height: 24 },
     });
-    const answer: ReadResponse = {
-      model: { format: 2, sha256: null, trainedAt: '2026-01-01T00:00:00.000Z' },
-      readings: [
-        {
-          filename: 'pair.png',
-          text: '16',
-          // Two digits parted through their strokes: each one sure, the reading much less.
-          confidence: 0.62,
-          digits: [digit(1, 2), digit(6, 14)],
-          skipped: [],
-          width: 40,
-          height: 28,
-          ms: 1,
-        },
-      ],
-    };
-    await page.route('**/v1/read*', (route) => route.fulfill({ json: answer }));
-    await choose(page).setInputFiles({ name: 'pair.png', mimeType: 'image/png', buffer: Buffer.from(mnistPng(0).png) });
-    const card = page.getByRole('article', { name: 'Result for pair.png' });
-    await card.waitFor({ timeout: 20_000 });
+    // Two digits parted through their strokes: each one sure, the reading much less.
+    const card = await showReading(page, {
+      filename: 'pair.png',
+      text: '16',
+      confidence: 0.62,
+      digits: [digit(1, 2), digit(6, 14)],
+      width: 40,
+    });
     expect(await card.locator('.reading .confidence').textContent()).toBe('Confidence 62.0%');
     expect(await card.locator('.reading .unsure').textContent()).toMatch(/not sure of this reading/i);
     await page.close();
