@@ -1,6 +1,7 @@
 /**
  * Number-reading benchmark (issue 23): exact whole-number accuracy of readImage on pictures composed from MNIST
- * test digits (writers the model never saw) and printed in typefaces training never used, per kind and per length,
+ * test digits (writers the model never saw) and printed in typefaces training never used (plain numbers, words
+ * with no digit, and numbers with a sign, unit or label: "€42", "(555) 123", "17 kg"), per kind and per length,
  * digit accuracy, and time per picture (decode included, PNG data inflated by node:zlib as the server does), plus
  * the median time of a 6-digit 600x150 picture, and how often readings of each confidence are right (read-calibration.ts).
  * Run: `npm run bench:read -- [--digits tune|report] [--count N] [--only KIND,...] [--dir PATH] [--model PATH]`.
@@ -77,10 +78,35 @@ function digitSource(images: Uint8Array, labels: Uint8Array, from: number, to: n
   };
 }
 
+const digitsOf = (random: () => number, length: number): string =>
+  Array.from({ length }, () => Math.floor(random() * 10)).join('');
+
+/**
+ * Printed numbers with what people print beside them: currency signs, percent, plus and minus, brackets, a number
+ * sign, separators, units and labels. Each yields the number's digits (the reader leaves every mark out of `text`).
+ */
+const SIGNED: readonly ((random: () => number) => string)[] = [
+  (r) => `€${digitsOf(r, 2 + Math.floor(r() * 3))}`,
+  (r) => `$${digitsOf(r, 1 + Math.floor(r() * 4))}`,
+  (r) => `£${digitsOf(r, 2 + Math.floor(r() * 2))}`,
+  (r) => `${digitsOf(r, 2 + Math.floor(r() * 3))} €`,
+  (r) => `$${digitsOf(r, 1)},${digitsOf(r, 3)}`,
+  (r) => `€${digitsOf(r, 1 + Math.floor(r() * 2))}.${digitsOf(r, 2)}`,
+  (r) => `${digitsOf(r, 1 + Math.floor(r() * 2))}%`,
+  (r) => `+${digitsOf(r, 2 + Math.floor(r() * 3))}`,
+  (r) => `-${digitsOf(r, 1 + Math.floor(r() * 3))}`,
+  (r) => `(${digitsOf(r, 3)}) ${digitsOf(r, 3)}`,
+  (r) => `#${digitsOf(r, 1 + Math.floor(r() * 3))}`,
+  (r) => `${digitsOf(r, 2)}:${digitsOf(r, 2)}`,
+  (r) => `${digitsOf(r, 2 + Math.floor(r() * 2))} kg`,
+  (r) => `No. ${digitsOf(r, 1 + Math.floor(r() * 3))}`,
+  (r) => `Room ${digitsOf(r, 2 + Math.floor(r() * 2))}`,
+];
+
 function textJobs(count: number, random: () => number, words: boolean): TextJob[] {
   return Array.from({ length: count }, (_, i) => {
     const length = 2 + (i % 7);
-    const text = words ? pick(random, WORDS) : Array.from({ length }, () => Math.floor(random() * 10)).join('');
+    const text = words ? pick(random, WORDS) : digitsOf(random, length);
     return {
       text,
       face: pick(random, FACES),
@@ -110,6 +136,18 @@ async function composeAll(split: 'tune' | 'report', count: number, only: readonl
     const jobs = textJobs(count, random, words);
     const files = await renderTexts(jobs);
     jobs.forEach((job, i) => out.push({ kind, text: words ? '' : job.text, file: files[i] as Uint8Array }));
+  }
+  if (wanted('signed')) {
+    // Drawn last, from their own seed: the kinds above compose the same pictures as before this kind existed.
+    const signed = seeded(split === 'tune' ? 24 : 2424);
+    const jobs = textJobs(count, signed, false).map((job, i) => ({
+      ...job,
+      text: (SIGNED[i % SIGNED.length] as (random: () => number) => string)(signed),
+    }));
+    const files = await renderTexts(jobs);
+    jobs.forEach((job, i) =>
+      out.push({ kind: 'signed', text: job.text.replace(/[^0-9]/g, ''), file: files[i] as Uint8Array }),
+    );
   }
   return out;
 }

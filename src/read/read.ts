@@ -199,11 +199,26 @@ export function readDigitsWithDoubt(
   if (offered) steps = cheapestPath(slices, candidates, evidence, height, (ks) => void score(ks, false));
   const skipped: SkippedPiece[] = small.map((b) => ({ box: toBox(map, b), reason: 'too-small' }));
   const chosen: number[] = [];
+  // Slices of one piece skipped side by side are one mark to the user (a € cut in two): one box.
+  let skippedPiece: { piece: number; box: InkBox } | undefined;
+  const flushSkipped = () => {
+    if (skippedPiece !== undefined) skipped.push({ box: toBox(map, skippedPiece.box), reason: 'not-a-digit' });
+    skippedPiece = undefined;
+  };
   for (const step of steps) {
     if (step.kind === 'skip') {
-      skipped.push({ box: toBox(map, (slices[step.slice] as { box: InkBox }).box), reason: 'not-a-digit' });
-    } else chosen.push(...digitsOf(step));
+      const { box, piece } = slices[step.slice] as Slice;
+      if (skippedPiece?.piece === piece) skippedPiece.box = unionBox(skippedPiece.box, box);
+      else {
+        flushSkipped();
+        skippedPiece = { piece, box };
+      }
+    } else {
+      flushSkipped();
+      chosen.push(...digitsOf(step));
+    }
   }
+  flushSkipped();
   if (chosen.length > maxDigits) {
     throw new ReadError(
       'TOO_MANY_DIGITS',
@@ -308,6 +323,15 @@ function toDigit(model: SvmModel, p: Prediction, box: Box, normalized: Uint8Arra
     box,
     normalized,
     stage: p.stage,
+  };
+}
+
+function unionBox(a: InkBox, b: InkBox): InkBox {
+  return {
+    minX: Math.min(a.minX, b.minX),
+    minY: Math.min(a.minY, b.minY),
+    maxX: Math.max(a.maxX, b.maxX),
+    maxY: Math.max(a.maxY, b.maxY),
   };
 }
 

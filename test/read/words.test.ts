@@ -85,4 +85,33 @@ describe('piecesInWords', () => {
     onlyOne.set(1, evidence(-20));
     expect([...piecesInWords(row, onlyOne, HEIGHT)]).toEqual([0, 1, 2]);
   });
+
+  it('leaves out the signs at the ends of a typeset number ("€42", "42%", "+421%")', () => {
+    const row = pieces([4, 4]);
+    expect([...piecesInWords(row, judged([-20, 20, 20]), HEIGHT)]).toEqual([0]);
+    expect([...piecesInWords(row, judged([20, 20, -20]), HEIGHT)]).toEqual([2]);
+    expect([...piecesInWords(pieces([4, 4, 4, 4]), judged([-20, 20, 20, 20, -20]), HEIGHT)]).toEqual([0, 4]);
+    // A sign inside a number is not at its end: "4+2" keeps its plus for the search to skip or read.
+    expect(piecesInWords(row, judged([20, -20, 20]), HEIGHT).size).toBe(0);
+  });
+
+  it('takes no end of a handwritten number for a sign: digits out of line, or one digit, give no line to judge by', () => {
+    const row = pieces([4, 4]);
+    // The same word as a typeset "€42", its digits' tops 6 px (0.15 digit heights) apart: a pair joined at the end.
+    const uneven = row.map((p, k) => (k === 2 ? { box: { ...p.box, minY: 6 } } : p));
+    expect(piecesInWords(uneven, judged([-20, 20, 20]), HEIGHT).size).toBe(0);
+    expect(piecesInWords(pieces([4]), judged([-20, 20]), HEIGHT).size).toBe(0);
+  });
+
+  it('leaves out brackets that span a typeset number taller, even where the check doubts they are letters', () => {
+    const row = pieces([4, 4, 4]).map((p, k) =>
+      k === 0 || k === 3 ? { box: { ...p.box, minY: -6, maxY: HEIGHT + 5 } } : p,
+    );
+    // "(42)": brackets the check calls letters make the word one of letters by count; the brackets alone go.
+    expect([...piecesInWords(row, judged([LETTER, 20, 20, LETTER]), HEIGHT)]).toEqual([0, 3]);
+    // A bracket the check half takes for a 1 (log-odds -1) is left out all the same.
+    expect([...piecesInWords(row, judged([-1, 20, 20, -1]), HEIGHT)]).toEqual([0, 3]);
+    // Letters as tall as the digits around them stay a word of letters ("T42X" is no bracketed number).
+    expect(piecesInWords(pieces([4, 4, 4]), judged([LETTER, 20, 20, LETTER]), HEIGHT).size).toBe(4);
+  });
 });
