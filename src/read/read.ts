@@ -163,7 +163,11 @@ export function readDigitsWithDoubt(
     if (range === undefined || range.last === range.first) return false;
     return readsAsPlainDigits(slices, candidates, evidence, range, height, (ks) => void score(ks, false));
   };
-  const inLetterWords = piecesInWords(pieces, wholeEvidence, height, readsAsDigits);
+  const judgeWide = (k: number) => {
+    const piece = pieces[k] as Piece;
+    return score([], true, [renderPiece(map, piece.parts, piece.box)])[0];
+  };
+  const inLetterWords = piecesInWords(pieces, wholeEvidence, height, readsAsDigits, judgeWide);
   // Pieces in words of letters are left out whole: no candidate that touches one may be read as a digit.
   const excluded = candidates.map((c) => {
     for (let s = c.start; s < c.end; s++) if (inLetterWords.has((slices[s] as Slice).piece)) return true;

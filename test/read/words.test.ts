@@ -114,4 +114,21 @@ describe('piecesInWords', () => {
     // Letters as tall as the digits around them stay a word of letters ("T42X" is no bracketed number).
     expect(piecesInWords(pieces([4, 4, 4]), judged([LETTER, 20, 20, LETTER]), HEIGHT).size).toBe(4);
   });
+
+  it('judges a sign too wide for the word rule only at an end of a printed number, and only when asked', () => {
+    // "42%": the % (piece 2) is 60 px wide, 1.5 digit heights, so it has no evidence as a whole.
+    const row = pieces([4, 4]).map((p, k) => (k === 2 ? { box: { ...p.box, maxX: p.box.minX + 59 } } : p));
+    const whole = new Map([0, 1].map((k) => [k, evidence(20)] as const));
+    const asked: number[] = [];
+    const judge = (logit: number) => (piece: number) => (asked.push(piece), evidence(logit));
+    expect([...piecesInWords(row, whole, HEIGHT, undefined, judge(-20))]).toEqual([2]);
+    expect(asked).toEqual([2]);
+    // A wide piece the check would call a digit (a touching pair of printed digits) stays.
+    expect(piecesInWords(row, whole, HEIGHT, undefined, judge(5)).size).toBe(0);
+    // Beside digits out of line (handwriting) it is not asked at all.
+    asked.length = 0;
+    const uneven = row.map((p, k) => (k === 1 ? { box: { ...p.box, minY: 6 } } : p));
+    expect(piecesInWords(uneven, whole, HEIGHT, undefined, judge(-20)).size).toBe(0);
+    expect(asked).toEqual([]);
+  });
 });
