@@ -99,6 +99,7 @@ export function piecesInWords(
       if (logit < MIN_LONE_LOGIT) loneLetter = true;
       if (logit > SURE_DIGIT_LOGIT) sure++;
     }
+    if (judged === 2 && letters === 1) letters += outOfLine(pieces, word, whole, height);
     // One piece alone is a letter only on stronger evidence: spaced handwritten digits stand alone too.
     if (judged === 1 && !loneLetter) letters = 0;
     if (letters > 0 && word.length === 1 && onlyLetter(word[0]!) && readsAsDigits?.(word[0]!) === true) letters = 0;
@@ -171,6 +172,36 @@ function spansTaller(box: InkBox, band: Band, height: number): boolean {
 function withinBand(box: InkBox, band: Band, height: number): boolean {
   const slack = TYPESET * height;
   return box.minY >= band.top - slack && box.maxY <= band.bottom + slack;
+}
+
+/** A lowercase letter's top or a descender's bottom lies this share of the digits' height off their line. */
+const OFF_LINE = 0.1;
+
+/**
+ * How many judged pieces of a two-piece word that the check takes for digits stand out of the line a printed number
+ * beside them keeps (the plain digits of the other words): the o of "No. 42", sitting an x-height tall, and the g of "76 kg",
+ * hanging below. A word of two is letters only when both pieces are, so that a handwritten two-digit number with one
+ * odd digit stays whole; out of a printed line, a piece shaped like a digit is a lowercase letter.
+ */
+function outOfLine(
+  pieces: readonly { readonly box: InkBox }[],
+  word: readonly number[],
+  whole: ReadonlyMap<number, DigitEvidence | undefined>,
+  height: number,
+): number {
+  const logitOf = (piece: number) => whole.get(piece)?.digitLogit ?? -Infinity;
+  const band = typesetBand(
+    pieces,
+    pieces.flatMap((_, k) => (!word.includes(k) && whole.has(k) && logitOf(k) > 0 ? [k] : [])),
+    height,
+  );
+  if (band === null) return 0;
+  const off = OFF_LINE * (band.bottom - band.top + 1);
+  return word.filter((k) => {
+    if (!whole.has(k) || logitOf(k) < MIN_DIGIT_LOGIT) return false;
+    const box = pieces[k]!.box;
+    return box.minY > band.top + off || box.maxY > band.bottom + off;
+  }).length;
 }
 
 /**

@@ -131,4 +131,20 @@ describe('piecesInWords', () => {
     expect(piecesInWords(uneven, whole, HEIGHT, undefined, judge(-20)).size).toBe(0);
     expect(asked).toEqual([]);
   });
+
+  it('takes a short word beside a printed number for letters when a piece shaped like a digit stands off its line', () => {
+    // "No 42": N (a letter), o (a 0 to the check, but x-height: its top 12 px below the digits'), a space, 4, 2.
+    const line = pieces([3, 18, 4]).map((p, k) => (k === 1 ? { box: { ...p.box, minY: 12 } } : p));
+    expect([...piecesInWords(line, judged([LETTER, 20, 20, 20]), HEIGHT)]).toEqual([0, 1]);
+    // The same o in the digits' line is a digit, and the word of one letter and one digit stays (a handwritten pair).
+    expect(piecesInWords(pieces([3, 18, 4]), judged([LETTER, 20, 20, 20]), HEIGHT).size).toBe(0);
+    // With no printed number beside it, nothing to measure against: the word stays too.
+    expect(
+      piecesInWords(
+        pieces([3]).map((p, k) => (k === 1 ? { box: { ...p.box, minY: 12 } } : p)),
+        judged([LETTER, 20]),
+        HEIGHT,
+      ).size,
+    ).toBe(0);
+  });
 });
