@@ -45,6 +45,16 @@ export interface InkBox {
   readonly maxY: number;
 }
 
+/** The smallest box holding both. */
+export function unionBox(a: InkBox, b: InkBox): InkBox {
+  return {
+    minX: Math.min(a.minX, b.minX),
+    minY: Math.min(a.minY, b.minY),
+    maxX: Math.max(a.maxX, b.maxX),
+    maxY: Math.max(a.maxY, b.maxY),
+  };
+}
+
 /** A piece of ink: one or more parts read as a unit (a component and the fragments that belong to it). */
 export interface Piece {
   readonly parts: readonly Part[];

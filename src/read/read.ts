@@ -13,7 +13,7 @@ import { slicePieces, type Slice } from './cuts.js';
 import { ReadError } from './errors.js';
 import { findInk, type InkMap } from './ink.js';
 import { resolveReadLimits } from './limits.js';
-import { groupPieces, type InkBox, type Piece } from './pieces.js';
+import { groupPieces, unionBox, type InkBox, type Piece } from './pieces.js';
 import { pairShape, pieceShape } from './one-digit.js';
 import { renderPiece, renderPixels } from './render.js';
 import { MAX_SPLITS, PAIR_MIN_WIDTH, strokeSplits } from './strokes.js';
@@ -327,15 +327,6 @@ function toDigit(model: SvmModel, p: Prediction, box: Box, normalized: Uint8Arra
     box,
     normalized,
     stage: p.stage,
-  };
-}
-
-function unionBox(a: InkBox, b: InkBox): InkBox {
-  return {
-    minX: Math.min(a.minX, b.minX),
-    minY: Math.min(a.minY, b.minY),
-    maxX: Math.max(a.maxX, b.maxX),
-    maxY: Math.max(a.maxY, b.maxY),
   };
 }
 

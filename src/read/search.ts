@@ -1,6 +1,6 @@
 import type { Slice } from './cuts.js';
 import { isDigitLike, type DigitEvidence, type DigitFloors } from './digit-like.js';
-import type { InkBox, Part } from './pieces.js';
+import { unionBox, type InkBox, type Part } from './pieces.js';
 import type { InkPixels } from './strokes.js';
 
 /** A run of consecutive slices read as one digit candidate. */
@@ -88,7 +88,7 @@ export function candidateRuns(slices: readonly Slice[], height: number): Candida
     const parts: Part[] = [];
     for (let end = start + 1; end <= Math.min(slices.length, start + MAX_RUN); end++) {
       const s = slices[end - 1] as Slice;
-      box = union(box, s.box);
+      box = unionBox(box, s.box);
       parts.push(...s.parts);
       if (end - start > 1 && box.maxX - box.minX + 1 > MAX_DIGIT_WIDTH * height) break;
       out.push({ start, end, parts: [...parts], box });
@@ -323,15 +323,6 @@ function readable(e: DigitEvidence): boolean {
 
 function skipCost(slice: Slice, height: number): number {
   return slice.box.maxY - slice.box.minY + 1 < SMALL * height ? SKIP_SMALL : SKIP_TALL;
-}
-
-function union(a: InkBox, b: InkBox): InkBox {
-  return {
-    minX: Math.min(a.minX, b.minX),
-    minY: Math.min(a.minY, b.minY),
-    maxX: Math.max(a.maxX, b.maxX),
-    maxY: Math.max(a.maxY, b.maxY),
-  };
 }
 
 /**
