@@ -1,3 +1,4 @@
+import { RESTRICTED_BELOW } from './engine/js-rows.js';
 import { createJsKernelRows, type KernelData, type KernelRowEngine, type PolyKernel } from './kernel.js';
 import type { KernelRows } from './smo.js';
 
@@ -20,9 +21,17 @@ export interface CountingKernelRows extends KernelRows {
  */
 const BLOCK_BYTES = 128 * 1024 * 1024;
 
+/** A cached row's coverage: the whole row, or the active part under the restriction lineage it holds. */
+const WHOLE = -1;
+
 /**
  * Kernel rows with a least-recently-used cache of at most `budgetBytes` of float32 rows (never fewer than two rows,
  * the pair one SMO step needs). One cache serves every one-vs-rest problem, since K does not depend on labels.
+ *
+ * Restricted (`restrict`) to fewer than RESTRICTED_BELOW (engine/js-rows.ts) of the variables, a missing row is computed at
+ * those variables only when the engine can (`rowOn`): LIBSVM computes a row's active part the same way. Such a row
+ * stays valid while the set only narrows (one lineage); `fullRow` completes it in place when the whole is needed.
+ * The values are the engine's either way, so what the solver computes does not depend on the cache.
  * @param engine computes missing rows; the JavaScript reference when omitted
  */
 export function createKernelRowCache(
@@ -35,6 +44,7 @@ export function createKernelRowCache(
   const capacity = Math.max(2, Math.min(n, Math.floor(budgetBytes / (4 * n))));
   const slotOf = new Int32Array(n).fill(-1);
   const ownerOf = new Int32Array(capacity).fill(-1);
+  const coverage = new Int32Array(capacity).fill(WHOLE);
   const slots: Float32Array[] = [];
   const rowsPerBlock = Math.max(1, Math.floor(BLOCK_BYTES / (4 * n)));
   let block = new Float32Array(0);
@@ -49,6 +59,15 @@ export function createKernelRowCache(
   let head = -1;
   let tail = -1;
   const stats: KernelRowStats = { hits: 0, misses: 0 };
+
+  // The restriction: its variables (null: all), whether rows are computed on them alone, and the lineage (bumped
+  // whenever a set is not a subset of the one before, so older partial rows stop counting as valid).
+  let active: Int32Array | null = null;
+  let activeSize = n;
+  let narrow = false;
+  let lineage = 0;
+  let version = 0;
+  const member = new Uint8Array(n).fill(1);
 
   const unlink = (s: number): void => {
     const p = prev[s] as number;
@@ -67,34 +86,81 @@ export function createKernelRowCache(
     head = s;
     if (tail === -1) tail = s;
   };
+  /** The slot of row i, made the most recent; a free or the least recent one when i has none. */
+  const slotFor = (i: number): number => {
+    const s = slotOf[i] as number;
+    if (s !== -1) {
+      unlink(s);
+      pushFront(s);
+      return s;
+    }
+    let slot: number;
+    if (slots.length < capacity) {
+      slot = slots.length;
+      slots.push(newRow());
+    } else {
+      slot = tail;
+      unlink(slot);
+      slotOf[ownerOf[slot] as number] = -1;
+    }
+    slotOf[i] = slot;
+    ownerOf[slot] = i;
+    pushFront(slot);
+    return slot;
+  };
+  const compute = (i: number, slot: number, whole: boolean): Float32Array => {
+    stats.misses++;
+    const out = slots[slot] as Float32Array;
+    if (!whole && narrow && active !== null && engine.rowOn) {
+      engine.rowOn(i, active, activeSize, version, out);
+      coverage[slot] = lineage;
+    } else {
+      engine.row(i, out);
+      coverage[slot] = WHOLE;
+    }
+    return out;
+  };
 
   return {
     n,
     diag: data.diag,
     stats,
     row(i: number): Float32Array {
-      const s = slotOf[i] as number;
-      if (s !== -1) {
+      const had = slotOf[i] !== -1;
+      const slot = slotFor(i);
+      const c = coverage[slot] as number;
+      if (had && (c === WHOLE || c === lineage)) {
         stats.hits++;
-        unlink(s);
-        pushFront(s);
-        return slots[s] as Float32Array;
+        return slots[slot] as Float32Array;
       }
-      stats.misses++;
-      let slot: number;
-      if (slots.length < capacity) {
-        slot = slots.length;
-        slots.push(newRow());
+      return compute(i, slot, false);
+    },
+    fullRow(i: number): Float32Array {
+      const had = slotOf[i] !== -1;
+      const slot = slotFor(i);
+      if (had && coverage[slot] === WHOLE) {
+        stats.hits++;
+        return slots[slot] as Float32Array;
+      }
+      return compute(i, slot, true);
+    },
+    restrict(set: Int32Array | null, size: number): void {
+      const all = set === null || size >= n;
+      let subset = true;
+      if (all) subset = activeSize === n;
+      else for (let a = 0; a < size && subset; a++) subset = member[set[a] as number] === 1;
+      if (!subset) lineage++;
+      if (all) {
+        if (activeSize !== n) member.fill(1);
       } else {
-        slot = tail;
-        unlink(slot);
-        slotOf[ownerOf[slot] as number] = -1;
+        member.fill(0);
+        for (let a = 0; a < size; a++) member[set[a] as number] = 1;
       }
-      engine.row(i, slots[slot] as Float32Array);
-      slotOf[i] = slot;
-      ownerOf[slot] = i;
-      pushFront(slot);
-      return slots[slot] as Float32Array;
+      // The engine may keep a layout of the set between calls: a new version only when the set changed.
+      if (!subset || (all ? activeSize !== n : size !== activeSize)) version++;
+      active = all ? null : set;
+      activeSize = all ? n : size;
+      narrow = !all && size < RESTRICTED_BELOW * n;
     },
   };
 }

@@ -16,7 +16,7 @@ function reconstructGradient(s: SmoState): void {
   for (let a = 0; a < activeSize; a++) {
     const i = active[a] as number;
     if (status[i] !== FREE) continue;
-    const Ki = rows.row(i);
+    const Ki = rows.fullRow ? rows.fullRow(i) : rows.row(i);
     const ai = (alpha[i] as number) * (y[i] as number);
     for (let k = 0; k < inactive.length; k++) {
       const t = inactive[k] as number;
@@ -31,6 +31,7 @@ export function unshrinkAll(s: SmoState): void {
   reconstructGradient(s);
   for (let t = 0; t < s.n; t++) s.active[t] = t;
   s.activeSize = s.n;
+  s.rows.restrict?.(null, s.n);
 }
 
 /**
@@ -69,4 +70,5 @@ export function shrink(s: SmoState): void {
   }
   s.activeSize = kept;
   s.nextReady = false;
+  s.rows.restrict?.(active, kept);
 }

@@ -41,8 +41,8 @@ export function takeStep(s: SmoState, i: number, j: number): void {
   s.nextI = next;
   s.nextGmax = Gmax;
   s.nextReady = true;
-  updateGbar(s, wasUpperI, status[i] === UPPER, Ki, yi);
-  updateGbar(s, wasUpperJ, status[j] === UPPER, Kj, yj);
+  updateGbar(s, wasUpperI, status[i] === UPPER, i, Ki, yi);
+  updateGbar(s, wasUpperJ, status[j] === UPPER, j, Kj, yj);
 }
 
 /**
@@ -114,9 +114,12 @@ function setStatus(s: SmoState, t: number): void {
 }
 
 /** Keeps Gbar = sum over upper-bound j of C Q_jt when variable k enters or leaves the upper bound. */
-function updateGbar(s: SmoState, wasUpper: boolean, isUpper: boolean, K: Float32Array, yk: number): void {
+function updateGbar(s: SmoState, wasUpper: boolean, isUpper: boolean, k: number, Kk: Float32Array, yk: number): void {
   if (wasUpper === isUpper) return;
   const { n, Gbar, y } = s;
+  // Gbar is kept for every variable, active or not: the whole row (recomputed in place when only its active part
+  // was, so the step's other row stays where it is).
+  const K = s.rows.fullRow ? s.rows.fullRow(k) : Kk;
   const c = (isUpper ? s.C : -s.C) * yk;
   for (let t = 0; t < n; t++) Gbar[t] = (Gbar[t] as number) + c * (y[t] as number) * (K[t] as number);
 }

@@ -6,7 +6,21 @@ export interface KernelRows {
   readonly n: number;
   /** K(x_i, x_i). */
   readonly diag: Float64Array;
+  /** K(x_i, x_t): for every t, or, after `restrict`, at least at the variables of the last restriction. */
   row(i: number): Float32Array;
+  /**
+   * Optional: K(x_i, x_t) for every t whatever the restriction (the gradient's upper-bound sums and its
+   * reconstruction read a row at the inactive variables too); `row` is used when a source does not restrict.
+   */
+  fullRow?(i: number): Float32Array;
+  /**
+   * Optional: the variables the solver reads rows at until the next call, `active[0..size)`, or every variable
+   * (`null`). The solver only narrows the set between calls with `null` (shrinking drops variables, unshrinking
+   * restores them all), so a source may keep a row computed for a set as valid for any later subset of it; a
+   * source that computes only the active part of a row (engine `rowOn`) does a fraction of the work once shrinking
+   * has set most variables aside.
+   */
+  restrict?(active: Int32Array | null, size: number): void;
 }
 
 /** Options of one binary soft-margin SVM. */

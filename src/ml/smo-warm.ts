@@ -39,7 +39,7 @@ export function warmState(rows: KernelRows, y: Int8Array, C: number, eps: number
     const a = alpha[i]!;
     s.status[i] = a >= C ? UPPER : a <= 0 ? LOWER : FREE;
     if (a === 0) continue;
-    const row = rows.row(i);
+    const row = rows.fullRow ? rows.fullRow(i) : rows.row(i);
     const yi = y[i]!;
     const upper = s.status[i] === UPPER;
     for (let t = 0; t < n; t++) {

@@ -35,6 +35,8 @@ interface Resolved {
  */
 export function solveBinarySvm(rows: KernelRows, y: Int8Array, options: SmoOptions): BinarySolution {
   const { C, eps, shrinking, maxIter, progressEvery } = resolveOptions(rows, y, options);
+  // A source shared by several solves (the ten digits of one thread) may still hold the last solve's narrowed set.
+  rows.restrict?.(null, rows.n);
   const s = options.initialAlpha ? warmState(rows, y, C, eps, options.initialAlpha) : initialState(rows, y, C, eps);
   const n = rows.n;
   let iter = 0;

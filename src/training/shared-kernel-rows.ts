@@ -70,45 +70,51 @@ export function sharedKernelRows(
     }
     return v;
   };
-  const fromLocal = (i: number): Float32Array => {
+  /** Row i from this thread's own cache: restricted to the active variables unless `whole`. */
+  const fromLocal = (i: number, whole: boolean): Float32Array => {
     const before = local.stats.misses;
-    const row = local.row(i);
+    const row = whole && local.fullRow ? local.fullRow(i) : local.row(i);
     if (local.stats.misses > before) stats.misses++;
     else stats.hits++;
     return row;
+  };
+  // Shared rows are whole (threads solve different digits, with different active variables); the thread's own
+  // cache follows its solver's restriction.
+  const get = (i: number, whole: boolean): Float32Array => {
+    for (;;) {
+      const st = Atomics.load(cache.state, i);
+      if (st === READY) {
+        stats.hits++;
+        return view(Atomics.load(cache.slotOf, i));
+      }
+      if (st === LOCAL) return fromLocal(i, whole);
+      if (st === ABSENT) {
+        if (Atomics.compareExchange(cache.state, i, ABSENT, COMPUTING) !== ABSENT) continue;
+        const slot = Atomics.add(cache.counters, 0, 1);
+        if (slot >= cache.capacity) {
+          Atomics.store(cache.state, i, LOCAL);
+          Atomics.notify(cache.state, i);
+          return fromLocal(i, whole);
+        }
+        stats.misses++;
+        const v = view(slot);
+        engine.row(i, v);
+        Atomics.store(cache.slotOf, i, slot);
+        // The seq-cst store publishes the row written above to any thread that then loads READY.
+        Atomics.store(cache.state, i, READY);
+        Atomics.notify(cache.state, i);
+        return v;
+      }
+      Atomics.wait(cache.state, i, COMPUTING);
+    }
   };
   return {
     n,
     diag: data.diag,
     stats,
-    row(i: number): Float32Array {
-      for (;;) {
-        const st = Atomics.load(cache.state, i);
-        if (st === READY) {
-          stats.hits++;
-          return view(Atomics.load(cache.slotOf, i));
-        }
-        if (st === LOCAL) return fromLocal(i);
-        if (st === ABSENT) {
-          if (Atomics.compareExchange(cache.state, i, ABSENT, COMPUTING) !== ABSENT) continue;
-          const slot = Atomics.add(cache.counters, 0, 1);
-          if (slot >= cache.capacity) {
-            Atomics.store(cache.state, i, LOCAL);
-            Atomics.notify(cache.state, i);
-            return fromLocal(i);
-          }
-          stats.misses++;
-          const v = view(slot);
-          engine.row(i, v);
-          Atomics.store(cache.slotOf, i, slot);
-          // The seq-cst store publishes the row written above to any thread that then loads READY.
-          Atomics.store(cache.state, i, READY);
-          Atomics.notify(cache.state, i);
-          return v;
-        }
-        Atomics.wait(cache.state, i, COMPUTING);
-      }
-    },
+    row: (i) => get(i, false),
+    fullRow: (i) => get(i, true),
+    restrict: (active, size) => local.restrict?.(active, size),
   };
 }
 

@@ -4,8 +4,11 @@ import { kernelValues } from './js-sums.js';
 import {
   activePairsFor,
   findActivePairsOfVector,
+  paddedCount,
   pairMatrixBytes,
   pairMatrixFromRows,
+  restrideActivePairs,
+  subsetPairMatrix,
   type ActivePairs,
   type PairMatrix,
 } from './pairs.js';
@@ -84,12 +87,43 @@ export interface KernelRowEngine {
   readonly backend: EngineBackend;
   /** Writes K(x_i, x_j) for every j into `out` (n float32s). */
   row(i: number, out: Float32Array): void;
+  /**
+   * Writes K(x_i, x_t) for t in `subset[0..size)` into `out[t]`, the same values `row` writes there, and leaves the
+   * rest of `out` alone: a row's active part, at about size / n of the work. `version` names the subset (the caller
+   * passes a new one whenever the subset changes), so the engine lays the subset's vectors out once per version.
+   */
+  rowOn?(i: number, subset: Int32Array, size: number, version: number, out: Float32Array): void;
 }
+
+/** Restricted rows (KernelRows.restrict) are computed on their variables alone below this share of all of them. */
+export const RESTRICTED_BELOW = 0.5;
 
 /** Kernel rows from the JavaScript reference loop. */
 export function createJsKernelRows(data: KernelData, kernel: PolyKernel): KernelRowEngine {
   const scratch = kernelRowScratch(data);
-  return { backend: 'js', row: (i, out) => computeKernelRow(data, kernel, i, out, scratch) };
+  const act = activePairsFor(data.dim);
+  const values = new Float32Array(data.n);
+  let built = -1;
+  let subsetBytes = new Uint8Array(0);
+  let subsetMatrix: PairMatrix | undefined;
+  return {
+    backend: 'js',
+    row: (i, out) => computeKernelRow(data, kernel, i, out, scratch),
+    rowOn(i, subset, size, version, out) {
+      if (version !== built || subsetMatrix === undefined) {
+        const capacity = Math.max(size, subsetMatrix?.padded ?? 0);
+        if (subsetBytes.length < pairMatrixBytes(capacity, data.dim))
+          subsetBytes = new Uint8Array(pairMatrixBytes(capacity, data.dim));
+        subsetMatrix = subsetPairMatrix(data.pairs, subset, size, capacity, subsetBytes);
+        built = version;
+      }
+      findActivePairsOfVector(data.pairs, i, act);
+      restrideActivePairs(act, data.pairs.stride, subsetMatrix.stride);
+      pairDots(subsetMatrix, act, scratch.acc, 0, paddedCount(size));
+      kernelValues(scratch.acc, size, kernel, values);
+      for (let a = 0; a < size; a++) out[subset[a] as number] = values[a] as number;
+    },
+  };
 }
 
 /**

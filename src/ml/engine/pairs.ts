@@ -104,6 +104,44 @@ export function pairMatrixOver(bytes: Uint8Array, count: number, dim: number): P
   return { count, dim, padded, stride, bytes };
 }
 
+/**
+ * Vectors `subset[0..size)` of `m`, in that order, as a matrix of its own over `bytes` (laid out for `capacity`
+ * vectors, so one buffer serves every smaller subset; padding vectors zeroed): the layout a training row is
+ * computed on when only the active variables need it.
+ */
+export function subsetPairMatrix(
+  m: PairMatrix,
+  subset: Int32Array,
+  size: number,
+  capacity: number,
+  bytes: Uint8Array,
+): PairMatrix {
+  const padded = paddedCount(capacity);
+  if (size > capacity) throw new MlError('INVALID_ARGUMENT', `subset of ${size} vectors exceeds room for ${capacity}`);
+  if (bytes.length !== pairMatrixBytes(capacity, m.dim) || bytes.byteOffset % 2 !== 0 || m.bytes.byteOffset % 2 !== 0)
+    throw new MlError(
+      'INVALID_ARGUMENT',
+      `subset matrix needs ${pairMatrixBytes(capacity, m.dim)} bytes at an even offset`,
+    );
+  // Whole pixel pairs move as 16-bit words, as in pairMatrixFromRows.
+  const from = new Uint16Array(m.bytes.buffer, m.bytes.byteOffset, m.bytes.length >> 1);
+  const to = new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.length >> 1);
+  const end = paddedCount(size);
+  for (let k = 0; k < m.dim / 2; k++) {
+    const src = k * m.padded;
+    const dst = k * padded;
+    for (let a = 0; a < size; a++) to[dst + a] = from[src + (subset[a] as number)] as number;
+    to.fill(0, dst + size, dst + end);
+  }
+  return { count: size, dim: m.dim, padded, stride: 2 * padded, bytes };
+}
+
+/** Rewrites active pairs found for rows `fromStride` bytes apart for a matrix whose rows are `toStride` apart. */
+export function restrideActivePairs(act: ActivePairs, fromStride: number, toStride: number): ActivePairs {
+  for (let t = 0; t < act.count; t++) act.rowOffsets[t] = ((act.rowOffsets[t] as number) / fromStride) * toStride;
+  return act;
+}
+
 /** The vectors one after another again (the inverse of {@link pairMatrixFromRows}). */
 export function rowsFromPairMatrix(m: PairMatrix): Uint8Array {
   const rows = new Uint8Array(m.count * m.dim);

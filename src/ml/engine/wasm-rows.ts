@@ -1,7 +1,15 @@
 import { MlError } from '../errors.js';
-import { kernelDiagonal, type KernelData, type KernelRowEngine } from './js-rows.js';
+import { kernelDiagonal, RESTRICTED_BELOW, type KernelData, type KernelRowEngine } from './js-rows.js';
 import type { PolyKernel } from './poly.js';
-import { activePairsFor, findActivePairsOfVector, pairMatrixBytes, pairMatrixFromRows } from './pairs.js';
+import {
+  activePairsFor,
+  findActivePairsOfVector,
+  paddedCount,
+  pairMatrixBytes,
+  pairMatrixFromRows,
+  restrideActivePairs,
+  subsetPairMatrix,
+} from './pairs.js';
 import { dotScale } from './poly.js';
 import type { WasmKernelModules } from './wasm-engine.js';
 import {
@@ -55,7 +63,11 @@ export function createWasmKernelRows(
 ): KernelRowEngine {
   const { n, dim, pairs } = data;
   const actBytes = (dim / 2 + 4) * 8;
-  const scratchBytes = actBytes + pairs.padded * 4 + n * 4;
+  // Room for the largest subset rowOn is asked about (the cache restricts rows below RESTRICTED_BELOW of n);
+  // pages are only committed once a subset is laid out there.
+  const subsetRoom = Math.ceil(n * RESTRICTED_BELOW);
+  const subsetBytes = pairMatrixBytes(subsetRoom, dim);
+  const scratchBytes = actBytes + pairs.padded * 4 + n * 4 + 16 + subsetBytes;
   const placement = (data as Partial<PlacedKernelData>).placement;
   let memory: WebAssembly.Memory;
   let pairsOffset: number;
@@ -83,15 +95,36 @@ export function createWasmKernelRows(
   const actAt = scratch;
   const accAt = actAt + actBytes;
   const rowAt = accAt + pairs.padded * 4;
+  const subsetAt = align(rowAt + n * 4, 16);
   const act = activePairsFor(dim);
   const scale = dotScale(kernel.gamma);
+  let built = -1;
+  let subsetStride = 0;
+  const row = (i: number, out: Float32Array): void => {
+    stageActivePairs(i32, actAt, findActivePairsOfVector(pairs, i, act), pairsOffset);
+    exports.dots(actAt, act.count, accAt, 0, pairs.padded);
+    exports.kernelRow(accAt, n, scale, kernel.coef0, kernel.degree, rowAt);
+    out.set(f32.subarray(rowAt >> 2, (rowAt >> 2) + n));
+  };
   return {
     backend: 'wasm-simd',
-    row(i, out) {
-      stageActivePairs(i32, actAt, findActivePairsOfVector(pairs, i, act), pairsOffset);
-      exports.dots(actAt, act.count, accAt, 0, pairs.padded);
-      exports.kernelRow(accAt, n, scale, kernel.coef0, kernel.degree, rowAt);
-      out.set(f32.subarray(rowAt >> 2, (rowAt >> 2) + n));
+    row,
+    rowOn(i, subset, size, version, out) {
+      if (size > subsetRoom) {
+        row(i, out);
+        return;
+      }
+      if (version !== built) {
+        const bytes = new Uint8Array(memory.buffer, subsetAt, subsetBytes);
+        subsetStride = subsetPairMatrix(pairs, subset, size, subsetRoom, bytes).stride;
+        built = version;
+      }
+      findActivePairsOfVector(pairs, i, act);
+      stageActivePairs(i32, actAt, restrideActivePairs(act, pairs.stride, subsetStride), subsetAt);
+      exports.dots(actAt, act.count, accAt, 0, paddedCount(size));
+      exports.kernelRow(accAt, size, scale, kernel.coef0, kernel.degree, rowAt);
+      const base = rowAt >> 2;
+      for (let a = 0; a < size; a++) out[subset[a] as number] = f32[base + a] as number;
     },
   };
 }
