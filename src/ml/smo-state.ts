@@ -11,6 +11,20 @@ export const LOWER = 0;
 export const UPPER = 1;
 export const FREE = 2;
 
+/**
+ * Which of the working-set index sets a variable belongs to (Fan, Chen & Lin's I_up and I_low), kept beside its
+ * status so that the selection loops test one byte instead of branching on the label and the status.
+ */
+export const IN_UP = 1;
+export const IN_LOW = 2;
+
+/** I_up: y = +1 below C, or y = -1 above 0; I_low: y = +1 above 0, or y = -1 below C. */
+export function sideOf(y: number, status: number): number {
+  return y === 1
+    ? (status !== UPPER ? IN_UP : 0) | (status !== LOWER ? IN_LOW : 0)
+    : (status !== LOWER ? IN_UP : 0) | (status !== UPPER ? IN_LOW : 0);
+}
+
 /** The solver's working state (LIBSVM's Solver fields), shared by the steps in the smo-*.ts modules. */
 export interface SmoState {
   readonly n: number;
@@ -23,6 +37,8 @@ export interface SmoState {
   readonly alpha: Float64Array;
   /** LOWER, UPPER or FREE per variable, kept in step with alpha. */
   readonly status: Uint8Array;
+  /** IN_UP | IN_LOW per variable, kept in step with status (sideOf). */
+  readonly side: Uint8Array;
   /** Gradient of the objective: Qa - e. */
   readonly G: Float64Array;
   /** Sum over upper-bound j of C Q_jt, so unshrinking is cheap. */
@@ -59,6 +75,7 @@ export function initialState(rows: KernelRows, y: Int8Array, C: number, eps: num
     QD: rows.diag,
     alpha: new Float64Array(n),
     status: new Uint8Array(n), // all LOWER
+    side: Uint8Array.from(y, (yt) => sideOf(yt, LOWER)),
     G: new Float64Array(n).fill(-1),
     Gbar: new Float64Array(n),
     active,

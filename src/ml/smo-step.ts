@@ -1,8 +1,8 @@
-import { FREE, LOWER, TAU, UPPER, type SmoState } from './smo-state.js';
+import { FREE, IN_UP, LOWER, sideOf, TAU, UPPER, type SmoState } from './smo-state.js';
 
 /** One SMO step on the pair (i, j): the analytic two-variable solution, then G, the statuses and Gbar. */
 export function takeStep(s: SmoState, i: number, j: number): void {
-  const { alpha, y, G, status, active, activeSize } = s;
+  const { alpha, y, G, status, side, active, activeSize } = s;
   const Ki = s.rows.row(i);
   const Kj = s.rows.row(j);
   const yi = y[i] as number;
@@ -22,19 +22,17 @@ export function takeStep(s: SmoState, i: number, j: number): void {
   // The gradient update also finds the next selection's i (selectWorkingSet's first loop, the same comparisons in
   // the same order over the same values, so the same choice): one pass over the active set instead of two. The
   // 10 solves of the shipped first stage spent 28% of their time in selectWorkingSet.
+  // -y_t G_t is the violation both label cases compare (-G_t for y = +1, G_t for y = -1: negating is exact).
   let Gmax = -Infinity;
   let next = -1;
   for (let a = 0; a < activeSize; a++) {
     const t = active[a] as number;
-    const g = (G[t] as number) + (y[t] as number) * (di * (Ki[t] as number) + dj * (Kj[t] as number));
+    const yt = y[t] as number;
+    const g = (G[t] as number) + yt * (di * (Ki[t] as number) + dj * (Kj[t] as number));
     G[t] = g;
-    if (y[t] === 1) {
-      if (status[t] !== UPPER && -g >= Gmax) {
-        Gmax = -g;
-        next = t;
-      }
-    } else if (status[t] !== LOWER && g >= Gmax) {
-      Gmax = g;
+    const v = -yt * g;
+    if (((side[t] as number) & IN_UP) !== 0 && v >= Gmax) {
+      Gmax = v;
       next = t;
     }
   }
@@ -110,7 +108,9 @@ function solvePair(s: SmoState, i: number, j: number, Qij: number): [number, num
 
 function setStatus(s: SmoState, t: number): void {
   const a = s.alpha[t] as number;
-  s.status[t] = a >= s.C ? UPPER : a <= 0 ? LOWER : FREE;
+  const st = a >= s.C ? UPPER : a <= 0 ? LOWER : FREE;
+  s.status[t] = st;
+  s.side[t] = sideOf(s.y[t] as number, st);
 }
 
 /** Keeps Gbar = sum over upper-bound j of C Q_jt when variable k enters or leaves the upper bound. */

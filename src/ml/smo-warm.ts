@@ -1,5 +1,5 @@
 import { MlError } from './errors.js';
-import { FREE, initialState, LOWER, UPPER, type SmoState } from './smo-state.js';
+import { FREE, initialState, LOWER, sideOf, UPPER, type SmoState } from './smo-state.js';
 import type { KernelRows } from './smo-types.js';
 
 /**
@@ -38,6 +38,7 @@ export function warmState(rows: KernelRows, y: Int8Array, C: number, eps: number
   for (let i = 0; i < n; i++) {
     const a = alpha[i]!;
     s.status[i] = a >= C ? UPPER : a <= 0 ? LOWER : FREE;
+    s.side[i] = sideOf(y[i]!, s.status[i]!);
     if (a === 0) continue;
     const row = rows.fullRow ? rows.fullRow(i) : rows.row(i);
     const yi = y[i]!;

@@ -1,4 +1,4 @@
-import { LOWER, TAU, UPPER, type SmoState } from './smo-state.js';
+import { IN_LOW, IN_UP, TAU, type SmoState } from './smo-state.js';
 
 /**
  * WSS 2: i maximises the violation -y_t G_t over I_up; j minimises the second-order objective decrease. Sets
@@ -6,7 +6,7 @@ import { LOWER, TAU, UPPER, type SmoState } from './smo-state.js';
  * @returns false when the active set is optimal within eps (or no j exists)
  */
 export function selectWorkingSet(s: SmoState): boolean {
-  const { active, activeSize, G, status, y, QD } = s;
+  const { active, activeSize, G, side, y, QD } = s;
   let Gmax = -Infinity;
   let Gmax2 = -Infinity;
   let iIdx = -1;
@@ -18,13 +18,9 @@ export function selectWorkingSet(s: SmoState): boolean {
   } else {
     for (let a = 0; a < activeSize; a++) {
       const t = active[a] as number;
-      if (y[t] === 1) {
-        if (status[t] !== UPPER && -(G[t] as number) >= Gmax) {
-          Gmax = -(G[t] as number);
-          iIdx = t;
-        }
-      } else if (status[t] !== LOWER && (G[t] as number) >= Gmax) {
-        Gmax = G[t] as number;
+      const v = -(y[t] as number) * (G[t] as number);
+      if (((side[t] as number) & IN_UP) !== 0 && v >= Gmax) {
+        Gmax = v;
         iIdx = t;
       }
     }
@@ -36,17 +32,11 @@ export function selectWorkingSet(s: SmoState): boolean {
     const Qii = QD[iIdx] as number;
     for (let a = 0; a < activeSize; a++) {
       const t = active[a] as number;
-      const g = G[t] as number;
-      let gradDiff: number;
-      if (y[t] === 1) {
-        if (status[t] === LOWER) continue;
-        gradDiff = Gmax + g;
-        if (g >= Gmax2) Gmax2 = g;
-      } else {
-        if (status[t] === UPPER) continue;
-        gradDiff = Gmax - g;
-        if (-g >= Gmax2) Gmax2 = -g;
-      }
+      if (((side[t] as number) & IN_LOW) === 0) continue;
+      // y_t G_t: G_t for y = +1, -G_t for y = -1, as both label cases of WSS 2 compare it.
+      const v = (y[t] as number) * (G[t] as number);
+      if (v >= Gmax2) Gmax2 = v;
+      const gradDiff = Gmax + v;
       if (gradDiff > 0) {
         // Curvature K_ii + K_tt - 2 K_it holds for both label cases once the y factors cancel.
         const quad = Qii + (QD[t] as number) - 2 * (Ki[t] as number);

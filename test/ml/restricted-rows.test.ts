@@ -53,14 +53,16 @@ describe('rows restricted to the active variables', () => {
     const parts = { js: 0, 'wasm-simd': 0 };
     fc.assert(
       fc.property(
-        fc.integer({ min: 4, max: 40 }).chain((n) =>
-          fc.tuple(
-            fc.constant(n),
-            fc.uint8Array({ minLength: n * 784, maxLength: n * 784 }),
-            restrictions(n),
-            fc.integer({ min: 0, max: 12 }),
+        fc
+          .integer({ min: 4, max: 40 })
+          .chain((n) =>
+            fc.tuple(
+              fc.constant(n),
+              fc.uint8Array({ minLength: n * 784, maxLength: n * 784 }),
+              restrictions(n),
+              fc.integer({ min: 0, max: 12 }),
+            ),
           ),
-        ),
         ([n, pixels, steps, budgetRows]) => {
           const sparse = pixels.map((v, p) => ((p * 7919) % 5 === 0 ? v : 0));
           const kd = prepareKernelData(sparse, n, 784, kernel);
@@ -108,7 +110,7 @@ describe('rows restricted to the active variables', () => {
     const train = mnistTrain(300);
     const images = deskewAll(train.images, train.count);
     const k: PolyKernel = { type: 'poly', degree: 4, gamma: scaleGamma(images, 784), coef0: 0 };
-    const y = Int8Array.from(train.labels, (l, t) => ((t % 7 === 0) !== (l < 5) ? 1 : -1));
+    const y = Int8Array.from(train.labels, (l, t) => ((t % 7 === 0) !== l < 5 ? 1 : -1));
     const kd = prepareKernelData(images, train.count, 784, k);
     const reference = solveBinarySvm(createUncachedKernelRows(kd, k), y, { C: 1 });
     for (const engine of [createJsKernelRows(kd, k), createWasmKernelRows(kd, k, modules)].map(counting)) {
