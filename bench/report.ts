@@ -248,7 +248,8 @@ function wrkFigure(file: string): Figure {
 
 /**
  * bench:read on its report split (numbers composed from MNIST test digits 5000-9999 and printed in unseen
- * typefaces): exact readings over every kind with digits, and the 6-digit picture's median time. An external set
+ * typefaces): exact readings over every kind with digits, words answered "no digit", and the 6-digit picture's
+ * median time. An external set
  * (`--dir`) or the tuning split is refused: the README quotes the split no threshold was chosen on.
  */
 function readFigures(file: string): Record<string, Figure> {
@@ -263,6 +264,7 @@ function readFigures(file: string): Record<string, Figure> {
   // Numbers with signs, units or a label are a row of their own: the headline stays the same kinds as before.
   const numbers = rows.filter((r) => r.kind !== 'letters' && r.kind !== 'signed');
   const signed = rows.find((r) => r.kind === 'signed');
+  const letters = rows.find((r) => r.kind === 'letters');
   if (numbers.length === 0) throw new Error(`${file}: no kind of number`);
   const pictures = numbers.reduce((sum, r) => sum + r.pictures, 0);
   const exact = numbers.reduce((sum, r) => sum + Math.round(r.exact * r.pictures), 0) / pictures;
@@ -299,6 +301,18 @@ function readFigures(file: string): Record<string, Figure> {
             label: `Printed numbers with a sign, unit or label: digits read exactly (${count(signed.pictures)} pictures)`,
             display: `${(100 * signed.exact).toFixed(1)}%`,
             value: signed.exact,
+            command: 'npm run bench:read',
+            date,
+            machine,
+          },
+        }
+      : {}),
+    ...(letters
+      ? {
+          readWords: {
+            label: `Printed words with no digit, answered "no digit" (${count(letters.pictures)} pictures)`,
+            display: `${(100 * letters.exact).toFixed(1)}%`,
+            value: letters.exact,
             command: 'npm run bench:read',
             date,
             machine,
@@ -361,7 +375,13 @@ async function main(): Promise<void> {
     ...(values.printed ? { printedDigits: printedFigure(values.printed) } : keep('printedDigits')),
     ...(values.read
       ? readFigures(values.read)
-      : { ...keep('readNumbers'), ...keep('readSure'), ...keep('readSigned'), ...keep('readSixDigits') }),
+      : {
+          ...keep('readNumbers'),
+          ...keep('readSure'),
+          ...keep('readSigned'),
+          ...keep('readWords'),
+          ...keep('readSixDigits'),
+        }),
     ...(pack ? { package: pack } : keep('package')),
   };
   // A figure that did not change keeps the date and machine it was first measured on.

@@ -86,7 +86,13 @@ export function piecesInWords(
   /** Whether the piece is the only letter of its run: any other makes it a letter of spaced type, not a pair. */
   const onlyLetter = (piece: number) => lettersInRun.get(piece) === 1;
   const out = new Set<number>();
-  for (const { word, group } of words) {
+  for (const { word: all, group } of words) {
+    // Lowercase letters are told by the lines they stand on; what is left of the word (a number beside them, "Room
+    // 517" set too tight for a space to stand out) is judged as a word of its own.
+    const lowercase = lowercaseRun(pieces, all, whole);
+    for (const piece of lowercase) out.add(piece);
+    const word = all.filter((piece) => !lowercase.includes(piece));
+    if (word.length === 0) continue;
     let judged = 0;
     let letters = 0;
     let loneLetter = false;
@@ -112,6 +118,86 @@ export function piecesInWords(
     for (const piece of letterWord && signs === null ? word : (signs ?? [])) out.add(piece);
   }
   return out;
+}
+
+/** A word needs at least this many pieces on its x-line to be told lowercase by its lines (lowercaseRun). */
+const X_LINE_PIECES = 2;
+/** An x-height piece is this share of the word's tallest glyph on the baseline, at most and at least. */
+const X_HEIGHT_MAX = 0.8;
+const X_HEIGHT_MIN = 0.4;
+/** A descender hangs below the baseline by at least this share of the x-height. */
+const DESCENDER = 0.25;
+/**
+ * A neighbour nearer than this many times the lowercase letters' median gap, or than X_GAP x-heights (letters set
+ * nearly touching, a capital A's slope), is a letter of their word; a space is half an x-height or more.
+ */
+const LETTER_GAP = 2;
+const X_GAP = 0.3;
+
+/**
+ * The pieces of a word that stand on the lines of lowercase type, left to right: a run from the first piece that
+ * tops out at an x-height well below the word's tallest glyph (or hangs from that x-line below the baseline: a
+ * descender) to the last, with the capitals and ascenders set as near as its letters are to each other. Told only
+ * when at least X_LINE_PIECES pieces share the x-line, every piece of the word stands on one baseline (within TYPESET
+ * of the tallest glyph's height) or hangs from the x-line, none is off both lines, and either the other pieces top out
+ * on one line too (capitals, ascenders) or the digit-or-not check leans to "no digit" (log-odds below 0) for one of
+ * the short pieces at least. Lining figures, every typeface's default, stand as tall as each other: "stop", "bus",
+ * "Hotel", "Zoo" are lowercase by their lines, though the check takes most of their letters for digits (o for 0, s
+ * for 5, t and l for 1), while handwritten digits seldom line up within a few percent of their height. Old-style
+ * figures (Georgia's 0, 1 and 2 sit at x-height beside a taller 6 or 8) stand as lowercase does: a number set in them
+ * reads as a word.
+ * @returns the run's pieces (none when the word is not lowercase type)
+ */
+function lowercaseRun(
+  pieces: readonly { readonly box: InkBox }[],
+  word: readonly number[],
+  whole: ReadonlyMap<number, DigitEvidence | undefined>,
+): number[] {
+  if (word.length <= X_LINE_PIECES) return [];
+  const boxes = word.map((k) => pieces[k]!.box);
+  const baseline = boxes.map((b) => b.maxY).sort((a, b) => a - b)[boxes.length >> 1]!;
+  const tallest = Math.max(...boxes.map((b) => b.maxY - b.minY + 1));
+  const slack = Math.max(1, TYPESET * tallest);
+  const stands = (b: InkBox) => Math.abs(b.maxY - baseline) <= slack;
+  const standing = boxes.filter(stands);
+  if (standing.length === 0) return [];
+  const capTop = Math.min(...standing.map((b) => b.minY));
+  const cap = baseline - capTop + 1;
+  const short = (b: InkBox) => {
+    const h = b.maxY - b.minY + 1;
+    return stands(b) && h <= X_HEIGHT_MAX * cap && h >= X_HEIGHT_MIN * cap;
+  };
+  // The x-line: the top most short pieces share (within the slack either way).
+  let xLine = -1;
+  let most = 0;
+  for (const b of boxes.filter(short)) {
+    const n = boxes.filter((c) => short(c) && Math.abs(c.minY - b.minY) <= slack).length;
+    if (n > most) [most, xLine] = [n, b.minY];
+  }
+  if (most === 0) return [];
+  const xHeight = baseline - xLine + 1;
+  const onXLine = (b: InkBox) => Math.abs(b.minY - xLine) <= slack;
+  const descends = (b: InkBox) => onXLine(b) && b.maxY >= baseline + DESCENDER * xHeight;
+  // Every glyph of a line of type stands on its baseline or hangs from its x-line: digits of varied sizes written
+  // along a ruled line share a baseline too, but seldom all of them within a few percent.
+  if (boxes.some((b) => !stands(b) && !descends(b))) return [];
+  const lower = boxes.flatMap((b, i) => ((short(b) && onXLine(b)) || descends(b) ? [i] : []));
+  if (lower.length < X_LINE_PIECES) return [];
+  // Handwritten digits of two sizes can stand so by chance (a 6161 with short 1s). Type keeps a third line as well,
+  // where its capitals and ascenders top out ("Zoo", "Book", whose o's the check takes for 0s); a word without it
+  // (a t stands between the lines) is lowercase only when the check leans to "no digit" for a short piece at least.
+  const leans = (i: number) => whole.has(word[i]!) && (whole.get(word[i]!)?.digitLogit ?? -Infinity) < 0;
+  const capLine = boxes.every((b, i) => lower.includes(i) || Math.abs(b.minY - capTop) <= slack);
+  if (!capLine && !lower.some(leans)) return [];
+  // Word order is left to right (groupByGap); the gaps between neighbours, and the letters' own.
+  const gap = (i: number) => boxes[i + 1]!.minX - boxes[i]!.maxX;
+  let first = lower[0]!;
+  let last = lower[lower.length - 1]!;
+  const inside = Array.from({ length: last - first }, (_, k) => gap(first + k)).sort((a, b) => a - b);
+  const near = Math.max(LETTER_GAP * inside[inside.length >> 1]!, X_GAP * xHeight);
+  while (first > 0 && gap(first - 1) <= near) first--;
+  while (last < boxes.length - 1 && gap(last) <= near) last++;
+  return word.slice(first, last + 1);
 }
 
 /** Below this log-odds a sign in line with typeset digits is one (held out: 0.1% of digits reach so low). */

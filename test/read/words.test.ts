@@ -147,4 +147,41 @@ describe('piecesInWords', () => {
       ).size,
     ).toBe(0);
   });
+  it('takes a word on the lines of lowercase type for letters, though the check takes most for digits ("bus")', () => {
+    /** Pieces 24 px wide, 4 px apart, with these tops, standing on row 39 unless `bottoms` says otherwise. */
+    const line = (tops: readonly number[], bottoms: Readonly<Record<number, number>> = {}) =>
+      tops.map((minY, k) => ({ box: { minX: 28 * k, minY, maxX: 28 * k + 23, maxY: bottoms[k] ?? 39 } }));
+    /** Log-odds: plain digits but for the pieces named, which the check leans to call no digit (-1). */
+    const doubted = (n: number, ...letters: number[]) =>
+      judged(Array.from({ length: n }, (_, k) => (letters.includes(k) ? -1 : 20)));
+    const left = (tops: readonly number[], logits: Map<number, DigitEvidence>, bottoms = {}) =>
+      piecesInWords(line(tops, bottoms), logits, HEIGHT).size;
+    // "bus": an ascender and two x-height letters on one baseline; the check doubts the u.
+    expect(left([0, 12, 12], doubted(3, 1))).toBe(3);
+    // "stop": s and o at x-height, t between the lines, p hanging from the x-line below the baseline.
+    expect(left([12, 4, 12, 12], doubted(4, 3), { 3: 50 })).toBe(4);
+    // "Zoo", "Book": no letter the check doubts, but capitals and ascenders top out on a line of their own.
+    expect(left([0, 12, 12], doubted(3))).toBe(3);
+    expect(left([0, 12, 12, 1], doubted(4))).toBe(4);
+    // Handwritten 6161 with short 1s standing so by chance: the 6s top out 5 px apart, and the check calls every
+    // piece a digit.
+    expect(left([0, 12, 5, 12], doubted(4))).toBe(0);
+    // Lining figures stand as tall as each other: a typeset number keeps its digits.
+    expect(left([0, 0, 0], doubted(3, 1))).toBe(0);
+    // One short piece is no x-line ("7a" is not lowercase type).
+    expect(left([0, 12, 0], doubted(3, 1))).toBe(0);
+    // Digits of varied sizes written along a line: two small ones top out together, but one stands off the baseline.
+    expect(left([0, 12, 12, 2], doubted(4, 1), { 3: 33 })).toBe(0);
+    // Small digits whose tops do not line up are no x-line either.
+    expect(left([0, 12, 20], doubted(3, 1))).toBe(0);
+  });
+
+  it('keeps a number set beside lowercase letters in one word ("Room 517" with no space that stands out)', () => {
+    // R, o, o, m 4 px apart, then 5, 1, 7 from 10 px on: the capital goes with its letters, the digits stay.
+    const tops = [0, 12, 12, 12, 0, 0, 0];
+    const lefts = [0, 28, 56, 84, 118, 146, 174];
+    const row = tops.map((minY, k) => ({ box: { minX: lefts[k]!, minY, maxX: lefts[k]! + 23, maxY: 39 } }));
+    const logits = judged(tops.map((top) => (top === 12 ? -1 : 20)));
+    expect([...piecesInWords(row, logits, HEIGHT)].sort()).toEqual([0, 1, 2, 3]);
+  });
 });
