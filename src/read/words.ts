@@ -141,9 +141,11 @@ const X_GAP = 0.3;
  * when at least X_LINE_PIECES pieces share the x-line, every piece of the word stands on one baseline (within TYPESET
  * of the tallest glyph's height) or hangs from the x-line, none is off both lines, and either the other pieces top out
  * on one line too (capitals, ascenders) or the digit-or-not check leans to "no digit" (log-odds below 0) for one of
- * the short pieces at least. Lining figures, every typeface's default, stand as tall as each other: "stop", "bus",
+ * the short pieces at least. Lining figures, every typeface's default, stand as tall as each other: "bus", "hello",
  * "Hotel", "Zoo" are lowercase by their lines, though the check takes most of their letters for digits (o for 0, s
- * for 5, t and l for 1), while handwritten digits seldom line up within a few percent of their height. Old-style
+ * for 5, t and l for 1), while handwritten digits seldom line up within a few percent of their height. A word whose
+ * tallest glyph is a t ("stop" in Liberation Sans: x-height 0.84 of it) is not told: at 0.85, handwritten numbers of
+ * two sizes were taken for words (docs/BENCHMARKS.md). Old-style
  * figures (Georgia's 0, 1 and 2 sit at x-height beside a taller 6 or 8) stand as lowercase does: a number set in them
  * reads as a word.
  * @returns the run's pieces (none when the word is not lowercase type)
