@@ -1,9 +1,13 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import jpeg from 'jpeg-js';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodePng, imageToDigitInput } from '../../src/image/index.js';
+import { decodeImage } from '../../src/image/decode.js';
+import { readJpegHeader } from '../../src/image/jpeg-header.js';
+import { resolveImageLimits } from '../../src/image/limits.js';
 import type { SvmModel } from '../../src/ml/model.js';
 import { predict } from '../../src/ml/predict.js';
 import { DEFAULT_MODEL_PATH, loadModelFile } from '../../src/node/model-file.js';
@@ -289,5 +293,56 @@ describe('the page reads the shipped sample photos', () => {
     await text.waitFor({ timeout: 20_000 });
     expect(await text.textContent()).toBe('2');
     await page.close();
+  });
+});
+
+describe('the page shrinks a large photo before sending it', () => {
+  /** The file part of a multipart body: from the first JPEG or PNG signature to the closing boundary. */
+  function sentFile(body: Buffer): Buffer {
+    const jpegAt = body.indexOf(Buffer.from([0xff, 0xd8, 0xff]));
+    const pngAt = body.indexOf(Buffer.from([0x89, 0x50, 0x4e, 0x47]));
+    const start = jpegAt !== -1 && (pngAt === -1 || jpegAt < pngAt) ? jpegAt : pngAt;
+    const end = body.lastIndexOf(Buffer.from('\r\n--'));
+    return body.subarray(start, end);
+  }
+
+  /** Uploads one file and returns the reading's text and the bytes of the file the page sent. */
+  async function upload(name: string, mimeType: string, buffer: Buffer): Promise<{ text: string; sent: Buffer }> {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/`);
+    let sent: Buffer = Buffer.alloc(0);
+    await page.route('**/v1/read*', (route) => {
+      sent = sentFile(route.request().postDataBuffer() ?? Buffer.alloc(0));
+      return route.continue();
+    });
+    await choose(page).setInputFiles({ name, mimeType, buffer });
+    const card = page.getByRole('article', { name: `Result for ${name}` });
+    await card.locator('.reading .text').waitFor({ timeout: 30_000 });
+    const text = (await card.locator('.reading .text').textContent()) ?? '';
+    expect(await card.locator('.shown .digit-box').count()).toBe(text.length);
+    await page.close();
+    return { text, sent };
+  }
+
+  it('sends a JPEG wider than the reader works at as a 1024-pixel JPEG, and reads the same number', async () => {
+    // A 3,920 x 1,760 photo of a number (6.9 megapixels): each digit 560 px high.
+    const big = numberPicture(readableDigits(4), { scale: 20, gap: 160, margin: 600 });
+    const { rgba } = decodeImage(big.png, resolveImageLimits({}));
+    const photo = Buffer.from(jpeg.encode({ data: rgba, width: big.width, height: big.height }, 90).data);
+    const { text, sent } = await upload('photo.jpg', 'image/jpeg', photo);
+    expect(text).toBe(big.text);
+    const header = readJpegHeader(new Uint8Array(sent));
+    expect([header.width, header.height]).toEqual([1024, Math.round((big.height * 1024) / big.width)]);
+    expect(sent.length).toBeLessThan(photo.length / 4);
+  });
+
+  it('sends a PNG and a small JPEG as they are', async () => {
+    const wide = numberPicture(readableDigits(4), { scale: 12, gap: 40, margin: 40 }); // 1,544 px wide
+    expect(wide.width).toBeGreaterThan(1024);
+    const png = await upload('wide.png', 'image/png', Buffer.from(wide.png));
+    expect(png.text).toBe(wide.text);
+    expect(png.sent.equals(Buffer.from(wide.png))).toBe(true);
+    const small = await readFile(path.resolve('images_test/images_test_2.jpg'));
+    expect((await upload('two.jpg', 'image/jpeg', small)).sent.equals(small)).toBe(true);
   });
 });
