@@ -41,7 +41,7 @@ afterAll(async () => {
 /** Uploads MNIST test digit `index` and returns its result's first digit item, once read. */
 async function upload(page: Page, index: number) {
   await page
-    .getByLabel('Choose PNG or JPEG images')
+    .getByLabel('Choose images')
     .setInputFiles({ name: `digit-${index}.png`, mimeType: 'image/png', buffer: Buffer.from(mnistPng(index).png) });
   const item = page
     .getByRole('article', { name: `Result for digit-${index}.png` })

@@ -34,9 +34,9 @@ export function pageHtml(options: { readonly feedback: boolean }): string {
   <section aria-labelledby="upload-title">
     <h2 id="upload-title">Upload pictures</h2>
     <div id="dropzone" class="dropzone">
-      <label for="files">Choose PNG or JPEG images</label>
-      <input id="files" name="file" type="file" accept="image/png,image/jpeg" multiple>
-      <p class="hint">You can also drag and drop files here, or paste an image anywhere on the page.</p>
+      <label for="files">Choose images</label>
+      <input id="files" name="file" type="file" accept="image/*" multiple>
+      <p class="hint">PNG, JPEG, or any picture your browser shows (WebP, GIF, ...). You can also drag and drop files here, or paste an image anywhere on the page.</p>
     </div>
     <p id="status" class="status" role="status"></p>
     <div id="results" class="results" aria-live="polite"></div>

@@ -77,7 +77,8 @@ const HINTS: Partial<Record<ErrorCode, string>> = {
     'No digit here. Try a picture of digits that fill most of the frame, in focus, dark on a plain light background (or light on dark). Crop away other marks, and avoid heavy shadows.',
   TOO_MANY_PIECES: 'The picture holds too many marks to read as a number: crop it to the number.',
   TOO_MANY_DIGITS: 'The picture holds more digits than one reading takes: crop it to one number.',
-  UNSUPPORTED_FORMAT: 'Save or export the picture as PNG or JPEG (a screenshot works too) and upload that.',
+  UNSUPPORTED_FORMAT:
+    'Neither the server nor your browser can read this file: save or export the picture as PNG or JPEG (a screenshot works too) and upload that.',
   CORRUPT_IMAGE: 'The file looks damaged or incomplete: export or download it again, or take a screenshot of it.',
   IMAGE_TOO_LARGE: 'Crop or resize the picture: a few hundred pixels around the number are plenty.',
   PAYLOAD_TOO_LARGE: 'Crop or resize the picture: a few hundred pixels around the number are plenty.',
@@ -329,21 +330,32 @@ const READ_WORKING_SIZE = 1024;
 /** JPEG quality of a shrunk photo: its artefacts stay far below the reader's noise floor. */
 const SHRUNK_QUALITY = 0.95;
 
+/** What the server decodes itself, told by the file's first bytes (a dropped file's type may be empty or wrong). */
+async function sniff(file: Blob): Promise<'png' | 'jpeg' | 'other'> {
+  const head = new Uint8Array(await file.slice(0, 4).arrayBuffer());
+  if (head[0] === 0x89 && head[1] === 0x50 && head[2] === 0x4e && head[3] === 0x47) return 'png';
+  if (head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return 'jpeg';
+  return 'other';
+}
+
 /**
- * The picture to send for `file`: a JPEG larger than the reader's working size shrunk to it in the browser (whose
- * decoder is native), as the server would have shrunk it, and upright (the browser applies its Exif orientation);
- * any other file as it is: a PNG may be a block-enlarged digit the reader undoes, a GIF gets the server's own
- * answer. Boxes come back in the shrunk picture's pixels and are drawn as shares of its size, so they land on the
- * original as shown. When the browser cannot shrink it, the file goes as it is.
+ * The picture to send for `file`. A PNG goes as it is (it may be a block-enlarged digit the reader undoes, or a
+ * drawing whose transparency a canvas would round), and so does a JPEG of at most the reader's working size. A
+ * larger JPEG is shrunk to that size in the browser, whose decoder is native, as the server would have shrunk it,
+ * and sent upright (the browser applies its Exif orientation). Any other picture the browser can show (WebP, GIF,
+ * AVIF, BMP; HEIC in Safari), which the API does not take, is sent as a PNG of what the browser shows, shrunk the
+ * same way. Boxes come back in the sent picture's pixels and are drawn as shares of its size, so they land on the
+ * original as shown. What the browser cannot decode goes as it is, for the server to say what is wrong.
  */
 async function fitForReading(file: File): Promise<Blob> {
-  if (file.type !== 'image/jpeg' || typeof createImageBitmap !== 'function') return file;
   let bitmap: ImageBitmap | undefined;
   try {
+    const kind = await sniff(file);
+    if (kind === 'png' || typeof createImageBitmap !== 'function') return file;
     bitmap = await createImageBitmap(file);
     const longer = Math.max(bitmap.width, bitmap.height);
-    if (longer <= READ_WORKING_SIZE) return file;
-    const scale = READ_WORKING_SIZE / longer;
+    if (kind === 'jpeg' && longer <= READ_WORKING_SIZE) return file;
+    const scale = Math.min(1, READ_WORKING_SIZE / longer);
     const canvas = el('canvas');
     canvas.width = Math.max(1, Math.round(bitmap.width * scale));
     canvas.height = Math.max(1, Math.round(bitmap.height * scale));
@@ -352,8 +364,9 @@ async function fitForReading(file: File): Promise<Blob> {
     context.imageSmoothingEnabled = true;
     context.imageSmoothingQuality = 'high';
     context.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
-    const shrunk = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/jpeg', SHRUNK_QUALITY));
-    return shrunk ?? file;
+    const type = kind === 'jpeg' ? 'image/jpeg' : 'image/png';
+    const sent = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, type, SHRUNK_QUALITY));
+    return sent ?? file;
   } catch {
     return file;
   } finally {
