@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { ImageError, imageToDigitInput } from '../../image/index.js';
+import { nativeInflate } from '../../server/node/native-inflate.js';
 import { predict } from '../../ml/predict.js';
 import type { SvmModel } from '../../ml/model.js';
 import { DEFAULT_MODEL_PATH, loadModelFile } from '../../node/model-file.js';
@@ -58,7 +59,7 @@ export async function predictFiles(
       continue;
     }
     try {
-      const { pixels } = imageToDigitInput(bytes);
+      const { pixels } = imageToDigitInput(bytes, undefined, { inflate: nativeInflate });
       const { digit, confidence } = deps.classify(model, pixels);
       results.push({ file, digit, confidence });
     } catch (error) {

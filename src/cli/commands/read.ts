@@ -3,6 +3,7 @@ import type { SvmModel } from '../../ml/model.js';
 import { createModelEngine } from '../../node/kernel-wasm.js';
 import { DEFAULT_MODEL_PATH, loadModelFile } from '../../node/model-file.js';
 import { readImage } from '../../read/index.js';
+import { nativeInflate } from '../../server/node/native-inflate.js';
 import type { Box, Reading } from '../../read/types.js';
 import { describeFlags, parseArgs, type FlagSpecs } from '../args.js';
 import { UsageError, type Command } from '../command.js';
@@ -49,7 +50,8 @@ const DEFAULT_DEPENDENCIES: ReadDependencies = {
   readBytes: async (file) => new Uint8Array(await readFile(file)),
   reader: async (model) => {
     const engine = await createModelEngine(model);
-    return (bytes) => readImage(bytes, model, engine);
+    // PNG data inflated by node:zlib, as the server's workers do (a 3-megapixel PNG decodes about a quarter faster).
+    return (bytes) => readImage(bytes, model, engine, { inflate: nativeInflate });
   },
 };
 
