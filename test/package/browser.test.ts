@@ -11,7 +11,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeGrayPng, imageToDigitInput } from '../../src/image/index.js';
 import { encodeBinaryModel, predict, type Prediction, type SvmModel } from '../../src/ml/index.js';
 import { DEFAULT_MODEL_PATH, loadModelFile } from '../../src/node/model-file.js';
+import jpeg from 'jpeg-js';
 import { mnistTest } from '../helpers/mnist-subset.js';
+import { numberPicture, type NumberPicture } from '../helpers/numbers.js';
+import { decodeImage } from '../../src/image/decode.js';
+import { DEFAULT_IMAGE_LIMITS } from '../../src/image/limits.js';
+import { readImage } from '../../src/read/index.js';
 import { trainTinyModel } from '../helpers/tiny-model.js';
 import { noNodeBuiltins } from './no-node-builtins.js';
 
@@ -42,7 +47,8 @@ function bundleOptions(entry: string): BuildOptions {
 /** The page's code: every dependency comes from the two pure entry points. */
 const ENTRY = `
 import { decodeBinaryModel, predict } from './src/ml/index.ts';
-import { imageToDigitInput } from './src/image/index.ts';
+import { imageToDigitInput, rgbaToLuminance } from './src/image/index.ts';
+import { readDigits } from './src/read/index.ts';
 
 async function bytes(url: string): Promise<Uint8Array> {
   const res = await fetch(url);
@@ -58,6 +64,23 @@ async function bytes(url: string): Promise<Uint8Array> {
   const input = imageToDigitInput(await bytes('/sample'));
   const image = predict(model, input.pixels);
   return { raw, image, pixels: Array.from(input.pixels), format: input.source.format };
+};
+
+// docs/LIBRARY.md, "a large photo in a browser": the browser decodes and shrinks it, the reader reads its pixels.
+(globalThis as any).runNumber = async () => {
+  const res = await fetch('/model.bin.gz');
+  const file = await new Response(res.body!.pipeThrough(new DecompressionStream('gzip'))).arrayBuffer();
+  const model = decodeBinaryModel(new Uint8Array(file));
+  const bitmap = await createImageBitmap(await (await fetch('/number.jpg')).blob());
+  const scale = Math.min(1, 1024 / Math.max(bitmap.width, bitmap.height));
+  const width = Math.round(bitmap.width * scale);
+  const height = Math.round(bitmap.height * scale);
+  const context = new OffscreenCanvas(width, height).getContext('2d')!;
+  context.imageSmoothingQuality = 'high';
+  context.drawImage(bitmap, 0, 0, width, height);
+  const { data } = context.getImageData(0, 0, width, height);
+  const reading = readDigits(rgbaToLuminance(new Uint8Array(data.buffer), width, height), model);
+  return { text: reading.text, width, height, lefts: reading.digits.map((d) => d.box.x / scale) };
 };
 `;
 
@@ -117,6 +140,8 @@ async function loadFixture(): Promise<Fixture> {
 }
 
 let fixture: Fixture;
+let number: NumberPicture;
+let numberJpeg: Uint8Array;
 let bundle: string;
 let server: Server;
 let origin: string;
@@ -124,6 +149,10 @@ let browser: Browser;
 
 beforeAll(async () => {
   fixture = await loadFixture();
+  // A 3,920 x 1,760 photo of a number (MNIST test digits 0, 1, 2, 3 at 560 px high), as a phone would save it.
+  number = numberPicture([3, 2, 1, 18], { scale: 20, gap: 160, margin: 600 });
+  const { rgba } = decodeImage(number.png, DEFAULT_IMAGE_LIMITS);
+  numberJpeg = new Uint8Array(jpeg.encode({ data: rgba, width: number.width, height: number.height }, 90).data);
   const result = await build(bundleOptions(ENTRY));
   bundle = result.outputFiles?.[0]?.text ?? '';
   const routes: Record<string, { type: string; body: string | Uint8Array }> = {
@@ -135,6 +164,7 @@ beforeAll(async () => {
     '/model.bin.gz': { type: 'application/octet-stream', body: fixture.modelGz },
     '/raw.bin': { type: 'application/octet-stream', body: fixture.raw.pixels },
     '/sample': { type: 'application/octet-stream', body: fixture.sample.bytes },
+    '/number.jpg': { type: 'image/jpeg', body: numberJpeg },
   };
   server = createServer((req, res) => {
     const route = routes[new URL(req.url ?? '/', 'http://localhost').pathname];
@@ -198,5 +228,31 @@ describe('the pure entry points bundled for a browser', () => {
     expect(result.pixels).toEqual(Array.from(nodeInput.pixels));
     expect(result.image.digit).toBe(fixture.sample.digit);
     expect(result.image.digit).toBe(predict(fixture.model, nodeInput.pixels).digit);
+  });
+  it('read a large photo of a number in Chromium from the pixels the browser shrank it to, as Node reads the file', async () => {
+    if (!fixture.sample.shipped)
+      throw new Error('reading numbers needs the shipped model (the reader is fitted to it)');
+    const page = await browser.newPage();
+    const problems = watchProblems(page);
+    await page.goto(`${origin}/`);
+    await page.waitForFunction(() => 'runNumber' in globalThis);
+    const result = await page.evaluate(async () =>
+      (
+        globalThis as unknown as {
+          runNumber: () => Promise<{ text: string; width: number; height: number; lefts: number[] }>;
+        }
+      ).runNumber(),
+    );
+    await page.close();
+    expect(problems).toEqual([]);
+    expect([result.width, result.height]).toEqual([1024, Math.round((number.height * 1024) / number.width)]);
+    expect(result.text).toBe(number.text);
+    expect(result.text).toBe(readImage(numberJpeg, fixture.model).text);
+    // Boxes scaled back land on the digits of the original: each left edge inside its 560-px cell.
+    result.lefts.forEach((left, k) => {
+      const cell = 600 + k * (560 + 160);
+      expect(left).toBeGreaterThanOrEqual(cell - 10);
+      expect(left).toBeLessThan(cell + 560);
+    });
   });
 });
