@@ -125,6 +125,8 @@ export function createKernelRowCache(
     n,
     diag: data.diag,
     stats,
+    // A row is evicted only once `capacity` other rows have been asked for since (least recently used first).
+    heldRows: capacity,
     row(i: number): Float32Array {
       const had = slotOf[i] !== -1;
       const slot = slotFor(i);

@@ -13,10 +13,40 @@ function reconstructGradient(s: SmoState): void {
       G[t] = (Gbar[t] as number) - 1;
     }
   }
-  for (let a = 0; a < activeSize; a++) {
-    const i = active[a] as number;
-    if (status[i] !== FREE) continue;
-    const Ki = rows.fullRow ? rows.fullRow(i) : rows.row(i);
+  const free: number[] = [];
+  for (let a = 0; a < activeSize; a++) if (status[active[a] as number] === FREE) free.push(active[a] as number);
+  const whole = (i: number): Float32Array => (rows.fullRow ? rows.fullRow(i) : rows.row(i));
+  // Four free rows a pass when the source holds them all (heldRows): each G_t is read and written once for four
+  // terms instead of once a term. The terms are added to G_t one by one in the same order as row by row, and
+  // the rows are asked for in the same order, so the gradient (and the cache's history) is the same to the bit.
+  // This loop was 15% of a small training run's second stage (--train-size 15000, 2-core AMD EPYC).
+  let f = 0;
+  if ((rows.heldRows ?? 2) >= 2 * BLOCK) {
+    for (; f + BLOCK <= free.length; f += BLOCK) {
+      const [i0, i1, i2, i3] = [free[f], free[f + 1], free[f + 2], free[f + 3]] as [number, number, number, number];
+      const K0 = whole(i0);
+      const K1 = whole(i1);
+      const K2 = whole(i2);
+      const K3 = whole(i3);
+      const a0 = (alpha[i0] as number) * (y[i0] as number);
+      const a1 = (alpha[i1] as number) * (y[i1] as number);
+      const a2 = (alpha[i2] as number) * (y[i2] as number);
+      const a3 = (alpha[i3] as number) * (y[i3] as number);
+      for (let k = 0; k < inactive.length; k++) {
+        const t = inactive[k] as number;
+        const yt = y[t] as number;
+        let g = G[t] as number;
+        g = g + a0 * yt * (K0[t] as number);
+        g = g + a1 * yt * (K1[t] as number);
+        g = g + a2 * yt * (K2[t] as number);
+        g = g + a3 * yt * (K3[t] as number);
+        G[t] = g;
+      }
+    }
+  }
+  for (; f < free.length; f++) {
+    const i = free[f] as number;
+    const Ki = whole(i);
     const ai = (alpha[i] as number) * (y[i] as number);
     for (let k = 0; k < inactive.length; k++) {
       const t = inactive[k] as number;
@@ -24,6 +54,9 @@ function reconstructGradient(s: SmoState): void {
     }
   }
 }
+
+/** Free rows read in one pass of the gradient's reconstruction. */
+const BLOCK = 4;
 
 /** Rebuilds the whole gradient and makes every variable active again. */
 export function unshrinkAll(s: SmoState): void {

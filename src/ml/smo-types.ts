@@ -21,6 +21,12 @@ export interface KernelRows {
    * has set most variables aside.
    */
   restrict?(active: Int32Array | null, size: number): void;
+  /**
+   * Optional: how many rows, at least, a returned row stays valid for (further `row`/`fullRow` calls before it
+   * may be overwritten). The interface promises two; a cache that holds more lets the gradient's reconstruction
+   * read several rows in one pass.
+   */
+  readonly heldRows?: number;
 }
 
 /** Options of one binary soft-margin SVM. */

@@ -115,6 +115,8 @@ export function sharedKernelRows(
     row: (i) => get(i, false),
     fullRow: (i) => get(i, true),
     restrict: (active, size) => local.restrict?.(active, size),
+    // Shared rows are never evicted; this thread's own are, by its local cache.
+    ...(local.heldRows === undefined ? {} : { heldRows: local.heldRows }),
   };
 }
 
