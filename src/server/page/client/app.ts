@@ -322,15 +322,19 @@ async function readPicture(body: BodyInit, url: string, signal?: AbortSignal): P
 }
 
 /**
- * The reader works on pictures of at most this many pixels along the longer side (READ_WORKING_SIZE in
- * src/read/ink.ts) and shrinks larger ones itself, after decoding every pixel: a 12-megapixel phone photo spent
- * 1.2-1.8 s of the server's time in the JPEG decoder alone (2-core AMD EPYC), for a picture it then shrank 4x.
+ * The reader works on pictures of at most this many pixels along the longer side (WORKING_SIZE in
+ * src/read/ink.ts) and shrinks larger ones itself, after decoding every pixel: a 12-megapixel phone photo spent a
+ * median 1.9 s of the server's time in the JPEG decoder alone (`npm run bench:page-photos`, 2-core AMD EPYC), for a
+ * picture it then shrank 4x.
  */
 const READ_WORKING_SIZE = 1024;
 /** JPEG quality of a shrunk photo: its artefacts stay far below the reader's noise floor. */
 const SHRUNK_QUALITY = 0.95;
 
-/** What the server decodes itself, told by the file's first bytes (a dropped file's type may be empty or wrong). */
+/**
+ * What the server decodes itself, told by the file's first bytes (a dropped file's type may be empty or wrong), as
+ * src/image/format.ts tells it on the server: the page imports no code, only types.
+ */
 async function sniff(file: Blob): Promise<'png' | 'jpeg' | 'other'> {
   const head = new Uint8Array(await file.slice(0, 4).arrayBuffer());
   if (head[0] === 0x89 && head[1] === 0x50 && head[2] === 0x4e && head[3] === 0x47) return 'png';
