@@ -1,5 +1,5 @@
 import type { GrayImage } from './gray.js';
-import { histogram, histogramQuantile, otsuThreshold } from './stats.js';
+import { histogram, histogramQuantile, increment, otsuThreshold } from './stats.js';
 
 /** Most pixels used for the surface fit; a regular subsample is plenty for 6 coefficients. */
 const MAX_FIT_SAMPLES = 20_000;
@@ -34,27 +34,72 @@ export function flattenBackground(luminance: GrayImage, darkInk: boolean): FlatI
   const threshold = otsuThreshold(histogram(luminance.data));
   // Anti-aliased stroke rims fall on the paper side of Otsu's threshold too and would bend the surface toward the
   // ink (and differently for dark and light ink). Only pixels nearer the paper's mean than the threshold are fitted.
+  const { sum, count } = darkInk ? sumAtOrAbove(luminance.data, threshold) : sumBelow(luminance.data, threshold);
+  const cut = count > 0 ? (threshold + sum / count) / 2 : threshold;
+  const surface = fitSurface(luminance, { darkInk, cut });
+  const data = new Float32Array(w * h);
+  const residual = new Float32Array(w * h);
+  const lum = luminance.data;
+  // The surface's level at each pixel is worked out as the pixel is flattened, rounded to float32 as the stored
+  // level it replaces was: the same residuals, without writing and reading back a picture-sized array of levels.
+  const us = axisCoordinates(w);
+  const vs = axisCoordinates(h);
+  const c = surface.coefficients;
+  const constant = Math.fround(surface.constant);
+  for (let y = 0; y < h; y++) {
+    const v = vs[y] as number;
+    const vv = v * v;
+    const row = y * w;
+    for (let x = 0; x < w; x++) {
+      let ground = constant;
+      if (c !== undefined) {
+        const u = us[x] as number;
+        // The terms added in the basis's order from 0: the same bits as a loop over the basis.
+        ground = Math.fround(
+          0 +
+            (c[0] as number) * 1 +
+            (c[1] as number) * u +
+            (c[2] as number) * v +
+            (c[3] as number) * (u * u) +
+            (c[4] as number) * (u * v) +
+            (c[5] as number) * vv,
+        );
+      }
+      const i = row + x;
+      const ink = darkInk ? 1 - (lum[i] as number) / Math.max(ground, MIN_PAPER) : (lum[i] as number) - ground;
+      residual[i] = ink;
+      data[i] = Math.min(1, Math.max(0, ink));
+    }
+  }
+  return { ink: { width: w, height: h, data }, noise: paperNoise(residual) };
+}
+
+/** The sum and count of the values at or above `threshold`, added in index order. */
+function sumAtOrAbove(values: Float32Array, threshold: number): { sum: number; count: number } {
   let sum = 0;
   let count = 0;
-  for (let i = 0; i < luminance.data.length; i++) {
-    const v = luminance.data[i] as number;
-    if (darkInk ? v >= threshold : v < threshold) {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] as number;
+    if (v >= threshold) {
       sum += v;
       count++;
     }
   }
-  const cut = count > 0 ? (threshold + sum / count) / 2 : threshold;
-  const level = fitSurface(luminance, { darkInk, cut });
-  const data = new Float32Array(w * h);
-  const residual = new Float32Array(w * h);
-  for (let i = 0; i < w * h; i++) {
-    const v = luminance.data[i] as number;
-    const ground = level[i] as number;
-    const ink = darkInk ? 1 - v / Math.max(ground, MIN_PAPER) : v - ground;
-    residual[i] = ink;
-    data[i] = Math.min(1, Math.max(0, ink));
+  return { sum, count };
+}
+
+/** The sum and count of the values below `threshold`, added in index order. */
+function sumBelow(values: Float32Array, threshold: number): { sum: number; count: number } {
+  let sum = 0;
+  let count = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] as number;
+    if (v < threshold) {
+      sum += v;
+      count++;
+    }
   }
-  return { ink: { width: w, height: h, data }, noise: paperNoise(residual) };
+  return { sum, count };
 }
 
 /** Ink strength with the background removed, and how noisy the background is on the same scale. */
@@ -71,26 +116,35 @@ export interface FlatInk {
  * sliver of a noisy picture, Otsu's threshold splits the noise and the fitted surface sits on the noise's upper half.
  */
 function paperNoise(residual: Float32Array): number {
-  // Residuals in [-1, 1] binned like the shared 256-bin histogram of [0, 1] values (bins 2/256 wide).
-  const bins = new Float64Array(NOISE_BINS);
-  for (let i = 0; i < residual.length; i++) {
-    const b = binOfResidual(residual[i] as number);
-    bins[b] = (bins[b] as number) + 1;
+  // Residuals in [-1, 1] binned like the shared 256-bin histogram of [0, 1] values (bins 2/256 wide). Most
+  // residuals are the paper's, in one or two bins: two interleaved integer counts keep each +1 from waiting on the
+  // one before (whole numbers, so the same counts in any order).
+  const n = residual.length;
+  const counts = new Int32Array(4 * NOISE_BINS);
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    increment(counts, binOfResidual(residual[i] as number));
+    increment(counts, NOISE_BINS + binOfResidual(residual[i + 1] as number));
   }
+  if (i < n) increment(counts, binOfResidual(residual[i] as number));
   let mode = 0;
   const searchEnd = binOfResidual(PAPER_SEARCH);
-  for (let b = 0; b < searchEnd; b++) if ((bins[b] as number) > (bins[mode] as number)) mode = b;
+  const at = (b: number): number => (counts[b] as number) + (counts[NOISE_BINS + b] as number);
+  for (let b = 0; b < searchEnd; b++) if (at(b) > at(mode)) mode = b;
   const centre = (2 * (mode + 0.5)) / NOISE_BINS - 1;
   // Deviations below the centre, in [0, 1], in the shared histogram's 256 bins.
-  const below = new Float64Array(256);
+  const deviations = new Int32Array(2 * 256);
   let count = 0;
-  for (let i = 0; i < residual.length; i++) {
+  for (i = 0; i < n; i++) {
     const r = residual[i] as number;
     if (r >= centre) continue;
-    const b = Math.min(255, Math.floor((centre - r) * 256));
-    below[b] = (below[b] as number) + 1;
     count++;
+    // centre - r > 0 (a NaN is counted, in no bin): truncation is the floor.
+    const x = (centre - r) * 256;
+    if (x > 0) increment(deviations, ((i & 1) << 8) + (x < 256 ? x | 0 : 255));
   }
+  const below = new Float64Array(256);
+  for (let b = 0; b < 256; b++) below[b] = (deviations[b] as number) + (deviations[256 + b] as number);
   // Nothing below the centre: noise-free paper, reported as the first histogram bin like any other quantile.
   if (count === 0) below[0] = 1;
   return Math.max(0, centre) + histogramQuantile(below, 0.8);
@@ -99,15 +153,23 @@ function paperNoise(residual: Float32Array): number {
 /** Bins of the residual histogram over [-1, 1]. */
 const NOISE_BINS = 256;
 
+/**
+ * min(NOISE_BINS - 1, max(0, floor(((r + 1) / 2) * NOISE_BINS))), with truncation standing in for the floor where
+ * they agree (at or above 1); a NaN goes to NAN_RESIDUAL, past the two interleaved counts, and is never summed.
+ */
 function binOfResidual(r: number): number {
-  return Math.min(NOISE_BINS - 1, Math.max(0, Math.floor(((r + 1) / 2) * NOISE_BINS)));
+  const x = ((r + 1) / 2) * NOISE_BINS;
+  return x >= 1 ? (x < NOISE_BINS ? x | 0 : NOISE_BINS - 1) : x === x ? 0 : NAN_RESIDUAL;
 }
+
+/** binOfResidual's slot for a NaN (see paperNoise's counts). */
+const NAN_RESIDUAL = 2 * NOISE_BINS;
 
 /**
  * Fits the quadratic surface to the selected pixels; a constant (their mean) when too few to fit.
  * @param select which pixels are background: at or above `cut` for dark ink, at or below it for light ink
  */
-function fitSurface(image: GrayImage, select: { readonly darkInk: boolean; readonly cut: number }): Float32Array {
+function fitSurface(image: GrayImage, select: { readonly darkInk: boolean; readonly cut: number }): Surface {
   const { width: w, height: h, data } = image;
   const { darkInk, cut } = select;
   const step = Math.max(1, Math.ceil(Math.sqrt((w * h) / MAX_FIT_SAMPLES)));
@@ -176,19 +238,13 @@ function fitSurface(image: GrayImage, select: { readonly darkInk: boolean; reado
   );
   const atb = Float64Array.of(b0, b1, b2, b3, b4, b5);
   const coefficients = count >= Math.max(12, MIN_BACKGROUND_SHARE * total) ? solve6(ata, atb) : undefined;
-  const out = new Float32Array(w * h);
-  if (!coefficients) return out.fill(count > 0 ? sum / count : 0);
-  const [c0, c1, c2, c3, c4, c5] = coefficients as unknown as [number, number, number, number, number, number];
-  for (let y = 0; y < h; y++) {
-    const v = vs[y] as number;
-    const vv = v * v;
-    for (let x = 0; x < w; x++) {
-      const u = us[x] as number;
-      // The terms added in the basis's order from 0: the same bits as a loop over the basis.
-      out[y * w + x] = 0 + c0 * 1 + c1 * u + c2 * v + c3 * (u * u) + c4 * (u * v) + c5 * vv;
-    }
-  }
-  return out;
+  return coefficients === undefined ? { constant: count > 0 ? sum / count : 0 } : { coefficients, constant: 0 };
+}
+
+/** A fitted background: the quadratic's coefficients (basis 1, u, v, u^2, uv, v^2), or else a constant level. */
+interface Surface {
+  readonly coefficients?: Float64Array;
+  readonly constant: number;
 }
 
 /** Each pixel's coordinate along an axis of `n` pixels, scaled to [-1, 1] (0 for a single pixel). */

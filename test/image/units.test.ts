@@ -5,7 +5,7 @@ import { readExifOrientation } from '../../src/image/exif.js';
 import { detectFormat } from '../../src/image/format.js';
 import { DEFAULT_IMAGE_LIMITS } from '../../src/image/limits.js';
 import { applyOrientation } from '../../src/image/orientation.js';
-import { histogram, otsuThreshold } from '../../src/image/stats.js';
+import { histogram, histogramBin, otsuThreshold } from '../../src/image/stats.js';
 import { strokeWidth } from '../../src/image/stroke.js';
 import { areaResample } from '../../src/image/resample.js';
 import { crc32 } from '../../src/image/crc32.js';
@@ -95,6 +95,23 @@ describe('helpers', () => {
     const t = otsuThreshold(histogram(values));
     expect(t).toBeGreaterThan(0.1);
     expect(t).toBeLessThanOrEqual(0.8);
+  });
+
+  it("histogram counts each value in histogramBin's bin, NaNs in none, with or without a selection", () => {
+    // Bin edges, both sides of them, out of range, signed zeros and NaN; 1,001 values (not a multiple of the four
+    // interleaved counts).
+    const special = [NaN, -0.5, -0, 0, 1e-9, 1 / 256, 1 / 256 - 1e-7, 0.5, 255 / 256, 0.99999994, 1, 1.5, Infinity];
+    const values = Float32Array.from({ length: 1001 }, (_, i) => special[i % special.length] ?? (i * 7919) / 1e6);
+    for (let i = 0; i < values.length; i += 3) values[i] = ((i * 7919) % 1000) / 999;
+    const select = (i: number): boolean => i % 5 !== 2;
+    for (const pick of [undefined, select]) {
+      const expected = new Float64Array(256);
+      values.forEach((v, i) => {
+        const b = histogramBin(v);
+        if ((pick === undefined || pick(i)) && !Number.isNaN(v)) expected[b] = (expected[b] as number) + 1;
+      });
+      expect(Array.from(histogram(values, pick))).toEqual(Array.from(expected));
+    }
   });
 
   it('area resampling preserves the mean (anti-aliasing, no ink created or lost)', () => {
