@@ -33,15 +33,23 @@ const WHOLE = -1;
  * stays valid while the set only narrows (one lineage); `fullRow` completes it in place when the whole is needed.
  * The values are the engine's either way, so what the solver computes does not depend on the cache.
  * @param engine computes missing rows; the JavaScript reference when omitted
+ * @param arena memory to carve the rows from instead of blocks of the cache's own (rows of any length; the budget is
+ *   then at most the arena's size). A training run hands each thread's cache the same arena in each stage: the
+ *   pages the first stage's rows touched are already the process's when the second stage's rows are written, where
+ *   fresh blocks are pages the system must find and zero again (about a million page faults in a two-stage run).
  */
 export function createKernelRowCache(
   data: KernelData,
   kernel: PolyKernel,
   budgetBytes: number,
   engine: KernelRowEngine = createJsKernelRows(data, kernel),
+  arena?: Float32Array,
 ): CountingKernelRows {
   const n = data.n;
-  const capacity = Math.max(2, Math.min(n, Math.floor(budgetBytes / (4 * n))));
+  const budget = arena === undefined ? budgetBytes : Math.min(budgetBytes, 4 * arena.length);
+  const capacity = Math.max(2, Math.min(n, Math.floor(budget / (4 * n))));
+  // An arena too small for the two rows a step needs is not used.
+  const carved = arena !== undefined && capacity * n <= arena.length ? arena : undefined;
   const slotOf = new Int32Array(n).fill(-1);
   const ownerOf = new Int32Array(capacity).fill(-1);
   const coverage = new Int32Array(capacity).fill(WHOLE);
@@ -49,6 +57,7 @@ export function createKernelRowCache(
   const rowsPerBlock = Math.max(1, Math.floor(BLOCK_BYTES / (4 * n)));
   let block = new Float32Array(0);
   const newRow = (): Float32Array => {
+    if (carved !== undefined) return carved.subarray(slots.length * n, (slots.length + 1) * n);
     const at = slots.length % rowsPerBlock;
     if (at === 0) block = new Float32Array(Math.min(rowsPerBlock, capacity - slots.length) * n);
     return block.subarray(at * n, (at + 1) * n);

@@ -27,6 +27,7 @@ export function sortedIndices(indices: Int32Array): Int32Array {
 /**
  * Trains one model on `train` (already deskewed) and returns it with its run statistics.
  * @param digitOrder the order the threads take the digits in (see trainOneVsRestThreaded); the model does not depend on it
+ * @param rowArenas memory for the threads' row caches, shared by the fits of one run (see allocateRowArenas)
  */
 export async function fitOnce(
   set: TrainingSet,
@@ -36,6 +37,7 @@ export async function fitOnce(
   log: Log,
   label: string,
   digitOrder?: readonly number[],
+  rowArenas?: readonly Float32Array[],
 ): Promise<{
   model: SvmModel;
   solutions: ClassSolution[];
@@ -84,6 +86,7 @@ export async function fitOnce(
     cacheBytes: plan.cacheBytes,
     ...(plan.engine === undefined ? {} : { backend: plan.engine }),
     ...(digitOrder === undefined ? {} : { digitOrder }),
+    ...(rowArenas === undefined ? {} : { rowArenas }),
     onEvent,
   });
   const seconds = (performance.now() - started) / 1000;

@@ -6,7 +6,7 @@ import { SHIFTS_4, SHIFTS_8, supportVectorRows, withVirtualSupportVectors, type 
 import { PIXELS } from '../shared/mnist.js';
 import { argmax, fitOnce, resolveGamma, validationScores, type TrainingSet, type TrainingStage } from './fit.js';
 import type { GammaSpec, Log, TrainingPlan } from './plan.js';
-import { longestFirst } from './train-threads.js';
+import { allocateRowArenas, longestFirst } from './train-threads.js';
 
 /** One fitted stage: the fit and, with a validation split, its decision values there. */
 export interface FittedStage {
@@ -65,6 +65,9 @@ export async function fitStages(
   log: Log,
 ): Promise<FittedStages> {
   const stages: TrainingStage[] = [];
+  // Both stages' threads cache their rows in the same memory: the second stage's rows land on pages the first
+  // stage's already made the process's (see createKernelRowCache). One stage gains nothing: no arenas then.
+  const rowArenas = shiftsOf(plan.virtualShifts) === null ? undefined : allocateRowArenas(plan);
   const runStage = async (
     set: TrainingSet,
     name: string,
@@ -72,7 +75,7 @@ export async function fitStages(
     C: number,
     digitOrder?: readonly number[],
   ): Promise<FittedStage> => {
-    const run = await fitOnce(set, kernel, { ...plan, gamma: hyper.gamma }, C, log, label, digitOrder);
+    const run = await fitOnce(set, kernel, { ...plan, gamma: hyper.gamma }, C, log, label, digitOrder, rowArenas);
     const scores = val ? await validationScores(run.model, val, plan) : null;
     const accuracy = val && scores ? scorePredictions(scores.map(argmax), val.labels, 'validation').accuracy : null;
     if (accuracy !== null)

@@ -48,6 +48,7 @@ const LOCAL = 3;
 /**
  * One thread's view of the shared cache, as the `KernelRows` the solver reads.
  * @param engine computes missing rows (this thread's WebAssembly or JavaScript engine)
+ * @param arena memory for this thread's own cache (see createKernelRowCache); its own blocks when omitted
  */
 export function sharedKernelRows(
   data: KernelData,
@@ -55,10 +56,11 @@ export function sharedKernelRows(
   cache: SharedRowCache,
   localBudgetBytes: number,
   engine: KernelRowEngine = createJsKernelRows(data, kernel),
+  arena?: Float32Array,
 ): CountingKernelRows {
   const n = data.n;
   const views: (Float32Array | undefined)[] = [];
-  const local = createKernelRowCache(data, kernel, localBudgetBytes, engine);
+  const local = createKernelRowCache(data, kernel, localBudgetBytes, engine, arena);
   const stats = { hits: 0, misses: 0 };
   const view = (slot: number): Float32Array => {
     let v = views[slot];

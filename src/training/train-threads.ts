@@ -47,6 +47,11 @@ export interface ThreadedTrainOptions {
    * {@link longestFirst}) keeps the last digit from running alone on one core; the solutions do not depend on it.
    */
   readonly digitOrder?: readonly number[];
+  /**
+   * Memory for the threads' own row caches (from {@link allocateRowArenas}), to use again in a later call: a
+   * two-stage run passes the same arenas to both stages. Each thread allocates its own when omitted.
+   */
+  readonly rowArenas?: readonly Float32Array[];
   readonly onEvent?: (event: TrainEvent) => void;
 }
 
@@ -58,6 +63,32 @@ export interface ThreadedTrainOptions {
  * LRUs (the previous split; 44-48% hits either way). `localCacheShare` below 1 keeps a shared part.
  */
 const DEFAULT_LOCAL_CACHE_SHARE = 1;
+
+/** Threads a one-vs-rest fit runs on: as asked, at least one, at most one per digit. */
+function trainingThreads(asked: number): number {
+  return Math.max(1, Math.min(asked, DIGITS.length));
+}
+
+/** Each thread's own row-cache budget in bytes. */
+function localRowCacheBytes(options: Pick<ThreadedTrainOptions, 'cacheBytes' | 'localCacheShare' | 'threads'>): number {
+  return Math.floor(
+    (options.cacheBytes * (options.localCacheShare ?? DEFAULT_LOCAL_CACHE_SHARE)) / trainingThreads(options.threads),
+  );
+}
+
+/**
+ * Memory for each training thread's own row cache, on SharedArrayBuffers (committed page by page as rows are
+ * written), to pass as `rowArenas` to every fit of one run.
+ */
+export function allocateRowArenas(
+  options: Pick<ThreadedTrainOptions, 'cacheBytes' | 'localCacheShare' | 'threads'>,
+): Float32Array[] {
+  const floats = Math.floor(localRowCacheBytes(options) / 4);
+  return Array.from(
+    { length: trainingThreads(options.threads) },
+    () => new Float32Array(new SharedArrayBuffer(4 * floats)),
+  );
+}
 
 /**
  * The digits ordered by the work an earlier fit of similar data put into each (its SMO iterations, most first; ties
@@ -97,10 +128,8 @@ export async function trainOneVsRestThreaded(
   const data = kernelData(images, n, options);
   const sharedLabels = new Uint8Array(share(n));
   sharedLabels.set(labels);
-  const threads = Math.max(1, Math.min(options.threads, DIGITS.length));
-  const localCacheBytes = Math.floor(
-    (options.cacheBytes * (options.localCacheShare ?? DEFAULT_LOCAL_CACHE_SHARE)) / threads,
-  );
+  const threads = trainingThreads(options.threads);
+  const localCacheBytes = localRowCacheBytes(options);
   const cache = allocateSharedRowCache(n, options.cacheBytes - threads * localCacheBytes);
   const taskCounter = new Int32Array(share(4));
   const workerData: TrainWorkerData = {
@@ -114,6 +143,8 @@ export async function trainOneVsRestThreaded(
     tolerance: options.tolerance,
     shrinking: options.shrinking,
     localCacheBytes,
+    ...(options.rowArenas === undefined ? {} : { rowArenas: options.rowArenas }),
+    arenaCounter: new Int32Array(share(4)),
   };
   const solutions = new Map<number, ClassSolution>();
   await runWorkers<TrainWorkerMessage>(

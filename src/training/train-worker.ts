@@ -18,6 +18,10 @@ export interface TrainWorkerData {
   readonly tolerance: number;
   readonly shrinking: boolean;
   readonly localCacheBytes: number;
+  /** Memory for the threads' own caches, one each, kept by the caller across stages (see createKernelRowCache). */
+  readonly rowArenas?: readonly Float32Array[];
+  /** [0]: the next arena to claim; each thread takes one. */
+  readonly arenaCounter: Int32Array;
 }
 
 export type TrainWorkerMessage =
@@ -44,7 +48,8 @@ const engine: KernelRowEngine =
   (input.data as Partial<PlacedKernelData>).placement === undefined
     ? createJsKernelRows(input.data, input.kernel)
     : createWasmKernelRows(input.data, input.kernel, await loadKernelModules());
-const rows = sharedKernelRows(input.data, input.kernel, input.cache, input.localCacheBytes, engine);
+const arena = input.rowArenas?.[Atomics.add(input.arenaCounter, 0, 1)];
+const rows = sharedKernelRows(input.data, input.kernel, input.cache, input.localCacheBytes, engine, arena);
 for (;;) {
   const task = Atomics.add(input.taskCounter, 0, 1);
   if (task >= input.digits.length) break;

@@ -124,4 +124,26 @@ describe('rows restricted to the active variables', () => {
     }
     expect(RESTRICTED_BELOW * train.count).toBeGreaterThan(137);
   });
+
+  it("give the same multipliers when carved from an arena that still holds an earlier problem's rows", () => {
+    // A training run hands the second stage's caches the memory of the first's: rows of another length, other
+    // values. Here the arena is first used by a cache over 200 of the digits, then by one over all 300.
+    const train = mnistTrain(300);
+    const images = deskewAll(train.images, train.count);
+    const k: PolyKernel = { type: 'poly', degree: 4, gamma: scaleGamma(images, 784), coef0: 0 };
+    const y = Int8Array.from(train.labels, (l, t) => ((t % 7 === 0) !== l < 5 ? 1 : -1));
+    const kd = prepareKernelData(images, train.count, 784, k);
+    const reference = solveBinarySvm(createUncachedKernelRows(kd, k), y, { C: 1 });
+    const arena = new Float32Array(40 * train.count);
+    const earlier = prepareKernelData(images.subarray(0, 200 * 784), 200, 784, k);
+    solveBinarySvm(createKernelRowCache(earlier, k, 4 * arena.length, undefined, arena), y.subarray(0, 200), { C: 1 });
+    expect(arena.some((v) => v !== 0)).toBe(true);
+    const rows = createKernelRowCache(kd, k, 1e12, createWasmKernelRows(kd, k, modules), arena);
+    const solution = solveBinarySvm(rows, y, { C: 1 });
+    expect([...solution.alpha]).toEqual([...reference.alpha]);
+    expect(solution.bias).toBe(reference.bias);
+    // The rows live in the arena (its 40 rows' worth is the budget, however large the one asked for).
+    expect(rows.heldRows).toBe(40);
+    expect(rows.row(0).buffer).toBe(arena.buffer);
+  });
 });
