@@ -163,8 +163,17 @@ export interface StageModel {
   readonly kernel: PolyKernel;
 }
 
-const rowKey = (rows: Uint8Array, k: number, dim: number): string =>
-  String.fromCharCode(...rows.subarray(k * dim, (k + 1) * dim));
+/** 32-bit FNV-1a of a row's bytes: a Map key that is confirmed byte for byte on a hit. */
+function rowHash(row: Uint8Array): number {
+  let h = 0x811c9dc5;
+  for (let k = 0; k < row.length; k++) h = Math.imul(h ^ (row[k] as number), 0x01000193);
+  return h;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+  return true;
+}
 
 const sameKernel = (a: PolyKernel, b: PolyKernel): boolean =>
   a.degree === b.degree && a.gamma === b.gamma && a.coef0 === b.coef0;
@@ -185,19 +194,33 @@ export function shareShiftedSupportVectors(
   const dim = first.supportVectorPairs.dim;
   const count = first.supportVectorCount;
   const rows = rowsFromPairMatrix(first.supportVectorPairs);
-  const slotOf = new Map<string, number>();
+  // Slots by their moved row's hash, each checked against the row itself (moved again) on a hit; a moved row equal
+  // to an earlier one keeps the earlier slot. (Rows as string keys cost 2 s of the shipped run's assembly: a
+  // 784-argument String.fromCharCode per row.)
+  const bySlotHash = new Map<number, number[]>();
+  const scratch = new Uint8Array(dim);
+  const find = (row: Uint8Array, hash: number): number | undefined =>
+    bySlotHash.get(hash)?.find((slot) => {
+      const i = slot % count;
+      shiftImage(rows.subarray(i * dim, (i + 1) * dim), shifts[(slot - i) / count] as PixelShift, scratch);
+      return sameBytes(scratch, row);
+    });
   const moved = new Uint8Array(dim);
   shifts.forEach((shift, s) => {
     for (let i = 0; i < count; i++) {
       shiftImage(rows.subarray(i * dim, (i + 1) * dim), shift, moved);
-      const key = rowKey(moved, 0, dim);
-      if (!slotOf.has(key)) slotOf.set(key, s * count + i);
+      const hash = rowHash(moved);
+      if (find(moved, hash) !== undefined) continue;
+      const bucket = bySlotHash.get(hash);
+      if (bucket === undefined) bySlotHash.set(hash, [s * count + i]);
+      else bucket.push(s * count + i);
     }
   });
   const secondRows = rowsFromPairMatrix(second.supportVectorPairs);
   const slots = new Uint32Array(second.supportVectorCount);
   for (let e = 0; e < slots.length; e++) {
-    const slot = slotOf.get(rowKey(secondRows, e, dim));
+    const row = secondRows.subarray(e * dim, (e + 1) * dim);
+    const slot = find(row, rowHash(row));
     if (slot === undefined) {
       throw new MlError(
         'INVALID_ARGUMENT',

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { deskewAll } from '../../src/ml/deskew.js';
 import { createJsEngine } from '../../src/ml/engine/js-engine.js';
 import { compileKernelModules, createWasmEngine, placeModel } from '../../src/ml/engine/wasm-engine.js';
+import { pairMatrixFromRows } from '../../src/ml/engine/pairs.js';
 import { MlError } from '../../src/ml/errors.js';
 import { createKernelRowCache } from '../../src/ml/kernel-cache.js';
 import { prepareKernelData, scaleGamma, type PolyKernel } from '../../src/ml/kernel.js';
@@ -130,6 +131,33 @@ describe('a second stage kept as slots into the first stage', () => {
     new DataView(past.buffer).setUint32(0, f.first.supportVectorCount * MOVES.length, true);
     const bad = { ...secondStage!, slots: { ...secondStage!.slots, data: Buffer.from(past).toString('base64') } };
     expect(() => parseModel({ ...json, secondStage: bad })).toThrow(/past \d+ support vectors x 5 moves/);
+  });
+
+  it('gives a support vector that is two moved first-stage ones the earliest slot (moves in order, then vectors)', () => {
+    // First-stage vector 1 is vector 0 moved one pixel right, so "vector 0 moved right" (slot 1 x 3 + 0) and
+    // "vector 1 unmoved" (slot 1) are the same row; so are "vector 2 moved right" and "vector 0 moved right twice"
+    // (no such move: vector 2 alone matches). Only the earliest slot of a row may be named.
+    const image = new Uint8Array(784);
+    for (let y = 8; y < 20; y++) image[y * 28 + 10] = 200 + y;
+    const right = (rows: Uint8Array): Uint8Array => {
+      const out = new Uint8Array(784);
+      for (let k = 0; k < 784; k++) if (k % 28 !== 0) out[k] = rows[k - 1] as number;
+      return out;
+    };
+    const vectors = [image, right(image), right(right(image))];
+    const stage = (rows: Uint8Array[]) => ({
+      supportVectorCount: rows.length,
+      supportVectorPairs: pairMatrixFromRows(Uint8Array.from(rows.flatMap((r) => [...r])), rows.length, 784),
+      coefficients: new Float64Array(10 * rows.length),
+      biases: new Array<number>(10).fill(0),
+      kernel: f.first.kernel,
+    });
+    const moves = [
+      { dx: 0, dy: 0 },
+      { dx: 1, dy: 0 },
+    ];
+    const shared = shareShiftedSupportVectors(stage(vectors), stage([right(image), right(right(image)), image]), moves);
+    expect([...shared.slots]).toEqual([1, 2, 0]);
   });
 
   it('refuses to share a model whose support vectors are not moved first-stage ones', () => {
