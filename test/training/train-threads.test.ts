@@ -3,7 +3,12 @@ import { deskewAll } from '../../src/ml/deskew.js';
 import { prepareKernelData, scaleGamma, type PolyKernel } from '../../src/ml/kernel.js';
 import { createKernelRowCache } from '../../src/ml/kernel-cache.js';
 import { trainOneVsRest } from '../../src/ml/ovr.js';
-import { longestFirst, trainOneVsRestThreaded, type TrainEvent } from '../../src/training/train-threads.js';
+import {
+  allocateRowArenas,
+  longestFirst,
+  trainOneVsRestThreaded,
+  type TrainEvent,
+} from '../../src/training/train-threads.js';
 import { mnistTrain } from '../helpers/mnist-subset.js';
 
 describe('threaded one-vs-rest trainer', () => {
@@ -52,6 +57,35 @@ describe('threaded one-vs-rest trainer', () => {
       });
       if (digitOrder !== undefined) expect(done.map((e) => e.solution.digit)).toEqual(digitOrder);
     }
+  });
+
+  it("gives the same solutions when a second fit reuses the first fit's row arenas (a two-stage run)", async () => {
+    const train = mnistTrain(600);
+    const images = deskewAll(train.images, train.count);
+    const kernel: PolyKernel = { type: 'poly', degree: 4, gamma: scaleGamma(images, 784), coef0: 0 };
+    const reference = trainOneVsRest(
+      createKernelRowCache(prepareKernelData(images, train.count, 784, kernel), kernel, 1 << 30),
+      train.labels,
+      { C: 1 },
+    );
+    // 100 rows of 600 a thread: the caches evict, and the first fit (400 images: rows of another length) leaves
+    // its values in the memory the second fit's rows are carved from.
+    const options = { kernel, C: 1, tolerance: 1e-3, shrinking: true, threads: 2, cacheBytes: 2 * 100 * 4 * 600 };
+    const rowArenas = allocateRowArenas(options);
+    expect(rowArenas.map((a) => a.length)).toEqual([100 * 600, 100 * 600]);
+    await trainOneVsRestThreaded(images.subarray(0, 400 * 784), train.labels.subarray(0, 400), {
+      ...options,
+      rowArenas,
+    });
+    // (A thread may take every digit of so small a fit before the other starts: at least one arena holds rows.)
+    expect(rowArenas.some((a) => a.some((v) => v !== 0))).toBe(true);
+    const solutions = await trainOneVsRestThreaded(images, train.labels, { ...options, rowArenas });
+    solutions.forEach((s, d) => {
+      const r = reference[d];
+      expect([...s.indices]).toEqual([...(r?.indices ?? [])]);
+      expect([...s.coefficients]).toEqual([...(r?.coefficients ?? [])]);
+      expect(s.bias).toBe(r?.bias);
+    });
   });
 
   it('hands out the digits that took an earlier fit most iterations first, ties in digit order', () => {
