@@ -36,14 +36,14 @@ export function flattenBackground(luminance: GrayImage, darkInk: boolean): FlatI
   // ink (and differently for dark and light ink). Only pixels nearer the paper's mean than the threshold are fitted.
   const { sum, count } = darkInk ? sumAtOrAbove(luminance.data, threshold) : sumBelow(luminance.data, threshold);
   const cut = count > 0 ? (threshold + sum / count) / 2 : threshold;
-  const surface = fitSurface(luminance, { darkInk, cut });
+  const us = axisCoordinates(w);
+  const vs = axisCoordinates(h);
+  const surface = fitSurface(luminance, { darkInk, cut }, us, vs);
   const data = new Float32Array(w * h);
   const residual = new Float32Array(w * h);
   const lum = luminance.data;
   // The surface's level at each pixel is worked out as the pixel is flattened, rounded to float32 as the stored
   // level it replaces was: the same residuals, without writing and reading back a picture-sized array of levels.
-  const us = axisCoordinates(w);
-  const vs = axisCoordinates(h);
   const c = surface.coefficients;
   const constant = Math.fround(surface.constant);
   for (let y = 0; y < h; y++) {
@@ -168,13 +168,17 @@ const NAN_RESIDUAL = 2 * NOISE_BINS;
 /**
  * Fits the quadratic surface to the selected pixels; a constant (their mean) when too few to fit.
  * @param select which pixels are background: at or above `cut` for dark ink, at or below it for light ink
+ * @param us each column's coordinate (axisCoordinates of the width); `vs` the same of the rows
  */
-function fitSurface(image: GrayImage, select: { readonly darkInk: boolean; readonly cut: number }): Surface {
+function fitSurface(
+  image: GrayImage,
+  select: { readonly darkInk: boolean; readonly cut: number },
+  us: Float64Array,
+  vs: Float64Array,
+): Surface {
   const { width: w, height: h, data } = image;
   const { darkInk, cut } = select;
   const step = Math.max(1, Math.ceil(Math.sqrt((w * h) / MAX_FIT_SAMPLES)));
-  const us = axisCoordinates(w);
-  const vs = axisCoordinates(h);
   // Normal equations A^T A c = A^T b over selected samples, coordinates scaled to [-1, 1] for conditioning, with
   // the basis 1, u, v, u^2, uv, v^2. A^T A is symmetric: only its upper triangle is summed. Each sum is a local
   // (not an array slot, 60% of a read's normalization time): the same additions in the same order, the same bits.

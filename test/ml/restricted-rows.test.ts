@@ -48,6 +48,20 @@ const restrictions = (n: number) =>
     { minLength: 1, maxLength: 8 },
   );
 
+/**
+ * 300 MNIST digits, "0-4 or 5-9" with one label in seven flipped (a problem that needs more iterations than it has
+ * variables), its kernel data and the solve of uncached rows.
+ */
+function flippedHalves() {
+  const train = mnistTrain(300);
+  const images = deskewAll(train.images, train.count);
+  const k: PolyKernel = { type: 'poly', degree: 4, gamma: scaleGamma(images, 784), coef0: 0 };
+  const y = Int8Array.from(train.labels, (l, t) => ((t % 7 === 0) !== l < 5 ? 1 : -1));
+  const kd = prepareKernelData(images, train.count, 784, k);
+  const reference = solveBinarySvm(createUncachedKernelRows(kd, k), y, { C: 1 });
+  return { train, images, k, y, kd, reference };
+}
+
 describe('rows restricted to the active variables', () => {
   it("hold the whole row's values at the active variables, and whole rows where asked, on every engine", () => {
     const parts = { js: 0, 'wasm-simd': 0 };
@@ -105,14 +119,9 @@ describe('rows restricted to the active variables', () => {
   });
 
   it('give a solve the same multipliers bit for bit, computing rows on the active variables once shrinking has set most aside', () => {
-    // 300 MNIST digits, "0-4 or 5-9" with one label in seven flipped: a problem that needs more iterations than
-    // it has variables, so shrinking sets most of them aside before the end (137 left at the least).
-    const train = mnistTrain(300);
-    const images = deskewAll(train.images, train.count);
-    const k: PolyKernel = { type: 'poly', degree: 4, gamma: scaleGamma(images, 784), coef0: 0 };
-    const y = Int8Array.from(train.labels, (l, t) => ((t % 7 === 0) !== l < 5 ? 1 : -1));
-    const kd = prepareKernelData(images, train.count, 784, k);
-    const reference = solveBinarySvm(createUncachedKernelRows(kd, k), y, { C: 1 });
+    // The problem needs more iterations than it has variables, so shrinking sets most of them aside before the end
+    // (137 left at the least).
+    const { train, k, y, kd, reference } = flippedHalves();
     for (const engine of [createJsKernelRows(kd, k), createWasmKernelRows(kd, k, modules)].map(counting)) {
       // A cache too small to keep every row, so rows are computed again under narrower sets.
       const rows = createKernelRowCache(kd, k, 40 * 4 * train.count, engine);
@@ -128,12 +137,7 @@ describe('rows restricted to the active variables', () => {
   it("give the same multipliers when carved from an arena that still holds an earlier problem's rows", () => {
     // A training run hands the second stage's caches the memory of the first's: rows of another length, other
     // values. Here the arena is first used by a cache over 200 of the digits, then by one over all 300.
-    const train = mnistTrain(300);
-    const images = deskewAll(train.images, train.count);
-    const k: PolyKernel = { type: 'poly', degree: 4, gamma: scaleGamma(images, 784), coef0: 0 };
-    const y = Int8Array.from(train.labels, (l, t) => ((t % 7 === 0) !== l < 5 ? 1 : -1));
-    const kd = prepareKernelData(images, train.count, 784, k);
-    const reference = solveBinarySvm(createUncachedKernelRows(kd, k), y, { C: 1 });
+    const { train, images, k, y, kd, reference } = flippedHalves();
     const arena = new Float32Array(40 * train.count);
     const earlier = prepareKernelData(images.subarray(0, 200 * 784), 200, 784, k);
     solveBinarySvm(createKernelRowCache(earlier, k, 4 * arena.length, undefined, arena), y.subarray(0, 200), { C: 1 });

@@ -11,16 +11,22 @@ import {
 } from '../../src/training/train-threads.js';
 import { mnistTrain } from '../helpers/mnist-subset.js';
 
+/** 600 deskewed MNIST digits, their kernel and the single-thread solutions (JavaScript rows, one large cache). */
+function sixHundredDigits() {
+  const train = mnistTrain(600);
+  const images = deskewAll(train.images, train.count);
+  const kernel: PolyKernel = { type: 'poly', degree: 4, gamma: scaleGamma(images, 784), coef0: 0 };
+  const reference = trainOneVsRest(
+    createKernelRowCache(prepareKernelData(images, train.count, 784, kernel), kernel, 1 << 30),
+    train.labels,
+    { C: 1 },
+  );
+  return { train, images, kernel, reference };
+}
+
 describe('threaded one-vs-rest trainer', () => {
   it('gives exactly the single-thread solutions, with one shared cache, any thread count, any budget', async () => {
-    const train = mnistTrain(600);
-    const images = deskewAll(train.images, train.count);
-    const kernel: PolyKernel = { type: 'poly', degree: 4, gamma: scaleGamma(images, 784), coef0: 0 };
-    const reference = trainOneVsRest(
-      createKernelRowCache(prepareKernelData(images, train.count, 784, kernel), kernel, 1 << 30),
-      train.labels,
-      { C: 1 },
-    );
+    const { train, images, kernel, reference } = sixHundredDigits();
     // A budget of 100 rows makes the caches evict; half of it shared (never evicted) exercises the shared cache.
     // The reference computes rows in JavaScript; the threads with the WebAssembly engine (the default) and with
     // JavaScript: the same bits either way.
@@ -60,14 +66,7 @@ describe('threaded one-vs-rest trainer', () => {
   });
 
   it("gives the same solutions when a second fit reuses the first fit's row arenas (a two-stage run)", async () => {
-    const train = mnistTrain(600);
-    const images = deskewAll(train.images, train.count);
-    const kernel: PolyKernel = { type: 'poly', degree: 4, gamma: scaleGamma(images, 784), coef0: 0 };
-    const reference = trainOneVsRest(
-      createKernelRowCache(prepareKernelData(images, train.count, 784, kernel), kernel, 1 << 30),
-      train.labels,
-      { C: 1 },
-    );
+    const { train, images, kernel, reference } = sixHundredDigits();
     // 100 rows of 600 a thread: the caches evict, and the first fit (400 images: rows of another length) leaves
     // its values in the memory the second fit's rows are carved from.
     const options = { kernel, C: 1, tolerance: 1e-3, shrinking: true, threads: 2, cacheBytes: 2 * 100 * 4 * 600 };
