@@ -126,9 +126,11 @@ export function sanitizePng(bytes: Uint8Array, header: PngHeader): { png: Uint8A
   return { png, idatLength };
 }
 
-/** The IHDR data (13 bytes) with the colour type changed from greyscale (0) to indexed (3). */
+/** A copy of the IHDR data (13 bytes) with the colour type changed from greyscale (0) to indexed (3). */
 function greyAsPaletteHeader(ihdr: Uint8Array): Uint8Array {
-  const data = ihdr.slice(8, 21);
+  // Copied with Uint8Array's own constructor: `ihdr` views the caller's bytes, and a Node Buffer's slice() is a view
+  // too, so the colour type was written into the caller's file (a second decoding of it then failed its CRC check).
+  const data = new Uint8Array(ihdr.subarray(8, 21));
   data[9] = 3;
   return data;
 }

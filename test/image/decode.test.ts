@@ -113,6 +113,18 @@ describe('decodeImage: PNG colour types and bit depths', () => {
     });
   }
 
+  it('leaves the bytes it is given as they were, a Node Buffer included, so they decode again alike', () => {
+    // A 1-, 2- or 4-bit grey PNG is decoded as a palette one; the rewritten header once landed in the caller's Buffer.
+    for (const { name, spec } of CASES) {
+      const file = writePng(spec);
+      expect(Buffer.isBuffer(file), name).toBe(true);
+      const before = Buffer.from(file);
+      const first = decodeImage(file, DEFAULT_IMAGE_LIMITS);
+      expect(Buffer.from(file).equals(before), name).toBe(true);
+      expect(Array.from(decodeImage(file, DEFAULT_IMAGE_LIMITS).rgba), name).toEqual(Array.from(first.rgba));
+    }
+  });
+
   it('decodes an Adam7-interlaced RGBA PNG', () => {
     const spec: PngSpec = {
       width: 10,
