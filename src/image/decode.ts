@@ -46,23 +46,73 @@ export function decodeImage(bytes: Uint8Array, limits: ImageLimits, options: Ima
 }
 
 function decodePng(bytes: Uint8Array, limits: ImageLimits, options: ImageDecodeOptions): RgbaImage {
+  const pixels = decodePngPixels(bytes, limits, options);
+  return { format: 'png', width: pixels.width, height: pixels.height, rgba: pngToRgba(pixels), orientation: 1 };
+}
+
+/**
+ * A PNG's pixels as upng-js unpacks them, before any conversion: `data` holds `height` rows of `ceil(width x channels x
+ * depth / 8)` bytes from its start (the buffer may run on past them).
+ */
+export interface PngPixels {
+  readonly width: number;
+  readonly height: number;
+  /** PNG colour type: 0 grey, 2 RGB, 3 palette, 4 grey and alpha, 6 RGBA. */
+  readonly colorType: number;
+  /** Bits per channel (or per palette index). */
+  readonly depth: number;
+  readonly data: Uint8Array;
+  /** Whether a tRNS chunk gives a colour or a palette entry transparency. */
+  readonly transparency: boolean;
+  /** Whether it is an animated PNG (acTL): its first frame is composed by upng-js's conversion. */
+  readonly animated: boolean;
+  /** The upng-js image, for its RGBA conversion (opaque: the published types do not depend on upng-js's). */
+  readonly decoded: unknown;
+}
+
+/**
+ * The byte-length and header checks of {@link decodeImage}, then upng-js's decoding with bounded inflation, stopping
+ * before the conversion to RGBA (see decodeGray, which reads most PNGs' pixels as they are).
+ * @throws ImageError IMAGE_TOO_LARGE or CORRUPT_IMAGE
+ */
+export function decodePngPixels(bytes: Uint8Array, limits: ImageLimits, options: ImageDecodeOptions): PngPixels {
   const header = readPngHeader(bytes);
   checkDimensions(header.width, header.height, limits);
   const { png } = sanitizePng(bytes, header);
-  let rgba: Uint8Array;
+  let decoded: UPNG.Image;
   try {
     // Patched on first use rather than at import, so importing the package changes nothing ("sideEffects": false).
     installUpngInterlaceFix();
-    const decoded = withBoundedInflate(header, () => UPNG.decode(png.buffer as ArrayBuffer), options.inflate);
-    const frame = UPNG.toRGBA8(decoded)[0];
+    decoded = withBoundedInflate(header, () => UPNG.decode(png.buffer as ArrayBuffer), options.inflate);
+  } catch (error) {
+    throw corruptImage('PNG', error);
+  }
+  const data = decoded.data as unknown as Uint8Array | ArrayBuffer;
+  return {
+    width: header.width,
+    height: header.height,
+    colorType: header.colorType,
+    depth: header.bitDepth,
+    data: data instanceof Uint8Array ? data : new Uint8Array(data),
+    transparency: decoded.tabs.tRNS !== undefined,
+    animated: decoded.tabs.acTL !== undefined,
+    decoded,
+  };
+}
+
+/** upng-js's RGBA conversion of decoded PNG pixels, checked against the header's size. */
+export function pngToRgba(pixels: PngPixels): Uint8Array {
+  let rgba: Uint8Array;
+  try {
+    const frame = UPNG.toRGBA8(pixels.decoded as UPNG.Image)[0];
     if (frame === undefined) throw new Error('no frame decoded');
     rgba = new Uint8Array(frame);
   } catch (error) {
     throw corruptImage('PNG', error);
   }
-  if (rgba.length !== header.width * header.height * 4)
+  if (rgba.length !== pixels.width * pixels.height * 4)
     throw corruptImage('PNG', 'decoded size does not match the header');
-  return { format: 'png', width: header.width, height: header.height, rgba, orientation: 1 };
+  return rgba;
 }
 
 /** jpeg-js's own memory cap for our limits (it counts its allocations as it goes and throws past it). */
@@ -89,7 +139,8 @@ function checkJpegMemory(width: number, height: number, components: number, limi
   }
 }
 
-function decodeJpeg(bytes: Uint8Array, limits: ImageLimits): RgbaImage {
+/** Decodes a JPEG after the byte-length check of {@link decodeImage}. */
+export function decodeJpeg(bytes: Uint8Array, limits: ImageLimits): RgbaImage {
   const header = readJpegHeader(bytes);
   checkDimensions(header.width, header.height, limits);
   checkJpegMemory(header.width, header.height, header.components, limits);

@@ -12,6 +12,7 @@ export type { ImageLimits } from './limits.js';
 export { detectFormat } from './format.js';
 export type { ImageFormat } from './format.js';
 export { decodeImage } from './decode.js';
+export { decodeGray, type GrayPicture } from './decode-gray.js';
 export type { ImageDecodeOptions } from './decode.js';
 export type { Inflate } from './bounded-inflate.js';
 export type { RgbaImage } from './decode.js';

@@ -1,9 +1,8 @@
-import { decodeImage, type ImageDecodeOptions } from './decode.js';
+import type { ImageDecodeOptions } from './decode.js';
+import { decodeGray } from './decode-gray.js';
 import type { ImageFormat } from './format.js';
 import { resolveImageLimits, type ImageLimits } from './limits.js';
-import { rgbaToLuminance } from './luminance.js';
 import { normalizeDigit } from './normalize.js';
-import { applyOrientation } from './orientation.js';
 
 /** What the model sees for one uploaded picture, and where it came from. */
 export interface DigitInput {
@@ -28,10 +27,9 @@ export function imageToDigitInput(
   limits?: Partial<ImageLimits>,
   decoding?: ImageDecodeOptions,
 ): DigitInput {
-  const image = decodeImage(bytes, resolveImageLimits(limits), decoding);
-  const gray = applyOrientation(rgbaToLuminance(image.rgba, image.width, image.height), image.orientation);
+  const { format, gray } = decodeGray(bytes, resolveImageLimits(limits), decoding);
   return {
     pixels: normalizeDigit(gray),
-    source: { format: image.format, width: gray.width, height: gray.height },
+    source: { format, width: gray.width, height: gray.height },
   };
 }

@@ -1,9 +1,7 @@
 import type { Inflate } from '../image/bounded-inflate.js';
-import { decodeImage } from '../image/decode.js';
+import { decodeGray } from '../image/decode-gray.js';
 import type { GrayImage } from '../image/gray.js';
 import { resolveImageLimits, type ImageLimits } from '../image/limits.js';
-import { rgbaToLuminance } from '../image/luminance.js';
-import { applyOrientation } from '../image/orientation.js';
 import type { ModelEngine } from '../ml/engine/types.js';
 import type { SvmModel } from '../ml/model.js';
 import { softmaxConfidence } from '../ml/calibration.js';
@@ -299,15 +297,14 @@ export function readImage(
   engine?: ModelEngine,
   options: ReadOptions = {},
 ): Reading {
-  const image = decodeImage(
+  const { format, gray } = decodeGray(
     bytes,
     resolveImageLimits(options.image),
     options.inflate === undefined ? {} : { inflate: options.inflate },
   );
-  const gray = applyOrientation(rgbaToLuminance(image.rgba, image.width, image.height), image.orientation);
   return {
     ...readDigits(gray, model, engine, options.read),
-    source: { format: image.format, width: gray.width, height: gray.height },
+    source: { format, width: gray.width, height: gray.height },
   };
 }
 

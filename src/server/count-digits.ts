@@ -1,8 +1,8 @@
-import { decodeImage, ImageError, normalizeDigit, resolveImageLimits, rgbaToLuminance } from '../image/index.js';
+import { ImageError, normalizeDigit, resolveImageLimits } from '../image/index.js';
+import { decodeGray } from '../image/decode-gray.js';
 import type { ImageDecodeOptions } from '../image/decode.js';
 import type { GrayImage } from '../image/gray.js';
 import type { ImageLimits } from '../image/limits.js';
-import { applyOrientation } from '../image/orientation.js';
 import type { ModelEngine } from '../ml/engine/types.js';
 import type { SvmModel } from '../ml/model.js';
 import type { Prediction } from '../ml/predict.js';
@@ -26,8 +26,7 @@ export function decodeForCount(
   limits: Partial<ImageLimits>,
   decoding?: ImageDecodeOptions,
 ): Decoded {
-  const image = decodeImage(bytes, resolveImageLimits(limits), decoding);
-  const gray = applyOrientation(rgbaToLuminance(image.rgba, image.width, image.height), image.orientation);
+  const { gray } = decodeGray(bytes, resolveImageLimits(limits), decoding);
   return { pixels: normalizeDigit(gray), gray };
 }
 

@@ -10,6 +10,7 @@ it('exports exactly the public image API (a change here is an API change: review
     'MNIST_SIZE',
     'SUPPORTED_FORMATS_TEXT',
     'centerOfMass',
+    'decodeGray',
     'decodeImage',
     'detectFormat',
     'encodeGrayPng',
