@@ -3,7 +3,7 @@ import type { GrayImage } from '../image/gray.js';
 import { normalizeDigit } from '../image/normalize.js';
 import { areaResample } from '../image/resample.js';
 import type { InkMap } from './ink.js';
-import { inPart, type InkBox, type Part } from './pieces.js';
+import type { InkBox, Part } from './pieces.js';
 import type { InkPixels } from './strokes.js';
 
 /** Paper left around a piece before normalization, as a share of its longer side (an upload has a margin too). */
@@ -23,17 +23,25 @@ const MAX_CROP = 64;
  * @returns 784 bytes, or undefined when normalization finds no digit in it
  */
 export function renderPiece(map: InkMap, parts: readonly Part[], box: InkBox): Uint8Array | undefined {
-  const w = map.ink.width;
-  return renderInk(map, box, (put) => {
-    for (const part of parts) {
-      for (let y = box.minY; y <= box.maxY; y++) {
-        for (let x = part.x0; x <= part.x1; x++) {
-          const i = y * w + x;
-          if (map.labels[i] === part.label && inPart(part, x, y)) put(x, y, i);
-        }
-      }
+  const crop = blankCrop(box);
+  const { width: w, data: ink } = map.ink;
+  const { labels } = map;
+  for (const part of parts) {
+    const { after, before, label } = part;
+    for (let y = box.minY; y <= box.maxY; y++) {
+      // The row's columns on the part's side of its cuts (inPart's test, once a row instead of once a pixel).
+      let from = part.x0;
+      let to = part.x1;
+      const left = after === undefined ? undefined : after.xs[y - after.top];
+      if (left !== undefined && left > from) from = left;
+      const right = before === undefined ? undefined : before.xs[y - before.top];
+      if (right !== undefined && right - 1 < to) to = right - 1;
+      const row = y * w;
+      const out = (y - crop.y0) * crop.width - crop.x0;
+      for (let x = from; x <= to; x++) if (labels[row + x] === label) crop.data[out + x] = ink[row + x] as number;
     }
-  });
+  }
+  return normalizeCrop(crop);
 }
 
 /**
@@ -43,25 +51,29 @@ export function renderPiece(map: InkMap, parts: readonly Part[], box: InkBox): U
  * @returns 784 bytes, or undefined when normalization finds no digit in it
  */
 export function renderPixels(map: InkMap, ink: InkPixels): Uint8Array | undefined {
+  const crop = blankCrop(ink.box);
   const w = map.ink.width;
-  return renderInk(map, ink.box, (put) => {
-    for (const i of ink.pixels) put(i % w, Math.floor(i / w), i);
-  });
+  for (const i of ink.pixels) {
+    const x = i % w;
+    const y = Math.floor(i / w);
+    crop.data[(y - crop.y0) * crop.width + x - crop.x0] = map.ink.data[i] as number;
+  }
+  return normalizeCrop(crop);
 }
 
-function renderInk(
-  map: InkMap,
-  box: InkBox,
-  each: (put: (x: number, y: number, i: number) => void) => void,
-): Uint8Array | undefined {
+/** A black crop around `box` with MARGIN of paper, and where its corner lies in the ink map. */
+function blankCrop(box: InkBox): GrayImage & { readonly x0: number; readonly y0: number } {
   const side = Math.max(box.maxX - box.minX + 1, box.maxY - box.minY + 1);
   const margin = Math.max(2, Math.round(MARGIN * side));
-  const x0 = box.minX - margin;
-  const y0 = box.minY - margin;
-  const cw = box.maxX - box.minX + 1 + 2 * margin;
-  const ch = box.maxY - box.minY + 1 + 2 * margin;
-  let crop: GrayImage = { width: cw, height: ch, data: new Float32Array(cw * ch) };
-  each((x, y, i) => (crop.data[(y - y0) * cw + x - x0] = map.ink.data[i] as number));
+  const width = box.maxX - box.minX + 1 + 2 * margin;
+  const height = box.maxY - box.minY + 1 + 2 * margin;
+  return { x0: box.minX - margin, y0: box.minY - margin, width, height, data: new Float32Array(width * height) };
+}
+
+/** The crop, area-averaged down to MAX_CROP when larger, through normalizeDigit; undefined when it finds no digit. */
+function normalizeCrop(full: GrayImage): Uint8Array | undefined {
+  let crop: GrayImage = full;
+  const { width: cw, height: ch } = full;
   const longer = Math.max(cw, ch);
   if (longer > MAX_CROP) {
     const scale = MAX_CROP / longer;
