@@ -115,7 +115,9 @@ function headerOf(model: SvmModel): BinaryHeader {
 
 /** A pair matrix's bytes with its padding vectors zero, whatever its owner left there (the reader requires it). */
 function storedPairs(m: PairMatrix): Uint8Array {
-  const out = m.bytes.slice();
+  // A copy by Uint8Array's constructor: the bytes may be a Node Buffer's (a model decoded from readFileSync's bytes),
+  // whose slice() is a view, and zeroing the padding through it changed the owner's model.
+  const out = new Uint8Array(m.bytes);
   for (let row = 0; row < out.length; row += m.stride) out.fill(0, row + 2 * m.count, row + m.stride);
   return out;
 }

@@ -83,6 +83,19 @@ describe('binary model file', () => {
     expect(() => decodeBinaryModel(file)).toThrow(/padding byte/);
   });
 
+  it("writes padding as zeros without touching its owner's bytes, a Node Buffer's included", () => {
+    const model = [one, two].find((m) => m.supportVectorCount % 8 !== 0);
+    if (model === undefined) throw new Error('both tiny models have a multiple of 8 support vectors: no padding');
+    // A Buffer's slice() is a view: a copy made that way would zero the owner's padding along with its own.
+    const bytes = Buffer.from(model.supportVectorPairs.bytes);
+    bytes[2 * model.supportVectorCount] = 7;
+    const owned: SvmModel = { ...model, supportVectorPairs: { ...model.supportVectorPairs, bytes } };
+    const file = encodeBinaryModel(owned);
+    expect(bytes[2 * model.supportVectorCount]).toBe(7);
+    expect(file[aligned(16 + headerLength(file)) + 2 * model.supportVectorCount]).toBe(0);
+    expect(decodeBinaryModel(file)).toEqual(decodeBinaryModel(encodeBinaryModel(model)));
+  });
+
   it.each([
     ['one stage', () => one],
     ['two stages', () => two],
