@@ -51,10 +51,26 @@ describe('decodeGray', () => {
       }
   cases.push(['grey with a tRNS colour', writePng(spec(0, 8, { trns: Uint8Array.of(0, 13) }))]);
   cases.push(['RGB with a tRNS colour', writePng(spec(2, 8, { trns: Uint8Array.of(0, 13, 0, 20, 0, 27) }))]);
+  cases.push(['indexed with a tRNS alpha table', writePng(spec(3, 8, { trns: Uint8Array.of(255, 0, 128) }))]);
+  // Indices 2 and 3 lie past a palette of two entries: black to upng-js's conversion.
+  cases.push([
+    'indexed past its palette',
+    writePng(
+      spec(3, 8, {
+        palette: [
+          [10, 250, 30],
+          [200, 100, 50],
+        ],
+      }),
+    ),
+  ]);
   // Real encoders filter rows (upng-js picks per row among all five filters).
   const rgba = new Uint8Array(40 * 30 * 4).map((_, i) => (i * 31 + (i >> 7) * 17) & 255);
   cases.push(['RGBA from upng-js, filtered rows', new Uint8Array(UPNG.encode([rgba.buffer], 40, 30, 0))]);
   const opaque = rgba.map((v, i) => ((i & 3) === 3 ? 255 : v));
+  // Few colours: upng-js's encoder writes an indexed PNG.
+  const few = opaque.map((v, i) => ((i & 3) === 3 ? 255 : (v >> 6) * 85));
+  cases.push(['few colours from upng-js (indexed)', new Uint8Array(UPNG.encode([few.buffer], 40, 30, 0))]);
   cases.push(['opaque RGBA from upng-js', new Uint8Array(UPNG.encode([opaque.buffer], 40, 30, 0))]);
   for (const name of ['progressive', 'progressiveGray', 'baselineGray', 'arithmetic'] as const)
     cases.push([`JPEG ${name}`, jpegFixture(name)]);
