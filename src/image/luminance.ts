@@ -21,9 +21,7 @@ export function rgbaToLuminance(rgba: Uint8Array, width: number, height: number)
   let lumaAlphaSum = 0;
   for (let i = 0; i < n; i++) {
     const a = (rgba[i * 4 + 3] as number) / 255;
-    const luma =
-      (0.299 * (rgba[i * 4] as number) + 0.587 * (rgba[i * 4 + 1] as number) + 0.114 * (rgba[i * 4 + 2] as number)) /
-      255;
+    const luma = lumaOf(rgba[i * 4] as number, rgba[i * 4 + 1] as number, rgba[i * 4 + 2] as number);
     out.data[i] = luma;
     if ((rgba[i * 4 + 3] as number) < TRANSPARENT_ALPHA) transparent++;
     alphaSum += a;
@@ -57,12 +55,16 @@ export function opaqueToLuminance(pixels: Uint8Array, channels: 1 | 3, width: nu
   if (channels === 1) {
     for (let i = 0; i < n; i++) {
       const v = pixels[i] as number;
-      out.data[i] = (0.299 * v + 0.587 * v + 0.114 * v) / 255;
+      out.data[i] = lumaOf(v, v, v);
     }
     return out;
   }
   for (let i = 0, j = 0; i < n; i++, j += 3)
-    out.data[i] =
-      (0.299 * (pixels[j] as number) + 0.587 * (pixels[j + 1] as number) + 0.114 * (pixels[j + 2] as number)) / 255;
+    out.data[i] = lumaOf(pixels[j] as number, pixels[j + 1] as number, pixels[j + 2] as number);
   return out;
+}
+
+/** BT.601 luma of 8-bit red, green and blue, in [0, 1] (one expression, so every path rounds alike). */
+function lumaOf(r: number, g: number, b: number): number {
+  return (0.299 * r + 0.587 * g + 0.114 * b) / 255;
 }

@@ -37,6 +37,22 @@ export function inPart(part: Part, x: number, y: number): boolean {
   return before === undefined || x < (before.xs[y - before.top] ?? Infinity);
 }
 
+/**
+ * The columns of row y that lie in the part: {@link inPart} for a whole row, its cuts looked up once.
+ * @param part the part
+ * @param y row
+ * @returns the first and last column, inclusive (`to < from` when none)
+ */
+export function partColumns(part: Part, y: number): { from: number; to: number } {
+  const { after, before } = part;
+  const left = after === undefined ? undefined : after.xs[y - after.top];
+  const right = before === undefined ? undefined : before.xs[y - before.top];
+  return {
+    from: left !== undefined && left > part.x0 ? left : part.x0,
+    to: right !== undefined && right - 1 < part.x1 ? right - 1 : part.x1,
+  };
+}
+
 /** An inclusive box in working pixels. */
 export interface InkBox {
   readonly minX: number;

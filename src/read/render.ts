@@ -3,7 +3,7 @@ import type { GrayImage } from '../image/gray.js';
 import { normalizeDigit } from '../image/normalize.js';
 import { areaResample } from '../image/resample.js';
 import type { InkMap } from './ink.js';
-import type { InkBox, Part } from './pieces.js';
+import { partColumns, type InkBox, type Part } from './pieces.js';
 import type { InkPixels } from './strokes.js';
 
 /** Paper left around a piece before normalization, as a share of its longer side (an upload has a margin too). */
@@ -27,15 +27,9 @@ export function renderPiece(map: InkMap, parts: readonly Part[], box: InkBox): U
   const { width: w, data: ink } = map.ink;
   const { labels } = map;
   for (const part of parts) {
-    const { after, before, label } = part;
+    const { label } = part;
     for (let y = box.minY; y <= box.maxY; y++) {
-      // The row's columns on the part's side of its cuts (inPart's test, once a row instead of once a pixel).
-      let from = part.x0;
-      let to = part.x1;
-      const left = after === undefined ? undefined : after.xs[y - after.top];
-      if (left !== undefined && left > from) from = left;
-      const right = before === undefined ? undefined : before.xs[y - before.top];
-      if (right !== undefined && right - 1 < to) to = right - 1;
+      const { from, to } = partColumns(part, y);
       const row = y * w;
       const out = (y - crop.y0) * crop.width - crop.x0;
       for (let x = from; x <= to; x++) if (labels[row + x] === label) crop.data[out + x] = ink[row + x] as number;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Component } from '../../src/image/components.js';
 import type { InkMap } from '../../src/read/ink.js';
-import { groupPieces, type PieceSet } from '../../src/read/pieces.js';
+import { mulberry32 } from '../../src/ml/rng.js';
+import { groupPieces, inPart, partColumns, type CutPath, type Part, type PieceSet } from '../../src/read/pieces.js';
 
 /** An ink map of these boxes only: grouping reads the components' boxes, not their pixels. */
 function mapOf(boxes: readonly [number, number, number, number][]): InkMap {
@@ -44,4 +45,27 @@ describe('groupPieces', () => {
     expect(boxes(mapOf([eight, body, [210, 105, 250, 112], six]))).toHaveLength(4);
     expect(boxes(mapOf([eight, body, [225, 62, 270, 75], six]))).toHaveLength(4);
   });
+});
+
+/** A cut path over rows top..top+length-1 with random columns in [0, 30). */
+function cut(random: () => number, top: number, length: number): CutPath {
+  return { top, xs: Int32Array.from({ length }, () => Math.floor(random() * 30)) };
+}
+
+it('partColumns is inPart for a whole row: the same columns, on rows the cuts cover and rows they do not', () => {
+  const random = mulberry32(5);
+  for (let t = 0; t < 400; t++) {
+    const x0 = Math.floor(random() * 20);
+    const part: Part = {
+      label: 1,
+      x0,
+      x1: x0 + Math.floor(random() * 15),
+      ...(random() < 0.6 ? { after: cut(random, Math.floor(random() * 6), 1 + Math.floor(random() * 10)) } : {}),
+      ...(random() < 0.6 ? { before: cut(random, Math.floor(random() * 6), 1 + Math.floor(random() * 10)) } : {}),
+    };
+    for (let y = -2; y < 20; y++) {
+      const { from, to } = partColumns(part, y);
+      for (let x = -1; x < 40; x++) expect(x >= from && x <= to, `part ${t}, (${x}, ${y})`).toBe(inPart(part, x, y));
+    }
+  }
 });
