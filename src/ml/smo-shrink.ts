@@ -1,4 +1,4 @@
-import { FREE, LOWER, UPPER, type SmoState } from './smo-state.js';
+import { FREE, LOWER, pack, unpackGradient, UPPER, type SmoState } from './smo-state.js';
 
 /** Fills G for the inactive variables from Gbar and the free variables' rows (LIBSVM reconstruct_gradient). */
 function reconstructGradient(s: SmoState): void {
@@ -61,9 +61,11 @@ const BLOCK = 4;
 /** Rebuilds the whole gradient and makes every variable active again. */
 export function unshrinkAll(s: SmoState): void {
   s.nextReady = false;
+  unpackGradient(s);
   reconstructGradient(s);
   for (let t = 0; t < s.n; t++) s.active[t] = t;
   s.activeSize = s.n;
+  pack(s);
   s.rows.restrict?.(null, s.n);
 }
 
@@ -73,6 +75,7 @@ export function unshrinkAll(s: SmoState): void {
  */
 export function shrink(s: SmoState): void {
   const { active, G, status, y } = s;
+  unpackGradient(s);
   let Gmax1 = -Infinity;
   let Gmax2 = -Infinity;
   for (let a = 0; a < s.activeSize; a++) {
@@ -103,5 +106,6 @@ export function shrink(s: SmoState): void {
   }
   s.activeSize = kept;
   s.nextReady = false;
+  pack(s);
   s.rows.restrict?.(active, kept);
 }

@@ -43,9 +43,18 @@ export interface SmoState {
   readonly G: Float64Array;
   /** Sum over upper-bound j of C Q_jt, so unshrinking is cheap. */
   readonly Gbar: Float64Array;
-  /** The active (unshrunk) variables are active[0..activeSize). */
+  /** The active (unshrunk) variables are active[0..activeSize), in increasing order. */
   readonly active: Int32Array;
   activeSize: number;
+  /**
+   * The active variables' gradient, label, side and diagonal packed in active order (`packed.G[a]` is variable
+   * active[a]'s), which the selection and update loops read instead of gathering by variable index. While steps run,
+   * packed.G is the active variables' gradient and G holds the inactive ones' (`unpackGradient` brings G up to
+   * date); `pack` lays the arrays out again whenever the active set changes.
+   */
+  readonly packed: PackedActive;
+  /** The position in `active` of each active variable. */
+  readonly position: Int32Array;
   /** Set once the gap first falls within 10 eps: the one time the whole gradient is rebuilt while shrinking. */
   unshrink: boolean;
   /** The working set of the last successful selection, and the gap it measured. */
@@ -61,12 +70,39 @@ export interface SmoState {
   nextReady: boolean;
 }
 
+/** See {@link SmoState.packed}. */
+export interface PackedActive {
+  readonly G: Float64Array;
+  readonly y: Int8Array;
+  readonly side: Uint8Array;
+  readonly QD: Float64Array;
+}
+
+/** Lays out `packed` and `position` for the active set (after it changed). */
+export function pack(s: SmoState): void {
+  const { active, activeSize, G, y, side, QD, packed, position } = s;
+  for (let a = 0; a < activeSize; a++) {
+    const t = active[a] as number;
+    packed.G[a] = G[t] as number;
+    packed.y[a] = y[t] as number;
+    packed.side[a] = side[t] as number;
+    packed.QD[a] = QD[t] as number;
+    position[t] = a;
+  }
+}
+
+/** Copies the active variables' gradient from `packed.G` back to G, for the steps that read G by variable. */
+export function unpackGradient(s: SmoState): void {
+  const { active, activeSize, G, packed } = s;
+  for (let a = 0; a < activeSize; a++) G[active[a] as number] = packed.G[a] as number;
+}
+
 /** alpha = 0 (every variable at its lower bound), so G = -e, Gbar = 0, and every variable active. */
 export function initialState(rows: KernelRows, y: Int8Array, C: number, eps: number): SmoState {
   const n = rows.n;
   const active = new Int32Array(n);
   for (let t = 0; t < n; t++) active[t] = t;
-  return {
+  const s: SmoState = {
     n,
     rows,
     y,
@@ -80,6 +116,8 @@ export function initialState(rows: KernelRows, y: Int8Array, C: number, eps: num
     Gbar: new Float64Array(n),
     active,
     activeSize: n,
+    packed: { G: new Float64Array(n), y: new Int8Array(n), side: new Uint8Array(n), QD: new Float64Array(n) },
+    position: new Int32Array(n),
     unshrink: false,
     i: -1,
     j: -1,
@@ -88,4 +126,6 @@ export function initialState(rows: KernelRows, y: Int8Array, C: number, eps: num
     nextGmax: -Infinity,
     nextReady: false,
   };
+  pack(s);
+  return s;
 }

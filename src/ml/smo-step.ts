@@ -2,7 +2,7 @@ import { FREE, IN_UP, LOWER, sideOf, TAU, UPPER, type SmoState } from './smo-sta
 
 /** One SMO step on the pair (i, j): the analytic two-variable solution, then G, the statuses and Gbar. */
 export function takeStep(s: SmoState, i: number, j: number): void {
-  const { alpha, y, G, status, side, active, activeSize } = s;
+  const { alpha, y, status, active, activeSize, packed } = s;
   const Ki = s.rows.row(i);
   const Kj = s.rows.row(j);
   const yi = y[i] as number;
@@ -23,20 +23,23 @@ export function takeStep(s: SmoState, i: number, j: number): void {
   // the same order over the same values, so the same choice): one pass over the active set instead of two. The
   // 10 solves of the shipped first stage spent 28% of their time in selectWorkingSet.
   // -y_t G_t is the violation both label cases compare (-G_t for y = +1, G_t for y = -1: negating is exact).
+  // The active variables' gradient, labels and sides are read packed (SmoState.packed); the rows by variable.
+  const { G, side } = packed;
+  const yp = packed.y;
   let Gmax = -Infinity;
   let next = -1;
   for (let a = 0; a < activeSize; a++) {
     const t = active[a] as number;
-    const yt = y[t] as number;
-    const g = (G[t] as number) + yt * (di * (Ki[t] as number) + dj * (Kj[t] as number));
-    G[t] = g;
+    const yt = yp[a] as number;
+    const g = (G[a] as number) + yt * (di * (Ki[t] as number) + dj * (Kj[t] as number));
+    G[a] = g;
     const v = -yt * g;
-    if (((side[t] as number) & IN_UP) !== 0 && v >= Gmax) {
+    if (((side[a] as number) & IN_UP) !== 0 && v >= Gmax) {
       Gmax = v;
-      next = t;
+      next = a;
     }
   }
-  s.nextI = next;
+  s.nextI = next === -1 ? -1 : (active[next] as number);
   s.nextGmax = Gmax;
   s.nextReady = true;
   updateGbar(s, wasUpperI, status[i] === UPPER, i, Ki, yi);
@@ -49,13 +52,16 @@ export function takeStep(s: SmoState, i: number, j: number): void {
  * @param Qij y_i y_j K_ij
  */
 function solvePair(s: SmoState, i: number, j: number, Qij: number): [number, number] {
-  const { alpha, y, G, QD, C } = s;
+  const { alpha, y, QD, C, position } = s;
+  const G = s.packed.G;
+  const Gi = G[position[i] as number] as number;
+  const Gj = G[position[j] as number] as number;
   let ai = alpha[i] as number;
   let aj = alpha[j] as number;
   if (y[i] !== y[j]) {
     let quad = (QD[i] as number) + (QD[j] as number) + 2 * Qij;
     if (quad <= 0) quad = TAU;
-    const delta = (-(G[i] as number) - (G[j] as number)) / quad;
+    const delta = (-Gi - Gj) / quad;
     const diff = ai - aj;
     ai += delta;
     aj += delta;
@@ -80,7 +86,7 @@ function solvePair(s: SmoState, i: number, j: number, Qij: number): [number, num
   } else {
     let quad = (QD[i] as number) + (QD[j] as number) - 2 * Qij;
     if (quad <= 0) quad = TAU;
-    const delta = ((G[i] as number) - (G[j] as number)) / quad;
+    const delta = (Gi - Gj) / quad;
     const sum = ai + aj;
     ai -= delta;
     aj += delta;
@@ -110,7 +116,9 @@ function setStatus(s: SmoState, t: number): void {
   const a = s.alpha[t] as number;
   const st = a >= s.C ? UPPER : a <= 0 ? LOWER : FREE;
   s.status[t] = st;
-  s.side[t] = sideOf(s.y[t] as number, st);
+  const side = sideOf(s.y[t] as number, st);
+  s.side[t] = side;
+  s.packed.side[s.position[t] as number] = side;
 }
 
 /** Keeps Gbar = sum over upper-bound j of C Q_jt when variable k enters or leaves the upper bound. */

@@ -1,5 +1,5 @@
 import { MlError } from './errors.js';
-import { FREE, initialState, LOWER, sideOf, UPPER, type SmoState } from './smo-state.js';
+import { FREE, initialState, LOWER, pack, sideOf, UPPER, type SmoState } from './smo-state.js';
 import type { KernelRows } from './smo-types.js';
 
 /**
@@ -49,5 +49,6 @@ export function warmState(rows: KernelRows, y: Int8Array, C: number, eps: number
       if (upper) s.Gbar[t]! += C * q;
     }
   }
+  pack(s);
   return s;
 }

@@ -6,51 +6,52 @@ import { IN_LOW, IN_UP, TAU, type SmoState } from './smo-state.js';
  * @returns false when the active set is optimal within eps (or no j exists)
  */
 export function selectWorkingSet(s: SmoState): boolean {
-  const { active, activeSize, G, side, y, QD } = s;
+  const { active, activeSize, packed } = s;
+  // The packed arrays hold active[a]'s values at a: contiguous reads instead of gathers by variable index (the
+  // same values in the same order, so the same choice).
+  const { G, y, side, QD } = packed;
   let Gmax = -Infinity;
   let Gmax2 = -Infinity;
-  let iIdx = -1;
+  let iPos = -1;
   if (s.nextReady) {
     // takeStep found i while it updated the gradient, and the active set has not changed since.
     Gmax = s.nextGmax;
-    iIdx = s.nextI;
+    iPos = s.nextI === -1 ? -1 : (s.position[s.nextI] as number);
     s.nextReady = false;
   } else {
     for (let a = 0; a < activeSize; a++) {
-      const t = active[a] as number;
-      const v = -(y[t] as number) * (G[t] as number);
-      if (((side[t] as number) & IN_UP) !== 0 && v >= Gmax) {
+      const v = -(y[a] as number) * (G[a] as number);
+      if (((side[a] as number) & IN_UP) !== 0 && v >= Gmax) {
         Gmax = v;
-        iIdx = t;
+        iPos = a;
       }
     }
   }
-  let jIdx = -1;
+  let jPos = -1;
   let objDiffMin = Infinity;
-  if (iIdx !== -1) {
-    const Ki = s.rows.row(iIdx);
-    const Qii = QD[iIdx] as number;
+  if (iPos !== -1) {
+    const Ki = s.rows.row(active[iPos] as number);
+    const Qii = QD[iPos] as number;
     for (let a = 0; a < activeSize; a++) {
-      const t = active[a] as number;
-      if (((side[t] as number) & IN_LOW) === 0) continue;
+      if (((side[a] as number) & IN_LOW) === 0) continue;
       // y_t G_t: G_t for y = +1, -G_t for y = -1, as both label cases of WSS 2 compare it.
-      const v = (y[t] as number) * (G[t] as number);
+      const v = (y[a] as number) * (G[a] as number);
       if (v >= Gmax2) Gmax2 = v;
       const gradDiff = Gmax + v;
       if (gradDiff > 0) {
         // Curvature K_ii + K_tt - 2 K_it holds for both label cases once the y factors cancel.
-        const quad = Qii + (QD[t] as number) - 2 * (Ki[t] as number);
+        const quad = Qii + (QD[a] as number) - 2 * (Ki[active[a] as number] as number);
         const objDiff = -(gradDiff * gradDiff) / (quad > 0 ? quad : TAU);
         if (objDiff <= objDiffMin) {
-          jIdx = t;
+          jPos = a;
           objDiffMin = objDiff;
         }
       }
     }
   }
   s.gap = Gmax + Gmax2;
-  if (s.gap < s.eps || jIdx === -1) return false;
-  s.i = iIdx;
-  s.j = jIdx;
+  if (s.gap < s.eps || jPos === -1) return false;
+  s.i = active[iPos] as number;
+  s.j = active[jPos] as number;
   return true;
 }

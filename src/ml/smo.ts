@@ -1,7 +1,7 @@
 import { assertNumberIn, MlError } from './errors.js';
 import { computeRho } from './smo-rho.js';
 import { shrink, unshrinkAll } from './smo-shrink.js';
-import { initialState } from './smo-state.js';
+import { initialState, unpackGradient } from './smo-state.js';
 import { takeStep } from './smo-step.js';
 import { warmState } from './smo-warm.js';
 import type { BinarySolution, KernelRows, SmoOptions } from './smo-types.js';
@@ -63,6 +63,7 @@ export function solveBinarySvm(rows: KernelRows, y: Int8Array, options: SmoOptio
     takeStep(s, s.i, s.j);
   }
   if (!converged) unshrinkAll(s);
+  unpackGradient(s);
   const { rho, supportVectorCount } = computeRho(s);
   return { alpha: s.alpha, bias: -rho, iterations: iter, supportVectorCount, converged, gap: s.gap };
 }

@@ -12,6 +12,8 @@ import { sumDifferenceBound } from '../helpers/float-error.js';
 import { createKernelRowCache, createUncachedKernelRows } from '../../src/ml/kernel-cache.js';
 import { compileKernelModules } from '../../src/ml/engine/wasm-engine.js';
 import { createWasmKernelRows, placeKernelData } from '../../src/ml/engine/wasm-rows.js';
+import { instantiateKernel } from '../../src/ml/engine/wasm-memory.js';
+import { dotScale } from '../../src/ml/engine/poly.js';
 
 /** The kernel straight from its definition, on pixels scaled to [0, 1]. */
 function direct(a: Uint8Array, b: Uint8Array, k: PolyKernel): number {
@@ -109,6 +111,32 @@ describe('polynomial kernel', () => {
         },
       ),
       { numRuns: 30 },
+    );
+  });
+
+  it('the kernelRow export is the float32 of kernelFromDot for every dot, two a step or one, any degree', async () => {
+    const { plain } = await compileKernelModules();
+    const memory = new WebAssembly.Memory({ initial: 1 });
+    const exports = instantiateKernel(plain, memory);
+    const accAt = 64;
+    const outAt = 4096;
+    fc.assert(
+      fc.property(
+        // up to 784 * 255^2, the largest dot of two byte images; odd and even counts
+        fc.array(fc.integer({ min: 0, max: 784 * 255 * 255 }), { minLength: 1, maxLength: 41 }),
+        kernels,
+        (dots, k) => {
+          new Int32Array(memory.buffer, accAt, dots.length).set(dots);
+          // A value past the row must stay as it was (the last odd value goes through the scalar loop).
+          const out = new Float32Array(memory.buffer, outAt, dots.length + 1);
+          out.fill(-7);
+          exports.kernelRow(accAt, dots.length, dotScale(k.gamma), k.coef0, k.degree, outAt);
+          const want = dots.map((dot) => Math.fround(kernelFromDot(dot, k)));
+          expect([...out.subarray(0, dots.length)]).toEqual(want);
+          expect(out[dots.length]).toBe(-7);
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 

@@ -25,6 +25,13 @@ function copy(s: SmoState): SmoState {
     G: Float64Array.from(s.G),
     Gbar: Float64Array.from(s.Gbar),
     active: Int32Array.from(s.active),
+    packed: {
+      G: Float64Array.from(s.packed.G),
+      y: Int8Array.from(s.packed.y),
+      side: Uint8Array.from(s.packed.side),
+      QD: Float64Array.from(s.packed.QD),
+    },
+    position: Int32Array.from(s.position),
   };
 }
 

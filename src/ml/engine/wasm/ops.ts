@@ -28,6 +28,7 @@ export const I32_GT_S = [0x4a];
 export const I32_ADD = [0x6a];
 export const I32_SUB = [0x6b];
 export const I32_SHL = [0x74];
+export const I32_SHR_U = [0x76];
 export const F64_ADD = [0xa0];
 export const F64_MUL = [0xa2];
 export const F64_FROM_I32 = [0xb7];
@@ -37,12 +38,16 @@ const simd = (op: number, ...immediates: number[]) => [0xfd, ...u32(op), ...imme
 export const v128Load = (offset = 0) => simd(0, ...u32(0), ...u32(offset));
 export const load8x8U = (offset = 0) => simd(2, ...u32(0), ...u32(offset));
 export const v128Store = (offset = 0) => simd(11, ...u32(0), ...u32(offset));
+export const load64Zero = (offset = 0) => simd(93, ...u32(3), ...u32(offset));
+export const store64Lane = (lane: number, offset = 0) => simd(91, ...u32(3), ...u32(offset), lane);
 export const I32X4_SPLAT = simd(17);
 export const F64X2_SPLAT = simd(20);
 export const I32X4_ADD = simd(174);
 export const I32X4_DOT_I16X8_S = simd(186);
 export const F64X2_ADD = simd(240);
 export const F64X2_MUL = simd(242);
+export const F32X4_FROM_F64X2_ZERO = simd(94);
+export const F64X2_FROM_I32X4_LOW = simd(254);
 
 /** local += delta (i32). */
 export const bump = (local: number, delta: number) => [...get(local), ...i32Const(delta), ...I32_ADD, ...set(local)];
