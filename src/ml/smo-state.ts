@@ -1,4 +1,4 @@
-import type { KernelRows } from './smo-types.js';
+import type { KernelRows, SmoWorkspace } from './smo-types.js';
 
 /** LIBSVM's TAU: a floor for the curvature of a non-positive-definite pair. */
 export const TAU = 1e-12;
@@ -55,6 +55,8 @@ export interface SmoState {
   readonly packed: PackedActive;
   /** The position in `active` of each active variable. */
   readonly position: Int32Array;
+  /** The WebAssembly loops' workspace and results, when the solve has one with room (SmoOptions.workspace). */
+  readonly results: SmoResults | null;
   /** Set once the gap first falls within 10 eps: the one time the whole gradient is rebuilt while shrinking. */
   unshrink: boolean;
   /** The working set of the last successful selection, and the gap it measured. */
@@ -73,9 +75,55 @@ export interface SmoState {
 /** See {@link SmoState.packed}. */
 export interface PackedActive {
   readonly G: Float64Array;
-  readonly y: Int8Array;
+  /** +1 or -1, as float64: what the loops multiply by. */
+  readonly y: Float64Array;
   readonly side: Uint8Array;
   readonly QD: Float64Array;
+}
+
+/** Bytes of a workspace's room the solver of n variables uses: results, packed G, y, QD, the active set and sides. */
+export function smoArrayBytes(n: number): number {
+  return 16 + 29 * n;
+}
+
+/**
+ * The active set and the packed arrays, in the workspace's memory when it has room (the WebAssembly loops read them
+ * there), else ordinary arrays; and where the WebAssembly loops write their results.
+ */
+function solverArrays(
+  n: number,
+  workspace: SmoWorkspace | undefined,
+): { active: Int32Array; packed: PackedActive; results: SmoResults | null } {
+  if (workspace === undefined || workspace.bytes < smoArrayBytes(n)) {
+    return {
+      active: new Int32Array(n),
+      packed: { G: new Float64Array(n), y: new Float64Array(n), side: new Uint8Array(n), QD: new Float64Array(n) },
+      results: null,
+    };
+  }
+  const { buffer, at } = workspace;
+  const G = at + 16;
+  const y = G + 8 * n;
+  const QD = y + 8 * n;
+  const active = QD + 8 * n;
+  const side = active + 4 * n;
+  return {
+    active: new Int32Array(buffer, active, n),
+    packed: {
+      G: new Float64Array(buffer, G, n),
+      y: new Float64Array(buffer, y, n),
+      side: new Uint8Array(buffer, side, n),
+      QD: new Float64Array(buffer, QD, n),
+    },
+    results: { workspace, value: new Float64Array(buffer, at, 1), position: new Int32Array(buffer, at + 8, 1) },
+  };
+}
+
+/** Where the WebAssembly loops leave their answer: a value (float64) and a position (int32). */
+export interface SmoResults {
+  readonly workspace: SmoWorkspace;
+  readonly value: Float64Array;
+  readonly position: Int32Array;
 }
 
 /** Lays out `packed` and `position` for the active set (after it changed). */
@@ -98,9 +146,15 @@ export function unpackGradient(s: SmoState): void {
 }
 
 /** alpha = 0 (every variable at its lower bound), so G = -e, Gbar = 0, and every variable active. */
-export function initialState(rows: KernelRows, y: Int8Array, C: number, eps: number): SmoState {
+export function initialState(
+  rows: KernelRows,
+  y: Int8Array,
+  C: number,
+  eps: number,
+  workspace?: SmoWorkspace,
+): SmoState {
   const n = rows.n;
-  const active = new Int32Array(n);
+  const { active, packed, results } = solverArrays(n, workspace);
   for (let t = 0; t < n; t++) active[t] = t;
   const s: SmoState = {
     n,
@@ -116,8 +170,9 @@ export function initialState(rows: KernelRows, y: Int8Array, C: number, eps: num
     Gbar: new Float64Array(n),
     active,
     activeSize: n,
-    packed: { G: new Float64Array(n), y: new Int8Array(n), side: new Uint8Array(n), QD: new Float64Array(n) },
+    packed,
     position: new Int32Array(n),
+    results,
     unshrink: false,
     i: -1,
     j: -1,

@@ -28,15 +28,34 @@ export function takeStep(s: SmoState, i: number, j: number): void {
   const yp = packed.y;
   let Gmax = -Infinity;
   let next = -1;
-  for (let a = 0; a < activeSize; a++) {
-    const t = active[a] as number;
-    const yt = yp[a] as number;
-    const g = (G[a] as number) + yt * (di * (Ki[t] as number) + dj * (Kj[t] as number));
-    G[a] = g;
-    const v = -yt * g;
-    if (((side[a] as number) & IN_UP) !== 0 && v >= Gmax) {
-      Gmax = v;
-      next = a;
+  const results = s.results;
+  if (results !== null && Ki.buffer === results.workspace.buffer && Kj.buffer === results.workspace.buffer) {
+    // The same loop in WebAssembly (engine/wasm/smo-loops.ts), branch-free.
+    results.workspace.loops.updateGradient(
+      activeSize,
+      di,
+      dj,
+      Ki.byteOffset,
+      Kj.byteOffset,
+      active.byteOffset,
+      G.byteOffset,
+      yp.byteOffset,
+      side.byteOffset,
+      results.value.byteOffset,
+    );
+    Gmax = results.value[0] as number;
+    next = results.position[0] as number;
+  } else {
+    for (let a = 0; a < activeSize; a++) {
+      const t = active[a] as number;
+      const yt = yp[a] as number;
+      const g = (G[a] as number) + yt * (di * (Ki[t] as number) + dj * (Kj[t] as number));
+      G[a] = g;
+      const v = -yt * g;
+      if (((side[a] as number) & IN_UP) !== 0 && v >= Gmax) {
+        Gmax = v;
+        next = a;
+      }
     }
   }
   s.nextI = next === -1 ? -1 : (active[next] as number);

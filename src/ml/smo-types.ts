@@ -29,6 +29,45 @@ export interface KernelRows {
   readonly heldRows?: number;
 }
 
+/**
+ * The solver's loops in WebAssembly (engine/smo-workspace.ts): a memory that holds the kernel rows the solver is given
+ * and room for its packed arrays. A step whose rows are views on `buffer` runs there, branch-free; other steps run
+ * the JavaScript loops. Either way the same operations in the same order, so the same multipliers to the bit.
+ */
+export interface SmoWorkspace {
+  /** The memory's buffer, as the rows' Float32Arrays see it. */
+  readonly buffer: ArrayBufferLike;
+  /** Byte address of the room for the solver's arrays, and its size (smo-state.ts `smoArrayBytes`). */
+  readonly at: number;
+  readonly bytes: number;
+  readonly loops: {
+    selectJ(
+      n: number,
+      Gmax: number,
+      Qii: number,
+      Ki: number,
+      active: number,
+      G: number,
+      y: number,
+      side: number,
+      QD: number,
+      out: number,
+    ): void;
+    updateGradient(
+      n: number,
+      di: number,
+      dj: number,
+      Ki: number,
+      Kj: number,
+      active: number,
+      G: number,
+      y: number,
+      side: number,
+      out: number,
+    ): void;
+  };
+}
+
 /** Options of one binary soft-margin SVM. */
 export interface SmoOptions {
   /** Box constraint: 0 <= alpha_i <= C. */
@@ -47,6 +86,8 @@ export interface SmoOptions {
    * new rows at 0, so the solve only repairs what the new rows disturb. Copied, not modified.
    */
   readonly initialAlpha?: Float64Array;
+  /** Run the loops in WebAssembly where the rows allow (see {@link SmoWorkspace}). */
+  readonly workspace?: SmoWorkspace;
 }
 
 /** A snapshot of the solver's state, passed to `onProgress` every `progressEvery` iterations. */

@@ -1,6 +1,6 @@
 import { MlError } from './errors.js';
 import { FREE, initialState, LOWER, pack, sideOf, UPPER, type SmoState } from './smo-state.js';
-import type { KernelRows } from './smo-types.js';
+import type { KernelRows, SmoWorkspace } from './smo-types.js';
 
 /**
  * The solver's state at a given feasible alpha (alpha seeding, DeCoste & Wagstaff 2000): G = Q alpha - e and
@@ -11,15 +11,23 @@ import type { KernelRows } from './smo-types.js';
  * @param C - Box constraint.
  * @param eps - Stopping tolerance.
  * @param alpha - The start: 0 <= alpha <= C and y'alpha = 0 (e.g. an earlier solution, new rows at 0).
+ * @param workspace - Where the loops may run in WebAssembly (SmoOptions.workspace).
  * @returns The state, every variable active.
  * @throws MlError `INVALID_ARGUMENT` when `alpha` has the wrong length or is not feasible
  */
-export function warmState(rows: KernelRows, y: Int8Array, C: number, eps: number, alpha: Float64Array): SmoState {
+export function warmState(
+  rows: KernelRows,
+  y: Int8Array,
+  C: number,
+  eps: number,
+  alpha: Float64Array,
+  workspace?: SmoWorkspace,
+): SmoState {
   const n = rows.n;
   if (alpha.length !== n) {
     throw new MlError('INVALID_ARGUMENT', `initialAlpha: expected ${n} values, got ${alpha.length}`);
   }
-  const s = initialState(rows, y, C, eps);
+  const s = initialState(rows, y, C, eps, workspace);
   let balance = 0;
   let scale = 0;
   for (let t = 0; t < n; t++) {

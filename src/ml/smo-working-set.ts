@@ -29,22 +29,41 @@ export function selectWorkingSet(s: SmoState): boolean {
   }
   let jPos = -1;
   let objDiffMin = Infinity;
+  const results = s.results;
   if (iPos !== -1) {
     const Ki = s.rows.row(active[iPos] as number);
     const Qii = QD[iPos] as number;
-    for (let a = 0; a < activeSize; a++) {
-      if (((side[a] as number) & IN_LOW) === 0) continue;
-      // y_t G_t: G_t for y = +1, -G_t for y = -1, as both label cases of WSS 2 compare it.
-      const v = (y[a] as number) * (G[a] as number);
-      if (v >= Gmax2) Gmax2 = v;
-      const gradDiff = Gmax + v;
-      if (gradDiff > 0) {
-        // Curvature K_ii + K_tt - 2 K_it holds for both label cases once the y factors cancel.
-        const quad = Qii + (QD[a] as number) - 2 * (Ki[active[a] as number] as number);
-        const objDiff = -(gradDiff * gradDiff) / (quad > 0 ? quad : TAU);
-        if (objDiff <= objDiffMin) {
-          jPos = a;
-          objDiffMin = objDiff;
+    if (results !== null && Ki.buffer === results.workspace.buffer) {
+      // The same loop in WebAssembly (engine/wasm/smo-loops.ts), branch-free.
+      results.workspace.loops.selectJ(
+        activeSize,
+        Gmax,
+        Qii,
+        Ki.byteOffset,
+        active.byteOffset,
+        G.byteOffset,
+        y.byteOffset,
+        side.byteOffset,
+        QD.byteOffset,
+        results.value.byteOffset,
+      );
+      Gmax2 = results.value[0] as number;
+      jPos = results.position[0] as number;
+    } else {
+      for (let a = 0; a < activeSize; a++) {
+        if (((side[a] as number) & IN_LOW) === 0) continue;
+        // y_t G_t: G_t for y = +1, -G_t for y = -1, as both label cases of WSS 2 compare it.
+        const v = (y[a] as number) * (G[a] as number);
+        if (v >= Gmax2) Gmax2 = v;
+        const gradDiff = Gmax + v;
+        if (gradDiff > 0) {
+          // Curvature K_ii + K_tt - 2 K_it holds for both label cases once the y factors cancel.
+          const quad = Qii + (QD[a] as number) - 2 * (Ki[active[a] as number] as number);
+          const objDiff = -(gradDiff * gradDiff) / (quad > 0 ? quad : TAU);
+          if (objDiff <= objDiffMin) {
+            jPos = a;
+            objDiffMin = objDiff;
+          }
         }
       }
     }

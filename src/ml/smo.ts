@@ -9,7 +9,7 @@ import { selectWorkingSet } from './smo-working-set.js';
 
 // The solver's steps live in smo-*.ts over one shared SmoState; this module stays the one entry point, so every
 // importer (ovr, kernel-cache, the public index) keeps importing from smo.js.
-export type { BinarySolution, KernelRows, SmoOptions, SmoProgress } from './smo-types.js';
+export type { BinarySolution, KernelRows, SmoOptions, SmoProgress, SmoWorkspace } from './smo-types.js';
 
 /** Stopping tolerance on the maximal KKT violation: LIBSVM's default `-e 0.001`. */
 export const DEFAULT_TOLERANCE = 1e-3;
@@ -37,7 +37,9 @@ export function solveBinarySvm(rows: KernelRows, y: Int8Array, options: SmoOptio
   const { C, eps, shrinking, maxIter, progressEvery } = resolveOptions(rows, y, options);
   // A source shared by several solves (the ten digits of one thread) may still hold the last solve's narrowed set.
   rows.restrict?.(null, rows.n);
-  const s = options.initialAlpha ? warmState(rows, y, C, eps, options.initialAlpha) : initialState(rows, y, C, eps);
+  const s = options.initialAlpha
+    ? warmState(rows, y, C, eps, options.initialAlpha, options.workspace)
+    : initialState(rows, y, C, eps, options.workspace);
   const n = rows.n;
   let iter = 0;
   let counter = Math.min(n, 1000) + 1;

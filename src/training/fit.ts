@@ -8,7 +8,7 @@ import { createModelEngine } from '../node/kernel-wasm.js';
 import { PIXELS } from '../shared/mnist.js';
 import { PEN_MIX, withPenVariants, type PenVariants } from './augment/pen-augmentation.js';
 import type { GammaSpec, Log, TrainingPlan } from './plan.js';
-import { trainOneVsRestThreaded, type TrainEvent } from './train-threads.js';
+import { trainOneVsRestThreaded, type TrainEvent, type RowArena } from './train-threads.js';
 
 /** Peak RSS of the whole process so far, in MB. */
 export function peakRssMB(): number {
@@ -37,7 +37,7 @@ export async function fitOnce(
   log: Log,
   label: string,
   digitOrder?: readonly number[],
-  rowArenas?: readonly Float32Array[],
+  rowArenas?: readonly RowArena[],
 ): Promise<{
   model: SvmModel;
   solutions: ClassSolution[];

@@ -67,7 +67,10 @@ export async function fitStages(
   const stages: TrainingStage[] = [];
   // Both stages' threads cache their rows in the same memory: the second stage's rows land on pages the first
   // stage's already made the process's (see createKernelRowCache). One stage gains nothing: no arenas then.
-  const rowArenas = shiftsOf(plan.virtualShifts) === null ? undefined : allocateRowArenas(plan);
+  const rowArenas =
+    shiftsOf(plan.virtualShifts) === null
+      ? undefined
+      : allocateRowArenas({ ...plan, ...(plan.engine === undefined ? {} : { backend: plan.engine }) });
   const runStage = async (
     set: TrainingSet,
     name: string,

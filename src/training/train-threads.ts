@@ -2,6 +2,7 @@ import { ConfigError } from '../shared/config-error.js';
 import { prepareKernelData, type KernelData, type PolyKernel } from '../ml/kernel.js';
 import { wasmSimdAvailable } from '../ml/engine/wasm-engine.js';
 import { placeKernelData } from '../ml/engine/wasm-rows.js';
+import { MAX_SHARED_PAGES, PAGE } from '../ml/engine/wasm-memory.js';
 import type { EngineChoice } from '../node/kernel-wasm.js';
 import { DIGITS, type ClassSolution } from '../ml/ovr.js';
 import { runWorkers } from '../node/spawn-worker.js';
@@ -51,7 +52,7 @@ export interface ThreadedTrainOptions {
    * Memory for the threads' own row caches (from {@link allocateRowArenas}), to use again in a later call: a
    * two-stage run passes the same arenas to both stages. Each thread allocates its own when omitted.
    */
-  readonly rowArenas?: readonly Float32Array[];
+  readonly rowArenas?: readonly RowArena[];
   readonly onEvent?: (event: TrainEvent) => void;
 }
 
@@ -77,17 +78,33 @@ function localRowCacheBytes(options: Pick<ThreadedTrainOptions, 'cacheBytes' | '
 }
 
 /**
- * Memory for each training thread's own row cache, on SharedArrayBuffers (committed page by page as rows are
- * written), to pass as `rowArenas` to every fit of one run.
+ * One training thread's row-cache memory. `rows` is the cache's arena; where WebAssembly SIMD runs it is the start of
+ * a shared WebAssembly `memory`, so that the thread's solver can run its loops over the cached rows in WebAssembly
+ * (its arrays go after the arena: engine/wasm-smo.ts).
+ */
+export interface RowArena {
+  readonly rows: Float32Array;
+  readonly memory?: WebAssembly.Memory;
+}
+
+/** Room a WebAssembly row memory keeps above its arena for the solver's arrays (29 bytes a variable). */
+const SOLVER_ROOM_PAGES = 128;
+
+/**
+ * Memory for each training thread's own row cache, shared (committed page by page as rows are written), to pass as
+ * `rowArenas` to every fit of one run.
  */
 export function allocateRowArenas(
-  options: Pick<ThreadedTrainOptions, 'cacheBytes' | 'localCacheShare' | 'threads'>,
-): Float32Array[] {
+  options: Pick<ThreadedTrainOptions, 'cacheBytes' | 'localCacheShare' | 'threads' | 'backend'>,
+): RowArena[] {
   const floats = Math.floor(localRowCacheBytes(options) / 4);
-  return Array.from(
-    { length: trainingThreads(options.threads) },
-    () => new Float32Array(new SharedArrayBuffer(4 * floats)),
-  );
+  const pages = Math.ceil((4 * floats) / PAGE);
+  const wasm = options.backend !== 'js' && wasmSimdAvailable() && pages + SOLVER_ROOM_PAGES <= MAX_SHARED_PAGES;
+  return Array.from({ length: trainingThreads(options.threads) }, () => {
+    if (!wasm) return { rows: new Float32Array(new SharedArrayBuffer(4 * floats)) };
+    const memory = new WebAssembly.Memory({ initial: pages, maximum: MAX_SHARED_PAGES, shared: true });
+    return { rows: new Float32Array(memory.buffer, 0, floats), memory };
+  });
 }
 
 /**

@@ -27,7 +27,7 @@ function copy(s: SmoState): SmoState {
     active: Int32Array.from(s.active),
     packed: {
       G: Float64Array.from(s.packed.G),
-      y: Int8Array.from(s.packed.y),
+      y: Float64Array.from(s.packed.y),
       side: Uint8Array.from(s.packed.side),
       QD: Float64Array.from(s.packed.QD),
     },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { deskewAll } from '../../src/ml/deskew.js';
+import { wasmSimdAvailable } from '../../src/ml/engine/wasm-engine.js';
 import { prepareKernelData, scaleGamma, type PolyKernel } from '../../src/ml/kernel.js';
 import { createKernelRowCache } from '../../src/ml/kernel-cache.js';
 import { trainOneVsRest } from '../../src/ml/ovr.js';
@@ -71,13 +72,15 @@ describe('threaded one-vs-rest trainer', () => {
     // its values in the memory the second fit's rows are carved from.
     const options = { kernel, C: 1, tolerance: 1e-3, shrinking: true, threads: 2, cacheBytes: 2 * 100 * 4 * 600 };
     const rowArenas = allocateRowArenas(options);
-    expect(rowArenas.map((a) => a.length)).toEqual([100 * 600, 100 * 600]);
+    expect(rowArenas.map((a) => a.rows.length)).toEqual([100 * 600, 100 * 600]);
+    // WebAssembly memories where SIMD runs: the threads' solvers then run their loops there, next to the rows.
+    expect(rowArenas.map((a) => a.memory !== undefined)).toEqual([wasmSimdAvailable(), wasmSimdAvailable()]);
     await trainOneVsRestThreaded(images.subarray(0, 400 * 784), train.labels.subarray(0, 400), {
       ...options,
       rowArenas,
     });
     // (A thread may take every digit of so small a fit before the other starts: at least one arena holds rows.)
-    expect(rowArenas.some((a) => a.some((v) => v !== 0))).toBe(true);
+    expect(rowArenas.some((a) => a.rows.some((v) => v !== 0))).toBe(true);
     const solutions = await trainOneVsRestThreaded(images, train.labels, { ...options, rowArenas });
     solutions.forEach((s, d) => {
       const r = reference[d];

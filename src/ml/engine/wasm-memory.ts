@@ -6,6 +6,30 @@ export interface KernelExports {
   scores(acc: number, count: number, coef: number, scale: number, coef0: number, degree: number, out: number): void;
   kernelRow(acc: number, n: number, scale: number, coef0: number, degree: number, out: number): void;
   stageScores(table: number, acc: number, scale: number, coef0: number, degree: number, out: number): void;
+  selectJ(
+    n: number,
+    Gmax: number,
+    Qii: number,
+    Ki: number,
+    active: number,
+    G: number,
+    y: number,
+    side: number,
+    QD: number,
+    out: number,
+  ): void;
+  updateGradient(
+    n: number,
+    di: number,
+    dj: number,
+    Ki: number,
+    Kj: number,
+    active: number,
+    G: number,
+    y: number,
+    side: number,
+    out: number,
+  ): void;
 }
 
 /** A WebAssembly page. */

@@ -35,6 +35,7 @@ import {
   v128Load,
   v128Store,
 } from './ops.js';
+import { selectJ, updateGradient } from './smo-loops.js';
 import { stageScores } from './stage-scores.js';
 import { MAX_SHARED_PAGES } from '../wasm-memory.js';
 
@@ -56,6 +57,7 @@ import { MAX_SHARED_PAGES } from '../wasm-memory.js';
  * - `kernelRow(acc, n, scale, coef0, degree, out)`: out[j] = float32((scale * acc[j] + coef0)^degree), as
  *   kernel.ts `kernelValues` computes a training kernel row.
  * - `stageScores(table, acc, scale, coef0, degree, out)`: a two-stage model's second-stage sums (stage-scores.ts).
+ * - `selectJ`, `updateGradient`: the SMO solver's loops over its active set (smo-loops.ts).
  */
 
 function dots(): FunctionDef {
@@ -310,5 +312,5 @@ function kernelRow(): FunctionDef {
  */
 export function kernelWasmBytes(shared: boolean): Uint8Array<ArrayBuffer> {
   const memory = shared ? { minPages: 1, maxPages: MAX_SHARED_PAGES, shared: true } : { minPages: 1, shared: false };
-  return encodeModule(memory, [dots(), scores(), kernelRow(), stageScores()]);
+  return encodeModule(memory, [dots(), scores(), kernelRow(), stageScores(), selectJ(), updateGradient()]);
 }
