@@ -6,6 +6,7 @@ import { PIXELS } from '../shared/mnist.js';
 import type { PenVariants } from './augment/pen-augmentation.js';
 import { argmax, fitOnce, sortedIndices, trainingSet, validationScores } from './fit.js';
 import type { GammaSpec, Log, SearchResult, TrainingPlan } from './plan.js';
+import { allocateRowArenas } from './train-threads.js';
 
 /** What the grid search chose, and the temperature fitted on its validation scores. */
 export interface SearchOutcome {
@@ -45,12 +46,14 @@ export async function runGridSearch(plan: TrainingPlan, data: SearchData, log: L
   const base = scaleGamma(fit.data.images.subarray(0, fit.mnistRows * PIXELS), PIXELS);
   const results: SearchResult[] = [];
   let best: { result: SearchResult; scores: number[][] } | undefined;
+  // One row memory per thread for every point: its pages are written once, and the solvers' loops run beside it.
+  const rowArenas = allocateRowArenas({ ...plan, ...(plan.engine === undefined ? {} : { backend: plan.engine }) });
   for (const c of s.Cs) {
     for (const m of s.gammaMultipliers) {
       for (const c0 of s.coef0s) {
         const kernel: PolyKernel = { type: 'poly', degree: plan.degree, gamma: base * m, coef0: c0 };
         const label = `search C=${c} gamma=scale*${m} coef0=${c0}`;
-        const run = await fitOnce(fit, kernel, plan, c, () => {}, label);
+        const run = await fitOnce(fit, kernel, plan, c, () => {}, label, undefined, rowArenas);
         const scores = await validationScores(run.model, val, plan);
         const acc = scorePredictions(scores.map(argmax), val.labels, 'validation').accuracy;
         const result: SearchResult = {

@@ -66,11 +66,9 @@ export async function fitStages(
 ): Promise<FittedStages> {
   const stages: TrainingStage[] = [];
   // Both stages' threads cache their rows in the same memory: the second stage's rows land on pages the first
-  // stage's already made the process's (see createKernelRowCache). One stage gains nothing: no arenas then.
-  const rowArenas =
-    shiftsOf(plan.virtualShifts) === null
-      ? undefined
-      : allocateRowArenas({ ...plan, ...(plan.engine === undefined ? {} : { backend: plan.engine }) });
+  // stage's already made the process's (see createKernelRowCache). Where WebAssembly SIMD runs each arena is a
+  // WebAssembly memory, and the solvers run their loops there (train-worker.ts): one stage gains that too.
+  const rowArenas = allocateRowArenas({ ...plan, ...(plan.engine === undefined ? {} : { backend: plan.engine }) });
   const runStage = async (
     set: TrainingSet,
     name: string,
