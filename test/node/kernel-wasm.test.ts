@@ -39,6 +39,8 @@ describe('kernel module files', () => {
           'scores',
           'kernelRow',
           'stageScores',
+          'selectJ',
+          'updateGradient',
         ]);
       }
     } finally {

@@ -64,7 +64,7 @@ export function startModelMemory(byteLength: number): ModelMemory {
   return { memory, bytes: new Uint8Array(memory.buffer, HEADER_BYTES, byteLength) };
 }
 
-/** Instantiates the kernel module on `memory` (synchronous: the module is under 1 KB). */
+/** Instantiates the kernel module on `memory` (synchronous: the module is about 3 KB). */
 export function instantiateKernel(module: WebAssembly.Module, memory: WebAssembly.Memory): KernelExports {
   return new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
 }
