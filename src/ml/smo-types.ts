@@ -30,7 +30,7 @@ export interface KernelRows {
 }
 
 /**
- * The solver's loops in WebAssembly (engine/smo-workspace.ts): a memory that holds the kernel rows the solver is given
+ * The solver's loops in WebAssembly (engine/wasm-smo.ts): a memory that holds the kernel rows the solver is given
  * and room for its packed arrays. A step whose rows are views on `buffer` runs there, branch-free; other steps run
  * the JavaScript loops. Either way the same operations in the same order, so the same multipliers to the bit.
  */
@@ -40,32 +40,35 @@ export interface SmoWorkspace {
   /** Byte address of the room for the solver's arrays, and its size (smo-state.ts `smoArrayBytes`). */
   readonly at: number;
   readonly bytes: number;
-  readonly loops: {
-    selectJ(
-      n: number,
-      Gmax: number,
-      Qii: number,
-      Ki: number,
-      active: number,
-      G: number,
-      y: number,
-      side: number,
-      QD: number,
-      out: number,
-    ): void;
-    updateGradient(
-      n: number,
-      di: number,
-      dj: number,
-      Ki: number,
-      Kj: number,
-      active: number,
-      G: number,
-      y: number,
-      side: number,
-      out: number,
-    ): void;
-  };
+  readonly loops: SmoLoops;
+}
+
+/** The WebAssembly loops' signatures (engine/wasm/smo-loops.ts says what each computes; addresses in bytes). */
+export interface SmoLoops {
+  selectJ(
+    n: number,
+    Gmax: number,
+    Qii: number,
+    Ki: number,
+    active: number,
+    G: number,
+    y: number,
+    side: number,
+    QD: number,
+    out: number,
+  ): void;
+  updateGradient(
+    n: number,
+    di: number,
+    dj: number,
+    Ki: number,
+    Kj: number,
+    active: number,
+    G: number,
+    y: number,
+    side: number,
+    out: number,
+  ): void;
 }
 
 /** Options of one binary soft-margin SVM. */

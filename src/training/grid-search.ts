@@ -47,7 +47,7 @@ export async function runGridSearch(plan: TrainingPlan, data: SearchData, log: L
   const results: SearchResult[] = [];
   let best: { result: SearchResult; scores: number[][] } | undefined;
   // One row memory per thread for every point: its pages are written once, and the solvers' loops run beside it.
-  const rowArenas = allocateRowArenas({ ...plan, ...(plan.engine === undefined ? {} : { backend: plan.engine }) });
+  const rowArenas = allocateRowArenas(plan);
   for (const c of s.Cs) {
     for (const m of s.gammaMultipliers) {
       for (const c0 of s.coef0s) {

@@ -68,7 +68,7 @@ export async function fitStages(
   // Both stages' threads cache their rows in the same memory: the second stage's rows land on pages the first
   // stage's already made the process's (see createKernelRowCache). Where WebAssembly SIMD runs each arena is a
   // WebAssembly memory, and the solvers run their loops there (train-worker.ts): one stage gains that too.
-  const rowArenas = allocateRowArenas({ ...plan, ...(plan.engine === undefined ? {} : { backend: plan.engine }) });
+  const rowArenas = allocateRowArenas(plan);
   const runStage = async (
     set: TrainingSet,
     name: string,

@@ -92,14 +92,17 @@ const SOLVER_ROOM_PAGES = 128;
 
 /**
  * Memory for each training thread's own row cache, shared (committed page by page as rows are written), to pass as
- * `rowArenas` to every fit of one run.
+ * `rowArenas` to every fit of one run. A plan (its `engine` for the backend) or the threaded options.
  */
 export function allocateRowArenas(
-  options: Pick<ThreadedTrainOptions, 'cacheBytes' | 'localCacheShare' | 'threads' | 'backend'>,
+  options: Pick<ThreadedTrainOptions, 'cacheBytes' | 'localCacheShare' | 'threads' | 'backend'> & {
+    readonly engine?: EngineChoice;
+  },
 ): RowArena[] {
+  const backend = options.backend ?? options.engine;
   const floats = Math.floor(localRowCacheBytes(options) / 4);
   const pages = Math.ceil((4 * floats) / PAGE);
-  const wasm = options.backend !== 'js' && wasmSimdAvailable() && pages + SOLVER_ROOM_PAGES <= MAX_SHARED_PAGES;
+  const wasm = backend !== 'js' && wasmSimdAvailable() && pages + SOLVER_ROOM_PAGES <= MAX_SHARED_PAGES;
   return Array.from({ length: trainingThreads(options.threads) }, () => {
     if (!wasm) return { rows: new Float32Array(new SharedArrayBuffer(4 * floats)) };
     const memory = new WebAssembly.Memory({ initial: pages, maximum: MAX_SHARED_PAGES, shared: true });

@@ -1,35 +1,12 @@
+import type { SmoLoops } from '../smo-types.js';
 import type { ActivePairs } from './pairs.js';
 
 /** The kernel module's exports (see wasm/kernel-module.ts for what each computes). */
-export interface KernelExports {
+export interface KernelExports extends SmoLoops {
   dots(act: number, nAct: number, acc: number, start: number, end: number): void;
   scores(acc: number, count: number, coef: number, scale: number, coef0: number, degree: number, out: number): void;
   kernelRow(acc: number, n: number, scale: number, coef0: number, degree: number, out: number): void;
   stageScores(table: number, acc: number, scale: number, coef0: number, degree: number, out: number): void;
-  selectJ(
-    n: number,
-    Gmax: number,
-    Qii: number,
-    Ki: number,
-    active: number,
-    G: number,
-    y: number,
-    side: number,
-    QD: number,
-    out: number,
-  ): void;
-  updateGradient(
-    n: number,
-    di: number,
-    dj: number,
-    Ki: number,
-    Kj: number,
-    active: number,
-    G: number,
-    y: number,
-    side: number,
-    out: number,
-  ): void;
 }
 
 /** A WebAssembly page. */
