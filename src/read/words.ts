@@ -35,6 +35,21 @@ const SURE_DIGIT_LOGIT = 8;
  */
 const SURE_DIGITS = 2;
 
+/**
+ * The share of a word's judged pieces that must be letters for the word to be letters: a third when its pieces line
+ * up as type (typesetBand), where letters shaped like digits (o, l, S, I) pass the check one by one; half when they
+ * do not, as handwriting does not: at a third, one odd digit took a handwritten number with it whole (an open 0 the
+ * check calls a letter beside a 7, a 5 and a 1: "0751" answered "no digit"). Measured at a half (2026-12-06, scratch
+ * sets outside the repository as well as bench:read's saved splits): tuning split spaced 95.5 -> 96.0%, touching
+ * 84.0 -> 84.5, signed 73.5 -> 74.5, letters unchanged at 99.5; report split unchanged kind by kind; on four sets
+ * composed by another generator (docs/BENCHMARKS.md, sets K and K2) spaced 91.0 -> 91.5% (K tuning) and 96.5 -> 97.0
+ * (K2 report), touching 55.5 -> 56.5 (K2 tuning) and 65.0 -> 65.5 (K2 report), the rest unchanged; printed words in
+ * DejaVu faces the bench never uses: 95.5% "no digit" either way. At two thirds
+ * or all, letters fell to 92-94.5% and 88-92.5% on those sets, numbers gained nothing more.
+ */
+const TYPESET_LETTERS = 1 / 3;
+const WRITTEN_LETTERS = 1 / 2;
+
 /** Pieces wider than this share of the digit height are not judged alone: they may be several touching glyphs. */
 export const MAX_JUDGED_WIDTH = 1.1;
 /**
@@ -47,9 +62,10 @@ export const MIN_JUDGED_HEIGHT = 0.5;
 /**
  * The pieces that stand in words of letters. A word's letters are cut by the search into strokes that look like
  * 1s and 7s, and some letters are shaped like digits (o, l, S): judged one by one, nearly every word yields a few
- * digits. Judged as a word, it does not: when at least a third of a word's whole pieces are not digits (all of
- * them in a word of one or two), the word is letters and none of its pieces is read, unless plain digits outnumber
- * its letters (SURE_DIGITS). A number keeps its digits unless a third of them fail the digit-or-not check at once.
+ * digits. Judged as a word, it does not: when at least a third of a word's whole pieces are not digits (half when
+ * they do not line up as type; all of them in a word of one or two), the word is letters and none of its pieces is
+ * read, unless plain digits outnumber its letters (SURE_DIGITS). A handwritten number keeps its digits unless half of
+ * them fail the digit-or-not check at once.
  * Signs at the ends of a typeset number are left out alone (edgeSigns, bracketSigns): "€42" reads 42, not 642.
  * @param pieces the grouped pieces' boxes, left to right
  * @param whole each judged piece's evidence as a whole (undefined: it normalized to nothing); pieces wider than
@@ -110,7 +126,13 @@ export function piecesInWords(
     if (judged === 1 && !loneLetter) letters = 0;
     if (letters > 0 && word.length === 1 && onlyLetter(word[0]!) && readsAsDigits?.(word[0]!) === true) letters = 0;
     if (sure >= SURE_DIGITS && sure > letters) letters = 0;
-    const needed = judged <= 2 ? judged : Math.ceil(judged / 3);
+    const typeset =
+      typesetBand(
+        pieces,
+        word.filter((k) => whole.has(k)),
+        height,
+      ) !== null;
+    const needed = judged <= 2 ? judged : Math.ceil(judged * (typeset ? TYPESET_LETTERS : WRITTEN_LETTERS));
     const letterWord = letters > 0 && letters >= needed;
     const signs = letterWord
       ? bracketSigns(pieces, word, whole, height)

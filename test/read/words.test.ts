@@ -26,6 +26,17 @@ describe('piecesInWords', () => {
     expect(piecesInWords(word, judged([DIGIT, LETTER, DIGIT, DIGIT, DIGIT]), HEIGHT).size).toBe(0);
   });
 
+  it('needs half the pieces of a word that does not line up as type: one odd digit leaves a handwritten number whole', () => {
+    // Handwriting: each piece's top and bottom off its neighbours' by 3-5 px (type keeps them within 4% of 40 px).
+    const written = pieces([4, 4, 4]).map(({ box }, k) => ({
+      box: { ...box, minY: box.minY + [0, 5, 2, 8][k]!, maxY: box.maxY - [4, 0, 7, 3][k]! },
+    }));
+    expect(piecesInWords(written, judged([LETTER, DIGIT, DIGIT]), HEIGHT).size).toBe(0);
+    expect(piecesInWords(written, judged([LETTER, DIGIT, LETTER, DIGIT]), HEIGHT).size).toBe(4);
+    // The same pieces set in line, as type: a third is enough ("0751" printed would be a word with an O).
+    expect(piecesInWords(pieces([4, 4]), judged([LETTER, DIGIT, DIGIT]), HEIGHT).size).toBe(3);
+  });
+
   it('parts a label from its number at one space when its letters sit much nearer each other (printed "Park 42")', () => {
     // Letters 3 px apart, the space 16 px (0.4 digit heights, under the 32 px that start a new word), digits 5 px apart.
     const line = pieces([3, 3, 3, 16, 5]);
