@@ -2,11 +2,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Slice } from '../../src/read/cuts.js';
 import type { DigitEvidence } from '../../src/read/digit-like.js';
+import { MIN_DIGIT_LOGIT } from '../../src/read/digit-or-not.js';
 import {
   bestPath,
   candidateRuns,
   cheapestPath,
   readsAsPlainDigits,
+  stepCosts,
   UNSCORED,
   type CandidateEvidence,
 } from '../../src/read/search.js';
@@ -146,14 +148,27 @@ describe('cheapestPath (the search that scores only what the path needs)', () =>
     // An odd 2 alone: its top decision value under MIN_TOP_SCORE, its confidence a guess between digits.
     const unsure = { scores: [-0.4, -1.5, -2, -2, -2, -2, -2, -2, -2, -2], confidence: 0.5 };
     const read = (evidence: DigitEvidence) => bestPath(slices, candidates, [evidence], HEIGHT).map((s) => s.kind);
-    expect(read(unsure)).toEqual(['skip']);
-    expect(read({ ...unsure, digitLogit: -2 })).toEqual(['skip']);
     expect(read({ ...unsure, digitLogit: 9 })).toEqual(['digit']);
     // Far below every class, it is none of the ten to the model, whatever the check says (a broken 9's loop).
-    expect(read({ ...unsure, scores: [-0.8, ...unsure.scores.slice(1)], digitLogit: 9 })).toEqual(['skip']);
+    expect(read({ ...unsure, scores: [-1.2, ...unsure.scores.slice(1)], digitLogit: 9 })).toEqual(['skip']);
     // A hesitation between two digits is still read; a guess among many is not.
     expect(read({ ...unsure, confidence: 0.3, digitLogit: 9 })).toEqual(['digit']);
-    expect(read({ ...unsure, confidence: 0.15, digitLogit: 9 })).toEqual(['skip']);
+  });
+
+  it('reads a doubtful piece at a cost rather than leave it out, unless the digit-or-not check calls it a letter', () => {
+    const slices = slicesOf([{ width: 12, gap: 0, cuts: 0, tall: true }]);
+    const candidates = candidateRuns(slices, HEIGHT);
+    const unsure = { scores: [-0.8, -1.5, -2, -2, -2, -2, -2, -2, -2, -2], confidence: 0.2 };
+    const path = (evidence: DigitEvidence) => bestPath(slices, candidates, [evidence], HEIGHT);
+    expect(path(unsure).map((s) => s.kind)).toEqual(['digit']);
+    expect(path({ ...unsure, digitLogit: MIN_DIGIT_LOGIT }).map((s) => s.kind)).toEqual(['digit']);
+    expect(path({ ...unsure, digitLogit: MIN_DIGIT_LOGIT - 0.1 }).map((s) => s.kind)).toEqual(['skip']);
+    expect(path({ ...unsure, scores: [-1.1, ...unsure.scores.slice(1)] }).map((s) => s.kind)).toEqual(['skip']);
+    // It costs more than the same piece above the floors: the reading's confidence says so.
+    const cost = (evidence: DigitEvidence) =>
+      stepCosts(path(evidence), slices, candidates, [evidence], HEIGHT)[0] as number;
+    const floors = { ...unsure, scores: [-0.3, ...unsure.scores.slice(1)], confidence: 0.36 };
+    expect(cost(unsure) - cost(floors)).toBeGreaterThan(2.5);
   });
 
   it('among pieces the model reads as digits, leaves the digit-or-not log-odds to the word rule', () => {
