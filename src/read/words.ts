@@ -44,8 +44,8 @@ const SURE_DIGITS = 2;
  * 84.0 -> 84.5, signed 73.5 -> 74.5, letters unchanged at 99.5; report split unchanged kind by kind; on four sets
  * composed by another generator (docs/BENCHMARKS.md, sets K and K2) spaced 91.0 -> 91.5% (K tuning) and 96.5 -> 97.0
  * (K2 report), touching 55.5 -> 56.5 (K2 tuning) and 65.0 -> 65.5 (K2 report), the rest unchanged; printed words in
- * DejaVu faces the bench never uses: 95.5% "no digit" either way. At two thirds
- * or all, letters fell to 92-94.5% and 88-92.5% on those sets, numbers gained nothing more.
+ * DejaVu faces the bench never uses: 95.5% "no digit" either way. At two thirds or all, letters fell to 92-94.5% and
+ * 88-92.5% on those sets, and numbers gained nothing more.
  */
 const TYPESET_LETTERS = 1 / 3;
 const WRITTEN_LETTERS = 1 / 2;
@@ -126,20 +126,34 @@ export function piecesInWords(
     if (judged === 1 && !loneLetter) letters = 0;
     if (letters > 0 && word.length === 1 && onlyLetter(word[0]!) && readsAsDigits?.(word[0]!) === true) letters = 0;
     if (sure >= SURE_DIGITS && sure > letters) letters = 0;
-    const typeset =
-      typesetBand(
-        pieces,
-        word.filter((k) => whole.has(k)),
-        height,
-      ) !== null;
-    const needed = judged <= 2 ? judged : Math.ceil(judged * (typeset ? TYPESET_LETTERS : WRITTEN_LETTERS));
-    const letterWord = letters > 0 && letters >= needed;
+    const letterWord = letters > 0 && letters >= lettersNeeded(pieces, word, whole, judged, height);
     const signs = letterWord
       ? bracketSigns(pieces, word, whole, height)
       : edgeSigns(pieces, word, group, whole, height, judgeWide);
     for (const piece of letterWord && signs === null ? word : (signs ?? [])) out.add(piece);
   }
   return out;
+}
+
+/**
+ * How many of a word's judged pieces must be letters for it to be a word of letters: all of one or two, else a share
+ * by whether the pieces line up as type (TYPESET_LETTERS, WRITTEN_LETTERS).
+ */
+function lettersNeeded(
+  pieces: readonly { readonly box: InkBox }[],
+  word: readonly number[],
+  whole: ReadonlyMap<number, DigitEvidence | undefined>,
+  judged: number,
+  height: number,
+): number {
+  if (judged <= 2) return judged;
+  const typeset =
+    typesetBand(
+      pieces,
+      word.filter((k) => whole.has(k)),
+      height,
+    ) !== null;
+  return Math.ceil(judged * (typeset ? TYPESET_LETTERS : WRITTEN_LETTERS));
 }
 
 /** A word needs at least this many pieces on its x-line to be told lowercase by its lines (lowercaseRun). */

@@ -142,7 +142,7 @@ describe('cheapestPath (the search that scores only what the path needs)', () =>
     expect(read(3)).toBe(1);
   });
 
-  it('reads an unsure lone piece as a digit only when the digit-or-not check calls it plainly one', () => {
+  it('reads an unsure lone piece at no extra cost when the digit-or-not check calls it plainly one', () => {
     const slices = slicesOf([{ width: 12, gap: 0, cuts: 0, tall: true }]);
     const candidates = candidateRuns(slices, HEIGHT);
     // An odd 2 alone: its top decision value under MIN_TOP_SCORE, its confidence a guess between digits.
@@ -153,6 +153,11 @@ describe('cheapestPath (the search that scores only what the path needs)', () =>
     expect(read({ ...unsure, scores: [-1.2, ...unsure.scores.slice(1)], digitLogit: 9 })).toEqual(['skip']);
     // A hesitation between two digits is still read; a guess among many is not.
     expect(read({ ...unsure, confidence: 0.3, digitLogit: 9 })).toEqual(['digit']);
+    // Without the check's word it is a doubtful digit: read, at a higher cost.
+    const cost = (evidence: DigitEvidence) =>
+      stepCosts(bestPath(slices, candidates, [evidence], HEIGHT), slices, candidates, [evidence], HEIGHT)[0] as number;
+    expect(read(unsure)).toEqual(['digit']);
+    expect(cost(unsure) - cost({ ...unsure, digitLogit: 9 })).toBeGreaterThan(2.5);
   });
 
   it('reads a doubtful piece at a cost rather than leave it out, unless the digit-or-not check calls it a letter', () => {
