@@ -12,6 +12,7 @@ import { ReadError } from './errors.js';
 import { findInk, type InkMap } from './ink.js';
 import { resolveReadLimits } from './limits.js';
 import { groupPieces, unionBox, type InkBox, type Piece } from './pieces.js';
+import { pairInstead, type PairSide } from './joined-pairs.js';
 import { pairShape, pieceShape } from './one-digit.js';
 import { renderPiece, renderPixels } from './render.js';
 import { MAX_SPLITS, PAIR_MIN_WIDTH, strokeSplits } from './strokes.js';
@@ -242,7 +243,7 @@ export function readDigitsWithDoubt(
   );
   let nextStaged = 0;
   const finals = firsts.map((p) => p ?? (staged[nextStaged++] as Prediction));
-  const digits = chosen.map((k, i) =>
+  const pathDigits = chosen.map((k, i) =>
     toDigit(
       model,
       finals[i] as Prediction,
@@ -250,6 +251,23 @@ export function readDigitsWithDoubt(
       pictures[k] as Uint8Array,
     ),
   );
+  // A second look at each piece the path read as one digit whole, or as two: two digits written into each other,
+  // which the model takes for one wide digit, are read by the pair network when it is sure (joined-pairs.ts).
+  const pieceOf = chosen.map((k) => (slices[(candidates[k] as Candidate).start] as Slice).piece);
+  const digits: ReadDigit[] = [];
+  for (let i = 0; i < pathDigits.length;) {
+    const piece = pieceOf[i] as number;
+    let j = i + 1;
+    while (j < pathDigits.length && pieceOf[j] === piece) j++;
+    const read = pathDigits.slice(i, j);
+    const first = candidates[chosen[i] as number] as Candidate;
+    const range = sliceRange.get(piece) as { first: number; last: number };
+    const whole = read.length === 2 || (first.start === range.first && first.end === range.last + 1);
+    const pair = whole ? pairInstead(map, pieces[piece] as Piece, height, read) : undefined;
+    if (pair === undefined) digits.push(...read);
+    else for (const side of pair) digits.push(pairDigit(map, side));
+    i = j;
+  }
   if (digits.length === 0) throw noDigit(inLetterWords.size === pieces.length ? LETTERS : undefined);
   if (digits.length > maxDigits) {
     throw new ReadError(
@@ -324,6 +342,24 @@ function toDigit(model: SvmModel, p: Prediction, box: Box, normalized: Uint8Arra
     box,
     normalized,
     stage: p.stage,
+  };
+}
+
+/** A digit of a pair the pair network read: its probabilities as scores, its side's box and 28x28 picture. */
+function pairDigit(map: InkMap, side: PairSide): ReadDigit {
+  const p = side.probabilities;
+  let runner = side.digit === 0 ? 1 : 0;
+  p.forEach((v, d) => {
+    if (d !== side.digit && v > (p[runner] as number)) runner = d;
+  });
+  return {
+    digit: side.digit,
+    confidence: p[side.digit] as number,
+    scores: Array.from(p, (v) => Math.log(Math.max(v, 1e-12))),
+    runnerUp: { digit: runner, confidence: p[runner] as number },
+    box: toBox(map, side.box),
+    normalized: renderPiece(map, side.parts, side.box) ?? new Uint8Array(784),
+    stage: 'pair',
   };
 }
 

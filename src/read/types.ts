@@ -21,8 +21,12 @@ export interface ReadDigit {
   readonly box: Box;
   /** The 28x28 MNIST-form picture the model read (784 bytes, row-major, white on black). */
   readonly normalized: Uint8Array;
-  /** Which model stage answered (see src/ml/predict.ts). */
-  readonly stage: 1 | 2;
+  /**
+   * Which model stage answered (see src/ml/predict.ts), or 'pair': the pair network read this digit together with
+   * its neighbour, the two written into each other (joined-pairs.ts); `scores` are then its log-probabilities, and
+   * `box` and `normalized` this digit's side of the pair.
+   */
+  readonly stage: 1 | 2 | 'pair';
 }
 
 /** Why a piece of ink was left out of the reading. */

@@ -36,7 +36,12 @@ export const PredictionSchema = z
     confidence: z.number().check(z.minimum(0), z.maximum(1)),
     scores: z
       .array(z.number())
-      .check(z.length(10), z.describe('Decision value per digit (index = digit); higher wins.')),
+      .check(
+        z.length(10),
+        z.describe(
+          "Decision value per digit (index = digit); higher wins. For a digit of a pair (`pair`), the pair network's log-probability per digit.",
+        ),
+      ),
     ms: z.number().check(z.minimum(0), z.describe('Time spent normalizing and classifying this image.')),
     normalized: z
       .optional(z.string())
@@ -78,7 +83,12 @@ export const ReadDigitSchema = z
       .check(z.minimum(0), z.maximum(1), z.describe('Probability of this digit, as /v1/predict gives it.')),
     scores: z
       .array(z.number())
-      .check(z.length(10), z.describe('Decision value per digit (index = digit); higher wins.')),
+      .check(
+        z.length(10),
+        z.describe(
+          "Decision value per digit (index = digit); higher wins. For a digit of a pair (`pair`), the pair network's log-probability per digit.",
+        ),
+      ),
     runnerUp: z
       .object({
         digit: z.int().check(z.minimum(0), z.maximum(9)),
@@ -86,6 +96,13 @@ export const ReadDigitSchema = z
       })
       .check(z.describe('The second most likely digit and its probability.')),
     box: BoxSchema,
+    pair: z
+      .optional(z.literal(true))
+      .check(
+        z.describe(
+          'Present when this digit and its neighbour were written into each other and read together by the pair network: `box` and `normalized` are then its side of the pair.',
+        ),
+      ),
     normalized: z
       .optional(z.string())
       .check(z.describe('With ?include=normalized: the 28x28 picture this digit became, as a base64 PNG.')),

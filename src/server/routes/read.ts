@@ -28,6 +28,7 @@ export function toReadingBody(filename: string, result: ReadResult): ReadingBody
       scores: [...d.scores],
       runnerUp: { digit: d.runnerUp.digit, confidence: d.runnerUp.confidence },
       box: { ...d.box },
+      ...(d.stage === 'pair' ? { pair: true as const } : {}),
       ...(d.normalized ? { normalized: encodeBase64(encodeGrayPng(d.normalized, MNIST_SIZE, MNIST_SIZE)) } : {}),
     })),
     skipped: result.skipped.map((piece) => ({ box: { ...piece.box }, reason: piece.reason })),

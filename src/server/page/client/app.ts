@@ -130,7 +130,9 @@ function scoreBars(digit: ReadDigitBody): HTMLElement {
     el(
       'p',
       'legend',
-      "Each digit's classifier score (decision value): higher is more likely; bars run from the lowest to the highest score.",
+      digit.pair
+        ? "Each digit's log-probability from the pair network, which read this digit together with its neighbour: higher is more likely."
+        : "Each digit's classifier score (decision value): higher is more likely; bars run from the lowest to the highest score.",
     ),
   );
   const min = Math.min(...digit.scores);
@@ -241,6 +243,7 @@ function renderDigit(digit: ReadDigitBody, index: number): HTMLElement {
   item.append(
     el('span', 'runner-up', 'Runner-up ' + digit.runnerUp.digit + ' (' + percent(digit.runnerUp.confidence) + ')'),
   );
+  if (digit.pair) item.append(el('span', 'hint', 'Written into its neighbour: the two were read together'));
   item.append(scoreBars(digit));
   if (digit.normalized && feedbackOn()) item.append(correctionForm(digit, index, digit.normalized));
   return item;

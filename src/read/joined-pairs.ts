@@ -1,0 +1,92 @@
+import type { InkMap } from './ink.js';
+import { pairFrame } from './pair-frame.js';
+import { readPairFrame } from './pair-net.js';
+import type { InkBox, Part } from './pieces.js';
+
+/** Pieces narrower than this share of the digit height are not asked: two digits written into each other are wider. */
+export const PAIR_LOOK_WIDTH = 0.6;
+/**
+ * A piece the path read as one digit is read as the network's two when the network is this sure it is two digits
+ * and its two digits together are at least SURE_DIGITS likely. Chosen on the tuning sets (test digits 0-4999) with
+ * every reading compared (docs/BENCHMARKS.md, "Number reader", 2026-12-06): at 0.99 single wide digits (a 5, an 8,
+ * a 0) were read as pairs ("55", "88", "00") in spaced numbers: of the pieces it replaced in numbers that changed,
+ * 10 were in numbers lost and 95 in numbers gained; at 0.9995, 3 and 87. The network costs about 0.7 ms a piece
+ * (and 0.2 ms to frame it), asked of every piece at least PAIR_LOOK_WIDTH wide that the path read as one or two.
+ */
+const SURE_TWO_OF_ONE = 0.9995;
+/**
+ * A piece the path read as two digits is read as the network's two, when they differ, at this sureness of "two"
+ * and only when the network's pair is more likely than the path's two digits together: two cleanly cut digits the
+ * model reads surely keep the model's reading.
+ */
+const SURE_TWO_OF_TWO = 0.99;
+const SURE_DIGITS = 0.9;
+/** Each digit of a pair is given this share of the piece's width, from its side, as its box and its 28x28 picture. */
+const SIDE_SHARE = 0.55;
+
+/** One digit of a pair as the network reads it. */
+export interface PairSide {
+  readonly digit: number;
+  /** Probability of each digit for this side, index = digit. */
+  readonly probabilities: Float64Array;
+  /** The side's columns of the piece (SIDE_SHARE of its width), for its box and picture. */
+  readonly parts: readonly Part[];
+  readonly box: InkBox;
+}
+
+/**
+ * The pair network's reading of a piece, when it should replace the path's: the path reads two digits written into
+ * each other as one wide digit (the model and the one-digit check both take them for one), or cuts them wrong, and
+ * the network, which sees the whole piece, reads both.
+ * @param map the ink map
+ * @param piece the piece's parts and box (one piece of ink, whole)
+ * @param height the digit height in working pixels
+ * @param read the digits the path read in the piece, left to right, with their confidences (one or two)
+ * @returns the two digits to read instead, or undefined to keep the path's
+ */
+export function pairInstead(
+  map: InkMap,
+  piece: { readonly parts: readonly Part[]; readonly box: InkBox },
+  height: number,
+  read: readonly { readonly digit: number; readonly confidence: number }[],
+): [PairSide, PairSide] | undefined {
+  const { box } = piece;
+  const width = box.maxX - box.minX + 1;
+  if (width < PAIR_LOOK_WIDTH * height || read.length < 1 || read.length > 2) return undefined;
+  const frame = pairFrame(map, piece.parts, box);
+  if (frame === undefined) return undefined;
+  const pair = readPairFrame(frame);
+  const left = best(pair.left);
+  const right = best(pair.right);
+  const sure = (pair.left[left] as number) * (pair.right[right] as number);
+  if (sure < SURE_DIGITS) return undefined;
+  if (read.length === 1 && pair.two < SURE_TWO_OF_ONE) return undefined;
+  if (read.length === 2) {
+    const [a, b] = read as readonly [{ digit: number; confidence: number }, { digit: number; confidence: number }];
+    if (pair.two < SURE_TWO_OF_TWO || (a.digit === left && b.digit === right)) return undefined;
+    if (sure <= a.confidence * b.confidence) return undefined;
+  }
+  const share = Math.max(1, Math.round(SIDE_SHARE * width));
+  return [
+    { digit: left, probabilities: pair.left, ...side(piece.parts, box, box.minX, box.minX + share - 1) },
+    { digit: right, probabilities: pair.right, ...side(piece.parts, box, box.maxX - share + 1, box.maxX) },
+  ];
+}
+
+function best(p: Float64Array): number {
+  let top = 0;
+  for (let d = 1; d < p.length; d++) if ((p[d] as number) > (p[top] as number)) top = d;
+  return top;
+}
+
+/** The piece's parts and box between columns `from` and `to`, inclusive. */
+function side(parts: readonly Part[], box: InkBox, from: number, to: number): { parts: Part[]; box: InkBox } {
+  return {
+    parts: parts.flatMap((p) => {
+      const x0 = Math.max(p.x0, from);
+      const x1 = Math.min(p.x1, to);
+      return x0 <= x1 ? [{ ...p, x0, x1 }] : [];
+    }),
+    box: { minX: from, maxX: to, minY: box.minY, maxY: box.maxY },
+  };
+}
