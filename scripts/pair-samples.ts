@@ -28,7 +28,11 @@ interface Glyph {
   readonly height: number;
 }
 
-/** The digit's ink box scaled to `height` rows, `stretch` times as wide, thickened by a disc of radius `thicken`. */
+/**
+ * The digit's ink box scaled to `height` rows, `stretch` times as wide, thickened by a disc of radius `thicken`.
+ * scripts/piece-samples.ts's glyph without the stretch, and sampling the 28x28 in double precision where that one
+ * reads float32 copies: sharing one would change the pictures one of the two fitted networks was fitted on.
+ */
 function glyph(image: Uint8Array, height: number, stretch: number, thicken: number): Glyph | undefined {
   let minX = 28;
   let minY = 28;
