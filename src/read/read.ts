@@ -253,21 +253,17 @@ export function readDigitsWithDoubt(
   );
   // A second look at each piece the path read as one digit whole, or as two: two digits written into each other,
   // which the model takes for one wide digit, are read by the pair network when it is sure (joined-pairs.ts).
-  const pieceOf = chosen.map((k) => (slices[(candidates[k] as Candidate).start] as Slice).piece);
-  const digits: ReadDigit[] = [];
-  for (let i = 0; i < pathDigits.length;) {
-    const piece = pieceOf[i] as number;
-    let j = i + 1;
-    while (j < pathDigits.length && pieceOf[j] === piece) j++;
-    const read = pathDigits.slice(i, j);
-    const first = candidates[chosen[i] as number] as Candidate;
-    const range = sliceRange.get(piece) as { first: number; last: number };
-    const whole = read.length === 2 || (first.start === range.first && first.end === range.last + 1);
-    const pair = whole ? pairInstead(map, pieces[piece] as Piece, height, read) : undefined;
-    if (pair === undefined) digits.push(...read);
-    else for (const side of pair) digits.push(pairDigit(map, side));
-    i = j;
-  }
+  const digits = withPairs(
+    map,
+    height,
+    pathDigits,
+    chosen.map((k) => {
+      const c = candidates[k] as Candidate;
+      const piece = (slices[c.start] as Slice).piece;
+      const range = sliceRange.get(piece) as { first: number; last: number };
+      return { piece: pieces[piece] as Piece, whole: c.start === range.first && c.end === range.last + 1 };
+    }),
+  );
   if (digits.length === 0) throw noDigit(inLetterWords.size === pieces.length ? LETTERS : undefined);
   if (digits.length > maxDigits) {
     throw new ReadError(
@@ -343,6 +339,32 @@ function toDigit(model: SvmModel, p: Prediction, box: Box, normalized: Uint8Arra
     normalized,
     stage: p.stage,
   };
+}
+
+/**
+ * The path's digits, each piece's read again by the pair network where it should be (joined-pairs.ts): a piece
+ * read as one digit over all of it, or as two.
+ * @param digits the path's digits, left to right
+ * @param of each digit's piece, and whether the digit spans all of it
+ */
+function withPairs(
+  map: InkMap,
+  height: number,
+  digits: readonly ReadDigit[],
+  of: readonly { readonly piece: Piece; readonly whole: boolean }[],
+): ReadDigit[] {
+  const out: ReadDigit[] = [];
+  for (let i = 0; i < digits.length;) {
+    const { piece, whole } = of[i] as { piece: Piece; whole: boolean };
+    let j = i + 1;
+    while (j < digits.length && of[j]?.piece === piece) j++;
+    const read = digits.slice(i, j);
+    const pair = read.length === 2 || whole ? pairInstead(map, piece, height, read) : undefined;
+    if (pair === undefined) out.push(...read);
+    else for (const side of pair) out.push(pairDigit(map, side));
+    i = j;
+  }
+  return out;
 }
 
 /** A digit of a pair the pair network read: its probabilities as scores, its side's box and 28x28 picture. */
