@@ -119,7 +119,8 @@ export function pairNetForward(net: PairNetWeights, s: PairNetScratch): Float32A
   // half the memory traffic.
   const fround = Math.fround;
   const { w1, b1, w2, b2 } = net;
-  // Four neighbouring outputs at a time: four independent sums keep the core busy while each waits on its rounding.
+  // Four neighbouring outputs at a time (W1 = 44; the second layer takes three, W2 = 18): independent sums keep the
+  // core busy while each waits on its rounding. Other frame sizes need other counts (the test's reference catches it).
   for (let c = 0; c < CHANNELS_1; c++) {
     const bias = b1[c] as number;
     const wc = c * KERNEL * KERNEL;
@@ -208,12 +209,16 @@ export interface PairReading {
 /** The unpacked network and its scratch, made on first use (the module does no work at import). */
 let unpacked: { net: PairNetWeights; scratch: PairNetScratch } | undefined;
 
+function loaded(): { net: PairNetWeights; scratch: PairNetScratch } {
+  unpacked ??= { net: pairNetViews(unpackFloats(PAIR_NET_WEIGHTS)), scratch: new PairNetScratch() };
+  return unpacked;
+}
+
 /**
  * The shipped network's weights, unpacked once. Its arrays are shared: callers read them and never write.
  */
 export function pairNet(): PairNetWeights {
-  unpacked ??= { net: pairNetViews(unpackFloats(PAIR_NET_WEIGHTS)), scratch: new PairNetScratch() };
-  return unpacked.net;
+  return loaded().net;
 }
 
 /**
@@ -221,8 +226,7 @@ export function pairNet(): PairNetWeights {
  * @param frame FRAME_HEIGHT x FRAME_WIDTH bytes
  */
 export function readPairFrame(frame: Uint8Array): PairReading {
-  const net = pairNet();
-  const { scratch } = unpacked as { scratch: PairNetScratch };
+  const { net, scratch } = loaded();
   for (let i = 0; i < frame.length; i++) scratch.input[i] = (frame[i] as number) / 255;
   const out = pairNetForward(net, scratch);
   return { two: softmax(out, 20, 2)[1] as number, left: softmax(out, 0, 10), right: softmax(out, 10, 10) };
