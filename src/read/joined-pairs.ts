@@ -1,3 +1,4 @@
+import type { ModelEngine } from '../ml/engine/types.js';
 import type { InkMap } from './ink.js';
 import { pairFrame } from './pair-frame.js';
 import { readPairFrame } from './pair-net.js';
@@ -10,8 +11,9 @@ export const PAIR_LOOK_WIDTH = 0.6;
  * and its two digits together are at least SURE_DIGITS likely. Chosen on the tuning sets (test digits 0-4999) with
  * every reading compared (docs/BENCHMARKS.md, "Number reader", 2026-12-06): at 0.99 single wide digits (a 5, an 8,
  * a 0) were read as pairs ("55", "88", "00") in spaced numbers: of the pieces it replaced in numbers that changed,
- * 10 were in numbers lost and 95 in numbers gained; at 0.9995, 3 and 87. The network costs about 0.7 ms a piece
- * (and 0.2 ms to frame it), asked of every piece at least PAIR_LOOK_WIDTH wide that the path read as one or two.
+ * 10 were in numbers lost and 95 in numbers gained; at 0.9995, 3 and 87. The network costs about 0.3 ms a piece
+ * with the WebAssembly engine (0.7 in JavaScript), and 0.1 ms to frame it, asked of every piece at least
+ * PAIR_LOOK_WIDTH wide that the path read as one or two.
  */
 const SURE_TWO_OF_ONE = 0.9995;
 /**
@@ -42,6 +44,7 @@ export interface PairSide {
  * @param piece the piece's parts and box (one piece of ink, whole)
  * @param height the digit height in working pixels
  * @param read the digits the path read in the piece, left to right, with their confidences (one or two)
+ * @param engine sums the network's convolutions (pair-net.ts readPairFrame)
  * @returns the two digits to read instead, or undefined to keep the path's
  */
 export function pairInstead(
@@ -49,13 +52,14 @@ export function pairInstead(
   piece: { readonly parts: readonly Part[]; readonly box: InkBox },
   height: number,
   read: readonly { readonly digit: number; readonly confidence: number }[],
+  engine?: ModelEngine,
 ): [PairSide, PairSide] | undefined {
   const { box } = piece;
   const width = box.maxX - box.minX + 1;
   if (width < PAIR_LOOK_WIDTH * height || read.length < 1 || read.length > 2) return undefined;
   const frame = pairFrame(map, piece.parts, box);
   if (frame === undefined) return undefined;
-  const pair = readPairFrame(frame);
+  const pair = readPairFrame(frame, engine);
   const left = best(pair.left);
   const right = best(pair.right);
   const sure = (pair.left[left] as number) * (pair.right[right] as number);

@@ -40,36 +40,63 @@ export function frameInk(ink: Float32Array, width: number, height: number): Uint
   const s = Math.min(INK_ROWS / bh, INK_COLUMNS / bw);
   const ox = (FRAME_WIDTH - bw * s) / 2;
   const oy = (FRAME_HEIGHT - bh * s) / 2;
-  const at = (x: number, y: number) =>
-    x < minX || y < minY || x > maxX || y > maxY ? 0 : (ink[y * width + x] as number);
-  // Where each output column's and row's samples fall in the ink, worked out once (the same arithmetic per sample).
-  const xs = new Float64Array(FRAME_WIDTH * SAMPLES);
+  // The box's ink with two zero columns and rows on each side: a sample's four neighbours are read there, or in the
+  // zeros when it falls outside the box (as far outside as the frame's margins reach: clamped to the zeros).
+  const pw = bw + 4;
+  const padded = new Float64Array(pw * (bh + 4));
+  for (let y = 0; y < bh; y++)
+    for (let x = 0; x < bw; x++) padded[(y + 2) * pw + x + 2] = ink[(minY + y) * width + minX + x] as number;
+  // Where each output column's and row's samples fall: the padded column and row of the neighbour up and left, and
+  // the fractions, in the same arithmetic per sample as the bilinear sum always used.
+  const columns = new Int32Array(FRAME_WIDTH * SAMPLES);
+  const fxs = new Float64Array(FRAME_WIDTH * SAMPLES);
   for (let X = 0; X < FRAME_WIDTH; X++)
-    for (let i = 0; i < SAMPLES; i++) xs[X * SAMPLES + i] = minX + (X + (i + 0.5) / SAMPLES - ox) / s - 0.5;
-  const ys = new Float64Array(FRAME_HEIGHT * SAMPLES);
+    for (let i = 0; i < SAMPLES; i++) {
+      const px = minX + (X + (i + 0.5) / SAMPLES - ox) / s - 0.5;
+      const x0 = Math.floor(px);
+      columns[X * SAMPLES + i] = Math.min(Math.max(x0 - minX + 2, 0), bw + 2);
+      fxs[X * SAMPLES + i] = px - x0;
+    }
+  const rows = new Int32Array(FRAME_HEIGHT * SAMPLES);
+  const fys = new Float64Array(FRAME_HEIGHT * SAMPLES);
   for (let Y = 0; Y < FRAME_HEIGHT; Y++)
-    for (let j = 0; j < SAMPLES; j++) ys[Y * SAMPLES + j] = minY + (Y + (j + 0.5) / SAMPLES - oy) / s - 0.5;
+    for (let j = 0; j < SAMPLES; j++) {
+      const py = minY + (Y + (j + 0.5) / SAMPLES - oy) / s - 0.5;
+      const y0 = Math.floor(py);
+      rows[Y * SAMPLES + j] = Math.min(Math.max(y0 - minY + 2, 0), bh + 2);
+      fys[Y * SAMPLES + j] = py - y0;
+    }
+  // An output column (row) whose samples all fall two or more columns (rows) outside the box reads only zeros: it
+  // stays 0, as the sum of its zero terms would.
+  const outside = (at: Int32Array, o: number, edge: number) => {
+    for (let i = 0; i < SAMPLES; i++) if (at[o * SAMPLES + i] !== 0 && at[o * SAMPLES + i] !== edge) return false;
+    return true;
+  };
   const out = new Uint8Array(FRAME_HEIGHT * FRAME_WIDTH);
-  for (let Y = 0; Y < FRAME_HEIGHT; Y++)
-    for (let X = 0; X < FRAME_WIDTH; X++) {
+  let fromX = 0;
+  let toX = FRAME_WIDTH;
+  while (fromX < toX && outside(columns, fromX, bw + 2)) fromX++;
+  while (toX > fromX && outside(columns, toX - 1, bw + 2)) toX--;
+  for (let Y = 0; Y < FRAME_HEIGHT; Y++) {
+    if (outside(rows, Y, bh + 2)) continue;
+    for (let X = fromX; X < toX; X++) {
       let sum = 0;
       for (let j = 0; j < SAMPLES; j++) {
-        const py = ys[Y * SAMPLES + j] as number;
-        const y0 = Math.floor(py);
-        const fy = py - y0;
+        const fy = fys[Y * SAMPLES + j] as number;
+        const row = (rows[Y * SAMPLES + j] as number) * pw;
         for (let i = 0; i < SAMPLES; i++) {
-          const px = xs[X * SAMPLES + i] as number;
-          const x0 = Math.floor(px);
-          const fx = px - x0;
+          const fx = fxs[X * SAMPLES + i] as number;
+          const p = row + (columns[X * SAMPLES + i] as number);
           sum +=
-            at(x0, y0) * (1 - fx) * (1 - fy) +
-            at(x0 + 1, y0) * fx * (1 - fy) +
-            at(x0, y0 + 1) * (1 - fx) * fy +
-            at(x0 + 1, y0 + 1) * fx * fy;
+            (padded[p] as number) * (1 - fx) * (1 - fy) +
+            (padded[p + 1] as number) * fx * (1 - fy) +
+            (padded[p + pw] as number) * (1 - fx) * fy +
+            (padded[p + pw + 1] as number) * fx * fy;
         }
       }
       out[Y * FRAME_WIDTH + X] = Math.min(255, Math.round((sum / (SAMPLES * SAMPLES)) * 255));
     }
+  }
   return out;
 }
 

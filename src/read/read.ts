@@ -256,6 +256,7 @@ export function readDigitsWithDoubt(
   const digits = withPairs(
     map,
     height,
+    engine,
     pathDigits,
     chosen.map((k) => {
       const c = candidates[k] as Candidate;
@@ -350,6 +351,7 @@ function toDigit(model: SvmModel, p: Prediction, box: Box, normalized: Uint8Arra
 function withPairs(
   map: InkMap,
   height: number,
+  engine: ModelEngine | undefined,
   digits: readonly ReadDigit[],
   of: readonly { readonly piece: Piece; readonly whole: boolean }[],
 ): ReadDigit[] {
@@ -359,7 +361,7 @@ function withPairs(
     let j = i + 1;
     while (j < digits.length && of[j]?.piece === piece) j++;
     const read = digits.slice(i, j);
-    const pair = read.length === 2 || whole ? pairInstead(map, piece, height, read) : undefined;
+    const pair = read.length === 2 || whole ? pairInstead(map, piece, height, read, engine) : undefined;
     if (pair === undefined) out.push(...read);
     else for (const side of pair) out.push(pairDigit(map, side));
     i = j;

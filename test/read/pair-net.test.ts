@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Dataset } from '../../src/ml/dataset.js';
+import { compileKernelModules, createWasmEngine } from '../../src/ml/engine/wasm-engine.js';
 import { mulberry32 } from '../../src/ml/rng.js';
 import { FRAME_HEIGHT, FRAME_WIDTH, frameInk } from '../../src/read/pair-frame.js';
 import {
@@ -14,6 +15,17 @@ import { loadFontDigits } from '../../src/training/font-digits.js';
 import { loadMnist } from '../../src/training/mnist-data.js';
 import { initPairNet, PairNetGradScratch, pairNetBackward } from '../../scripts/pair-net-backward.js';
 import { pairSamples } from '../../scripts/pair-samples.js';
+import { modelOf } from '../ml/engine/random-models.js';
+
+/** A model for an engine whose convolutions alone are used. */
+const tinyModel = () =>
+  modelOf(
+    Uint8Array.from({ length: 2 * 784 }, (_, p) => p % 7),
+    2,
+    { type: 'poly', degree: 2, gamma: 0.01, coef0: 1 },
+    new Float64Array(20).fill(0.1),
+    new Array<number>(10).fill(0),
+  );
 
 describe('frameInk', () => {
   it('scales the ink box to 20 rows, keeps its width against its height and centres it', () => {
@@ -41,7 +53,57 @@ describe('frameInk', () => {
     const lit = [...frame.keys()].filter((i) => (frame[i] as number) > 0);
     expect(lit.every((i) => Math.abs((i % FRAME_WIDTH) - FRAME_WIDTH / 2) <= 1)).toBe(true);
   });
+
+  it('gives the plain bilinear average it was fitted with, bit for bit, on crops of every shape', () => {
+    const random = mulberry32(13);
+    for (let trial = 0; trial < 300; trial++) {
+      const width = 1 + Math.floor(random() * 150);
+      const height = 1 + Math.floor(random() * 80);
+      const density = random();
+      const ink = Float32Array.from({ length: width * height }, () => (random() < density ? random() : 0));
+      expect(frameInk(ink, width, height)).toEqual(plainFrame(ink, width, height));
+    }
+  });
 });
+
+/**
+ * frameInk as first written and fitted: each output pixel the mean of 3 x 3 bilinear samples of the ink's box,
+ * every sample's four neighbours read through a bounds check, in this order of operations.
+ */
+function plainFrame(ink: Float32Array, width: number, height: number): Uint8Array | undefined {
+  let [minX, minY, maxX, maxY] = [width, height, -1, -1];
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++)
+      if (ink[y * width + x]! > 0.2)
+        [minX, maxX, minY, maxY] = [Math.min(minX, x), Math.max(maxX, x), Math.min(minY, y), Math.max(maxY, y)];
+  if (maxX < 0) return undefined;
+  const s = Math.min(20 / (maxY - minY + 1), 44 / (maxX - minX + 1));
+  const ox = (FRAME_WIDTH - (maxX - minX + 1) * s) / 2;
+  const oy = (FRAME_HEIGHT - (maxY - minY + 1) * s) / 2;
+  const at = (x: number, y: number) => (x < minX || y < minY || x > maxX || y > maxY ? 0 : ink[y * width + x]!);
+  const out = new Uint8Array(FRAME_HEIGHT * FRAME_WIDTH);
+  for (let Y = 0; Y < FRAME_HEIGHT; Y++)
+    for (let X = 0; X < FRAME_WIDTH; X++) {
+      let sum = 0;
+      for (let j = 0; j < 3; j++) {
+        const py = minY + (Y + (j + 0.5) / 3 - oy) / s - 0.5;
+        const y0 = Math.floor(py);
+        const fy = py - y0;
+        for (let i = 0; i < 3; i++) {
+          const px = minX + (X + (i + 0.5) / 3 - ox) / s - 0.5;
+          const x0 = Math.floor(px);
+          const fx = px - x0;
+          sum +=
+            at(x0, y0) * (1 - fx) * (1 - fy) +
+            at(x0 + 1, y0) * fx * (1 - fy) +
+            at(x0, y0 + 1) * (1 - fx) * fy +
+            at(x0 + 1, y0 + 1) * fx * fy;
+        }
+      }
+      out[Y * FRAME_WIDTH + X] = Math.min(255, Math.round((sum / 9) * 255));
+    }
+  return out;
+}
 
 /**
  * The network as first written and fitted: every tap added into the float32 activations in place, layer by layer.
@@ -110,6 +172,22 @@ describe('pairNetForward', () => {
         const fast = [...pairNetForward(net, s)];
         expect(fast).toEqual([...referenceForward(net, s.input)]);
       }
+    }
+  });
+
+  it('gives the same outputs, bit for bit, with its convolutions summed by the WebAssembly engine', async () => {
+    const engine = createWasmEngine(tinyModel(), await compileKernelModules());
+    const convolve = engine.convolve?.bind(engine);
+    expect(convolve).toBeDefined();
+    const random = mulberry32(8);
+    const a = new PairNetScratch();
+    const b = new PairNetScratch();
+    for (let trial = 0; trial < 20; trial++) {
+      for (let i = 0; i < a.input.length; i++) a.input[i] = random() < 0.3 ? Math.fround(random()) : 0;
+      b.input.set(a.input);
+      const want = new Uint8Array(pairNetForward(pairNet(), a).slice().buffer);
+      expect(new Uint8Array(pairNetForward(pairNet(), b, convolve).slice().buffer)).toEqual(want);
+      expect(new Uint8Array(b.conv2.buffer)).toEqual(new Uint8Array(a.conv2.buffer));
     }
   });
 });

@@ -1,6 +1,7 @@
 import type { SvmModel } from '../model.js';
 import { readsSecondStage } from '../routing.js';
 import { secondStageScores, secondStageScratch } from '../second-stage-scores.js';
+import { checkConvolution, convolveSums } from './js-conv.js';
 import { pairDots } from './js-dots.js';
 import { addBiases, classSums } from './js-sums.js';
 import { activePairsFor, findActivePairs } from './pairs.js';
@@ -47,6 +48,10 @@ export function createJsEngine(model: SvmModel): ModelEngine {
         secondStageScores(model, second, engine, images.subarray(b * dim, (b + 1) * dim), out, b * 10, scratch);
         stages[b] = 2;
       }
+    },
+    convolve(shape, weights, bias, input, out) {
+      checkConvolution(shape, weights, bias, input, out);
+      convolveSums(shape, weights, bias, input, out);
     },
   };
   return engine;

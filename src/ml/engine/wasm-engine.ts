@@ -4,6 +4,7 @@ import { addBiases } from './js-sums.js';
 import { activePairsFor, findActivePairs, pairMatrixBytes } from './pairs.js';
 import { dotScale } from './poly.js';
 import type { ModelEngine } from './types.js';
+import { CONV_SCRATCH_BYTES, createConvRunner } from './wasm-conv.js';
 import { createStageRunner, stageScratchBytes, stageTermsBytes, writeStageTerms } from './wasm-second-stage.js';
 import {
   align,
@@ -218,7 +219,8 @@ export function createWasmEngine(
   const accBytes = WASM_BATCH * padded * 4;
   const second = model.secondStage;
   const stageBytes = second === undefined ? 0 : stageScratchBytes(second, dim, padded);
-  const scratchBytes = outBytes + actBytes + accBytes + stageBytes;
+  const stageEnd = align(outBytes + actBytes + accBytes, 64) + stageBytes;
+  const scratchBytes = align(stageEnd, 64) + CONV_SCRATCH_BYTES;
   const placement = placementOf(model);
   const at = layout(model);
   let memory: WebAssembly.Memory;
@@ -275,6 +277,7 @@ export function createWasmEngine(
           degree,
         });
   const firstAcc = (b: number): number => accAt + b * padded * 4;
+  const convolve = createConvRunner(kernel, memory, scratch + align(stageEnd, 64));
 
   /** Writes image `b` of the pass as (row address, lo | hi << 16) entries for the `dots` export. */
   const stage = (image: Uint8Array, b: number): void => {
@@ -337,5 +340,6 @@ export function createWasmEngine(
         );
       });
     },
+    convolve,
   };
 }

@@ -7,6 +7,7 @@ export interface KernelExports extends SmoLoops {
   scores(acc: number, count: number, coef: number, scale: number, coef0: number, degree: number, out: number): void;
   kernelRow(acc: number, n: number, scale: number, coef0: number, degree: number, out: number): void;
   stageScores(table: number, acc: number, scale: number, coef0: number, degree: number, out: number): void;
+  convolve(input: number, n: number, taps: number, table: number, weights: number, bias: number, out: number): void;
 }
 
 /** A WebAssembly page. */

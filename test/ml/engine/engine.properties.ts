@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createJsEngine } from '../../../src/ml/engine/js-engine.js';
 import { rowsFromPairMatrix } from '../../../src/ml/engine/pairs.js';
-import type { ModelEngine } from '../../../src/ml/engine/types.js';
+import { convolveSums } from '../../../src/ml/engine/js-conv.js';
+import type { ConvShape, ModelEngine } from '../../../src/ml/engine/types.js';
 import { dotBytes, kernelFromDot } from '../../../src/ml/kernel.js';
 import { withModelFields, type SvmModel } from '../../../src/ml/model.js';
 import { sumDifferenceBound } from '../../helpers/float-error.js';
@@ -164,7 +165,72 @@ export function engineProperties(name: string, make: (model: SvmModel) => ModelE
       make(model).decisionValues(batch, 19, got);
       expect([...got]).toEqual([...want]);
     });
+
+    it('sums convolution layers as the reference does, bit for bit, small layers and ones past its scratch', () => {
+      const engine = make(randomModelFor());
+      const float = fc.float({ min: -4, max: 4, noNaN: true });
+      const layer = fc
+        .record({
+          inChannels: fc.integer({ min: 1, max: 4 }),
+          height: fc.integer({ min: 1, max: 20 }),
+          width: fc.integer({ min: 1, max: 30 }),
+          outChannels: fc.integer({ min: 1, max: 3 }),
+          kernel: fc.integer({ min: 1, max: 5 }),
+        })
+        .filter((s) => s.kernel <= s.height && s.kernel <= s.width);
+      fc.assert(
+        fc.property(layer, fc.infiniteStream(float), fc.boolean(), (shape, values, sparse) => {
+          const n = convolutionCounts(shape);
+          const take = (count: number, zeros: boolean) =>
+            Float32Array.from({ length: count }, (_, i) =>
+              zeros && i % 3 !== 0 ? 0 : (values.next().value as number),
+            );
+          const weights = take(n.weights, false);
+          const bias = take(shape.outChannels, false);
+          const input = take(n.input, sparse);
+          const got = new Float32Array(n.output);
+          const want = new Float32Array(n.output);
+          engine.convolve?.(shape, weights, bias, input, got);
+          convolveSums(shape, weights, bias, input, want);
+          expect(typeof engine.convolve).toBe('function');
+          expect(new Uint8Array(got.buffer)).toEqual(new Uint8Array(want.buffer));
+        }),
+        { numRuns: 60 },
+      );
+      // 16 channels of 40 x 40: more than the WebAssembly engine's scratch holds, so it sums in JavaScript.
+      const big = { inChannels: 16, height: 40, width: 40, outChannels: 2, kernel: 3 };
+      const n = convolutionCounts(big);
+      const weights = Float32Array.from({ length: n.weights }, (_, i) => Math.fround(Math.sin(i)));
+      const input = Float32Array.from({ length: n.input }, (_, i) => Math.fround(Math.cos(i * 0.7)));
+      const bias = Float32Array.of(0.5, -0.25);
+      const got = new Float32Array(n.output);
+      const want = new Float32Array(n.output);
+      engine.convolve?.(big, weights, bias, input, got);
+      convolveSums(big, weights, bias, input, want);
+      expect(new Uint8Array(got.buffer)).toEqual(new Uint8Array(want.buffer));
+      expect(() => engine.convolve?.({ ...big, kernel: 41 }, weights, bias, input, got)).toThrow(/not a valid layer/);
+      expect(() => engine.convolve?.(big, weights.subarray(1), bias, input, got)).toThrow(/weights: /);
+    });
   });
+}
+
+/** A small model, for the engine's operations that do not read it. */
+function randomModelFor(): SvmModel {
+  return modelOf(
+    Uint8Array.from({ length: 2 * DIM }, (_, p) => p % 5),
+    2,
+    { type: 'poly', degree: 2, gamma: 0.01, coef0: 1 },
+    new Float64Array(20).fill(0.1),
+    new Array<number>(10).fill(0),
+  );
+}
+
+function convolutionCounts(s: ConvShape): { weights: number; input: number; output: number } {
+  return {
+    weights: s.outChannels * s.inChannels * s.kernel * s.kernel,
+    input: s.inChannels * s.height * s.width,
+    output: s.outChannels * (s.height - s.kernel + 1) * (s.width - s.kernel + 1),
+  };
 }
 
 /**

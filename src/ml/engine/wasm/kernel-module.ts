@@ -35,6 +35,7 @@ import {
   v128Load,
   v128Store,
 } from './ops.js';
+import { convolve } from './convolve.js';
 import { selectJ, updateGradient } from './smo-loops.js';
 import { stageScores } from './stage-scores.js';
 import { MAX_SHARED_PAGES } from '../wasm-memory.js';
@@ -58,6 +59,8 @@ import { MAX_SHARED_PAGES } from '../wasm-memory.js';
  *   kernel.ts `kernelValues` computes a training kernel row.
  * - `stageScores(table, acc, scale, coef0, degree, out)`: a two-stage model's second-stage sums (stage-scores.ts).
  * - `selectJ`, `updateGradient`: the SMO solver's loops over its active set (smo-loops.ts).
+ * - `convolve(input, n, taps, table, weights, bias, out)`: one channel of a convolution layer's sums, float32
+ *   rounding after every tap as the JavaScript reference (js-conv.ts), for the reader's pair network (convolve.ts).
  */
 
 function dots(): FunctionDef {
@@ -312,5 +315,5 @@ function kernelRow(): FunctionDef {
  */
 export function kernelWasmBytes(shared: boolean): Uint8Array<ArrayBuffer> {
   const memory = shared ? { minPages: 1, maxPages: MAX_SHARED_PAGES, shared: true } : { minPages: 1, shared: false };
-  return encodeModule(memory, [dots(), scores(), kernelRow(), stageScores(), selectJ(), updateGradient()]);
+  return encodeModule(memory, [dots(), scores(), kernelRow(), stageScores(), selectJ(), updateGradient(), convolve()]);
 }

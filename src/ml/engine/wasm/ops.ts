@@ -59,6 +59,7 @@ export const I32X4_DOT_I16X8_S = simd(186);
 export const F64X2_ADD = simd(240);
 export const F64X2_MUL = simd(242);
 export const F32X4_FROM_F64X2_ZERO = simd(94);
+export const F64X2_FROM_F32X4_LOW = simd(95);
 export const F64X2_FROM_I32X4_LOW = simd(254);
 
 /** local += delta (i32). */
