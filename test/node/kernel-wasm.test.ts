@@ -41,6 +41,7 @@ describe('kernel module files', () => {
           'stageScores',
           'selectJ',
           'updateGradient',
+          'convolve',
         ]);
       }
     } finally {
