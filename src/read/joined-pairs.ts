@@ -38,12 +38,13 @@ export interface PairSide {
 
 /**
  * The pair network's reading of a piece, when it should replace the path's: the path reads two digits written into
- * each other as one wide digit (the model and the one-digit check both take them for one), or cuts them wrong, and
- * the network, which sees the whole piece, reads both.
+ * each other as one wide digit (the model and the one-digit check both take them for one), as one digit and a mark it
+ * leaves out, or cuts them wrong, and the network, which sees the whole piece, reads both.
  * @param map the ink map
  * @param piece the piece's parts and box (one piece of ink, whole)
  * @param height the digit height in working pixels
- * @param read the digits the path read in the piece, left to right, with their confidences (one or two)
+ * @param read the digits the path read in the piece, left to right, with their confidences (one or two, over all of
+ *   the piece or part of it)
  * @param engine sums the network's convolutions (pair-net.ts readPairFrame)
  * @returns the two digits to read instead, or undefined to keep the path's
  */

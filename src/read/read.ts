@@ -200,16 +200,18 @@ export function readDigitsWithDoubt(
     }
   }
   if (offered) steps = cheapestPath(slices, candidates, evidence, height, (ks) => void score(ks, false));
-  const skipped: SkippedPiece[] = small.map((b) => ({ box: toBox(map, b), reason: 'too-small' }));
+  const leftOut: { piece: number; box: InkBox }[] = [];
   const chosen: number[] = [];
   // Slices of one piece skipped side by side are one mark to the user (a € cut in two): one box.
   let skippedPiece: { piece: number; box: InkBox } | undefined;
   const flushSkipped = () => {
-    if (skippedPiece !== undefined) skipped.push({ box: toBox(map, skippedPiece.box), reason: 'not-a-digit' });
+    if (skippedPiece !== undefined) leftOut.push(skippedPiece);
     skippedPiece = undefined;
   };
+  const skippedSlices = new Set<number>();
   for (const step of steps) {
     if (step.kind === 'skip') {
+      skippedSlices.add(step.slice);
       const { box, piece } = slices[step.slice] as Slice;
       if (skippedPiece?.piece === piece) skippedPiece.box = unionBox(skippedPiece.box, box);
       else {
@@ -251,9 +253,10 @@ export function readDigitsWithDoubt(
       pictures[k] as Uint8Array,
     ),
   );
-  // A second look at each piece the path read as one digit whole, or as two: two digits written into each other,
-  // which the model takes for one wide digit, are read by the pair network when it is sure (joined-pairs.ts).
-  const digits = withPairs(
+  // A second look at each piece the path read one or two digits in: two digits written into each other, which the
+  // model takes for one wide digit (or one digit and a mark it leaves out), are read by the pair network when it is
+  // sure (joined-pairs.ts).
+  const { digits, paired } = withPairs(
     map,
     height,
     engine,
@@ -262,9 +265,21 @@ export function readDigitsWithDoubt(
       const c = candidates[k] as Candidate;
       const piece = (slices[c.start] as Slice).piece;
       const range = sliceRange.get(piece) as { first: number; last: number };
-      return { piece: pieces[piece] as Piece, whole: c.start === range.first && c.end === range.last + 1 };
+      // The digit's own slices and those the path left out: all of the piece, or a digit read of part of it
+      // beside a mark (another digit's slices of it are no mark).
+      let whole = true;
+      for (let s = range.first; s <= range.last; s++)
+        if ((s < c.start || s >= c.end) && !skippedSlices.has(s)) whole = false;
+      return { piece: pieces[piece] as Piece, whole };
     }),
   );
+  // A piece read as a pair is read whole: the parts of it the path left out are in its two digits.
+  const skipped: SkippedPiece[] = [
+    ...small.map((b): SkippedPiece => ({ box: toBox(map, b), reason: 'too-small' })),
+    ...leftOut
+      .filter((s) => !paired.has(pieces[s.piece] as Piece))
+      .map((s): SkippedPiece => ({ box: toBox(map, s.box), reason: 'not-a-digit' })),
+  ];
   if (digits.length === 0) throw noDigit(inLetterWords.size === pieces.length ? LETTERS : undefined);
   if (digits.length > maxDigits) {
     throw new ReadError(
@@ -343,10 +358,11 @@ function toDigit(model: SvmModel, p: Prediction, box: Box, normalized: Uint8Arra
 }
 
 /**
- * The path's digits, each piece's read again by the pair network where it should be (joined-pairs.ts): a piece
- * read as one digit over all of it, or as two.
+ * The path's digits, each piece's read again by the pair network where it should be (joined-pairs.ts): a piece the
+ * path read two digits in, or one over all of it but the parts it left out.
  * @param digits the path's digits, left to right
- * @param of each digit's piece, and whether the digit spans all of it
+ * @param of each digit's piece, and whether the digit and the parts left out make all of it
+ * @returns the digits, and the pieces read as pairs
  */
 function withPairs(
   map: InkMap,
@@ -354,8 +370,9 @@ function withPairs(
   engine: ModelEngine | undefined,
   digits: readonly ReadDigit[],
   of: readonly { readonly piece: Piece; readonly whole: boolean }[],
-): ReadDigit[] {
+): { digits: ReadDigit[]; paired: Set<Piece> } {
   const out: ReadDigit[] = [];
+  const paired = new Set<Piece>();
   for (let i = 0; i < digits.length;) {
     const { piece, whole } = of[i] as { piece: Piece; whole: boolean };
     let j = i + 1;
@@ -363,10 +380,13 @@ function withPairs(
     const read = digits.slice(i, j);
     const pair = read.length === 2 || whole ? pairInstead(map, piece, height, read, engine) : undefined;
     if (pair === undefined) out.push(...read);
-    else for (const side of pair) out.push(pairDigit(map, side));
+    else {
+      paired.add(piece);
+      for (const side of pair) out.push(pairDigit(map, side));
+    }
     i = j;
   }
-  return out;
+  return { digits: out, paired };
 }
 
 /** A digit of a pair the pair network read: its probabilities as scores, its side's box and 28x28 picture. */

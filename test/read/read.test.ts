@@ -161,6 +161,40 @@ describe('readDigits on two digits pushed into each other', () => {
     expect(byPair).toBeGreaterThanOrEqual(5);
     expect(pairRight / byPair).toBeGreaterThanOrEqual(0.75);
   });
+
+  it('reads a piece the path read as one digit and a mark left out as a pair, whole, with no box left out inside it', () => {
+    // Pushed further (0.35 of a digit height past meeting), the path often reads one digit of the piece and leaves the
+    // rest out as a mark; the pair network reads the whole piece.
+    let exact = 0;
+    let pairs = 0;
+    for (let k = 0; k < 120; k++) {
+      const [a, b] = [clear[k % 12], clear[12 + Math.floor(k / 12)]] as [
+        (typeof clear)[number],
+        (typeof clear)[number],
+      ];
+      let reading: ReturnType<typeof readDigits>;
+      try {
+        reading = readDigits(row([a.pixels, b.pixels], [-0.35], 0, true), model, engine);
+      } catch (error) {
+        expect(error).toBeInstanceOf(ReadError);
+        continue;
+      }
+      if (reading.text === text([a, b])) exact++;
+      const paired = reading.digits.filter((d) => d.stage === 'pair');
+      if (paired.length === 0) continue;
+      pairs++;
+      const [left, right] = paired as [ReadDigit, ReadDigit];
+      const [from, to] = [left.box.x, right.box.x + right.box.width];
+      const inside = reading.skipped.filter(
+        (s) => s.reason === 'not-a-digit' && s.box.x >= from && s.box.x + s.box.width <= to,
+      );
+      expect(inside).toEqual([]);
+    }
+    // Measured: 70 of 120 exact and 19 read as pairs; 66 and 13 when only pieces read whole were asked (and 6 boxes
+    // left out inside pairs when they were not dropped).
+    expect(exact).toBeGreaterThanOrEqual(68);
+    expect(pairs).toBeGreaterThanOrEqual(17);
+  }, 60_000);
 });
 
 describe('readDigits', () => {
