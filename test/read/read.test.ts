@@ -120,6 +120,19 @@ function printed(digit: number): Uint8Array {
 
 const text = (list: readonly { label: number }[]): string => list.map((d) => d.label).join('');
 
+/**
+ * Two digits pushed `depth` digit heights past meeting, smooth strokes, read; undefined when answered "no digit"
+ * (a pair the word rule takes for a letter: a miss, not a crash).
+ */
+function readPushed(a: { pixels: Uint8Array }, b: { pixels: Uint8Array }, depth: number) {
+  try {
+    return readDigits(row([a.pixels, b.pixels], [-depth], 0, true), model, engine);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ReadError);
+    return undefined;
+  }
+}
+
 describe('readDigits on two digits pushed into each other', () => {
   it('reads both, the pair network taking the pieces the model reads as one wide digit', () => {
     let exact = 0;
@@ -132,14 +145,8 @@ describe('readDigits on two digits pushed into each other', () => {
         clear[10 + Math.floor(k / 10)] as (typeof clear)[number],
       ];
       // A quarter of a digit height (15 px at 3x) past meeting, smooth strokes: one piece of ink.
-      let reading: ReturnType<typeof readDigits>;
-      try {
-        reading = readDigits(row([a.pixels, b.pixels], [-0.25], 0, true), model, engine);
-      } catch (error) {
-        // A pair the word rule takes for a letter is answered "no digit": a miss, not a crash.
-        expect(error).toBeInstanceOf(ReadError);
-        continue;
-      }
+      const reading = readPushed(a, b, 0.25);
+      if (reading === undefined) continue;
       if (reading.text === text([a, b])) exact++;
       const paired = reading.digits.filter((d) => d.stage === 'pair');
       if (paired.length === 0) continue;
@@ -172,13 +179,8 @@ describe('readDigits on two digits pushed into each other', () => {
         (typeof clear)[number],
         (typeof clear)[number],
       ];
-      let reading: ReturnType<typeof readDigits>;
-      try {
-        reading = readDigits(row([a.pixels, b.pixels], [-0.35], 0, true), model, engine);
-      } catch (error) {
-        expect(error).toBeInstanceOf(ReadError);
-        continue;
-      }
+      const reading = readPushed(a, b, 0.35);
+      if (reading === undefined) continue;
       if (reading.text === text([a, b])) exact++;
       const paired = reading.digits.filter((d) => d.stage === 'pair');
       if (paired.length === 0) continue;
