@@ -46,26 +46,8 @@ export function frameInk(ink: Float32Array, width: number, height: number): Uint
   const padded = new Float64Array(pw * (bh + 4));
   for (let y = 0; y < bh; y++)
     for (let x = 0; x < bw; x++) padded[(y + 2) * pw + x + 2] = ink[(minY + y) * width + minX + x] as number;
-  // Where each output column's and row's samples fall: the padded column and row of the neighbour up and left, and
-  // the fractions, in the same arithmetic per sample as the bilinear sum always used.
-  const columns = new Int32Array(FRAME_WIDTH * SAMPLES);
-  const fxs = new Float64Array(FRAME_WIDTH * SAMPLES);
-  for (let X = 0; X < FRAME_WIDTH; X++)
-    for (let i = 0; i < SAMPLES; i++) {
-      const px = minX + (X + (i + 0.5) / SAMPLES - ox) / s - 0.5;
-      const x0 = Math.floor(px);
-      columns[X * SAMPLES + i] = Math.min(Math.max(x0 - minX + 2, 0), bw + 2);
-      fxs[X * SAMPLES + i] = px - x0;
-    }
-  const rows = new Int32Array(FRAME_HEIGHT * SAMPLES);
-  const fys = new Float64Array(FRAME_HEIGHT * SAMPLES);
-  for (let Y = 0; Y < FRAME_HEIGHT; Y++)
-    for (let j = 0; j < SAMPLES; j++) {
-      const py = minY + (Y + (j + 0.5) / SAMPLES - oy) / s - 0.5;
-      const y0 = Math.floor(py);
-      rows[Y * SAMPLES + j] = Math.min(Math.max(y0 - minY + 2, 0), bh + 2);
-      fys[Y * SAMPLES + j] = py - y0;
-    }
+  const { cells: columns, fractions: fxs } = samplePositions(FRAME_WIDTH, minX, ox, s, bw);
+  const { cells: rows, fractions: fys } = samplePositions(FRAME_HEIGHT, minY, oy, s, bh);
   // An output column (row) whose samples all fall two or more columns (rows) outside the box reads only zeros: it
   // stays 0, as the sum of its zero terms would.
   const outside = (at: Int32Array, o: number, edge: number) => {
@@ -98,6 +80,35 @@ export function frameInk(ink: Float32Array, width: number, height: number): Uint
     }
   }
   return out;
+}
+
+/**
+ * Where each output column's (or row's) SAMPLES samples fall along one axis: the padded cell of the neighbour before
+ * it (frameInk pads the box with two zero cells each side, and a sample further out is clamped into them) and the
+ * fraction past it, in the same arithmetic per sample as the bilinear sum always used.
+ * @param n output columns (rows)
+ * @param min the box's first column (row) in the ink
+ * @param offset where the scaled box starts in the frame
+ * @param scale frame pixels per ink pixel
+ * @param size the box's columns (rows)
+ */
+function samplePositions(
+  n: number,
+  min: number,
+  offset: number,
+  scale: number,
+  size: number,
+): { cells: Int32Array; fractions: Float64Array } {
+  const cells = new Int32Array(n * SAMPLES);
+  const fractions = new Float64Array(n * SAMPLES);
+  for (let o = 0; o < n; o++)
+    for (let i = 0; i < SAMPLES; i++) {
+      const p = min + (o + (i + 0.5) / SAMPLES - offset) / scale - 0.5;
+      const p0 = Math.floor(p);
+      cells[o * SAMPLES + i] = Math.min(Math.max(p0 - min + 2, 0), size + 2);
+      fractions[o * SAMPLES + i] = p - p0;
+    }
+  return { cells, fractions };
 }
 
 /**
