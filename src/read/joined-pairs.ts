@@ -17,9 +17,14 @@ export const PAIR_LOOK_WIDTH = 0.6;
  */
 const SURE_TWO_OF_ONE = 0.9995;
 /**
- * A piece the path read as two digits is read as the network's two, when they differ, at this sureness of "two"
- * and only when the network's pair is more likely than the path's two digits together: two cleanly cut digits the
- * model reads surely keep the model's reading.
+ * A piece the path read as two digits is read as the network's two, when they differ, at this sureness of "two" (and
+ * its two digits at least SURE_DIGITS likely), however sure the path's two were: the model reads each side of a cut
+ * through two digits written into each other surely and often wrongly (a 5 cut from a 6 read as a 4 at 0.61, a 1
+ * beside a 4 read as a 4 at 0.998), while the network sees both whole. Until 2026-12-06 the network's pair also had
+ * to be more likely than the path's two digits together; without that, every reading compared (docs/BENCHMARKS.md,
+ * "Number reader"): touching on the tuning sets K-tune 73.0 -> 75.0%, K2-tune 69.5 -> 71.0, tuning split 91.0 -> 90.5;
+ * on the report sets K-report 77.5 -> 79.5, K2-report 80.5 -> 82.5, report split 95.5 -> 95.0; every other kind
+ * unchanged.
  */
 const SURE_TWO_OF_TWO = 0.99;
 const SURE_DIGITS = 0.9;
@@ -43,8 +48,7 @@ export interface PairSide {
  * @param map the ink map
  * @param piece the piece's parts and box (one piece of ink, whole)
  * @param height the digit height in working pixels
- * @param read the digits the path read in the piece, left to right, with their confidences (one or two, over all of
- *   the piece or part of it)
+ * @param read the digits the path read in the piece, left to right (one or two, over all of the piece or part of it)
  * @param engine sums the network's convolutions (pair-net.ts readPairFrame)
  * @returns the two digits to read instead, or undefined to keep the path's
  */
@@ -52,7 +56,7 @@ export function pairInstead(
   map: InkMap,
   piece: { readonly parts: readonly Part[]; readonly box: InkBox },
   height: number,
-  read: readonly { readonly digit: number; readonly confidence: number }[],
+  read: readonly { readonly digit: number }[],
   engine?: ModelEngine,
 ): [PairSide, PairSide] | undefined {
   const { box } = piece;
@@ -67,9 +71,8 @@ export function pairInstead(
   if (sure < SURE_DIGITS) return undefined;
   if (read.length === 1 && pair.two < SURE_TWO_OF_ONE) return undefined;
   if (read.length === 2) {
-    const [a, b] = read as readonly [{ digit: number; confidence: number }, { digit: number; confidence: number }];
+    const [a, b] = read as readonly [{ digit: number }, { digit: number }];
     if (pair.two < SURE_TWO_OF_TWO || (a.digit === left && b.digit === right)) return undefined;
-    if (sure <= a.confidence * b.confidence) return undefined;
   }
   const share = Math.max(1, Math.round(SIDE_SHARE * width));
   return [
