@@ -8,7 +8,7 @@ import type { InkBox, Part } from './pieces.js';
 export const PAIR_LOOK_WIDTH = 0.6;
 /**
  * A piece the path read as one digit is read as the network's two when the network is this sure it is two digits
- * and its two digits together are at least SURE_DIGITS likely. Chosen on the tuning sets (test digits 0-4999) with
+ * and its two digits together are at least SURE_PAIR_OF_ONE likely. Chosen on the tuning sets (test digits 0-4999) with
  * every reading compared (docs/BENCHMARKS.md, "Number reader", 2026-12-06): at 0.99 single wide digits (a 5, an 8,
  * a 0) were read as pairs ("55", "88", "00") in spaced numbers: of the pieces it replaced in numbers that changed,
  * 10 were in numbers lost and 95 in numbers gained; at 0.9995, 3 and 87. The network costs about 0.3 ms a piece
@@ -17,8 +17,18 @@ export const PAIR_LOOK_WIDTH = 0.6;
  */
 const SURE_TWO_OF_ONE = 0.9995;
 /**
+ * Where the network is all but certain a piece is two digits, the path's one digit for it is a digit short whatever
+ * it reads, and the network's pair is the better guess even when it hesitates over one side (a 1 joined to a 7 read
+ * "71" at 0.61 x 0.65, the path "7"). Until 2026-12-06 these pairs had to be 0.9 likely, as for a piece read as two;
+ * at 0.5, every reading compared (docs/BENCHMARKS.md, "Number reader"): touching on the tuning sets K-tune 75.0 ->
+ * 77.0%, K2-tune 71.0 -> 76.0, tuning split unchanged; on the report sets K-report 79.5 -> 82.0, K2-report 82.5 ->
+ * 84.0, report split's canvas 99.0 -> 98.5 (a 4 read as "26"), every other kind unchanged. At 0.25 and with no floor,
+ * one more number gained and a spaced one lost (a 4 read "11").
+ */
+const SURE_PAIR_OF_ONE = 0.5;
+/**
  * A piece the path read as two digits is read as the network's two, when they differ, at this sureness of "two" (and
- * its two digits at least SURE_DIGITS likely), however sure the path's two were: the model reads each side of a cut
+ * its two digits at least SURE_PAIR_OF_TWO likely), however sure the path's two were: the model reads each side of a cut
  * through two digits written into each other surely and often wrongly (a 5 cut from a 6 read as a 4 at 0.61, a 1
  * beside a 4 read as a 4 at 0.998), while the network sees both whole. Until 2026-12-06 the network's pair also had
  * to be more likely than the path's two digits together; without that, every reading compared (docs/BENCHMARKS.md,
@@ -27,7 +37,7 @@ const SURE_TWO_OF_ONE = 0.9995;
  * unchanged.
  */
 const SURE_TWO_OF_TWO = 0.99;
-const SURE_DIGITS = 0.9;
+const SURE_PAIR_OF_TWO = 0.9;
 /** Each digit of a pair is given this share of the piece's width, from its side, as its box and its 28x28 picture. */
 const SIDE_SHARE = 0.55;
 
@@ -68,11 +78,11 @@ export function pairInstead(
   const left = best(pair.left);
   const right = best(pair.right);
   const sure = (pair.left[left] as number) * (pair.right[right] as number);
-  if (sure < SURE_DIGITS) return undefined;
-  if (read.length === 1 && pair.two < SURE_TWO_OF_ONE) return undefined;
+  if (read.length === 1 && (pair.two < SURE_TWO_OF_ONE || sure < SURE_PAIR_OF_ONE)) return undefined;
   if (read.length === 2) {
     const [a, b] = read as readonly [{ digit: number }, { digit: number }];
-    if (pair.two < SURE_TWO_OF_TWO || (a.digit === left && b.digit === right)) return undefined;
+    if (pair.two < SURE_TWO_OF_TWO || sure < SURE_PAIR_OF_TWO || (a.digit === left && b.digit === right))
+      return undefined;
   }
   const share = Math.max(1, Math.round(SIDE_SHARE * width));
   return [

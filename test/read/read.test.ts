@@ -166,10 +166,11 @@ describe('readDigits on two digits pushed into each other', () => {
         expect(d.runnerUp.confidence).toBeLessThanOrEqual(d.confidence);
       }
     }
-    // Measured: 45 of 60 exact, 8 read by the pair network and 7 of those right.
+    // Measured: 44 of 60 exact, 10 read by the pair network and 7 of those right (45, 8 and 7 while a piece read as
+    // one digit took the network's pair only at 0.9: the two more it takes now, hesitant, are wrong).
     expect(exact).toBeGreaterThanOrEqual(40);
     expect(byPair).toBeGreaterThanOrEqual(5);
-    expect(pairRight / byPair).toBeGreaterThanOrEqual(0.75);
+    expect(pairRight / byPair).toBeGreaterThanOrEqual(0.65);
   });
 
   it("takes the pair network's two digits over the path's cut, however sure the path was of its two", () => {
@@ -202,6 +203,35 @@ describe('readDigits on two digits pushed into each other', () => {
     expect(right / replaced).toBeGreaterThanOrEqual(0.9);
   }, 60_000);
 
+  it('reads a piece the path read as one digit as the pair network is all but sure it is two, hesitant digits and all', () => {
+    // The path's one digit given (the left one's, at confidence 1): where the network is all but sure of two digits,
+    // its pair replaces it even when it hesitates over a side (two digits together from 0.5 likely, not 0.9 as for a
+    // piece read as two).
+    let hesitant = 0;
+    let right = 0;
+    for (let k = 0; k < 120; k++) {
+      const [a, b] = [clear[k % 12], clear[12 + Math.floor(k / 12)]] as [
+        (typeof clear)[number],
+        (typeof clear)[number],
+      ];
+      const map = findInk(row([a.pixels, b.pixels], [-0.35], 0, true));
+      const grouped = groupPieces(map, DEFAULT_READ_LIMITS.maxPieces);
+      if ('tooMany' in grouped || grouped.pieces.length !== 1) continue;
+      const piece = grouped.pieces[0] as (typeof grouped.pieces)[number];
+      const pair = pairInstead(map, piece, grouped.height, [{ digit: a.label, confidence: 1 }], engine);
+      if (pair === undefined) continue;
+      const sure = pair.reduce((p, side) => p * (side.probabilities[side.digit] as number), 1);
+      expect(sure).toBeGreaterThanOrEqual(0.5);
+      if (sure >= 0.9) continue;
+      hesitant++;
+      if (pair[0].digit === a.label && pair[1].digit === b.label) right++;
+    }
+    // Measured: 22 of the 120 replaced below 0.9 (none before 2026-12-06), 13 of those right: the path's one digit
+    // for such a piece is a digit short whatever it reads.
+    expect(hesitant).toBeGreaterThanOrEqual(18);
+    expect(right).toBeGreaterThanOrEqual(10);
+  }, 60_000);
+
   it('reads a piece the path read as one digit and a mark left out as a pair, whole, with no box left out inside it', () => {
     // Pushed further (0.35 of a digit height past meeting), the path often reads one digit of the piece and leaves the
     // rest out as a mark; the pair network reads the whole piece.
@@ -225,10 +255,11 @@ describe('readDigits on two digits pushed into each other', () => {
       );
       expect(inside).toEqual([]);
     }
-    // Measured: 70 of 120 exact and 19 read as pairs; 66 and 13 when only pieces read whole were asked (and 6 boxes
-    // left out inside pairs when they were not dropped).
-    expect(exact).toBeGreaterThanOrEqual(68);
-    expect(pairs).toBeGreaterThanOrEqual(17);
+    // Measured: 75 of 120 exact and 29 read as pairs; 70 and 19 while such a piece took the network's pair only at
+    // 0.9; 66 and 13 when only pieces read whole were asked (and 6 boxes left out inside pairs when they were not
+    // dropped).
+    expect(exact).toBeGreaterThanOrEqual(72);
+    expect(pairs).toBeGreaterThanOrEqual(25);
   }, 60_000);
 });
 
