@@ -218,7 +218,7 @@ describe('readDigits on two digits pushed into each other', () => {
       const grouped = groupPieces(map, DEFAULT_READ_LIMITS.maxPieces);
       if ('tooMany' in grouped || grouped.pieces.length !== 1) continue;
       const piece = grouped.pieces[0] as (typeof grouped.pieces)[number];
-      const pair = pairInstead(map, piece, grouped.height, [{ digit: a.label, confidence: 1 }], engine);
+      const pair = pairInstead(map, piece, grouped.height, [{ digit: a.label }], engine);
       if (pair === undefined) continue;
       const sure = pair.reduce((p, side) => p * (side.probabilities[side.digit] as number), 1);
       expect(sure).toBeGreaterThanOrEqual(0.5);
