@@ -136,6 +136,24 @@ function readPushed(a: { pixels: Uint8Array }, b: { pixels: Uint8Array }, depth:
   }
 }
 
+/**
+ * Two digits pushed `depth` digit heights past meeting, as readPushed draws them, and the pair network's answer for
+ * the one piece of ink they make given the path's digits `read` (pairInstead); undefined when they make more pieces.
+ */
+function pairOfPushed(
+  a: { pixels: Uint8Array },
+  b: { pixels: Uint8Array },
+  depth: number,
+  read: readonly { readonly digit: number }[],
+) {
+  const map = findInk(row([a.pixels, b.pixels], [-depth], 0, true));
+  const grouped = groupPieces(map, DEFAULT_READ_LIMITS.maxPieces);
+  if ('tooMany' in grouped || grouped.pieces.length !== 1) return undefined;
+  const ask = (digits: readonly { readonly digit: number }[]) =>
+    pairInstead(map, grouped.pieces[0] as (typeof grouped.pieces)[number], grouped.height, digits, engine);
+  return { pair: ask(read), ask };
+}
+
 describe('readDigits on two digits pushed into each other', () => {
   it('reads both, the pair network taking the pieces the model reads as one wide digit', () => {
     let exact = 0;
@@ -181,22 +199,18 @@ describe('readDigits on two digits pushed into each other', () => {
     let right = 0;
     for (let k = 0; k < 40; k++) {
       const [a, b] = [clear[k % 8], clear[8 + Math.floor(k / 8)]] as [(typeof clear)[number], (typeof clear)[number]];
-      const map = findInk(row([a.pixels, b.pixels], [-0.25], 0, true));
-      const grouped = groupPieces(map, DEFAULT_READ_LIMITS.maxPieces);
-      if ('tooMany' in grouped || grouped.pieces.length !== 1) continue;
-      const piece = grouped.pieces[0] as (typeof grouped.pieces)[number];
       const wrong = [
         { digit: (a.label + 1) % 10, confidence: 1 },
         { digit: (b.label + 1) % 10, confidence: 1 },
       ];
-      const pair = pairInstead(map, piece, grouped.height, wrong, engine);
+      const pushed = pairOfPushed(a, b, 0.25, wrong);
+      if (pushed === undefined) continue;
+      const { pair, ask } = pushed;
       if (pair === undefined) continue;
       replaced++;
       if (pair[0].digit === a.label && pair[1].digit === b.label) right++;
       // The same two digits as the path's are never "replaced".
-      expect(
-        pairInstead(map, piece, grouped.height, [{ digit: pair[0].digit }, { digit: pair[1].digit }], engine),
-      ).toBe(undefined);
+      expect(ask([{ digit: pair[0].digit }, { digit: pair[1].digit }])).toBe(undefined);
     }
     // Measured: 32 of the 40 pieces replaced, 31 of them right.
     expect(replaced).toBeGreaterThanOrEqual(28);
@@ -214,11 +228,7 @@ describe('readDigits on two digits pushed into each other', () => {
         (typeof clear)[number],
         (typeof clear)[number],
       ];
-      const map = findInk(row([a.pixels, b.pixels], [-0.35], 0, true));
-      const grouped = groupPieces(map, DEFAULT_READ_LIMITS.maxPieces);
-      if ('tooMany' in grouped || grouped.pieces.length !== 1) continue;
-      const piece = grouped.pieces[0] as (typeof grouped.pieces)[number];
-      const pair = pairInstead(map, piece, grouped.height, [{ digit: a.label }], engine);
+      const pair = pairOfPushed(a, b, 0.35, [{ digit: a.label }])?.pair;
       if (pair === undefined) continue;
       const sure = pair.reduce((p, side) => p * (side.probabilities[side.digit] as number), 1);
       expect(sure).toBeGreaterThanOrEqual(0.5);
