@@ -28,13 +28,12 @@ const SURE_TWO_OF_ONE = 0.9995;
 const SURE_PAIR_OF_ONE = 0.5;
 /**
  * A piece the path read as two digits is read as the network's two, when they differ, at this sureness of "two" (and
- * its two digits at least SURE_PAIR_OF_TWO likely), however sure the path's two were: the model reads each side of a cut
- * through two digits written into each other surely and often wrongly (a 5 cut from a 6 read as a 4 at 0.61, a 1
- * beside a 4 read as a 4 at 0.998), while the network sees both whole. Until 2026-12-06 the network's pair also had
- * to be more likely than the path's two digits together; without that, every reading compared (docs/BENCHMARKS.md,
- * "Number reader"): touching on the tuning sets K-tune 73.0 -> 75.0%, K2-tune 69.5 -> 71.0, tuning split 91.0 -> 90.5;
- * on the report sets K-report 77.5 -> 79.5, K2-report 80.5 -> 82.5, report split 95.5 -> 95.0; every other kind
- * unchanged.
+ * its two digits at least SURE_PAIR_OF_TWO likely), however sure the path's two were: the model reads each side of a
+ * cut through two digits written into each other surely and often wrongly (a 5 cut from a 6 read as a 4 at 0.61, a 1
+ * beside a 4 read as a 4 at 0.998), while the network sees both whole. Until 2026-12-06 the network's pair also had to
+ * be more likely than the path's two digits together; without that, every reading compared (docs/BENCHMARKS.md, "Number
+ * reader"): touching on the tuning sets K-tune 73.0 -> 75.0%, K2-tune 69.5 -> 71.0, tuning split 91.0 -> 90.5; on the
+ * report sets K-report 77.5 -> 79.5, K2-report 80.5 -> 82.5, report split 95.5 -> 95.0; every other kind unchanged.
  */
 const SURE_TWO_OF_TWO = 0.99;
 const SURE_PAIR_OF_TWO = 0.9;

@@ -123,6 +123,11 @@ function printed(digit: number): Uint8Array {
 
 const text = (list: readonly { label: number }[]): string => list.map((d) => d.label).join('');
 
+/** The k-th pair of clear test digits, `per` lefts against each right: every left beside each right in turn. */
+function pairAt(k: number, per: number): [(typeof clear)[number], (typeof clear)[number]] {
+  return [clear[k % per], clear[per + Math.floor(k / per)]] as [(typeof clear)[number], (typeof clear)[number]];
+}
+
 /**
  * Two digits pushed `depth` digit heights past meeting, smooth strokes, read; undefined when answered "no digit"
  * (a pair the word rule takes for a letter: a miss, not a crash).
@@ -161,10 +166,7 @@ describe('readDigits on two digits pushed into each other', () => {
     let pairRight = 0;
     const total = 60;
     for (let k = 0; k < total; k++) {
-      const [a, b] = [
-        clear[k % 10] as (typeof clear)[number],
-        clear[10 + Math.floor(k / 10)] as (typeof clear)[number],
-      ];
+      const [a, b] = pairAt(k, 10);
       // A quarter of a digit height (15 px at 3x) past meeting, smooth strokes: one piece of ink.
       const reading = readPushed(a, b, 0.25);
       if (reading === undefined) continue;
@@ -198,7 +200,7 @@ describe('readDigits on two digits pushed into each other', () => {
     let replaced = 0;
     let right = 0;
     for (let k = 0; k < 40; k++) {
-      const [a, b] = [clear[k % 8], clear[8 + Math.floor(k / 8)]] as [(typeof clear)[number], (typeof clear)[number]];
+      const [a, b] = pairAt(k, 8);
       const wrong = [
         { digit: (a.label + 1) % 10, confidence: 1 },
         { digit: (b.label + 1) % 10, confidence: 1 },
@@ -217,17 +219,14 @@ describe('readDigits on two digits pushed into each other', () => {
     expect(right / replaced).toBeGreaterThanOrEqual(0.9);
   }, 60_000);
 
-  it('reads a piece the path read as one digit as the pair network is all but sure it is two, hesitant digits and all', () => {
+  it('reads a piece the path read as one digit as the pair network is sure it is two, hesitant digits and all', () => {
     // The path's one digit given (the left one's, at confidence 1): where the network is all but sure of two digits,
     // its pair replaces it even when it hesitates over a side (two digits together from 0.5 likely, not 0.9 as for a
     // piece read as two).
     let hesitant = 0;
     let right = 0;
     for (let k = 0; k < 120; k++) {
-      const [a, b] = [clear[k % 12], clear[12 + Math.floor(k / 12)]] as [
-        (typeof clear)[number],
-        (typeof clear)[number],
-      ];
+      const [a, b] = pairAt(k, 12);
       const pair = pairOfPushed(a, b, 0.35, [{ digit: a.label }])?.pair;
       if (pair === undefined) continue;
       const sure = pair.reduce((p, side) => p * (side.probabilities[side.digit] as number), 1);
@@ -248,10 +247,7 @@ describe('readDigits on two digits pushed into each other', () => {
     let exact = 0;
     let pairs = 0;
     for (let k = 0; k < 120; k++) {
-      const [a, b] = [clear[k % 12], clear[12 + Math.floor(k / 12)]] as [
-        (typeof clear)[number],
-        (typeof clear)[number],
-      ];
+      const [a, b] = pairAt(k, 12);
       const reading = readPushed(a, b, 0.35);
       if (reading === undefined) continue;
       if (reading.text === text([a, b])) exact++;
