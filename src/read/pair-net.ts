@@ -14,6 +14,8 @@ import { PAIR_NET_WEIGHTS } from './pair-net-weights.js';
  * digits composed from MNIST training digits and the printed training set.
  */
 export const KERNEL = 5;
+/** The frame: one channel of ink. */
+const CHANNELS_IN = 1;
 export const CHANNELS_1 = 8;
 export const CHANNELS_2 = 16;
 export const HIDDEN = 128;
@@ -77,6 +79,13 @@ export class PairNetScratch {
   readonly live = new Int32Array(FLAT);
   readonly hidden = new Float32Array(HIDDEN);
   readonly output = new Float32Array(OUTPUTS);
+  /** A layer's inked columns and their sums (convolveInked), room for either layer. */
+  readonly cropInput = new Float32Array(Math.max(FRAME_HEIGHT * FRAME_WIDTH, CHANNELS_1 * P1H * P1W));
+  readonly cropOutput = new Float32Array(Math.max(CHANNELS_1 * H1 * W1, CHANNELS_2 * H2 * W2));
+  /** Per channel, a layer's output over blank input (convolveInked), and that value after the ReLU. */
+  readonly blank1 = new Float32Array(CHANNELS_1);
+  readonly blank2 = new Float32Array(CHANNELS_2);
+  readonly blankIn2 = new Float32Array(CHANNELS_1);
 }
 
 /** Shapes the fitting script's backward pass needs. */
@@ -119,7 +128,7 @@ export type Convolve = (
 ) => void;
 
 const LAYER_1: ConvShape = {
-  inChannels: 1,
+  inChannels: CHANNELS_IN,
   height: FRAME_HEIGHT,
   width: FRAME_WIDTH,
   outChannels: CHANNELS_1,
@@ -145,11 +154,26 @@ export function pairNetForward(
   s: PairNetScratch,
   convolve: Convolve = convolveSums,
 ): Float32Array {
-  const { conv1, conv2 } = s;
-  convolve(LAYER_1, net.w1, net.b1, s.input, conv1);
+  const { conv1, conv2, input } = s;
+  // A piece narrower than the frame leaves columns of paper on both sides (a single digit: most of them).
+  let first = FRAME_WIDTH;
+  let last = -1;
+  for (let y = 0; y < FRAME_HEIGHT; y++)
+    for (let x = 0; x < FRAME_WIDTH; x++)
+      if ((input[y * FRAME_WIDTH + x] as number) !== 0) {
+        if (x < first) first = x;
+        if (x > last) last = x;
+      }
+  const sums1 = convolveInked(convolve, LAYER_1, net.w1, net.b1, input, conv1, { first, last }, PAPER, s, s.blank1);
   relu(conv1);
   maxPool(conv1, CHANNELS_1, H1, W1, s.pool1, s.from1);
-  convolve(LAYER_2, net.w2, net.b2, s.pool1, conv2);
+  // A pooled column is blank when both its columns of the first layer were: each channel's blank value after the ReLU.
+  for (let c = 0; c < CHANNELS_1; c++) {
+    const v = s.blank1[c] as number;
+    s.blankIn2[c] = v < 0 ? 0 : v;
+  }
+  const pooled = { first: Math.floor(sums1.first / 2), last: Math.floor(sums1.last / 2) };
+  convolveInked(convolve, LAYER_2, net.w2, net.b2, s.pool1, conv2, pooled, s.blankIn2, s, s.blank2);
   relu(conv2);
   maxPool(conv2, CHANNELS_2, H2, W2, s.pool2, s.from2);
   const { pool2, hidden, output, live } = s;
@@ -157,14 +181,27 @@ export function pairNetForward(
   // change nothing but the sign of a zero sum, which the ReLU erases, so the hidden values are the same bits.
   let n = 0;
   for (let i = 0; i < FLAT; i++) if ((pool2[i] as number) !== 0) live[n++] = i;
-  for (let j = 0; j < HIDDEN; j++) {
-    let a = net.b3[j] as number;
+  const { w3, b3 } = net;
+  // Four units at a time (HIDDEN is a multiple of 4), each its own sum in its own order: four chains of additions in
+  // flight, not one.
+  for (let j = 0; j < HIDDEN; j += 4) {
+    let a0 = b3[j] as number;
+    let a1 = b3[j + 1] as number;
+    let a2 = b3[j + 2] as number;
+    let a3 = b3[j + 3] as number;
     const row = j * FLAT;
     for (let k = 0; k < n; k++) {
       const i = live[k] as number;
-      a += (net.w3[row + i] as number) * (pool2[i] as number);
+      const x = pool2[i] as number;
+      a0 += (w3[row + i] as number) * x;
+      a1 += (w3[row + FLAT + i] as number) * x;
+      a2 += (w3[row + 2 * FLAT + i] as number) * x;
+      a3 += (w3[row + 3 * FLAT + i] as number) * x;
     }
-    hidden[j] = a > 0 ? a : 0;
+    hidden[j] = a0 > 0 ? a0 : 0;
+    hidden[j + 1] = a1 > 0 ? a1 : 0;
+    hidden[j + 2] = a2 > 0 ? a2 : 0;
+    hidden[j + 3] = a3 > 0 ? a3 : 0;
   }
   for (let k = 0; k < OUTPUTS; k++) {
     let a = net.b4[k] as number;
@@ -173,6 +210,74 @@ export function pairNetForward(
     output[k] = a;
   }
   return output;
+}
+
+/** The first layer's one input channel outside the ink: paper, 0. */
+const PAPER = new Float32Array(CHANNELS_IN);
+
+/**
+ * A convolution layer whose input is blank (each channel one value) outside columns [inked.first, inked.last]: the
+ * outputs whose windows reach those columns are summed by `convolve` over just the columns they read, and every other
+ * output is the sum over a window of blanks, worked out once per channel the way the reference adds (js-conv.ts: the
+ * bias, then each tap rounded to float32 in (c, ky, kx) order), so every output holds the bits a whole pass gives.
+ * @param blank each input channel's value outside the inked columns
+ * @param blankOut receives each output channel's value over blank input
+ * @returns the output columns that were summed (first > last: none)
+ */
+function convolveInked(
+  convolve: Convolve,
+  shape: ConvShape,
+  weights: Float32Array,
+  bias: Float32Array,
+  input: Float32Array,
+  out: Float32Array,
+  inked: { readonly first: number; readonly last: number },
+  blank: Float32Array,
+  s: PairNetScratch,
+  blankOut: Float32Array,
+): { first: number; last: number } {
+  const { inChannels, height, width, outChannels, kernel } = shape;
+  const rows = height - kernel + 1;
+  const columns = width - kernel + 1;
+  const first = Math.max(0, inked.first - kernel + 1);
+  const last = Math.min(columns - 1, inked.last);
+  if (first === 0 && last === columns - 1) {
+    convolve(shape, weights, bias, input, out);
+    return { first, last };
+  }
+  const taps = inChannels * kernel * kernel;
+  for (let o = 0; o < outChannels; o++) {
+    let a = bias[o] as number;
+    let t = o * taps;
+    for (let c = 0; c < inChannels; c++) {
+      const v = blank[c] as number;
+      for (let k = 0; k < kernel * kernel; k++) a = Math.fround(a + (weights[t++] as number) * v);
+    }
+    blankOut[o] = a;
+    for (let y = 0; y < rows; y++) {
+      const row = (o * rows + y) * columns;
+      for (let x = 0; x < first; x++) out[row + x] = a;
+      for (let x = Math.max(first, last + 1); x < columns; x++) out[row + x] = a;
+    }
+  }
+  if (first > last) return { first, last };
+  const span = last - first + 1;
+  const cropWidth = span + kernel - 1;
+  const { cropInput, cropOutput } = s;
+  for (let c = 0; c < inChannels; c++)
+    for (let y = 0; y < height; y++) {
+      const from = (c * height + y) * width + first;
+      const to = (c * height + y) * cropWidth;
+      for (let x = 0; x < cropWidth; x++) cropInput[to + x] = input[from + x] as number;
+    }
+  convolve({ ...shape, width: cropWidth }, weights, bias, cropInput, cropOutput);
+  for (let o = 0; o < outChannels; o++)
+    for (let y = 0; y < rows; y++) {
+      const from = (o * rows + y) * span;
+      const to = (o * rows + y) * columns + first;
+      for (let x = 0; x < span; x++) out[to + x] = cropOutput[from + x] as number;
+    }
+  return { first, last };
 }
 
 /** What the network says of a piece: how likely it is two digits, and each side's probability of each digit. */

@@ -51,15 +51,50 @@ export function pieceLogit(
   scores: ArrayLike<number>,
   extra: ArrayLike<number> = NO_EXTRA,
 ): number {
-  const more = net.inputs - 794;
+  const { w1, b1, w2, inputs } = net;
   let z = net.b2;
-  for (let j = 0; j < net.hidden; j++) {
-    const row = j * net.inputs;
-    let a = net.b1[j] as number;
-    for (let i = 0; i < 784; i++) a += (net.w1[row + i] as number) * ((deskewed[i] as number) / 255);
-    for (let c = 0; c < 10; c++) a += (net.w1[row + 784 + c] as number) * (scores[c] as number);
-    for (let s = 0; s < more; s++) a += (net.w1[row + 794 + s] as number) * (extra[s] as number);
-    if (a > 0) z += (net.w2[j] as number) * a;
+  let j = 0;
+  // Four units at a time, each its own sum in its own order: four chains of additions in flight, not one, and each
+  // pixel read and scaled once for the four.
+  for (; j + 4 <= net.hidden; j += 4) {
+    const r0 = j * inputs;
+    const r1 = r0 + inputs;
+    const r2 = r1 + inputs;
+    const r3 = r2 + inputs;
+    let a0 = b1[j] as number;
+    let a1 = b1[j + 1] as number;
+    let a2 = b1[j + 2] as number;
+    let a3 = b1[j + 3] as number;
+    for (let i = 0; i < 784; i++) {
+      const x = (deskewed[i] as number) / 255;
+      a0 += (w1[r0 + i] as number) * x;
+      a1 += (w1[r1 + i] as number) * x;
+      a2 += (w1[r2 + i] as number) * x;
+      a3 += (w1[r3 + i] as number) * x;
+    }
+    a0 = rest(net, r0, a0, scores, extra);
+    a1 = rest(net, r1, a1, scores, extra);
+    a2 = rest(net, r2, a2, scores, extra);
+    a3 = rest(net, r3, a3, scores, extra);
+    if (a0 > 0) z += (w2[j] as number) * a0;
+    if (a1 > 0) z += (w2[j + 1] as number) * a1;
+    if (a2 > 0) z += (w2[j + 2] as number) * a2;
+    if (a3 > 0) z += (w2[j + 3] as number) * a3;
+  }
+  for (; j < net.hidden; j++) {
+    const row = j * inputs;
+    let a = b1[j] as number;
+    for (let i = 0; i < 784; i++) a += (w1[row + i] as number) * ((deskewed[i] as number) / 255);
+    a = rest(net, row, a, scores, extra);
+    if (a > 0) z += (w2[j] as number) * a;
   }
   return z;
+}
+
+/** A unit's sum `a` over the picture, with its terms for the ten decision values and the extra inputs added. */
+function rest(net: PieceNet, row: number, a: number, scores: ArrayLike<number>, extra: ArrayLike<number>): number {
+  const more = net.inputs - 794;
+  for (let c = 0; c < 10; c++) a += (net.w1[row + 784 + c] as number) * (scores[c] as number);
+  for (let s = 0; s < more; s++) a += (net.w1[row + 794 + s] as number) * (extra[s] as number);
+  return a;
 }

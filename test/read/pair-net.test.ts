@@ -1,9 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Dataset } from '../../src/ml/dataset.js';
+import { convolveSums } from '../../src/ml/engine/js-conv.js';
 import { compileKernelModules, createWasmEngine } from '../../src/ml/engine/wasm-engine.js';
 import { mulberry32 } from '../../src/ml/rng.js';
 import { FRAME_HEIGHT, FRAME_WIDTH, frameInk } from '../../src/read/pair-frame.js';
 import {
+  type Convolve,
   PAIR_NET_SIZE,
   pairNet,
   pairNetForward,
@@ -111,6 +113,14 @@ function plainFrame(ink: Float32Array, width: number, height: number): Uint8Arra
  * shipped weights would read differently from how they were fitted and measured.
  */
 function referenceForward(net: ReturnType<typeof pairNetViews>, input: Float32Array): Float32Array {
+  return referenceLayers(net, input).output;
+}
+
+/** referenceForward's output and its two convolutions' activations (after the ReLU). */
+function referenceLayers(
+  net: ReturnType<typeof pairNetViews>,
+  input: Float32Array,
+): { output: Float32Array; conv1: Float32Array; conv2: Float32Array } {
   const K = 5;
   const conv = (src: Float32Array, cin: number, h: number, w: number, weights: Float32Array, bias: Float32Array) => {
     const cout = bias.length;
@@ -153,12 +163,15 @@ function referenceForward(net: ReturnType<typeof pairNetViews>, input: Float32Ar
     for (let i = 0; i < p2.length; i++) a += net.w3[j * p2.length + i]! * p2[i]!;
     hidden[j] = a > 0 ? a : 0;
   }
-  return Float32Array.from(net.b4, (b, k) => {
+  const output = Float32Array.from(net.b4, (b, k) => {
     let a = b;
     for (let j = 0; j < hidden.length; j++) a += net.w4[k * hidden.length + j]! * hidden[j]!;
     return a;
   });
+  return { output, conv1: c1.out, conv2: c2.out };
 }
+
+const bytes = (a: Float32Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 
 describe('pairNetForward', () => {
   it('gives the reference layer-by-layer values bit for bit, on the shipped weights and on random ones', () => {
@@ -188,6 +201,67 @@ describe('pairNetForward', () => {
       const want = new Uint8Array(pairNetForward(pairNet(), a).slice().buffer);
       expect(new Uint8Array(pairNetForward(pairNet(), b, convolve).slice().buffer)).toEqual(want);
       expect(new Uint8Array(b.conv2.buffer)).toEqual(new Uint8Array(a.conv2.buffer));
+    }
+  });
+});
+
+describe('pairNetForward on a piece narrower than the frame', () => {
+  // Ink in columns [from, to] only, paper elsewhere: a single digit, a pair, ink against either edge, one column.
+  const spans = [
+    [17, 30],
+    [2, 45],
+    [0, 6],
+    [41, 47],
+    [23, 23],
+    [0, 47],
+    [10, 11],
+  ] as const;
+  const inkIn = (input: Float32Array, from: number, to: number, random: () => number) => {
+    input.fill(0);
+    for (let y = 4; y < 24; y++)
+      for (let x = from; x <= to; x++) input[y * FRAME_WIDTH + x] = random() < 0.4 ? Math.fround(random()) : 0;
+    input[14 * FRAME_WIDTH + from] = 1;
+    input[14 * FRAME_WIDTH + to] = 1;
+  };
+
+  it('sums only the columns that reach the ink, and every activation keeps the bits of a whole pass', () => {
+    const random = mulberry32(31);
+    const flat = new Float32Array(PAIR_NET_SIZE);
+    initPairNet(pairNetViews(flat), random);
+    for (const net of [pairNet(), pairNetViews(flat)]) {
+      const s = new PairNetScratch();
+      for (const [from, to] of spans) {
+        inkIn(s.input, from, to, random);
+        let summed = 0;
+        const counting: Convolve = (shape, weights, bias, input, out) => {
+          summed += shape.width;
+          convolveSums(shape, weights, bias, input, out);
+        };
+        const out = bytes(pairNetForward(net, s, counting).slice());
+        const want = referenceLayers(net, s.input);
+        expect(out).toEqual(bytes(want.output));
+        expect(bytes(s.conv1)).toEqual(bytes(want.conv1));
+        expect(bytes(s.conv2)).toEqual(bytes(want.conv2));
+        // Input columns the two layers read: all 48 + 22 for ink across the frame, fewer for a narrower piece.
+        if (to - from < 20) expect(summed).toBeLessThan(0.7 * (FRAME_WIDTH + FRAME_WIDTH / 2 - 2));
+        else if (from === 0 && to === FRAME_WIDTH - 1) expect(summed).toBe(FRAME_WIDTH + 22);
+      }
+    }
+  });
+
+  it('gives the same bits with the WebAssembly engine summing the inked columns', async () => {
+    const engine = createWasmEngine(tinyModel(), await compileKernelModules());
+    const convolve = engine.convolve?.bind(engine) as Convolve;
+    const random = mulberry32(32);
+    const a = new PairNetScratch();
+    const b = new PairNetScratch();
+    for (const [from, to] of spans) {
+      inkIn(a.input, from, to, random);
+      b.input.set(a.input);
+      const want = bytes(pairNetForward(pairNet(), a).slice());
+      expect(bytes(pairNetForward(pairNet(), b, convolve).slice())).toEqual(want);
+      expect(bytes(b.conv2)).toEqual(bytes(a.conv2));
+      expect(bytes(b.conv1)).toEqual(bytes(a.conv1));
     }
   });
 });
