@@ -12,7 +12,7 @@ export const PAIR_LOOK_WIDTH = 0.6;
  * every reading compared (docs/BENCHMARKS.md, "Number reader", 2026-12-06): at 0.99 single wide digits (a 5, an 8,
  * a 0) were read as pairs ("55", "88", "00") in spaced numbers: of the pieces it replaced in numbers that changed,
  * 10 were in numbers lost and 95 in numbers gained; at 0.9995, 3 and 87. The network costs about 0.3 ms a piece
- * with the WebAssembly engine (0.7 in JavaScript), and 0.1 ms to frame it, asked of every piece at least
+ * with the WebAssembly engine (0.5 in JavaScript), and 0.1 ms to frame it, asked of every piece at least
  * PAIR_LOOK_WIDTH wide that the path read as one or two.
  */
 const SURE_TWO_OF_ONE = 0.9995;

@@ -308,8 +308,8 @@ export function pairNet(): PairNetWeights {
 /**
  * The pair network's reading of a framed piece (pair-frame.ts).
  * @param frame FRAME_HEIGHT x FRAME_WIDTH bytes
- * @param engine sums the convolutions when given (the WebAssembly engine: 0.2 ms of the network's 0.7 ms in
- *   JavaScript), the same bits
+ * @param engine sums the convolutions when given, the same bits (a single digit's frame: 0.28 ms with the WebAssembly
+ *   engine against 0.5 in JavaScript, `npm run bench:read-networks`, 2-core AMD EPYC)
  */
 export function readPairFrame(frame: Uint8Array, engine?: ModelEngine): PairReading {
   const { net, scratch } = loaded();
