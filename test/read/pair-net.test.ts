@@ -173,12 +173,17 @@ function referenceLayers(
 
 const bytes = (a: Float32Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 
+/** The shipped weights, and weights drawn as a fit starts from (the random source then goes on from there). */
+function shippedAndRandom(random: () => number): ReturnType<typeof pairNetViews>[] {
+  const flat = new Float32Array(PAIR_NET_SIZE);
+  initPairNet(pairNetViews(flat), random);
+  return [pairNet(), pairNetViews(flat)];
+}
+
 describe('pairNetForward', () => {
   it('gives the reference layer-by-layer values bit for bit, on the shipped weights and on random ones', () => {
     const random = mulberry32(21);
-    const flat = new Float32Array(PAIR_NET_SIZE);
-    initPairNet(pairNetViews(flat), random);
-    for (const net of [pairNet(), pairNetViews(flat)]) {
+    for (const net of shippedAndRandom(random)) {
       const s = new PairNetScratch();
       for (let trial = 0; trial < 5; trial++) {
         for (let i = 0; i < s.input.length; i++) s.input[i] = random() < 0.25 ? Math.fround(random()) : 0;
@@ -226,9 +231,7 @@ describe('pairNetForward on a piece narrower than the frame', () => {
 
   it('sums only the columns that reach the ink, and every activation keeps the bits of a whole pass', () => {
     const random = mulberry32(31);
-    const flat = new Float32Array(PAIR_NET_SIZE);
-    initPairNet(pairNetViews(flat), random);
-    for (const net of [pairNet(), pairNetViews(flat)]) {
+    for (const net of shippedAndRandom(random)) {
       const s = new PairNetScratch();
       for (const [from, to] of spans) {
         inkIn(s.input, from, to, random);
