@@ -100,6 +100,77 @@ function rowEdges(g: Glyph): { first: Float64Array; last: Float64Array } {
 }
 
 /**
+ * Two glyphs pushed into each other: `b` placed beside `a` (its top within 8% of `aHeight` of the pair's line, `bHeight`
+ * tall), moved left row by row until their inks meet, then 0-40% of the narrower one's width further (30% left just
+ * touching), their ink combined by the lighter of max or darkening. Undefined when they share no row of ink.
+ * @param aHeight the height `a` was drawn at (before any thickening)
+ * @param bHeight the height `b` was drawn at
+ */
+function pushTogether(a: Glyph, b: Glyph, aHeight: number, bHeight: number, random: RandomSource): Glyph | undefined {
+  const topB = Math.round(aHeight - bHeight + (random() - 0.5) * 0.16 * aHeight);
+  // The smallest shift that makes the two inks meet, over the rows they share.
+  const ea = rowEdges(a);
+  const eb = rowEdges(b);
+  let gap = Infinity;
+  for (let y = Math.max(0, topB); y < Math.min(a.height, topB + b.height); y++) {
+    const la = ea.last[y] as number;
+    const fb = eb.first[y - topB] as number;
+    if (Number.isNaN(la) || Number.isNaN(fb)) continue;
+    gap = Math.min(gap, a.width + fb - la);
+  }
+  if (gap === Infinity) return undefined;
+  const narrow = Math.min(a.width, b.width);
+  const push = random() < 0.3 ? 0 : random() * 0.4 * narrow;
+  const leftB = a.width - Math.round(gap) + 1 - Math.round(push);
+  const y0 = Math.min(0, topB);
+  const x0 = Math.min(0, leftB);
+  const width = Math.max(a.width, leftB + b.width) - x0;
+  const height = Math.max(a.height, topB + b.height) - y0;
+  const ink = new Float32Array(width * height);
+  const darken = random() < 0.5;
+  for (const [g, top, left] of [
+    [a, 0, 0],
+    [b, topB, leftB],
+  ] as const)
+    for (let y = 0; y < g.height; y++)
+      for (let x = 0; x < g.width; x++) {
+        const i = (top + y - y0) * width + (left + x - x0);
+        const v = g.ink[y * g.width + x] as number;
+        const was = ink[i] as number;
+        ink[i] = darken ? 1 - (1 - was) * (1 - v) : Math.max(was, v);
+      }
+  return { ink, width, height };
+}
+
+/**
+ * `count` pairs of handwritten digits pushed into each other as pairSamples draws its pairs (each digit 20-70 px
+ * tall, strokes thickened in 30%), as ink in [0, 1] on black: what the reader sees of two digits joined into one
+ * piece. Same digits, rows, count and random sequence: the same pictures.
+ * @param handwritten MNIST training digits; rows [from, to) are drawn from
+ */
+export function joinedPairs(
+  handwritten: Dataset,
+  rows: { readonly from: number; readonly to: number },
+  count: number,
+  random: RandomSource,
+): { readonly width: number; readonly height: number; readonly data: Float32Array }[] {
+  const out: { width: number; height: number; data: Float32Array }[] = [];
+  const pick = () => rows.from + Math.floor(random() * (rows.to - rows.from));
+  const image = (row: number) => handwritten.images.subarray(row * 784, row * 784 + 784);
+  while (out.length < count) {
+    const H = Math.round(20 + random() * 50);
+    const thicken = random() < 0.3 ? 1 + Math.floor(random() * Math.max(1, H / 18)) : 0;
+    const ga = glyph(image(pick()), H, 0.85 + random() * 0.3, thicken);
+    const h2 = Math.max(10, Math.round(H * (0.85 + random() * 0.3)));
+    const gb = glyph(image(pick()), h2, 0.85 + random() * 0.3, thicken);
+    if (ga === undefined || gb === undefined) continue;
+    const joined = pushTogether(ga, gb, H, h2, random);
+    if (joined !== undefined) out.push({ width: joined.width, height: joined.height, data: joined.ink });
+  }
+  return out;
+}
+
+/**
  * `count` framed pictures. Same sources, rows, count and random sequence: the same bytes.
  * @param handwritten MNIST training digits; rows [from, to) are drawn from
  * @param printed the printed-digit training set
@@ -137,39 +208,9 @@ export function pairSamples(
       const gb = glyph(image(b), h2, 0.85 + random() * 0.3, thicken);
       if (gb === undefined) continue;
       right = src.labels[b] as number;
-      const topB = Math.round(H - h2 + (random() - 0.5) * 0.16 * H);
-      // The smallest shift that makes the two inks meet, over the rows they share.
-      const ea = rowEdges(ga);
-      const eb = rowEdges(gb);
-      let gap = Infinity;
-      for (let y = Math.max(0, topB); y < Math.min(ga.height, topB + gb.height); y++) {
-        const la = ea.last[y] as number;
-        const fb = eb.first[y - topB] as number;
-        if (Number.isNaN(la) || Number.isNaN(fb)) continue;
-        gap = Math.min(gap, ga.width + fb - la);
-      }
-      if (gap === Infinity) continue;
-      const narrow = Math.min(ga.width, gb.width);
-      const push = random() < 0.3 ? 0 : random() * 0.4 * narrow;
-      const leftB = ga.width - Math.round(gap) + 1 - Math.round(push);
-      const y0 = Math.min(0, topB);
-      const x0 = Math.min(0, leftB);
-      const w = Math.max(ga.width, leftB + gb.width) - x0;
-      const h = Math.max(ga.height, topB + gb.height) - y0;
-      const ink = new Float32Array(w * h);
-      const darken = random() < 0.5;
-      for (const [g, top, left] of [
-        [ga, 0, 0],
-        [gb, topB, leftB],
-      ] as const)
-        for (let y = 0; y < g.height; y++)
-          for (let x = 0; x < g.width; x++) {
-            const i = (top + y - y0) * w + (left + x - x0);
-            const v = g.ink[y * g.width + x] as number;
-            const was = ink[i] as number;
-            ink[i] = darken ? 1 - (1 - was) * (1 - v) : Math.max(was, v);
-          }
-      framed = frameInk(ink, w, h);
+      const joined = pushTogether(ga, gb, H, h2, random);
+      if (joined === undefined) continue;
+      framed = frameInk(joined.ink, joined.width, joined.height);
     }
     if (framed === undefined) continue;
     frames.set(framed, n * size);

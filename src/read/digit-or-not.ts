@@ -5,8 +5,10 @@ import { pieceLogit, unpackPieceNet, type PieceNet } from './piece-net.js';
  * The check that tells a digit from a letter, a sign or a blot. The digit model cannot: it was trained on digits
  * only, so a letter's ten decision values can look like a digit's. A small network (one hidden layer) reads what
  * the reader already has for every piece it judges whole (piece-net.ts), the deskewed picture and the ten values,
- * and answers how digit-like the piece is; the word rule (words.ts) reads its answers. Fitted by scripts/fit-digit-or-not.ts on MNIST training digits, printed training digits, letters and
- * signs in the training typefaces, and drawn marks (nothing the benchmarks measure).
+ * and answers how digit-like the piece is; the word rule (words.ts) reads its answers. Fitted by
+ * scripts/fit-digit-or-not.ts on MNIST training digits, printed training digits and pairs of training digits pushed
+ * into each other (two digits joined into one piece are digits, not a letter), against letters and signs in the
+ * training typefaces and drawn marks (nothing the benchmarks measure).
  */
 export type DigitOrNot = PieceNet;
 
@@ -15,8 +17,9 @@ const INPUTS = 794;
 
 /**
  * Below this log-odds a piece counts as a letter in the word rule (words.ts). Held out (scripts/fit-digit-or-not.ts),
- * the network calls 82% of letters in unseen typefaces "not a digit" at -3 and keeps 99.5% of MNIST test digits;
- * on the read bench's tuning split, -3 answered 92% of words "no digit".
+ * the network calls 75% of letters in unseen typefaces "not a digit" at -3, keeps 99.7% of MNIST test digits and
+ * 98.9% of pairs of digits pushed into each other (fitted without such pairs: 82%, 99.5% and 58%); on the read bench's
+ * tuning split, -3 answered 92% of words "no digit" when it was chosen (98.5% on 2026-12-07).
  */
 export const MIN_DIGIT_LOGIT = -3;
 

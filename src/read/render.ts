@@ -55,6 +55,19 @@ export function renderPixels(map: InkMap, ink: InkPixels): Uint8Array | undefine
   return normalizeCrop(crop);
 }
 
+/**
+ * renderPiece for ink given alone, as a picture of ink in [0, 1] on black: what the reader would make of it as a
+ * piece (scripts/fit-digit-or-not.ts renders two digits pushed into each other so).
+ * @param ink the ink, every pixel of it the piece's
+ * @returns 784 bytes, or undefined when normalization finds no digit in it
+ */
+export function renderInk(ink: GrayImage): Uint8Array | undefined {
+  const crop = blankCrop({ minX: 0, minY: 0, maxX: ink.width - 1, maxY: ink.height - 1 });
+  for (let y = 0; y < ink.height; y++)
+    crop.data.set(ink.data.subarray(y * ink.width, (y + 1) * ink.width), (y - crop.y0) * crop.width - crop.x0);
+  return normalizeCrop(crop);
+}
+
 /** A black crop around `box` with MARGIN of paper, and where its corner lies in the ink map. */
 function blankCrop(box: InkBox): GrayImage & { readonly x0: number; readonly y0: number } {
   const side = Math.max(box.maxX - box.minX + 1, box.maxY - box.minY + 1);

@@ -16,7 +16,7 @@ import {
 import { loadFontDigits } from '../../src/training/font-digits.js';
 import { loadMnist } from '../../src/training/mnist-data.js';
 import { initPairNet, PairNetGradScratch, pairNetBackward } from '../../scripts/pair-net-backward.js';
-import { pairSamples } from '../../scripts/pair-samples.js';
+import { joinedPairs, pairSamples } from '../../scripts/pair-samples.js';
 import { modelOf } from '../ml/engine/random-models.js';
 
 /** A model for an engine whose convolutions alone are used. */
@@ -325,6 +325,32 @@ describe('the pair network and its fitting', () => {
       expect(two === 1 ? right! >= 0 : right === -1).toBe(true);
     }
   });
+});
+
+describe('joinedPairs', () => {
+  it('draws two digits pushed into each other as ink in [0, 1], the same from the same seed', async () => {
+    const { train } = await loadMnist();
+    const rows = { from: 0, to: 1000 };
+    const a = joinedPairs(train, rows, 20, mulberry32(3));
+    const b = joinedPairs(train, rows, 20, mulberry32(3));
+    const c = joinedPairs(train, rows, 20, mulberry32(4));
+    expect(a).toHaveLength(20);
+    expect(a).toEqual(b);
+    expect(a).not.toEqual(c);
+    for (const { width, height, data } of a) {
+      expect(data).toHaveLength(width * height);
+      expect(Math.min(...data)).toBeGreaterThanOrEqual(0);
+      expect(Math.max(...data)).toBeLessThanOrEqual(1);
+      // One piece of ink: pushed until they meet, no column of paper parts the two digits.
+      const inked = Array.from({ length: width }, (_, x) => {
+        for (let y = 0; y < height; y++) if ((data[y * width + x] as number) > 0.3) return true;
+        return false;
+      });
+      const first = inked.indexOf(true);
+      const last = inked.lastIndexOf(true);
+      expect(inked.slice(first, last + 1).every(Boolean)).toBe(true);
+    }
+  }, 60_000);
 });
 
 describe('the shipped pair network on digits of writers it never saw (MNIST test)', () => {

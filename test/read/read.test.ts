@@ -186,12 +186,30 @@ describe('readDigits on two digits pushed into each other', () => {
         expect(d.runnerUp.confidence).toBeLessThanOrEqual(d.confidence);
       }
     }
-    // Measured: 44 of 60 exact, 10 read by the pair network and 7 of those right (45, 8 and 7 while a piece read as
-    // one digit took the network's pair only at 0.9: the two more it takes now, hesitant, are wrong).
-    expect(exact).toBeGreaterThanOrEqual(40);
+    // Measured: 49 of 60 exact, 11 read by the pair network and 8 of those right; 44, 10 and 7 before the digit-or-not
+    // check was fitted with such pairs among its digits (2026-12-07: pairs it called letters were answered "no
+    // digit"); 45, 8 and 7 while a piece read as one digit took the network's pair only at 0.9.
+    expect(exact).toBeGreaterThanOrEqual(45);
     expect(byPair).toBeGreaterThanOrEqual(5);
     expect(pairRight / byPair).toBeGreaterThanOrEqual(0.65);
   });
+
+  it('reads pairs pushed into each other as digits, not as letters the word rule leaves out', () => {
+    // Two digits joined into one piece are often no glyph at all: the digit-or-not check, fitted on single digits
+    // against letters, called many of them letters and the picture was answered "no digit" whole. It is now fitted
+    // with such pairs among its digits (scripts/fit-digit-or-not.ts).
+    let none = 0;
+    let exact = 0;
+    for (let k = 0; k < 120; k++) {
+      const [a, b] = pairAt(k, 12);
+      const reading = readPushed(a, b, 0.25);
+      if (reading === undefined) none++;
+      else if (reading.text === text([a, b])) exact++;
+    }
+    // Measured: 3 of 120 answered "no digit", 110 exact; 14 and 99 with the check fitted without pairs.
+    expect(none).toBeLessThanOrEqual(6);
+    expect(exact).toBeGreaterThanOrEqual(106);
+  }, 60_000);
 
   it("takes the pair network's two digits over the path's cut, however sure the path was of its two", () => {
     // The path's two digits given wrong at confidence 1 (as the model reads the sides of a cut through two digits
@@ -261,11 +279,11 @@ describe('readDigits on two digits pushed into each other', () => {
       );
       expect(inside).toEqual([]);
     }
-    // Measured: 75 of 120 exact and 29 read as pairs; 70 and 19 while such a piece took the network's pair only at
-    // 0.9; 66 and 13 when only pieces read whole were asked (and 6 boxes left out inside pairs when they were not
-    // dropped).
-    expect(exact).toBeGreaterThanOrEqual(72);
-    expect(pairs).toBeGreaterThanOrEqual(25);
+    // Measured: 88 of 120 exact and 35 read as pairs; 75 and 29 before the digit-or-not check was fitted with such
+    // pairs (2026-12-07); 70 and 19 while such a piece took the network's pair only at 0.9; 66 and 13 when only
+    // pieces read whole were asked (and 6 boxes left out inside pairs when they were not dropped).
+    expect(exact).toBeGreaterThanOrEqual(84);
+    expect(pairs).toBeGreaterThanOrEqual(30);
   }, 60_000);
 });
 
