@@ -3,7 +3,8 @@
  * test digits (writers the model never saw) and printed in typefaces training never used (plain numbers, words
  * with no digit, and numbers with a sign, unit or label: "€42", "(555) 123", "17 kg"), per kind and per length,
  * digit accuracy, and time per picture (decode included, PNG data inflated by node:zlib as the server does), plus
- * the median time of a 6-digit 600x150 picture, and how often readings of each confidence are right (read-calibration.ts).
+ * the median time of a 6-digit 600x150 picture (read by the build in dist/, the code the server runs; `npm run
+ * bench:read` builds first), and how often readings of each confidence are right (read-calibration.ts).
  * Run: `npm run bench:read -- [--digits tune|report] [--count N] [--only KIND,...] [--dir PATH] [--model PATH]`.
  * `--digits tune` composes from test digits 0-4999 (thresholds are chosen there), `report` (default) from 5000-9999.
  * `--count` pictures per kind (default 200; lengths cycle 2..6). `--readings FILE` writes every reading (each
@@ -12,10 +13,12 @@
  * instead: a folder with manifest.json, `[{ "file": "a.png", "kind": "spaced", "text": "123" }]` (text "" = no
  * digit; an optional `"mnist": [k, ...]` lists the test digits a picture was composed from, for the model ceiling).
  */
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { Worker } from 'node:worker_threads';
 import { areaResample } from '../src/image/resample.js';
 import type { ModelEngine } from '../src/ml/engine/types.js';
 import type { SvmModel } from '../src/ml/model.js';
@@ -257,11 +260,8 @@ const pct = (n: number, d: number): string => (d === 0 ? '-' : ((100 * n) / d).t
 /** Rounds over the six-digit pictures: the first warms up, the median is over the others' reads. */
 const SIX_DIGIT_ROUNDS = 5;
 
-/**
- * Median time of 6-digit 600x150 pictures (spaced handwriting scaled to exactly that size), each read once per round:
- * 160 reads rather than one each, so that a slow moment of a shared machine moves the median less.
- */
-function sixDigitTime(model: SvmModel, engine: ModelEngine, source: DigitSource): number {
+/** The 6-digit 600x150 pictures timed (spaced handwriting scaled to exactly that size). */
+function sixDigitPictures(source: DigitSource): Uint8Array[] {
   const random = seeded(6);
   const files: Uint8Array[] = [];
   for (let i = 0; i < 40; i++) {
@@ -272,13 +272,66 @@ function sixDigitTime(model: SvmModel, engine: ModelEngine, source: DigitSource)
     const fit = areaResample(ink, { x: 0, y: 0, width: ink.width, height: ink.height }, 600, 150);
     files.push(toPng(paint(fit, { paper: [255, 255, 255], ink: [25, 25, 35] }), 600, 150));
   }
-  const times: number[] = [];
-  for (let round = 0; round < SIX_DIGIT_ROUNDS; round++)
-    for (const file of files) {
-      const { ms } = readText(model, engine, file);
-      if (round > 0) times.push(ms);
+  return files;
+}
+
+/**
+ * Median time of a read of the build (in a worker thread, see builtReader) and of the source here, over the pictures:
+ * each picture read once per round by each, the two taking turns round by round (so that a slow moment of a shared
+ * machine falls on both), 160 reads each rather than one.
+ */
+async function sixDigitTimes(
+  files: Uint8Array[],
+  built: BuiltReader,
+  source: (file: Uint8Array) => number,
+): Promise<[number, number]> {
+  const times: [number[], number[]] = [[], []];
+  for (let round = 0; round < SIX_DIGIT_ROUNDS; round++) {
+    const fromBuild = await built.read(files);
+    const fromSource = files.map(source);
+    if (round > 0) {
+      times[0].push(...fromBuild);
+      times[1].push(...fromSource);
     }
-  return median(times);
+  }
+  return [median(times[0]), median(times[1])];
+}
+
+/** The build's reader in a worker thread: each call reads every file once and gives each read's milliseconds. */
+interface BuiltReader {
+  read(files: readonly Uint8Array[]): Promise<number[]>;
+  close(): Promise<void>;
+}
+
+/**
+ * The reader as the server runs it: the build in dist/ (tsc's output) in a worker thread started without tsx
+ * (bench/read-built-worker.mjs). Run through tsx, as the rest of this bench is, the reader reads the same pictures
+ * about an eighth slower (tsx keeps each function's name by setting it as every closure is made, and the reader makes
+ * closures per piece; a module imported from dist/ here is run through tsx too), so issue 23's server time is timed
+ * on the build (docs/BENCHMARKS.md, "Number reader", 2026-12-07).
+ */
+async function builtReader(modelPath: string | undefined): Promise<BuiltReader> {
+  const dist = new URL('../dist/', import.meta.url);
+  if (!existsSync(new URL('read/index.js', dist)))
+    throw new Error('dist/ has no build: run `npm run build` first (npm run bench:read does)');
+  const worker = new Worker(new URL('./read-built-worker.mjs', import.meta.url), {
+    execArgv: [],
+    workerData: { dist: dist.href, model: modelPath },
+  });
+  const next = () =>
+    new Promise<unknown>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+  await next();
+  return {
+    read: async (files) => {
+      const answer = next();
+      worker.postMessage(files);
+      return (await answer) as number[];
+    },
+    close: async () => void (await worker.terminate()),
+  };
 }
 
 async function main(): Promise<void> {
@@ -338,7 +391,13 @@ async function main(): Promise<void> {
     }
   }
   if (values.readings !== undefined) await writeFile(values.readings, `${readings.join('\n')}\n`);
-  const six = sixDigitTime(model, engine, digitSource(test.images, test.labels, 5000, 10000));
+  const built = await builtReader(values.model);
+  const [six, sixSource] = await sixDigitTimes(
+    sixDigitPictures(digitSource(test.images, test.labels, 5000, 10000)),
+    built,
+    (file) => readText(model, engine, file).ms,
+  );
+  await built.close();
   const source = values.dir ?? `composed from test digits ${split === 'tune' ? '0-4999' : '5000-9999'}`;
   console.log(
     `\nbench:read - ${source}, ${engine.backend} engine, ${cpus()[0]?.model.trim() ?? ''}, ${new Date().toISOString()}\n`,
@@ -363,6 +422,7 @@ async function main(): Promise<void> {
   console.log(`\nHow sure the readings are (every answered picture; letters answered with digits count as wrong):\n`);
   for (const line of calibrationTable(sureness)) console.log(line);
   console.log(`\n6-digit 600x150 picture: median ${six.toFixed(1)} ms`);
+  console.log(`(the build in dist/, as the server runs it; the source through tsx: ${sixSource.toFixed(1)} ms)`);
 }
 
 await main();
