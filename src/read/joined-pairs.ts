@@ -37,6 +37,15 @@ const SURE_PAIR_OF_ONE = 0.5;
  */
 const SURE_TWO_OF_TWO = 0.99;
 const SURE_PAIR_OF_TWO = 0.9;
+/**
+ * A piece the path read as two digits is one digit, read whole, when the network says "two" at less than this: the path
+ * cuts a single wide or open digit in two (a flat 2 read "22", an open 4 "61", a 9 "07") where the network, which sees
+ * it whole, is all but certain it is one. Chosen on the tuning sets (the bench's tuning split, K3-tune and K3c-tune,
+ * test digits 0-4999) with every reading logged: the ten numbers with such a piece under 0.009 were all read wrong, a
+ * digit too many in each, and the first number read right had one at 0.023 (docs/BENCHMARKS.md, "Number reader",
+ * 2026-12-07).
+ */
+const SURE_ONE_OF_TWO = 0.01;
 /** Each digit of a pair is given this share of the piece's width, from its side, as its box and its 28x28 picture. */
 const SIDE_SHARE = 0.55;
 
@@ -50,16 +59,21 @@ export interface PairSide {
   readonly box: InkBox;
 }
 
+/** What the pair network changes in the path's reading of a piece: its two digits instead, or the piece read whole. */
+export type PairVerdict = { readonly kind: 'pair'; readonly sides: [PairSide, PairSide] } | { readonly kind: 'one' };
+
 /**
- * The pair network's reading of a piece, when it should replace the path's: the path reads two digits written into
- * each other as one wide digit (the model and the one-digit check both take them for one), as one digit and a mark it
- * leaves out, or cuts them wrong, and the network, which sees the whole piece, reads both.
+ * The pair network's second look at a piece the path read one or two digits in, when it should change the path's
+ * reading: the path reads two digits written into each other as one wide digit (the model and the one-digit check both
+ * take them for one), as one digit and a mark it leaves out, or cuts them wrong, and the network, which sees the whole
+ * piece, reads both; or the path cuts one wide digit in two, and the network is all but certain it is one.
  * @param map the ink map
  * @param piece the piece's parts and box (one piece of ink, whole)
  * @param height the digit height in working pixels
  * @param read the digits the path read in the piece, left to right (one or two, over all of the piece or part of it)
  * @param engine sums the network's convolutions (pair-net.ts readPairFrame)
- * @returns the two digits to read instead, or undefined to keep the path's
+ * @returns the network's two digits to read instead, `one` to read the piece whole as one digit, or undefined to keep
+ *   the path's reading
  */
 export function pairInstead(
   map: InkMap,
@@ -67,7 +81,7 @@ export function pairInstead(
   height: number,
   read: readonly { readonly digit: number }[],
   engine?: ModelEngine,
-): [PairSide, PairSide] | undefined {
+): PairVerdict | undefined {
   const { box } = piece;
   const width = box.maxX - box.minX + 1;
   if (width < PAIR_LOOK_WIDTH * height || read.length < 1 || read.length > 2) return undefined;
@@ -79,15 +93,19 @@ export function pairInstead(
   const sure = (pair.left[left] as number) * (pair.right[right] as number);
   if (read.length === 1 && (pair.two < SURE_TWO_OF_ONE || sure < SURE_PAIR_OF_ONE)) return undefined;
   if (read.length === 2) {
+    if (pair.two < SURE_ONE_OF_TWO) return { kind: 'one' };
     const [a, b] = read as readonly [{ digit: number }, { digit: number }];
     if (pair.two < SURE_TWO_OF_TWO || sure < SURE_PAIR_OF_TWO || (a.digit === left && b.digit === right))
       return undefined;
   }
   const share = Math.max(1, Math.round(SIDE_SHARE * width));
-  return [
-    { digit: left, probabilities: pair.left, ...side(piece.parts, box, box.minX, box.minX + share - 1) },
-    { digit: right, probabilities: pair.right, ...side(piece.parts, box, box.maxX - share + 1, box.maxX) },
-  ];
+  return {
+    kind: 'pair',
+    sides: [
+      { digit: left, probabilities: pair.left, ...side(piece.parts, box, box.minX, box.minX + share - 1) },
+      { digit: right, probabilities: pair.right, ...side(piece.parts, box, box.maxX - share + 1, box.maxX) },
+    ],
+  };
 }
 
 function best(p: Float64Array): number {

@@ -255,10 +255,11 @@ export function readDigitsWithDoubt(
   );
   // A second look at each piece the path read one or two digits in: two digits written into each other, which the
   // model takes for one wide digit (or one digit and a mark it leaves out), are read by the pair network when it is
-  // sure (joined-pairs.ts).
-  const { digits, paired } = withPairs(
+  // sure; one wide digit the path cut in two is read whole when the network is sure it is one (joined-pairs.ts).
+  const { digits, readWhole } = withPairs(
     map,
     height,
+    model,
     engine,
     pathDigits,
     chosen.map((k) => {
@@ -273,11 +274,11 @@ export function readDigitsWithDoubt(
       return { piece: pieces[piece] as Piece, whole };
     }),
   );
-  // A piece read as a pair is read whole: the parts of it the path left out are in its two digits.
+  // A piece the network read (a pair, or one digit) is read whole: the parts of it the path left out are in its digits.
   const skipped: SkippedPiece[] = [
     ...small.map((b): SkippedPiece => ({ box: toBox(map, b), reason: 'too-small' })),
     ...leftOut
-      .filter((s) => !paired.has(pieces[s.piece] as Piece))
+      .filter((s) => !readWhole.has(pieces[s.piece] as Piece))
       .map((s): SkippedPiece => ({ box: toBox(map, s.box), reason: 'not-a-digit' })),
   ];
   if (digits.length === 0) throw noDigit(inLetterWords.size === pieces.length ? LETTERS : undefined);
@@ -358,35 +359,58 @@ function toDigit(model: SvmModel, p: Prediction, box: Box, normalized: Uint8Arra
 }
 
 /**
- * The path's digits, each piece's read again by the pair network where it should be (joined-pairs.ts): a piece the
- * path read two digits in, or one over all of it but the parts it left out.
+ * The path's digits, each piece's read again where the pair network says so (joined-pairs.ts): a piece the path read
+ * two digits in, or one over all of it but the parts it left out.
  * @param digits the path's digits, left to right
  * @param of each digit's piece, and whether the digit and the parts left out make all of it
- * @returns the digits, and the pieces read as pairs
+ * @returns the digits, and the pieces read whole (as the network's pair, or as one digit)
  */
 function withPairs(
   map: InkMap,
   height: number,
+  model: SvmModel,
   engine: ModelEngine | undefined,
   digits: readonly ReadDigit[],
   of: readonly { readonly piece: Piece; readonly whole: boolean }[],
-): { digits: ReadDigit[]; paired: Set<Piece> } {
+): { digits: ReadDigit[]; readWhole: Set<Piece> } {
   const out: ReadDigit[] = [];
-  const paired = new Set<Piece>();
+  const readWhole = new Set<Piece>();
   for (let i = 0; i < digits.length;) {
     const { piece, whole } = of[i] as { piece: Piece; whole: boolean };
     let j = i + 1;
     while (j < digits.length && of[j]?.piece === piece) j++;
     const read = digits.slice(i, j);
-    const pair = read.length === 2 || whole ? pairInstead(map, piece, height, read, engine) : undefined;
-    if (pair === undefined) out.push(...read);
+    const verdict = read.length === 2 || whole ? pairInstead(map, piece, height, read, engine) : undefined;
+    const instead =
+      verdict === undefined
+        ? undefined
+        : verdict.kind === 'pair'
+          ? verdict.sides.map((side) => pairDigit(map, side))
+          : wholeDigit(map, model, engine, piece);
+    if (instead === undefined) out.push(...read);
     else {
-      paired.add(piece);
-      for (const side of pair) out.push(pairDigit(map, side));
+      readWhole.add(piece);
+      out.push(...instead);
     }
     i = j;
   }
-  return { digits: out, paired };
+  return { digits: out, readWhole };
+}
+
+/**
+ * A piece read whole as one digit, as a single upload of it would be; undefined (the path's reading stays) when its
+ * normalization finds no digit.
+ */
+function wholeDigit(
+  map: InkMap,
+  model: SvmModel,
+  engine: ModelEngine | undefined,
+  piece: Piece,
+): ReadDigit[] | undefined {
+  const picture = renderPiece(map, piece.parts, piece.box);
+  if (picture === undefined) return undefined;
+  const [prediction] = predictBatch(model, [picture], engine);
+  return [toDigit(model, prediction as Prediction, toBox(map, piece.box), picture)];
 }
 
 /** A digit of a pair the pair network read: its probabilities as scores, its side's box and 28x28 picture. */
