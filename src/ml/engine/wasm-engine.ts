@@ -5,7 +5,15 @@ import { activePairsFor, findActivePairs, pairMatrixBytes } from './pairs.js';
 import { dotScale } from './poly.js';
 import type { ModelEngine } from './types.js';
 import { CONV_SCRATCH_BYTES, createConvRunner } from './wasm-conv.js';
-import { createStageRunner, stageScratchBytes, stageTermsBytes, writeStageTerms } from './wasm-second-stage.js';
+import {
+  createStageRunner,
+  moveLayout,
+  placedStageEnd,
+  stageScratchBytes,
+  stageTermsBytes,
+  writeStageTerms,
+  type MoveLayout,
+} from './wasm-second-stage.js';
 import {
   align,
   growScratch,
@@ -55,28 +63,42 @@ export const WASM_BATCH = 16;
  */
 export const WASM_VECTOR_BLOCK = 2048;
 
-function layout(model: SvmModel): { pairsOffset: number; coefOffset: number; termsOffset: number; end: number } {
+/** Where a model's arrays go in engine memory; a two-stage model's moves' layout (wasm-second-stage.ts) with them. */
+interface Layout {
+  readonly pairsOffset: number;
+  readonly coefOffset: number;
+  readonly termsOffset: number;
+  readonly end: number;
+  readonly moves?: MoveLayout;
+}
+
+function layout(model: SvmModel): Layout {
   const pairsOffset = HEADER_BYTES;
   const coefOffset = align(pairsOffset + pairMatrixBytes(model.supportVectorCount, model.dim), 16);
-  const coefEnd = coefOffset + model.supportVectorCount * 80;
+  return withStage(model, { pairsOffset, coefOffset, end: coefOffset + model.supportVectorCount * 80 });
+}
+
+/** A layout ending at `end`, with the second stage's region after it (none without a second stage). */
+function withStage(model: SvmModel, at: { pairsOffset: number; coefOffset: number; end: number }): Layout {
   const second = model.secondStage;
-  if (second === undefined) return { pairsOffset, coefOffset, termsOffset: 0, end: coefEnd };
-  const termsOffset = align(coefEnd, 16);
-  return { pairsOffset, coefOffset, termsOffset, end: termsOffset + stageTermsBytes(second) };
+  if (second === undefined) return { ...at, termsOffset: 0 };
+  const termsOffset = align(at.end, 16);
+  const moves = moveLayout(second, model.supportVectorCount);
+  return { ...at, termsOffset, end: termsOffset + stageTermsBytes(second, moves, model.dim), moves };
 }
 
 /** Writes the model's support vectors, coefficients (each unless already there) and second-stage terms into `buffer` as {@link layout} says. */
 function writeModel(
   model: SvmModel,
   buffer: ArrayBufferLike,
-  at: ReturnType<typeof layout>,
+  at: Layout,
   write: { readonly pairs: boolean; readonly coefficients: boolean },
 ): void {
   const m = model.supportVectorPairs;
   if (write.pairs) new Uint8Array(buffer, at.pairsOffset, m.bytes.length).set(m.bytes);
   if (write.coefficients) new Float64Array(buffer, at.coefOffset, model.coefficients.length).set(model.coefficients);
-  if (model.secondStage !== undefined)
-    writeStageTerms(model.secondStage, model.supportVectorCount, m.padded, buffer, at.termsOffset);
+  if (model.secondStage !== undefined && at.moves !== undefined)
+    writeStageTerms(model.secondStage, at.moves, m, buffer, at.termsOffset);
 }
 
 /** True when this runtime runs the kernel module (WebAssembly with fixed-width SIMD). */
@@ -111,7 +133,7 @@ export function placeModel(model: SvmModel, started?: ModelMemory): PlacedModel 
   const m = model.supportVectorPairs;
   const inStarted = (array: ArrayBufferView): boolean => started !== undefined && array.buffer === started.bytes.buffer;
   let memory: WebAssembly.Memory;
-  let at: ReturnType<typeof layout>;
+  let at: Layout;
   if (started !== undefined && inStarted(m.bytes)) {
     memory = started.memory;
     at = layoutAround(model, started.bytes, inStarted(model.coefficients));
@@ -157,7 +179,7 @@ export function placeModel(model: SvmModel, started?: ModelMemory): PlacedModel 
  * {@link layout} for a model whose support vectors (and coefficients, when `coefficientsIn`) already lie in
  * `region` of a started memory: they keep their offsets, and whatever is not there yet goes after the region.
  */
-function layoutAround(model: SvmModel, region: Uint8Array, coefficientsIn: boolean): ReturnType<typeof layout> {
+function layoutAround(model: SvmModel, region: Uint8Array, coefficientsIn: boolean): Layout {
   const pairsOffset = model.supportVectorPairs.bytes.byteOffset;
   let end = region.byteOffset + region.length;
   let coefOffset = model.coefficients.byteOffset;
@@ -165,10 +187,7 @@ function layoutAround(model: SvmModel, region: Uint8Array, coefficientsIn: boole
     coefOffset = align(end, 16);
     end = coefOffset + model.supportVectorCount * 80;
   }
-  const second = model.secondStage;
-  if (second === undefined) return { pairsOffset, coefOffset, termsOffset: 0, end };
-  const termsOffset = align(end, 16);
-  return { pairsOffset, coefOffset, termsOffset, end: termsOffset + stageTermsBytes(second) };
+  return withStage(model, { pairsOffset, coefOffset, end });
 }
 
 function inSharedBuffer<T extends Uint32Array | Int32Array | Float64Array>(
@@ -222,7 +241,6 @@ export function createWasmEngine(
   const stageEnd = align(outBytes + actBytes + accBytes, 64) + stageBytes;
   const scratchBytes = align(stageEnd, 64) + CONV_SCRATCH_BYTES;
   const placement = placementOf(model);
-  const at = layout(model);
   let memory: WebAssembly.Memory;
   let pairsOffset: number;
   let coefOffset: number;
@@ -235,10 +253,16 @@ export function createWasmEngine(
     ({ memory, pairsOffset, coefOffset, termsOffset } = placement);
     module = modules.shared;
     scratch = options.scratchAt ?? growScratch(memory, scratchBytes);
-    if (scratch < at.end || scratch % PAGE !== 0 || scratch + scratchBytes > memory.buffer.byteLength) {
+    // The placed model's own end, read from its memory (a thread does not lay the second stage's moves out again).
+    const end =
+      second === undefined
+        ? coefOffset + count * 80
+        : placedStageEnd(second, new Int32Array(memory.buffer), termsOffset, dim);
+    if (scratch < end || scratch % PAGE !== 0 || scratch + scratchBytes > memory.buffer.byteLength) {
       throw new MlError('INVALID_ARGUMENT', `scratchAt ${scratch} is not a scratch region of this model's memory`);
     }
   } else {
+    const at = layout(model);
     ({ pairsOffset, coefOffset, termsOffset } = at);
     scratch = align(at.end, 64);
     memory = new WebAssembly.Memory({ initial: Math.ceil((scratch + scratchBytes) / PAGE) });
@@ -267,8 +291,6 @@ export function createWasmEngine(
           f64,
           dim,
           padded,
-          stride,
-          pairsOffset,
           termsAt: termsOffset,
           scratchAt: stageAt,
           block: WASM_VECTOR_BLOCK,
