@@ -9,9 +9,10 @@ import { firstStageAnswer, predictBatch, type Prediction } from '../ml/predict.j
 import { readingConfidence } from './confidence.js';
 import { slicePieces, type Slice } from './cuts.js';
 import { ReadError } from './errors.js';
-import { findInk, type InkMap } from './ink.js';
+import type { InkMap } from './ink.js';
+import { findPieces } from './find-pieces.js';
 import { resolveReadLimits } from './limits.js';
-import { groupPieces, unionBox, type InkBox, type Piece } from './pieces.js';
+import { unionBox, type InkBox, type Piece } from './pieces.js';
 import { pairInstead, type PairSide } from './joined-pairs.js';
 import { pairShape, pieceShape } from './one-digit.js';
 import { renderPiece, renderPixels } from './render.js';
@@ -82,8 +83,7 @@ export function readDigitsWithDoubt(
   limits?: Partial<ReadLimits>,
 ): { reading: Omit<Reading, 'source'>; doubt: number } {
   const { maxPieces, maxDigits } = resolveReadLimits(limits);
-  const map = findInk(gray);
-  const grouped = groupPieces(map, maxPieces);
+  const { map, grouped } = findPieces(gray, maxPieces);
   if ('tooMany' in grouped) {
     throw new ReadError(
       'TOO_MANY_PIECES',
