@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { GrayImage } from '../../src/image/gray.js';
 import { COARSE_SIZE, findPieces, MIN_COARSE_HEIGHT } from '../../src/read/find-pieces.js';
+import { decodeGray } from '../../src/image/decode-gray.js';
+import { resolveImageLimits } from '../../src/image/limits.js';
+import { hostileReadPictures } from '../helpers/hostile-read-pictures.js';
 import { mnistTest } from '../helpers/mnist-subset.js';
 
 /** `count` MNIST test digits side by side, each drawn `scale` times its size (bilinear), dark on white, 0.3 digit apart. */
@@ -53,6 +56,13 @@ describe('findPieces', () => {
     const far = findPieces(wide, 32);
     expect(far.map.ink.width).toBe(wide.width);
     expect(pieces(far)).toBe(12);
+  });
+
+  it('looks at the whole working picture where a piece is too wide to be a digit or two (a maze of strokes)', () => {
+    // 1600x200, one piece of 3 px strokes 9-12 px apart: shrunk to 400 px it blurred into one piece read as an 8.
+    const { gray } = decodeGray(hostileReadPictures()['a maze of strokes'] as Uint8Array, resolveImageLimits());
+    const found = findPieces(gray, 32);
+    expect(found.map.ink.width).toBe(1024);
   });
 
   it('looks at a picture no larger than COARSE_SIZE as it is', () => {
