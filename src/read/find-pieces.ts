@@ -22,9 +22,8 @@ export const MAX_COARSE_WIDTH = 2.5;
  * px wide, as much as the normalization of a piece needs (it ends at a 20 px box), and the flattening, labelling, cuts
  * and frames cost a fraction of the pixels (a 600x150 number: 400x100, 2.25 times fewer). Where the digits come out
  * shorter (a number across a wide photo), no piece stands out, or a piece is too wide to be a digit or two joined
- * (MAX_COARSE_WIDTH), the working picture is looked at whole. Too many
- * pieces at the coarse size are too many at any size (finer ink only splits them further): refused without the second
- * look.
+ * (MAX_COARSE_WIDTH), the working picture is looked at whole. Too many pieces at the coarse size are too many at any
+ * size (finer ink only splits them further): refused without the second look.
  */
 export function findPieces(
   gray: GrayImage,
@@ -34,8 +33,8 @@ export function findPieces(
   const small = shrinkTo(work, COARSE_SIZE);
   const coarse = inkMap(small, gray);
   const grouped = groupPieces(coarse, maxPieces);
-  if (small === work) return { map: coarse, grouped };
-  if ('tooMany' in grouped) return { map: coarse, grouped };
+  // A picture no larger than COARSE_SIZE was looked at whole already.
+  if (small === work || 'tooMany' in grouped) return { map: coarse, grouped };
   const { pieces, height } = grouped;
   const narrow = pieces.every((p) => p.box.maxX - p.box.minX + 1 <= MAX_COARSE_WIDTH * height);
   if (pieces.length > 0 && height >= MIN_COARSE_HEIGHT && narrow) return { map: coarse, grouped };

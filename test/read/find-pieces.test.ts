@@ -3,33 +3,28 @@ import type { GrayImage } from '../../src/image/gray.js';
 import { COARSE_SIZE, findPieces, MIN_COARSE_HEIGHT } from '../../src/read/find-pieces.js';
 import { decodeGray } from '../../src/image/decode-gray.js';
 import { resolveImageLimits } from '../../src/image/limits.js';
+import { upscale } from '../../bench/robustness-render.js';
 import { hostileReadPictures } from '../helpers/hostile-read-pictures.js';
 import { mnistTest } from '../helpers/mnist-subset.js';
 
-/** `count` MNIST test digits side by side, each drawn `scale` times its size (bilinear), dark on white, 0.3 digit apart. */
+/** `count` MNIST test digits side by side, each enlarged `scale` times (bilinear), dark on white, 0.3 digit apart. */
 function number(count: number, scale: number): GrayImage {
   const { images } = mnistTest(count);
-  const side = Math.round(28 * scale);
+  const side = 28 * scale;
   const gap = Math.round(0.3 * side);
   const width = count * side + (count + 1) * gap;
   const height = side + 2 * gap;
   const data = new Float32Array(width * height).fill(1);
   for (let k = 0; k < count; k++) {
-    const d = images.subarray(k * 784, (k + 1) * 784);
-    const at = (x: number, y: number) => (x < 0 || x > 27 || y < 0 || y > 27 ? 0 : (d[y * 28 + x] as number) / 255);
+    const digit = {
+      width: 28,
+      height: 28,
+      data: Float32Array.from(images.subarray(k * 784, (k + 1) * 784), (v) => v / 255),
+    };
+    const big = upscale(digit, scale, 'bilinear');
     for (let y = 0; y < side; y++)
-      for (let x = 0; x < side; x++) {
-        const fx = (x + 0.5) / scale - 0.5;
-        const fy = (y + 0.5) / scale - 0.5;
-        const x0 = Math.floor(fx);
-        const y0 = Math.floor(fy);
-        const tx = fx - x0;
-        const ty = fy - y0;
-        const v =
-          (1 - ty) * ((1 - tx) * at(x0, y0) + tx * at(x0 + 1, y0)) +
-          ty * ((1 - tx) * at(x0, y0 + 1) + tx * at(x0 + 1, y0 + 1));
-        data[(gap + y) * width + gap + k * (side + gap) + x] = 1 - v;
-      }
+      for (let x = 0; x < side; x++)
+        data[(gap + y) * width + gap + k * (side + gap) + x] = 1 - (big.data[y * side + x] as number);
   }
   return { width, height, data };
 }
