@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { pairMatrixBytes, type PairMatrix } from './engine/pairs.js';
+import { filePairBytes, pairMatrixBytes } from './engine/pairs.js';
 import { MlError } from './errors.js';
 import { BINARY_MODEL_MAGIC, isBinaryModel } from './model-container.js';
 import { encodeFloat64LE, encodeUint32LE } from './little-endian.js';
@@ -113,15 +113,6 @@ function headerOf(model: SvmModel): BinaryHeader {
   };
 }
 
-/** A pair matrix's bytes with its padding vectors zero, whatever its owner left there (the reader requires it). */
-function storedPairs(m: PairMatrix): Uint8Array {
-  // A copy by Uint8Array's constructor: the bytes may be a Node Buffer's (a model decoded from readFileSync's bytes),
-  // whose slice() is a view, and zeroing the padding through it changed the owner's model.
-  const out = new Uint8Array(m.bytes);
-  for (let row = 0; row < out.length; row += m.stride) out.fill(0, row + 2 * m.count, row + m.stride);
-  return out;
-}
-
 /**
  * The binary model file of `model` (uncompressed; the Node writer gzips it). Deterministic: the same model gives
  * the same bytes.
@@ -131,7 +122,7 @@ export function encodeBinaryModel(model: SvmModel): Uint8Array {
   const header = new TextEncoder().encode(JSON.stringify(headerOf(model)));
   const second = model.secondStage;
   const sections = [
-    storedPairs(model.supportVectorPairs),
+    filePairBytes(model.supportVectorPairs),
     encodeFloat64LE(model.coefficients),
     ...(second === undefined ? [] : [encodeUint32LE(second.slots), encodeFloat64LE(second.coefficients)]),
   ];

@@ -89,8 +89,9 @@ export interface DecodeOptions {
   /**
    * The model's arrays may be views of the file's bytes rather than copies, where the file stores them as the model
    * holds them (binary container 2, on a little-endian platform): a file read straight into the memory the model
-   * will be used from (shared memory for worker threads) is then decoded without copying or touching its pages.
-   * The caller must keep those bytes unchanged for the model's life. Default: copies.
+   * will be used from (shared memory for worker threads) is then decoded without copying it. The support vectors'
+   * bytes are converted where they lie from the file's pair layout to the engines' (engine/pairs.ts), so those bytes
+   * change; the caller must keep them unchanged afterwards for the model's life. Default: copies.
    */
   readonly inPlace?: boolean;
 }
@@ -142,18 +143,21 @@ export function modelFromParts(m: ModelParts, arrays: ModelArrayBytes, options: 
   });
 }
 
-/** The support vectors of a file that stores them in pair layout: a view of its bytes in place, else a copy. */
+/**
+ * The support vectors of a file that stores them in the plain pair layout, in the engines' layout (pairs.ts): its
+ * bytes converted where they lie when decoding in place, else a converted copy (the file's bytes untouched).
+ */
 function storedPairs(bytes: Uint8Array, count: number, dim: number, options: DecodeOptions): PairMatrix {
-  let matrix: PairMatrix;
+  let into = bytes;
+  if (!options.inPlace && bytes.length === pairMatrixBytes(count, dim)) {
+    into = options.pairsInto?.(bytes.length) ?? new Uint8Array(bytes.length);
+    into.set(bytes);
+  }
   try {
-    matrix = pairMatrixOver(bytes, count, dim);
+    return pairMatrixOver(into, count, dim);
   } catch (error) {
     throw new MlError('MODEL_INVALID', `support vectors: ${(error as Error).message}`, { cause: error });
   }
-  if (options.inPlace) return matrix;
-  const copy = options.pairsInto?.(bytes.length) ?? new Uint8Array(bytes.length);
-  copy.set(bytes);
-  return { ...matrix, bytes: copy };
 }
 
 /** Turns a model back into its JSON form (the inverse of {@link parseModel}). */

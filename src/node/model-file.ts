@@ -26,8 +26,10 @@ export interface LoadedModelFile {
 export function modelFileFromBytes(bytes: ModelFileBytes, file: string, options: DecodeOptions = {}): LoadedModelFile {
   try {
     // The codes are the toolkit's (src/ml/model-bytes.ts), the same the edge worker gives for the same bytes.
+    // Hashed first: decoding in place rewrites the support vectors' bytes (an uncompressed file's own).
+    const sha256 = createHash('sha256').update(bytes.file).digest('hex');
     const model = modelFromInflated(bytes.inflated, `model file ${file}`, options);
-    return { model, sha256: createHash('sha256').update(bytes.file).digest('hex'), path: file };
+    return { model, sha256, path: file };
   } catch (error) {
     throw asModelFileError(error);
   }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MlError } from '../../src/ml/errors.js';
-import { pairMatrixBytes } from '../../src/ml/engine/pairs.js';
+import { pairMatrixBytes, pairSlot } from '../../src/ml/engine/pairs.js';
 import { BINARY_MODEL_MAGIC, decodeBinaryModel, encodeBinaryModel, isBinaryModel } from '../../src/ml/model-binary.js';
 import { modelFromBytes } from '../../src/ml/model-bytes.js';
 import { parseModel, serializeModel, type SvmModel } from '../../src/ml/model.js';
@@ -62,11 +62,15 @@ describe('binary model file', () => {
 
   it('decodes in place: the arrays are views of the file, and the model answers the same', () => {
     const file = encodeBinaryModel(two);
+    const copied = decodeBinaryModel(file);
     const back = decodeBinaryModel(file, { inPlace: true });
     const second = back.secondStage;
     for (const array of [back.supportVectorPairs.bytes, back.coefficients, second?.slots, second?.coefficients])
       expect(array?.buffer).toBe(file.buffer);
-    expect(back).toEqual(decodeBinaryModel(file));
+    expect(back).toEqual(copied);
+    // The support vectors were converted where they lie to the engines' layout; written again, the file is the same.
+    expect(Buffer.from(file).equals(Buffer.from(encodeBinaryModel(two)))).toBe(false);
+    expect(Buffer.from(encodeBinaryModel(back)).equals(Buffer.from(encodeBinaryModel(two)))).toBe(true);
     // A container-1 file stores the support vectors row by row: those are laid out anew, not viewed.
     expect(decodeBinaryModel(containerOneOf(two), { inPlace: true }).supportVectorPairs.bytes.buffer).not.toBe(
       file.buffer,
@@ -88,10 +92,12 @@ describe('binary model file', () => {
     if (model === undefined) throw new Error('both tiny models have a multiple of 8 support vectors: no padding');
     // A Buffer's slice() is a view: a copy made that way would zero the owner's padding along with its own.
     const bytes = Buffer.from(model.supportVectorPairs.bytes);
-    bytes[2 * model.supportVectorCount] = 7;
+    // The first padding vector's first pixel in row 0 (engine layout, pairs.ts).
+    const padding = pairSlot(model.supportVectorCount);
+    bytes[padding] = 7;
     const owned: SvmModel = { ...model, supportVectorPairs: { ...model.supportVectorPairs, bytes } };
     const file = encodeBinaryModel(owned);
-    expect(bytes[2 * model.supportVectorCount]).toBe(7);
+    expect(bytes[padding]).toBe(7);
     expect(file[aligned(16 + headerLength(file)) + 2 * model.supportVectorCount]).toBe(0);
     expect(decodeBinaryModel(file)).toEqual(decodeBinaryModel(encodeBinaryModel(model)));
   });

@@ -5,10 +5,17 @@ export const VECTOR_GROUP = 8;
 
 /**
  * `count` byte vectors of `dim` (even) pixels, laid out for the dot-product loops: dim / 2 pair rows, row k holding
- * v_i[2k], v_i[2k + 1] for every vector i, interleaved (bytes[k * stride + 2 i + h] = v_i[2k + h]), then zeros up
- * to `padded` vectors. One input's non-zero pixel pair k then reads one contiguous row: the same bytes as a
- * column-major layout, but two pixels per load, which WebAssembly's `i32x4.dot_i16x8_s` multiplies in one
- * instruction and the JavaScript loop reads as neighbours.
+ * v_i[2k], v_i[2k + 1] (a pixel pair) for every vector i, then padding vectors (all pixels 0) up to `padded`. One
+ * input's non-zero pixel pair k then reads one contiguous row.
+ *
+ * Within a row, each group of 8 vectors takes 16 bytes, and vectors 8g + q and 8g + 4 + q (q < 4) share 4 of them
+ * (see {@link pairSlot}): [a_lo, b_lo ^ 0x80, a_hi, b_hi ^ 0x80]. Read as 16-bit lanes, each lane holds a pixel of
+ * vector a in its low byte and the same pixel of vector b, less 128, in its signed high byte. WebAssembly's
+ * `i32x4.dot_i16x8_s` of such a lane pair with the input's (x_lo, x_hi) gives a . x + 256 (b . x - 128 (x_lo +
+ * x_hi)) in one instruction, and of the lanes shifted right by 8 gives b's part alone: two vectors' dot products
+ * from one 16-byte load and one shift, where bytes widened to 16 bits cost a widening per 8 bytes (23% faster dots
+ * on a 2-core Intel Xeon, docs/BENCHMARKS.md, "Prediction"). Files keep the plain layout (v_i[2k], v_i[2k + 1]
+ * side by side, {@link filePairBytes}); decoding converts it in place.
  */
 export interface PairMatrix {
   readonly count: number;
@@ -31,13 +38,36 @@ export function paddedCount(count: number): number {
   return Math.ceil(count / VECTOR_GROUP) * VECTOR_GROUP;
 }
 
+/** The byte of a pair row holding vector i's first pixel of the pair; its second is 2 bytes further. */
+export function pairSlot(i: number): number {
+  const r = i & 7;
+  return 16 * (i >> 3) + 4 * (r & 3) + (r >> 2);
+}
+
+/** What the bytes of vector i hold: pixel ^ pairBias(i) (0x80 for the vector in each lane's high byte). */
+export function pairBias(i: number): number {
+  return (i & 4) << 5;
+}
+
+/** Writes padding vectors count .. padded - 1 as zero pixels in every pair row. */
+function writePadding(bytes: Uint8Array, count: number, padded: number, stride: number): void {
+  for (let row = 0; row < bytes.length; row += stride) {
+    for (let i = count; i < padded; i++) {
+      const at = row + pairSlot(i);
+      const zero = pairBias(i);
+      bytes[at] = zero;
+      bytes[at + 2] = zero;
+    }
+  }
+}
+
 /** Vectors moved together by pairMatrixFromRows: 64 x 784 bytes (50 KB) read from L2 instead of memory. */
 const TILE = 64;
 
 /**
  * Lays out `count` row-major vectors as a {@link PairMatrix}.
  * @param rows count x dim bytes, one vector after another
- * @param bytes where to put the matrix (e.g. a view into WebAssembly or shared memory); zero-filled, of
+ * @param bytes where to put the matrix (e.g. a view into WebAssembly or shared memory), of
  *   `pairMatrixBytes(count, dim)` bytes; a fresh array when omitted
  */
 export function pairMatrixFromRows(rows: Uint8Array, count: number, dim: number, bytes?: Uint8Array): PairMatrix {
@@ -53,37 +83,35 @@ export function pairMatrixFromRows(rows: Uint8Array, count: number, dim: number,
   const out = bytes ?? new Uint8Array(pairMatrixBytes(count, dim));
   if (out.length !== pairMatrixBytes(count, dim))
     throw new MlError('INVALID_ARGUMENT', `pair matrix needs ${pairMatrixBytes(count, dim)} bytes, got ${out.length}`);
-  // A pixel pair is two adjacent bytes in both layouts, so it moves as one 16-bit value (byte order kept, whatever
-  // the platform's) when both arrays allow 2-byte views, a tile of TILE vectors at a time so that their rows stay in
-  // cache while each pair row's piece is written in order (shipped model, 2-core EPYC: 55 -> ~10 ms of its load).
-  if (rows.byteOffset % 2 === 0 && out.byteOffset % 2 === 0) {
-    const from = new Uint16Array(rows.buffer, rows.byteOffset, rows.length / 2);
-    const to = new Uint16Array(out.buffer, out.byteOffset, out.length / 2);
-    const half = dim / 2;
-    for (let i0 = 0; i0 < count; i0 += TILE) {
-      const end = Math.min(count, i0 + TILE);
-      for (let k = 0; k < half; k++) {
-        const row = k * padded;
-        for (let i = i0, src = i0 * half + k; i < end; i++, src += half) to[row + i] = from[src] as number;
-      }
+  // A tile of TILE vectors at a time, so that their rows stay in cache while each pair row's piece is written in
+  // order (shipped model, 2-core EPYC: 55 -> ~10 ms of its load).
+  const half = dim / 2;
+  const slots = new Int32Array(TILE);
+  const biases = new Uint8Array(TILE);
+  for (let i0 = 0; i0 < count; i0 += TILE) {
+    const end = Math.min(count, i0 + TILE);
+    for (let i = i0; i < end; i++) {
+      slots[i - i0] = pairSlot(i);
+      biases[i - i0] = pairBias(i);
     }
-  } else {
-    for (let i = 0; i < count; i++) {
-      const src = i * dim;
-      for (let k = 0; k < dim / 2; k++) {
-        const dst = k * stride + 2 * i;
-        out[dst] = rows[src + 2 * k] as number;
-        out[dst + 1] = rows[src + 2 * k + 1] as number;
+    for (let k = 0; k < half; k++) {
+      const row = k * stride;
+      for (let i = i0, src = i0 * dim + 2 * k; i < end; i++, src += dim) {
+        const at = row + (slots[i - i0] as number);
+        const bias = biases[i - i0] as number;
+        out[at] = (rows[src] as number) ^ bias;
+        out[at + 2] = (rows[src + 1] as number) ^ bias;
       }
     }
   }
+  writePadding(out, count, padded, stride);
   return { count, dim, padded, stride, bytes: out };
 }
 
 /**
- * A {@link PairMatrix} over bytes already in its layout (a binary model file stores its support vectors so), not
- * copied: `bytes` become the matrix's. Its padding vectors must be zero, as pairMatrixFromRows leaves them, so one
- * model has one layout.
+ * A {@link PairMatrix} over a file's bytes in the plain layout (v_i[2k], v_i[2k + 1] side by side in each pair row,
+ * padding vectors zero), converted in place: `bytes` become the matrix's. Each group of 8 vectors keeps its 16
+ * bytes, so the conversion is a shuffle within them.
  * @throws MlError `INVALID_ARGUMENT` for a wrong length or a non-zero padding byte
  */
 export function pairMatrixOver(bytes: Uint8Array, count: number, dim: number): PairMatrix {
@@ -101,13 +129,94 @@ export function pairMatrixOver(bytes: Uint8Array, count: number, dim: number): P
         throw new MlError('INVALID_ARGUMENT', `pair matrix padding byte ${at} is ${bytes[at]}, not 0`);
     }
   }
+  if (bytes.byteOffset % 4 === 0)
+    toEngineLayoutWords(new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >> 2));
+  else toEngineLayoutBytes(bytes);
   return { count, dim, padded, stride, bytes };
 }
 
 /**
+ * Spreads a vector's pixel pair (lo | hi << 8) to where a lane pair of the engines' layout holds it: lo in bits
+ * 0-7, hi in bits 16-23.
+ */
+function spread(pair: number): number {
+  return (pair & 0xff) | ((pair & 0xff00) << 8);
+}
+
+/** The plain layout to the engines', 16-byte block by block, as 32-bit words (little-endian). */
+function toEngineLayoutWords(words: Uint32Array): void {
+  for (let at = 0; at < words.length; at += 4) {
+    const w0 = words[at] as number;
+    const w1 = words[at + 1] as number;
+    const w2 = words[at + 2] as number;
+    const w3 = words[at + 3] as number;
+    words[at] = (spread(w0) | (spread(w2) << 8)) ^ 0x80008000;
+    words[at + 1] = (spread(w0 >>> 16) | (spread(w2 >>> 16) << 8)) ^ 0x80008000;
+    words[at + 2] = (spread(w1) | (spread(w3) << 8)) ^ 0x80008000;
+    words[at + 3] = (spread(w1 >>> 16) | (spread(w3 >>> 16) << 8)) ^ 0x80008000;
+  }
+}
+
+/** {@link toEngineLayoutWords} for bytes at an offset a 32-bit view cannot take. */
+function toEngineLayoutBytes(bytes: Uint8Array): void {
+  // Each 16-byte block in two halves of 8: a's pairs (bytes 0-7) and b's (8-15), interleaved pair by pair.
+  for (let at = 0; at < bytes.length; at += 16) {
+    const a0 = bytes[at] as number,
+      a1 = bytes[at + 1] as number,
+      a2 = bytes[at + 2] as number;
+    const a3 = bytes[at + 3] as number,
+      a4 = bytes[at + 4] as number,
+      a5 = bytes[at + 5] as number;
+    const a6 = bytes[at + 6] as number,
+      a7 = bytes[at + 7] as number;
+    const b0 = (bytes[at + 8] as number) ^ 0x80,
+      b1 = (bytes[at + 9] as number) ^ 0x80;
+    const b2 = (bytes[at + 10] as number) ^ 0x80,
+      b3 = (bytes[at + 11] as number) ^ 0x80;
+    const b4 = (bytes[at + 12] as number) ^ 0x80,
+      b5 = (bytes[at + 13] as number) ^ 0x80;
+    const b6 = (bytes[at + 14] as number) ^ 0x80,
+      b7 = (bytes[at + 15] as number) ^ 0x80;
+    bytes[at] = a0;
+    bytes[at + 1] = b0;
+    bytes[at + 2] = a1;
+    bytes[at + 3] = b1;
+    bytes[at + 4] = a2;
+    bytes[at + 5] = b2;
+    bytes[at + 6] = a3;
+    bytes[at + 7] = b3;
+    bytes[at + 8] = a4;
+    bytes[at + 9] = b4;
+    bytes[at + 10] = a5;
+    bytes[at + 11] = b5;
+    bytes[at + 12] = a6;
+    bytes[at + 13] = b6;
+    bytes[at + 14] = a7;
+    bytes[at + 15] = b7;
+  }
+}
+
+/** The matrix's bytes in the plain layout a file stores (the inverse of {@link pairMatrixOver}), padding zero. */
+export function filePairBytes(m: PairMatrix): Uint8Array {
+  const { bytes } = m;
+  const out = new Uint8Array(bytes.length);
+  for (let at = 0; at < bytes.length; at += 16) {
+    for (let q = 0; q < 4; q++) {
+      out[at + 2 * q] = bytes[at + 4 * q] as number;
+      out[at + 2 * q + 1] = bytes[at + 4 * q + 2] as number;
+      out[at + 8 + 2 * q] = (bytes[at + 4 * q + 1] as number) ^ 0x80;
+      out[at + 8 + 2 * q + 1] = (bytes[at + 4 * q + 3] as number) ^ 0x80;
+    }
+  }
+  // Whatever an owner left in the padding vectors, the file has zeros there (its reader requires it).
+  for (let row = 0; row < out.length; row += m.stride) out.fill(0, row + 2 * m.count, row + m.stride);
+  return out;
+}
+
+/**
  * Vectors `subset[0..size)` of `m`, in that order, as a matrix of its own over `bytes` (laid out for `capacity`
- * vectors, so one buffer serves every smaller subset; padding vectors zeroed): the layout a training row is
- * computed on when only the active variables need it.
+ * vectors, so one buffer serves every smaller subset; the padding vectors up to the next group written as zero):
+ * the layout a training row is computed on when only the active variables need it.
  */
 export function subsetPairMatrix(
   m: PairMatrix,
@@ -118,22 +227,78 @@ export function subsetPairMatrix(
 ): PairMatrix {
   const padded = paddedCount(capacity);
   if (size > capacity) throw new MlError('INVALID_ARGUMENT', `subset of ${size} vectors exceeds room for ${capacity}`);
-  if (bytes.length !== pairMatrixBytes(capacity, m.dim) || bytes.byteOffset % 2 !== 0 || m.bytes.byteOffset % 2 !== 0)
-    throw new MlError(
-      'INVALID_ARGUMENT',
-      `subset matrix needs ${pairMatrixBytes(capacity, m.dim)} bytes at an even offset`,
-    );
-  // Whole pixel pairs move as 16-bit words, as in pairMatrixFromRows.
-  const from = new Uint16Array(m.bytes.buffer, m.bytes.byteOffset, m.bytes.length >> 1);
-  const to = new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.length >> 1);
+  if (bytes.length !== pairMatrixBytes(capacity, m.dim))
+    throw new MlError('INVALID_ARGUMENT', `subset matrix needs ${pairMatrixBytes(capacity, m.dim)} bytes`);
+  const stride = 2 * padded;
   const end = paddedCount(size);
-  for (let k = 0; k < m.dim / 2; k++) {
-    const src = k * m.padded;
-    const dst = k * padded;
-    for (let a = 0; a < size; a++) to[dst + a] = from[src + (subset[a] as number)] as number;
-    to.fill(0, dst + size, dst + end);
+  const aligned = m.bytes.byteOffset % 4 === 0 && bytes.byteOffset % 4 === 0;
+  if (aligned) subsetWords(m, subset, size, padded, bytes);
+  else {
+    const from = m.bytes;
+    for (let k = 0; k < m.dim / 2; k++) {
+      const src = k * m.stride;
+      const dst = k * stride;
+      for (let a = 0; a < end; a++) {
+        const t = dst + pairSlot(a);
+        if (a < size) {
+          const i = subset[a] as number;
+          const f = src + pairSlot(i);
+          const x = pairBias(i) ^ pairBias(a);
+          bytes[t] = (from[f] as number) ^ x;
+          bytes[t + 2] = (from[f + 2] as number) ^ x;
+        } else {
+          bytes[t] = pairBias(a);
+          bytes[t + 2] = pairBias(a);
+        }
+      }
+    }
   }
-  return { count: size, dim: m.dim, padded, stride: 2 * padded, bytes };
+  return { count: size, dim: m.dim, padded, stride, bytes };
+}
+
+/**
+ * {@link subsetPairMatrix} a 32-bit word at a time: each vector's pair read from its source word as lo | hi << 16,
+ * its bias moved to its new slot's, and two vectors' pairs combined into the word they share.
+ */
+function subsetWords(m: PairMatrix, subset: Int32Array, size: number, padded: number, bytes: Uint8Array): void {
+  const from = new Uint32Array(m.bytes.buffer, m.bytes.byteOffset, m.bytes.length >> 2);
+  const to = new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >> 2);
+  const end = paddedCount(size);
+  // Per vector of the subset: its source word within a row, the shift that brings its bytes down, the bits kept
+  // (none for padding vectors) and the bias flipped.
+  const word = new Int32Array(end);
+  const shift = new Int32Array(end);
+  const keep = new Int32Array(end);
+  const flip = new Int32Array(end);
+  for (let a = 0; a < end; a++) {
+    const toBias = pairBias(a) === 0 ? 0 : 0x00800080;
+    if (a < size) {
+      const i = subset[a] as number;
+      word[a] = ((i >> 3) << 2) + (i & 3);
+      shift[a] = pairBias(i) === 0 ? 0 : 8;
+      keep[a] = 0x00ff00ff;
+      flip[a] = (pairBias(i) === 0 ? 0 : 0x00800080) ^ toBias;
+    } else flip[a] = toBias;
+  }
+  const fromRow = m.stride >> 2;
+  const toRow = padded >> 1;
+  for (let k = 0; k < m.dim / 2; k++) {
+    const src = k * fromRow;
+    const dst = k * toRow;
+    for (let a = 0; a < end; a += 8) {
+      for (let q = 0; q < 4; q++) {
+        const x = a + q;
+        const y = x + 4;
+        const lo =
+          (((from[src + (word[x] as number)] as number) >>> (shift[x] as number)) & (keep[x] as number)) ^
+          (flip[x] as number);
+        const hi =
+          (((from[src + (word[y] as number)] as number) >>> (shift[y] as number)) & (keep[y] as number)) ^
+          (flip[y] as number);
+        to[dst + (a >> 1) + q] = lo | (hi << 8);
+      }
+    }
+  }
 }
 
 /** Rewrites active pairs found for rows `fromStride` bytes apart for a matrix whose rows are `toStride` apart. */
@@ -152,9 +317,11 @@ export function rowsFromPairMatrix(m: PairMatrix): Uint8Array {
 /** Copies vector i of `m` into `out` (dim bytes). */
 export function vectorOf(m: PairMatrix, i: number, out: Uint8Array): Uint8Array {
   const { bytes, stride } = m;
+  const slot = pairSlot(i);
+  const bias = pairBias(i);
   for (let k = 0; k < m.dim / 2; k++) {
-    out[2 * k] = bytes[k * stride + 2 * i] as number;
-    out[2 * k + 1] = bytes[k * stride + 2 * i + 1] as number;
+    out[2 * k] = (bytes[k * stride + slot] as number) ^ bias;
+    out[2 * k + 1] = (bytes[k * stride + slot + 2] as number) ^ bias;
   }
   return out;
 }
@@ -200,10 +367,12 @@ export function findActivePairs(x: ArrayLike<number>, dim: number, stride: numbe
 /** The active pairs of vector i of `m` itself (a training image against the others). */
 export function findActivePairsOfVector(m: PairMatrix, i: number, out: ActivePairs): ActivePairs {
   const { bytes, stride } = m;
+  const slot = pairSlot(i);
+  const bias = pairBias(i);
   let n = 0;
   for (let k = 0; k < m.dim / 2; k++) {
-    const lo = bytes[k * stride + 2 * i] as number;
-    const hi = bytes[k * stride + 2 * i + 1] as number;
+    const lo = (bytes[k * stride + slot] as number) ^ bias;
+    const hi = (bytes[k * stride + slot + 2] as number) ^ bias;
     if (lo !== 0 || hi !== 0) {
       out.rowOffsets[n] = k * stride;
       out.lo[n] = lo;

@@ -49,6 +49,35 @@ export function engineProperties(name: string, make: (model: SvmModel) => ModelE
       );
     });
 
+    it("computes the largest dots and the pixel values at the layout's bias edge (127, 128) exactly", () => {
+      // 13 vectors (a group and a part): the largest dot, 784 x 255^2, is within 2^31 by a factor of 42; vectors in
+      // a lane's signed high byte hold pixel - 128 (pairs.ts), so 127, 128, 0 and 255 are its edges.
+      const fills = [255, 0, 128, 127, 1, 254, 255, 128, 0, 127, 255, 64, 200];
+      const vectors = new Uint8Array(fills.length * DIM);
+      fills.forEach((v, i) => {
+        for (let p = 0; p < DIM; p++) vectors[i * DIM + p] = p % 7 === 3 && i > 8 ? 255 - v : v;
+      });
+      const model = modelOf(
+        vectors,
+        fills.length,
+        { type: 'poly', degree: 2, gamma: 1e-6, coef0: 1 },
+        new Float64Array(fills.length * 10).fill(0.5),
+        new Array<number>(10).fill(0),
+      );
+      const engine = make(model);
+      const inputs = [
+        new Uint8Array(DIM).fill(255),
+        Uint8Array.from({ length: DIM }, (_, p) => (p % 3 === 0 ? 128 : 255)),
+      ];
+      const batch = new Uint8Array(inputs.length * DIM);
+      inputs.forEach((x, b) => batch.set(x, b * DIM));
+      const out = new Int32Array(inputs.length * fills.length);
+      engine.dots(batch, inputs.length, out);
+      const want = inputs.flatMap((x) => fills.map((_, i) => dotBytes(x, vectors.subarray(i * DIM, (i + 1) * DIM))));
+      expect(want[0]).toBe(784 * 255 * 255);
+      expect([...out]).toEqual(want);
+    });
+
     it('gives the reference decision values bit for bit, one image or a batch', () => {
       fc.assert(
         fc.property(

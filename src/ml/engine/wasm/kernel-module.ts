@@ -21,13 +21,17 @@ import {
   I32_SUB,
   I32X4_ADD,
   I32X4_DOT_I16X8_S,
+  I32X4_SHL,
+  I32X4_SUB,
+  I16X8_SHR_S,
+  I32_AND,
   I32X4_SPLAT,
   i32Const,
   i32Load,
   IF,
+  ELSE,
   kernelValue,
   load64Zero,
-  load8x8U,
   LOOP,
   MEMORY_FILL,
   set,
@@ -47,10 +51,14 @@ import { MAX_SHARED_PAGES } from '../wasm-memory.js';
  * Exports, all over the imported `env.memory` (addresses in bytes):
  * - `dots(act, nAct, acc, start, end)`: acc[i] = sum over the active pairs of x[2k] * v_i[2k] + x[2k+1] * v_i[2k+1]
  *   for vectors i in [start, end) (multiples of 8). `act` holds nAct (a multiple of 4) entries of two i32s: the
- *   address of pair row k (v_i[2k], v_i[2k+1] interleaved for every i) and w = x[2k] | x[2k+1] << 16. Each
- *   `i32x4.dot_i16x8_s` does 8 exact multiply-adds (bytes widened to i16, products < 2^16, pair sums < 2^17).
- *   Four active pairs per pass over the vectors, accumulators in memory: the layout that measured fastest, about
- *   twice as fast as register-tiled accumulators (docs/BENCHMARKS.md, "Prediction engine").
+ *   address of pair row k (pairs.ts: two vectors' pixel pairs in each 32-bit word) and w = x[2k] | x[2k+1] << 16.
+ *   One 16-byte load of a row serves 8 vectors: `i32x4.dot_i16x8_s` of its 16-bit lanes gives four vectors' dots
+ *   plus 256 times the other four's (stored less 128 in the lanes' signed high bytes), and of the lanes shifted
+ *   right by 8 the other four's alone; a last pass over the accumulators separates them. Exact: products under
+ *   2^23, sums modulo 2^32 of values whose true dots are under 2^31. Four active pairs per pass over the vectors,
+ *   accumulators in memory: the layout that measured fastest, about twice as fast as register-tiled accumulators
+ *   (docs/BENCHMARKS.md, "Prediction engine"); the shared 16-bit lanes 23% faster than bytes widened to 16 bits
+ *   (one widening per 8 bytes, which this Xeon's shuffle port serialized; docs/BENCHMARKS.md, "Prediction").
  * - `scores(acc, count, coef, scale, coef0, degree, out)`: out[c] = sum_i coef[i * 10 + c] * K_i for the ten
  *   classes, K_i = (scale * acc[i] + coef0)^degree, in float64 in exactly the operation order of the JavaScript
  *   reference (kernel.ts `integerPower`, then s_c = s_c + coef * K, i ascending), two classes per f64x2 lane pair:
@@ -75,23 +83,87 @@ function dots(): FunctionDef {
     gEnd = 6,
     a = 7,
     aStart = 8,
-    aEnd = 9;
-  const p = [10, 11, 12, 13] as const;
-  const w = [14, 15, 16, 17] as const;
-  const locals: ValueType[] = [I32, I32, I32, I32, I32, I32, I32, I32, I32, V128, V128, V128, V128];
-  /** acc[4 at +offset] += the four pairs' dots over the 4 vectors at byte +rowOffset of each pair row. */
-  const fourVectors = (accOffset: number, rowOffset: number) => [
+    aEnd = 9,
+    inputSum = 10;
+  const p = [11, 12, 13, 14] as const;
+  const w = [15, 16, 17, 18] as const;
+  const lanes = 19,
+    low = 20,
+    high = 21,
+    bias = 22;
+  const locals: ValueType[] = [
+    ...new Array<ValueType>(10).fill(I32),
+    ...new Array<ValueType>(8).fill(V128),
+    V128,
+    V128,
+    V128,
+    V128,
+  ];
+  /**
+   * Eight vectors per iteration: 16 bytes of each pair row; the low lanes' sums (a + 256 b', pairs.ts) to the first
+   * 4 accumulators, the high bytes' alone (b') to the next 4. In the last pass over the active pairs the two are
+   * separated before they are stored: b . x = b' + 128 * sum(x), a . x = low - 256 b' (mod 2^32, exact since
+   * a . x < 2^31), with no pass of its own over the accumulators.
+   */
+  const vectorLoop = (last: boolean) => [
+    ...get(aStart),
+    ...set(a),
+    ...BLOCK,
+    ...LOOP,
     ...get(a),
+    ...get(aEnd),
+    ...I32_GE_U,
+    ...brIf(1),
     ...get(a),
-    ...v128Load(accOffset),
+    ...v128Load(0),
+    ...set(low),
+    ...get(a),
+    ...v128Load(16),
+    ...set(high),
     ...p.flatMap((pk, k) => [
       ...get(pk),
-      ...load8x8U(rowOffset),
+      ...v128Load(0),
+      ...set(lanes),
+      ...get(low),
+      ...get(lanes),
       ...get(w[k] as number),
       ...I32X4_DOT_I16X8_S,
       ...I32X4_ADD,
+      ...set(low),
+      ...get(high),
+      ...get(lanes),
+      ...i32Const(8),
+      ...I16X8_SHR_S,
+      ...get(w[k] as number),
+      ...I32X4_DOT_I16X8_S,
+      ...I32X4_ADD,
+      ...set(high),
     ]),
-    ...v128Store(accOffset),
+    ...(last
+      ? [
+          ...get(low),
+          ...get(high),
+          ...i32Const(8),
+          ...I32X4_SHL,
+          ...I32X4_SUB,
+          ...set(low),
+          ...get(high),
+          ...get(bias),
+          ...I32X4_ADD,
+          ...set(high),
+        ]
+      : []),
+    ...get(a),
+    ...get(low),
+    ...v128Store(0),
+    ...get(a),
+    ...get(high),
+    ...v128Store(16),
+    ...bump(a, 32),
+    ...p.flatMap((pk) => bump(pk, 16)),
+    ...br(0),
+    ...END,
+    ...END,
   ];
   const body = [
     // aStart = acc + 4 * start; aEnd = acc + 4 * end; zero acc[start .. end)
@@ -113,15 +185,45 @@ function dots(): FunctionDef {
     ...get(aStart),
     ...I32_SUB,
     ...MEMORY_FILL,
-    // g walks the active pairs four at a time
-    ...get(act),
-    ...set(g),
+    // gEnd = act + 8 * nAct; inputSum = the sum of x_lo + x_hi over the active pairs, for the high lanes' bias
     ...get(act),
     ...get(nAct),
     ...i32Const(3),
     ...I32_SHL,
     ...I32_ADD,
     ...set(gEnd),
+    ...get(act),
+    ...set(g),
+    ...BLOCK,
+    ...LOOP,
+    ...get(g),
+    ...get(gEnd),
+    ...I32_GE_U,
+    ...brIf(1),
+    ...get(inputSum),
+    ...get(g),
+    ...i32Load(4),
+    ...i32Const(0xffff),
+    ...I32_AND,
+    ...I32_ADD,
+    ...get(g),
+    ...i32Load(4),
+    ...i32Const(16),
+    ...I32_SHR_U,
+    ...I32_ADD,
+    ...set(inputSum),
+    ...bump(g, 8),
+    ...br(0),
+    ...END,
+    ...END,
+    ...get(inputSum),
+    ...i32Const(7),
+    ...I32_SHL,
+    ...I32X4_SPLAT,
+    ...set(bias),
+    // g walks the active pairs four at a time
+    ...get(act),
+    ...set(g),
     ...BLOCK,
     ...LOOP,
     ...get(g),
@@ -138,23 +240,15 @@ function dots(): FunctionDef {
       ...set(pk),
     ]),
     ...w.flatMap((wk, k) => [...get(g), ...i32Load(8 * k + 4), ...I32X4_SPLAT, ...set(wk)]),
-    ...get(aStart),
-    ...set(a),
-    ...BLOCK,
-    ...LOOP,
-    ...get(a),
-    ...get(aEnd),
-    ...I32_GE_U,
-    ...brIf(1),
-    // eight vectors per iteration: 16 bytes of each pair row, 32 bytes of accumulators
-    ...fourVectors(0, 0),
-    ...fourVectors(16, 8),
-    ...bump(a, 32),
-    ...p.flatMap((pk) => bump(pk, 16)),
-    ...br(0),
-    ...END,
-    ...END,
     ...bump(g, 32),
+    ...get(g),
+    ...get(gEnd),
+    ...I32_GE_U,
+    ...IF,
+    ...vectorLoop(true),
+    ...ELSE,
+    ...vectorLoop(false),
+    ...END,
     ...br(0),
     ...END,
     ...END,

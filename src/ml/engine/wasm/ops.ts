@@ -55,6 +55,9 @@ export const store64Lane = (lane: number, offset = 0) => simd(91, ...u32(3), ...
 export const I32X4_SPLAT = simd(17);
 export const F64X2_SPLAT = simd(20);
 export const I32X4_ADD = simd(174);
+export const I32X4_SUB = simd(177);
+export const I32X4_SHL = simd(171);
+export const I16X8_SHR_S = simd(140);
 export const I32X4_DOT_I16X8_S = simd(186);
 export const F64X2_ADD = simd(240);
 export const F64X2_MUL = simd(242);
