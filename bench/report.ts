@@ -230,7 +230,10 @@ function printedFigure(file: string): Figure {
 /** bench:wrk's 16-connection runs: the range of requests/s, as "a-b". */
 function wrkFigure(file: string): Figure {
   const output = readFileSync(file, 'utf8');
-  const rates = [...output.matchAll(/^\| 16 \| [^|]+\| ([\d,.]+) \|/gm)].map((m) => number(m[1] ?? ''));
+  // bench:wrk's rows name the route first since it also measures the page; older outputs start at the connections.
+  const rates = [...output.matchAll(/^\|(?: POST \/api \|)? 16 \| [^|]+\| ([\d,.]+) \|/gm)].map((m) =>
+    number(m[1] ?? ''),
+  );
   if (rates.length === 0) throw new Error(`${file}: no 16-connection run`);
   const low = Math.round(Math.min(...rates));
   const high = Math.round(Math.max(...rates));

@@ -26,16 +26,18 @@ export { BINARY_MODEL_MAGIC, isBinaryModel } from './model-container.js';
  *     12      4      header length H, uint32
  *     16      H      header: UTF-8 JSON, the JSON file's fields without its base64 `data` (binaryHeaderSchema)
  *     then, each starting at a multiple of 64 (zero padding before it), in this order:
- *             (dim / 2) x 2P        support vectors, uint8, in the engines' pair layout (engine/pairs.ts: pair row
- *                                   k holds pixels 2k and 2k + 1 of every vector, interleaved), P = count rounded
- *                                   up to a multiple of 8, the padding vectors zero
+ *             (dim / 2) x 2P        support vectors, uint8, in the plain pair layout: pair row k holds pixels 2k
+ *                                   and 2k + 1 of every vector, vector by vector, P = count rounded up to a
+ *                                   multiple of 8, the padding vectors zero (the engines' layout, engine/pairs.ts,
+ *                                   shuffles each 16-byte block of it; decoding does that in place)
  *             count x 10 x 8        coefficients, float64, sv-major (the JSON file's coefficients.data)
  *             slots x 4             format 2 only: second-stage slots, uint32 (secondStage.slots.data)
  *             slots x 10 x 8        format 2 only: second-stage coefficients, float64, entry-major
  *     and nothing after the last.
  *
- * Every array is stored as the model holds it in memory, at an offset aligned for any element type, so a file read
- * straight into the memory it will be used from is decoded without copying (DecodeOptions.inPlace): the server
+ * Every array is stored as the model holds it in memory (the support vectors up to a shuffle within each 16-byte
+ * block, done where they lie), at an offset aligned for any element type, so a file read straight into the memory
+ * it will be used from is decoded without copying (DecodeOptions.inPlace): the server
  * reads the shipped model into the worker threads' shared memory on a background thread, and the main thread only
  * parses the header (issue 25). Container 1 (sections 8-aligned, support vectors row-major) is still read.
  *
