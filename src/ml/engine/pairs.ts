@@ -157,42 +157,18 @@ function toEngineLayoutWords(words: Uint32Array): void {
   }
 }
 
-/** {@link toEngineLayoutWords} for bytes at an offset a 32-bit view cannot take. */
+/** {@link toEngineLayoutWords} for bytes at an offset a 32-bit view cannot take (slower; no file is laid out so). */
 function toEngineLayoutBytes(bytes: Uint8Array): void {
-  // Each 16-byte block in two halves of 8: a's pairs (bytes 0-7) and b's (8-15), interleaved pair by pair.
+  const block = new Uint8Array(16);
   for (let at = 0; at < bytes.length; at += 16) {
-    const a0 = bytes[at] as number,
-      a1 = bytes[at + 1] as number,
-      a2 = bytes[at + 2] as number;
-    const a3 = bytes[at + 3] as number,
-      a4 = bytes[at + 4] as number,
-      a5 = bytes[at + 5] as number;
-    const a6 = bytes[at + 6] as number,
-      a7 = bytes[at + 7] as number;
-    const b0 = (bytes[at + 8] as number) ^ 0x80,
-      b1 = (bytes[at + 9] as number) ^ 0x80;
-    const b2 = (bytes[at + 10] as number) ^ 0x80,
-      b3 = (bytes[at + 11] as number) ^ 0x80;
-    const b4 = (bytes[at + 12] as number) ^ 0x80,
-      b5 = (bytes[at + 13] as number) ^ 0x80;
-    const b6 = (bytes[at + 14] as number) ^ 0x80,
-      b7 = (bytes[at + 15] as number) ^ 0x80;
-    bytes[at] = a0;
-    bytes[at + 1] = b0;
-    bytes[at + 2] = a1;
-    bytes[at + 3] = b1;
-    bytes[at + 4] = a2;
-    bytes[at + 5] = b2;
-    bytes[at + 6] = a3;
-    bytes[at + 7] = b3;
-    bytes[at + 8] = a4;
-    bytes[at + 9] = b4;
-    bytes[at + 10] = a5;
-    bytes[at + 11] = b5;
-    bytes[at + 12] = a6;
-    bytes[at + 13] = b6;
-    bytes[at + 14] = a7;
-    bytes[at + 15] = b7;
+    // Vectors 0-3's pairs are the block's first 8 bytes, vectors 4-7's the last 8.
+    block.set(bytes.subarray(at, at + 16));
+    for (let q = 0; q < 4; q++) {
+      bytes[at + 4 * q] = block[2 * q] as number;
+      bytes[at + 4 * q + 1] = (block[8 + 2 * q] as number) ^ 0x80;
+      bytes[at + 4 * q + 2] = block[2 * q + 1] as number;
+      bytes[at + 4 * q + 3] = (block[9 + 2 * q] as number) ^ 0x80;
+    }
   }
 }
 
