@@ -7,8 +7,11 @@ import type { EngineChoice } from '../node/kernel-wasm.js';
 import { DIGITS, type ClassSolution } from '../ml/ovr.js';
 import { runWorkers } from '../node/spawn-worker.js';
 import { allocateSharedRowCache, cachedRowCount } from './shared-kernel-rows.js';
-import type { TrainWorkerData, TrainWorkerMessage } from './train-worker.js';
+import type { RowArena, TrainWorkerData, TrainWorkerMessage } from './train-worker.js';
 import { PIXELS } from '../shared/mnist.js';
+
+/** A training thread's row-cache memory (defined with the worker's data, which carries it). */
+export type { RowArena } from './train-worker.js';
 
 /** Progress events of a threaded training run, for the CLI's stderr lines. */
 export type TrainEvent =
@@ -75,16 +78,6 @@ function localRowCacheBytes(options: Pick<ThreadedTrainOptions, 'cacheBytes' | '
   return Math.floor(
     (options.cacheBytes * (options.localCacheShare ?? DEFAULT_LOCAL_CACHE_SHARE)) / trainingThreads(options.threads),
   );
-}
-
-/**
- * One training thread's row-cache memory. `rows` is the cache's arena; where WebAssembly SIMD runs it is the start of
- * a shared WebAssembly `memory`, so that the thread's solver can run its loops over the cached rows in WebAssembly
- * (its arrays go after the arena: engine/wasm-smo.ts).
- */
-export interface RowArena {
-  readonly rows: Float32Array;
-  readonly memory?: WebAssembly.Memory;
 }
 
 /** Room a WebAssembly row memory keeps above its arena for the solver's arrays (29 bytes a variable). */

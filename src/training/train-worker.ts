@@ -6,7 +6,16 @@ import { createJsKernelRows, type KernelData, type KernelRowEngine, type PolyKer
 import { loadKernelModules } from '../node/kernel-wasm.js';
 import { solveDigit, type ClassSolution } from '../ml/ovr.js';
 import { sharedKernelRows, type SharedRowCache } from './shared-kernel-rows.js';
-import type { RowArena } from './train-threads.js';
+
+/**
+ * One training thread's row-cache memory. `rows` is the cache's arena; where WebAssembly SIMD runs it is the start of
+ * a shared WebAssembly `memory`, so that the thread's solver can run its loops over the cached rows in WebAssembly
+ * (its arrays go after the arena: engine/wasm-smo.ts).
+ */
+export interface RowArena {
+  readonly rows: Float32Array;
+  readonly memory?: WebAssembly.Memory;
+}
 
 /** What the main thread hands each training worker; every typed array sits on a SharedArrayBuffer. */
 export interface TrainWorkerData {
