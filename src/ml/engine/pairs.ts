@@ -233,32 +233,46 @@ export function subsetPairMatrix(
 }
 
 /**
- * {@link subsetPairMatrix} a row at a time through 16-bit pixel pairs: the source row's words unpacked to one
- * pair (lo | hi << 8, unbiased) per vector, the subset gathered from those, and packed again two vectors to a word:
- * three linear passes and a gather, faster than fetching each vector's bytes from its word.
+ * {@link subsetPairMatrix} a 32-bit word at a time: each vector's pair read from its source word as lo | hi << 16,
+ * its bias moved to its new slot's, and two vectors' pairs combined into the word they share.
  */
 function subsetWords(m: PairMatrix, subset: Int32Array, size: number, padded: number, bytes: Uint8Array): void {
   const from = new Uint32Array(m.bytes.buffer, m.bytes.byteOffset, m.bytes.length >> 2);
   const to = new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >> 2);
   const end = paddedCount(size);
-  const source = new Uint16Array(m.padded);
-  // Padding vectors are zero pixels: the gathered row keeps zeros past `size`.
-  const gathered = new Uint16Array(end);
+  // Per vector of the subset: its source word within a row, the shift that brings its bytes down, the bits kept
+  // (none for padding vectors) and the bias flipped.
+  const word = new Int32Array(end);
+  const shift = new Int32Array(end);
+  const keep = new Int32Array(end);
+  const flip = new Int32Array(end);
+  for (let a = 0; a < end; a++) {
+    const toBias = pairBias(a) === 0 ? 0 : 0x00800080;
+    if (a < size) {
+      const i = subset[a] as number;
+      word[a] = ((i >> 3) << 2) + (i & 3);
+      shift[a] = pairBias(i) === 0 ? 0 : 8;
+      keep[a] = 0x00ff00ff;
+      flip[a] = (pairBias(i) === 0 ? 0 : 0x00800080) ^ toBias;
+    } else flip[a] = toBias;
+  }
   const fromRow = m.stride >> 2;
   const toRow = padded >> 1;
   for (let k = 0; k < m.dim / 2; k++) {
     const src = k * fromRow;
-    for (let j = 0; j < fromRow; j++) {
-      const w = from[src + j] as number;
-      const a = ((j >> 2) << 3) + (j & 3);
-      source[a] = (w & 0xff) | ((w >>> 8) & 0xff00);
-      source[a + 4] = (((w >>> 8) & 0xff) | ((w >>> 16) & 0xff00)) ^ 0x8080;
-    }
-    for (let a = 0; a < size; a++) gathered[a] = source[subset[a] as number] as number;
     const dst = k * toRow;
-    for (let j = 0; j < end >> 1; j++) {
-      const a = ((j >> 2) << 3) + (j & 3);
-      to[dst + j] = (spread(gathered[a] as number) | (spread(gathered[a + 4] as number) << 8)) ^ 0x80008000;
+    for (let a = 0; a < end; a += 8) {
+      for (let q = 0; q < 4; q++) {
+        const x = a + q;
+        const y = x + 4;
+        const lo =
+          (((from[src + (word[x] as number)] as number) >>> (shift[x] as number)) & (keep[x] as number)) ^
+          (flip[x] as number);
+        const hi =
+          (((from[src + (word[y] as number)] as number) >>> (shift[y] as number)) & (keep[y] as number)) ^
+          (flip[y] as number);
+        to[dst + (a >> 1) + q] = lo | (hi << 8);
+      }
     }
   }
 }
