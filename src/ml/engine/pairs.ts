@@ -233,45 +233,50 @@ export function subsetPairMatrix(
 }
 
 /**
- * {@link subsetPairMatrix} a 32-bit word at a time: each vector's pair read from its source word as lo | hi << 16,
- * its bias moved to its new slot's, and two vectors' pairs combined into the word they share.
+ * {@link subsetPairMatrix} a 32-bit word at a time for the whole groups: each vector's pair read from its source word
+ * as lo | hi << 16 (shifted down by 8 from a high-byte slot), its bias moved to its new slot's, and two vectors'
+ * pairs combined into the word they share. One table entry a vector: its source word, times 16, plus 8 for a
+ * high-byte slot. The last, partial group (and its padding) goes byte by byte.
  */
 function subsetWords(m: PairMatrix, subset: Int32Array, size: number, padded: number, bytes: Uint8Array): void {
   const from = new Uint32Array(m.bytes.buffer, m.bytes.byteOffset, m.bytes.length >> 2);
   const to = new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >> 2);
-  const end = paddedCount(size);
-  // Per vector of the subset: its source word within a row, the shift that brings its bytes down, the bits kept
-  // (none for padding vectors) and the bias flipped.
-  const word = new Int32Array(end);
-  const shift = new Int32Array(end);
-  const keep = new Int32Array(end);
-  const flip = new Int32Array(end);
-  for (let a = 0; a < end; a++) {
-    const toBias = pairBias(a) === 0 ? 0 : 0x00800080;
-    if (a < size) {
-      const i = subset[a] as number;
-      word[a] = ((i >> 3) << 2) + (i & 3);
-      shift[a] = pairBias(i) === 0 ? 0 : 8;
-      keep[a] = 0x00ff00ff;
-      flip[a] = (pairBias(i) === 0 ? 0 : 0x00800080) ^ toBias;
-    } else flip[a] = toBias;
+  const whole = size & ~7;
+  const code = new Int32Array(whole);
+  for (let a = 0; a < whole; a++) {
+    const i = subset[a] as number;
+    code[a] = ((((i >> 3) << 2) + (i & 3)) << 4) | ((i & 4) << 1);
   }
   const fromRow = m.stride >> 2;
   const toRow = padded >> 1;
   for (let k = 0; k < m.dim / 2; k++) {
     const src = k * fromRow;
     const dst = k * toRow;
-    for (let a = 0; a < end; a += 8) {
+    for (let a = 0; a < whole; a += 8) {
       for (let q = 0; q < 4; q++) {
-        const x = a + q;
-        const y = x + 4;
-        const lo =
-          (((from[src + (word[x] as number)] as number) >>> (shift[x] as number)) & (keep[x] as number)) ^
-          (flip[x] as number);
-        const hi =
-          (((from[src + (word[y] as number)] as number) >>> (shift[y] as number)) & (keep[y] as number)) ^
-          (flip[y] as number);
+        // A low-byte slot holds the pixels as they are, a high-byte slot less 128 (bias 0x80 on each byte).
+        const x = code[a + q] as number;
+        const y = code[a + q + 4] as number;
+        const lo = (((from[src + (x >> 4)] as number) >>> (x & 8)) & 0x00ff00ff) ^ ((x & 8) * 0x00100010);
+        const hi = (((from[src + (y >> 4)] as number) >>> (y & 8)) & 0x00ff00ff) ^ 0x00800080 ^ ((y & 8) * 0x00100010);
         to[dst + (a >> 1) + q] = lo | (hi << 8);
+      }
+    }
+    if (whole < size) {
+      const fromBytes = k * m.stride;
+      const toBytes = k * 2 * padded;
+      for (let a = whole; a < whole + 8; a++) {
+        const t = toBytes + pairSlot(a);
+        if (a < size) {
+          const i = subset[a] as number;
+          const f = fromBytes + pairSlot(i);
+          const flip = pairBias(i) ^ pairBias(a);
+          bytes[t] = (m.bytes[f] as number) ^ flip;
+          bytes[t + 2] = (m.bytes[f + 2] as number) ^ flip;
+        } else {
+          bytes[t] = pairBias(a);
+          bytes[t + 2] = pairBias(a);
+        }
       }
     }
   }
