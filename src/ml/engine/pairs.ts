@@ -157,7 +157,10 @@ function toEngineLayoutWords(words: Uint32Array): void {
   }
 }
 
-/** {@link toEngineLayoutWords} for bytes at an offset a 32-bit view cannot take (slower; no file is laid out so). */
+/**
+ * {@link toEngineLayoutWords} for bytes at an offset a 32-bit view cannot take: a caller's own view (a file's sections
+ * are 64-aligned, and so is the memory a file is read into).
+ */
 function toEngineLayoutBytes(bytes: Uint8Array): void {
   const block = new Uint8Array(16);
   for (let at = 0; at < bytes.length; at += 16) {
@@ -207,41 +210,52 @@ export function subsetPairMatrix(
     throw new MlError('INVALID_ARGUMENT', `subset matrix needs ${pairMatrixBytes(capacity, m.dim)} bytes`);
   const stride = 2 * padded;
   const end = paddedCount(size);
-  const aligned = m.bytes.byteOffset % 4 === 0 && bytes.byteOffset % 4 === 0;
-  if (aligned) subsetWords(m, subset, size, padded, bytes);
-  else {
-    const from = m.bytes;
-    for (let k = 0; k < m.dim / 2; k++) {
-      const src = k * m.stride;
-      const dst = k * stride;
-      for (let a = 0; a < end; a++) {
-        const t = dst + pairSlot(a);
-        if (a < size) {
-          const i = subset[a] as number;
-          const f = src + pairSlot(i);
-          const x = pairBias(i) ^ pairBias(a);
-          bytes[t] = (from[f] as number) ^ x;
-          bytes[t + 2] = (from[f + 2] as number) ^ x;
-        } else {
-          bytes[t] = pairBias(a);
-          bytes[t + 2] = pairBias(a);
-        }
-      }
-    }
-  }
+  // Whole groups a 32-bit word at a time where both views allow it; the rest (the last, partial group and its
+  // padding, or everything at an odd offset) byte by byte.
+  const whole = m.bytes.byteOffset % 4 === 0 && bytes.byteOffset % 4 === 0 ? size & ~7 : 0;
+  if (whole > 0) subsetWords(m, subset, whole, padded, bytes);
+  subsetBytes(m, subset, size, stride, bytes, whole, end);
   return { count: size, dim: m.dim, padded, stride, bytes };
 }
 
+/** Subset positions first .. end - 1 of every row, byte by byte: vectors below `size` moved, the others zero. */
+function subsetBytes(
+  m: PairMatrix,
+  subset: Int32Array,
+  size: number,
+  stride: number,
+  bytes: Uint8Array,
+  first: number,
+  end: number,
+): void {
+  for (let k = 0; k < m.dim / 2; k++) {
+    const src = k * m.stride;
+    const dst = k * stride;
+    for (let a = first; a < end; a++) {
+      const t = dst + pairSlot(a);
+      if (a < size) {
+        const i = subset[a] as number;
+        const f = src + pairSlot(i);
+        const flip = pairBias(i) ^ pairBias(a);
+        bytes[t] = (m.bytes[f] as number) ^ flip;
+        bytes[t + 2] = (m.bytes[f + 2] as number) ^ flip;
+      } else {
+        bytes[t] = pairBias(a);
+        bytes[t + 2] = pairBias(a);
+      }
+    }
+  }
+}
+
 /**
- * {@link subsetPairMatrix} a 32-bit word at a time for the whole groups: each vector's pair read from its source word
- * as lo | hi << 16 (shifted down by 8 from a high-byte slot), its bias moved to its new slot's, and two vectors'
+ * Subset positions 0 .. whole - 1 (whole groups) a 32-bit word at a time: each vector's pair read from its source
+ * word as lo | hi << 16 (shifted down by 8 from a high-byte slot), its bias moved to its new slot's, and two vectors'
  * pairs combined into the word they share. One table entry a vector: its source word, times 16, plus 8 for a
- * high-byte slot. The last, partial group (and its padding) goes byte by byte.
+ * high-byte slot.
  */
-function subsetWords(m: PairMatrix, subset: Int32Array, size: number, padded: number, bytes: Uint8Array): void {
+function subsetWords(m: PairMatrix, subset: Int32Array, whole: number, padded: number, bytes: Uint8Array): void {
   const from = new Uint32Array(m.bytes.buffer, m.bytes.byteOffset, m.bytes.length >> 2);
   const to = new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >> 2);
-  const whole = size & ~7;
   const code = new Int32Array(whole);
   for (let a = 0; a < whole; a++) {
     const i = subset[a] as number;
@@ -260,23 +274,6 @@ function subsetWords(m: PairMatrix, subset: Int32Array, size: number, padded: nu
         const lo = (((from[src + (x >> 4)] as number) >>> (x & 8)) & 0x00ff00ff) ^ ((x & 8) * 0x00100010);
         const hi = (((from[src + (y >> 4)] as number) >>> (y & 8)) & 0x00ff00ff) ^ 0x00800080 ^ ((y & 8) * 0x00100010);
         to[dst + (a >> 1) + q] = lo | (hi << 8);
-      }
-    }
-    if (whole < size) {
-      const fromBytes = k * m.stride;
-      const toBytes = k * 2 * padded;
-      for (let a = whole; a < whole + 8; a++) {
-        const t = toBytes + pairSlot(a);
-        if (a < size) {
-          const i = subset[a] as number;
-          const f = fromBytes + pairSlot(i);
-          const flip = pairBias(i) ^ pairBias(a);
-          bytes[t] = (m.bytes[f] as number) ^ flip;
-          bytes[t + 2] = (m.bytes[f + 2] as number) ^ flip;
-        } else {
-          bytes[t] = pairBias(a);
-          bytes[t + 2] = pairBias(a);
-        }
       }
     }
   }
