@@ -25,6 +25,20 @@ const BLOCK_BYTES = 128 * 1024 * 1024;
 const WHOLE = -1;
 
 /**
+ * Slots a cache keeping a pass's rows (beginPass) leaves to the solver's steps between two passes. Replaying the
+ * row requests of the shipped training run's two threads in each stage (recorded) through this cache: 16 spare
+ * slots computed 11-21% fewer rows than plain least-recently-used, 64 as many within 1%, 1,024 6-13% fewer; a cache
+ * that knew every future request (evicting the row asked for latest) would compute 29-33% fewer.
+ */
+const SPARE_SLOTS = 32;
+
+/**
+ * Rows computed in a ring outside the slots: a pass's rows once every slot holds one the pass reads. Also what a
+ * returned row is promised to outlive (heldRows): a ring row is overwritten by the SCRATCH_ROWS-th row after it.
+ */
+const SCRATCH_ROWS = 8;
+
+/**
  * Kernel rows with a least-recently-used cache of at most `budgetBytes` of float32 rows (never fewer than two rows,
  * the pair one SMO step needs). One cache serves every one-vs-rest problem, since K does not depend on labels.
  *
@@ -32,6 +46,13 @@ const WHOLE = -1;
  * those variables only when the engine can (`rowOn`): LIBSVM computes a row's active part the same way. Such a row
  * stays valid while the set only narrows (one lineage); `fullRow` completes it in place when the whole is needed.
  * The values are the engine's either way, so what the solver computes does not depend on the cache.
+ *
+ * A pass over rows the next pass reads again (`beginPass`: the gradient's reconstruction, twice a solve over nearly
+ * the same free variables) would push out, least recent first, the very rows that pass asks for first: with more
+ * free rows than slots, every row of the second pass was computed again. So during a pass a missing row takes the
+ * slot of a row the pass does not read (or of a partial row), and once none is left it is computed in a scratch ring
+ * instead; when the pass ends its rows stay, out of the recency order, for the next pass, but for SPARE_SLOTS left
+ * to the steps in between.
  * @param engine computes missing rows; the JavaScript reference when omitted
  * @param arena memory to carve the rows from instead of blocks of the cache's own (rows of any length; the budget is
  *   then at most the arena's size). A training run hands each thread's cache the same arena in each stage: the
@@ -69,6 +90,16 @@ export function createKernelRowCache(
   let tail = -1;
   const stats: KernelRowStats = { hits: 0, misses: 0 };
 
+  // The pass under way (beginPass): the variables it reads, and whether no slot is left that it does not need.
+  const inPass = new Uint8Array(n);
+  let passing = false;
+  let passFull = false;
+  // Slots kept for the next pass: out of the recency list, so never evicted, until they are let go.
+  const kept = new Uint8Array(capacity);
+  let keptSlots: number[] = [];
+  const scratch: Float32Array[] = [];
+  let scratchNext = 0;
+
   // The restriction: its variables (null: all), whether rows are computed on them alone, and the lineage (bumped
   // whenever a set is not a subset of the one before, so older partial rows stop counting as valid).
   let active: Int32Array | null = null;
@@ -95,12 +126,40 @@ export function createKernelRowCache(
     head = s;
     if (tail === -1) tail = s;
   };
-  /** The slot of row i, made the most recent; a free or the least recent one when i has none. */
+  const pushBack = (s: number): void => {
+    prev[s] = tail;
+    next[s] = -1;
+    if (tail !== -1) next[tail] = s;
+    tail = s;
+    if (head === -1) head = s;
+  };
+  /** The slot to give a missing row: the least recent one, or in a pass the least recent it does not need; -1: none. */
+  const victim = (): number => {
+    if (!passing) return tail;
+    if (passFull) return -1;
+    for (let s = tail; s !== -1; s = prev[s] as number)
+      if (coverage[s] !== WHOLE || inPass[ownerOf[s] as number] === 0) return s;
+    // A pass only fills slots with whole rows it reads: none will free up before it ends.
+    passFull = true;
+    return -1;
+  };
+  /** Returns the kept slots to the recency list: as the most recent (for the pass that reads them) or the least. */
+  const letGo = (recent: boolean): void => {
+    for (const s of keptSlots) {
+      kept[s] = 0;
+      if (recent) pushFront(s);
+      else pushBack(s);
+    }
+    keptSlots = [];
+  };
+  /** The slot of row i, made the most recent (kept slots stay where they are); -1 when i has none and gets none. */
   const slotFor = (i: number): number => {
     const s = slotOf[i] as number;
     if (s !== -1) {
-      unlink(s);
-      pushFront(s);
+      if (kept[s] === 0) {
+        unlink(s);
+        pushFront(s);
+      }
       return s;
     }
     let slot: number;
@@ -108,7 +167,8 @@ export function createKernelRowCache(
       slot = slots.length;
       slots.push(newRow());
     } else {
-      slot = tail;
+      slot = victim();
+      if (slot === -1) return -1;
       unlink(slot);
       slotOf[ownerOf[slot] as number] = -1;
     }
@@ -117,15 +177,20 @@ export function createKernelRowCache(
     pushFront(slot);
     return slot;
   };
+  /** Computes row i into `slot`, or into the scratch ring for slot -1. */
   const compute = (i: number, slot: number, whole: boolean): Float32Array => {
     stats.misses++;
-    const out = slots[slot] as Float32Array;
+    let out: Float32Array;
+    if (slot === -1) {
+      out = scratch[scratchNext] ??= new Float32Array(n);
+      scratchNext = (scratchNext + 1) % SCRATCH_ROWS;
+    } else out = slots[slot] as Float32Array;
     if (!whole && narrow && active !== null && engine.rowOn) {
       engine.rowOn(i, active, activeSize, version, out);
-      coverage[slot] = lineage;
+      if (slot !== -1) coverage[slot] = lineage;
     } else {
       engine.row(i, out);
-      coverage[slot] = WHOLE;
+      if (slot !== -1) coverage[slot] = WHOLE;
     }
     return out;
   };
@@ -134,11 +199,13 @@ export function createKernelRowCache(
     n,
     diag: data.diag,
     stats,
-    // A row is evicted only once `capacity` other rows have been asked for since (least recently used first).
-    heldRows: capacity,
+    // A row is evicted only once `capacity` other rows have been asked for since (least recently used first), or
+    // SPARE_SLOTS while a pass's rows are kept; a scratch row is overwritten by the SCRATCH_ROWS-th after it.
+    heldRows: Math.min(capacity, SCRATCH_ROWS),
     row(i: number): Float32Array {
       const had = slotOf[i] !== -1;
       const slot = slotFor(i);
+      if (slot === -1) return compute(i, slot, false);
       const c = coverage[slot] as number;
       if (had && (c === WHOLE || c === lineage)) {
         stats.hits++;
@@ -149,11 +216,36 @@ export function createKernelRowCache(
     fullRow(i: number): Float32Array {
       const had = slotOf[i] !== -1;
       const slot = slotFor(i);
+      if (slot === -1) return compute(i, slot, true);
       if (had && coverage[slot] === WHOLE) {
         stats.hits++;
         return slots[slot] as Float32Array;
       }
       return compute(i, slot, true);
+    },
+    beginPass(rows: ArrayLike<number>): void {
+      letGo(true);
+      inPass.fill(0);
+      for (let k = 0; k < rows.length; k++) inPass[rows[k] as number] = 1;
+      passing = true;
+      passFull = false;
+    },
+    endPass(keep: boolean): void {
+      passing = false;
+      if (!keep) {
+        letGo(false);
+        return;
+      }
+      // The pass's whole rows, most recent first, out of the recency list: all but SPARE_SLOTS of the slots.
+      for (let s = head; s !== -1 && keptSlots.length < capacity - SPARE_SLOTS;) {
+        const after = next[s] as number;
+        if (coverage[s] === WHOLE && inPass[ownerOf[s] as number] === 1) {
+          unlink(s);
+          kept[s] = 1;
+          keptSlots.push(s);
+        }
+        s = after;
+      }
     },
     restrict(set: Int32Array | null, size: number): void {
       const all = set === null || size >= n;

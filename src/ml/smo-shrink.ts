@@ -16,6 +16,8 @@ function reconstructGradient(s: SmoState): void {
   const free: number[] = [];
   for (let a = 0; a < activeSize; a++) if (status[active[a] as number] === FREE) free.push(active[a] as number);
   const whole = (i: number): Float32Array => (rows.fullRow ? rows.fullRow(i) : rows.row(i));
+  // The next reconstruction (a solve's last, at the optimum of the active set) reads nearly the same free rows.
+  rows.beginPass?.(free);
   // Four free rows a pass when the source holds them all (heldRows): each G_t is read and written once for four
   // terms instead of once a term. The terms are added to G_t one by one in the same order as row by row, and
   // the rows are asked for in the same order, so the gradient (and the cache's history) is the same to the bit.
@@ -53,6 +55,7 @@ function reconstructGradient(s: SmoState): void {
       G[t] = (G[t] as number) + ai * (y[t] as number) * (Ki[t] as number);
     }
   }
+  rows.endPass?.(true);
 }
 
 /** Free rows read in one pass of the gradient's reconstruction. */

@@ -27,6 +27,15 @@ export interface KernelRows {
    * read several rows in one pass.
    */
   readonly heldRows?: number;
+  /**
+   * Optional hint, which changes no value: a pass is about to read `rows` whole, once each, and the next such pass
+   * will read most of them again (the gradient's reconstruction, twice a solve over nearly the same free
+   * variables, the solver's steps between reading them too). A cache may then keep what it can of them instead of
+   * letting the pass push out its own rows. Earlier kept rows are let go.
+   */
+  beginPass?(rows: ArrayLike<number>): void;
+  /** Optional: the pass is over; keep its rows for the next pass (`true`) or let them go (a new solve: `false`). */
+  endPass?(keep: boolean): void;
 }
 
 /**

@@ -35,8 +35,10 @@ interface Resolved {
  */
 export function solveBinarySvm(rows: KernelRows, y: Int8Array, options: SmoOptions): BinarySolution {
   const { C, eps, shrinking, maxIter, progressEvery } = resolveOptions(rows, y, options);
-  // A source shared by several solves (the ten digits of one thread) may still hold the last solve's narrowed set.
+  // A source shared by several solves (the ten digits of one thread) may still hold the last solve's narrowed set
+  // and the rows it kept for its last reconstruction.
   rows.restrict?.(null, rows.n);
+  rows.endPass?.(false);
   const s = options.initialAlpha
     ? warmState(rows, y, C, eps, options.initialAlpha, options.workspace)
     : initialState(rows, y, C, eps, options.workspace);

@@ -117,6 +117,9 @@ export function sharedKernelRows(
     row: (i) => get(i, false),
     fullRow: (i) => get(i, true),
     restrict: (active, size) => local.restrict?.(active, size),
+    // Shared rows stay anyway; the pass hint is for this thread's own cache.
+    beginPass: (rows) => local.beginPass?.(rows),
+    endPass: (keep) => local.endPass?.(keep),
     // Shared rows are never evicted; this thread's own are, by its local cache.
     ...(local.heldRows === undefined ? {} : { heldRows: local.heldRows }),
   };
