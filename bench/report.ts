@@ -145,7 +145,7 @@ function modelFigures(model: ModelFacts, card: CardFacts, evaluatedHere: boolean
       machine: 'read from model/model.bin',
     },
     training: {
-      label: 'Training wall time, peak memory',
+      label: 'Training wall time (fitting both stages), peak memory',
       display: `${card.seconds.toFixed(1)} s, peak RSS ${count(card.peakMb)} MB`,
       value: { seconds: card.seconds, peakMb: card.peakMb },
       command: 'npm run train',

@@ -28,7 +28,7 @@ const WHOLE = -1;
  * Slots a cache keeping a pass's rows (beginPass) leaves to the solver's steps between two passes. Replaying the
  * row requests of the shipped training run's two threads in each stage (recorded) through this cache: 16 spare
  * slots computed 11-21% fewer rows than plain least-recently-used, 64 as many within 1%, 1,024 6-13% fewer; a cache
- * that knew every future request (evicting the row asked for latest) would compute 29-33% fewer.
+ * that knew every future request (evicting the row asked for latest) would compute 24-33% fewer.
  */
 const SPARE_SLOTS = 32;
 
