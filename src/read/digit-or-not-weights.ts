@@ -3,7 +3,7 @@
  * 48 ReLU units on a piece's deskewed 28x28 picture (784 values in [0, 1]) and the model's ten first-stage
  * decision values. Written by scripts/fit-digit-or-not.ts from MNIST training digits, the printed-digit training
  * set, pairs of training digits pushed into each other, data/font-letters and drawn marks, for the model with SHA-256
- * 4a2682477a963eec5b03bf8cb4aab3b487feab49c1fac9ea0d2837bd69892169; do not edit by hand.
+ * 45cd70a988baa3654319d5dcbb295542107919c6c095c2f20e3083e47c0b490e; do not edit by hand.
  */
 export const DIGIT_OR_NOT_HIDDEN = 48;
 /** Little-endian float32, base64: w1 (hidden x 794, row-major), b1, w2, b2. */

@@ -2,7 +2,7 @@
  * Weights of the "is this candidate one digit" check (one-digit.ts): a network with one hidden layer of
  * 32 ReLU units on a candidate's deskewed 28x28 picture, the model's ten first-stage decision values and
  * its shape. Written by scripts/fit-one-digit.ts (4000 numbers, 10 epochs) for the model with SHA-256
- * 4a2682477a963eec5b03bf8cb4aab3b487feab49c1fac9ea0d2837bd69892169; do not edit by hand.
+ * 45cd70a988baa3654319d5dcbb295542107919c6c095c2f20e3083e47c0b490e; do not edit by hand.
  */
 export const ONE_DIGIT_HIDDEN = 32;
 /** Little-endian float32, base64: w1 (hidden x inputs, row-major), b1, w2, b2. */
