@@ -106,6 +106,20 @@ describe('piecesInWords', () => {
     expect(piecesInWords(row, judged([20, -20, 20]), HEIGHT).size).toBe(0);
   });
 
+  it('leaves out a sign beside a typeset number that the word rule counted as letters ("#86", "+58")', () => {
+    const row = pieces([4, 4]);
+    // One digit not plainly one (log-odds 4): the sign alone is the third of three pieces that makes type a word.
+    expect([...piecesInWords(row, judged([-20, 4, 13]), HEIGHT)]).toEqual([0]);
+    expect([...piecesInWords(row, judged([4, 13, -20]), HEIGHT)]).toEqual([2]);
+    // Signs at both ends leave the middle of a word ("Room" without its R and m): all of it is a word.
+    expect(piecesInWords(pieces([4, 4, 4]), judged([-20, 4, 13, -20]), HEIGHT).size).toBe(4);
+    // A letter among the rest: a word.
+    expect(piecesInWords(pieces([4, 4, 4]), judged([-20, 13, LETTER, 13]), HEIGHT).size).toBe(4);
+    // "No 65" (a space, so two words): the o passes the check but stands an x-height tall, off the digits' line.
+    const label = pieces([4, 24, 5]).map((p, k) => (k === 1 ? { box: { ...p.box, minY: 14 } } : p));
+    expect([...piecesInWords(label, judged([-20, 13, 13, 13]), HEIGHT)]).toEqual([0, 1]);
+  });
+
   it('takes no end of a handwritten number for a sign: digits out of line, or one digit, give no line to judge by', () => {
     const row = pieces([4, 4]);
     // The same word as a typeset "€42", its digits' tops 6 px (0.15 digit heights) apart: a pair joined at the end.
