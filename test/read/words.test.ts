@@ -125,7 +125,22 @@ describe('piecesInWords', () => {
     // The same word as a typeset "€42", its digits' tops 6 px (0.15 digit heights) apart: a pair joined at the end.
     const uneven = row.map((p, k) => (k === 2 ? { box: { ...p.box, minY: 6 } } : p));
     expect(piecesInWords(uneven, judged([-20, 20, 20]), HEIGHT).size).toBe(0);
-    expect(piecesInWords(pieces([4]), judged([-20, 20]), HEIGHT).size).toBe(0);
+    // Beside one digit, a mark inside its height but off its lines (a slanted handwritten 1 beside a 4) stays.
+    const slanted = pieces([4]).map((p, k) => (k === 0 ? { box: { ...p.box, minY: 3, maxY: HEIGHT - 6 } } : p));
+    expect(piecesInWords(slanted, judged([-20, 20]), HEIGHT).size).toBe(0);
+  });
+
+  it('leaves out a sign beside one plain digit only when it stands on the digit\'s lines ("5%", "€7")', () => {
+    expect([...piecesInWords(pieces([4]), judged([-20, 20]), HEIGHT)]).toEqual([0]);
+    expect([...piecesInWords(pieces([4]), judged([20, -20]), HEIGHT)]).toEqual([1]);
+    // A digit not plainly one (log-odds 5) gives no line: the search reads the pair.
+    expect(piecesInWords(pieces([4]), judged([-20, 5]), HEIGHT).size).toBe(0);
+    // A mark the check does not plainly call a sign (log-odds -4) stays for the search to read or skip.
+    expect(piecesInWords(pieces([4]), judged([-4, 20]), HEIGHT).size).toBe(0);
+    // A % too wide to be judged alone, beside one digit, as tall as it: judged here.
+    const percent = pieces([4]).map((p, k) => (k === 1 ? { box: { ...p.box, maxX: p.box.minX + 47 } } : p));
+    const judge = (piece: number) => (piece === 1 ? evidence(-20) : undefined);
+    expect([...piecesInWords(percent, new Map([[0, evidence(20)]]), HEIGHT, undefined, judge)]).toEqual([1]);
   });
 
   it('leaves out brackets that span a typeset number taller, even where the check doubts they are letters', () => {
