@@ -127,9 +127,10 @@ export function piecesInWords(
     if (letters > 0 && word.length === 1 && onlyLetter(word[0]!) && readsAsDigits?.(word[0]!) === true) letters = 0;
     if (sure >= SURE_DIGITS && sure > letters) letters = 0;
     const letterWord = letters > 0 && letters >= lettersNeeded(pieces, word, whole, judged, height);
+    const edge = () => edgeSigns(pieces, word, group, whole, height, judgeWide);
     const signs = letterWord
-      ? (bracketSigns(pieces, word, whole, height) ?? signBesideNumber(pieces, word, group, whole, height, judgeWide))
-      : edgeSigns(pieces, word, group, whole, height, judgeWide);
+      ? (bracketSigns(pieces, word, whole, height) ?? signBesideNumber(pieces, word, whole, height, edge()))
+      : edge().signs;
     for (const piece of letterWord && signs === null ? word : (signs ?? [])) out.add(piece);
   }
   return out;
@@ -367,12 +368,12 @@ function edgeSigns(
   whole: ReadonlyMap<number, DigitEvidence | undefined>,
   height: number,
   judgeWide?: (piece: number) => DigitEvidence | undefined,
-): number[] {
+): EdgeSigns {
   const logitOf = (piece: number) => whole.get(piece)?.digitLogit ?? -Infinity;
   const digits = group.filter((k) => whole.has(k) && logitOf(k) > 0);
   const band = typesetBand(pieces, digits, height);
   const lone = band === null ? plainDigitLine(pieces, digits, logitOf) : null;
-  if (band === null && lone === null) return [];
+  if (band === null && lone === null) return { signs: [], band };
   const isSign = (piece: number) => {
     const box = pieces[piece]!.box;
     if (band === null) {
@@ -398,7 +399,13 @@ function edgeSigns(
   let last = word.length - 1;
   while (first < last && isSign(word[first]!)) first++;
   while (last > first && isSign(word[last]!)) last--;
-  return [...word.slice(0, first), ...word.slice(last + 1)];
+  return { signs: [...word.slice(0, first), ...word.slice(last + 1)], band };
+}
+
+/** What edgeSigns found: the signs, and the line the group's digits keep (null when they keep none, as type does). */
+interface EdgeSigns {
+  readonly signs: number[];
+  readonly band: Band | null;
 }
 
 /**
@@ -441,22 +448,16 @@ function bracketSigns(
 function signBesideNumber(
   pieces: readonly { readonly box: InkBox }[],
   word: readonly number[],
-  group: readonly number[],
   whole: ReadonlyMap<number, DigitEvidence | undefined>,
   height: number,
-  judgeWide?: (piece: number) => DigitEvidence | undefined,
+  edge: EdgeSigns,
 ): number[] | null {
-  const logitOf = (piece: number) => whole.get(piece)?.digitLogit ?? -Infinity;
-  const signs = edgeSigns(pieces, word, group, whole, height, judgeWide);
-  if (signs.length !== 1) return null;
+  const { signs, band } = edge;
+  if (signs.length !== 1 || band === null) return null;
   const rest = word.filter((k) => k !== signs[0] && whole.has(k));
-  const band = typesetBand(
-    pieces,
-    group.filter((k) => whole.has(k) && logitOf(k) > 0),
-    height,
-  );
-  if (rest.length === 0 || band === null) return null;
-  return rest.every((k) => logitOf(k) >= MIN_DIGIT_LOGIT && standsOn(pieces[k]!.box, band, height)) ? signs : null;
+  const digitInLine = (k: number) =>
+    (whole.get(k)?.digitLogit ?? -Infinity) >= MIN_DIGIT_LOGIT && standsOn(pieces[k]!.box, band, height);
+  return rest.length > 0 && rest.every(digitInLine) ? signs : null;
 }
 
 /** A word of at least this many pieces is split at its spaces (splitAtSpaces). */
