@@ -23,6 +23,9 @@ const INPUTS = 794;
  */
 export const MIN_DIGIT_LOGIT = -3;
 
+/** Above this log-odds a piece is plainly a digit: most MNIST digits sit far above it, few printed letters do. */
+export const SURE_DIGIT_LOGIT = 8;
+
 /** The unpacked network, made on first use (not at import: the module stays free of work until asked). */
 let unpacked: DigitOrNot | undefined;
 
