@@ -515,6 +515,30 @@ describe('readDigits', () => {
     expect(sign!.box.x + sign!.box.width).toBeLessThanOrEqual(reading.digits[0]!.box.x);
   });
 
+  it('leaves out a sign beside a single printed digit that stands on its lines ("5%", "€2", "#2", "+5")', () => {
+    // Glyphs of one typeface (Noto Sans, 16 px) as the price test above. Before 2026-12-07 these read 596, 62, 472
+    // and 45: one digit gave the reader no line of type to tell a sign by. Signs that stand off the digit's lines in
+    // these mass-centred pictures (a "+" shorter than a 7) are still read; the bench measures the rule on real type.
+    const euro = new Uint8Array(784);
+    euro.set(glyph('€').subarray(28));
+    const cases: [string, GrayImage, 'left' | 'right'][] = [
+      ['5', row([printed(5), glyph('%')], [0.1]), 'right'],
+      ['2', row([euro, printed(2)], [0.1]), 'left'],
+      ['2', row([glyph('#'), printed(2)], [0.1]), 'left'],
+      ['5', row([glyph('+'), printed(5)], [0.1]), 'left'],
+    ];
+    for (const [digit, picture, side] of cases) {
+      const reading = readDigits(picture, model, engine);
+      expect(reading.text).toBe(digit);
+      expect(reading.skipped).toHaveLength(1);
+      const [sign] = reading.skipped;
+      const only = reading.digits[0]!;
+      expect(sign?.reason).toBe('not-a-digit');
+      if (side === 'left') expect(sign!.box.x + sign!.box.width).toBeLessThanOrEqual(only.box.x);
+      else expect(sign!.box.x).toBeGreaterThanOrEqual(only.box.x + only.box.width);
+    }
+  });
+
   it('answers NO_DIGIT_FOUND for a blot', () => {
     const width = 240;
     const height = 120;
