@@ -56,7 +56,7 @@ export function typesetBand(
  * printed numbers in DejaVu faces 78.5 -> 83.0%, +26 / -0 over 7,600 pictures with the K3 sets' handwriting; a
  * sign judged by containment in the digit's height instead lost a handwritten "41" to a slanted 1.
  */
-function plainDigitLine(
+export function plainDigitLine(
   pieces: readonly { readonly box: InkBox }[],
   digits: readonly number[],
   logitOf: (piece: number) => number,

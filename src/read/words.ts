@@ -1,7 +1,15 @@
 import { MIN_DIGIT_LOGIT, SURE_DIGIT_LOGIT } from './digit-or-not.js';
 import type { DigitEvidence } from './digit-like.js';
 import type { InkBox } from './pieces.js';
-import { bracketSigns, edgeSigns, SIGN_LOGIT, signBesideNumber, TYPESET, typesetBand } from './signs.js';
+import {
+  bracketSigns,
+  edgeSigns,
+  plainDigitLine,
+  SIGN_LOGIT,
+  signBesideNumber,
+  TYPESET,
+  typesetBand,
+} from './signs.js';
 
 /**
  * Pieces closer than this share of the digit height belong to one word (letters sit closer than words do). 0.4 split
@@ -218,8 +226,18 @@ function lowercaseRun(
   // Every glyph of a line of type stands on its baseline or hangs from its x-line: digits of varied sizes written
   // along a ruled line share a baseline too, but seldom all of them within a few percent.
   if (boxes.some((b) => !stands(b) && !descends(b))) return [];
+  // One x-height piece is lowercase only right after a capital the check plainly calls no digit, near as letters are,
+  // with every other judged piece of the word a plain digit: the "No" of "No. 3" set close to its number.
+  const capitalAndLetter = (i: number): number[] => {
+    const logitOf = (k: number) => whole.get(k)?.digitLogit ?? -Infinity;
+    if (i === 0 || !whole.has(word[i - 1]!) || logitOf(word[i - 1]!) >= SIGN_LOGIT) return [];
+    const capital = boxes[i - 1]!;
+    if (Math.abs(capital.minY - capTop) > slack || boxes[i]!.minX - capital.maxX > X_GAP * xHeight) return [];
+    const rest = word.filter((k, j) => j !== i && j !== i - 1 && whole.has(k));
+    return rest.every((k) => logitOf(k) > SURE_DIGIT_LOGIT) ? word.slice(i - 1, i + 1) : [];
+  };
   const lower = boxes.flatMap((b, i) => ((short(b) && onXLine(b)) || descends(b) ? [i] : []));
-  if (lower.length < X_LINE_PIECES) return [];
+  if (lower.length < X_LINE_PIECES) return lower.length === 1 ? capitalAndLetter(lower[0]!) : [];
   // Handwritten digits of two sizes can stand so by chance (a 6161 with short 1s). Type keeps a third line as well,
   // where its capitals and ascenders top out ("Zoo", "Book", whose o's the check takes for 0s); a word without it
   // (a t stands between the lines) is lowercase only when the check leans to "no digit" for a short piece at least.
@@ -253,11 +271,9 @@ function outOfLine(
   height: number,
 ): number {
   const logitOf = (piece: number) => whole.get(piece)?.digitLogit ?? -Infinity;
-  const band = typesetBand(
-    pieces,
-    pieces.flatMap((_, k) => (!word.includes(k) && whole.has(k) && logitOf(k) > 0 ? [k] : [])),
-    height,
-  );
+  const others = pieces.flatMap((_, k) => (!word.includes(k) && whole.has(k) && logitOf(k) > 0 ? [k] : []));
+  // Beside a number of one printed digit ("No. 7") that digit's own lines (signs.ts plainDigitLine).
+  const band = typesetBand(pieces, others, height) ?? plainDigitLine(pieces, others, logitOf);
   if (band === null) return 0;
   const off = OFF_LINE * (band.bottom - band.top + 1);
   return word.filter((k) => {

@@ -120,6 +120,18 @@ describe('piecesInWords', () => {
     expect([...piecesInWords(label, judged([-20, 13, 13, 13]), HEIGHT)]).toEqual([0, 1]);
   });
 
+  it('tells "No" from a number of one printed digit by that digit\'s lines ("No. 7", "No 3")', () => {
+    const short = (p: ReturnType<typeof pieces>[number]) => ({ box: { ...p.box, minY: 14 } });
+    // "No" a word apart from its one digit: the o passes the check but stands off the 7's lines.
+    const apart = pieces([4, 40]).map((p, k) => (k === 1 ? short(p) : p));
+    expect([...piecesInWords(apart, judged([-20, 13, 13]), HEIGHT)]).toEqual([0, 1]);
+    // "No" set close to its digit, one word: a capital plainly no digit, then one x-height letter.
+    const close = pieces([4, 20]).map((p, k) => (k === 1 ? short(p) : p));
+    expect([...piecesInWords(close, judged([-20, 13, 13]), HEIGHT)]).toEqual([0, 1]);
+    // The same shapes with a piece after them that is not plainly a digit ("Caf" of "Café"): a word, left out whole.
+    expect(piecesInWords(close, judged([-20, 13, 3]), HEIGHT).size).toBe(3);
+  });
+
   it('takes no end of a handwritten number for a sign: digits out of line, or one digit, give no line to judge by', () => {
     const row = pieces([4, 4]);
     // The same word as a typeset "€42", its digits' tops 6 px (0.15 digit heights) apart: a pair joined at the end.
