@@ -205,9 +205,9 @@ export function createKernelRowCache(
     row(i: number): Float32Array {
       const had = slotOf[i] !== -1;
       const slot = slotFor(i);
-      if (slot === -1) return compute(i, slot, false);
-      const c = coverage[slot] as number;
-      if (had && (c === WHOLE || c === lineage)) {
+      // A row it had keeps its slot; one it had not may get none (-1: computed in the scratch ring).
+      const c = had ? (coverage[slot] as number) : undefined;
+      if (c === WHOLE || c === lineage) {
         stats.hits++;
         return slots[slot] as Float32Array;
       }
@@ -216,7 +216,6 @@ export function createKernelRowCache(
     fullRow(i: number): Float32Array {
       const had = slotOf[i] !== -1;
       const slot = slotFor(i);
-      if (slot === -1) return compute(i, slot, true);
       if (had && coverage[slot] === WHOLE) {
         stats.hits++;
         return slots[slot] as Float32Array;
