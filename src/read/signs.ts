@@ -54,7 +54,8 @@ export function typesetBand(
  * for a digit at all: a printed "5%" or "€7". Measured with edgeSigns' use of it (2026-12-07, every reading of the
  * saved sets compared): bench:read's signed kind 77.5 -> 82.0% (tuning split) and 80.5 -> 84.5% (report), a set of
  * printed numbers in DejaVu faces 78.5 -> 83.0%, +26 / -0 over 7,600 pictures with the K3 sets' handwriting; a
- * sign judged by containment in the digit's height instead lost a handwritten "41" to a slanted 1.
+ * sign judged by containment in the digit's height instead lost a handwritten "41" to a slanted 1. The word rule's
+ * outOfLine judges "No" beside a one-digit number ("No. 7") by the same line.
  */
 export function plainDigitLine(
   pieces: readonly { readonly box: InkBox }[],
@@ -93,9 +94,10 @@ function withinBand(box: InkBox, band: Band, height: number): boolean {
  * in line with the digits of its group (a price's cents are a word of their own) and the digit-or-not check calls it
  * one plainly (SIGN_LOGIT), or when the check leans to "not a digit" and it spans the digits taller; beside a
  * single plain digit, when the check calls it a sign plainly and it stands on that digit's lines (plainDigitLine).
- * A number keeps at least one piece. Printed numbers with signs, units and labels read exactly: bench:read's tuning split 25.0 ->
- * 64.5%, a set drawn outside the repository in other typefaces 31.5 -> 69.4%; of 12,400 pictures of handwritten and
- * printed numbers and words (tuning and report splits, seven sets built outside), 6 lost a digit at an end.
+ * A number keeps at least one piece. Printed numbers with signs, units and labels read exactly: bench:read's tuning
+ * split 25.0 -> 64.5%, a set drawn outside the repository in other typefaces 31.5 -> 69.4%; of 12,400 pictures of
+ * handwritten and printed numbers and words (tuning and report splits, seven sets built outside), 6 lost a digit at
+ * an end.
  */
 export function edgeSigns(
   pieces: readonly { readonly box: InkBox }[],
