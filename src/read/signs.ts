@@ -2,9 +2,12 @@ import { MIN_DIGIT_LOGIT, SURE_DIGIT_LOGIT } from './digit-or-not.js';
 import type { DigitEvidence } from './digit-like.js';
 import type { InkBox } from './pieces.js';
 
-// The lines typeset digits keep, and the signs told from digits by them at a number's ends: "€42", "42%", "(42)",
-// "#86", "5%". The word rule (words.ts) asks these once it has judged a word.
+// The lines typeset digits keep, and the marks told from digits by them: signs at a number's ends ("€42", "42%",
+// "(42)", "#86", "5%", "+780"), a unit after it ("17 kg"), brackets and punctuation within it ("(325) 475", "4,834").
+// The word rule (words.ts) asks these once it has judged a word.
 
+/** A piece this wide for its height, or wider, is no lining figure (they stand narrower than tall): a %. */
+const SQUAT = 0.9;
 /** Below this log-odds a sign in line with typeset digits is one (held out: 0.1% of digits reach so low). */
 export const SIGN_LOGIT = -5;
 /** Typeset digits share their top and bottom within this share of the digit height; handwritten ones seldom do. */
@@ -83,10 +86,36 @@ function spansTaller(box: InkBox, band: Band, height: number): boolean {
   );
 }
 
+/** A $ beside one digit stands at most this many times as tall as the digit, and at most DOLLAR_WIDE as wide. */
+const DOLLAR_TALL = 1.3;
+const DOLLAR_WIDE = 1.15;
+
+/**
+ * Whether a box spans one digit's lines taller, as a $ set beside it does, and no taller or wider than a $ is: a
+ * handwritten digit of another size spans them too (an 8 1.3-1.6 times as tall as the 4 after it, and wider).
+ */
+function dollarBeside(box: InkBox, band: Band, digit: InkBox, height: number): boolean {
+  const tall = box.maxY - box.minY + 1;
+  return (
+    spansTaller(box, band, height) &&
+    tall <= DOLLAR_TALL * (band.bottom - band.top + 1) &&
+    box.maxX - box.minX + 1 <= DOLLAR_WIDE * (digit.maxX - digit.minX + 1)
+  );
+}
+
 /** Whether a box stays within the band: a sign set in line with the digits (€ # % +). */
 function withinBand(box: InkBox, band: Band, height: number): boolean {
   const slack = TYPESET * height;
   return box.minY >= band.top - slack && box.maxY <= band.bottom + slack;
+}
+
+/** A sign set between a line's top and bottom (a + or a bullet) misses both by at least this share of its height. */
+const OFF_BOTH = 0.1;
+
+/** Whether a box keeps clear of both of a band's lines, as no lining figure does: a +, a x, a bullet. */
+function betweenLines(box: InkBox, band: Band): boolean {
+  const off = OFF_BOTH * (band.bottom - band.top + 1);
+  return box.minY >= band.top + off && box.maxY <= band.bottom - off;
 }
 
 /**
@@ -112,26 +141,31 @@ export function edgeSigns(
   const band = typesetBand(pieces, digits, height);
   const lone = band === null ? plainDigitLine(pieces, digits, logitOf) : null;
   if (band === null && lone === null) return { signs: [], band };
+  // Beside plain digits only, a sign in line needs less: a € the check leans against (-4.4) was read 6.
+  const plainRest = (piece: number) => word.every((k) => k === piece || !whole.has(k) || logitOf(k) > SURE_DIGIT_LOGIT);
   const isSign = (piece: number) => {
     const box = pieces[piece]!.box;
+    const width = box.maxX - box.minX + 1;
+    // A glyph as wide as it is tall is no lining figure (a %, read "96"): the check need only lean against it.
+    const needs = width >= SQUAT * (box.maxY - box.minY + 1) ? MIN_DIGIT_LOGIT : SIGN_LOGIT;
+    // A % is wider than a glyph the word rule judges; it is judged here, at an end of a printed number.
+    const wideLogit = () =>
+      judgeWide === undefined || width > WIDE_SIGN * height ? Infinity : (judgeWide(piece)?.digitLogit ?? Infinity);
     if (band === null) {
       // Beside one plain digit ("5%", "€7", "#1"): no line of type to judge by, so only a sign exactly as tall as
       // the digit, top and bottom, that the check plainly calls one (a handwritten 1 beside a 4 stood inside the 4's
-      // height, not on its lines).
+      // height, not on its lines), or a $ spanning it.
+      if (whole.has(piece) && dollarBeside(box, lone!, pieces[digits[0]!]!.box, height))
+        return logitOf(piece) < SIGN_LOGIT;
       if (!standsOn(box, lone!, height)) return false;
-      if (whole.has(piece)) return logitOf(piece) < SIGN_LOGIT;
-      const width = box.maxX - box.minX + 1;
-      if (judgeWide === undefined || width > WIDE_SIGN * height) return false;
-      return (judgeWide(piece)?.digitLogit ?? Infinity) < SIGN_LOGIT;
+      return (whole.has(piece) ? logitOf(piece) : wideLogit()) < needs;
     }
-    if (!whole.has(piece)) {
-      // A % is wider than a glyph the word rule judges; judged here, in line with printed digits, it is a sign.
-      const width = box.maxX - box.minX + 1;
-      if (judgeWide === undefined || width > WIDE_SIGN * height || !withinBand(box, band, height)) return false;
-      return (judgeWide(piece)?.digitLogit ?? Infinity) < SIGN_LOGIT;
-    }
+    if (!whole.has(piece)) return withinBand(box, band, height) && wideLogit() < needs;
     const logit = logitOf(piece);
-    return (logit < SIGN_LOGIT && withinBand(box, band, height)) || (logit < 0 && spansTaller(box, band, height));
+    return (
+      (logit < (plainRest(piece) ? MIN_DIGIT_LOGIT : SIGN_LOGIT) && withinBand(box, band, height)) ||
+      (logit < 0 && (spansTaller(box, band, height) || betweenLines(box, band)))
+    );
   };
   let first = 0;
   let last = word.length - 1;
@@ -196,4 +230,78 @@ export function signBesideNumber(
   const digitInLine = (k: number) =>
     (whole.get(k)?.digitLogit ?? -Infinity) >= MIN_DIGIT_LOGIT && standsOn(pieces[k]!.box, band, height);
   return rest.length > 0 && rest.every(digitInLine) ? signs : null;
+}
+
+/** A unit's last letter hangs below the digits' line by at least this share of their height: g, p, y. */
+const DESCENDS = 0.15;
+/** ...and rises from the x-line, its top at least this share below the digits' top (a bracket spans them). */
+const X_TOP = 0.15;
+
+/**
+ * The unit after a typeset number: "17 kg", "539kg". Its last piece hangs from the x-line below the digits' baseline
+ * and is no plain digit to the check; the pieces before it that lean to "no digit" (log-odds below 0) and stand
+ * nearer it than to what comes before them are its letters (the k, which the check reads 8 or 1). A plain digit on
+ * the line stays in the group, else there is no number to take a unit.
+ */
+export function unitAfterNumber(
+  pieces: readonly { readonly box: InkBox }[],
+  word: readonly number[],
+  group: readonly number[],
+  whole: ReadonlyMap<number, DigitEvidence | undefined>,
+  height: number,
+  band: Band | null,
+): number[] {
+  if (band === null || word.length === 0) return [];
+  const logitOf = (piece: number) => whole.get(piece)?.digitLogit ?? -Infinity;
+  const lineHeight = band.bottom - band.top + 1;
+  const last = word[word.length - 1]!;
+  const hanging = pieces[last]!.box;
+  if (!whole.has(last) || logitOf(last) > SURE_DIGIT_LOGIT) return [];
+  if (hanging.maxY < band.bottom + DESCENDS * lineHeight || hanging.minY < band.top + X_TOP * lineHeight) return [];
+  const unit = [last];
+  const before = (k: number) => {
+    const at = group.indexOf(k);
+    return at > 0 ? pieces[k]!.box.minX - pieces[group[at - 1]!]!.box.maxX : Infinity;
+  };
+  for (let i = word.length - 2; i >= 0; i--) {
+    const k = word[i]!;
+    if (!whole.has(k) || logitOf(k) >= 0) break;
+    if (pieces[unit[0]!]!.box.minX - pieces[k]!.box.maxX >= before(k)) break;
+    unit.unshift(k);
+  }
+  const keeps = group.some(
+    (k) => !unit.includes(k) && logitOf(k) > SURE_DIGIT_LOGIT && standsOn(pieces[k]!.box, band, height),
+  );
+  return keeps ? unit : [];
+}
+
+/** A comma or a full stop of bold type tops out below this share of the digits' line: no figure starts so low. */
+const LOW_MARK = 0.5;
+
+/**
+ * Brackets and punctuation inside a typeset number: "(325) 475" set as one word, whose brackets the check reads 1
+ * (log-odds -6.9 to 0.8), and the comma of a bold "4,834" tall enough to be judged (read 1). A piece that spans the
+ * digits' line taller and hangs below it (HANG) is a bracket wherever it stands, and one that tops out below the
+ * line's middle (LOW_MARK) is punctuation, when no other judged piece of the word leans to "no digit": a handwritten
+ * digit taller than its neighbours spans them too.
+ */
+export function marksWithin(
+  pieces: readonly { readonly box: InkBox }[],
+  word: readonly number[],
+  whole: ReadonlyMap<number, DigitEvidence | undefined>,
+  height: number,
+  band: Band | null,
+): number[] {
+  if (band === null) return [];
+  const logitOf = (piece: number) => whole.get(piece)?.digitLogit ?? -Infinity;
+  const lineHeight = band.bottom - band.top + 1;
+  const mark = (k: number) => {
+    const box = pieces[k]!.box;
+    if (!whole.has(k) || logitOf(k) > SURE_DIGIT_LOGIT) return false;
+    const bracket = spansTaller(box, band, height) && box.maxY >= band.bottom + HANG * lineHeight;
+    return bracket || box.minY >= band.top + LOW_MARK * lineHeight;
+  };
+  const marks = word.filter(mark);
+  const rest = word.filter((k) => !marks.includes(k) && whole.has(k));
+  return marks.length > 0 && rest.length > 0 && rest.every((k) => logitOf(k) > 0) ? marks : [];
 }

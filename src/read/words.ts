@@ -4,11 +4,15 @@ import type { InkBox } from './pieces.js';
 import {
   bracketSigns,
   edgeSigns,
+  marksWithin,
+  type Band,
+  type EdgeSigns,
   plainDigitLine,
   SIGN_LOGIT,
   signBesideNumber,
   TYPESET,
   typesetBand,
+  unitAfterNumber,
 } from './signs.js';
 
 /**
@@ -72,7 +76,8 @@ export const MIN_JUDGED_HEIGHT = 0.5;
  * they do not line up as type; all of them in a word of one or two), the word is letters and none of its pieces is
  * read, unless plain digits outnumber its letters (SURE_DIGITS). A handwritten number keeps its digits unless half of
  * them fail the digit-or-not check at once.
- * Signs at the ends of a typeset number are left out alone (edgeSigns, bracketSigns): "€42" reads 42, not 642.
+ * Signs at the ends of a typeset number are left out alone (edgeSigns, bracketSigns): "€42" reads 42, not 642; so
+ * are a unit after it, and brackets and punctuation within it (unitAfterNumber, marksWithin): "17 kg" reads 17.
  * @param pieces the grouped pieces' boxes, left to right
  * @param whole each judged piece's evidence as a whole (undefined: it normalized to nothing); pieces wider than
  *   MAX_JUDGED_WIDTH or lower than MIN_JUDGED_HEIGHT are absent
@@ -129,15 +134,22 @@ export function piecesInWords(
     }
     if (judged === 2 && letters === 1) letters += outOfLine(pieces, word, whole, height);
     // One piece alone is a letter only on stronger evidence: spaced handwritten digits stand alone too.
-    if (judged === 1 && !loneLetter) letters = 0;
+    if (judged === 1 && !loneLetter) letters = wideCapitalAndLetter(pieces, word, whole, height) ? 1 : 0;
     if (letters > 0 && word.length === 1 && onlyLetter(word[0]!) && readsAsDigits?.(word[0]!) === true) letters = 0;
     if (sure >= SURE_DIGITS && sure > letters) letters = 0;
     const letterWord = letters > 0 && letters >= lettersNeeded(pieces, word, whole, judged, height);
-    const edge = () => edgeSigns(pieces, word, group, whole, height, judgeWide);
+    let found: EdgeSigns | undefined;
+    const edge = () => (found ??= edgeSigns(pieces, word, group, whole, height, judgeWide));
     const signs = letterWord
       ? (bracketSigns(pieces, word, whole, height) ?? signBesideNumber(pieces, word, whole, height, edge()))
       : edge().signs;
     for (const piece of letterWord && signs === null ? word : (signs ?? [])) out.add(piece);
+    if (!letterWord || signs !== null) {
+      // What stands off a printed number's line inside the word: a unit after it, brackets, a comma.
+      for (const piece of unitAfterNumber(pieces, word, group, whole, height, edge().band)) out.add(piece);
+      const unsigned = word.filter((k) => !out.has(k));
+      for (const piece of marksWithin(pieces, unsigned, whole, height, edge().band)) out.add(piece);
+    }
   }
   return out;
 }
@@ -271,9 +283,7 @@ function outOfLine(
   height: number,
 ): number {
   const logitOf = (piece: number) => whole.get(piece)?.digitLogit ?? -Infinity;
-  const others = pieces.flatMap((_, k) => (!word.includes(k) && whole.has(k) && logitOf(k) > 0 ? [k] : []));
-  // Beside a number of one printed digit ("No. 7") that digit's own lines (signs.ts plainDigitLine).
-  const band = typesetBand(pieces, others, height) ?? plainDigitLine(pieces, others, logitOf);
+  const band = numberLine(pieces, word, whole, height);
   if (band === null) return 0;
   const off = OFF_LINE * (band.bottom - band.top + 1);
   return word.filter((k) => {
@@ -281,6 +291,41 @@ function outOfLine(
     const box = pieces[k]!.box;
     return box.minY > band.top + off || box.maxY > band.bottom + off;
   }).length;
+}
+
+/**
+ * Whether a word of two pieces is a capital too wide to be judged (N, M, W) and a letter out of the line of a printed
+ * number beside it: "No. 542", whose N the search cut into 111 and whose o it read 0. The capital stands on the
+ * number's line top to bottom, as no two handwritten digits beside a printed number do.
+ */
+function wideCapitalAndLetter(
+  pieces: readonly { readonly box: InkBox }[],
+  word: readonly number[],
+  whole: ReadonlyMap<number, DigitEvidence | undefined>,
+  height: number,
+): boolean {
+  if (word.length !== 2 || outOfLine(pieces, word, whole, height) !== 1) return false;
+  const capital = word.find((k) => !whole.has(k));
+  const band = numberLine(pieces, word, whole, height);
+  if (capital === undefined || band === null) return false;
+  const box = pieces[capital]!.box;
+  const slack = TYPESET * height;
+  return Math.abs(box.minY - band.top) <= slack && Math.abs(box.maxY - band.bottom) <= slack;
+}
+
+/**
+ * The line the printed number beside a word keeps: the lines of the other pieces the check takes for digits, or beside
+ * a number of one printed digit ("No. 7") that digit's own lines (signs.ts plainDigitLine).
+ */
+function numberLine(
+  pieces: readonly { readonly box: InkBox }[],
+  word: readonly number[],
+  whole: ReadonlyMap<number, DigitEvidence | undefined>,
+  height: number,
+): Band | null {
+  const logitOf = (piece: number) => whole.get(piece)?.digitLogit ?? -Infinity;
+  const others = pieces.flatMap((_, k) => (!word.includes(k) && whole.has(k) && logitOf(k) > 0 ? [k] : []));
+  return typesetBand(pieces, others, height) ?? plainDigitLine(pieces, others, logitOf);
 }
 
 /** A word of at least this many pieces is split at its spaces (splitAtSpaces). */

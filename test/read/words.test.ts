@@ -14,6 +14,7 @@ function pieces(gaps: readonly number[]): { box: { minX: number; minY: number; m
     return { box };
   });
 }
+type Box = { minX: number; minY: number; maxX: number; maxY: number };
 const evidence = (digitLogit: number): DigitEvidence => ({ scores: [], confidence: 1, digitLogit });
 const judged = (logits: readonly number[]) => new Map(logits.map((l, k) => [k, evidence(l)] as const));
 const LETTER = MIN_DIGIT_LOGIT - 1;
@@ -188,8 +189,11 @@ describe('piecesInWords', () => {
     // "No 42": N (a letter), o (a 0 to the check, but x-height: its top 12 px below the digits'), a space, 4, 2.
     const line = pieces([3, 18, 4]).map((p, k) => (k === 1 ? { box: { ...p.box, minY: 12 } } : p));
     expect([...piecesInWords(line, judged([LETTER, 20, 20, 20]), HEIGHT)]).toEqual([0, 1]);
-    // The same o in the digits' line is a digit, and the word of one letter and one digit stays (a handwritten pair).
-    expect(piecesInWords(pieces([3, 18, 4]), judged([LETTER, 20, 20, 20]), HEIGHT).size).toBe(0);
+    // The same o in the digits' line is a digit: the word is no label, and only its first piece goes, as a sign the
+    // check leans against (log-odds -4) in line with plain digits.
+    expect([...piecesInWords(pieces([3, 18, 4]), judged([LETTER, 20, 20, 20]), HEIGHT)]).toEqual([0]);
+    // Beside a digit the check doubts, it stays (a handwritten pair).
+    expect(piecesInWords(pieces([3, 18, 4]), judged([LETTER, 5, 20, 20]), HEIGHT).size).toBe(0);
     // With no printed number beside it, nothing to measure against: the word stays too.
     expect(
       piecesInWords(
@@ -235,5 +239,68 @@ describe('piecesInWords', () => {
     const row = tops.map((minY, k) => ({ box: { minX: lefts[k]!, minY, maxX: lefts[k]! + 23, maxY: 39 } }));
     const logits = judged(tops.map((top) => (top === 12 ? -1 : 20)));
     expect([...piecesInWords(row, logits, HEIGHT)].sort()).toEqual([0, 1, 2, 3]);
+  });
+
+  it('leaves out signs that stand off the lines no lining figure leaves ("+780", "€361", "$1")', () => {
+    const at = (boxes: Readonly<Record<number, Partial<Box>>>, gaps: readonly number[]) =>
+      pieces(gaps).map((p, k) => ({ box: { ...p.box, ...boxes[k] } }));
+    // A plus clear of both lines (top 6 px low, bottom 6 px high), which the check only leans against.
+    expect([...piecesInWords(at({ 0: { minY: 6, maxY: 33 } }, [4, 4, 4]), judged([-1, 20, 20, 20]), HEIGHT)]).toEqual([
+      0,
+    ]);
+    // The same doubt on the lines: a figure the check is unsure of stays for the search.
+    expect(piecesInWords(pieces([4, 4, 4]), judged([-1, 20, 20, 20]), HEIGHT).size).toBe(0);
+    // A € on the lines the check leans against (-4) beside plain digits goes; beside a digit not plainly one, it stays.
+    expect([...piecesInWords(pieces([4, 4, 4]), judged([-4, 20, 20, 20]), HEIGHT)]).toEqual([0]);
+    expect(piecesInWords(pieces([4, 4, 4]), judged([-4, 20, 5, 20]), HEIGHT).size).toBe(0);
+    // A $ spanning one plain digit, 1.15 times as tall and as wide as it, goes; a piece 1.5 times as tall (a
+    // handwritten 8 beside a smaller 4) or 1.5 times as wide stays.
+    expect([...piecesInWords(at({ 0: { minY: -3, maxY: 42 } }, [4]), judged([-8, 20]), HEIGHT)]).toEqual([0]);
+    expect(piecesInWords(at({ 0: { minY: -10, maxY: 49 } }, [4]), judged([-8, 20]), HEIGHT).size).toBe(0);
+    expect(piecesInWords(at({ 0: { minY: -3, maxY: 42, maxX: 35 } }, [4]), judged([-8, 20]), HEIGHT).size).toBe(0);
+    // A piece as wide as it is tall on one digit's lines (a %) needs only a lean to "no digit" (-4); a narrow one -5.
+    expect([...piecesInWords(at({ 1: { maxX: 28 + 39 } }, [4]), judged([20, -4]), HEIGHT)]).toEqual([1]);
+    expect(piecesInWords(pieces([4]), judged([20, -4]), HEIGHT).size).toBe(0);
+  });
+
+  it('leaves out a unit after a printed number: a letter hanging below the line and the letters set close to it', () => {
+    // "539kg": 5, 3, 9 plain; k on the line (the check reads it 8 or 1), 2 px from a g that hangs from the x-line.
+    const hang = { minY: 12, maxY: 50 };
+    const row = (g: Partial<Box>) =>
+      pieces([4, 4, 14, 2]).map((p, k) => ({ box: { ...p.box, ...(k === 4 ? g : {}) } }));
+    expect([...piecesInWords(row(hang), judged([20, 20, 20, -1.5, 0.2]), HEIGHT)].sort()).toEqual([3, 4]);
+    // A k the check takes for a digit stays (the g still goes); a g on the line is a digit the check doubts.
+    expect([...piecesInWords(row(hang), judged([20, 20, 20, 2, 0.2]), HEIGHT)]).toEqual([4]);
+    expect(piecesInWords(row({}), judged([20, 20, 20, -1.5, 0.2]), HEIGHT).size).toBe(0);
+    // Handwriting keeps no line: digits whose tops stand 6 px apart lose nothing.
+    const written = row(hang).map((p, k) => (k === 1 ? { box: { ...p.box, minY: 6 } } : p));
+    expect(piecesInWords(written, judged([20, 20, 20, -1.5, 0.2]), HEIGHT).size).toBe(0);
+  });
+
+  it('leaves out brackets and punctuation inside a printed number ("(325) 475", a bold "4,834")', () => {
+    const bracket = { minY: -3, maxY: 46 };
+    const phone = pieces([4, 4, 4, 4, 12, 4, 4]).map((p, k) => ({
+      box: { ...p.box, ...(k === 0 || k === 4 ? bracket : {}) },
+    }));
+    const digits = [0.8, 20, 20, 20, -2.2, 20, 20, 20];
+    expect([...piecesInWords(phone, judged(digits), HEIGHT)].sort()).toEqual([0, 4]);
+    // Beside a digit the check leans against, nothing is taken for a bracket: it may be handwriting.
+    expect(piecesInWords(phone, judged(digits.map((l, k) => (k === 6 ? -1 : l))), HEIGHT).size).toBe(0);
+    // A comma tall enough to be judged, its top below the line's middle: punctuation, though the check reads it 1.
+    const comma = pieces([4, 4, 4, 4]).map((p, k) => (k === 1 ? { box: { ...p.box, minY: 26, maxY: 48 } } : p));
+    expect([...piecesInWords(comma, judged([20, 7.7, 20, 20, 20]), HEIGHT)]).toEqual([1]);
+  });
+
+  it('takes a capital too wide to judge and a letter off the line for a label ("No. 542")', () => {
+    // N (48 px: not judged), 2 px on an o at x-height that the check reads 0 plainly, a space of 24 px, 5, 4, 2.
+    const lefts = [0, 50, 98, 126, 154];
+    const line = lefts.map((minX, k) => ({
+      box: { minX, minY: k === 1 ? 12 : 0, maxX: minX + (k === 0 ? 47 : 23), maxY: HEIGHT - 1 },
+    }));
+    const whole = new Map([1, 2, 3, 4].map((k) => [k, evidence(k === 1 ? 9.4 : 20)] as const));
+    expect([...piecesInWords(line, whole, HEIGHT)].sort()).toEqual([0, 1]);
+    // An o on the digits' line is a 0 beside a wide piece (a touching pair, say): the number stays whole.
+    const inLine = line.map((p, k) => (k === 1 ? { box: { ...p.box, minY: 0 } } : p));
+    expect(piecesInWords(inLine, whole, HEIGHT).size).toBe(0);
   });
 });
