@@ -12,8 +12,11 @@ const SQUAT = 0.9;
 export const SIGN_LOGIT = -5;
 /** Typeset digits share their top and bottom within this share of the digit height; handwritten ones seldom do. */
 export const TYPESET = 0.04;
-/** A bracket or a $ stands at least this many times as tall as the digits it spans. */
-const TALLER = 1.12;
+/**
+ * A bracket or a $ stands at least this many times as tall as the digits it spans (1.12 missed the $ of 17-px type,
+ * 19 px tall).
+ */
+const TALLER = 1.1;
 /** A sign wider than a judged glyph (a %) is judged at an end of a printed number up to this share of the height. */
 const WIDE_SIGN = 1.6;
 /** A bracket hangs below the digits' line by at least this share of their height. */
@@ -54,11 +57,11 @@ export function typesetBand(
 
 /**
  * The line of a group's one plain digit (log-odds above SURE_DIGIT_LOGIT), when it is the only piece the check takes
- * for a digit at all: a printed "5%" or "€7". Measured with edgeSigns' use of it (2026-12-07, every reading of the
- * saved sets compared): bench:read's signed kind 77.5 -> 82.0% (tuning split) and 80.5 -> 84.5% (report), a set of
- * printed numbers in DejaVu faces 78.5 -> 83.0%, +26 / -0 over 7,600 pictures with the K3 sets' handwriting; a
- * sign judged by containment in the digit's height instead lost a handwritten "41" to a slanted 1. The word rule's
- * outOfLine judges "No" beside a one-digit number ("No. 7") by the same line.
+ * for a digit at all: the word rule's outOfLine judges "No" beside a one-digit number ("No. 7") by it. edgeSigns
+ * first told "5%" and "€7" by it too (2026-12-07, every reading of the saved sets compared: bench:read's signed kind
+ * 77.5 -> 82.0% on the tuning split, 80.5 -> 84.5% on the report split, +26 / -0 over 7,600 pictures with the K3 sets'
+ * handwriting; a sign judged by containment in the digit's height instead lost a handwritten "41" to a slanted 1), and
+ * now takes any one digit's line, the sign having to be plainly one ("$9" with its 9 at 4.2: +3 / -0).
  */
 export function plainDigitLine(
   pieces: readonly { readonly box: InkBox }[],
@@ -66,7 +69,11 @@ export function plainDigitLine(
   logitOf: (piece: number) => number,
 ): Band | null {
   if (digits.length !== 1 || logitOf(digits[0]!) <= SURE_DIGIT_LOGIT) return null;
-  const box = pieces[digits[0]!]!.box;
+  return lineOf(pieces[digits[0]!]!.box);
+}
+
+/** The lines one glyph stands on. */
+function lineOf(box: InkBox): Band {
   return { top: box.minY, bottom: box.maxY };
 }
 
@@ -86,20 +93,21 @@ function spansTaller(box: InkBox, band: Band, height: number): boolean {
   );
 }
 
-/** A $ beside one digit stands at most this many times as tall as the digit, and at most DOLLAR_WIDE as wide. */
+/** A $ beside one digit stands at most this many times as tall as the digit, and at most DOLLAR_ASPECT as wide as tall. */
 const DOLLAR_TALL = 1.3;
-const DOLLAR_WIDE = 1.15;
+const DOLLAR_ASPECT = 0.7;
 
 /**
- * Whether a box spans one digit's lines taller, as a $ set beside it does, and no taller or wider than a $ is: a
- * handwritten digit of another size spans them too (an 8 1.3-1.6 times as tall as the 4 after it, and wider).
+ * Whether a box spans one digit's lines taller, as a $ set beside it does, and no taller or wider than a $ is (0.48-0.62
+ * as wide as tall in the sets measured): a handwritten digit of another size spans them too (an 8 1.3-1.6 times as
+ * tall as the 4 after it, 0.82 as wide as tall).
  */
-function dollarBeside(box: InkBox, band: Band, digit: InkBox, height: number): boolean {
+function dollarBeside(box: InkBox, band: Band, height: number): boolean {
   const tall = box.maxY - box.minY + 1;
   return (
     spansTaller(box, band, height) &&
     tall <= DOLLAR_TALL * (band.bottom - band.top + 1) &&
-    box.maxX - box.minX + 1 <= DOLLAR_WIDE * (digit.maxX - digit.minX + 1)
+    box.maxX - box.minX + 1 <= DOLLAR_ASPECT * tall
   );
 }
 
@@ -121,8 +129,9 @@ function betweenLines(box: InkBox, band: Band): boolean {
 /**
  * The signs at either end of a typeset number: "€42", "42%", "+42", "$1,299". A piece there is a sign when it stands
  * in line with the digits of its group (a price's cents are a word of their own) and the digit-or-not check calls it
- * one plainly (SIGN_LOGIT), or when the check leans to "not a digit" and it spans the digits taller; beside a
- * single plain digit, when the check calls it a sign plainly and it stands on that digit's lines (plainDigitLine).
+ * one plainly (SIGN_LOGIT; MIN_DIGIT_LOGIT beside plain digits only, or for a piece as wide as tall), or when the
+ * check leans to "not a digit" and it spans the digits taller or keeps clear of both their lines (a +); beside a
+ * single digit, when the check calls it a sign plainly and it stands on that digit's lines or spans them as a $ does.
  * A number keeps at least one piece. Printed numbers with signs, units and labels read exactly: bench:read's tuning
  * split 25.0 -> 64.5%, a set drawn outside the repository in other typefaces 31.5 -> 69.4%; of 12,400 pictures of
  * handwritten and printed numbers and words (tuning and report splits, seven sets built outside), 6 lost a digit at
@@ -139,7 +148,8 @@ export function edgeSigns(
   const logitOf = (piece: number) => whole.get(piece)?.digitLogit ?? -Infinity;
   const digits = group.filter((k) => whole.has(k) && logitOf(k) > 0);
   const band = typesetBand(pieces, digits, height);
-  const lone = band === null ? plainDigitLine(pieces, digits, logitOf) : null;
+  // Beside the group's one digit, that digit's lines; it need not be plain, as the sign must be ("$9": the 9 at 4.2).
+  const lone = band === null && digits.length === 1 ? lineOf(pieces[digits[0]!]!.box) : null;
   if (band === null && lone === null) return { signs: [], band };
   // Beside plain digits only, a sign in line needs less: a € the check leans against (-4.4) was read 6.
   const plainRest = (piece: number) => word.every((k) => k === piece || !whole.has(k) || logitOf(k) > SURE_DIGIT_LOGIT);
@@ -155,8 +165,7 @@ export function edgeSigns(
       // Beside one plain digit ("5%", "€7", "#1"): no line of type to judge by, so only a sign exactly as tall as
       // the digit, top and bottom, that the check plainly calls one (a handwritten 1 beside a 4 stood inside the 4's
       // height, not on its lines), or a $ spanning it.
-      if (whole.has(piece) && dollarBeside(box, lone!, pieces[digits[0]!]!.box, height))
-        return logitOf(piece) < SIGN_LOGIT;
+      if (whole.has(piece) && dollarBeside(box, lone!, height)) return logitOf(piece) < SIGN_LOGIT;
       if (!standsOn(box, lone!, height)) return false;
       return (whole.has(piece) ? logitOf(piece) : wideLogit()) < needs;
     }
@@ -275,15 +284,18 @@ export function unitAfterNumber(
   return keeps ? unit : [];
 }
 
+/** A colon (its dots one piece) is at most this share of the digits' line wide, and starts X_TOP below its top. */
+const NARROW_MARK = 0.3;
 /** A comma or a full stop of bold type tops out below this share of the digits' line: no figure starts so low. */
 const LOW_MARK = 0.5;
 
 /**
  * Brackets and punctuation inside a typeset number: "(325) 475" set as one word, whose brackets the check reads 1
- * (log-odds -6.9 to 0.8), and the comma of a bold "4,834" tall enough to be judged (read 1). A piece that spans the
- * digits' line taller and hangs below it (HANG) is a bracket wherever it stands, and one that tops out below the
- * line's middle (LOW_MARK) is punctuation, when no other judged piece of the word leans to "no digit": a handwritten
- * digit taller than its neighbours spans them too.
+ * (log-odds -6.9 to 0.8), the comma of a bold "4,834" tall enough to be judged (read 1), a colon whose two dots make one
+ * piece ("30:33" read 3933). A piece that spans the digits' line taller and hangs below it (HANG) is a bracket wherever
+ * it stands, one that tops out below the line's middle (LOW_MARK) is punctuation, judged or not, and one as narrow as
+ * a colon (NARROW_MARK) that starts low and stands on the baseline is a colon; each when no other judged piece of the
+ * word leans to "no digit": a handwritten digit taller than its neighbours spans them too.
  */
 export function marksWithin(
   pieces: readonly { readonly box: InkBox }[],
@@ -297,9 +309,16 @@ export function marksWithin(
   const lineHeight = band.bottom - band.top + 1;
   const mark = (k: number) => {
     const box = pieces[k]!.box;
-    if (!whole.has(k) || logitOf(k) > SURE_DIGIT_LOGIT) return false;
+    const low = box.minY >= band.top + LOW_MARK * lineHeight;
+    // A comma too short to be judged still joins the digit before it in the search ("7," read 2).
+    if (!whole.has(k)) return low;
+    if (logitOf(k) > SURE_DIGIT_LOGIT) return false;
     const bracket = spansTaller(box, band, height) && box.maxY >= band.bottom + HANG * lineHeight;
-    return bracket || box.minY >= band.top + LOW_MARK * lineHeight;
+    const colon =
+      box.maxX - box.minX + 1 <= NARROW_MARK * lineHeight &&
+      box.minY >= band.top + X_TOP * lineHeight &&
+      Math.abs(box.maxY - band.bottom) <= TYPESET * height;
+    return bracket || colon || low;
   };
   const marks = word.filter(mark);
   const rest = word.filter((k) => !marks.includes(k) && whole.has(k));

@@ -143,11 +143,11 @@ describe('piecesInWords', () => {
     expect(piecesInWords(slanted, judged([-20, 20]), HEIGHT).size).toBe(0);
   });
 
-  it('leaves out a sign beside one plain digit only when it stands on the digit\'s lines ("5%", "€7")', () => {
+  it('leaves out a sign beside one digit only when it stands on the digit\'s lines ("5%", "€7")', () => {
     expect([...piecesInWords(pieces([4]), judged([-20, 20]), HEIGHT)]).toEqual([0]);
     expect([...piecesInWords(pieces([4]), judged([20, -20]), HEIGHT)]).toEqual([1]);
-    // A digit not plainly one (log-odds 5) gives no line: the search reads the pair.
-    expect(piecesInWords(pieces([4]), judged([-20, 5]), HEIGHT).size).toBe(0);
+    // A digit not plainly one (log-odds 5) lends its lines too: the sign is plainly one.
+    expect([...piecesInWords(pieces([4]), judged([-20, 5]), HEIGHT)]).toEqual([0]);
     // A mark the check does not plainly call a sign (log-odds -4) stays for the search to read or skip.
     expect(piecesInWords(pieces([4]), judged([-4, 20]), HEIGHT).size).toBe(0);
     // A % too wide to be judged alone, beside one digit, as tall as it: judged here.
@@ -253,11 +253,22 @@ describe('piecesInWords', () => {
     // A € on the lines the check leans against (-4) beside plain digits goes; beside a digit not plainly one, it stays.
     expect([...piecesInWords(pieces([4, 4, 4]), judged([-4, 20, 20, 20]), HEIGHT)]).toEqual([0]);
     expect(piecesInWords(pieces([4, 4, 4]), judged([-4, 20, 5, 20]), HEIGHT).size).toBe(0);
-    // A $ spanning one plain digit, 1.15 times as tall and as wide as it, goes; a piece 1.5 times as tall (a
-    // handwritten 8 beside a smaller 4) or 1.5 times as wide stays.
+    // A $ spanning one plain digit, 1.15 times as tall and half as wide as tall, goes, beside a narrow 1 too; a piece
+    // 1.5 times as tall (a handwritten 8 beside a smaller 4) or 0.78 as wide as tall stays.
     expect([...piecesInWords(at({ 0: { minY: -3, maxY: 42 } }, [4]), judged([-8, 20]), HEIGHT)]).toEqual([0]);
+    const one = at({ 0: { minY: -3, maxY: 42 }, 1: { maxX: 28 + 9 } }, [4]);
+    expect([...piecesInWords(one, judged([-8, 20]), HEIGHT)]).toEqual([0]);
     expect(piecesInWords(at({ 0: { minY: -10, maxY: 49 } }, [4]), judged([-8, 20]), HEIGHT).size).toBe(0);
     expect(piecesInWords(at({ 0: { minY: -3, maxY: 42, maxX: 35 } }, [4]), judged([-8, 20]), HEIGHT).size).toBe(0);
+    // The one digit need not be plain, the sign must ("$9" with its 9 at 4.2); a sign not plainly one stays.
+    expect([...piecesInWords(pieces([4]), judged([-9, 4.2]), HEIGHT)]).toEqual([0]);
+    expect(piecesInWords(pieces([4]), judged([-4, 4.2]), HEIGHT).size).toBe(0);
+    // A $ of small type: 19 px beside a 17-px digit (1.12 times as tall) still spans it.
+    const small = [
+      { box: { minX: 0, minY: 0, maxX: 9, maxY: 18 } },
+      { box: { minX: 12, minY: 1, maxX: 21, maxY: 17 } },
+    ];
+    expect([...piecesInWords(small, judged([-9, 20]), 17)]).toEqual([0]);
     // A piece as wide as it is tall on one digit's lines (a %) needs only a lean to "no digit" (-4); a narrow one -5.
     expect([...piecesInWords(at({ 1: { maxX: 28 + 39 } }, [4]), judged([20, -4]), HEIGHT)]).toEqual([1]);
     expect(piecesInWords(pieces([4]), judged([20, -4]), HEIGHT).size).toBe(0);
@@ -289,6 +300,18 @@ describe('piecesInWords', () => {
     // A comma tall enough to be judged, its top below the line's middle: punctuation, though the check reads it 1.
     const comma = pieces([4, 4, 4, 4]).map((p, k) => (k === 1 ? { box: { ...p.box, minY: 26, maxY: 48 } } : p));
     expect([...piecesInWords(comma, judged([20, 7.7, 20, 20, 20]), HEIGHT)]).toEqual([1]);
+    // Too short to be judged, it goes all the same: the search joined it to the 7 before it and read a 2.
+    const unjudged = new Map([0, 2, 3, 4].map((k) => [k, evidence(20)] as const));
+    expect([...piecesInWords(comma, unjudged, HEIGHT)]).toEqual([1]);
+    // A colon (its two dots one piece): narrow, starting low, standing on the baseline, though the check reads it 1.
+    const colon = pieces([4, 4, 4, 4]).map((p, k) =>
+      k === 2 ? { box: { ...p.box, minX: p.box.minX + 9, maxX: p.box.minX + 17, minY: 9 } } : p,
+    );
+    expect([...piecesInWords(colon, judged([20, 20, 4.1, 20, 20]), HEIGHT)]).toEqual([2]);
+    // The same short piece as wide as a digit is not a colon (a lowercase letter the check takes for a digit stays
+    // for the search: an x-height "o" inside a number reads 0).
+    const short = pieces([4, 4, 4, 4]).map((p, k) => (k === 2 ? { box: { ...p.box, minY: 9 } } : p));
+    expect(piecesInWords(short, judged([20, 20, 4.1, 20, 20]), HEIGHT).size).toBe(0);
   });
 
   it('takes a capital too wide to judge and a letter off the line for a label ("No. 542")', () => {
