@@ -216,6 +216,10 @@ describe('piecesInWords', () => {
     expect(left([0, 12, 12], doubted(3, 1))).toBe(3);
     // "stop": s and o at x-height, t between the lines, p hanging from the x-line below the baseline.
     expect(left([12, 4, 12, 12], doubted(4, 3), { 3: 50 })).toBe(4);
+    // The same word where the t is the tallest glyph and the s and o stand 0.85 as tall: the p's top marks the x-line.
+    expect(left([6, 0, 6, 6], doubted(4, 3), { 3: 50 })).toBe(4);
+    // Without a letter hanging below the baseline, pieces 0.85 as tall as the tallest are no x-height letters.
+    expect(left([6, 0, 6, 6], doubted(4, 3))).toBe(0);
     // "Zoo", "Book": no letter the check doubts, but capitals and ascenders top out on a line of their own.
     expect(left([0, 12, 12], doubted(3))).toBe(3);
     expect(left([0, 12, 12, 1], doubted(4))).toBe(4);
