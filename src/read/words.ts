@@ -218,7 +218,8 @@ function lowercaseRun(
   const boxes = word.map((k) => pieces[k]!.box);
   const baseline = boxes.map((b) => b.maxY).sort((a, b) => a - b)[boxes.length >> 1]!;
   const tallest = Math.max(...boxes.map((b) => b.maxY - b.minY + 1));
-  const slack = Math.max(1, TYPESET * tallest);
+  // Half a pixel more: round letters overshoot the lines (the o of "hello" in DejaVu Sans Mono bold: 2 px at 42).
+  const slack = Math.max(1, TYPESET * tallest) + 0.5;
   const stands = (b: InkBox) => Math.abs(b.maxY - baseline) <= slack;
   const standing = boxes.filter(stands);
   if (standing.length === 0) return [];

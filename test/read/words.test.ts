@@ -214,6 +214,8 @@ describe('piecesInWords', () => {
       piecesInWords(line(tops, bottoms), logits, HEIGHT).size;
     // "bus": an ascender and two x-height letters on one baseline; the check doubts the u.
     expect(left([0, 12, 12], doubted(3, 1))).toBe(3);
+    // A round letter overshoots the baseline by 2 px (5% of 40): still on it.
+    expect(left([0, 12, 12], doubted(3, 1), { 2: 41 })).toBe(3);
     // "stop": s and o at x-height, t between the lines, p hanging from the x-line below the baseline.
     expect(left([12, 4, 12, 12], doubted(4, 3), { 3: 50 })).toBe(4);
     // The same word where the t is the tallest glyph and the s and o stand 0.85 as tall: the p's top marks the x-line.
