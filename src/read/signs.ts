@@ -150,7 +150,7 @@ export function edgeSigns(
   const band = typesetBand(pieces, digits, height);
   // Beside the group's one digit, that digit's lines; it need not be plain, as the sign must be ("$9": the 9 at 4.2).
   const lone = band === null && digits.length === 1 ? lineOf(pieces[digits[0]!]!.box) : null;
-  if (band === null && lone === null) return { signs: [], band };
+  if (band === null && lone === null) return { signs: [], band, line: null };
   // Beside plain digits only, a sign in line needs less: a € the check leans against (-4.4) was read 6.
   const plainRest = (piece: number) => word.every((k) => k === piece || !whole.has(k) || logitOf(k) > SURE_DIGIT_LOGIT);
   const isSign = (piece: number) => {
@@ -180,13 +180,15 @@ export function edgeSigns(
   let last = word.length - 1;
   while (first < last && isSign(word[first]!)) first++;
   while (last > first && isSign(word[last]!)) last--;
-  return { signs: [...word.slice(0, first), ...word.slice(last + 1)], band };
+  return { signs: [...word.slice(0, first), ...word.slice(last + 1)], band, line: band ?? lone };
 }
 
 /** What edgeSigns found: the signs, and the line the group's digits keep (null when they keep none, as type does). */
 export interface EdgeSigns {
   readonly signs: number[];
   readonly band: Band | null;
+  /** The band, or beside a group's one digit that digit's lines. */
+  readonly line: Band | null;
 }
 
 /**
@@ -247,7 +249,7 @@ const DESCENDS = 0.15;
 const X_TOP = 0.15;
 
 /**
- * The unit after a typeset number: "17 kg", "539kg". Its last piece hangs from the x-line below the digits' baseline
+ * The unit after a printed number (its band of type, or one digit's lines): "17 kg", "539kg", "7 kg". Its last piece hangs from the x-line below the digits' baseline
  * and is no plain digit to the check; the pieces before it that lean to "no digit" (log-odds below 0) and stand
  * nearer it than to what comes before them are its letters (the k, which the check reads 8 or 1). A plain digit on
  * the line stays in the group, else there is no number to take a unit.
@@ -294,8 +296,10 @@ const LOW_MARK = 0.5;
  * (log-odds -6.9 to 0.8), the comma of a bold "4,834" tall enough to be judged (read 1), a colon whose two dots make one
  * piece ("30:33" read 3933). A piece that spans the digits' line taller and hangs below it (HANG) is a bracket wherever
  * it stands, one that tops out below the line's middle (LOW_MARK) is punctuation, judged or not, and one as narrow as
- * a colon (NARROW_MARK) that starts low and stands on the baseline is a colon; each when no other judged piece of the
- * word leans to "no digit": a handwritten digit taller than its neighbours spans them too.
+ * a colon (NARROW_MARK) that starts low and stands on the baseline is a colon, however plainly the check reads it; each
+ * when no other judged piece of the word leans to "no digit": a handwritten digit taller than its neighbours spans them
+ * too. Beside one digit (`typeset` false: its lines, not a band of type) only marks too small to judge are told: a
+ * comma below the middle, a degree sign above it ("N° 5" read 05).
  */
 export function marksWithin(
   pieces: readonly { readonly box: InkBox }[],
@@ -303,6 +307,7 @@ export function marksWithin(
   whole: ReadonlyMap<number, DigitEvidence | undefined>,
   height: number,
   band: Band | null,
+  typeset: boolean,
 ): number[] {
   if (band === null) return [];
   const logitOf = (piece: number) => whole.get(piece)?.digitLogit ?? -Infinity;
@@ -310,15 +315,20 @@ export function marksWithin(
   const mark = (k: number) => {
     const box = pieces[k]!.box;
     const low = box.minY >= band.top + LOW_MARK * lineHeight;
-    // A comma too short to be judged still joins the digit before it in the search ("7," read 2).
-    if (!whole.has(k)) return low;
-    if (logitOf(k) > SURE_DIGIT_LOGIT) return false;
-    const bracket = spansTaller(box, band, height) && box.maxY >= band.bottom + HANG * lineHeight;
+    // A comma too short to be judged still joins the digit before it in the search ("7," read 2), and a degree sign
+    // the digit after it ("N° 5" read 05).
+    if (!whole.has(k)) return low || box.maxY <= band.top + LOW_MARK * lineHeight;
+    // One digit's lines tell no more: a handwritten digit beside a smaller one spans them as a bracket would.
+    if (!typeset) return false;
+    // A colon is no figure however plainly the check reads it (8.4 for a bold one, read 9 with the 0 before it).
     const colon =
       box.maxX - box.minX + 1 <= NARROW_MARK * lineHeight &&
       box.minY >= band.top + X_TOP * lineHeight &&
       Math.abs(box.maxY - band.bottom) <= TYPESET * height;
-    return bracket || colon || low;
+    if (colon) return true;
+    if (logitOf(k) > SURE_DIGIT_LOGIT) return false;
+    const bracket = spansTaller(box, band, height) && box.maxY >= band.bottom + HANG * lineHeight;
+    return bracket || low;
   };
   const marks = word.filter(mark);
   const rest = word.filter((k) => !marks.includes(k) && whole.has(k));

@@ -38,6 +38,12 @@ describe('piecesInWords', () => {
     expect(piecesInWords(pieces([4, 4]), judged([LETTER, DIGIT, DIGIT]), HEIGHT).size).toBe(3);
   });
 
+  it('parts a label from its number at a space three times its letters\' lower median gap ("Apt 12")', () => {
+    // A, p, t 6 and 4 px apart, the space 22 px, the digits 9 px apart: the median of all four gaps (9) hid the space.
+    const line = pieces([6, 4, 22, 9]);
+    expect([...piecesInWords(line, judged([LETTER, LETTER, LETTER, 13.6, 23.1]), HEIGHT)]).toEqual([0, 1, 2]);
+  });
+
   it('parts a label from its number at one space when its letters sit much nearer each other (printed "Park 42")', () => {
     // Letters 3 px apart, the space 16 px (0.4 digit heights, under the 32 px that start a new word), digits 5 px apart.
     const line = pieces([3, 3, 3, 16, 5]);
@@ -266,6 +272,10 @@ describe('piecesInWords', () => {
     expect([...piecesInWords(one, judged([-8, 20]), HEIGHT)]).toEqual([0]);
     expect(piecesInWords(at({ 0: { minY: -10, maxY: 49 } }, [4]), judged([-8, 20]), HEIGHT).size).toBe(0);
     expect(piecesInWords(at({ 0: { minY: -3, maxY: 42, maxX: 35 } }, [4]), judged([-8, 20]), HEIGHT).size).toBe(0);
+    // A mark too small to be judged, above the middle of one digit's lines: a degree sign ("N° 5" read 05).
+    const degree = pieces([4, 4]).map((p, k) => (k === 1 ? { box: { ...p.box, maxX: p.box.minX + 11, maxY: 12 } } : p));
+    const notDegree = new Map([0, 2].map((k) => [k, evidence(k === 0 ? -11 : 20)] as const));
+    expect([...piecesInWords(degree, notDegree, HEIGHT)].sort()).toEqual([0, 1]);
     // The one digit need not be plain, the sign must ("$9" with its 9 at 4.2); a sign not plainly one stays.
     expect([...piecesInWords(pieces([4]), judged([-9, 4.2]), HEIGHT)]).toEqual([0]);
     expect(piecesInWords(pieces([4]), judged([-4, 4.2]), HEIGHT).size).toBe(0);
@@ -289,6 +299,12 @@ describe('piecesInWords', () => {
     // A k the check takes for a digit stays (the g still goes); a g on the line is a digit the check doubts.
     expect([...piecesInWords(row(hang), judged([20, 20, 20, 2, 0.2]), HEIGHT)]).toEqual([4]);
     expect(piecesInWords(row({}), judged([20, 20, 20, -1.5, 0.2]), HEIGHT).size).toBe(0);
+    // After one plain digit, that digit's lines: "7 kg" as Liberation Sans sets it (the k's ascender 2 px above the 7,
+    // the g at -0.9).
+    const one = pieces([14, 2]).map((p, k) => ({
+      box: { ...p.box, ...(k === 2 ? hang : k === 1 ? { minY: -2 } : {}) },
+    }));
+    expect([...piecesInWords(one, judged([20, -13, -0.9]), HEIGHT)].sort()).toEqual([1, 2]);
     // Handwriting keeps no line: digits whose tops stand 6 px apart lose nothing.
     const written = row(hang).map((p, k) => (k === 1 ? { box: { ...p.box, minY: 6 } } : p));
     expect(piecesInWords(written, judged([20, 20, 20, -1.5, 0.2]), HEIGHT).size).toBe(0);
@@ -314,6 +330,8 @@ describe('piecesInWords', () => {
       k === 2 ? { box: { ...p.box, minX: p.box.minX + 9, maxX: p.box.minX + 17, minY: 9 } } : p,
     );
     expect([...piecesInWords(colon, judged([20, 20, 4.1, 20, 20]), HEIGHT)]).toEqual([2]);
+    // However plainly the check reads it (a bold colon at 8.4).
+    expect([...piecesInWords(colon, judged([20, 20, 8.4, 20, 20]), HEIGHT)]).toEqual([2]);
     // The same short piece as wide as a digit is not a colon (a lowercase letter the check takes for a digit stays
     // for the search: an x-height "o" inside a number reads 0).
     const short = pieces([4, 4, 4, 4]).map((p, k) => (k === 2 ? { box: { ...p.box, minY: 9 } } : p));
