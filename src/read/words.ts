@@ -135,6 +135,10 @@ export function piecesInWords(
     if (judged === 2 && letters === 1) letters += outOfLine(pieces, word, whole, height);
     // One piece alone is a letter only on stronger evidence: spaced handwritten digits stand alone too.
     if (judged === 1 && !loneLetter) letters = wideCapitalAndLetter(pieces, word, whole, height) ? 1 : 0;
+    if (judged === 0 && xHeightWord(pieces, word, whole, height)) {
+      for (const piece of word) out.add(piece);
+      continue;
+    }
     if (letters > 0 && word.length === 1 && onlyLetter(word[0]!) && readsAsDigits?.(word[0]!) === true) letters = 0;
     if (sure >= SURE_DIGITS && sure > letters) letters = 0;
     const letterWord = letters > 0 && letters >= lettersNeeded(pieces, word, whole, judged, height);
@@ -330,6 +334,27 @@ function wideCapitalAndLetter(
 }
 
 /**
+ * Whether a word of pieces too wide to judge (m, w) stands at x-height on the line of a printed number beside it:
+ * "5 mm", whose m's the search cut into 1s and 7s. Each tops out well below the number's top and stands on its
+ * baseline, as no lining figure does.
+ */
+function xHeightWord(
+  pieces: readonly { readonly box: InkBox }[],
+  word: readonly number[],
+  whole: ReadonlyMap<number, DigitEvidence | undefined>,
+  height: number,
+): boolean {
+  const band = numberLine(pieces, word, whole, height);
+  if (band === null) return false;
+  const lineHeight = band.bottom - band.top + 1;
+  const slack = TYPESET * height;
+  return word.every((k) => {
+    const box = pieces[k]!.box;
+    return box.minY >= band.top + X_TOP_OF_LINE * lineHeight && Math.abs(box.maxY - band.bottom) <= slack;
+  });
+}
+
+/**
  * The line the printed number beside a word keeps: the lines of the other pieces the check takes for digits, or beside
  * a number of one printed digit ("No. 7") that digit's own lines (signs.ts plainDigitLine).
  */
@@ -343,6 +368,9 @@ function numberLine(
   const others = pieces.flatMap((_, k) => (!word.includes(k) && whole.has(k) && logitOf(k) > 0 ? [k] : []));
   return typesetBand(pieces, others, height) ?? plainDigitLine(pieces, others, logitOf);
 }
+
+/** An x-height letter tops out at least this share of a printed number's line below its top. */
+const X_TOP_OF_LINE = 0.15;
 
 /** A word of at least this many pieces is split at its spaces (splitAtSpaces). */
 const SPACED_FROM = 4;

@@ -338,6 +338,18 @@ describe('piecesInWords', () => {
     expect(piecesInWords(short, judged([20, 20, 4.1, 20, 20]), HEIGHT).size).toBe(0);
   });
 
+  it('takes a word of letters too wide to judge for letters when they stand at x-height beside a printed digit ("5 mm")', () => {
+    // 5, then 36 px on (a word of its own) two m's 48 px wide, topping out 12 px below the 5's top.
+    const line = [0, 60, 112].map((minX, k) => ({
+      box: { minX, minY: k === 0 ? 0 : 12, maxX: minX + (k === 0 ? 23 : 47), maxY: HEIGHT - 1 },
+    }));
+    const whole = new Map([[0, evidence(20)]]);
+    expect([...piecesInWords(line, whole, HEIGHT)].sort()).toEqual([1, 2]);
+    // As tall as the digit they are no x-height letters: a touching pair, say, stays for the search.
+    const tall = line.map((p) => ({ box: { ...p.box, minY: 0 } }));
+    expect(piecesInWords(tall, whole, HEIGHT).size).toBe(0);
+  });
+
   it('takes a capital too wide to judge and a letter off the line for a label ("No. 542")', () => {
     // N (48 px: not judged), 2 px on an o at x-height that the check reads 0 plainly, a space of 24 px, 5, 4, 2.
     const lefts = [0, 50, 98, 126, 154];
