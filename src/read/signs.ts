@@ -93,14 +93,14 @@ function spansTaller(box: InkBox, band: Band, height: number): boolean {
   );
 }
 
-/** A $ beside one digit stands at most this many times as tall as the digit, and at most DOLLAR_ASPECT as wide as tall. */
+/** A $ beside one digit stands at most this many times as tall as the digit, and DOLLAR_ASPECT as wide as tall. */
 const DOLLAR_TALL = 1.3;
 const DOLLAR_ASPECT = 0.7;
 
 /**
- * Whether a box spans one digit's lines taller, as a $ set beside it does, and no taller or wider than a $ is (0.48-0.62
- * as wide as tall in the sets measured): a handwritten digit of another size spans them too (an 8 1.3-1.6 times as
- * tall as the 4 after it, 0.82 as wide as tall).
+ * Whether a box spans one digit's lines taller, as a $ set beside it does, and no taller or wider than a $ is
+ * (0.48-0.62 as wide as tall in the sets measured): a handwritten digit of another size spans them too (an 8 1.3-1.6
+ * times as tall as the 4 after it, 0.82 as wide as tall).
  */
 function dollarBeside(box: InkBox, band: Band, height: number): boolean {
   const tall = box.maxY - box.minY + 1;
@@ -249,10 +249,11 @@ const DESCENDS = 0.15;
 const X_TOP = 0.15;
 
 /**
- * The unit after a printed number (its band of type, or one digit's lines): "17 kg", "539kg", "7 kg". Its last piece hangs from the x-line below the digits' baseline
- * and is no plain digit to the check; the pieces before it that lean to "no digit" (log-odds below 0) and stand
- * nearer it than to what comes before them are its letters (the k, which the check reads 8 or 1). A plain digit on
- * the line stays in the group, else there is no number to take a unit.
+ * The unit after a printed number (its band of type, or one digit's lines): "17 kg", "539 kg", "7 kg". Its last
+ * piece hangs from the x-line below the digits' baseline and is no plain digit to the check; the pieces before it that
+ * lean to "no digit" (log-odds below 0) and stand nearer it than to what comes before them are its letters (the k,
+ * which the check reads 8 or 1). A plain digit on the line stays in the group, else there is no number to take a
+ * unit.
  */
 export function unitAfterNumber(
   pieces: readonly { readonly box: InkBox }[],
@@ -293,13 +294,13 @@ const LOW_MARK = 0.5;
 
 /**
  * Brackets and punctuation inside a typeset number: "(325) 475" set as one word, whose brackets the check reads 1
- * (log-odds -6.9 to 0.8), the comma of a bold "4,834" tall enough to be judged (read 1), a colon whose two dots make one
- * piece ("30:33" read 3933). A piece that spans the digits' line taller and hangs below it (HANG) is a bracket wherever
- * it stands, one that tops out below the line's middle (LOW_MARK) is punctuation, judged or not, and one as narrow as
- * a colon (NARROW_MARK) that starts low and stands on the baseline is a colon, however plainly the check reads it; each
- * when no other judged piece of the word leans to "no digit": a handwritten digit taller than its neighbours spans them
- * too. Beside one digit (`typeset` false: its lines, not a band of type) only marks too small to judge are told: a
- * comma below the middle, a degree sign above it ("N° 5" read 05).
+ * (log-odds -6.9 to 0.8), the comma of a bold "4,834" tall enough to be judged (read 1), a colon whose two dots make
+ * one piece ("30:33" read 3933). A piece that spans the digits' line taller and hangs below it (HANG) is a bracket
+ * wherever it stands, one that tops out below the line's middle (LOW_MARK) is punctuation, judged or not, and one as
+ * narrow as a colon (NARROW_MARK) that starts low and stands on the baseline is a colon, however plainly the check
+ * reads it; each when no other judged piece of the word leans to "no digit": a handwritten digit taller than its
+ * neighbours spans them too. Beside one digit (`typeset` false: its lines, not a band of type) only marks too small to
+ * judge are told: a comma below the middle, a degree sign above it ("N° 5" read 05).
  */
 export function marksWithin(
   pieces: readonly { readonly box: InkBox }[],
