@@ -252,8 +252,10 @@ const X_TOP = 0.15;
  * The unit after a printed number (its band of type, or one digit's lines): "17 kg", "539 kg", "7 kg". Its last
  * piece hangs from the x-line below the digits' baseline and is no plain digit to the check; the pieces before it that
  * lean to "no digit" (log-odds below 0) and stand nearer it than to what comes before them are its letters (the k,
- * which the check reads 8 or 1). A plain digit on the line stays in the group, else there is no number to take a
- * unit.
+ * which the check reads 8 or 1). A unit with no descender ("250 ml", read 2501) is the run of pieces after the number
+ * that are no plain digit, nearer each other than to it, from an x-height letter on, two pieces at least (a small
+ * handwritten 5 after a number stands so too: "265505" lost its 5 with one). A plain digit on the line stays in the
+ * group, else there is no number to take a unit.
  */
 export function unitAfterNumber(
   pieces: readonly { readonly box: InkBox }[],
@@ -268,18 +270,43 @@ export function unitAfterNumber(
   const lineHeight = band.bottom - band.top + 1;
   const last = word[word.length - 1]!;
   const hanging = pieces[last]!.box;
-  if (!whole.has(last) || logitOf(last) > SURE_DIGIT_LOGIT) return [];
-  if (hanging.maxY < band.bottom + DESCENDS * lineHeight || hanging.minY < band.top + X_TOP * lineHeight) return [];
-  const unit = [last];
   const before = (k: number) => {
     const at = group.indexOf(k);
     return at > 0 ? pieces[k]!.box.minX - pieces[group[at - 1]!]!.box.maxX : Infinity;
   };
-  for (let i = word.length - 2; i >= 0; i--) {
-    const k = word[i]!;
-    if (!whole.has(k) || logitOf(k) >= 0) break;
-    if (pieces[unit[0]!]!.box.minX - pieces[k]!.box.maxX >= before(k)) break;
-    unit.unshift(k);
+  const nearer = (k: number, next: number) => pieces[next]!.box.minX - pieces[k]!.box.maxX < before(k);
+  const plain = (k: number) => whole.has(k) && logitOf(k) > SURE_DIGIT_LOGIT;
+  if (plain(last)) return [];
+  let unit: number[];
+  if (
+    whole.has(last) &&
+    hanging.maxY >= band.bottom + DESCENDS * lineHeight &&
+    hanging.minY >= band.top + X_TOP * lineHeight
+  ) {
+    unit = [last];
+    for (let i = word.length - 2; i >= 0; i--) {
+      const k = word[i]!;
+      if (!whole.has(k) || logitOf(k) >= 0 || !nearer(k, unit[0]!)) break;
+      unit.unshift(k);
+    }
+  } else {
+    // A unit in lowercase with no descender ("250 ml", "12 cm"): the pieces after the number that are no plain
+    // digit, nearer each other than to it, from an x-height letter on (its top X_TOP below the digits', leaning to
+    // "no digit").
+    let first = word.length - 1;
+    while (first > 0 && !plain(word[first - 1]!) && nearer(word[first - 1]!, word[first]!)) first--;
+    const xHeight = (k: number) => {
+      const box = pieces[k]!.box;
+      return (
+        box.minY >= band.top + X_TOP * lineHeight &&
+        Math.abs(box.maxY - band.bottom) <= TYPESET * height &&
+        (!whole.has(k) || logitOf(k) < 0)
+      );
+    };
+    while (first < word.length && !xHeight(word[first]!)) first++;
+    unit = word.slice(first);
+    // One short piece after a number may be a small handwritten digit: a unit has two letters at least.
+    if (unit.length < 2) return [];
   }
   const keeps = group.some(
     (k) => !unit.includes(k) && logitOf(k) > SURE_DIGIT_LOGIT && standsOn(pieces[k]!.box, band, height),

@@ -305,6 +305,12 @@ describe('piecesInWords', () => {
       box: { ...p.box, ...(k === 2 ? hang : k === 1 ? { minY: -2 } : {}) },
     }));
     expect([...piecesInWords(one, judged([20, -13, -0.9]), HEIGHT)].sort()).toEqual([1, 2]);
+    // A unit in lowercase with no descender ("250 ml"): an x-height m leaning to "no digit", then an l the check
+    // doubts, nearer each other than to the number; a single short piece after a number (a small 5) stays.
+    const ml = pieces([4, 4, 14, 4]).map((p, k) => ({ box: { ...p.box, ...(k === 3 ? { minY: 12 } : {}) } }));
+    expect([...piecesInWords(ml, judged([20, 20, 20, -9, 1.7]), HEIGHT)].sort()).toEqual([3, 4]);
+    const small = pieces([4, 4, 14]).map((p, k) => ({ box: { ...p.box, ...(k === 3 ? { minY: 12 } : {}) } }));
+    expect(piecesInWords(small, judged([20, 20, 20, -1]), HEIGHT).size).toBe(0);
     // Handwriting keeps no line: digits whose tops stand 6 px apart lose nothing.
     const written = row(hang).map((p, k) => (k === 1 ? { box: { ...p.box, minY: 6 } } : p));
     expect(piecesInWords(written, judged([20, 20, 20, -1.5, 0.2]), HEIGHT).size).toBe(0);
