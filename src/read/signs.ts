@@ -245,8 +245,11 @@ export function signBesideNumber(
 
 /** A unit's last letter hangs below the digits' line by at least this share of their height: g, p, y. */
 const DESCENDS = 0.15;
-/** ...and rises from the x-line, its top at least this share below the digits' top (a bracket spans them). */
-const X_TOP = 0.15;
+/**
+ * ...and rises from the x-line, its top at least this share below the digits' top (a bracket spans them); so does every
+ * x-height letter beside printed digits (words.ts xHeightWord).
+ */
+export const X_TOP = 0.15;
 
 /**
  * The unit after a printed number (its band of type, or one digit's lines): "17 kg", "539 kg", "7 kg". Its last

@@ -13,6 +13,7 @@ import {
   TYPESET,
   typesetBand,
   unitAfterNumber,
+  X_TOP,
 } from './signs.js';
 
 /**
@@ -132,7 +133,8 @@ export function piecesInWords(
       if (logit < MIN_LONE_LOGIT) loneLetter = true;
       if (logit > SURE_DIGIT_LOGIT) sure++;
     }
-    if (judged === 2 && letters === 1) letters += outOfLine(pieces, word, whole, height);
+    if (judged === 2 && letters === 1)
+      letters += outOfLine(pieces, word, whole, numberLine(pieces, word, whole, height));
     // One piece alone is a letter only on stronger evidence: spaced handwritten digits stand alone too.
     if (judged === 1 && !loneLetter) letters = wideCapitalAndLetter(pieces, word, whole, height) ? 1 : 0;
     if (judged === 0 && xHeightWord(pieces, word, whole, height)) {
@@ -300,10 +302,9 @@ function outOfLine(
   pieces: readonly { readonly box: InkBox }[],
   word: readonly number[],
   whole: ReadonlyMap<number, DigitEvidence | undefined>,
-  height: number,
+  band: Band | null,
 ): number {
   const logitOf = (piece: number) => whole.get(piece)?.digitLogit ?? -Infinity;
-  const band = numberLine(pieces, word, whole, height);
   if (band === null) return 0;
   const off = OFF_LINE * (band.bottom - band.top + 1);
   return word.filter((k) => {
@@ -324,10 +325,10 @@ function wideCapitalAndLetter(
   whole: ReadonlyMap<number, DigitEvidence | undefined>,
   height: number,
 ): boolean {
-  if (word.length !== 2 || outOfLine(pieces, word, whole, height) !== 1) return false;
-  const capital = word.find((k) => !whole.has(k));
+  if (word.length !== 2) return false;
   const band = numberLine(pieces, word, whole, height);
-  if (capital === undefined || band === null) return false;
+  const capital = word.find((k) => !whole.has(k));
+  if (capital === undefined || band === null || outOfLine(pieces, word, whole, band) !== 1) return false;
   const box = pieces[capital]!.box;
   const slack = TYPESET * height;
   return Math.abs(box.minY - band.top) <= slack && Math.abs(box.maxY - band.bottom) <= slack;
@@ -350,7 +351,7 @@ function xHeightWord(
   const slack = TYPESET * height;
   return word.every((k) => {
     const box = pieces[k]!.box;
-    return box.minY >= band.top + X_TOP_OF_LINE * lineHeight && Math.abs(box.maxY - band.bottom) <= slack;
+    return box.minY >= band.top + X_TOP * lineHeight && Math.abs(box.maxY - band.bottom) <= slack;
   });
 }
 
@@ -368,9 +369,6 @@ function numberLine(
   const others = pieces.flatMap((_, k) => (!word.includes(k) && whole.has(k) && logitOf(k) > 0 ? [k] : []));
   return typesetBand(pieces, others, height) ?? plainDigitLine(pieces, others, logitOf);
 }
-
-/** An x-height letter tops out at least this share of a printed number's line below its top. */
-const X_TOP_OF_LINE = 0.15;
 
 /** A word of at least this many pieces is split at its spaces (splitAtSpaces). */
 const SPACED_FROM = 4;
