@@ -17,6 +17,7 @@ import { pairInstead, type PairSide } from './joined-pairs.js';
 import { pairShape, pieceShape } from './one-digit.js';
 import { renderPiece, renderPixels } from './render.js';
 import { MAX_SPLITS, PAIR_MIN_WIDTH, strokeSplits } from './strokes.js';
+import { inkLean } from './lean.js';
 import { MAX_JUDGED_WIDTH, MIN_JUDGED_HEIGHT, piecesInWords } from './words.js';
 import type { DigitEvidence } from './digit-like.js';
 import { firstStageEvidence, type PieceToScore } from './score.js';
@@ -166,7 +167,11 @@ export function readDigitsWithDoubt(
     const piece = pieces[k] as Piece;
     return score([], true, [renderPiece(map, piece.parts, piece.box)])[0];
   };
-  const inLetterWords = piecesInWords(pieces, wholeEvidence, height, readsAsDigits, judgeWide);
+  const leanOf = (k: number) => {
+    const piece = pieces[k] as Piece;
+    return inkLean(map, piece.parts, piece.box);
+  };
+  const inLetterWords = piecesInWords(pieces, wholeEvidence, height, { readsAsDigits, judgeWide, leanOf });
   // Pieces in words of letters are left out whole: no candidate that touches one may be read as a digit.
   const excluded = candidates.map((c) => {
     for (let s = c.start; s < c.end; s++) if (inLetterWords.has((slices[s] as Slice).piece)) return true;

@@ -237,14 +237,48 @@ export function signBesideNumber(
 ): number[] | null {
   const { signs, band } = edge;
   if (signs.length !== 1 || band === null) return null;
-  const rest = word.filter((k) => k !== signs[0] && whole.has(k));
+  return numberBeside(pieces, word, whole, height, band, signs);
+}
+
+/**
+ * A typeset number with a unit after it, which the word rule counted as letters: "99 g", whose g the check calls no
+ * digit (-3.2) and makes the third of three pieces that makes type a word. The unit is what unitAfterNumber finds
+ * on the number's line of type, and every other judged piece must pass the check and stand on that line. Returns the
+ * unit, or null when the word is letters after all.
+ */
+export function unitBesideNumber(
+  pieces: readonly { readonly box: InkBox }[],
+  word: readonly number[],
+  group: readonly number[],
+  whole: ReadonlyMap<number, DigitEvidence | undefined>,
+  height: number,
+  edge: EdgeSigns,
+): number[] | null {
+  const { band } = edge;
+  if (band === null) return null;
+  const unit = unitAfterNumber(pieces, word, group, whole, height, band, true);
+  return unit.length === 0 ? null : numberBeside(pieces, word, whole, height, band, unit);
+}
+
+/** The marks, when every other judged piece of the word passes the check and stands on the band; else null. */
+function numberBeside(
+  pieces: readonly { readonly box: InkBox }[],
+  word: readonly number[],
+  whole: ReadonlyMap<number, DigitEvidence | undefined>,
+  height: number,
+  band: Band,
+  marks: readonly number[],
+): number[] | null {
+  const rest = word.filter((k) => !marks.includes(k) && whole.has(k));
   const digitInLine = (k: number) =>
     (whole.get(k)?.digitLogit ?? -Infinity) >= MIN_DIGIT_LOGIT && standsOn(pieces[k]!.box, band, height);
-  return rest.length > 0 && rest.every(digitInLine) ? signs : null;
+  return rest.length > 0 && rest.every(digitInLine) ? [...marks] : null;
 }
 
 /** A unit's last letter hangs below the digits' line by at least this share of their height: g, p, y. */
 const DESCENDS = 0.15;
+/** A last piece the check plainly reads as a digit is a descender below a line of type when it hangs this deep. */
+const DEEP = 0.2;
 /**
  * ...and rises from the x-line, its top at least this share below the digits' top (a bracket spans them); so does every
  * x-height letter beside printed digits (words.ts xHeightWord).
@@ -267,6 +301,7 @@ export function unitAfterNumber(
   whole: ReadonlyMap<number, DigitEvidence | undefined>,
   height: number,
   band: Band | null,
+  typeset: boolean,
 ): number[] {
   if (band === null || word.length === 0) return [];
   const logitOf = (piece: number) => whole.get(piece)?.digitLogit ?? -Infinity;
@@ -279,13 +314,14 @@ export function unitAfterNumber(
   };
   const nearer = (k: number, next: number) => pieces[next]!.box.minX - pieces[k]!.box.maxX < before(k);
   const plain = (k: number) => whole.has(k) && logitOf(k) > SURE_DIGIT_LOGIT;
-  if (plain(last)) return [];
-  let unit: number[];
-  if (
+  const descender =
     whole.has(last) &&
     hanging.maxY >= band.bottom + DESCENDS * lineHeight &&
-    hanging.minY >= band.top + X_TOP * lineHeight
-  ) {
+    hanging.minY >= band.top + X_TOP * lineHeight;
+  // A g may be a plain 9 to the check (9.5 in DejaVu Serif bold "100 g"); only a line of type says it hangs as a g.
+  if (plain(last) && !(typeset && descender && hanging.maxY >= band.bottom + DEEP * lineHeight)) return [];
+  let unit: number[];
+  if (descender) {
     unit = [last];
     for (let i = word.length - 2; i >= 0; i--) {
       const k = word[i]!;
@@ -311,16 +347,30 @@ export function unitAfterNumber(
     // One short piece after a number may be a small handwritten digit: a unit has two letters at least.
     if (unit.length < 2) return [];
   }
-  const keeps = group.some(
-    (k) => !unit.includes(k) && logitOf(k) > SURE_DIGIT_LOGIT && standsOn(pieces[k]!.box, band, height),
+  // Beside one digit, that digit must be plain; a line of type needs two digits on it (DejaVu Serif bold's 1 and 0s
+  // at 5.1-6.7 in "100 g").
+  const onLine = group.filter(
+    (k) => !unit.includes(k) && logitOf(k) > (typeset ? 0 : SURE_DIGIT_LOGIT) && standsOn(pieces[k]!.box, band, height),
   );
-  return keeps ? unit : [];
+  return onLine.length >= (typeset ? 2 : 1) ? unit : [];
 }
 
 /** A colon (its dots one piece) is at most this share of the digits' line wide, and starts X_TOP below its top. */
 const NARROW_MARK = 0.3;
 /** A comma or a full stop of bold type tops out below this share of the digits' line: no figure starts so low. */
 const LOW_MARK = 0.5;
+/**
+ * A slash leans right at least this share of its height going up (lean.ts inkLean: 0.15-0.28 in the faces of
+ * bench:read-labels, where a typeset 1 leans -0.11 to 0 and a 7 0.06-0.13), and is at most SLASH_WIDTH as wide as tall.
+ */
+const SLASH_LEAN = 0.14;
+/**
+ * ...and the check does not take it for a digit plainly (slashes -1.2 to 1.7; handwritten 1s as slanted 1.6-5.1), and
+ * stands among at least SLASH_AMONG other pieces that line up as type ("12/05").
+ */
+const SLASH_LOGIT = 2;
+const SLASH_AMONG = 3;
+const SLASH_WIDTH = 0.6;
 
 /**
  * Brackets and punctuation inside a typeset number: "(325) 475" set as one word, whose brackets the check reads 1
@@ -339,10 +389,25 @@ export function marksWithin(
   height: number,
   band: Band | null,
   typeset: boolean,
+  leanOf?: (piece: number) => number,
 ): number[] {
   if (band === null) return [];
   const logitOf = (piece: number) => whole.get(piece)?.digitLogit ?? -Infinity;
   const lineHeight = band.bottom - band.top + 1;
+  const slack = TYPESET * height;
+  // A slash spans the line (or hangs below it) and leans as no typeset figure does; the check takes it for a 1.
+  const amongTypeset = (k: number) => {
+    const others = word.filter((j) => j !== k && whole.has(j));
+    return others.length >= SLASH_AMONG && typesetBand(pieces, others, height) !== null;
+  };
+  const slash = (box: InkBox, k: number) =>
+    leanOf !== undefined &&
+    logitOf(k) < SLASH_LOGIT &&
+    amongTypeset(k) &&
+    box.minY <= band.top + slack &&
+    box.maxY >= band.bottom - slack &&
+    box.maxX - box.minX + 1 <= SLASH_WIDTH * (box.maxY - box.minY + 1) &&
+    leanOf(k) >= SLASH_LEAN;
   const mark = (k: number) => {
     const box = pieces[k]!.box;
     const low = box.minY >= band.top + LOW_MARK * lineHeight;
@@ -358,6 +423,7 @@ export function marksWithin(
       Math.abs(box.maxY - band.bottom) <= TYPESET * height;
     if (colon) return true;
     if (logitOf(k) > SURE_DIGIT_LOGIT) return false;
+    if (k !== word[0] && k !== word[word.length - 1] && slash(box, k)) return true;
     const bracket = spansTaller(box, band, height) && box.maxY >= band.bottom + HANG * lineHeight;
     return bracket || low;
   };

@@ -13,6 +13,7 @@ import {
   TYPESET,
   typesetBand,
   unitAfterNumber,
+  unitBesideNumber,
   X_TOP,
 } from './signs.js';
 
@@ -70,6 +71,23 @@ export const MAX_JUDGED_WIDTH = 1.1;
  */
 export const MIN_JUDGED_HEIGHT = 0.5;
 
+/** What piecesInWords may ask of the picture about one piece. */
+export interface WordAsks {
+  /**
+   * Asked only of a piece standing alone that the check calls a letter, the only one in its run (PAIR_ALONE): whether
+   * it is rather a touching pair (the search reads it as plain digits; search.ts readsAsPlainDigits). A pair joined
+   * anywhere but stroke end to stroke end is often no glyph at all to the digit-or-not check.
+   */
+  readonly readsAsDigits?: (piece: number) => boolean;
+  /**
+   * The digit-or-not evidence of a piece too wide to be judged (a %), asked only of one at an end of a printed number
+   * (edgeSigns).
+   */
+  readonly judgeWide?: (piece: number) => DigitEvidence | undefined;
+  /** How far a piece's ink leans right going up (lean.ts inkLean), asked only inside a printed number (marksWithin). */
+  readonly leanOf?: (piece: number) => number;
+}
+
 /**
  * The pieces that stand in words of letters. A word's letters are cut by the search into strokes that look like
  * 1s and 7s, and some letters are shaped like digits (o, l, S): judged one by one, nearly every word yields a few
@@ -83,21 +101,16 @@ export const MIN_JUDGED_HEIGHT = 0.5;
  * @param whole each judged piece's evidence as a whole (undefined: it normalized to nothing); pieces wider than
  *   MAX_JUDGED_WIDTH or lower than MIN_JUDGED_HEIGHT are absent
  * @param height digit height in working pixels
- * @param readsAsDigits asked only of a piece standing alone that the check calls a letter, the only one in its run
- *   (PAIR_ALONE): whether it is rather a touching pair (the search reads it as plain digits; search.ts
- *   readsAsPlainDigits). A pair joined anywhere but stroke end to stroke end is often no glyph at all to the
- *   digit-or-not check.
- * @param judgeWide the digit-or-not evidence of a piece too wide to be judged (a %), asked only of one at an end of a
- *   printed number (edgeSigns)
+ * @param asks what the rule may ask of the picture about one piece (WordAsks), each only where it needs to
  * @returns the indices of the pieces that stand in words of letters
  */
 export function piecesInWords(
   pieces: readonly { readonly box: InkBox }[],
   whole: ReadonlyMap<number, DigitEvidence | undefined>,
   height: number,
-  readsAsDigits?: (piece: number) => boolean,
-  judgeWide?: (piece: number) => DigitEvidence | undefined,
+  asks: WordAsks = {},
 ): Set<number> {
+  const { readsAsDigits, judgeWide, leanOf } = asks;
   const order = pieces.map((_, k) => k).sort((a, b) => pieces[a]!.box.minX - pieces[b]!.box.minX);
   // Each word with the group it was split from (splitAtSpaces): signs are told by the line the group's digits keep.
   const words = groupByGap(pieces, order, WORD_GAP * height).flatMap((group) =>
@@ -147,14 +160,17 @@ export function piecesInWords(
     let found: EdgeSigns | undefined;
     const edge = () => (found ??= edgeSigns(pieces, word, group, whole, height, judgeWide));
     const signs = letterWord
-      ? (bracketSigns(pieces, word, whole, height) ?? signBesideNumber(pieces, word, whole, height, edge()))
+      ? (bracketSigns(pieces, word, whole, height) ??
+        signBesideNumber(pieces, word, whole, height, edge()) ??
+        unitBesideNumber(pieces, word, group, whole, height, edge()))
       : edge().signs;
     for (const piece of letterWord && signs === null ? word : (signs ?? [])) out.add(piece);
     if (!letterWord || signs !== null) {
       // What stands off a printed number's line inside the word: a unit after it, brackets, a comma.
-      for (const piece of unitAfterNumber(pieces, word, group, whole, height, edge().line)) out.add(piece);
+      for (const piece of unitAfterNumber(pieces, word, group, whole, height, edge().line, edge().band !== null))
+        out.add(piece);
       const unsigned = word.filter((k) => !out.has(k));
-      for (const piece of marksWithin(pieces, unsigned, whole, height, edge().line, edge().band !== null))
+      for (const piece of marksWithin(pieces, unsigned, whole, height, edge().line, edge().band !== null, leanOf))
         out.add(piece);
     }
   }
@@ -253,7 +269,13 @@ function lowercaseRun(
       if (n > most) [most, xLine] = [n, b.minY];
     }
   }
-  if (most === 0) return [];
+  if (most === 0) {
+    // A letter hanging alone with no x-height letter beside it ("7 kg": the k an ascender, the g's top the x-line) is
+    // lowercase only as one after a capital (capitalAndLetter, below).
+    const hanging = boxes.filter((c) => c.maxY > baseline + slack);
+    if (hanging.length !== 1) return [];
+    xLine = hanging[0]!.minY;
+  }
   const xHeight = baseline - xLine + 1;
   const onXLine = (b: InkBox) => Math.abs(b.minY - xLine) <= slack;
   const descends = (b: InkBox) => onXLine(b) && b.maxY >= baseline + DESCENDER * xHeight;

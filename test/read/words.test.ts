@@ -63,18 +63,20 @@ describe('piecesInWords', () => {
   it('asks whether a lone letter is a touching pair, and only a lone one', () => {
     const asked: number[] = [];
     const pair = (piece: number) => (asked.push(piece), true);
-    expect(piecesInWords(pieces([]), judged([-20]), HEIGHT, pair).size).toBe(0);
+    expect(piecesInWords(pieces([]), judged([-20]), HEIGHT, { readsAsDigits: pair }).size).toBe(0);
     expect(asked).toEqual([0]);
-    expect(piecesInWords(pieces([]), judged([-20]), HEIGHT, () => false).size).toBe(1);
+    expect(piecesInWords(pieces([]), judged([-20]), HEIGHT, { readsAsDigits: () => false }).size).toBe(1);
     // In a word of three, the u of "bus" read as two 1s is still a letter.
     asked.length = 0;
-    expect(piecesInWords(pieces([4, 4]), judged([LETTER, LETTER, LETTER]), HEIGHT, pair).size).toBe(3);
+    expect(piecesInWords(pieces([4, 4]), judged([LETTER, LETTER, LETTER]), HEIGHT, { readsAsDigits: pair }).size).toBe(
+      3,
+    );
     expect(asked).toEqual([]);
     // Letters set wide apart (36 px: words of their own, within a digit height of each other): an n read as two 1s
     // beside its r is still a letter; beside a plain digit, a lone "letter" is asked.
-    expect(piecesInWords(pieces([36]), judged([-20, -20]), HEIGHT, pair).size).toBe(2);
+    expect(piecesInWords(pieces([36]), judged([-20, -20]), HEIGHT, { readsAsDigits: pair }).size).toBe(2);
     expect(asked).toEqual([]);
-    expect(piecesInWords(pieces([36]), judged([20, -20]), HEIGHT, pair).size).toBe(0);
+    expect(piecesInWords(pieces([36]), judged([20, -20]), HEIGHT, { readsAsDigits: pair }).size).toBe(0);
     expect(asked).toEqual([1]);
   });
 
@@ -159,7 +161,7 @@ describe('piecesInWords', () => {
     // A % too wide to be judged alone, beside one digit, as tall as it: judged here.
     const percent = pieces([4]).map((p, k) => (k === 1 ? { box: { ...p.box, maxX: p.box.minX + 47 } } : p));
     const judge = (piece: number) => (piece === 1 ? evidence(-20) : undefined);
-    expect([...piecesInWords(percent, new Map([[0, evidence(20)]]), HEIGHT, undefined, judge)]).toEqual([1]);
+    expect([...piecesInWords(percent, new Map([[0, evidence(20)]]), HEIGHT, { judgeWide: judge })]).toEqual([1]);
   });
 
   it('leaves out brackets that span a typeset number taller, even where the check doubts they are letters', () => {
@@ -180,14 +182,14 @@ describe('piecesInWords', () => {
     const whole = new Map([0, 1].map((k) => [k, evidence(20)] as const));
     const asked: number[] = [];
     const judge = (logit: number) => (piece: number) => (asked.push(piece), evidence(logit));
-    expect([...piecesInWords(row, whole, HEIGHT, undefined, judge(-20))]).toEqual([2]);
+    expect([...piecesInWords(row, whole, HEIGHT, { judgeWide: judge(-20) })]).toEqual([2]);
     expect(asked).toEqual([2]);
     // A wide piece the check would call a digit (a touching pair of printed digits) stays.
-    expect(piecesInWords(row, whole, HEIGHT, undefined, judge(5)).size).toBe(0);
+    expect(piecesInWords(row, whole, HEIGHT, { judgeWide: judge(5) }).size).toBe(0);
     // Beside digits out of line (handwriting) it is not asked at all.
     asked.length = 0;
     const uneven = row.map((p, k) => (k === 1 ? { box: { ...p.box, minY: 6 } } : p));
-    expect(piecesInWords(uneven, whole, HEIGHT, undefined, judge(-20)).size).toBe(0);
+    expect(piecesInWords(uneven, whole, HEIGHT, { judgeWide: judge(-20) }).size).toBe(0);
     expect(asked).toEqual([]);
   });
 
@@ -367,5 +369,49 @@ describe('piecesInWords', () => {
     // An o on the digits' line is a 0 beside a wide piece (a touching pair, say): the number stays whole.
     const inLine = line.map((p, k) => (k === 1 ? { box: { ...p.box, minY: 0 } } : p));
     expect(piecesInWords(inLine, whole, HEIGHT).size).toBe(0);
+  });
+
+  it('leaves out a slash between printed digits, which leans as no typeset figure does ("12/05")', () => {
+    // 1, 2, a slash 16 px wide hanging 3 px below the line (the check reads it 0.4, a 1), 0, 5.
+    const date = pieces([4, 4, 4, 4]).map((p, k) =>
+      k === 2 ? { box: { ...p.box, maxX: p.box.minX + 15, maxY: HEIGHT + 2 } } : p,
+    );
+    const logits = judged([12, 25, 0.4, 14, 25]);
+    const lean = (slash: number) => (k: number) => (k === 2 ? slash : 0);
+    expect([...piecesInWords(date, logits, HEIGHT, { leanOf: lean(0.25) })]).toEqual([2]);
+    // Upright, it is a 1; unasked, nothing leans.
+    expect(piecesInWords(date, logits, HEIGHT, { leanOf: lean(0) }).size).toBe(0);
+    expect(piecesInWords(date, logits, HEIGHT).size).toBe(0);
+    // A slanted handwritten 1 the check reads as a digit (1.6-5.1 among the saved sets' numbers) stays.
+    expect(piecesInWords(date, judged([12, 25, 3, 14, 25]), HEIGHT, { leanOf: lean(0.25) }).size).toBe(0);
+    // So does one among only two other digits ("818" written by hand on a line), and one at the end of a number.
+    const three = date.filter((_, k) => k >= 1 && k <= 3);
+    expect(piecesInWords(three, judged([25, 0.4, 14]), HEIGHT, { leanOf: (k) => (k === 1 ? 0.25 : 0) }).size).toBe(0);
+    expect(
+      piecesInWords(date, judged([12, 25, 14, 25, 0.4]), HEIGHT, { leanOf: (k) => (k === 4 ? 0.25 : 0) }).size,
+    ).toBe(0);
+  });
+
+  it('leaves out a unit after a printed number the word rule counted as letters ("99 g", "100 g", "7 kg")', () => {
+    const hang = { minY: 12, maxY: 50 };
+    // "99 g": the g the check calls no digit (-3.2) makes the word one of letters by count; the g alone goes.
+    const grams = pieces([4, 24]).map((p, k) => ({ box: { ...p.box, ...(k === 2 ? hang : {}) } }));
+    expect([...piecesInWords(grams, judged([7.3, 8, -3.2]), HEIGHT)]).toEqual([2]);
+    // The same g on the digits' line is a letter among two digits: a word of letters.
+    expect(piecesInWords(pieces([4, 24]), judged([7.3, 8, -3.2]), HEIGHT).size).toBe(3);
+    // "100 g": a g the check reads as a plain 9 (9.5) hanging 0.27 of the line below it, beside digits not plain.
+    const deep = pieces([4, 4, 24]).map((p, k) => ({ box: { ...p.box, ...(k === 3 ? { minY: 11, maxY: 50 } : {}) } }));
+    expect([...piecesInWords(deep, judged([6.7, 5.1, 5.4, 9.5]), HEIGHT)]).toEqual([3]);
+    // Hanging 0.15 below, a plain digit stays (a handwritten last digit written low).
+    const shallow = deep.map((p, k) => (k === 3 ? { box: { ...p.box, minY: 6, maxY: 45 } } : p));
+    expect(piecesInWords(shallow, judged([6.7, 5.1, 5.4, 9.5]), HEIGHT).size).toBe(0);
+    // "7 kg" in DejaVu Serif: the k's ascender above the 7, a plain letter (-12), the g hanging alone (-2.8): no
+    // x-height letter stands on the line, the g alone marks the x-line, and the k is the capital before it.
+    const kg = pieces([14, 2]).map((p, k) => ({
+      box: { ...p.box, ...(k === 2 ? hang : k === 1 ? { minY: -1 } : {}) },
+    }));
+    expect([...piecesInWords(kg, judged([11.8, -12, -2.8]), HEIGHT)].sort()).toEqual([1, 2]);
+    // A k the check takes for a digit (2) stays for the search; the g goes, as after any printed number.
+    expect([...piecesInWords(kg, judged([11.8, 2, -2.8]), HEIGHT)]).toEqual([2]);
   });
 });
