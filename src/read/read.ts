@@ -12,12 +12,12 @@ import { ReadError } from './errors.js';
 import type { InkMap } from './ink.js';
 import { findPieces } from './find-pieces.js';
 import { resolveReadLimits } from './limits.js';
-import { unionBox, type InkBox, type Piece } from './pieces.js';
+import { unionBox, type InkBox, type Part, type Piece } from './pieces.js';
 import { pairInstead, type PairSide } from './joined-pairs.js';
 import { pairShape, pieceShape } from './one-digit.js';
 import { renderPiece, renderPixels } from './render.js';
 import { MAX_SPLITS, PAIR_MIN_WIDTH, strokeSplits } from './strokes.js';
-import { inkLean } from './lean.js';
+import { inkHoles, inkLean } from './ink-shape.js';
 import { MAX_JUDGED_WIDTH, MIN_JUDGED_HEIGHT, piecesInWords } from './words.js';
 import type { DigitEvidence } from './digit-like.js';
 import { firstStageEvidence, type PieceToScore } from './score.js';
@@ -167,11 +167,20 @@ export function readDigitsWithDoubt(
     const piece = pieces[k] as Piece;
     return score([], true, [renderPiece(map, piece.parts, piece.box)])[0];
   };
-  const leanOf = (k: number) => {
-    const piece = pieces[k] as Piece;
-    return inkLean(map, piece.parts, piece.box);
-  };
-  const inLetterWords = piecesInWords(pieces, wholeEvidence, height, { readsAsDigits, judgeWide, leanOf });
+  // The shape of some pieces' ink taken as one glyph (a % cut into its rings and stroke).
+  const asOne =
+    <T>(measure: (ink: InkMap, parts: readonly Part[], box: InkBox) => T) =>
+    (ks: readonly number[]): T => {
+      const chosen = ks.map((k) => pieces[k] as Piece);
+      return measure(
+        map,
+        chosen.flatMap((p) => p.parts),
+        chosen.map((p) => p.box).reduce(unionBox),
+      );
+    };
+  const leanOf = asOne(inkLean);
+  const holesOf = asOne(inkHoles);
+  const inLetterWords = piecesInWords(pieces, wholeEvidence, height, { readsAsDigits, judgeWide, leanOf, holesOf });
   // Pieces in words of letters are left out whole: no candidate that touches one may be read as a digit.
   const excluded = candidates.map((c) => {
     for (let s = c.start; s < c.end; s++) if (inLetterWords.has((slices[s] as Slice).piece)) return true;

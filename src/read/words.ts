@@ -5,6 +5,7 @@ import {
   bracketSigns,
   edgeSigns,
   marksWithin,
+  type PieceAsks,
   type Band,
   type EdgeSigns,
   plainDigitLine,
@@ -71,23 +72,6 @@ export const MAX_JUDGED_WIDTH = 1.1;
  */
 export const MIN_JUDGED_HEIGHT = 0.5;
 
-/** What piecesInWords may ask of the picture about one piece. */
-export interface WordAsks {
-  /**
-   * Asked only of a piece standing alone that the check calls a letter, the only one in its run (PAIR_ALONE): whether
-   * it is rather a touching pair (the search reads it as plain digits; search.ts readsAsPlainDigits). A pair joined
-   * anywhere but stroke end to stroke end is often no glyph at all to the digit-or-not check.
-   */
-  readonly readsAsDigits?: (piece: number) => boolean;
-  /**
-   * The digit-or-not evidence of a piece too wide to be judged (a %), asked only of one at an end of a printed number
-   * (edgeSigns).
-   */
-  readonly judgeWide?: (piece: number) => DigitEvidence | undefined;
-  /** How far a piece's ink leans right going up (lean.ts inkLean), asked only inside a printed number (marksWithin). */
-  readonly leanOf?: (piece: number) => number;
-}
-
 /**
  * The pieces that stand in words of letters. A word's letters are cut by the search into strokes that look like
  * 1s and 7s, and some letters are shaped like digits (o, l, S): judged one by one, nearly every word yields a few
@@ -101,16 +85,16 @@ export interface WordAsks {
  * @param whole each judged piece's evidence as a whole (undefined: it normalized to nothing); pieces wider than
  *   MAX_JUDGED_WIDTH or lower than MIN_JUDGED_HEIGHT are absent
  * @param height digit height in working pixels
- * @param asks what the rule may ask of the picture about one piece (WordAsks), each only where it needs to
+ * @param asks what the rule may ask of the picture about one piece (PieceAsks), each only where it needs to
  * @returns the indices of the pieces that stand in words of letters
  */
 export function piecesInWords(
   pieces: readonly { readonly box: InkBox }[],
   whole: ReadonlyMap<number, DigitEvidence | undefined>,
   height: number,
-  asks: WordAsks = {},
+  asks: PieceAsks = {},
 ): Set<number> {
-  const { readsAsDigits, judgeWide, leanOf } = asks;
+  const { readsAsDigits, leanOf } = asks;
   const order = pieces.map((_, k) => k).sort((a, b) => pieces[a]!.box.minX - pieces[b]!.box.minX);
   // Each word with the group it was split from (splitAtSpaces): signs are told by the line the group's digits keep.
   const words = groupByGap(pieces, order, WORD_GAP * height).flatMap((group) =>
@@ -158,7 +142,7 @@ export function piecesInWords(
     if (sure >= SURE_DIGITS && sure > letters) letters = 0;
     const letterWord = letters > 0 && letters >= lettersNeeded(pieces, word, whole, judged, height);
     let found: EdgeSigns | undefined;
-    const edge = () => (found ??= edgeSigns(pieces, word, group, whole, height, judgeWide));
+    const edge = () => (found ??= edgeSigns(pieces, word, group, whole, height, asks));
     const signs = letterWord
       ? (bracketSigns(pieces, word, whole, height) ??
         signBesideNumber(pieces, word, whole, height, edge()) ??

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { InkMap } from '../../src/read/ink.js';
-import { inkLean } from '../../src/read/lean.js';
+import { inkHoles, inkLean } from '../../src/read/ink-shape.js';
 import type { InkBox, Part } from '../../src/read/pieces.js';
 
 const SIZE = 40;
@@ -49,5 +49,37 @@ describe('inkLean', () => {
     expect(inkLean(two.map, right, rightBox)).toBeGreaterThan(0.25);
     const left: Part[] = [{ label: 1, x0: two.box.minX, x1: 10 }];
     expect(inkLean(two.map, left, { ...two.box, maxX: 10 })).toBe(0);
+  });
+});
+
+describe('inkHoles', () => {
+  const ring = (cx: number, cy: number, r: number) => (x: number, y: number) =>
+    Math.abs(Math.hypot(x - cx, y - cy) - r) <= 1.2;
+
+  it('finds the loops a piece closes, top to bottom, and none in an open stroke', () => {
+    const eight = drawn((x, y) => ring(20, 11, 6)(x, y) || ring(20, 26, 7)(x, y));
+    const holes = inkHoles(eight.map, whole(eight.box), eight.box);
+    expect(holes).toHaveLength(2);
+    expect(holes[0]!.y).toBeCloseTo(11, 0);
+    expect(holes[1]!.y).toBeCloseTo(26, 0);
+    expect(holes[0]!.x).toBeCloseTo(20, 0);
+    // A C (the ring with its right side open) closes nothing.
+    const c = drawn((x, y) => ring(20, 20, 10)(x, y) && x < 26);
+    expect(inkHoles(c.map, whole(c.box), c.box)).toHaveLength(0);
+  });
+
+  it("leaves out pinholes, and finds a %'s rings upper left and lower right", () => {
+    // A blot with one paper pixel inside: under 1% of the box.
+    const blot = drawn((x, y) => x >= 5 && x <= 30 && y >= 5 && y <= 30 && !(x === 17 && y === 17));
+    expect(inkHoles(blot.map, whole(blot.box), blot.box)).toHaveLength(0);
+    const percent = drawn(
+      (x, y) =>
+        ring(10, 9, 5)(x, y) ||
+        ring(28, 30, 5)(x, y) ||
+        (y >= 3 && y <= 36 && Math.abs(x - (34 - ((y - 3) * 28) / 33)) <= 1),
+    );
+    const [upper, lower] = inkHoles(percent.map, whole(percent.box), percent.box);
+    expect(lower!.x - upper!.x).toBeGreaterThan(15);
+    expect(lower!.y - upper!.y).toBeGreaterThan(15);
   });
 });
