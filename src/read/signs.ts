@@ -11,6 +11,8 @@ import { unionBox, type InkBox } from './pieces.js';
 const SQUAT = 0.9;
 /** Below this log-odds a sign in line with typeset digits is one (held out: 0.1% of digits reach so low). */
 export const SIGN_LOGIT = -5;
+/** Below this log-odds a sign beside one digit is one wherever it stands within the digit's height. */
+const PLAIN_SIGN_LOGIT = -8;
 /** Typeset digits share their top and bottom within this share of the digit height; handwritten ones seldom do. */
 export const TYPESET = 0.04;
 /**
@@ -61,6 +63,14 @@ export interface PieceAsks {
   readonly holesOf?: (pieces: readonly number[]) => readonly InkHole[];
 }
 
+/**
+ * How far typeset glyphs of one line may stand off it, in pixels: TYPESET of the digit height, and a pixel at least,
+ * which small type's antialiased edges give or take ("$18" at 17 px: its 1 and 8 a pixel apart at the top).
+ */
+export function slackOf(height: number): number {
+  return Math.max(1, TYPESET * height);
+}
+
 /** Top and bottom rows of a line of digits. */
 export interface Band {
   readonly top: number;
@@ -83,7 +93,7 @@ export function typesetBand(
   const median = (xs: number[]) => xs.sort((a, b) => a - b)[xs.length >> 1]!;
   const top = median(digits.map((k) => pieces[k]!.box.minY));
   const bottom = median(digits.map((k) => pieces[k]!.box.maxY));
-  const slack = TYPESET * height;
+  const slack = slackOf(height);
   const aligned = digits.filter(
     (k) => Math.abs(pieces[k]!.box.minY - top) <= slack && Math.abs(pieces[k]!.box.maxY - bottom) <= slack,
   );
@@ -118,13 +128,13 @@ function lineOf(box: InkBox): Band {
 
 /** Whether a box stands on a band's top and bottom lines, as typeset glyphs of one line do. */
 function standsOn(box: InkBox, band: Band, height: number): boolean {
-  const slack = TYPESET * height;
+  const slack = slackOf(height);
   return Math.abs(box.minY - band.top) <= slack && Math.abs(box.maxY - band.bottom) <= slack;
 }
 
 /** Whether a box spans the band top to bottom and stands taller: a bracket, a $ with its bar through. */
 function spansTaller(box: InkBox, band: Band, height: number): boolean {
-  const slack = TYPESET * height;
+  const slack = slackOf(height);
   return (
     box.minY <= band.top + slack &&
     box.maxY >= band.bottom - slack &&
@@ -152,7 +162,7 @@ function dollarBeside(box: InkBox, band: Band, height: number): boolean {
 
 /** Whether a box stays within the band: a sign set in line with the digits (€ # % +). */
 function withinBand(box: InkBox, band: Band, height: number): boolean {
-  const slack = TYPESET * height;
+  const slack = slackOf(height);
   return box.minY >= band.top - slack && box.maxY <= band.bottom + slack;
 }
 
@@ -246,7 +256,10 @@ export function edgeSigns(
       // height, not on its lines), or a $ spanning it.
       if (lone === null) return false;
       if (whole.has(piece) && dollarBeside(box, lone, height)) return logitOf(piece) < SIGN_LOGIT;
-      if (!standsOn(box, lone, height)) return false;
+      // Inside the digit's height but off its lines, only a sign the check calls one beyond doubt: a # set lower
+      // than a 9 (-9.8; a slanted handwritten 1 inside a 4 was -6.5).
+      if (!standsOn(box, lone, height))
+        return whole.has(piece) && withinBand(box, lone, height) && logitOf(piece) < PLAIN_SIGN_LOGIT;
       return (whole.has(piece) ? logitOf(piece) : wideLogit()) < needs;
     }
     if (!whole.has(piece)) return withinBand(box, band, height) && wideLogit() < needs;
@@ -428,7 +441,7 @@ export function unitAfterNumber(
       const box = pieces[k]!.box;
       return (
         box.minY >= band.top + X_TOP * lineHeight &&
-        Math.abs(box.maxY - band.bottom) <= TYPESET * height &&
+        Math.abs(box.maxY - band.bottom) <= slackOf(height) &&
         (!whole.has(k) || logitOf(k) < 0)
       );
     };
@@ -484,7 +497,7 @@ export function marksWithin(
   if (band === null) return [];
   const logitOf = (piece: number) => whole.get(piece)?.digitLogit ?? -Infinity;
   const lineHeight = band.bottom - band.top + 1;
-  const slack = TYPESET * height;
+  const slack = slackOf(height);
   // A slash spans the line (or hangs below it) and leans as no typeset figure does; the check takes it for a 1.
   const amongTypeset = (k: number) => {
     const others = word.filter((j) => j !== k && whole.has(j));
@@ -510,7 +523,7 @@ export function marksWithin(
     const colon =
       box.maxX - box.minX + 1 <= NARROW_MARK * lineHeight &&
       box.minY >= band.top + X_TOP * lineHeight &&
-      Math.abs(box.maxY - band.bottom) <= TYPESET * height;
+      Math.abs(box.maxY - band.bottom) <= slackOf(height);
     if (colon) return true;
     if (logitOf(k) > SURE_DIGIT_LOGIT) return false;
     if (k !== word[0] && k !== word[word.length - 1] && slash(box, k)) return true;

@@ -10,6 +10,7 @@ import {
   type EdgeSigns,
   plainDigitLine,
   SIGN_LOGIT,
+  slackOf,
   signBesideNumber,
   TYPESET,
   typesetBand,
@@ -336,7 +337,7 @@ function wideCapitalAndLetter(
   const capital = word.find((k) => !whole.has(k));
   if (capital === undefined || band === null || outOfLine(pieces, word, whole, band) !== 1) return false;
   const box = pieces[capital]!.box;
-  const slack = TYPESET * height;
+  const slack = slackOf(height);
   return Math.abs(box.minY - band.top) <= slack && Math.abs(box.maxY - band.bottom) <= slack;
 }
 
@@ -354,7 +355,7 @@ function xHeightWord(
   const band = numberLine(pieces, word, whole, height);
   if (band === null) return false;
   const lineHeight = band.bottom - band.top + 1;
-  const slack = TYPESET * height;
+  const slack = slackOf(height);
   return word.every((k) => {
     const box = pieces[k]!.box;
     return box.minY >= band.top + X_TOP * lineHeight && Math.abs(box.maxY - band.bottom) <= slack;

@@ -146,9 +146,10 @@ describe('piecesInWords', () => {
     // The same word as a typeset "€42", its digits' tops 6 px (0.15 digit heights) apart: a pair joined at the end.
     const uneven = row.map((p, k) => (k === 2 ? { box: { ...p.box, minY: 6 } } : p));
     expect(piecesInWords(uneven, judged([-20, 20, 20]), HEIGHT).size).toBe(0);
-    // Beside one digit, a mark inside its height but off its lines (a slanted handwritten 1 beside a 4) stays.
+    // Beside one digit, a mark inside its height but off its lines (a slanted handwritten 1 beside a 4, -6.5 to the
+    // check) stays; only one beyond doubt (under -8) goes.
     const slanted = pieces([4]).map((p, k) => (k === 0 ? { box: { ...p.box, minY: 3, maxY: HEIGHT - 6 } } : p));
-    expect(piecesInWords(slanted, judged([-20, 20]), HEIGHT).size).toBe(0);
+    expect(piecesInWords(slanted, judged([-6.5, 20]), HEIGHT).size).toBe(0);
   });
 
   it('leaves out a sign beside one digit only when it stands on the digit\'s lines ("5%", "€7")', () => {
@@ -471,5 +472,26 @@ describe('piecesInWords', () => {
     // Set a space apart ("€ 1,299"), a word of its own told beside the rest of its group.
     const apart = pieces([20, 4, 4, 4]);
     expect([...piecesInWords(apart, whole, HEIGHT, { holesOf: holes([4]) })]).toEqual([0]);
+  });
+
+  it('lets small type stand a pixel off its line, and a plain sign stand inside one digit\'s height ("$18", "#9")', () => {
+    // "$18" in 17-px type: the 1 and 8 a pixel apart at the top (0.04 of 17 px is under one), the $ spanning them taller.
+    const small = [
+      { box: { minX: 14, minY: 9, maxX: 25, maxY: 28 } },
+      { box: { minX: 29, minY: 9, maxX: 36, maxY: 25 } },
+      { box: { minX: 42, minY: 10, maxX: 53, maxY: 25 } },
+    ];
+    expect([...piecesInWords(small, judged([-10.9, 4.1, 2]), 17)]).toEqual([0]);
+    // Two pixels apart, they keep no line: a handwritten number keeps its first piece.
+    const apart = small.map((p, k) => (k === 2 ? { box: { ...p.box, minY: 11 } } : p));
+    expect(piecesInWords(apart, judged([-10.9, 4.1, 2]), 17).size).toBe(0);
+    // "#9": the # set 2 px below the 9's top, inside its height; the check calls it a sign beyond doubt (-9.8).
+    const hash = [
+      { box: { minX: 26, minY: 19, maxX: 52, maxY: 50 } },
+      { box: { minX: 56, minY: 17, maxX: 76, maxY: 51 } },
+    ];
+    expect([...piecesInWords(hash, judged([-9.8, 15.3]), 35)]).toEqual([0]);
+    // At -6.5 (a slanted handwritten 1 inside a 4's height) it stays for the search.
+    expect(piecesInWords(hash, judged([-6.5, 15.3]), 35).size).toBe(0);
   });
 });
