@@ -1,23 +1,10 @@
 import { MIN_DIGIT_LOGIT, SURE_DIGIT_LOGIT } from './digit-or-not.js';
 import type { DigitEvidence } from './digit-like.js';
 import type { InkBox } from './pieces.js';
-import {
-  bracketSigns,
-  edgeSigns,
-  marksWithin,
-  type PieceAsks,
-  type Band,
-  type EdgeSigns,
-  plainDigitLine,
-  SIGN_LOGIT,
-  slackOf,
-  signBesideNumber,
-  TYPESET,
-  typesetBand,
-  unitAfterNumber,
-  unitBesideNumber,
-  X_TOP,
-} from './signs.js';
+import { marksWithin } from './marks-within.js';
+import { bracketSigns, edgeSigns, SIGN_LOGIT, signBesideNumber, type EdgeSigns, type PieceAsks } from './signs.js';
+import { plainDigitLine, slackOf, TYPESET, typesetBand, X_TOP, type Band } from './type-line.js';
+import { unitAfterNumber, unitBesideNumber } from './units.js';
 
 /**
  * Pieces closer than this share of the digit height belong to one word (letters sit closer than words do). 0.4 split
@@ -364,7 +351,7 @@ function xHeightWord(
 
 /**
  * The line the printed number beside a word keeps: the lines of the other pieces the check takes for digits, or beside
- * a number of one printed digit ("No. 7") that digit's own lines (signs.ts plainDigitLine).
+ * a number of one printed digit ("No. 7") that digit's own lines (type-line.ts plainDigitLine).
  */
 function numberLine(
   pieces: readonly { readonly box: InkBox }[],
