@@ -539,6 +539,19 @@ describe('readDigits', () => {
     }
   });
 
+  it('leaves out a slash between printed digits, which leans as no figure does ("12/05")', () => {
+    // Glyphs of one typeface (Noto Sans, 16 px) as the tests above. The check reads a slash as a 1; before 2026-12-07
+    // a date read 12105 in every face bench:read-labels draws.
+    const picture = row([printed(1), printed(2), glyph('/'), printed(0), printed(5)], [0.1, 0.1, 0.1, 0.1]);
+    const reading = readDigits(picture, model, engine);
+    expect(reading.text).toBe('1205');
+    expect(reading.skipped).toHaveLength(1);
+    const [slash] = reading.skipped;
+    expect(slash?.reason).toBe('not-a-digit');
+    expect(slash!.box.x).toBeGreaterThanOrEqual(reading.digits[1]!.box.x + reading.digits[1]!.box.width);
+    expect(slash!.box.x + slash!.box.width).toBeLessThanOrEqual(reading.digits[2]!.box.x);
+  });
+
   it('answers NO_DIGIT_FOUND for a blot', () => {
     const width = 240;
     const height = 120;
