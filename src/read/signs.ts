@@ -114,7 +114,12 @@ export function edgeSigns(
       ) ?? (plain.length === 1 ? lineOf(pieces[plain[0]!]!.box) : null);
     if (line === null) return false;
     const box = ks.map((k) => pieces[k]!.box).reduce(unionBox);
-    return withinBand(box, line, height) && box.maxY - box.minY + 1 >= GLYPH_TALL * (line.bottom - line.top + 1);
+    // No wider than a sign is judged (WIDE_SIGN): the holes are then looked for in a box of a glyph's size only.
+    return (
+      withinBand(box, line, height) &&
+      box.maxY - box.minY + 1 >= GLYPH_TALL * (line.bottom - line.top + 1) &&
+      box.maxX - box.minX + 1 <= WIDE_SIGN * height
+    );
   };
   const percent = (ks: readonly number[]): boolean =>
     holesOf !== undefined &&

@@ -453,6 +453,10 @@ describe('piecesInWords', () => {
     const cutRings = rings([1, 2, 3], { x: 35, y: 10 }, { x: 61, y: 29 });
     expect([...piecesInWords(cut, logits, HEIGHT, { holesOf: cutRings })].sort()).toEqual([1, 2, 3]);
     expect(piecesInWords(cut, logits, HEIGHT).size).toBe(0);
+    // Overlapping pieces wider than any sign (1.6 digit heights) are not looked at, whatever holes they hold.
+    const wide = cut.map((p, k) => (k === 3 ? { box: { ...p.box, maxX: 28 + 70 } } : p));
+    const wideRings = rings([1, 2, 3], { x: 35, y: 10 }, { x: 80, y: 29 });
+    expect(piecesInWords(wide, logits, HEIGHT, { holesOf: wideRings }).size).toBe(0);
   });
 
   it('leaves out a € the model reads as a 6 when it closes no loop, as every typeset 6 does ("€7,256", "€ 1,299")', () => {
