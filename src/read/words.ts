@@ -3,7 +3,7 @@ import type { DigitEvidence } from './digit-like.js';
 import type { InkBox } from './pieces.js';
 import { marksWithin } from './marks-within.js';
 import { bracketSigns, edgeSigns, SIGN_LOGIT, signBesideNumber, type EdgeSigns, type PieceAsks } from './signs.js';
-import { plainDigitLine, slackOf, TYPESET, typesetBand, X_TOP, type Band } from './type-line.js';
+import { plainDigitLine, slackOf, standsOn, TYPESET, typesetBand, X_TOP, type Band } from './type-line.js';
 import { unitAfterNumber, unitBesideNumber } from './units.js';
 
 /**
@@ -73,7 +73,7 @@ export const MIN_JUDGED_HEIGHT = 0.5;
  * @param whole each judged piece's evidence as a whole (undefined: it normalized to nothing); pieces wider than
  *   MAX_JUDGED_WIDTH or lower than MIN_JUDGED_HEIGHT are absent
  * @param height digit height in working pixels
- * @param asks what the rule may ask of the picture about one piece (PieceAsks), each only where it needs to
+ * @param asks what the rules may ask of the picture about its pieces (PieceAsks), each only where it needs to
  * @returns the indices of the pieces that stand in words of letters
  */
 export function piecesInWords(
@@ -323,9 +323,7 @@ function wideCapitalAndLetter(
   const band = numberLine(pieces, word, whole, height);
   const capital = word.find((k) => !whole.has(k));
   if (capital === undefined || band === null || outOfLine(pieces, word, whole, band) !== 1) return false;
-  const box = pieces[capital]!.box;
-  const slack = slackOf(height);
-  return Math.abs(box.minY - band.top) <= slack && Math.abs(box.maxY - band.bottom) <= slack;
+  return standsOn(pieces[capital]!.box, band, height);
 }
 
 /**
