@@ -6,7 +6,8 @@
  * the weights fitted on all of them. Same data, options and seed: same weights.
  *
  * Run: `npx tsx scripts/fit-one-digit.ts [--model model/model.bin] [--pictures 4000] [--epochs 10]
- * [--held-out-only]`.
+ * [--held-out-only] [--slant 0] [--out FILE]` (`--slant S` shears each number's digits by up to S columns per row:
+ * tried at 0.15 and not shipped, docs/EXPERIMENTS.md; `--out` writes elsewhere than src/read/one-digit-weights.ts).
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -25,6 +26,8 @@ const { values: flags } = parseArgs({
     pictures: { type: 'string', default: '4000' },
     epochs: { type: 'string', default: '10' },
     hidden: { type: 'string', default: '32' },
+    slant: { type: 'string', default: '0' },
+    out: { type: 'string' },
     'held-out-only': { type: 'boolean', default: false },
   },
 });
@@ -49,6 +52,7 @@ async function main(): Promise<void> {
       touchRate: r < 0.3 ? 0 : r < 0.7 ? 0.5 : 1,
       thick: random() < 0.3,
       photo: random() < 0.3,
+      slant: Number(flags.slant),
     };
     const count = random() < 0.1 ? 1 : 2 + Math.floor(random() * 5);
     const source = random() < 0.12 ? fonts : train;
@@ -106,8 +110,9 @@ async function main(): Promise<void> {
     `export const ONE_DIGIT_WEIGHTS: string =\n  '${packNet(final)}';`,
     '',
   ];
-  await writeFile(path.join(PACKAGE_ROOT, 'src', 'read', 'one-digit-weights.ts'), body.join('\n'));
-  console.log('wrote src/read/one-digit-weights.ts');
+  const out = flags.out ?? path.join(PACKAGE_ROOT, 'src', 'read', 'one-digit-weights.ts');
+  await writeFile(out, body.join('\n'));
+  console.log(`wrote ${out}`);
 }
 
 await main();

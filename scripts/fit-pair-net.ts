@@ -5,8 +5,9 @@
  * cosine to 0), each batch's two halves summed by two threads and added in a fixed order: same data, options and
  * seed give the same weights byte for byte, on any number of cores. Writes src/read/pair-net-weights.ts.
  *
- * Run: `npx tsx scripts/fit-pair-net.ts [--epochs 6] [--pictures 120000] [--out FILE]` (6 epochs: about 25 minutes
- * on a 2-core AMD EPYC, 1.3 GB).
+ * Run: `npx tsx scripts/fit-pair-net.ts [--epochs 6] [--pictures 120000] [--seed 0] [--out FILE]` (6 epochs: about 25
+ * minutes on a 2-core AMD EPYC, 1.3 GB). Another `--seed` fits another network from the same recipe (two averaged:
+ * docs/EXPERIMENTS.md, not shipped).
  */
 import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
@@ -26,11 +27,14 @@ const { values: flags } = parseArgs({
   options: {
     epochs: { type: 'string', default: '6' },
     pictures: { type: 'string', default: '120000' },
+    seed: { type: 'string', default: '0' },
     out: { type: 'string', default: path.join(PACKAGE_ROOT, 'src', 'read', 'pair-net-weights.ts') },
   },
 });
 const EPOCHS = Number(flags.epochs);
 const PICTURES = Number(flags.pictures);
+/** 0 fits the shipped network; another seed draws other pictures, starting weights and order from the same recipe. */
+const SEED = Number(flags.seed);
 const HELD_OUT = 10_000;
 const BATCH = 64;
 /** The batch is always split in two halves, one per thread, so that the sums (and the weights) never depend on cores. */
@@ -50,7 +54,7 @@ async function main(): Promise<void> {
   const started = performance.now();
   const { train } = await loadMnist();
   const printed = (await loadFontDigits()).data;
-  const fit = pairSamples(train, printed, { from: 0, to: 50_000 }, PICTURES, mulberry32(11));
+  const fit = pairSamples(train, printed, { from: 0, to: 50_000 }, PICTURES, mulberry32(11 + 1000 * SEED));
   const held = pairSamples(train, printed, { from: 50_000, to: 60_000 }, HELD_OUT, mulberry32(12));
   console.log(
     `${PICTURES} pictures to fit, ${HELD_OUT} held out: ${((performance.now() - started) / 1000).toFixed(0)} s`,
@@ -58,7 +62,7 @@ async function main(): Promise<void> {
 
   const weightsBuffer = new SharedArrayBuffer(PAIR_NET_SIZE * 4);
   const weights = new Float32Array(weightsBuffer);
-  initPairNet(pairNetViews(weights), mulberry32(77));
+  initPairNet(pairNetViews(weights), mulberry32(77 + 1000 * SEED));
   const velocity = new Float32Array(PAIR_NET_SIZE);
   const frames = shared(fit.frames);
   const labels = shared(fit.labels);
@@ -85,7 +89,7 @@ async function main(): Promise<void> {
       worker.postMessage(message);
     });
   try {
-    const shuffle = mulberry32(99);
+    const shuffle = mulberry32(99 + 1000 * SEED);
     const steps = EPOCHS * Math.floor(PICTURES / BATCH);
     let step = 0;
     for (let epoch = 0; epoch < EPOCHS; epoch++) {
@@ -132,10 +136,11 @@ async function main(): Promise<void> {
   }
   const bytes = Buffer.from(weights.buffer, 0, weights.byteLength);
   const sha = createHash('sha256').update(bytes).digest('hex');
+  const seedNote = SEED === 0 ? '' : `, seed ${SEED}`;
   const source =
     `/**\n` +
     ` * Weights of the pair network (pair-net.ts), little-endian float32 in PAIR_NET_LAYOUT's order, base64. Written by\n` +
-    ` * scripts/fit-pair-net.ts (${PICTURES} pictures, ${EPOCHS} epochs); SHA-256 of the bytes ${sha}.\n` +
+    ` * scripts/fit-pair-net.ts (${PICTURES} pictures, ${EPOCHS} epochs${seedNote}); SHA-256 of the bytes ${sha}.\n` +
     ` * Do not edit by hand.\n` +
     ` */\n` +
     `export const PAIR_NET_WEIGHTS: string =\n  '${bytes.toString('base64')}';\n`;

@@ -39,8 +39,11 @@ interface Glyph {
   readonly height: number;
 }
 
-/** The digit's ink box scaled to `height` pixels tall, strokes thickened by a disc of radius `thicken`. */
-function glyph(image: Uint8Array, height: number, thicken: number): Glyph | undefined {
+/**
+ * The digit's ink box scaled to `height` pixels tall, slanted by `shear` (columns per row, the top to the right when
+ * positive), strokes thickened by a disc of radius `thicken`.
+ */
+function glyph(image: Uint8Array, height: number, thicken: number, shear = 0): Glyph | undefined {
   let minX = 28;
   let minY = 28;
   let maxX = -1;
@@ -58,12 +61,15 @@ function glyph(image: Uint8Array, height: number, thicken: number): Glyph | unde
   const bw = maxX - minX + 1;
   const bh = maxY - minY + 1;
   const scale = height / bh;
-  const w = Math.max(1, Math.round(bw * scale));
+  const upright = Math.max(1, Math.round(bw * scale));
+  const lean = Math.ceil(Math.abs(shear) * height);
+  const w = upright + lean;
   // Upscaling by area averaging gives blocks; sample bilinearly instead (a pen's stroke has no pixel grid).
   const out = new Float32Array(w * height);
   for (let y = 0; y < height; y++)
     for (let x = 0; x < w; x++) {
-      const sx = minX + (x + 0.5) / scale - 0.5;
+      const offset = shear > 0 ? shear * (height - 1 - y) : -shear * y;
+      const sx = minX + (x - offset + 0.5) / scale - 0.5;
       const sy = minY + (y + 0.5) / scale - 0.5;
       const x0 = Math.floor(sx);
       const y0 = Math.floor(sy);
@@ -129,13 +135,15 @@ export function composeNumber(
 ): Composed | undefined {
   const height = Math.round(36 + random() * 50);
   const thicken = style.thick ? 1 + random() * 3 : random() < 0.3 ? 1 : 0;
+  // Drawn only when slanting, so that upright compositions stay the same draws.
+  const shear = (style.slant ?? 0) > 0 ? (random() * 2 - 1) * (style.slant as number) : 0;
   const glyphs: { g: Glyph; top: number; left: number }[] = [];
   let cursor = Math.round(10 + random() * 30);
   const baseline = Math.round(20 + random() * 20);
   for (let k = 0; k < count; k++) {
     const row = Math.floor(random() * digits.count);
     const h = Math.max(12, Math.round(height * (0.85 + random() * 0.3)));
-    const g = glyph(digits.images.subarray(row * 784, (row + 1) * 784), h, thicken);
+    const g = glyph(digits.images.subarray(row * 784, (row + 1) * 784), h, thicken, shear);
     if (g === undefined) return undefined;
     const top = baseline + Math.round(height - h + (random() - 0.5) * 0.16 * height);
     let left = cursor;
@@ -219,6 +227,8 @@ export interface ComposeStyle {
   readonly touchRate: number;
   readonly thick: boolean;
   readonly photo: boolean;
+  /** The largest slant of a number's digits (columns per row), drawn once per number; 0 or absent: upright. */
+  readonly slant?: number;
 }
 
 /** Ink of the candidate's pixels per owning digit. */
