@@ -1,7 +1,7 @@
 import { SURE_DIGIT_LOGIT } from './digit-or-not.js';
-import type { DigitEvidence } from './digit-like.js';
 import type { InkBox } from './pieces.js';
 import { HANG, slackOf, spansTaller, typesetBand, X_TOP, type Band } from './type-line.js';
+import { digitLogitOf, type JudgedPieces } from './judged.js';
 
 // Brackets, punctuation and slashes inside a printed number ("(325) 475", "4,834", "30:33", "12/05"), told from its
 // digits by the line they keep (type-line.ts) and by their shape.
@@ -33,16 +33,15 @@ const SLASH_WIDTH = 0.6;
  * judge are told: a comma below the middle, a degree sign above it ("N° 5" read 05).
  */
 export function marksWithin(
-  pieces: readonly { readonly box: InkBox }[],
+  judged: JudgedPieces,
   word: readonly number[],
-  whole: ReadonlyMap<number, DigitEvidence | undefined>,
-  height: number,
   band: Band | null,
   typeset: boolean,
   leanOf?: (pieces: readonly number[]) => number,
 ): number[] {
+  const { pieces, whole, height } = judged;
   if (band === null) return [];
-  const logitOf = (piece: number) => whole.get(piece)?.digitLogit ?? -Infinity;
+  const logitOf = (piece: number) => digitLogitOf(judged, piece);
   const lineHeight = band.bottom - band.top + 1;
   const slack = slackOf(height);
   // A slash spans the line (or hangs below it) and leans as no typeset figure does; the check takes it for a 1.

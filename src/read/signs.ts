@@ -3,6 +3,7 @@ import type { DigitEvidence } from './digit-like.js';
 import type { InkHole } from './ink-shape.js';
 import { unionBox, type InkBox } from './pieces.js';
 import { betweenLines, HANG, lineOf, spansTaller, standsOn, typesetBand, withinBand, type Band } from './type-line.js';
+import { digitLogitOf, type JudgedPieces } from './judged.js';
 
 // Signs at a printed number's ends ("€42", "42%", "(42)", "#86", "5%", "+780"), told from digits by the line the
 // number's digits keep (type-line.ts) and by their shape. The word rule (words.ts) asks these once it has judged a word.
@@ -86,15 +87,14 @@ function dollarBeside(box: InkBox, band: Band, height: number): boolean {
  * an end.
  */
 export function edgeSigns(
-  pieces: readonly { readonly box: InkBox }[],
+  judged: JudgedPieces,
   word: readonly number[],
   group: readonly number[],
-  whole: ReadonlyMap<number, DigitEvidence | undefined>,
-  height: number,
   asks: PieceAsks = {},
 ): EdgeSigns {
+  const { pieces, whole, height } = judged;
   const { judgeWide, holesOf } = asks;
-  const logitOf = (piece: number) => whole.get(piece)?.digitLogit ?? -Infinity;
+  const logitOf = (piece: number) => digitLogitOf(judged, piece);
   const digits = group.filter((k) => whole.has(k) && logitOf(k) > 0);
   const band = typesetBand(pieces, digits, height);
   // Beside the group's one digit, that digit's lines; it need not be plain, as the sign must be ("$9": the 9 at 4.2).
@@ -199,13 +199,9 @@ export interface EdgeSigns {
  * a letter to the check, span the rest taller and hang below their line; the rest must be plain digits, every one,
  * lined up as type. Returns the ends, or null when the word is letters after all.
  */
-export function bracketSigns(
-  pieces: readonly { readonly box: InkBox }[],
-  word: readonly number[],
-  whole: ReadonlyMap<number, DigitEvidence | undefined>,
-  height: number,
-): number[] | null {
-  const logitOf = (piece: number) => whole.get(piece)?.digitLogit ?? -Infinity;
+export function bracketSigns(judged: JudgedPieces, word: readonly number[]): number[] | null {
+  const { pieces, whole, height } = judged;
+  const logitOf = (piece: number) => digitLogitOf(judged, piece);
   const letter = (piece: number) => whole.has(piece) && logitOf(piece) < MIN_DIGIT_LOGIT;
   const first = letter(word[0]!) ? 1 : 0;
   const last = word.length > 1 && letter(word[word.length - 1]!) ? word.length - 2 : word.length - 1;
@@ -231,29 +227,22 @@ export function bracketSigns(
  * bench never uses (a set rendered apart, 600 pictures) 76.5 -> 78.5%, +4 / -0; 3,000 handwritten numbers of the K3
  * sets unchanged. Returns the sign, or null when the word is letters after all.
  */
-export function signBesideNumber(
-  pieces: readonly { readonly box: InkBox }[],
-  word: readonly number[],
-  whole: ReadonlyMap<number, DigitEvidence | undefined>,
-  height: number,
-  edge: EdgeSigns,
-): number[] | null {
+export function signBesideNumber(judged: JudgedPieces, word: readonly number[], edge: EdgeSigns): number[] | null {
   const { signs, band } = edge;
   if (signs.length !== 1 || band === null) return null;
-  return numberBeside(pieces, word, whole, height, band, signs);
+  return numberBeside(judged, word, band, signs);
 }
 
 /** The marks, when every other judged piece of the word passes the check and stands on the band; else null. */
 export function numberBeside(
-  pieces: readonly { readonly box: InkBox }[],
+  judged: JudgedPieces,
   word: readonly number[],
-  whole: ReadonlyMap<number, DigitEvidence | undefined>,
-  height: number,
   band: Band,
   marks: readonly number[],
 ): number[] | null {
+  const { pieces, whole, height } = judged;
   const rest = word.filter((k) => !marks.includes(k) && whole.has(k));
   const digitInLine = (k: number) =>
-    (whole.get(k)?.digitLogit ?? -Infinity) >= MIN_DIGIT_LOGIT && standsOn(pieces[k]!.box, band, height);
+    digitLogitOf(judged, k) >= MIN_DIGIT_LOGIT && standsOn(pieces[k]!.box, band, height);
   return rest.length > 0 && rest.every(digitInLine) ? [...marks] : null;
 }

@@ -1,8 +1,7 @@
 import { SURE_DIGIT_LOGIT } from './digit-or-not.js';
-import type { DigitEvidence } from './digit-like.js';
-import type { InkBox } from './pieces.js';
 import { numberBeside, type EdgeSigns } from './signs.js';
 import { slackOf, standsOn, X_TOP, type Band } from './type-line.js';
+import { digitLogitOf, type JudgedPieces } from './judged.js';
 
 // A unit after a printed number ("17 kg", "250 ml", "99 g"), told from its digits by the line they keep (type-line.ts).
 
@@ -20,16 +19,15 @@ const DEEP = 0.2;
  * group, else there is no number to take a unit.
  */
 export function unitAfterNumber(
-  pieces: readonly { readonly box: InkBox }[],
+  judged: JudgedPieces,
   word: readonly number[],
   group: readonly number[],
-  whole: ReadonlyMap<number, DigitEvidence | undefined>,
-  height: number,
   band: Band | null,
   typeset: boolean,
 ): number[] {
+  const { pieces, whole, height } = judged;
   if (band === null || word.length === 0) return [];
-  const logitOf = (piece: number) => whole.get(piece)?.digitLogit ?? -Infinity;
+  const logitOf = (piece: number) => digitLogitOf(judged, piece);
   const lineHeight = band.bottom - band.top + 1;
   const last = word[word.length - 1]!;
   const hanging = pieces[last]!.box;
@@ -87,15 +85,13 @@ export function unitAfterNumber(
  * unit, or null when the word is letters after all.
  */
 export function unitBesideNumber(
-  pieces: readonly { readonly box: InkBox }[],
+  judged: JudgedPieces,
   word: readonly number[],
   group: readonly number[],
-  whole: ReadonlyMap<number, DigitEvidence | undefined>,
-  height: number,
   edge: EdgeSigns,
 ): number[] | null {
   const { band } = edge;
   if (band === null) return null;
-  const unit = unitAfterNumber(pieces, word, group, whole, height, band, true);
-  return unit.length === 0 ? null : numberBeside(pieces, word, whole, height, band, unit);
+  const unit = unitAfterNumber(judged, word, group, band, true);
+  return unit.length === 0 ? null : numberBeside(judged, word, band, unit);
 }

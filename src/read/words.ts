@@ -5,6 +5,7 @@ import { marksWithin } from './marks-within.js';
 import { bracketSigns, edgeSigns, SIGN_LOGIT, signBesideNumber, type EdgeSigns, type PieceAsks } from './signs.js';
 import { plainDigitLine, slackOf, standsOn, TYPESET, typesetBand, X_TOP, type Band } from './type-line.js';
 import { unitAfterNumber, unitBesideNumber } from './units.js';
+import { digitLogitOf, type JudgedPieces } from './judged.js';
 
 /**
  * Pieces closer than this share of the digit height belong to one word (letters sit closer than words do). 0.4 split
@@ -83,12 +84,13 @@ export function piecesInWords(
   asks: PieceAsks = {},
 ): Set<number> {
   const { readsAsDigits, leanOf } = asks;
+  const judged: JudgedPieces = { pieces, whole, height };
   const order = pieces.map((_, k) => k).sort((a, b) => pieces[a]!.box.minX - pieces[b]!.box.minX);
   // Each word with the group it was split from (splitAtSpaces): signs are told by the line the group's digits keep.
   const words = groupByGap(pieces, order, WORD_GAP * height).flatMap((group) =>
     splitAtSpaces(pieces, group, height).map((word) => ({ word, group })),
   );
-  const logitOf = (piece: number) => whole.get(piece)?.digitLogit ?? -Infinity;
+  const logitOf = (piece: number) => digitLogitOf(judged, piece);
   const isLetter = (piece: number) => whole.has(piece) && logitOf(piece) < MIN_DIGIT_LOGIT;
   // Runs: pieces joined by gaps of at most PAIR_ALONE (a line of type set with wide letter spacing is one run).
   const lettersInRun = new Map<number, number>();
@@ -102,48 +104,45 @@ export function piecesInWords(
   for (const { word: all, group } of words) {
     // Lowercase letters are told by the lines they stand on; what is left of the word (a number beside them, "Room
     // 517" set too tight for a space to stand out) is judged as a word of its own.
-    const lowercase = lowercaseRun(pieces, all, whole);
+    const lowercase = lowercaseRun(judged, all);
     for (const piece of lowercase) out.add(piece);
     const word = all.filter((piece) => !lowercase.includes(piece));
     if (word.length === 0) continue;
-    let judged = 0;
+    let count = 0;
     let letters = 0;
     let loneLetter = false;
     let sure = 0;
     for (const piece of word) {
       if (!whole.has(piece)) continue;
-      judged++;
+      count++;
       const logit = logitOf(piece);
       if (logit < MIN_DIGIT_LOGIT) letters++;
       if (logit < MIN_LONE_LOGIT) loneLetter = true;
       if (logit > SURE_DIGIT_LOGIT) sure++;
     }
-    if (judged === 2 && letters === 1)
-      letters += outOfLine(pieces, word, whole, numberLine(pieces, word, whole, height));
+    if (count === 2 && letters === 1) letters += outOfLine(judged, word, numberLine(judged, word));
     // One piece alone is a letter only on stronger evidence: spaced handwritten digits stand alone too.
-    if (judged === 1 && !loneLetter) letters = wideCapitalAndLetter(pieces, word, whole, height) ? 1 : 0;
-    if (judged === 0 && xHeightWord(pieces, word, whole, height)) {
+    if (count === 1 && !loneLetter) letters = wideCapitalAndLetter(judged, word) ? 1 : 0;
+    if (count === 0 && xHeightWord(judged, word)) {
       for (const piece of word) out.add(piece);
       continue;
     }
     if (letters > 0 && word.length === 1 && onlyLetter(word[0]!) && readsAsDigits?.(word[0]!) === true) letters = 0;
     if (sure >= SURE_DIGITS && sure > letters) letters = 0;
-    const letterWord = letters > 0 && letters >= lettersNeeded(pieces, word, whole, judged, height);
+    const letterWord = letters > 0 && letters >= lettersNeeded(judged, word, count);
     let found: EdgeSigns | undefined;
-    const edge = () => (found ??= edgeSigns(pieces, word, group, whole, height, asks));
+    const edge = () => (found ??= edgeSigns(judged, word, group, asks));
     const signs = letterWord
-      ? (bracketSigns(pieces, word, whole, height) ??
-        signBesideNumber(pieces, word, whole, height, edge()) ??
-        unitBesideNumber(pieces, word, group, whole, height, edge()))
+      ? (bracketSigns(judged, word) ??
+        signBesideNumber(judged, word, edge()) ??
+        unitBesideNumber(judged, word, group, edge()))
       : edge().signs;
     for (const piece of letterWord && signs === null ? word : (signs ?? [])) out.add(piece);
     if (!letterWord || signs !== null) {
       // What stands off a printed number's line inside the word: a unit after it, brackets, a comma.
-      for (const piece of unitAfterNumber(pieces, word, group, whole, height, edge().line, edge().band !== null))
-        out.add(piece);
+      for (const piece of unitAfterNumber(judged, word, group, edge().line, edge().band !== null)) out.add(piece);
       const unsigned = word.filter((k) => !out.has(k));
-      for (const piece of marksWithin(pieces, unsigned, whole, height, edge().line, edge().band !== null, leanOf))
-        out.add(piece);
+      for (const piece of marksWithin(judged, unsigned, edge().line, edge().band !== null, leanOf)) out.add(piece);
     }
   }
   return out;
@@ -153,21 +152,16 @@ export function piecesInWords(
  * How many of a word's judged pieces must be letters for it to be a word of letters: all of one or two, else a share
  * by whether the pieces line up as type (TYPESET_LETTERS, WRITTEN_LETTERS).
  */
-function lettersNeeded(
-  pieces: readonly { readonly box: InkBox }[],
-  word: readonly number[],
-  whole: ReadonlyMap<number, DigitEvidence | undefined>,
-  judged: number,
-  height: number,
-): number {
-  if (judged <= 2) return judged;
+function lettersNeeded(judged: JudgedPieces, word: readonly number[], count: number): number {
+  const { pieces, whole, height } = judged;
+  if (count <= 2) return count;
   const typeset =
     typesetBand(
       pieces,
       word.filter((k) => whole.has(k)),
       height,
     ) !== null;
-  return Math.ceil(judged * (typeset ? TYPESET_LETTERS : WRITTEN_LETTERS));
+  return Math.ceil(count * (typeset ? TYPESET_LETTERS : WRITTEN_LETTERS));
 }
 
 /** A word needs at least this many pieces on its x-line to be told lowercase by its lines (lowercaseRun). */
@@ -204,11 +198,8 @@ const X_GAP = 0.3;
  * reads as a word.
  * @returns the run's pieces (none when the word is not lowercase type)
  */
-function lowercaseRun(
-  pieces: readonly { readonly box: InkBox }[],
-  word: readonly number[],
-  whole: ReadonlyMap<number, DigitEvidence | undefined>,
-): number[] {
+function lowercaseRun(judged: JudgedPieces, word: readonly number[]): number[] {
+  const { pieces, whole } = judged;
   if (word.length <= X_LINE_PIECES) return [];
   const boxes = word.map((k) => pieces[k]!.box);
   const baseline = boxes.map((b) => b.maxY).sort((a, b) => a - b)[boxes.length >> 1]!;
@@ -257,7 +248,7 @@ function lowercaseRun(
   // One x-height piece is lowercase only right after a capital the check plainly calls no digit, near as letters are,
   // with every other judged piece of the word a plain digit: the "No" of "No. 3" set close to its number.
   const capitalAndLetter = (i: number): number[] => {
-    const logitOf = (k: number) => whole.get(k)?.digitLogit ?? -Infinity;
+    const logitOf = (k: number) => digitLogitOf(judged, k);
     if (i === 0 || !whole.has(word[i - 1]!) || logitOf(word[i - 1]!) >= SIGN_LOGIT) return [];
     const capital = boxes[i - 1]!;
     if (Math.abs(capital.minY - capTop) > slack || boxes[i]!.minX - capital.maxX > X_GAP * xHeight) return [];
@@ -269,7 +260,7 @@ function lowercaseRun(
   // Handwritten digits of two sizes can stand so by chance (a 6161 with short 1s). Type keeps a third line as well,
   // where its capitals and ascenders top out ("Zoo", "Book", whose o's the check takes for 0s); a word without it
   // (a t stands between the lines) is lowercase only when the check leans to "no digit" for a short piece at least.
-  const leans = (i: number) => whole.has(word[i]!) && (whole.get(word[i]!)?.digitLogit ?? -Infinity) < 0;
+  const leans = (i: number) => whole.has(word[i]!) && digitLogitOf(judged, word[i]!) < 0;
   const capLine = boxes.every((b, i) => lower.includes(i) || Math.abs(b.minY - capTop) <= slack);
   if (!capLine && !lower.some(leans)) return [];
   // Word order is left to right (groupByGap); the gaps between neighbours, and the letters' own.
@@ -292,13 +283,9 @@ const OFF_LINE = 0.1;
  * hanging below. A word of two is letters only when both pieces are, so that a handwritten two-digit number with one
  * odd digit stays whole; out of a printed line, a piece shaped like a digit is a lowercase letter.
  */
-function outOfLine(
-  pieces: readonly { readonly box: InkBox }[],
-  word: readonly number[],
-  whole: ReadonlyMap<number, DigitEvidence | undefined>,
-  band: Band | null,
-): number {
-  const logitOf = (piece: number) => whole.get(piece)?.digitLogit ?? -Infinity;
+function outOfLine(judged: JudgedPieces, word: readonly number[], band: Band | null): number {
+  const { pieces, whole } = judged;
+  const logitOf = (piece: number) => digitLogitOf(judged, piece);
   if (band === null) return 0;
   const off = OFF_LINE * (band.bottom - band.top + 1);
   return word.filter((k) => {
@@ -313,16 +300,12 @@ function outOfLine(
  * number beside it: "No. 542", whose N the search cut into 111 and whose o it read 0. The capital stands on the
  * number's line top to bottom, as no two handwritten digits beside a printed number do.
  */
-function wideCapitalAndLetter(
-  pieces: readonly { readonly box: InkBox }[],
-  word: readonly number[],
-  whole: ReadonlyMap<number, DigitEvidence | undefined>,
-  height: number,
-): boolean {
+function wideCapitalAndLetter(judged: JudgedPieces, word: readonly number[]): boolean {
+  const { pieces, whole, height } = judged;
   if (word.length !== 2) return false;
-  const band = numberLine(pieces, word, whole, height);
+  const band = numberLine(judged, word);
   const capital = word.find((k) => !whole.has(k));
-  if (capital === undefined || band === null || outOfLine(pieces, word, whole, band) !== 1) return false;
+  if (capital === undefined || band === null || outOfLine(judged, word, band) !== 1) return false;
   return standsOn(pieces[capital]!.box, band, height);
 }
 
@@ -331,13 +314,9 @@ function wideCapitalAndLetter(
  * "5 mm", whose m's the search cut into 1s and 7s. Each tops out well below the number's top and stands on its
  * baseline, as no lining figure does.
  */
-function xHeightWord(
-  pieces: readonly { readonly box: InkBox }[],
-  word: readonly number[],
-  whole: ReadonlyMap<number, DigitEvidence | undefined>,
-  height: number,
-): boolean {
-  const band = numberLine(pieces, word, whole, height);
+function xHeightWord(judged: JudgedPieces, word: readonly number[]): boolean {
+  const { pieces, height } = judged;
+  const band = numberLine(judged, word);
   if (band === null) return false;
   const lineHeight = band.bottom - band.top + 1;
   const slack = slackOf(height);
@@ -351,13 +330,9 @@ function xHeightWord(
  * The line the printed number beside a word keeps: the lines of the other pieces the check takes for digits, or beside
  * a number of one printed digit ("No. 7") that digit's own lines (type-line.ts plainDigitLine).
  */
-function numberLine(
-  pieces: readonly { readonly box: InkBox }[],
-  word: readonly number[],
-  whole: ReadonlyMap<number, DigitEvidence | undefined>,
-  height: number,
-): Band | null {
-  const logitOf = (piece: number) => whole.get(piece)?.digitLogit ?? -Infinity;
+function numberLine(judged: JudgedPieces, word: readonly number[]): Band | null {
+  const { pieces, whole, height } = judged;
+  const logitOf = (piece: number) => digitLogitOf(judged, piece);
   const others = pieces.flatMap((_, k) => (!word.includes(k) && whole.has(k) && logitOf(k) > 0 ? [k] : []));
   return typesetBand(pieces, others, height) ?? plainDigitLine(pieces, others, logitOf);
 }
