@@ -92,7 +92,8 @@ const digitsOf = (random: () => number, length: number): string =>
 
 /**
  * Printed numbers with what people print beside them: currency signs, percent, plus and minus, brackets, a number
- * sign, separators, units and labels. Each yields the number's digits (the reader leaves every mark out of `text`).
+ * sign, separators, dates and fractions, units and labels. Each yields the number's digits (the reader leaves every
+ * mark out of `text`).
  */
 const SIGNED: readonly ((random: () => number) => string)[] = [
   (r) => `€${digitsOf(r, 2 + Math.floor(r() * 3))}`,
@@ -110,6 +111,11 @@ const SIGNED: readonly ((random: () => number) => string)[] = [
   (r) => `${digitsOf(r, 2 + Math.floor(r() * 2))} kg`,
   (r) => `No. ${digitsOf(r, 1 + Math.floor(r() * 3))}`,
   (r) => `Room ${digitsOf(r, 2 + Math.floor(r() * 2))}`,
+  (r) => `${String(1 + Math.floor(r() * 28)).padStart(2, '0')}/${String(1 + Math.floor(r() * 12)).padStart(2, '0')}`,
+  (r) => `${1 + Math.floor(r() * 9)}/${2 + Math.floor(r() * 15)}`,
+  (r) => `${digitsOf(r, 2 + Math.floor(r() * 2))} g`,
+  (r) => `${digitsOf(r, 2 + Math.floor(r() * 2))} ml`,
+  (r) => `${digitsOf(r, 1 + Math.floor(r() * 2))} mm`,
 ];
 
 function textJobs(count: number, random: () => number, words: boolean): TextJob[] {

@@ -385,14 +385,36 @@ describe('piecesInWords', () => {
     expect(piecesInWords(date, logits, HEIGHT).size).toBe(0);
     // A slanted handwritten 1 the check reads as a digit (1.6-5.1 among the saved sets' numbers) stays.
     expect(piecesInWords(date, judged([12, 25, 3, 14, 25]), HEIGHT, { leanOf: lean(0.25) }).size).toBe(0);
-    // So does one among only two other digits ("818" written by hand on a line), and one at the end of a number.
+    // Between two figures it is a fraction's ("9/4")...
     const three = date.filter((_, k) => k >= 1 && k <= 3);
-    expect(piecesInWords(three, judged([25, 0.4, 14]), HEIGHT, { leanOf: (ks) => (ks[0] === 1 ? 0.25 : 0) }).size).toBe(
-      0,
-    );
+    const fraction = (beside: number) => (ks: readonly number[]) => (ks[0] === 1 ? 0.25 : ks[0] === 2 ? beside : 0);
+    expect([...piecesInWords(three, judged([25, 0.4, 14]), HEIGHT, { leanOf: fraction(0) })]).toEqual([1]);
+    // ...unless a piece beside it leans within 0.05 of it, as handwriting slants every digit (a 6 leaning 0.24 beside
+    // a 9 at 0.35 stayed a 6 only so); and one at the end of a number stays.
+    expect(piecesInWords(three, judged([25, 0.4, 14]), HEIGHT, { leanOf: fraction(0.21) }).size).toBe(0);
+    // A handwritten 1 leaning far more than its neighbours, which lean unlike each other as no typeface's figures do
+    // ("4191", its 1 at 0.56 beside a 4 at -0.23 and a 9 at 0.19), stays.
+    const hand = (ks: readonly number[]) => [0, -0.23, 0.56, 0.19, 0.3][ks[0] as number] as number;
+    expect(piecesInWords(date, judged([12, 4.2, 0.9, 25, 14]), HEIGHT, { leanOf: hand }).size).toBe(0);
+    expect([
+      ...piecesInWords(date, judged([12, 4.2, 0.9, 25, 14]), HEIGHT, { leanOf: (ks) => (ks[0] === 2 ? 0.56 : 0.1) }),
+    ]).toEqual([2]);
     expect(
       piecesInWords(date, judged([12, 25, 14, 25, 0.4]), HEIGHT, { leanOf: (ks) => (ks[0] === 4 ? 0.25 : 0) }).size,
     ).toBe(0);
+  });
+
+  it('leaves out an italic slash, wider and leaning more, beside figures that lean too ("8/12")', () => {
+    // 8, a slash 0.85 as wide as tall, 1, 2; the figures lean 0.1-0.2 (italic), the slash 0.6.
+    const date = pieces([4, 4, 4]).map((p, k) => {
+      if (k !== 1) return p;
+      const tall = p.box.maxY - p.box.minY + 1;
+      return { box: { ...p.box, maxX: p.box.minX + Math.round(0.85 * tall) - 1 } };
+    });
+    const italic = (slash: number) => (ks: readonly number[]) => (ks[0] === 1 ? slash : 0.1 + 0.05 * (ks[0] as number));
+    expect([...piecesInWords(date, judged([12, 0.1, 25, 14]), HEIGHT, { leanOf: italic(0.6) })]).toEqual([1]);
+    // Leaning 0.29, under the 0.25 of the 2 beside it and 0.05 more, it is a figure of the same italic type.
+    expect(piecesInWords(date, judged([12, 0.1, 25, 14]), HEIGHT, { leanOf: italic(0.29) }).size).toBe(0);
   });
 
   it('leaves out a unit after a printed number the word rule counted as letters ("99 g", "100 g", "7 kg")', () => {
