@@ -69,7 +69,8 @@ export const MIN_JUDGED_HEIGHT = 0.5;
  * read, unless plain digits outnumber its letters (SURE_DIGITS). A handwritten number keeps its digits unless half of
  * them fail the digit-or-not check at once.
  * Signs at the ends of a typeset number are left out alone (edgeSigns, bracketSigns): "€42" reads 42, not 642; so
- * are a unit after it, and brackets and punctuation within it (unitAfterNumber, marksWithin): "17 kg" reads 17.
+ * are a unit after it, even set a space apart, and brackets and punctuation within it (unitAfterNumber, unitsAlone,
+ * marksWithin): "17 kg" and "73 g" read 17 and 73.
  * @param pieces the grouped pieces' boxes, left to right
  * @param whole each judged piece's evidence as a whole (undefined: it normalized to nothing); pieces wider than
  *   MAX_JUDGED_WIDTH or lower than MIN_JUDGED_HEIGHT are absent
@@ -87,9 +88,8 @@ export function piecesInWords(
   const judged: JudgedPieces = { pieces, whole, height };
   const order = pieces.map((_, k) => k).sort((a, b) => pieces[a]!.box.minX - pieces[b]!.box.minX);
   // Each word with the group it was split from (splitAtSpaces): signs are told by the line the group's digits keep.
-  const words = groupByGap(pieces, order, WORD_GAP * height).flatMap((group) =>
-    splitAtSpaces(pieces, group, height).map((word) => ({ word, group })),
-  );
+  const groups = groupByGap(pieces, order, WORD_GAP * height);
+  const words = groups.flatMap((group) => splitAtSpaces(pieces, group, height).map((word) => ({ word, group })));
   const logitOf = (piece: number) => digitLogitOf(judged, piece);
   const isLetter = (piece: number) => whole.has(piece) && logitOf(piece) < MIN_DIGIT_LOGIT;
   // Runs: pieces joined by gaps of at most PAIR_ALONE (a line of type set with wide letter spacing is one run).
@@ -101,6 +101,7 @@ export function piecesInWords(
   /** Whether the piece is the only letter of its run: any other makes it a letter of spaced type, not a pair. */
   const onlyLetter = (piece: number) => lettersInRun.get(piece) === 1;
   const out = new Set<number>();
+  for (const piece of unitsAlone(judged, groups)) out.add(piece);
   for (const { word: all, group } of words) {
     // Lowercase letters are told by the lines they stand on; what is left of the word (a number beside them, "Room
     // 517" set too tight for a space to stand out) is judged as a word of its own.
@@ -145,6 +146,32 @@ export function piecesInWords(
       for (const piece of marksWithin(judged, unsigned, edge().line, edge().band !== null, leanOf)) out.add(piece);
     }
   }
+  return out;
+}
+
+/** A unit standing alone after a printed number is at most this many digit heights from it ("73 g"). */
+const UNIT_GAP = 2;
+
+/**
+ * Units of one letter set a space apart from a printed number, as a group of their own ("73 g", where the g, read 9,
+ * stands farther than WORD_GAP from the 3): the letter must hang from the line the number's digits keep as a g does
+ * (units.ts unitAfterNumber, which the number's own group asks of its last pieces).
+ */
+function unitsAlone(judged: JudgedPieces, groups: readonly number[][]): number[] {
+  const { pieces, height } = judged;
+  const out: number[] = [];
+  groups.forEach((group, i) => {
+    const before = groups[i - 1];
+    const k = group[0]!;
+    if (group.length !== 1 || before === undefined || !judged.whole.has(k)) return;
+    if (pieces[k]!.box.minX - pieces[before[before.length - 1]!]!.box.maxX > UNIT_GAP * height) return;
+    const band = typesetBand(
+      pieces,
+      before.filter((j) => digitLogitOf(judged, j) > 0),
+      height,
+    );
+    if (band !== null) out.push(...unitAfterNumber(judged, [k], [...before, k], band, true));
+  });
   return out;
 }
 
@@ -279,9 +306,9 @@ const OFF_LINE = 0.1;
 
 /**
  * How many judged pieces of a two-piece word that the check takes for digits stand out of the line a printed number
- * beside them keeps (the plain digits of the other words): the o of "No. 42", sitting an x-height tall, and the g of "76 kg",
- * hanging below. A word of two is letters only when both pieces are, so that a handwritten two-digit number with one
- * odd digit stays whole; out of a printed line, a piece shaped like a digit is a lowercase letter.
+ * beside them keeps (the plain digits of the other words): the o of "No. 42", sitting an x-height tall, and the g of
+ * "76 kg", hanging below. A word of two is letters only when both pieces are, so that a handwritten two-digit number
+ * with one odd digit stays whole; out of a printed line, a piece shaped like a digit is a lowercase letter.
  */
 function outOfLine(judged: JudgedPieces, word: readonly number[], band: Band | null): number {
   const { pieces, whole } = judged;

@@ -417,6 +417,19 @@ describe('piecesInWords', () => {
     expect(piecesInWords(date, judged([12, 0.1, 25, 14]), HEIGHT, { leanOf: italic(0.29) }).size).toBe(0);
   });
 
+  it('leaves out a one-letter unit set a space apart, a group of its own ("73 g")', () => {
+    // 7, 3, and 40 px on (farther than a word's gap) a g hanging from the x-line, which the check reads 1.8 (a 9).
+    const hang = { minY: 12, maxY: 50 };
+    const grams = (gap: number) => pieces([4, gap]).map((p, k) => ({ box: { ...p.box, ...(k === 2 ? hang : {}) } }));
+    expect([...piecesInWords(grams(40), judged([20, 20, 1.8]), HEIGHT)]).toEqual([2]);
+    // On the digits' line it is a 9; more than two digit heights away it is no unit of theirs.
+    expect(piecesInWords(pieces([4, 40]), judged([20, 20, 1.8]), HEIGHT).size).toBe(0);
+    expect(piecesInWords(grams(90), judged([20, 20, 1.8]), HEIGHT).size).toBe(0);
+    // After handwriting, whose digits keep no line of type, a digit written low stays.
+    const written = grams(40).map((p, k) => (k === 1 ? { box: { ...p.box, minY: 6 } } : p));
+    expect(piecesInWords(written, judged([20, 20, 1.8]), HEIGHT).size).toBe(0);
+  });
+
   it('leaves out a unit after a printed number the word rule counted as letters ("99 g", "100 g", "7 kg")', () => {
     const hang = { minY: 12, maxY: 50 };
     // "99 g": the g the check calls no digit (-3.2) makes the word one of letters by count; the g alone goes.
