@@ -11,11 +11,13 @@ export const PAIR_LOOK_WIDTH = 0.6;
  * and its two digits together are at least SURE_PAIR_OF_ONE likely. Chosen on the tuning sets (test digits 0-4999) with
  * every reading compared (docs/BENCHMARKS.md, "Number reader", 2026-12-06): at 0.99 single wide digits (a 5, an 8,
  * a 0) were read as pairs ("55", "88", "00") in spaced numbers: of the pieces it replaced in numbers that changed,
- * 10 were in numbers lost and 95 in numbers gained; at 0.9995, 3 and 87. The network costs about 0.3 ms a piece
- * with the WebAssembly engine (0.5 in JavaScript), and 0.1 ms to frame it, asked of every piece at least
- * PAIR_LOOK_WIDTH wide that the path read as one or two.
+ * 10 were in numbers lost and 95 in numbers gained; at 0.9995, 3 and 87. 0.999 since 2026-12-07, on larger tuning
+ * sets (3,800 pictures, every reading compared, docs/BENCHMARKS.md "Number reader"): digits pushed into each other that
+ * the path read as one, +6 numbers, against a 9 read "91" beside a sign and an 8 read "88" in spaced handwriting; 0.995
+ * gained 11 and lost 6. The network costs about 0.3 ms a piece with the WebAssembly engine (0.5 in JavaScript), and 0.1
+ * ms to frame it, asked of every piece at least PAIR_LOOK_WIDTH wide that the path read as one or two.
  */
-const SURE_TWO_OF_ONE = 0.9995;
+const SURE_TWO_OF_ONE = 0.999;
 /**
  * Where the network is all but certain a piece is two digits, the path's one digit for it is a digit short whatever
  * it reads, and the network's pair is the better guess even when it hesitates over one side (a 1 joined to a 7 read

@@ -1,5 +1,7 @@
 import type { Inflate } from '../image/bounded-inflate.js';
 import { decodeGray } from '../image/decode-gray.js';
+import { ImageError } from '../image/errors.js';
+import { normalizeDigit } from '../image/normalize.js';
 import type { GrayImage } from '../image/gray.js';
 import { resolveImageLimits, type ImageLimits } from '../image/limits.js';
 import type { ModelEngine } from '../ml/engine/types.js';
@@ -14,6 +16,7 @@ import { findPieces } from './find-pieces.js';
 import { resolveReadLimits } from './limits.js';
 import { unionBox, type InkBox, type Part, type Piece } from './pieces.js';
 import { pairInstead, type PairSide } from './joined-pairs.js';
+import { loneDigitInk } from './lone-digit.js';
 import { pairShape, pieceShape } from './one-digit.js';
 import { renderPiece, renderPixels } from './render.js';
 import { MAX_SPLITS, PAIR_MIN_WIDTH, strokeSplits } from './strokes.js';
@@ -288,9 +291,15 @@ export function readDigitsWithDoubt(
       return { piece: pieces[piece] as Piece, whole };
     }),
   );
+  const lone = loneDigitInk([...pieces.map((p) => p.box), ...small], digits.length, inLetterWords.size, height);
+  const asUpload = lone === undefined ? undefined : uploadDigit(gray, model, engine, toBox(map, lone));
+  if (asUpload !== undefined) {
+    digits.splice(0, digits.length, asUpload);
+    for (const piece of pieces) readWhole.add(piece);
+  }
   // A piece the network read (a pair, or one digit) is read whole: the parts of it the path left out are in its digits.
   const skipped: SkippedPiece[] = [
-    ...small.map((b): SkippedPiece => ({ box: toBox(map, b), reason: 'too-small' })),
+    ...(asUpload === undefined ? small : []).map((b): SkippedPiece => ({ box: toBox(map, b), reason: 'too-small' })),
     ...leftOut
       .filter((s) => !readWhole.has(pieces[s.piece] as Piece))
       .map((s): SkippedPiece => ({ box: toBox(map, s.box), reason: 'not-a-digit' })),
@@ -425,6 +434,27 @@ function wholeDigit(
   if (picture === undefined) return undefined;
   const [prediction] = predictBatch(model, [picture], engine);
   return [toDigit(model, prediction as Prediction, toBox(map, piece.box), picture)];
+}
+
+/**
+ * The picture read as a single upload of it is (imageToDigitInput's normalizeDigit, then predictBatch): a picture of
+ * one digit's ink (lone-digit.ts); undefined when the normalization finds no digit in it.
+ */
+function uploadDigit(
+  gray: GrayImage,
+  model: SvmModel,
+  engine: ModelEngine | undefined,
+  box: Box,
+): ReadDigit | undefined {
+  let picture: Uint8Array;
+  try {
+    picture = normalizeDigit(gray);
+  } catch (error) {
+    if (error instanceof ImageError && error.code === 'NO_DIGIT_FOUND') return undefined;
+    throw error;
+  }
+  const [prediction] = predictBatch(model, [picture], engine);
+  return toDigit(model, prediction as Prediction, box, picture);
 }
 
 /** A digit of a pair the pair network read: its probabilities as scores, its side's box and 28x28 picture. */

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { GrayImage } from '../../src/image/gray.js';
+import { normalizeDigit } from '../../src/image/normalize.js';
 import { createJsEngine } from '../../src/ml/engine/js-engine.js';
 import type { ModelEngine } from '../../src/ml/engine/types.js';
 import type { SvmModel } from '../../src/ml/model.js';
@@ -13,6 +14,8 @@ import { PACKAGE_ROOT } from '../../src/node/package-root.js';
 import { DEFAULT_READ_LIMITS, readDigits, ReadError, resolveReadLimits, type ReadDigit } from '../../src/read/index.js';
 import { findInk } from '../../src/read/ink.js';
 import { pairInstead } from '../../src/read/joined-pairs.js';
+import { pairFrame } from '../../src/read/pair-frame.js';
+import { readPairFrame } from '../../src/read/pair-net.js';
 import { groupPieces } from '../../src/read/pieces.js';
 import { loadFontDigits } from '../../src/training/font-digits.js';
 import { loadMnist } from '../../src/training/mnist-data.js';
@@ -282,6 +285,34 @@ describe('readDigits on two digits pushed into each other', () => {
     expect(right).toBeGreaterThanOrEqual(10);
   }, 60_000);
 
+  it('reads a piece the path read as one digit as a pair from 0.999 sure it is two', () => {
+    // Pairs (pairAt(k, 24)) pushed `depth` past meeting whose one piece the network calls two at 0.999-0.9995: given
+    // the path's one digit, kept before 2026-12-07 (the bound was 0.9995), read as the network's pair now.
+    const cases = [
+      [0.1, 120],
+      [0.1, 179],
+      [0.2, 133],
+      [0.2, 188],
+      [0.2, 566],
+      [0.3, 98],
+      [0.3, 407],
+    ] as const;
+    for (const [depth, k] of cases) {
+      const [a, b] = pairAt(k, 24);
+      const map = findInk(row([a.pixels, b.pixels], [-depth], 0, true));
+      const grouped = groupPieces(map, DEFAULT_READ_LIMITS.maxPieces);
+      if ('tooMany' in grouped) throw new Error('too many pieces');
+      expect(grouped.pieces).toHaveLength(1);
+      const piece = grouped.pieces[0]!;
+      const { two } = readPairFrame(pairFrame(map, piece.parts, piece.box)!, engine);
+      expect(two).toBeGreaterThanOrEqual(0.999);
+      expect(two).toBeLessThan(0.9995);
+      const verdict = pairInstead(map, piece, grouped.height, [{ digit: a.label }], engine);
+      expect(verdict?.kind === 'pair' ? verdict.sides.map((side) => side.digit).join('') : verdict).toBe(text([a, b]));
+      expect(readPushed(a, b, depth)?.text).toBe(text([a, b]));
+    }
+  });
+
   it('reads a piece the path read as one digit and a mark left out as a pair, whole, with no box left out inside it', () => {
     // Pushed further (0.35 of a digit height past meeting), the path often reads one digit of the piece and leaves the
     // rest out as a mark; the pair network reads the whole piece.
@@ -391,6 +422,39 @@ describe('readDigits', () => {
       const reading = readDigits(row([d.pixels], [], 400), model, engine);
       expect(reading.text).toBe(String(d.label));
     }
+  });
+
+  it('reads a picture of one digit as a single upload of it is, broken-off and faint strokes included', () => {
+    // A band erased across the middle and another, faint, a quarter of the way down: the path rendered the digit from its
+    // thresholded ink alone and left the faint strokes and small fragments out; an upload normalizes all the ink.
+    for (const d of clear.slice(0, 12)) {
+      const broken = d.pixels.slice();
+      for (let x = 0; x < 28; x++) {
+        broken[14 * 28 + x] = 0;
+        broken[7 * 28 + x] = Math.round((broken[7 * 28 + x] as number) * 0.3);
+      }
+      const picture = row([broken], [], 40, true);
+      const reading = readDigits(picture, model, engine);
+      const upload = predict(model, normalizeDigit(picture), engine);
+      expect(reading.digits).toHaveLength(1);
+      expect(reading.digits[0]!.scores).toEqual(upload.scores);
+      expect(reading.digits[0]!.normalized).toEqual(normalizeDigit(picture));
+      expect(reading.skipped).toEqual([]);
+    }
+  });
+
+  it('reads a spaced 11 as narrow as one digit as two digits', () => {
+    const ones = clear.filter((d) => d.label === 1).slice(0, 2);
+    expect(ones).toHaveLength(2);
+    const reading = readDigits(
+      row(
+        ones.map((d) => d.pixels),
+        [0.1],
+      ),
+      model,
+      engine,
+    );
+    expect(reading.text).toBe('11');
   });
 
   it('keeps the fragments of a broken digit together', () => {
