@@ -42,6 +42,20 @@ import type { Box, Reading, ReadDigit, ReadLimits, SkippedPiece } from './types.
 const SLICES_PER_PIECE = 3;
 
 /**
+ * A chosen digit whose first-stage confidence is under this is classified again from a rendering with SOFT_HALO: on
+ * the K6 sets and the bench's splits (docs/BENCHMARKS.md, "Number reader", 2026-12-07) +9 / -1 numbers on the tuning
+ * sets and +10 / -3 on the report sets, against +9 / -2 and +10 / -4 for every digit; a clean number's digits are
+ * sure, so the six-digit picture takes no longer. Every piece of the search so rendered: +25 / -14 and +19 / -13 (the
+ * checks fitted on thresholded pieces see other pictures).
+ */
+const SOFT_BELOW = 0.99;
+/**
+ * The halo's radius in working pixels: 2 gained fewer numbers than 1 (+7 / -3 against +9 / -2, every chosen digit read
+ * again, tuning sets).
+ */
+const SOFT_HALO = 1;
+
+/**
  * Stroke splits per allowed piece, over the picture: each costs two classifications when the search asks for it, so
  * a picture of many crossings (a maze, a page of crossed-out words) stays a bounded amount of work.
  */
@@ -250,9 +264,20 @@ export function readDigitsWithDoubt(
   // The search ranked the chosen pieces by their first stage's scores: where the first stage answers a piece, that is
   // its answer already (bit for bit what predictBatch gives); only the pieces the second stage reads are classified
   // again (a 6-digit picture: ~1 ms less, 2-core AMD EPYC).
+  // A digit the first stage is unsure of is read again from its strokes' soft edges too (renderPiece's halo), as an
+  // upload's normalization would see them: the search ranked the pieces on their thresholded ink alone.
+  const softly = new Set<number>();
+  for (const k of chosen) {
+    const c = candidates[k] as Candidate;
+    if (c.ink !== undefined || (evidence[k]?.confidence ?? 0) >= SOFT_BELOW) continue;
+    const soft = renderPiece(map, c.parts, c.box, SOFT_HALO);
+    if (soft === undefined) continue;
+    pictures[k] = soft;
+    softly.add(k);
+  }
   const firsts = chosen.map((k) => {
     const scored = evidence[k];
-    return scored ? firstStageAnswer(model, scored.scores) : undefined;
+    return scored && !softly.has(k) ? firstStageAnswer(model, scored.scores) : undefined;
   });
   const again = chosen.filter((_, i) => firsts[i] === undefined);
   const staged = predictBatch(

@@ -20,9 +20,11 @@ const MAX_CROP = 64;
  * @param map the ink map
  * @param parts the piece's parts
  * @param box their box
+ * @param halo pixels of no piece within this many pixels of the piece's ink are taken too, at their own strength: the
+ *   faint edges of its strokes under the ink threshold, which an upload's normalization keeps (0: the piece's ink only)
  * @returns 784 bytes, or undefined when normalization finds no digit in it
  */
-export function renderPiece(map: InkMap, parts: readonly Part[], box: InkBox): Uint8Array | undefined {
+export function renderPiece(map: InkMap, parts: readonly Part[], box: InkBox, halo = 0): Uint8Array | undefined {
   const crop = blankCrop(box);
   const { width: w, data: ink } = map.ink;
   const { labels } = map;
@@ -35,6 +37,7 @@ export function renderPiece(map: InkMap, parts: readonly Part[], box: InkBox): U
       for (let x = from; x <= to; x++) if (labels[row + x] === label) crop.data[out + x] = ink[row + x] as number;
     }
   }
+  if (halo > 0) addHalo(crop, map, halo);
   return normalizeCrop(crop);
 }
 
@@ -66,6 +69,28 @@ export function renderInk(ink: GrayImage): Uint8Array | undefined {
   for (let y = 0; y < ink.height; y++)
     crop.data.set(ink.data.subarray(y * ink.width, (y + 1) * ink.width), (y - crop.y0) * crop.width - crop.x0);
   return normalizeCrop(crop);
+}
+
+/** Copies into `crop` the map's unlabelled pixels within `radius` (a square) of the ink already in it. */
+function addHalo(crop: GrayImage & { readonly x0: number; readonly y0: number }, map: InkMap, radius: number): void {
+  const { width: w, height: h, data: ink } = map.ink;
+  const { labels } = map;
+  const drawn = crop.data.slice();
+  for (let cy = 0; cy < crop.height; cy++) {
+    for (let cx = 0; cx < crop.width; cx++) {
+      if (drawn[cy * crop.width + cx] === 0) continue;
+      for (let ny = Math.max(0, cy - radius); ny <= Math.min(crop.height - 1, cy + radius); ny++) {
+        const y = ny + crop.y0;
+        if (y < 0 || y >= h) continue;
+        for (let nx = Math.max(0, cx - radius); nx <= Math.min(crop.width - 1, cx + radius); nx++) {
+          const x = nx + crop.x0;
+          const at = ny * crop.width + nx;
+          if (x >= 0 && x < w && labels[y * w + x] === 0 && crop.data[at] === 0)
+            crop.data[at] = ink[y * w + x] as number;
+        }
+      }
+    }
+  }
 }
 
 /** A black crop around `box` with MARGIN of paper, and where its corner lies in the ink map. */
