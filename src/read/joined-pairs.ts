@@ -29,6 +29,15 @@ const SURE_TWO_OF_ONE = 0.999;
  */
 const SURE_PAIR_OF_ONE = 0.5;
 /**
+ * A piece the path read as one digit less than UNSURE_ONE sure is read as the network's two from this sureness of
+ * "two" (and SURE_PAIR_OF_ONE for its digits): a path unsure of its one digit is often reading two (a 1 joined to a 9
+ * read as a 4 at 0.52), while the single wide digits the network takes for pairs (an 8 as "57", a 9 as "91") the path
+ * reads at 0.99 or more. Chosen on the tuning sets (docs/BENCHMARKS.md, "Number reader", 2026-12-07): +3 / -0 numbers at
+ * 0.95-0.98 with UNSURE_ONE 0.95, +4 / -2 at 0.98 with 0.97, +4 / -3 with 0.99; on the report sets +4 / -1.
+ */
+const UNSURE_TWO_OF_ONE = 0.98;
+const UNSURE_ONE = 0.95;
+/**
  * A piece the path read as two digits is read as the network's two, when they differ, at this sureness of "two" (and
  * its two digits at least SURE_PAIR_OF_TWO likely), however sure the path's two were: the model reads each side of a
  * cut through two digits written into each other surely and often wrongly (a 5 cut from a 6 read as a 4 at 0.61, a 1
@@ -73,7 +82,8 @@ export type PairVerdict = { readonly kind: 'pair'; readonly sides: [PairSide, Pa
  * @param map the ink map
  * @param piece the piece's parts and box (one piece of ink, whole)
  * @param height the digit height in working pixels
- * @param read the digits the path read in the piece, left to right (one or two, over all of the piece or part of it)
+ * @param read the digits the path read in the piece, left to right (one or two, over all of the piece or part of it),
+ *   with their confidences
  * @param engine sums the network's convolutions (pair-net.ts readPairFrame)
  * @returns the network's two digits to read instead, `one` to read the piece whole as one digit, or undefined to keep
  *   the path's reading
@@ -82,7 +92,7 @@ export function pairInstead(
   map: InkMap,
   piece: { readonly parts: readonly Part[]; readonly box: InkBox },
   height: number,
-  read: readonly { readonly digit: number }[],
+  read: readonly { readonly digit: number; readonly confidence: number }[],
   engine?: ModelEngine,
 ): PairVerdict | undefined {
   const { box } = piece;
@@ -94,10 +104,13 @@ export function pairInstead(
   const left = best(pair.left);
   const right = best(pair.right);
   const sure = (pair.left[left] as number) * (pair.right[right] as number);
-  if (read.length === 1 && (pair.two < SURE_TWO_OF_ONE || sure < SURE_PAIR_OF_ONE)) return undefined;
+  if (read.length === 1) {
+    const two = (read[0] as { confidence: number }).confidence < UNSURE_ONE ? UNSURE_TWO_OF_ONE : SURE_TWO_OF_ONE;
+    if (pair.two < two || sure < SURE_PAIR_OF_ONE) return undefined;
+  }
   if (read.length === 2) {
     if (pair.two < SURE_ONE_OF_TWO) return { kind: 'one' };
-    const [a, b] = read as readonly [{ digit: number }, { digit: number }];
+    const [a, b] = read as readonly [(typeof read)[number], (typeof read)[number]];
     if (pair.two < SURE_TWO_OF_TWO || sure < SURE_PAIR_OF_TWO || (a.digit === left && b.digit === right))
       return undefined;
   }

@@ -171,14 +171,21 @@ function pairOfPushed(
   a: { pixels: Uint8Array },
   b: { pixels: Uint8Array },
   depth: number,
-  read: readonly { readonly digit: number }[],
+  read: readonly { readonly digit: number; readonly confidence?: number }[],
 ) {
   const map = findInk(row([a.pixels, b.pixels], [-depth], 0, true));
   const grouped = groupPieces(map, DEFAULT_READ_LIMITS.maxPieces);
   if ('tooMany' in grouped || grouped.pieces.length !== 1) return undefined;
-  const verdict = (digits: readonly { readonly digit: number }[]) =>
-    pairInstead(map, grouped.pieces[0] as (typeof grouped.pieces)[number], grouped.height, digits, engine);
-  const ask = (digits: readonly { readonly digit: number }[]) => {
+  // The path's digits sure (confidence 1) unless given.
+  const verdict = (digits: readonly { readonly digit: number; readonly confidence?: number }[]) =>
+    pairInstead(
+      map,
+      grouped.pieces[0] as (typeof grouped.pieces)[number],
+      grouped.height,
+      digits.map((d) => ({ confidence: 1, ...d })),
+      engine,
+    );
+  const ask = (digits: readonly { readonly digit: number; readonly confidence?: number }[]) => {
     const v = verdict(digits);
     return v?.kind === 'pair' ? v.sides : undefined;
   };
@@ -285,6 +292,36 @@ describe('readDigits on two digits pushed into each other', () => {
     expect(right).toBeGreaterThanOrEqual(10);
   }, 60_000);
 
+  it('reads a piece the path read as one digit it is unsure of as a pair from 0.98 sure it is two', () => {
+    // Pairs (pairAt(k, 24)) pushed `depth` past meeting whose one piece the network calls two at 0.98-0.999: the
+    // network's pair where the path's one digit is under 0.95 sure, the path's digit where it is sure.
+    const cases = [
+      [0.1, 62],
+      [0.2, 21],
+      [0.2, 110],
+      [0.2, 132],
+      [0.3, 2],
+    ] as const;
+    for (const [depth, k] of cases) {
+      const [a, b] = pairAt(k, 24);
+      const map = findInk(row([a.pixels, b.pixels], [-depth], 0, true));
+      const grouped = groupPieces(map, DEFAULT_READ_LIMITS.maxPieces);
+      if ('tooMany' in grouped) throw new Error('too many pieces');
+      expect(grouped.pieces).toHaveLength(1);
+      const piece = grouped.pieces[0]!;
+      const { two } = readPairFrame(pairFrame(map, piece.parts, piece.box)!, engine);
+      expect(two).toBeGreaterThanOrEqual(0.98);
+      expect(two).toBeLessThan(0.999);
+      const given = (confidence: number) => {
+        const verdict = pairInstead(map, piece, grouped.height, [{ digit: a.label, confidence }], engine);
+        return verdict?.kind === 'pair' ? verdict.sides.map((side) => side.digit).join('') : verdict;
+      };
+      expect(given(0.94)).toBe(text([a, b]));
+      expect(given(0.95)).toBeUndefined();
+      expect(given(1)).toBeUndefined();
+    }
+  });
+
   it('reads a piece the path read as one digit as a pair from 0.999 sure it is two', () => {
     // Pairs (pairAt(k, 24)) pushed `depth` past meeting whose one piece the network calls two at 0.999-0.9995: given
     // the path's one digit, kept before 2026-12-07 (the bound was 0.9995), read as the network's pair now.
@@ -307,7 +344,7 @@ describe('readDigits on two digits pushed into each other', () => {
       const { two } = readPairFrame(pairFrame(map, piece.parts, piece.box)!, engine);
       expect(two).toBeGreaterThanOrEqual(0.999);
       expect(two).toBeLessThan(0.9995);
-      const verdict = pairInstead(map, piece, grouped.height, [{ digit: a.label }], engine);
+      const verdict = pairInstead(map, piece, grouped.height, [{ digit: a.label, confidence: 1 }], engine);
       expect(verdict?.kind === 'pair' ? verdict.sides.map((side) => side.digit).join('') : verdict).toBe(text([a, b]));
       expect(readPushed(a, b, depth)?.text).toBe(text([a, b]));
     }
@@ -370,7 +407,10 @@ describe('readDigits on one wide digit', () => {
       const map = findInk(wide(d.pixels, 1.4));
       const grouped = groupPieces(map, DEFAULT_READ_LIMITS.maxPieces);
       if ('tooMany' in grouped || grouped.pieces.length !== 1) continue;
-      const read = [{ digit: d.label }, { digit: d.label }];
+      const read = [
+        { digit: d.label, confidence: 1 },
+        { digit: d.label, confidence: 1 },
+      ];
       const verdict = pairInstead(
         map,
         grouped.pieces[0] as (typeof grouped.pieces)[number],
