@@ -32,8 +32,8 @@ const SURE_PAIR_OF_ONE = 0.5;
  * A piece the path read as one digit less than UNSURE_ONE sure is read as the network's two from this sureness of
  * "two" (and SURE_PAIR_OF_ONE for its digits): a path unsure of its one digit is often reading two (a 1 joined to a 9
  * read as a 4 at 0.52), while the single wide digits the network takes for pairs (an 8 as "57", a 9 as "91") the path
- * reads at 0.99 or more. Chosen on the tuning sets (docs/BENCHMARKS.md, "Number reader", 2026-12-07): +3 / -0 numbers at
- * 0.95-0.98 with UNSURE_ONE 0.95, +4 / -2 at 0.98 with 0.97, +4 / -3 with 0.99; on the report sets +4 / -1.
+ * reads at 0.99 or more. Chosen on the tuning sets (docs/BENCHMARKS.md, "Number reader", 2026-12-07): +3 / -0
+ * numbers at 0.95-0.98 with UNSURE_ONE 0.95, +4 / -2 at 0.98 with 0.97, +4 / -3 with 0.99; on the report sets +4 / -1.
  */
 const UNSURE_TWO_OF_ONE = 0.98;
 const UNSURE_ONE = 0.95;

@@ -12,13 +12,13 @@ export const LONE_DIGIT_WIDTH = 1.2;
 /**
  * Whether a picture the path read as one digit is one digit's ink, to be read as a single upload of the picture is
  * (imageToDigitInput, the same normalization and model): every mark of it, the pieces and the specks too small to
- * read alike, within LONE_DIGIT_WIDTH digit heights (the ink's own height where it is taller than the path's
- * digit height, the median of its tall pieces: a digit broken in two is taller than either half), and no piece of it
- * taken for a letter. The path renders each
- * piece from its thresholded ink alone and leaves a digit's faint or broken-off strokes out (a 6 whose stem is a
- * dotted line read 9, a 1 with a speck on its foot read 5), where the upload normalizes the picture's soft ink whole:
- * on the lone digits of every set (2,100 pictures) the upload read right every digit the reader did, and 8 more (3 of
- * them pass this test; the other 5 the path read as two digits, as none, or beside marks farther off).
+ * read alike, within LONE_DIGIT_WIDTH digit heights (the ink's own height where it is taller than the path's digit
+ * height, the median of its tall pieces: a digit broken in two is taller than either half), and no piece of it taken
+ * for a letter. The path renders each piece from its thresholded ink alone and leaves a digit's faint or broken-off
+ * strokes out (a 6 whose stem is a dotted line read 9, a 1 with a speck on its foot read 5), where the upload
+ * normalizes the picture's soft ink whole: on the lone digits of every set (2,100 pictures) the upload read right every
+ * digit the reader did, and 8 more (3 of them pass this test; the other 5 the path read as two digits, as none, or
+ * beside marks farther off).
  * @param marks the boxes of the picture's pieces and small marks
  * @param digits how many digits the path read
  * @param letters how many pieces the word rule took for letters

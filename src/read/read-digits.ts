@@ -3,9 +3,7 @@
  * picture; a piece read again by the pair network (as its two digits, or whole as one); a picture of one digit read
  * as its upload.
  */
-import { ImageError } from '../image/errors.js';
 import type { GrayImage } from '../image/gray.js';
-import { normalizeDigit } from '../image/normalize.js';
 import { softmaxConfidence } from '../ml/calibration.js';
 import type { ModelEngine } from '../ml/engine/types.js';
 import type { SvmModel } from '../ml/model.js';
@@ -13,7 +11,7 @@ import { predictBatch, type Prediction } from '../ml/predict.js';
 import type { InkMap } from './ink.js';
 import { pairInstead, type PairSide } from './joined-pairs.js';
 import type { InkBox, Piece } from './pieces.js';
-import { renderPiece } from './render.js';
+import { normalizeIfDigit, renderPiece } from './render.js';
 import type { Box, ReadDigit } from './types.js';
 
 /** A prediction as a digit of a reading: its runner-up from the scores, its box and 28x28 picture. */
@@ -101,13 +99,8 @@ export function uploadDigit(
   engine: ModelEngine | undefined,
   box: Box,
 ): ReadDigit | undefined {
-  let picture: Uint8Array;
-  try {
-    picture = normalizeDigit(gray);
-  } catch (error) {
-    if (error instanceof ImageError && error.code === 'NO_DIGIT_FOUND') return undefined;
-    throw error;
-  }
+  const picture = normalizeIfDigit(gray);
+  if (picture === undefined) return undefined;
   const [prediction] = predictBatch(model, [picture], engine);
   return toDigit(model, prediction as Prediction, box, picture);
 }

@@ -116,8 +116,18 @@ function normalizeCrop(full: GrayImage): Uint8Array | undefined {
       Math.max(1, Math.round(ch * scale)),
     );
   }
+  return normalizeIfDigit(crop);
+}
+
+/**
+ * normalizeDigit, as an upload's picture goes through it, with "no digit here" as undefined instead of a throw.
+ * @param gray luminance in [0, 1], any polarity
+ * @returns 784 bytes, or undefined when normalization finds no digit
+ * @throws ImageError other than NO_DIGIT_FOUND, as normalizeDigit
+ */
+export function normalizeIfDigit(gray: GrayImage): Uint8Array | undefined {
   try {
-    return normalizeDigit(crop);
+    return normalizeDigit(gray);
   } catch (error) {
     if (error instanceof ImageError && error.code === 'NO_DIGIT_FOUND') return undefined;
     throw error;
