@@ -99,6 +99,8 @@ const FRAGMENT_HEIGHT = 0.65;
 const FRAGMENT_OVERLAP = 0.5;
 /** A 5's detached top bar is at most this share of the tallest component's height (see barOnTop). */
 const BAR_HEIGHT = 0.3;
+/** A 5's detached top bar is at least this many times as wide as it is tall. */
+export const BAR_FLATNESS = 1.5;
 /** Stacked: the rows two components share are at most this share of the shorter one's height. */
 const STACKED = 0.25;
 /** Marks this near a piece's box (share of the digit height) are its specks, not separate marks. */
@@ -186,7 +188,8 @@ function belongTogether(a: Component, b: Component, tallest: number): boolean {
  */
 function barOnTop(bar: Component, body: Component, tallest: number): boolean {
   const h = heightOf(bar);
-  if (h > BAR_HEIGHT * tallest || widthOf(bar) < 1.5 * h || heightOf(body) < FRAGMENT_HEIGHT * tallest) return false;
+  if (h > BAR_HEIGHT * tallest || widthOf(bar) < BAR_FLATNESS * h || heightOf(body) < FRAGMENT_HEIGHT * tallest)
+    return false;
   if (bar.minX <= body.minX || bar.minX > body.maxX) return false;
   return (bar.minY + bar.maxY) / 2 <= body.minY + heightOf(body) / 3;
 }

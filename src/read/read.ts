@@ -313,7 +313,12 @@ export function readDigitsWithDoubt(
       return { piece: pieces[piece] as Piece, whole };
     }),
   );
-  const lone = loneDigitInk([...pieces.map((p) => p.box), ...small], digits.length, inLetterWords.size, height);
+  const lone = loneDigitInk(
+    [...pieces.filter((_, k) => !inLetterWords.has(k)).map((p) => p.box), ...small],
+    digits.length,
+    [...inLetterWords].map((k) => (pieces[k] as Piece).box),
+    height,
+  );
   const asUpload = lone === undefined ? undefined : uploadDigit(gray, model, engine, toBox(map, lone));
   if (asUpload !== undefined) {
     digits.splice(0, digits.length, asUpload);
