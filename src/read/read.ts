@@ -351,10 +351,15 @@ export function readDigitsWithDoubt(
   return {
     reading: {
       text: digits.map((d) => d.digit).join(''),
-      confidence: readingConfidence(
-        digits.map((d) => d.confidence),
-        doubt,
-      ),
+      // A picture read as its upload is as sure as that upload (what /v1/predict answers for it): the search's doubt
+      // was about pieces and cuts the reading no longer rests on.
+      confidence:
+        asUpload === undefined
+          ? readingConfidence(
+              digits.map((d) => d.confidence),
+              doubt,
+            )
+          : asUpload.confidence,
       digits,
       skipped,
     },

@@ -48,7 +48,8 @@ export interface Reading {
   readonly text: string;
   /**
    * Probability that the whole reading is right, 0..1: the digits' confidences and how much the search doubted its
-   * cutting of the picture into digits (confidence.ts); never above the product of the digits' confidences.
+   * cutting of the picture into digits (confidence.ts); never above the product of the digits' confidences. A
+   * picture of one digit's ink alone, read as its upload is (lone-digit.ts), is as sure as that upload.
    */
   readonly confidence: number;
   readonly digits: readonly ReadDigit[];

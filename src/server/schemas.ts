@@ -132,7 +132,7 @@ export const ReadingSchema = z
         z.minimum(0),
         z.maximum(1),
         z.describe(
-          "Probability that the whole reading is right: from the digits' confidences and how much the reader doubted where one digit ends and the next begins; never above the product of the digits' confidences.",
+          "Probability that the whole reading is right: from the digits' confidences and how much the reader doubted where one digit ends and the next begins; never above the product of the digits' confidences. A picture of one digit alone, read as its upload is, gets that digit's confidence, as /v1/predict gives it.",
         ),
       ),
     digits: z.array(ReadDigitSchema).check(z.minLength(1)),

@@ -473,6 +473,8 @@ describe('readDigits', () => {
       expect(reading.digits).toHaveLength(1);
       expect(reading.digits[0]!.scores).toEqual(upload.scores);
       expect(reading.digits[0]!.normalized).toEqual(normalizeDigit(picture));
+      // As sure as the upload: /v1/read and /v1/predict answer such a picture alike.
+      expect(reading.confidence).toBe(upload.confidence);
       expect(reading.skipped).toEqual([]);
     }
   });
