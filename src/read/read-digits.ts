@@ -38,7 +38,8 @@ export function toDigit(model: SvmModel, p: Prediction, box: Box, normalized: Ui
  * The path's digits, each piece's read again where the pair network says so (joined-pairs.ts): a piece the path read
  * two digits in, or one over all of it but the parts it left out.
  * @param digits the path's digits, left to right
- * @param of each digit's piece, and whether the digit and the parts left out make all of it
+ * @param of each digit's piece, whether the digit and the parts left out make all of it, and whether the path left
+ *   part of it out
  * @returns the digits, and the pieces read whole (as the network's pair, or as one digit)
  */
 export function withPairs(
@@ -47,16 +48,17 @@ export function withPairs(
   model: SvmModel,
   engine: ModelEngine | undefined,
   digits: readonly ReadDigit[],
-  of: readonly { readonly piece: Piece; readonly whole: boolean }[],
+  of: readonly { readonly piece: Piece; readonly whole: boolean; readonly marksLeftOut: boolean }[],
 ): { digits: ReadDigit[]; readWhole: Set<Piece> } {
   const out: ReadDigit[] = [];
   const readWhole = new Set<Piece>();
   for (let i = 0; i < digits.length;) {
-    const { piece, whole } = of[i] as { piece: Piece; whole: boolean };
+    const { piece, whole, marksLeftOut } = of[i] as (typeof of)[number];
     let j = i + 1;
     while (j < digits.length && of[j]?.piece === piece) j++;
     const read = digits.slice(i, j);
-    const verdict = read.length === 2 || whole ? pairInstead(map, piece, height, read, engine) : undefined;
+    const asked = { parts: piece.parts, box: piece.box, marksLeftOut: read.length === 1 && whole && marksLeftOut };
+    const verdict = read.length === 2 || whole ? pairInstead(map, asked, height, read, engine) : undefined;
     const instead =
       verdict === undefined
         ? undefined

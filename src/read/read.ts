@@ -308,9 +308,12 @@ export function readDigitsWithDoubt(
       // The digit's own slices and those the path left out: all of the piece, or a digit read of part of it
       // beside a mark (another digit's slices of it are no mark).
       let whole = true;
-      for (let s = range.first; s <= range.last; s++)
+      let marksLeftOut = false;
+      for (let s = range.first; s <= range.last; s++) {
         if ((s < c.start || s >= c.end) && !skippedSlices.has(s)) whole = false;
-      return { piece: pieces[piece] as Piece, whole };
+        if (skippedSlices.has(s)) marksLeftOut = true;
+      }
+      return { piece: pieces[piece] as Piece, whole, marksLeftOut };
     }),
   );
   const lone = loneDigitInk(
