@@ -49,17 +49,16 @@ const UNSURE_ONE = 0.95;
 const SURE_TWO_OF_TWO = 0.99;
 const SURE_PAIR_OF_TWO = 0.9;
 /**
- * A piece the path read as two digits, or as one digit of part of it beside marks it left out, is one digit, read whole,
- * when the network says "two" at less than this: the path
- * cuts a single wide or open digit in two (a flat 2 read "22", an open 4 "61", a 9 "07") where the network, which sees
- * it whole, is all but certain it is one. Chosen on the tuning sets (the bench's tuning split, K3-tune and K3c-tune,
- * test digits 0-4999) with every reading logged: the ten numbers with such a piece under 0.009 were all read wrong, a
- * digit too many in each, and the first number read right had one at 0.023 (docs/BENCHMARKS.md, "Number reader",
- * 2026-12-07). 0.01 at first; 0.02, still under that first right one, also reads K3s's flat 2 (0.0107, read "22")
- * as one, and changed no other reading of the saved sets. Asked of a one-digit reading beside marks the path left out
- * of the same piece since 2026-12-07 (a 5 whose bar the path left out read as a 3, a flat 2 whose tail it left out read
- * as a 3): on the tuning sets +4 / -0 numbers at 0.02, +4 / -1 at 0.05, +6 / -1 at 0.2 (docs/BENCHMARKS.md, "Number
- * reader", 2026-12-07).
+ * A piece the path read as two digits, or as one digit of part of it beside marks it left out, is one digit, read
+ * whole, when the network says "two" at less than this: the path cuts a single wide or open digit in two (a flat 2 read
+ * "22", an open 4 "61", a 9 "07") where the network, which sees it whole, is all but certain it is one. Chosen on the
+ * tuning sets (the bench's tuning split, K3-tune and K3c-tune, test digits 0-4999) with every reading logged: the ten
+ * numbers with such a piece under 0.009 were all read wrong, a digit too many in each, and the first number read right
+ * had one at 0.023 (docs/BENCHMARKS.md, "Number reader", 2026-12-07). 0.01 at first; 0.02, still under that first right
+ * one, also reads K3s's flat 2 (0.0107, read "22") as one, and changed no other reading of the saved sets. Asked of a
+ * one-digit reading beside marks the path left out of the same piece since 2026-12-07 (a 5 whose bar the path left out
+ * read as a 3, a flat 2 whose tail it left out read as a 3): on the tuning sets +4 / -0 numbers at 0.02, +4 / -1 at
+ * 0.05, +6 / -1 at 0.2 (docs/BENCHMARKS.md, "Number reader", 2026-12-07).
  */
 const SURE_ONE_OF_TWO = 0.02;
 /** Each digit of a pair is given this share of the piece's width, from its side, as its box and its 28x28 picture. */

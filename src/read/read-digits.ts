@@ -57,8 +57,8 @@ export function withPairs(
     let j = i + 1;
     while (j < digits.length && of[j]?.piece === piece) j++;
     const read = digits.slice(i, j);
-    const asked = { parts: piece.parts, box: piece.box, marksLeftOut: read.length === 1 && whole && marksLeftOut };
-    const verdict = read.length === 2 || whole ? pairInstead(map, asked, height, read, engine) : undefined;
+    const verdict =
+      read.length === 2 || whole ? pairInstead(map, { ...piece, marksLeftOut }, height, read, engine) : undefined;
     const instead =
       verdict === undefined
         ? undefined
