@@ -1,8 +1,9 @@
 /**
  * Number-reading benchmark (issue 23): exact whole-number accuracy of readImage on pictures composed from MNIST
  * test digits (writers the model never saw) and printed in typefaces training never used (plain numbers, words
- * with no digit, and numbers with a sign, unit or label: "€42", "(555) 123", "17 kg"), per kind and per length,
- * digit accuracy, and time per picture (decode included, PNG data inflated by node:zlib as the server does), plus
+ * with no digit, single letters, and numbers with a sign, unit or label: "€42", "(555) 123", "17 kg"), per kind and
+ * per length, digit accuracy, and time per picture (decode included, PNG data inflated by node:zlib as the server
+ * does), plus
  * the median time of a 6-digit 600x150 picture (read by the build in dist/, the code the server runs; `npm run
  * bench:read` builds first), and how often readings of each confidence are right (read-calibration.ts).
  * Run: `npm run bench:read -- [--digits tune|report] [--count N] [--only KIND,...] [--dir PATH] [--model PATH]`.
@@ -118,6 +119,12 @@ const SIGNED: readonly ((random: () => number) => string)[] = [
   (r) => `${digitsOf(r, 1 + Math.floor(r() * 2))} mm`,
 ];
 
+/**
+ * Single letters, one to a picture: those no common typeface draws like a digit (data/font-letters leaves out the same
+ * ones: O, S, Z, l, I, b, g, q and their like). A lone O is read 0, and nothing in the picture says otherwise.
+ */
+const LETTERS = [...'ACDEFHJKLMNPQRTUVWXYacdefhkmnprtuvwxy'];
+
 function textJobs(count: number, random: () => number, words: boolean): TextJob[] {
   return Array.from({ length: count }, (_, i) => {
     const length = 2 + (i % 7);
@@ -173,6 +180,13 @@ async function composeAll(split: 'tune' | 'report', count: number, only: readonl
     jobs.forEach((job, i) =>
       out.push({ kind: 'signed', text: job.text.replace(/[^0-9]/g, ''), file: files[i] as Uint8Array }),
     );
+  }
+  if (wanted('letter')) {
+    // Its own seed too, drawn after every other kind.
+    const single = seeded(split === 'tune' ? 25 : 2525);
+    const jobs = textJobs(count, single, false).map((job) => ({ ...job, text: pick(single, LETTERS) }));
+    const files = await renderTexts(jobs);
+    jobs.forEach((_, i) => out.push({ kind: 'letter', text: '', file: files[i] as Uint8Array }));
   }
   return out;
 }

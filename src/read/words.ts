@@ -26,6 +26,16 @@ const WORD_GAP = 0.8;
  * points more words as digits.
  */
 const PAIR_ALONE = 1;
+/**
+ * ...and only when the digit-or-not check doubts it no further than this: a touching pair of digits seldom falls far
+ * below the lone-letter line (the check was fitted with pairs pushed into each other as digits; held out, 99.6% of
+ * them at -5 or above), while a V, a u or an n the search cuts into two plain 1s, or a 1 and a 7, mostly sits at -6
+ * to -20. On the bench's tuning split of single printed letters (`npm run bench:read -- --digits tune --only letter`)
+ * 75.5 -> 81.5% answered "no digit", and no reading of the tuning sets' 11,800 numbers and digits changed (-8: 80.0%;
+ * never asking: 81.5%, but a touching "18" of the report split, at -5.1, was lost); report split's letters 67.0 ->
+ * 72.5% (docs/BENCHMARKS.md, "Number reader", 2026-12-08).
+ */
+const PAIR_RESCUE_LOGIT = -6;
 
 /** A word of one piece is a letter or a mark below a sign's log-odds (held out: 62% of letters, 0.1% of digits). */
 const MIN_LONE_LOGIT = SIGN_LOGIT;
@@ -128,7 +138,14 @@ export function piecesInWords(
       for (const piece of word) out.add(piece);
       continue;
     }
-    if (letters > 0 && word.length === 1 && onlyLetter(word[0]!) && readsAsDigits?.(word[0]!) === true) letters = 0;
+    if (
+      letters > 0 &&
+      word.length === 1 &&
+      onlyLetter(word[0]!) &&
+      logitOf(word[0]!) >= PAIR_RESCUE_LOGIT &&
+      readsAsDigits?.(word[0]!) === true
+    )
+      letters = 0;
     if (sure >= SURE_DIGITS && sure > letters) letters = 0;
     const letterWord = letters > 0 && letters >= lettersNeeded(judged, word, count);
     let found: EdgeSigns | undefined;
