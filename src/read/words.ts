@@ -138,6 +138,10 @@ export function piecesInWords(
       for (const piece of word) out.add(piece);
       continue;
     }
+    if (count === 0 && word.length === 1 && wideLetter(judged, word[0]!, asks.judgeWide)) {
+      out.add(word[0]!);
+      continue;
+    }
     if (
       letters > 0 &&
       word.length === 1 &&
@@ -164,6 +168,24 @@ export function piecesInWords(
     }
   }
   return out;
+}
+
+/**
+ * A word of one piece too wide to be judged alone (MAX_JUDGED_WIDTH: it may be a touching pair) is a letter when the
+ * digit-or-not check, asked of it whole, puts it under the lone-letter line (MIN_LONE_LOGIT): a W, an m or a k the
+ * search read as `1111`, `177` or `16`. The check was fitted with pairs pushed into each other as digits: on the
+ * tuning sets every such piece that was digits (122 touching pairs, 41 lone digits) sat at -0.74 or above, the 9
+ * single letters at -5.4 to -18.5 (docs/BENCHMARKS.md, "Number reader", 2026-12-08).
+ */
+function wideLetter(
+  judged: JudgedPieces,
+  piece: number,
+  judgeWide: ((piece: number) => DigitEvidence | undefined) | undefined,
+): boolean {
+  const { box } = judged.pieces[piece]!;
+  const tall = box.maxY - box.minY + 1 >= MIN_JUDGED_HEIGHT * judged.height;
+  if (!tall || box.maxX - box.minX + 1 <= MAX_JUDGED_WIDTH * judged.height || judgeWide === undefined) return false;
+  return (judgeWide(piece)?.digitLogit ?? Infinity) < MIN_LONE_LOGIT;
 }
 
 /** A unit standing alone after a printed number is at most this many digit heights from it ("73 g"). */

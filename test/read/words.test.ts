@@ -84,6 +84,17 @@ describe('piecesInWords', () => {
     expect(asked).toEqual([1]);
   });
 
+  it('asks the check of a lone piece too wide to judge alone: a W is a letter, a touching pair is not', () => {
+    // 60 px wide (1.5 digit heights): not judged alone, as a touching pair may be that wide.
+    const wide = [{ box: { minX: 0, minY: 0, maxX: 59, maxY: HEIGHT - 1 } }];
+    const asked: number[] = [];
+    const judge = (logit: number) => (piece: number) => (asked.push(piece), evidence(logit));
+    expect([...piecesInWords(wide, new Map(), HEIGHT, { judgeWide: judge(-12) })]).toEqual([0]);
+    expect(asked).toEqual([0]);
+    expect(piecesInWords(wide, new Map(), HEIGHT, { judgeWide: judge(-0.7) }).size).toBe(0);
+    expect(piecesInWords(wide, new Map(), HEIGHT).size).toBe(0);
+  });
+
   it('keeps a number whose plain digits outnumber its letters, and a word whose letters are as many', () => {
     const word = pieces([4, 4]);
     expect(piecesInWords(word, judged([20, LETTER, 20]), HEIGHT).size).toBe(0);
