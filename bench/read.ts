@@ -3,9 +3,8 @@
  * test digits (writers the model never saw) and printed in typefaces training never used (plain numbers, words
  * with no digit, single letters, and numbers with a sign, unit or label: "€42", "(555) 123", "17 kg"), per kind and
  * per length, digit accuracy, and time per picture (decode included, PNG data inflated by node:zlib as the server
- * does), plus
- * the median time of a 6-digit 600x150 picture (read by the build in dist/, the code the server runs; `npm run
- * bench:read` builds first), and how often readings of each confidence are right (read-calibration.ts).
+ * does), plus the median time of a 6-digit 600x150 picture (read by the build in dist/, the code the server runs;
+ * `npm run bench:read` builds first), and how often readings of each confidence are right (read-calibration.ts).
  * Run: `npm run bench:read -- [--digits tune|report] [--count N] [--only KIND,...] [--dir PATH] [--model PATH]`.
  * `--digits tune` composes from test digits 0-4999 (thresholds are chosen there), `report` (default) from 5000-9999.
  * `--count` pictures per kind (default 200; lengths cycle 2..6). `--readings FILE` writes every reading (each
