@@ -22,20 +22,23 @@ export interface Rect {
 export function areaResample(image: GrayImage, rect: Rect, outWidth: number, outHeight: number): GrayImage {
   const xw = weights(rect.width, outWidth);
   const yw = weights(rect.height, outHeight);
+  const src = image.data;
   const tmp = new Float32Array(outWidth * rect.height);
   for (let y = 0; y < rect.height; y++) {
     const row = (rect.y + y) * image.width + rect.x;
+    const at = y * outWidth;
     if (outWidth === rect.width) {
       // Each span is the one pixel under it with weight 1: the sum is 0 + 1 * v, that is 0 + v (a -0 becomes +0).
-      for (let o = 0; o < outWidth; o++) tmp[y * outWidth + o] = 0 + (image.data[row + o] as number);
+      for (let o = 0; o < outWidth; o++) tmp[at + o] = 0 + (src[row + o] as number);
       continue;
     }
     for (let o = 0; o < outWidth; o++) {
-      const w = xw[o] as Span;
+      const first = row + (xw.start[o] as number);
+      const from = xw.offset[o] as number;
+      const to = xw.offset[o + 1] as number;
       let sum = 0;
-      for (let k = 0; k < w.weights.length; k++)
-        sum += (w.weights[k] as number) * (image.data[row + w.start + k] as number);
-      tmp[y * outWidth + o] = sum;
+      for (let k = from; k < to; k++) sum += (xw.weight[k] as number) * (src[first + k - from] as number);
+      tmp[at + o] = sum;
     }
   }
   const out = createGray(outWidth, outHeight);
@@ -44,37 +47,54 @@ export function areaResample(image: GrayImage, rect: Rect, outWidth: number, out
     for (let i = 0; i < tmp.length; i++) out.data[i] = 0 + (tmp[i] as number);
     return out;
   }
+  // Each output row's sums are formed a source row at a time across the whole row (the same terms added in the same
+  // order per pixel, in doubles, as a sum per pixel): the source rows are read along, not down.
+  const sums = new Float64Array(outWidth);
   for (let o = 0; o < outHeight; o++) {
-    const w = yw[o] as Span;
-    for (let x = 0; x < outWidth; x++) {
-      let sum = 0;
-      for (let k = 0; k < w.weights.length; k++)
-        sum += (w.weights[k] as number) * (tmp[(w.start + k) * outWidth + x] as number);
-      out.data[o * outWidth + x] = sum;
+    sums.fill(0);
+    const first = yw.start[o] as number;
+    const from = yw.offset[o] as number;
+    const to = yw.offset[o + 1] as number;
+    for (let k = from; k < to; k++) {
+      const w = yw.weight[k] as number;
+      const row = (first + k - from) * outWidth;
+      for (let x = 0; x < outWidth; x++) sums[x] = (sums[x] as number) + w * (tmp[row + x] as number);
     }
+    const at = o * outWidth;
+    for (let x = 0; x < outWidth; x++) out.data[at + x] = sums[x] as number;
   }
   return out;
 }
 
-interface Span {
-  readonly start: number;
-  readonly weights: Float64Array;
+/**
+ * For each output index o, the source pixels it overlaps, start[o] onward, and their normalized overlaps,
+ * weight[offset[o]] up to weight[offset[o + 1]] (flat arrays: the inner loops read them without an object per span).
+ */
+interface Spans {
+  readonly start: Int32Array;
+  readonly offset: Int32Array;
+  readonly weight: Float64Array;
 }
 
-/** For each output index, the first source index it overlaps and the normalized overlap of each source pixel. */
-function weights(inSize: number, outSize: number): Span[] {
+function weights(inSize: number, outSize: number): Spans {
   const scale = inSize / outSize;
-  const spans: Span[] = [];
+  const start = new Int32Array(outSize);
+  const offset = new Int32Array(outSize + 1);
+  const spans: Float64Array[] = [];
   for (let o = 0; o < outSize; o++) {
     const lo = o * scale;
     const hi = Math.min(inSize, (o + 1) * scale);
-    const start = Math.floor(lo);
+    const first = Math.floor(lo);
     const end = Math.min(inSize, Math.ceil(hi));
-    const w = new Float64Array(Math.max(1, end - start));
-    for (let i = start; i < end; i++) w[i - start] = Math.min(hi, i + 1) - Math.max(lo, i);
+    const w = new Float64Array(Math.max(1, end - first));
+    for (let i = first; i < end; i++) w[i - first] = Math.min(hi, i + 1) - Math.max(lo, i);
     const total = w.reduce((a, b) => a + b, 0);
     for (let i = 0; i < w.length; i++) w[i] = total > 0 ? (w[i] as number) / total : 1 / w.length;
-    spans.push({ start: Math.min(start, inSize - 1), weights: w });
+    start[o] = Math.min(first, inSize - 1);
+    offset[o + 1] = (offset[o] as number) + w.length;
+    spans.push(w);
   }
-  return spans;
+  const weight = new Float64Array(offset[outSize] as number);
+  spans.forEach((w, o) => weight.set(w, offset[o]));
+  return { start, offset, weight };
 }
