@@ -14,10 +14,12 @@
  * Also prints held-out figures on glyphs as the reader renders them from pictures (readerGlyphs): MNIST test digits
  * 0-4999 and the four held-out typefaces' letters. `--reader-pictures N` fits on such glyphs too, N pictures of MNIST
  * training digits and N of letters (0, the shipped weights: at 4,000 the check told letters better, 46 -> 58% of the
- * reader's held-out letters called not-digit at -5, but read no more numbers; docs/EXPERIMENTS.md).
+ * reader's held-out letters called not-digit at -5, but read no more numbers; docs/EXPERIMENTS.md). `--lone-glyph`
+ * writes src/read/lone-glyph-weights.ts instead, the second check the word rule asks of a piece alone: the shipped
+ * one is `--reader-pictures 10000 --lone-glyph` (about 15 minutes on 2 cores).
  *
  * Run: `npx tsx scripts/fit-digit-or-not.ts [--model model/model.bin] [--epochs 14] [--held-out-only]
- * [--reader-pictures 0]` (about three minutes on 2 cores; 14 epochs wrote the shipped weights).
+ * [--reader-pictures 0] [--lone-glyph]` (about three minutes on 2 cores; 14 epochs wrote the shipped weights).
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -43,6 +45,7 @@ const { values: flags } = parseArgs({
     epochs: { type: 'string', default: '14' },
     'held-out-only': { type: 'boolean', default: false },
     'reader-pictures': { type: 'string', default: '0' },
+    'lone-glyph': { type: 'boolean', default: false },
   },
 });
 const EPOCHS = Number(flags.epochs);
@@ -190,23 +193,48 @@ async function main(): Promise<void> {
   }
   if (flags['held-out-only']) return;
   const final = fitNet(x, y, weight, { dim, hidden: HIDDEN }, EPOCHS, 1);
+  const sha256 = (await loadModelFile(flags.model)).sha256;
+  const [file, body] = flags['lone-glyph'] ? loneGlyphFile(final, sha256) : digitOrNotFile(final, sha256);
+  await writeFile(path.join(PACKAGE_ROOT, 'src', 'read', file), body);
+  console.log(`wrote src/read/${file}`);
+}
+
+/** src/read/digit-or-not-weights.ts for the weights. */
+function digitOrNotFile(net: Net, sha256: string): [string, string] {
   const body = [
     '/**',
     ' * Weights of the "is this piece a digit at all" check (digit-or-not.ts): a network with one hidden layer of',
     ` * ${HIDDEN} ReLU units on a piece's deskewed 28x28 picture (784 values in [0, 1]) and the model's ten first-stage`,
     ' * decision values. Written by scripts/fit-digit-or-not.ts from MNIST training digits, the printed-digit training',
     ' * set, pairs of training digits pushed into each other, data/font-letters and drawn marks, for the model with SHA-256',
-    ` * ${(await loadModelFile(flags.model)).sha256}; do not edit by hand.`,
+    ` * ${sha256}; do not edit by hand.`,
     ' */',
     `export const DIGIT_OR_NOT_HIDDEN = ${HIDDEN};`,
     '/** Little-endian float32, base64: w1 (hidden x 794, row-major), b1, w2, b2. */',
     // As prettier lays it out (the file passes `npm run format:check` as written); typed `string`, or the declaration
     // file would repeat the whole literal as its type.
-    `export const DIGIT_OR_NOT_WEIGHTS: string =\n  '${packNet(final)}';`,
+    `export const DIGIT_OR_NOT_WEIGHTS: string =\n  '${packNet(net)}';`,
     '',
   ];
-  await writeFile(path.join(PACKAGE_ROOT, 'src', 'read', 'digit-or-not-weights.ts'), body.join('\n'));
-  console.log('wrote src/read/digit-or-not-weights.ts');
+  return ['digit-or-not-weights.ts', body.join('\n')];
+}
+
+/** src/read/lone-glyph-weights.ts for the weights (`--lone-glyph`, fitted with the reader's glyphs too). */
+function loneGlyphFile(net: Net, sha256: string): [string, string] {
+  const body = [
+    '/**',
+    ' * Weights of the lone-glyph check (digit-or-not.ts loneGlyphNet): the digit-or-not network fitted with glyphs as',
+    ` * the reader renders them too (${READER_PICTURES} pictures of MNIST training digits, as many of letters), ${HIDDEN}`,
+    " * ReLU units on a piece's deskewed 28x28 picture and the model's ten first-stage decision values. Written by",
+    ` * \`npx tsx scripts/fit-digit-or-not.ts --reader-pictures ${READER_PICTURES} --lone-glyph\` for the model with`,
+    ` * SHA-256 ${sha256}; do not edit by hand.`,
+    ' */',
+    `export const LONE_GLYPH_HIDDEN = ${HIDDEN};`,
+    '/** Little-endian float32, base64: w1 (hidden x 794, row-major), b1, w2, b2. */',
+    `export const LONE_GLYPH_WEIGHTS: string =\n  '${packNet(net)}';`,
+    '',
+  ];
+  return ['lone-glyph-weights.ts', body.join('\n')];
 }
 
 await main();

@@ -8,6 +8,8 @@ export interface DigitEvidence {
    * would not (search.ts); isDigitLike does not, since alone it cost spaced numbers more than it saved.
    */
   readonly digitLogit?: number;
+  /** The lone-glyph network's log-odds for a piece judged whole (digit-or-not.ts loneGlyphNet): the word rule reads it. */
+  readonly loneGlyphLogit?: number;
   /** The one-digit network's log-odds for a candidate of the search (one-digit.ts), when it was asked. */
   readonly oneDigitLogit?: number;
 }

@@ -1,4 +1,5 @@
 import { DIGIT_OR_NOT_HIDDEN, DIGIT_OR_NOT_WEIGHTS } from './digit-or-not-weights.js';
+import { LONE_GLYPH_HIDDEN, LONE_GLYPH_WEIGHTS } from './lone-glyph-weights.js';
 import { pieceLogit, unpackPieceNet, type PieceNet } from './piece-net.js';
 
 /**
@@ -48,4 +49,18 @@ export function digitOrNot(): DigitOrNot {
  */
 export function digitLogit(net: DigitOrNot, deskewed: ArrayLike<number>, scores: ArrayLike<number>): number {
   return pieceLogit(net, deskewed, scores);
+}
+
+/** The lone-glyph network (words.ts LONE_GLYPH_LINE), unpacked on first use as digitOrNot is. */
+let loneUnpacked: DigitOrNot | undefined;
+
+/**
+ * The lone-glyph check: the digit-or-not network fitted on glyphs as the reader renders them from pictures too
+ * (`npx tsx scripts/fit-digit-or-not.ts --reader-pictures N --lone-glyph`), asked of every piece judged whole; the word
+ * rule reads it for a word of one piece only. Its arrays are shared: callers read them and never write.
+ * @returns the network
+ */
+export function loneGlyphNet(): DigitOrNot {
+  loneUnpacked ??= unpackPieceNet(LONE_GLYPH_WEIGHTS, LONE_GLYPH_HIDDEN, INPUTS, 'lone-glyph weights');
+  return loneUnpacked;
 }

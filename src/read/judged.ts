@@ -18,3 +18,11 @@ export interface JudgedPieces {
 export function digitLogitOf(judged: JudgedPieces, piece: number): number {
   return judged.whole.get(piece)?.digitLogit ?? -Infinity;
 }
+
+/**
+ * The lone-glyph log-odds of a piece judged whole (digit-or-not.ts loneGlyphNet); Infinity when it was not asked (a
+ * piece that normalized to nothing is no digit by digitLogitOf already).
+ */
+export function loneGlyphLogitOf(judged: JudgedPieces, piece: number): number {
+  return judged.whole.get(piece)?.loneGlyphLogit ?? Infinity;
+}

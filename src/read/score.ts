@@ -4,7 +4,7 @@ import { createJsEngine } from '../ml/engine/js-engine.js';
 import type { ModelEngine } from '../ml/engine/types.js';
 import type { SvmModel } from '../ml/model.js';
 import type { DigitEvidence } from './digit-like.js';
-import { digitLogit, digitOrNot } from './digit-or-not.js';
+import { digitLogit, digitOrNot, loneGlyphNet } from './digit-or-not.js';
 import { oneDigitLogit, oneDigitNet } from './one-digit.js';
 
 /** A picture for {@link firstStageEvidence}, and which checks judge it. */
@@ -51,7 +51,12 @@ export function firstStageEvidence(
     return {
       scores,
       confidence: softmaxConfidence(scores, best, model.calibration.temperature),
-      ...(whole === true ? { digitLogit: digitLogit(digitOrNot(), deskewed, scores) } : {}),
+      ...(whole === true
+        ? {
+            digitLogit: digitLogit(digitOrNot(), deskewed, scores),
+            loneGlyphLogit: digitLogit(loneGlyphNet(), deskewed, scores),
+          }
+        : {}),
       ...(shape === undefined ? {} : { oneDigitLogit: oneDigitLogit(oneDigitNet(), deskewed, scores, shape) }),
     };
   });

@@ -5,7 +5,7 @@ import { marksWithin } from './marks-within.js';
 import { bracketSigns, edgeSigns, SIGN_LOGIT, signBesideNumber, type EdgeSigns, type PieceAsks } from './signs.js';
 import { plainDigitLine, slackOf, standsOn, TYPESET, typesetBand, X_TOP, type Band } from './type-line.js';
 import { unitAfterNumber, unitBesideNumber } from './units.js';
-import { digitLogitOf, type JudgedPieces } from './judged.js';
+import { digitLogitOf, loneGlyphLogitOf, type JudgedPieces } from './judged.js';
 
 /**
  * Pieces closer than this share of the digit height belong to one word (letters sit closer than words do). 0.4 split
@@ -39,6 +39,15 @@ const PAIR_RESCUE_LOGIT = -6;
 
 /** A word of one piece is a letter or a mark below a sign's log-odds (held out: 62% of letters, 0.1% of digits). */
 const MIN_LONE_LOGIT = SIGN_LOGIT;
+/**
+ * ...or below this log-odds of the lone-glyph check (digit-or-not.ts loneGlyphNet), the digit-or-not network fitted
+ * on glyphs as the reader renders them too: it tells a printed J, an e or an A (read 3, 8 or 4, above the lone-letter
+ * line to the digit-or-not check) from a digit better; alone, in place of that check, it took touching pairs in numbers
+ * for letters. Chosen on the tuning sets (docs/BENCHMARKS.md, "Number reader", 2026-12-08, "a second check"): single
+ * printed letters 86.0 -> 95.0% "no digit", 8,000 lone digits -5, 500 pushed pairs -2, 1,800 numbers +2; at -6: 93.5%,
+ * -4, -1, +2. Report sets: letters 83.0 -> 89.5%, lone digits -1 of 8,000, numbers +1 / -1 of 5,800.
+ */
+const LONE_GLYPH_LINE = -5;
 /**
  * A word with at least this many plain digits, and more of them than letters, is a number with one misshapen digit
  * (an open 7, a 5 with a hooked bar), not a word: on the tuning split (`npm run bench:read -- --digits tune --count
@@ -108,8 +117,8 @@ export function piecesInWords(
     const letters = run.filter(isLetter).length;
     for (const piece of run) lettersInRun.set(piece, letters);
   }
-  /** Whether the piece is the only letter of its run: any other makes it a letter of spaced type, not a pair. */
-  const onlyLetter = (piece: number) => lettersInRun.get(piece) === 1;
+  /** Whether no other letter stands in the piece's run: one would make it a letter of spaced type, not a pair. */
+  const onlyLetter = (piece: number) => lettersInRun.get(piece) === (isLetter(piece) ? 1 : 0);
   const out = new Set<number>();
   for (const piece of unitsAlone(judged, groups)) out.add(piece);
   for (const { word: all, group } of words) {
@@ -128,12 +137,12 @@ export function piecesInWords(
       count++;
       const logit = logitOf(piece);
       if (logit < MIN_DIGIT_LOGIT) letters++;
-      if (logit < MIN_LONE_LOGIT) loneLetter = true;
+      if (logit < MIN_LONE_LOGIT || loneGlyphLogitOf(judged, piece) < LONE_GLYPH_LINE) loneLetter = true;
       if (logit > SURE_DIGIT_LOGIT) sure++;
     }
     if (count === 2 && letters === 1) letters += outOfLine(judged, word, numberLine(judged, word));
     // One piece alone is a letter only on stronger evidence: spaced handwritten digits stand alone too.
-    if (count === 1 && !loneLetter) letters = wideCapitalAndLetter(judged, word) ? 1 : 0;
+    if (count === 1) letters = loneLetter || wideCapitalAndLetter(judged, word) ? 1 : 0;
     if (count === 0 && xHeightWord(judged, word)) {
       for (const piece of word) out.add(piece);
       continue;

@@ -60,6 +60,22 @@ describe('piecesInWords', () => {
     expect(piecesInWords(pieces([]), judged([-20]), HEIGHT).size).toBe(1);
   });
 
+  it('takes a piece alone for a letter when the lone-glyph check puts it under its line, though the word check passes it', () => {
+    // A printed t: -2 to the digit-or-not check (where many lone handwritten 1s sit), -7 to the lone-glyph check.
+    const lone = (digitLogit: number, loneGlyphLogit: number) =>
+      new Map([[0, { ...evidence(digitLogit), loneGlyphLogit }] as const]);
+    expect([...piecesInWords(pieces([]), lone(-2, -7), HEIGHT)]).toEqual([0]);
+    expect(piecesInWords(pieces([]), lone(-2, -4), HEIGHT).size).toBe(0);
+    // In a word of three, the lone-glyph check is not asked: three pieces the word check calls digits stay digits.
+    const three = new Map([0, 1, 2].map((k) => [k, { ...evidence(DIGIT), loneGlyphLogit: -7 }] as const));
+    expect(piecesInWords(pieces([4, 4]), three, HEIGHT).size).toBe(0);
+    // A touching pair the lone-glyph check doubts is still asked whether it reads as two digits.
+    const asked: number[] = [];
+    const pair = (piece: number) => (asked.push(piece), true);
+    expect(piecesInWords(pieces([]), lone(-2, -7), HEIGHT, { readsAsDigits: pair }).size).toBe(0);
+    expect(asked).toEqual([0]);
+  });
+
   it('asks whether a lone letter is a touching pair, and only a lone one the check doubts mildly', () => {
     const asked: number[] = [];
     const pair = (piece: number) => (asked.push(piece), true);
