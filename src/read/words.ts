@@ -10,7 +10,7 @@ import { digitLogitOf, loneGlyphLogitOf, type JudgedPieces } from './judged.js';
 /**
  * Pieces closer than this share of the digit height belong to one word (letters sit closer than words do). 0.4 split
  * type set with wide letter spacing into words of one letter each, and a lone letter reads as a digit unless its
- * evidence is strong (MIN_LONE_LOGIT). With 0.8, on six sets composed by Chromium outside the repository (two
+ * evidence is strong (LONE_LETTER_LOGIT). With 0.8, on six sets composed by Chromium outside the repository (two
  * generators, three seeds each) words answered "no digit" 75.5 -> 86.5, 81.5 -> 90.5, 85.0 -> 91.5 and 74.5 -> 87.5,
  * 74.0 -> 86.5, 76.0 -> 88.5%, every other kind the same or up to a point better; report split touching 92.0 -> 92.5,
  * varied 96.0 -> 96.5; tuning split touching 83.0 -> 82.0 (two numbers with a touching pair the word rule now takes
@@ -37,15 +37,27 @@ const PAIR_ALONE = 1;
  */
 const PAIR_RESCUE_LOGIT = -6;
 
-/** A word of one piece is a letter or a mark below a sign's log-odds (held out: 62% of letters, 0.1% of digits). */
+/**
+ * A piece too wide to judge alone, asked whole, is a letter below a sign's log-odds (held out: 62% of letters, 0.1% of
+ * digits; see wideLetter).
+ */
 const MIN_LONE_LOGIT = SIGN_LOGIT;
+/**
+ * A word of one piece is a letter or a mark below this log-odds of the digit-or-not check. It was MIN_LONE_LOGIT (-5)
+ * until the lone-glyph check (below) came to catch the letters between: on the tuning sets at -7 every single letter
+ * answered as before and 6 more of 8,000 lone digits were read (a 0, two 1s, a 5 and two 8s the check put at -5 to
+ * -7); at -8 a letter was lost, at -10 four. Report sets: letters as before, lone digits +2 of 8,000
+ * (docs/BENCHMARKS.md, "Number reader", 2026-12-08, "a second check").
+ */
+const LONE_LETTER_LOGIT = -7;
 /**
  * ...or below this log-odds of the lone-glyph check (digit-or-not.ts loneGlyphNet), the digit-or-not network fitted
  * on glyphs as the reader renders them too: it tells a printed J, an e or an A (read 3, 8 or 4, above the lone-letter
  * line to the digit-or-not check) from a digit better; alone, in place of that check, it took touching pairs in numbers
  * for letters. Chosen on the tuning sets (docs/BENCHMARKS.md, "Number reader", 2026-12-08, "a second check"): single
  * printed letters 86.0 -> 95.0% "no digit", 8,000 lone digits -5, 500 pushed pairs -2, 1,800 numbers +2; at -6: 93.5%,
- * -4, -1, +2. Report sets: letters 83.0 -> 89.5%, lone digits -1 of 8,000, numbers +1 / -1 of 5,800.
+ * -4, -1, +2. Report sets: letters 83.0 -> 89.5%, lone digits -1 of 8,000, numbers +1 / -1 of 5,800 (both with the
+ * digit-or-not check's lone line at -5).
  */
 const LONE_GLYPH_LINE = -5;
 /**
@@ -137,7 +149,7 @@ export function piecesInWords(
       count++;
       const logit = logitOf(piece);
       if (logit < MIN_DIGIT_LOGIT) letters++;
-      if (logit < MIN_LONE_LOGIT || loneGlyphLogitOf(judged, piece) < LONE_GLYPH_LINE) loneLetter = true;
+      if (logit < LONE_LETTER_LOGIT || loneGlyphLogitOf(judged, piece) < LONE_GLYPH_LINE) loneLetter = true;
       if (logit > SURE_DIGIT_LOGIT) sure++;
     }
     if (count === 2 && letters === 1) letters += outOfLine(judged, word, numberLine(judged, word));

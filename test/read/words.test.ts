@@ -79,9 +79,12 @@ describe('piecesInWords', () => {
   it('asks whether a lone letter is a touching pair, and only a lone one the check doubts mildly', () => {
     const asked: number[] = [];
     const pair = (piece: number) => (asked.push(piece), true);
-    expect(piecesInWords(pieces([]), judged([-5.5]), HEIGHT, { readsAsDigits: pair }).size).toBe(0);
+    // A piece alone at -5.5 is a letter only when the lone-glyph check says so too (the digit-or-not line is -7).
+    const doubted = new Map([[0, { ...evidence(-5.5), loneGlyphLogit: -7 }] as const]);
+    expect(piecesInWords(pieces([]), judged([-5.5]), HEIGHT).size).toBe(0);
+    expect(piecesInWords(pieces([]), doubted, HEIGHT, { readsAsDigits: pair }).size).toBe(0);
     expect(asked).toEqual([0]);
-    expect(piecesInWords(pieces([]), judged([-5.5]), HEIGHT, { readsAsDigits: () => false }).size).toBe(1);
+    expect(piecesInWords(pieces([]), doubted, HEIGHT, { readsAsDigits: () => false }).size).toBe(1);
     // Plainly a letter (a V the search cuts into two plain 1s): not asked, whatever its pieces read as.
     asked.length = 0;
     expect(piecesInWords(pieces([]), judged([-20]), HEIGHT, { readsAsDigits: pair }).size).toBe(1);
@@ -96,7 +99,11 @@ describe('piecesInWords', () => {
     // beside its r is still a letter; beside a plain digit, a lone "letter" is asked.
     expect(piecesInWords(pieces([36]), judged([-20, -20]), HEIGHT, { readsAsDigits: pair }).size).toBe(2);
     expect(asked).toEqual([]);
-    expect(piecesInWords(pieces([36]), judged([20, -5.5]), HEIGHT, { readsAsDigits: pair }).size).toBe(0);
+    const besideDigit = new Map([
+      [0, evidence(20)],
+      [1, { ...evidence(-5.5), loneGlyphLogit: -7 }],
+    ] as const);
+    expect(piecesInWords(pieces([36]), besideDigit, HEIGHT, { readsAsDigits: pair }).size).toBe(0);
     expect(asked).toEqual([1]);
   });
 
