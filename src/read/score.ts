@@ -48,16 +48,21 @@ export function firstStageEvidence(
     let best = 0;
     for (let c = 1; c < 10; c++) if ((scores[c] as number) > (scores[best] as number)) best = c;
     const deskewed = batch.subarray(b * dim, (b + 1) * dim);
+    const confidence = softmaxConfidence(scores, best, model.calibration.temperature);
+    const oneDigit =
+      shape === undefined ? {} : { oneDigitLogit: oneDigitLogit(oneDigitNet(), deskewed, scores, shape) };
+    if (whole !== true) return { scores, confidence, ...oneDigit };
+    let lone: number | undefined;
     return {
       scores,
-      confidence: softmaxConfidence(scores, best, model.calibration.temperature),
-      ...(whole === true
-        ? {
-            digitLogit: digitLogit(digitOrNot(), deskewed, scores),
-            loneGlyphLogit: digitLogit(loneGlyphNet(), deskewed, scores),
-          }
-        : {}),
-      ...(shape === undefined ? {} : { oneDigitLogit: oneDigitLogit(oneDigitNet(), deskewed, scores, shape) }),
+      confidence,
+      digitLogit: digitLogit(digitOrNot(), deskewed, scores),
+      // Read for a word of one piece only (words.ts), so worked out when first read: most whole pieces stand in words
+      // of several. (A getter in the object itself: spread from another object, it would be read there and then.)
+      get loneGlyphLogit() {
+        return (lone ??= digitLogit(loneGlyphNet(), deskewed, scores));
+      },
+      ...oneDigit,
     };
   });
 }

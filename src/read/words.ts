@@ -33,7 +33,8 @@ const PAIR_ALONE = 1;
  * to -20. On the bench's tuning split of single printed letters (`npm run bench:read -- --digits tune --only letter`)
  * 75.5 -> 81.5% answered "no digit", and no reading of the tuning sets' 11,800 numbers and digits changed (-8: 80.0%;
  * never asking: 81.5%, but a touching "18" of the report split, at -5.1, was lost); report split's letters 67.0 ->
- * 72.5% (docs/BENCHMARKS.md, "Number reader", 2026-12-08).
+ * 72.5% (docs/BENCHMARKS.md, "Number reader", 2026-12-08). The lone-letter line was -5 then; since it is -7
+ * (LONE_LETTER_LOGIT), the pieces asked are those the lone-glyph check calls letters (LONE_GLYPH_LINE).
  */
 const PAIR_RESCUE_LOGIT = -6;
 
@@ -149,12 +150,16 @@ export function piecesInWords(
       count++;
       const logit = logitOf(piece);
       if (logit < MIN_DIGIT_LOGIT) letters++;
-      if (logit < LONE_LETTER_LOGIT || loneGlyphLogitOf(judged, piece) < LONE_GLYPH_LINE) loneLetter = true;
+      if (logit < LONE_LETTER_LOGIT) loneLetter = true;
       if (logit > SURE_DIGIT_LOGIT) sure++;
     }
     if (count === 2 && letters === 1) letters += outOfLine(judged, word, numberLine(judged, word));
     // One piece alone is a letter only on stronger evidence: spaced handwritten digits stand alone too.
-    if (count === 1) letters = loneLetter || wideCapitalAndLetter(judged, word) ? 1 : 0;
+    if (count === 1) {
+      const alone = word.find((piece) => whole.has(piece))!;
+      letters =
+        loneLetter || loneGlyphLogitOf(judged, alone) < LONE_GLYPH_LINE || wideCapitalAndLetter(judged, word) ? 1 : 0;
+    }
     if (count === 0 && xHeightWord(judged, word)) {
       for (const piece of word) out.add(piece);
       continue;
